@@ -1,0 +1,46 @@
+"""Planning lookups the workflow cannot do itself: the rule set in force, and free meeting times."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from temporalio import activity
+
+from activities.register import BusyRequest, RegisterActivities
+from domain.model import Caseworker
+from domain.rulesets import RuleSet, ruleset_for
+from domain.slots import WorkingHours, propose_slots
+
+
+@dataclass(frozen=True)
+class SlotRequest:
+    caseworker: Caseworker
+    earliest: datetime
+    latest_day: date
+    count: int = 3
+    duration_minutes: int = 60
+    exclude_uid: str = ""                 # the meeting being moved does not block its own new time
+    avoid: tuple[datetime, ...] = ()      # times already declined
+
+
+class PlanningActivities:
+    def __init__(self, rulesets: tuple[RuleSet, ...], registry: RegisterActivities, tz: str):
+        self.rulesets = rulesets
+        self.registry = registry
+        self.tz = tz
+
+    @activity.defn
+    def rule_set_for(self, first_day: date) -> RuleSet:
+        return ruleset_for(first_day, self.rulesets)
+
+    @activity.defn
+    def free_slots(self, request: SlotRequest) -> list[datetime]:
+        worker = request.caseworker
+        window_end = datetime.combine(request.latest_day + timedelta(days=1), time(0), tzinfo=request.earliest.tzinfo)
+        busy = self.registry.busy_intervals(BusyRequest(worker.id, request.earliest, window_end, request.exclude_uid))
+        duration = timedelta(minutes=request.duration_minutes)
+        busy += [(t, t + duration) for t in request.avoid]
+        hours = WorkingHours(days=tuple(worker.work_days), start=time.fromisoformat(worker.work_start),
+                             end=time.fromisoformat(worker.work_end))
+        return propose_slots(earliest=request.earliest, latest_day=request.latest_day, hours=hours, busy=busy,
+                             duration=duration, count=request.count, tz=self.tz)

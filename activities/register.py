@@ -1,0 +1,237 @@
+"""Activities that write the case register. Each is idempotent: a retry leaves one row, not two."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from domain.model import CaseInput, Caseworker, Meeting
+from register.db import Register
+from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
+                             MeetingAttendee, MeetingRow, Team)
+from register.roster import working_hours
+
+
+@dataclass(frozen=True)
+class AssignRequest:
+    reference: str
+    municipality: str
+    reason: str = "ny sag"
+    exclude: tuple[str, ...] = ()
+    caseworker_id: str | None = None  # a named caseworker (reassignment by hand) instead of the least loaded
+
+
+@dataclass(frozen=True)
+class CaseUpdate:
+    """A change to the case row plus the audit event that explains it. `event_key` makes it happen once."""
+    reference: str
+    municipality: str
+    event_key: str
+    action: str
+    actor: str = "engine"
+    fields: dict = field(default_factory=dict)
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    reference: str
+    municipality: str
+    caseworker_id: str
+    meeting: Meeting
+    attendees: dict[str, str]  # e-mail -> role (employer | employee | caseworker)
+
+
+@dataclass(frozen=True)
+class BusyRequest:
+    caseworker_id: str
+    start: datetime
+    end: datetime
+    exclude_uid: str = ""
+
+
+UPDATABLE_CASE_FIELDS = {
+    "track", "triage_reason", "rule_set", "phase", "first_meeting_due", "deadline_breached", "closed_at",
+    "end_type", "end_date", "outcome", "expected_weeks", "employer_expected_weeks",
+}
+
+
+def _case(session, reference: str, municipality: str) -> CaseRow:
+    row = session.scalar(select(CaseRow).where(CaseRow.reference == reference, CaseRow.municipality == municipality))
+    if row is None:
+        raise LookupError(f"case {municipality}/{reference} is not in the register")
+    return row
+
+
+def _audit_once(session, case_id: int | None, event_key: str, action: str, actor: str, detail: dict, at: datetime) -> bool:
+    """Add the audit event unless it is already there; False means this change was applied before."""
+    if session.scalar(select(AuditEvent.id).where(AuditEvent.event_key == event_key)) is not None:
+        return False
+    session.add(AuditEvent(case_id=case_id, at=at, actor=actor, action=action, detail=detail, event_key=event_key))
+    return True
+
+
+DATE_FIELDS = {"first_meeting_due", "end_date"}
+DATETIME_FIELDS = {"closed_at"}
+
+
+def _from_json(name: str, value):
+    # Values inside a dict cross Temporal's JSON converter as strings; the columns want dates.
+    if isinstance(value, str) and name in DATE_FIELDS:
+        return date.fromisoformat(value)
+    if isinstance(value, str) and name in DATETIME_FIELDS:
+        return datetime.fromisoformat(value)
+    return value
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+class RegisterActivities:
+    def __init__(self, register: Register, roster: dict):
+        self.register = register
+        self.roster = roster
+
+    @activity.defn
+    def register_case(self, case: CaseInput) -> None:
+        now = datetime.now(timezone.utc)
+        with self.register.session() as session:
+            existing = session.scalar(select(CaseRow).where(CaseRow.reference == case.reference,
+                                                            CaseRow.municipality == case.municipality))
+            if existing is not None:
+                return
+            row = CaseRow(
+                reference=case.reference, municipality=case.municipality, workflow_id=case.workflow_id,
+                first_day=case.first_day, expected_weeks=case.expected_weeks,
+                employer_expected_weeks=case.employer_expected_weeks,
+                employee_name=case.employee.name, employee_email=case.employee.email,
+                employer_name=case.employer.name, employer_cvr=case.employer.cvr,
+                workplace_address=case.employer.workplace_address, contact_name=case.employer.contact_name,
+                contact_email=case.employer.contact_email, contact_phone=case.employer.contact_phone,
+                seriously_ill=case.seriously_ill, workplace_is_cause=case.workplace_is_cause,
+                phase="intake", opened_at=now,
+            )
+            session.add(row)
+            session.flush()
+            if case.employee.cpr:
+                session.add(CitizenIdentity(case_id=row.id, cpr=case.employee.cpr))
+            _audit_once(session, row.id, f"{case.workflow_id}/registered", "case_registered", "engine",
+                        {"first_day": case.first_day.isoformat(), "expected_weeks": case.expected_weeks}, now)
+
+    @activity.defn
+    def assign_caseworker(self, request: AssignRequest) -> Caseworker:
+        """Give the case ONE caseworker: a named one, or the active one in the municipality with fewest open cases."""
+        now = datetime.now(timezone.utc)
+        with self.register.session() as session:
+            case = _case(session, request.reference, request.municipality)
+            if request.caseworker_id:
+                chosen = session.get(CaseworkerRow, request.caseworker_id)
+                if chosen is None or not chosen.active:
+                    raise LookupError(f"caseworker {request.caseworker_id} is not active in the roster")
+            elif case.caseworker_id and case.caseworker_id not in request.exclude:
+                chosen = session.get(CaseworkerRow, case.caseworker_id)  # already assigned: a retry
+            else:
+                open_cases = (select(CaseRow.caseworker_id, func.count().label("n"))
+                              .where(CaseRow.closed_at.is_(None)).group_by(CaseRow.caseworker_id).subquery())
+                chosen = session.scalars(
+                    select(CaseworkerRow).join(Team, Team.id == CaseworkerRow.team_id)
+                    .outerjoin(open_cases, open_cases.c.caseworker_id == CaseworkerRow.id)
+                    .where(Team.municipality == request.municipality, CaseworkerRow.active.is_(True),
+                           CaseworkerRow.id.not_in(request.exclude))
+                    .order_by(func.coalesce(open_cases.c.n, 0), CaseworkerRow.id)
+                ).first()
+                if chosen is None:
+                    raise LookupError(f"no active caseworker in the roster for municipality {request.municipality}")
+            if case.caseworker_id != chosen.id:
+                case.caseworker_id = chosen.id
+                session.add(CaseworkerAssignment(case_id=case.id, caseworker_id=chosen.id, assigned_at=now,
+                                                 reason=request.reason))
+                session.add(AuditEvent(case_id=case.id, at=now, actor="engine", action="caseworker_assigned",
+                                       detail={"caseworker": chosen.id, "reason": request.reason}))
+            team = session.get(Team, chosen.team_id)
+            hours = working_hours(self.roster, chosen.id)
+            return Caseworker(
+                id=chosen.id, name=chosen.name, email=chosen.email, phone=chosen.phone, team_id=team.id,
+                team_name=team.name, lead_name=team.lead_name, lead_email=team.lead_email,
+                work_days=tuple(hours.get("days", (0, 1, 2, 3, 4))), work_start=hours.get("start", "09:00"),
+                work_end=hours.get("end", "15:00"),
+            )
+
+    @activity.defn
+    def update_case(self, update: CaseUpdate) -> None:
+        unknown = set(update.fields) - UPDATABLE_CASE_FIELDS
+        if unknown:
+            raise ValueError(f"not updatable case fields: {sorted(unknown)}")
+        now = datetime.now(timezone.utc)
+        with self.register.session() as session:
+            case = _case(session, update.reference, update.municipality)
+            if not _audit_once(session, case.id, update.event_key, update.action, update.actor,
+                               {**{k: _jsonable(v) for k, v in update.fields.items()}, **update.detail}, now):
+                return
+            for name, value in update.fields.items():
+                setattr(case, name, _from_json(name, value))
+
+    @activity.defn
+    def busy_intervals(self, request: BusyRequest) -> list[tuple[datetime, datetime]]:
+        """The caseworker's booked meetings in a window: proposals must not collide with them."""
+        with self.register.session() as session:
+            rows = session.execute(
+                select(MeetingRow.start, MeetingRow.end).where(
+                    MeetingRow.caseworker_id == request.caseworker_id, MeetingRow.status == "invited",
+                    MeetingRow.end > request.start, MeetingRow.start < request.end,
+                    MeetingRow.uid != request.exclude_uid)
+            ).all()
+            return [(_aware(s), _aware(e)) for s, e in rows]
+
+    @activity.defn
+    def save_meeting(self, record: MeetingRecord) -> None:
+        """Write the meeting as the workflow now holds it (time, sequence, status, answers, outcome)."""
+        meeting = record.meeting
+        now = datetime.now(timezone.utc)
+        start, end = meeting.start.astimezone(timezone.utc), meeting.end.astimezone(timezone.utc)
+        with self.register.session() as session:
+            case = _case(session, record.reference, record.municipality)
+            row = session.scalar(select(MeetingRow).where(MeetingRow.uid == meeting.uid))
+            moved = row is None or _aware(row.start) != start or row.caseworker_id != record.caseworker_id
+            if moved and meeting.status == "invited":
+                # Lock the caseworker so two cases cannot book the same hour between check and write.
+                session.scalar(select(CaseworkerRow).where(CaseworkerRow.id == record.caseworker_id).with_for_update())
+                clash = session.scalar(select(MeetingRow.uid).where(
+                    MeetingRow.caseworker_id == record.caseworker_id, MeetingRow.status == "invited",
+                    MeetingRow.uid != meeting.uid, MeetingRow.end > start, MeetingRow.start < end))
+                if clash:
+                    raise ApplicationError(f"slot taken by meeting {clash}", type="SlotTaken", non_retryable=True)
+            if row is None:
+                row = MeetingRow(case_id=case.id, number=meeting.number, uid=meeting.uid)
+                session.add(row)
+            row.sequence = meeting.sequence
+            row.caseworker_id = record.caseworker_id
+            row.start, row.end = start, end
+            row.location = meeting.location
+            row.expected_location = meeting.expected_location
+            row.actual_location = meeting.actual_location
+            row.status = meeting.status
+            row.employer_took_part = meeting.employer_took_part
+            row.held_at = meeting.held_at.astimezone(timezone.utc) if meeting.held_at else None
+            session.flush()
+            attendees = {a.email: a for a in session.scalars(select(MeetingAttendee).where(MeetingAttendee.meeting_id == row.id))}
+            for email, role in record.attendees.items():
+                attendee = attendees.get(email)
+                if attendee is None:
+                    attendee = MeetingAttendee(meeting_id=row.id, email=email, role=role)
+                    session.add(attendee)
+                partstat = meeting.responses.get(email, "NEEDS-ACTION")
+                if attendee.partstat != partstat:
+                    attendee.partstat = partstat
+                    attendee.responded_at = now
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+

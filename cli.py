@@ -1,0 +1,215 @@
+"""fasthold: the command line for caseworkers and operators.
+
+    fasthold opret sygemelding.json          start a case from a sick report
+    fasthold status SAG-2026-0001            show a case
+    fasthold svar REF --email X --svar ja    record an answer to a meeting invitation
+    fasthold samtale REF --moede 1 ...       record a meeting as held or not
+    fasthold afslut REF --type rask          report how the case ended
+    fasthold skema                           print the sick report's JSON Schema
+
+Every message is Danish; every failure is one clear line and a non-zero exit code, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from config.settings import Settings, load_settings
+from domain.model import CaseEnd, CaseInput, CaseState, MeetingOutcome, RsvpReceived, workflow_id_for
+from domain.sick_report import SickReportError, json_schema, load_sick_report
+from workflows import search_attributes as sa
+from workflows.case_workflow import CaseWorkflow
+
+
+class UserError(Exception):
+    """A problem to show the user as it is, in Danish."""
+
+
+YES_NO = {"ja": True, "nej": False}
+PARTSTAT = {"ja": "ACCEPTED", "nej": "DECLINED", "maaske": "TENTATIVE", "måske": "TENTATIVE"}
+LOCATIONS = {"arbejdspladsen": "workplace", "jobcenter": "jobcenter", "telefon": "phone", "andet": "elsewhere"}
+END_TYPES = {"rask": "full_recovery", "delvis-rask": "partial_recovery", "opsagt": "dismissal",
+             "flyttet": "moved_municipality", "ophoert": "benefit_ended", "doed": "death"}
+PHASES_DA = {"intake": "modtaget", "employer_contact": "kontakt til arbejdsgiver", "booking": "booking af samtale",
+             "meeting_booked": "samtale booket", "follow_up": "opfølgning", "watch": "overvåges",
+             "closed": "afsluttet"}
+
+
+async def start_case(client: Client, settings: Settings, case: CaseInput) -> tuple[str, bool]:
+    """Start the case's workflow; starting a reference again gives the one running case. Returns (id, new)."""
+    handle = client.get_workflow_handle(case.workflow_id)
+    try:
+        description = await handle.describe()
+        existed = True
+    except RPCError as err:
+        if err.status != RPCStatusCode.NOT_FOUND:
+            raise
+        existed = False
+    if existed and description.status != WorkflowExecutionStatus.RUNNING:
+        raise UserError(f"Sagen {case.reference} findes allerede og er afsluttet. Brug en ny sagsreference.")
+    await client.start_workflow(
+        CaseWorkflow.run, case, id=case.workflow_id, task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        search_attributes=TypedSearchAttributes([
+            SearchAttributePair(sa.CASE_REFERENCE, case.reference),
+            SearchAttributePair(sa.MUNICIPALITY, case.municipality)]),
+    )
+    return case.workflow_id, not existed
+
+
+async def update(client: Client, workflow_id: str, method, arg):
+    handle = client.get_workflow_handle(workflow_id)
+    try:
+        return await handle.execute_update(method, arg)
+    except WorkflowUpdateFailedError as err:
+        cause = err.cause
+        raise UserError(f"Afvist: {getattr(cause, 'message', None) or cause}") from None
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            raise UserError("Sagen findes ikke, eller den er allerede afsluttet.") from None
+        raise
+
+
+async def query_state(client: Client, workflow_id: str) -> CaseState:
+    try:
+        return await client.get_workflow_handle(workflow_id).query(CaseWorkflow.state_now)
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            raise UserError("Sagen findes ikke.") from None
+        raise
+
+
+def format_state(state: CaseState) -> str:
+    lines = [f"Sag {state.reference} (kommune {state.municipality})",
+             f"  Fase:               {PHASES_DA.get(state.phase, state.phase)}",
+             f"  Spor:               {state.track or '-'} ({state.triage_reason or '-'})",
+             f"  Regelsæt:           {state.rule_set or '-'}"]
+    if state.caseworker:
+        lines.append(f"  Sagsbehandler:      {state.caseworker.name} <{state.caseworker.email}>")
+    if state.first_meeting_due:
+        lines.append(f"  Frist 1. samtale:   {state.first_meeting_due.isoformat()} (seneste arbejdsdag "
+                     f"{state.latest_meeting_day.isoformat()})")
+    if state.deadline_breached:
+        lines.append("  FRISTEN ER OVERSKREDET")
+    for m in state.meetings:
+        answers = ", ".join(f"{k}: {v}" for k, v in sorted(m.responses.items())) or "ingen svar endnu"
+        lines.append(f"  Møde {m.number}: {m.start.isoformat()} {m.location} [{m.status}] ({answers})")
+    if state.end_type:
+        lines.append(f"  Afsluttet:          {state.end_type} {state.end_date}")
+    lines.append("  Forløb:")
+    lines += [f"    {e.at.isoformat(timespec='seconds')}  {e.event}  {e.detail}" for e in state.timeline]
+    return "\n".join(lines)
+
+
+def _local_datetime(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} er ikke et tidspunkt (ÅÅÅÅ-MM-DDTTT:MM)") from None
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("Europe/Copenhagen"))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="fasthold", description="Sager om fastholdelse af sygemeldte.")
+    p.add_argument("--kommune", help="kommunekode (standard fra konfigurationen)")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("opret", help="opret en sag fra en sygemelding (JSON)")
+    s.add_argument("fil", type=Path)
+    s = sub.add_parser("status", help="vis en sag")
+    s.add_argument("reference")
+    s = sub.add_parser("svar", help="registrér et svar på en mødeindkaldelse")
+    s.add_argument("reference")
+    s.add_argument("--email", required=True)
+    s.add_argument("--svar", required=True, choices=sorted(PARTSTAT))
+    s.add_argument("--moede", type=int, default=1)
+    s = sub.add_parser("samtale", help="registrér om en samtale blev holdt")
+    s.add_argument("reference")
+    s.add_argument("--moede", type=int, default=1)
+    s.add_argument("--holdt", required=True, choices=sorted(YES_NO))
+    s.add_argument("--arbejdsgiver-deltog", required=True, choices=sorted(YES_NO))
+    s.add_argument("--sted", required=True, choices=sorted(LOCATIONS))
+    s.add_argument("--tidspunkt", type=_local_datetime, default=None,
+                   help="hvis samtalen blev holdt på et andet aftalt tidspunkt: ÅÅÅÅ-MM-DDTTT:MM")
+    s = sub.add_parser("afslut", help="afslut en sag")
+    s.add_argument("reference")
+    s.add_argument("--type", required=True, choices=sorted(END_TYPES))
+    s.add_argument("--dato", type=date.fromisoformat, default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
+    sub.add_parser("skema", help="udskriv JSON-skemaet for en sygemelding")
+    return p
+
+
+async def run(args, settings: Settings, client: Client | None = None) -> str:
+    municipality = args.kommune or settings.municipality
+    if args.command == "skema":
+        return json.dumps(json_schema(), indent=2, ensure_ascii=False)
+    if args.command == "opret":
+        case = load_sick_report(args.fil, today=date.today())
+    client = client or await _connect(settings)
+    if args.command == "opret":
+        workflow_id, new = await start_case(client, settings, case)
+        if new:
+            return f"Sagen {case.reference} er oprettet (workflow {workflow_id})."
+        return f"Sagen {case.reference} kører allerede; der er ikke oprettet en ny (workflow {workflow_id})."
+    workflow_id = workflow_id_for(municipality, args.reference)
+    if args.command == "status":
+        return format_state(await query_state(client, workflow_id))
+    if args.command == "svar":
+        state = await query_state(client, workflow_id)
+        if not 1 <= args.moede <= len(state.meetings):
+            raise UserError(f"Sagen har intet møde nummer {args.moede}.")
+        meeting = state.meetings[args.moede - 1]
+        await update(client, workflow_id, CaseWorkflow.record_rsvp,
+                     RsvpReceived(meeting.uid, meeting.sequence, args.email.lower(), PARTSTAT[args.svar]))
+        return f"Svaret er registreret for møde {args.moede}."
+    if args.command == "samtale":
+        status = await update(client, workflow_id, CaseWorkflow.record_meeting, MeetingOutcome(
+            args.moede, YES_NO[args.holdt], YES_NO[args.arbejdsgiver_deltog], LOCATIONS[args.sted], args.tidspunkt))
+        return f"Møde {args.moede} er registreret ({'holdt' if status == 'held' else 'ikke holdt'})."
+    if args.command == "afslut":
+        await update(client, workflow_id, CaseWorkflow.report_end,
+                     CaseEnd(END_TYPES[args.type], args.dato or date.today()))
+        return f"Sagen {args.reference} afsluttes nu."
+    raise UserError(f"Ukendt kommando {args.command}")
+
+
+async def _connect(settings: Settings) -> Client:
+    from engine.client import connect
+
+    try:
+        return await connect(settings)
+    except Exception:
+        raise UserError(f"Kan ikke forbinde til Temporal på {settings.temporal_address}. Kører motoren? "
+                        "Start den med: bash scripts/run.sh") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        print(asyncio.run(run(args, settings)))
+        return 0
+    except SickReportError as err:
+        print("Sygemeldingen er ikke gyldig:", file=sys.stderr)
+        for field, problem in err.problems:
+            print(f"  - {field}: {problem}", file=sys.stderr)
+        return 2
+    except UserError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    except Exception as err:  # the last guard: a user never sees a traceback
+        print(f"Der opstod en uventet fejl: {type(err).__name__}. Kontakt it-driften.", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Settings: config/defaults.yaml, overridden key by key by FASTHOLD_<KEY> environment variables."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+CONFIG_DIR = Path(__file__).resolve().parent
+ENV_PREFIX = "FASTHOLD_"
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: str = "data"
+    temporal_address: str = "localhost:7233"
+    temporal_namespace: str = "default"
+    temporal_ui_port: int = 8233
+    task_queue: str = "fastholdelse"
+    municipality: str = "101"
+    database_url: str = ""
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_dir: str = ""
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8026
+    mail_from: str = "Jobcenter <fastholdelse@jobcenter.example.dk>"
+    organizer_email: str = "invitationer@jobcenter.example.dk"
+    roster_file: str = ""
+    rulesets_file: str = ""
+    payload_key: str = ""
+    meeting_minutes: int = 60
+    timezone: str = "Europe/Copenhagen"
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser().resolve()
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_path / 'register.db'}"
+
+    @property
+    def mail_path(self) -> Path:
+        return Path(self.mail_dir).expanduser().resolve() if self.mail_dir else self.data_path / "mail"
+
+    @property
+    def roster_path(self) -> Path:
+        return Path(self.roster_file) if self.roster_file else CONFIG_DIR / "roster.yaml"
+
+    @property
+    def rulesets_path(self) -> Path:
+        return Path(self.rulesets_file) if self.rulesets_file else CONFIG_DIR / "rulesets.yaml"
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(name: str, raw: str, kind: type):
+    if kind is bool:
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off", ""):
+            return False
+        raise SettingsError(f"{ENV_PREFIX}{name.upper()}: expected true/false, got {raw!r}")
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(f"{ENV_PREFIX}{name.upper()}: expected a whole number, got {raw!r}") from None
+    return raw
+
+
+def load_settings(env: dict[str, str] | None = None, defaults_file: Path | None = None) -> Settings:
+    env = os.environ if env is None else env
+    path = defaults_file or CONFIG_DIR / "defaults.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise SettingsError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
+    values = {}
+    for name, field in fields.items():
+        kind = {"int": int, "bool": bool}.get(str(field.type), str)
+        if name in data and data[name] is not None:
+            values[name] = _coerce(name, str(data[name]), kind) if kind is not str else str(data[name])
+        env_value = env.get(ENV_PREFIX + name.upper())
+        if env_value is not None:
+            values[name] = _coerce(name, env_value, kind)
+    return Settings(**values)

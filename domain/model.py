@@ -1,0 +1,173 @@
+"""Plain dataclasses for a case: the workflow's input and state, and what activities exchange.
+
+No I/O and no framework here, so the workflow sandbox imports it safely and Temporal's default converter
+serialises it. Datetimes are timezone-aware; dates are calendar dates in Danish local time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+
+class Phase(str, Enum):
+    INTAKE = "intake"
+    EMPLOYER_CONTACT = "employer_contact"
+    BOOKING = "booking"
+    MEETING_BOOKED = "meeting_booked"
+    FOLLOW_UP = "follow_up"
+    WATCH = "watch"
+    CLOSED = "closed"
+
+
+class EndType(str, Enum):
+    FULL_RECOVERY = "full_recovery"
+    PARTIAL_RECOVERY = "partial_recovery"
+    DISMISSAL = "dismissal"
+    MOVED = "moved_municipality"
+    BENEFIT_ENDED = "benefit_ended"
+    DEATH = "death"
+
+
+END_TYPE_DANISH = {
+    EndType.FULL_RECOVERY: "raskmelding",
+    EndType.PARTIAL_RECOVERY: "delvis raskmelding",
+    EndType.DISMISSAL: "opsigelse",
+    EndType.MOVED: "flytning til en anden kommune",
+    EndType.BENEFIT_ENDED: "ophør af sygedagpenge",
+    EndType.DEATH: "dødsfald",
+}
+
+
+class Location(str, Enum):
+    WORKPLACE = "workplace"
+    JOBCENTER = "jobcenter"
+    PHONE = "phone"
+    ELSEWHERE = "elsewhere"
+
+
+@dataclass(frozen=True)
+class Employee:
+    name: str
+    email: str
+    cpr: str | None = None
+
+
+@dataclass(frozen=True)
+class Employer:
+    name: str
+    cvr: str
+    workplace_address: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str = ""
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    reference: str
+    municipality: str
+    first_day: date
+    expected_weeks: int
+    employee: Employee
+    employer: Employer
+    employer_expected_weeks: int | None = None
+    seriously_ill: bool = False
+    workplace_is_cause: bool = False
+
+    @property
+    def workflow_id(self) -> str:
+        return workflow_id_for(self.municipality, self.reference)
+
+    def without_cpr(self) -> "CaseInput":
+        from dataclasses import replace
+
+        return replace(self, employee=replace(self.employee, cpr=None))
+
+
+def workflow_id_for(municipality: str, reference: str) -> str:
+    return f"case-{municipality}-{reference}"
+
+
+@dataclass(frozen=True)
+class Caseworker:
+    id: str
+    name: str
+    email: str
+    phone: str
+    team_id: str
+    team_name: str
+    lead_name: str
+    lead_email: str
+    work_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    work_start: str = "09:00"
+    work_end: str = "15:00"
+
+
+@dataclass
+class Meeting:
+    number: int                 # 1 = the first follow-up meeting
+    uid: str                    # iCalendar UID, stable across updates
+    start: datetime
+    end: datetime
+    location: str               # the address shown in the invitation
+    expected_location: str      # Location value: where it is expected to be held when invited
+    sequence: int = 0
+    status: str = "invited"     # invited | held | cancelled | no_show
+    responses: dict[str, str] = field(default_factory=dict)  # attendee e-mail -> PARTSTAT
+    employer_took_part: bool | None = None
+    actual_location: str | None = None
+    held_at: datetime | None = None
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    event: str
+    detail: str = ""
+
+
+@dataclass
+class CaseState:
+    reference: str
+    municipality: str
+    phase: str = Phase.INTAKE.value
+    track: str = ""
+    triage_reason: str = ""
+    rule_set: str = ""
+    caseworker: Caseworker | None = None
+    first_meeting_due: date | None = None
+    latest_meeting_day: date | None = None
+    next_deadline: date | None = None
+    deadline_breached: bool = False
+    meetings: list[Meeting] = field(default_factory=list)
+    end_type: str | None = None
+    end_date: date | None = None
+    timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+# --- signal and update payloads -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RsvpReceived:
+    """An attendee's answer to an invitation: from the mail gateway (iMIP REPLY) or typed in by an operator."""
+    uid: str
+    sequence: int
+    attendee_email: str
+    partstat: str  # ACCEPTED | DECLINED | TENTATIVE
+
+
+@dataclass(frozen=True)
+class MeetingOutcome:
+    meeting_number: int
+    held: bool
+    employer_took_part: bool
+    location: str  # Location value
+    held_at: datetime | None = None  # when the parties agreed on another time than the invitation's
+
+
+@dataclass(frozen=True)
+class CaseEnd:
+    end_type: str  # EndType value
+    end_date: date
+    note: str = ""

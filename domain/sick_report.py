@@ -1,0 +1,184 @@
+"""The sick report that opens a case: validated at the edge, before anything is written or started.
+
+Validation lives here (pydantic) so the command line, an API and the tests refuse the same input with the
+same messages, naming each bad field. What passes becomes a plain `CaseInput` the workflow can carry.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator, model_validator
+
+from domain.model import CaseInput, Employee, Employer
+
+REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]{1,39}$"
+
+
+class SickReportError(ValueError):
+    """Raised with one Danish line per bad field, ready to show to the person who typed the report."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("\n".join(f"{field}: {message}" for field, message in problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ContactIn(_Strict):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: EmailStr
+    phone: str = ""
+
+
+class EmployeeIn(_Strict):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    email: EmailStr
+    cpr: str | None = None
+
+    @field_validator("cpr")
+    @classmethod
+    def _cpr(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        digits = value.replace("-", "")
+        if not re.fullmatch(r"\d{10}", digits):
+            raise ValueError("skal være 10 cifre (DDMMÅÅ-XXXX)")
+        day, month = int(digits[0:2]), int(digits[2:4])
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            raise ValueError("begynder ikke med en gyldig dato (DDMMÅÅ)")
+        return digits
+
+
+class EmployerIn(_Strict):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    cvr: str
+    workplace_address: Annotated[str, Field(min_length=5, max_length=300)]
+    contact: ContactIn
+
+    @field_validator("cvr")
+    @classmethod
+    def _cvr(cls, value: str) -> str:
+        digits = value.replace(" ", "")
+        if not re.fullmatch(r"\d{8}", digits):
+            raise ValueError("skal være 8 cifre")
+        # CVR numbers carry a modulus-11 check digit; a typo is caught here, not at the employer's door.
+        if sum(int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2, 1))) % 11:
+            raise ValueError("er ikke et gyldigt CVR-nummer (kontrolciffer passer ikke)")
+        return digits
+
+
+class ExemptionsIn(_Strict):
+    seriously_ill: bool = False
+    workplace_is_cause: bool = False
+
+
+class SickReportIn(_Strict):
+    case_reference: str = Field(pattern=REFERENCE_PATTERN)
+    municipality: str = Field(pattern=r"^\d{3}$")
+    first_day_of_absence: date
+    expected_absence_weeks: int = Field(ge=1, le=52)
+    employer_expected_absence_weeks: int | None = Field(default=None, ge=1, le=52)
+    employee: EmployeeIn
+    employer: EmployerIn
+    exemptions: ExemptionsIn = ExemptionsIn()
+
+    @field_validator("case_reference")
+    @classmethod
+    def _no_cpr_in_reference(cls, value: str) -> str:
+        # The reference becomes the workflow id and a search attribute: it must never carry a CPR number.
+        if re.search(r"\d{6}-?\d{4}", value):
+            raise ValueError("må ikke indeholde et CPR-nummer eller 10 cifre i træk")
+        return value
+
+
+_MESSAGES = {
+    "missing": "mangler",
+    "extra_forbidden": "er ikke et kendt felt",
+    "string_pattern_mismatch": "har ikke det rigtige format",
+    "string_too_short": "er for kort eller tom",
+    "string_too_long": "er for lang",
+    "date_from_datetime_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "date_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "date_type": "skal være en dato (ÅÅÅÅ-MM-DD)",
+    "int_parsing": "skal være et helt tal",
+    "int_type": "skal være et helt tal",
+    "greater_than_equal": "er for lille",
+    "less_than_equal": "er for stor",
+    "bool_parsing": "skal være true eller false",
+    "bool_type": "skal være true eller false",
+    "value_error": "",
+    "model_type": "skal være et objekt",
+    "string_type": "skal være en tekst",
+}
+
+
+def _problem(error: dict) -> tuple[str, str]:
+    field = ".".join(str(part) for part in error["loc"]) or "(rapporten)"
+    kind = error["type"]
+    if kind == "value_error":
+        message = str(error.get("ctx", {}).get("error", error["msg"]))
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        limit = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("le"))
+        message = f"{_MESSAGES[kind]} (grænse: {limit})"
+    else:
+        message = _MESSAGES.get(kind) or error["msg"]
+    if "email" in kind or (kind == "value_error" and "email" in error["msg"].lower()):
+        message = "er ikke en gyldig e-mailadresse"
+    return field, message
+
+
+def parse_sick_report(data: object, *, today: date) -> CaseInput:
+    """Validate a decoded sick report; raise SickReportError naming every bad field."""
+    try:
+        report = SickReportIn.model_validate(data)
+    except ValidationError as exc:
+        raise SickReportError([_problem(e) for e in exc.errors()]) from None
+    problems = []
+    if report.first_day_of_absence > today:
+        problems.append(("first_day_of_absence", "ligger i fremtiden"))
+    if (today - report.first_day_of_absence).days > 365:
+        problems.append(("first_day_of_absence", "ligger mere end et år tilbage"))
+    if report.employee.email.lower() == report.employer.contact.email.lower():
+        problems.append(("employer.contact.email", "er den samme som medarbejderens e-mail"))
+    if problems:
+        raise SickReportError(problems)
+    return CaseInput(
+        reference=report.case_reference,
+        municipality=report.municipality,
+        first_day=report.first_day_of_absence,
+        expected_weeks=report.expected_absence_weeks,
+        employer_expected_weeks=report.employer_expected_absence_weeks,
+        employee=Employee(name=report.employee.name, email=report.employee.email.lower(), cpr=report.employee.cpr),
+        employer=Employer(
+            name=report.employer.name,
+            cvr=report.employer.cvr,
+            workplace_address=report.employer.workplace_address,
+            contact_name=report.employer.contact.name,
+            contact_email=report.employer.contact.email.lower(),
+            contact_phone=report.employer.contact.phone,
+        ),
+        seriously_ill=report.exemptions.seriously_ill,
+        workplace_is_cause=report.exemptions.workplace_is_cause,
+    )
+
+
+def load_sick_report(path: Path, *, today: date) -> CaseInput:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SickReportError([("(fil)", f"kan ikke læses: {exc.strerror or exc}")]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SickReportError([("(fil)", f"er ikke gyldig JSON (linje {exc.lineno}, kolonne {exc.colno})")]) from None
+    return parse_sick_report(data, today=today)
+
+
+def json_schema() -> dict:
+    return SickReportIn.model_json_schema()

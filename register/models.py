@@ -1,0 +1,146 @@
+"""The case register: SQLAlchemy 2.0 tables for cases, people, meetings, messages and the audit trail."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    municipality: Mapped[str] = mapped_column(String(3), index=True)
+    lead_name: Mapped[str] = mapped_column(String(200))
+    lead_email: Mapped[str] = mapped_column(String(254))
+
+
+class CaseworkerRow(Base):
+    __tablename__ = "caseworkers"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("municipality", "reference", name="uq_case_reference"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40))
+    municipality: Mapped[str] = mapped_column(String(3), index=True)
+    workflow_id: Mapped[str] = mapped_column(String(80), unique=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    expected_weeks: Mapped[int] = mapped_column(Integer)
+    employer_expected_weeks: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    employee_name: Mapped[str] = mapped_column(String(200))
+    employee_email: Mapped[str] = mapped_column(String(254))
+    employer_name: Mapped[str] = mapped_column(String(200))
+    employer_cvr: Mapped[str] = mapped_column(String(8))
+    workplace_address: Mapped[str] = mapped_column(String(300))
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    seriously_ill: Mapped[bool] = mapped_column(Boolean, default=False)
+    workplace_is_cause: Mapped[bool] = mapped_column(Boolean, default=False)
+    track: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    triage_reason: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    rule_set: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    caseworker_id: Mapped[str | None] = mapped_column(ForeignKey("caseworkers.id"), nullable=True, index=True)
+    phase: Mapped[str] = mapped_column(String(30), default="intake")
+    first_meeting_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    deadline_breached: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    end_type: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+
+    meetings: Mapped[list["MeetingRow"]] = relationship(back_populates="case", order_by="MeetingRow.number")
+
+
+class CitizenIdentity(Base):
+    """CPR kept apart from the case row: only the register holds it, and nothing reads it for reports or logs."""
+    __tablename__ = "citizen_identities"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    cpr: Mapped[str] = mapped_column(String(10))
+
+
+class CaseworkerAssignment(Base):
+    __tablename__ = "caseworker_assignments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    caseworker_id: Mapped[str] = mapped_column(ForeignKey("caseworkers.id"))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+
+
+class MeetingRow(Base):
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_meeting_number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    uid: Mapped[str] = mapped_column(String(120), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    caseworker_id: Mapped[str] = mapped_column(ForeignKey("caseworkers.id"), index=True)
+    start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    end: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    location: Mapped[str] = mapped_column(String(300))
+    expected_location: Mapped[str] = mapped_column(String(20))
+    actual_location: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="invited")
+    employer_took_part: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    case: Mapped[CaseRow] = relationship(back_populates="meetings")
+    attendees: Mapped[list["MeetingAttendee"]] = relationship(back_populates="meeting")
+
+
+class MeetingAttendee(Base):
+    __tablename__ = "meeting_attendees"
+    __table_args__ = (UniqueConstraint("meeting_id", "email", name="uq_meeting_attendee"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20))  # employer | employee | caseworker
+    partstat: Mapped[str] = mapped_column(String(20), default="NEEDS-ACTION")
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    meeting: Mapped[MeetingRow] = relationship(back_populates="attendees")
+
+
+class MessageRow(Base):
+    """Every message in or out. `message_key` (case, purpose, sequence, recipient) makes a send happen once."""
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_key: Mapped[str] = mapped_column(String(300), unique=True)
+    message_id: Mapped[str] = mapped_column(String(300))
+    direction: Mapped[str] = mapped_column(String(3))  # out | in
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
+    purpose: Mapped[str] = mapped_column(String(60))
+    recipients: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))  # sending | sent | received | refused
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Idempotency: a retried activity writes its audit event once.
+    event_key: Mapped[str | None] = mapped_column(String(300), unique=True, nullable=True)

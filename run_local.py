@@ -1,0 +1,97 @@
+"""Run the whole engine on embedded defaults in one terminal; Ctrl-C stops all of it.
+
+Starts the Temporal dev server (with its Web UI, persisting to <data_dir>/temporal.db, the project's search
+attributes registered), a local SMTP server that keeps every mail as an .eml file, and the worker.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+from config.settings import Settings, load_settings
+from engine.binaries import find_binary
+from engine.client import connect
+from engine.mailsink import start_mail_sink
+from workflows.search_attributes import cli_flags
+from worker import build_worker, prepare_register
+
+log = logging.getLogger("fasthold.run")
+
+
+def start_dev_server(settings: Settings) -> subprocess.Popen:
+    host, _, port = settings.temporal_address.rpartition(":")
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    command = [
+        find_binary("temporal"), "server", "start-dev",
+        "--ip", host or "127.0.0.1", "--port", port, "--ui-port", str(settings.temporal_ui_port),
+        "--db-filename", str(settings.data_path / "temporal.db"), "--namespace", settings.temporal_namespace,
+        "--log-level", "error", *cli_flags(),
+    ]
+    log_file = open(settings.data_path / "temporal-server.log", "ab")
+    # Its own process group: Ctrl-C reaches us, and we stop the server after the worker has drained.
+    return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds: float = 60.0):
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"Temporal dev server stopped (exit {server.returncode}); see "
+                               f"{settings.data_path / 'temporal-server.log'}")
+        try:
+            return await connect(settings)
+        except Exception:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+async def run(settings: Settings) -> None:
+    register, roster = prepare_register(settings)
+    server = start_dev_server(settings)
+    controller = None
+    try:
+        client = await wait_for_client(settings, server)
+        controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
+        host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
+        print(
+            "\nFastholdelsesmotoren kører.\n"
+            f"  Temporal Web UI:   http://{host}:{settings.temporal_ui_port}\n"
+            f"  Sendte mails:      {settings.mail_path} (.eml-filer)\n"
+            f"  Sagsregister:      {settings.resolved_database_url}\n"
+            f"  Start en sag:      .venv/bin/fasthold opret examples/sygemelding.json\n"
+            f"  Se en sag:         .venv/bin/fasthold status SAG-2026-0001\n"
+            "Stop alt med Ctrl-C.\n",
+            flush=True,
+        )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        with ThreadPoolExecutor(max_workers=16) as executor:
+            worker = build_worker(client, settings, register, roster, executor)
+            async with worker:
+                await stop.wait()
+                print("Stopper ...", flush=True)
+    finally:
+        if controller is not None:
+            controller.stop()
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        register.dispose()
+        print("Stoppet.", flush=True)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(run(load_settings()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Shared fixtures: real servers only. A time-skipping Temporal test server, a loopback SMTP server that
+keeps what it receives, and a register in a real SQLite file (PostgreSQL where a test asks for it)."""
+from __future__ import annotations
+
+import json
+import socket
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from temporalio.testing import WorkflowEnvironment
+
+from config.settings import load_settings
+from engine.binaries import find_binary
+from engine.client import data_converter
+from engine.mailsink import start_mail_sink
+from engine.search_setup import register_search_attributes
+from worker import build_worker, prepare_register
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sygemelding.json"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sick_report(**changes) -> dict:
+    """The shipped example, made current: absence began two weeks ago, unless a test says otherwise."""
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["first_day_of_absence"] = (date.today() - timedelta(days=14)).isoformat()
+    data["case_reference"] = f"T-{uuid.uuid4().hex[:10]}"
+    for key, value in changes.items():
+        data[key] = value
+    return data
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings(env={}).replace(
+        data_dir=str(tmp_path / "data"), smtp_port=free_port(), task_queue=f"tq-{uuid.uuid4().hex[:8]}",
+    )
+
+
+@pytest.fixture
+def mail(settings):
+    controller, sink = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def register(settings):
+    register, roster = prepare_register(settings)
+    yield register
+    register.dispose()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def time_env():
+    # One time-skipping server for the session; each test gets its own task queue and data directory.
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=find_binary("temporal-test-server"))
+    await register_search_attributes(env.client, env.client.namespace)
+    yield env
+    await env.shutdown()
+
+
+@pytest_asyncio.fixture
+async def env(time_env, settings, mail, register):
+    """A running worker on the time-skipping server, wired to this test's mail server and register."""
+    from temporalio.client import Client
+
+    from register.roster import load_roster
+
+    client = Client(**{**time_env.client.config(), "data_converter": data_converter(settings)})
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        worker = build_worker(client, settings, register, load_roster(settings.roster_path), executor)
+        async with worker:
+            yield Harness(time_env, client, settings, mail, register)
+
+
+class Harness:
+    def __init__(self, env, client, settings, mail, register):
+        self.env, self.client, self.settings, self.mail, self.register = env, client, settings, mail, register

@@ -1,0 +1,55 @@
+"""Small helpers for driving a case in tests: start it, wait for a state, read the mails and the register."""
+from __future__ import annotations
+
+import asyncio
+import email.policy
+from datetime import date
+from email.message import EmailMessage
+
+from sqlalchemy import select
+
+from domain.model import CaseState
+from domain.sick_report import parse_sick_report
+from workflows.case_workflow import CaseWorkflow
+
+
+async def start(h, report: dict):
+    from cli import start_case
+
+    case = parse_sick_report(report, today=date.today())
+    workflow_id, _ = await start_case(h.client, h.settings, case)
+    return case, h.client.get_workflow_handle_for(CaseWorkflow.run, workflow_id)
+
+
+async def wait_for(handle, predicate, timeout: float = 30.0) -> CaseState:
+    """Poll the query until the state satisfies the predicate (activities run in real time)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        state = await handle.query(CaseWorkflow.state_now)
+        if predicate(state):
+            return state
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"state never matched; last phase {state.phase}, timeline "
+                                 f"{[e.event for e in state.timeline]}")
+        await asyncio.sleep(0.1)
+
+
+async def wait_for_mail(sink, count: int, timeout: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(sink.messages) < count:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"expected {count} mails, got {len(sink.messages)}: "
+                                 f"{[str(m['Subject']) for m in sink.messages]}")
+        await asyncio.sleep(0.05)
+
+
+def calendar_part(message: EmailMessage):
+    for part in message.walk():
+        if part.get_content_type() == "text/calendar":
+            return part
+    return None
+
+
+def rows(register, model, *where):
+    with register.session() as session:
+        return list(session.scalars(select(model).where(*where)))

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.rulesets import load_rulesets, ruleset_for
+from domain.triage import Track, TriageDecision, triage
+
+RULESETS = load_rulesets()
+RULES_2025 = ruleset_for(date(2025, 6, 1), RULESETS)  # no watch-only track
+RULES_2026 = ruleset_for(date(2026, 7, 1), RULESETS)  # watch only below 26 weeks
+
+
+def run(rules, expected=12, employer=None, ill=False, cause=False) -> TriageDecision:
+    return triage(
+        expected_weeks=expected,
+        employer_expected_weeks=employer,
+        seriously_ill=ill,
+        workplace_is_cause=cause,
+        rules=rules,
+    )
+
+
+@pytest.mark.parametrize(
+    "rules, kwargs, track, reason, category",
+    [
+        # 2025 rules: the model's own target group.
+        (RULES_2025, dict(expected=12), Track.WORKPLACE, "in_target_group", 2),
+        (RULES_2025, dict(expected=9), Track.WORKPLACE, "in_target_group", 2),
+        (RULES_2025, dict(expected=8), Track.OUTSIDE, "expected_8_weeks_or_less", 1),
+        (RULES_2025, dict(expected=0), Track.OUTSIDE, "expected_8_weeks_or_less", 1),
+        (RULES_2025, dict(expected=12, ill=True), Track.EXEMPT, "seriously_ill", 2),
+        (RULES_2025, dict(expected=12, cause=True), Track.EXEMPT, "workplace_is_cause", 2),
+        (RULES_2025, dict(expected=12, ill=True, cause=True), Track.EXEMPT, "seriously_ill", 2),
+        (RULES_2025, dict(expected=4, ill=True), Track.EXEMPT, "seriously_ill", 1),
+        # Before the reform even a short case with both estimates short is not "watch".
+        (RULES_2025, dict(expected=12, employer=10), Track.WORKPLACE, "in_target_group", 2),
+        # 2026 reform: both expect under 26 weeks -> watch only.
+        (RULES_2026, dict(expected=12, employer=10), Track.WATCH, "both_expect_under_26_weeks", 2),
+        (RULES_2026, dict(expected=25, employer=25), Track.WATCH, "both_expect_under_26_weeks", 2),
+        (RULES_2026, dict(expected=4, employer=4), Track.WATCH, "both_expect_under_26_weeks", 1),
+        # Employer has not answered: only the employee's estimate counts.
+        (RULES_2026, dict(expected=12, employer=None), Track.WATCH, "employee_expects_under_26_weeks", 2),
+        # One side expects 26 weeks or more: not watch-only.
+        (RULES_2026, dict(expected=12, employer=26), Track.WORKPLACE, "in_target_group", 2),
+        (RULES_2026, dict(expected=26, employer=10), Track.WORKPLACE, "in_target_group", 2),
+        (RULES_2026, dict(expected=30, employer=None), Track.WORKPLACE, "in_target_group", 2),
+        (RULES_2026, dict(expected=6, employer=30), Track.OUTSIDE, "expected_8_weeks_or_less", 1),
+        # Exemptions come before the watch rule.
+        (RULES_2026, dict(expected=12, employer=10, ill=True), Track.EXEMPT, "seriously_ill", 2),
+        (RULES_2026, dict(expected=12, employer=10, cause=True), Track.EXEMPT, "workplace_is_cause", 2),
+    ],
+)
+def test_triage_paths(rules, kwargs, track, reason, category):
+    decision = run(rules, **kwargs)
+    assert decision == TriageDecision(track=track, reason=reason, category=category)
+
+
+def test_thresholds_come_from_the_rule_set():
+    custom = RULES_2026.__class__(
+        name="custom", valid_from=date(2030, 1, 1), target_min_expected_weeks=10, watch_only_below_weeks=None
+    )
+    assert run(custom, expected=10) == TriageDecision(Track.OUTSIDE, "expected_10_weeks_or_less", 1)
+    assert run(custom, expected=11).track is Track.WORKPLACE
+
+
+def test_track_values_are_stable_strings():
+    assert [t.value for t in Track] == ["workplace", "exempt", "watch", "outside"]
+    assert Track("watch") is Track.WATCH
+    assert Track.WATCH == "watch"
+
+
+@pytest.mark.parametrize("kwargs", [dict(expected=-1), dict(expected=12, employer=-3), dict(expected=True)])
+def test_invalid_estimates_are_refused(kwargs):
+    with pytest.raises(ValueError):
+        run(RULES_2026, **kwargs)
