@@ -9,6 +9,7 @@ import asyncio
 import logging
 import signal
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from config.settings import Settings, load_settings
@@ -88,10 +89,18 @@ async def run(settings: Settings) -> None:
         print("Stoppet.", flush=True)
 
 
-def main() -> None:
+def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    asyncio.run(run(load_settings()))
+    try:
+        asyncio.run(run(load_settings()))
+    except KeyboardInterrupt:
+        pass
+    except Exception as err:  # start-up problems are shown as one line, with the details in the log
+        log.debug("start-up failed", exc_info=True)
+        print(f"Motoren kunne ikke starte: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -88,6 +88,8 @@ def build_message(
 
     msg = EmailMessage(policy=_POLICY)
     msg["From"] = sender
+    if len(msg["From"].addresses) != 1:
+        raise ValueError(f"sender must be exactly one address (quote a display name with commas): {sender!r}")
     msg["To"] = ", ".join(to)
     msg["Subject"] = subject
     msg["Message-ID"] = _angle(message_id)

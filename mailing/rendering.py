@@ -95,17 +95,24 @@ _ROLES = ("employer", "employee", "caseworker")
 
 def _check(kind: str, ctx: dict[str, Any]) -> None:
     """Checks the templates cannot express (StrictUndefined covers missing keys)."""
-    role = ctx.get("recipient_role")
-    if kind == "invitation" and role not in _ROLES:
-        raise ValueError(f"recipient_role must be one of {_ROLES}, got {role!r}")
-    if role is not None and role not in _ROLES:
-        raise ValueError(f"recipient_role must be one of {_ROLES}, got {role!r}")
+    # A missing recipient_role is left to StrictUndefined (for invitation) or
+    # means "neutral wording" (for the kinds where it is optional).
+    if "recipient_role" in ctx and ctx["recipient_role"] not in _ROLES:
+        raise ValueError(f"recipient_role must be one of {_ROLES}, got {ctx['recipient_role']!r}")
 
 
 # --------------------------------------------------------------------------- filters
 
 
+def _defined(value: Any) -> Any:
+    """Filters see StrictUndefined as a value; make it fail the way a missing variable should."""
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+    return value
+
+
 def _local(value: datetime) -> datetime:
+    value = _defined(value)
     if not isinstance(value, datetime):
         raise TypeError(f"expected a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
@@ -114,6 +121,7 @@ def _local(value: datetime) -> datetime:
 
 
 def _as_date(value: date | datetime) -> date:
+    value = _defined(value)
     if isinstance(value, datetime):
         return _local(value).date()
     if isinstance(value, date):

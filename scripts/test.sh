@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs what is needed and runs the whole test suite (unit, integration, end-to-end).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh
+bash scripts/postgres.sh
+exec .venv/bin/python -m pytest "$@"

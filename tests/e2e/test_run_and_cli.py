@@ -1,0 +1,140 @@
+"""End to end on the real dev server, through what a user types: the run command and `fasthold`."""
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port, sick_report
+
+ROOT = Path(__file__).resolve().parents[2]
+FASTHOLD = [sys.executable, "-m", "cli"]
+
+
+class Engine:
+    """`python run_local.py` in the background with its own data directory and ports."""
+
+    def __init__(self, data_dir: Path):
+        self.env = {
+            **os.environ,
+            "FASTHOLD_DATA_DIR": str(data_dir),
+            "FASTHOLD_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+            "FASTHOLD_TEMPORAL_UI_PORT": str(free_port()),
+            "FASTHOLD_SMTP_PORT": str(free_port()),
+            "FASTHOLD_GATEWAY_PORT": str(free_port()),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.mail_dir = data_dir / "mail"
+        self.process: subprocess.Popen | None = None
+        self.output = ""
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "run_local.py"], cwd=ROOT, env=self.env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 90
+        self.output = ""
+        while "Stop alt med Ctrl-C" not in self.output:
+            line = self.process.stdout.readline()
+            if not line and self.process.poll() is not None:
+                raise AssertionError(f"the engine stopped:\n{self.output}")
+            self.output += line
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the engine did not start:\n{self.output}")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        rest, _ = self.process.communicate(timeout=60)
+        self.output += rest
+        return self.process.returncode
+
+    def cli(self, *args: str, expect: int = 0) -> str:
+        result = subprocess.run([*FASTHOLD, *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+                                timeout=60)
+        assert result.returncode == expect, f"{args}: {result.returncode}\n{result.stdout}\n{result.stderr}"
+        assert "Traceback" not in result.stderr
+        return result.stdout + result.stderr
+
+    def mails(self) -> list:
+        return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+                for p in sorted(self.mail_dir.glob("*.eml"))]
+
+    def wait_for_mails(self, count: int, timeout: float = 30) -> list:
+        deadline = time.monotonic() + timeout
+        while len(mails := self.mails()) < count:
+            assert time.monotonic() < deadline, f"{len(mails)} mails, expected {count}"
+            time.sleep(0.2)
+        return mails
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = Engine(tmp_path / "data")
+    engine.start()
+    yield engine
+    if engine.process.poll() is None:
+        engine.stop()
+
+
+def calendar_methods(message) -> list[str]:
+    return [part.get_param("method") for part in message.walk() if part.get_content_type() == "text/calendar"]
+
+
+def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
+    assert "http://127.0.0.1:" in engine.output and str(engine.mail_dir) in engine.output
+    report = sick_report()
+    path = tmp_path / "sygemelding.json"
+    path.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    reference = report["case_reference"]
+
+    assert "er oprettet" in engine.cli("opret", str(path))
+    assert "kører allerede" in engine.cli("opret", str(path))
+
+    mails = engine.wait_for_mails(4)
+    invitations = [m for m in mails if calendar_methods(m) == ["REQUEST"]]
+    assert len(invitations) == 3
+    status = engine.cli("status", reference)
+    assert "samtale booket" in status and "Møde 1" in status
+
+    # The engine stops cleanly and the case is still there after a restart.
+    assert engine.stop() == 0 and "Stoppet." in engine.output
+    engine.start()
+    assert "samtale booket" in engine.cli("status", reference)
+
+    for address in (report["employer"]["contact"]["email"], report["employee"]["email"]):
+        assert "registreret" in engine.cli("svar", reference, "--email", address, "--svar", "ja")
+    refused = engine.cli("svar", reference, "--email", "fremmed@example.org", "--svar", "nej", expect=1)
+    assert "ikke deltager" in refused
+
+    held_at = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat(timespec="minutes")
+    assert "holdt" in engine.cli("samtale", reference, "--moede", "1", "--holdt", "ja",
+                                 "--arbejdsgiver-deltog", "ja", "--sted", "arbejdspladsen", "--tidspunkt", held_at)
+    assert "afsluttes" in engine.cli("afslut", reference, "--type", "rask")
+    deadline = time.monotonic() + 30
+    while "afsluttet" not in (status := engine.cli("status", reference)):
+        assert time.monotonic() < deadline, status
+        time.sleep(0.3)
+    assert "ACCEPTED" in status
+    closing = [m for m in engine.wait_for_mails(6) if "afsluttet" in str(m["Subject"]).lower()]
+    assert len(closing) == 2
+
+
+def test_bad_sick_report_names_each_field(engine, tmp_path):
+    report = sick_report(municipality="12", expected_absence_weeks=0)
+    report["employer"]["cvr"] = "12345678"
+    del report["employee"]["email"]
+    path = tmp_path / "forkert.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    out = engine.cli("opret", str(path), expect=2)
+    for field in ("municipality", "expected_absence_weeks", "employer.cvr", "employee.email"):
+        assert field in out
+    assert "Sagen findes ikke" in engine.cli("status", report["case_reference"], expect=1)
+    assert engine.mails() == []
