@@ -80,7 +80,7 @@ def meeting_invite(mail: OutgoingMail, organizer_email: str) -> MeetingInvite:
     assert meeting is not None
     return MeetingInvite(
         uid=meeting.uid, sequence=meeting.sequence, start=meeting.start, end=meeting.end,
-        summary=f"Opfølgningssamtale om sygefravær ({mail.case.employer_name})",
+        summary=f"Opfølgningssamtale med jobcentret",
         description=(f"Opfølgningssamtale med {mail.case.employee_name}, {mail.case.employer_name} og "
                      f"sagsbehandler {mail.case.caseworker_name}. Sag: {mail.case.reference}."),
         location=meeting.location, organizer_email=organizer_email, organizer_name=mail.case.caseworker_name,

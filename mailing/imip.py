@@ -28,7 +28,7 @@ import email.policy
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from email.message import EmailMessage
-from email.utils import getaddresses
+from email.utils import collapse_rfc2231_value, getaddresses
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -85,8 +85,8 @@ def parse_inbound(raw: bytes, max_bytes: int = 2_000_000) -> InboundMail:
     assert isinstance(msg, EmailMessage)
 
     sender = _sender(msg)
-    message_id = str(msg.get("Message-ID", "") or "").strip()
-    subject = " ".join(str(msg.get("Subject", "") or "").split())
+    message_id = _header(msg, "Message-ID").strip()
+    subject = " ".join(_header(msg, "Subject").split())
 
     candidates = list(_calendar_parts(msg))
     if not candidates:
@@ -125,18 +125,27 @@ def normalise_address(value: str) -> str:
 # --------------------------------------------------------------------------- MIME walking
 
 
-def _sender(msg: EmailMessage) -> str:
-    header = msg.get("From")
-    if header is None:
-        return ""
+def _header(msg: EmailMessage, name: str) -> str:
+    """A header as text; a header the parser chokes on (mail from anywhere) reads as ""."""
     try:
-        addresses = getaddresses([str(header)])
-    except Exception:  # pragma: no cover - getaddresses is lenient already
+        value = msg.get(name)
+    except Exception:  # pragma: no cover - defensive: the header parser has had crash bugs
         return ""
-    for _name, addr in addresses:
+    return "" if value is None else str(value)
+
+
+def _sender(msg: EmailMessage) -> str:
+    for _name, addr in getaddresses([_header(msg, "From")]):
         if addr:
             return addr.strip().lower()
     return ""
+
+
+def _param(part, name: str) -> str:
+    value = part.get_param(name)
+    if isinstance(value, tuple):  # RFC 2231 encoded
+        value = collapse_rfc2231_value(value)
+    return str(value or "")
 
 
 def _calendar_parts(msg: EmailMessage):
@@ -145,10 +154,8 @@ def _calendar_parts(msg: EmailMessage):
         if part.is_multipart():
             continue
         ctype = part.get_content_type()
-        filename = (part.get_filename() or part.get_param("name") or "").lower()
-        if ctype in _CALENDAR_TYPES or (
-            isinstance(filename, str) and filename.endswith(_CALENDAR_SUFFIXES)
-        ):
+        filename = (part.get_filename() or _param(part, "name")).lower()
+        if ctype in _CALENDAR_TYPES or filename.endswith(_CALENDAR_SUFFIXES):
             yield part
 
 
@@ -180,7 +187,7 @@ def _replies_from_part(part, sender: str) -> list[ItipReply]:
     if not calendars:
         raise ImipError("malformed_calendar", "no VCALENDAR object")
 
-    param_method = part.get_param("method")
+    param_method = _param(part, "method")
     replies: list[ItipReply] = []
     for cal in calendars:
         for prop, problem in getattr(cal, "errors", None) or []:

@@ -20,10 +20,12 @@ Why this layout:
   (or the text) and never the raw calendar.
 * The ``application/ics`` attachment is for the rest: webmail and mobile
   clients that only offer "add to calendar" for attachments, and users who want
-  to import the file by hand. ``application/ics`` (not a second ``text/calendar``)
-  keeps Outlook from treating the message as containing two meeting objects.
-* base64 for the calendar parts: the content is UTF-8 (Danish letters) and some
-  relays rewrap or re-encode quoted-printable text; base64 survives untouched.
+  to import the file by hand. It is ``application/ics`` (as in Google Calendar's
+  own invitations) rather than a second ``text/calendar`` part, so the inline
+  part is the only iMIP object in the message.
+* base64 for the calendar parts: the content is UTF-8 (Danish letters) and must
+  keep its CRLF line ends and folded lines; base64 carries the bytes through
+  any relay unchanged.
 """
 
 from __future__ import annotations
@@ -163,9 +165,9 @@ def _text_part(content: str, subtype: str) -> MIMEPart:
 def _base64_part(data: bytes, content_type: str, disposition: str | None = None) -> MIMEPart:
     """A leaf part with headers written verbatim.
 
-    The email package would quote every parameter (``method="REQUEST"``); the
-    unquoted ``method=REQUEST`` form is what calendar clients themselves send and
-    what the strictest of them look for.
+    The email package would quote every parameter (``method="REQUEST"``). That is
+    legal MIME, but the unquoted ``method=REQUEST`` is what calendar clients
+    themselves send, so it is the form every iMIP reader is known to accept.
     """
     part = MIMEPart(policy=_POLICY)
     # set_raw stores the value as written; short values are emitted unchanged.

@@ -62,6 +62,11 @@ class CaseRow(Base):
     end_type: Mapped[str | None] = mapped_column(String(30), nullable=True)
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Added in revision 0002 (the whole case process).
+    category: Mapped[int | None] = mapped_column(Integer, nullable=True)  # triage category 1 or 2
+    fast_track_requested_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    fast_track_requested_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    outcome_recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     meetings: Mapped[list["MeetingRow"]] = relationship(back_populates="case", order_by="MeetingRow.number")
 
@@ -144,3 +149,26 @@ class AuditEvent(Base):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     # Idempotency: a retried activity writes its audit event once.
     event_key: Mapped[str | None] = mapped_column(String(300), unique=True, nullable=True)
+
+
+class MeasureRow(Base):
+    """A workplace-based measure (virksomhedsrettet indsats): the model counts those started before week 13."""
+    __tablename__ = "measures"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "start_date", name="uq_measure"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # gradual_return | work_trial | wage_subsidy | mentor | other
+    start_date: Mapped[date] = mapped_column(Date)
+    before_week_13: Mapped[bool] = mapped_column(Boolean)
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DeadlineBreach(Base):
+    """A statutory deadline that passed unmet: recorded, never silent."""
+    __tablename__ = "deadline_breaches"
+    __table_args__ = (UniqueConstraint("case_id", "kind", name="uq_breach"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # first_meeting | fast_track | reassessment
+    due: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -22,7 +22,10 @@ def make_invite(start: datetime, **changes) -> MeetingInvite:
         start=start,
         end=start + timedelta(hours=1),
         summary="Opfølgningssamtale – sag FH-2026-0042",
-        description="Første opfølgningssamtale på arbejdspladsen.\nDeltagere: medarbejder, arbejdsgiver og sagsbehandler.",
+        description=(
+            "Første opfølgningssamtale på arbejdspladsen.\n"
+            "Deltagere: medarbejder, arbejdsgiver og sagsbehandler."
+        ),
         location="Jensen & Co, Vestergade 1, 8000 Aarhus C",
         organizer_email="svar+FH-2026-0042@kommune.example",
         organizer_name="Sofie Nielsen, Aarhus Kommune",

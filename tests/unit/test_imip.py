@@ -123,7 +123,10 @@ def test_fixture_loader_rewrites_encoded_uid_sequence_and_addresses():
             name,
             uid="fasthold-FH-2026-0042-m1@kommune.example",
             sequence=4,
-            replacements={"lars.jensen@example.com": "lj@firma.example", "fasthold@example.com": "svar@kommune.example"},
+            replacements={
+                "lars.jensen@example.com": "lj@firma.example",
+                "fasthold@example.com": "svar@kommune.example",
+            },
         )
         (reply,) = parse_inbound(raw).replies
         assert reply.uid == "fasthold-FH-2026-0042-m1@kommune.example", name
@@ -175,6 +178,14 @@ def mail_with(part_builder, sender="Lars Jensen <lars.jensen@example.com>") -> b
     return msg.as_bytes()
 
 
+def calendar_mail(calendar: str, method: str | None = "REPLY") -> bytes:
+    """A mail whose only body is an inline text/calendar part."""
+    params = {"method": method} if method else {}
+    return mail_with(
+        lambda m: m.set_content(calendar.encode(), maintype="text", subtype="calendar", params=params)
+    )
+
+
 # --------------------------------------------------------------------------- encodings and layouts
 
 
@@ -193,7 +204,8 @@ def test_latin1_calendar_quoted_printable():
     cal = reply_calendar(extra="COMMENT:Vi ses på mødet.").encode("iso-8859-1")
 
     def build(msg):
-        msg.set_content(cal, maintype="text", subtype="calendar", cte="quoted-printable", params={"method": "REPLY", "charset": "iso-8859-1"})
+        params = {"method": "REPLY", "charset": "iso-8859-1"}
+        msg.set_content(cal, maintype="text", subtype="calendar", cte="quoted-printable", params=params)
 
     (reply,) = parse_inbound(mail_with(build)).replies
     assert reply.comment == "Vi ses på mødet."
@@ -215,7 +227,8 @@ def test_unknown_charset_falls_back():
     cal = reply_calendar(extra="COMMENT:Vi glæder os").encode()
 
     def build(msg):
-        msg.set_content(cal, maintype="text", subtype="calendar", cte="base64", params={"method": "REPLY", "charset": "x-unknown-42"})
+        params = {"method": "REPLY", "charset": "x-unknown-42"}
+        msg.set_content(cal, maintype="text", subtype="calendar", cte="base64", params=params)
 
     (reply,) = parse_inbound(mail_with(build)).replies
     assert reply.comment == "Vi glæder os"
@@ -265,12 +278,12 @@ def test_deeply_nested_multiparts():
         "ATTENDEE;PARTSTAT=ACCEPTED:MAILTO:LARS.JENSEN@EXAMPLE.COM",
         'ATTENDEE;CN="Jensen, Lars";PARTSTAT=ACCEPTED:MailTo:Lars.Jensen@example.com',
         "ATTENDEE;CN=Lars Jensen;PARTSTAT=accepted:mailto: lars.jensen@example.com",
-        "ATTENDEE;CN=Lars;EMAIL=Lars.Jensen@example.com;PARTSTAT=ACCEPTED:urn:uuid:6b1f9a0e-1111-2222-3333-444455556666",
+        "ATTENDEE;CN=Lars;EMAIL=Lars.Jensen@example.com;PARTSTAT=ACCEPTED:urn:uuid:6b1f9a0e-1111-2222-3333",
         "ATTENDEE;PARTSTAT=ACCEPTED:lars.jensen@example.com",
     ],
 )
 def test_attendee_spellings_are_normalised(line):
-    raw = mail_with(lambda m: m.set_content(reply_calendar(attendee_line=line).encode(), maintype="text", subtype="calendar", params={"method": "REPLY"}))
+    raw = calendar_mail(reply_calendar(attendee_line=line), "REPLY")
     (reply,) = parse_inbound(raw).replies
     assert reply.attendee_email == "lars.jensen@example.com"
     assert reply.partstat == "ACCEPTED"
@@ -287,7 +300,7 @@ def test_reply_listing_several_attendees_keeps_the_sender():
         "ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:mette.hansen@example.com\r\n"
         "ATTENDEE;PARTSTAT=DECLINED;CN=Lars:mailto:lars.jensen@example.com"
     )
-    raw = mail_with(lambda m: m.set_content(reply_calendar(attendee_line=line).encode(), maintype="text", subtype="calendar", params={"method": "REPLY"}))
+    raw = calendar_mail(reply_calendar(attendee_line=line), "REPLY")
     (reply,) = parse_inbound(raw).replies
     assert reply.attendee_email == "lars.jensen@example.com" and reply.partstat == "DECLINED"
 
@@ -299,7 +312,7 @@ def test_counter_with_duration_and_floating_time():
     cal = reply_calendar(method="COUNTER").replace("DTSTART:20260112T090000Z", "DTSTART:20260714T130000").replace(
         "DTEND:20260112T100000Z", "DURATION:PT1H30M"
     )
-    raw = mail_with(lambda m: m.set_content(cal.encode(), maintype="text", subtype="calendar", params={"method": "COUNTER"}))
+    raw = calendar_mail(cal, "COUNTER")
     (reply,) = parse_inbound(raw).replies
     assert reply.method == "COUNTER"
     # floating time is read as Danish local time (summer: +02:00)
@@ -309,21 +322,21 @@ def test_counter_with_duration_and_floating_time():
 
 def test_refresh_has_no_partstat():
     cal = reply_calendar(method="REFRESH", attendee_line="ATTENDEE:mailto:lars.jensen@example.com")
-    raw = mail_with(lambda m: m.set_content(cal.encode(), maintype="text", subtype="calendar", params={"method": "REFRESH"}))
+    raw = calendar_mail(cal, "REFRESH")
     (reply,) = parse_inbound(raw).replies
     assert reply.method == "REFRESH" and reply.partstat is None
 
 
 def test_method_from_content_type_when_calendar_lacks_it():
     cal = reply_calendar(with_method=False)
-    raw = mail_with(lambda m: m.set_content(cal.encode(), maintype="text", subtype="calendar", params={"method": "reply"}))
+    raw = calendar_mail(cal, "reply")
     (reply,) = parse_inbound(raw).replies
     assert reply.method == "REPLY"
 
 
 def test_sequence_missing_means_zero():
     cal = reply_calendar().replace("SEQUENCE:2\r\n", "")
-    raw = mail_with(lambda m: m.set_content(cal.encode(), maintype="text", subtype="calendar"))
+    raw = calendar_mail(cal, None)
     assert parse_inbound(raw).replies[0].sequence == 0
 
 
@@ -332,7 +345,9 @@ def test_sequence_missing_means_zero():
 
 def test_no_method_anywhere():
     cal = reply_calendar(with_method=False)
-    raw = mail_with(lambda m: m.add_attachment(cal.encode(), maintype="application", subtype="ics", filename="invite.ics"))
+    raw = mail_with(
+        lambda m: m.add_attachment(cal.encode(), maintype="application", subtype="ics", filename="invite.ics")
+    )
     with pytest.raises(ImipError) as err:
         parse_inbound(raw)
     assert err.value.code == "no_method"
@@ -361,7 +376,7 @@ def test_too_large():
     ids=["text", "truncated", "junk-line", "bad-sequence", "no-uid", "no-attendee", "no-vevent", "bad-dtstart"],
 )
 def test_malformed_calendars(calendar):
-    raw = mail_with(lambda m: m.set_content(calendar.encode(), maintype="text", subtype="calendar", params={"method": "REPLY"}))
+    raw = calendar_mail(calendar, "REPLY")
     with pytest.raises(ImipError) as err:
         parse_inbound(raw)
     assert err.value.code == "malformed_calendar"
@@ -369,7 +384,7 @@ def test_malformed_calendars(calendar):
 
 def test_an_odd_x_property_does_not_spoil_a_reply():
     cal = reply_calendar(extra="X-SOMETHING;VALUE=DATE-TIME:not-a-date")
-    raw = mail_with(lambda m: m.set_content(cal.encode(), maintype="text", subtype="calendar", params={"method": "REPLY"}))
+    raw = calendar_mail(cal, "REPLY")
     assert parse_inbound(raw).replies[0].partstat == "ACCEPTED"
 
 
@@ -403,7 +418,10 @@ def test_round_trip_reply_built_from_our_request():
         location="Vestergade 1, 8000 Aarhus C",
         organizer_email="svar@kommune.example",
         organizer_name="Sofie Nielsen",
-        attendees=(Attendee("Jensen, Lars", "lars.jensen@example.com"), Attendee("Mette Hansen", "mette.hansen@example.com")),
+        attendees=(
+            Attendee("Jensen, Lars", "lars.jensen@example.com"),
+            Attendee("Mette Hansen", "mette.hansen@example.com"),
+        ),
     )
     request = Calendar.from_ical(build_request(invite, datetime(2026, 6, 1, 8, tzinfo=UTC)))
     original = next(iter(request.walk("VEVENT")))

@@ -48,8 +48,18 @@ def contexts(case=CASE) -> dict[str, dict]:
             "recipient_name": "Lars Jensen",
             "slots": [datetime(2026, 1, 12, 10, tzinfo=CPH), datetime(2026, 1, 14, 13, 30, tzinfo=CPH)],
         },
-        "invitation": {"case": case, "meeting": MEETING, "recipient_name": "Lars Jensen", "recipient_role": "employer"},
-        "cancellation": {"case": case, "meeting": MEETING, "recipient_name": "Lars Jensen", "reason": "Mette Hansen er raskmeldt."},
+        "invitation": {
+            "case": case,
+            "meeting": MEETING,
+            "recipient_name": "Lars Jensen",
+            "recipient_role": "employer",
+        },
+        "cancellation": {
+            "case": case,
+            "meeting": MEETING,
+            "recipient_name": "Lars Jensen",
+            "reason": "Mette Hansen er raskmeldt.",
+        },
         "meeting_reminder": {"case": case, "meeting": MEETING, "recipient_name": "Mette Hansen"},
         "caseworker_task": {"case": case, "task": TASK},
         "escalation": {
