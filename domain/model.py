@@ -158,6 +158,17 @@ class RsvpReceived:
 
 
 @dataclass(frozen=True)
+class CounterProposal:
+    """An attendee proposes another time (iTIP COUNTER): a task for the caseworker, never a booking."""
+    uid: str
+    sequence: int
+    attendee_email: str
+    start: datetime
+    end: datetime
+    comment: str = ""
+
+
+@dataclass(frozen=True)
 class MeetingOutcome:
     meeting_number: int
     held: bool

@@ -19,8 +19,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.register import AssignRequest, CaseUpdate, MeetingRecord, RegisterActivities
     from domain.calendar_dk import add_working_days
     from domain.deadlines import CaseDeadlines, compute_deadlines
-    from domain.localtime import local_date, local_end_of_day, local_midnight
-    from domain.model import (END_TYPE_DANISH, CaseEnd, CaseInput, CaseState, Caseworker, EndType, Location,
+    from domain.localtime import LOCAL_TZ, local_date, local_end_of_day, local_midnight
+    from domain.model import (END_TYPE_DANISH, CaseEnd, CaseInput, CounterProposal, CaseState, Caseworker, EndType, Location,
                               Meeting, MeetingOutcome, Phase, RsvpReceived, TimelineEntry)
     from domain.rulesets import RuleSet
     from domain.triage import Track, triage
@@ -30,6 +30,11 @@ ACTIVITY_TIMEOUT = timedelta(minutes=2)
 # Mail and database outages are waited out, not given up on: a case must never silently lose a step.
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=10))
 PARTSTATS = ("ACCEPTED", "DECLINED", "TENTATIVE")
+ROLE_DANISH = {"employer": "Arbejdsgiveren", "employee": "Medarbejderen", "caseworker": "Sagsbehandleren"}
+
+
+def role_danish(role: str) -> str:
+    return ROLE_DANISH.get(role, "En deltager")
 
 
 @workflow.defn
@@ -42,6 +47,7 @@ class CaseWorkflow:
         self.rules: RuleSet | None = None
         self.deadlines: CaseDeadlines | None = None
         self.end: CaseEnd | None = None
+        self.counter_count = 0
 
     # ------------------------------------------------------------------ the process
     @workflow.run
@@ -143,16 +149,42 @@ class CaseWorkflow:
 
     @record_rsvp.validator
     def _validate_rsvp(self, rsvp: RsvpReceived) -> None:
-        meeting = self._meeting_by_uid(rsvp.uid)
-        if rsvp.attendee_email.lower() not in self.attendee_roles():
-            raise ApplicationError("afsenderen er ikke deltager i mødet", type="NotAnAttendee")
-        if rsvp.sequence != meeting.sequence:
-            raise ApplicationError(f"svaret gælder version {rsvp.sequence}, mødet er nu version {meeting.sequence}",
-                                   type="StaleSequence")
+        self._validate_answer(rsvp.uid, rsvp.sequence, rsvp.attendee_email)
         if rsvp.partstat not in PARTSTATS:
             raise ApplicationError(f"ukendt svar {rsvp.partstat!r}", type="BadPartstat")
+
+    def _validate_answer(self, uid: str, sequence: int, attendee_email: str) -> None:
+        """An answer counts only from an attendee of that meeting, for its current version, while planned."""
+        meeting = self._meeting_by_uid(uid)
+        if attendee_email.lower() not in self.attendee_roles():
+            raise ApplicationError("afsenderen er ikke deltager i mødet", type="NotAnAttendee")
+        if sequence != meeting.sequence:
+            raise ApplicationError(f"svaret gælder version {sequence}, mødet er nu version {meeting.sequence}",
+                                   type="StaleSequence")
         if meeting.status != "invited":
             raise ApplicationError("mødet er ikke længere planlagt", type="MeetingNotPlanned")
+
+    @workflow.update
+    async def propose_time(self, proposal: CounterProposal) -> str:
+        meeting = self._meeting_by_uid(proposal.uid)
+        role = self._role_of(proposal.attendee_email)
+        self.note("counter_proposal", f"møde {meeting.number}: {role} foreslår {proposal.start.isoformat()}")
+        self.counter_count += 1
+        await self.task("counter", self.counter_count, Task(
+            title="Et andet mødetidspunkt er foreslået",
+            what=(f"{role_danish(role)} foreslår at flytte møde {meeting.number} til "
+                  f"{proposal.start.astimezone(LOCAL_TZ).strftime('%d.%m.%Y kl. %H.%M')}"
+                  + (f" med bemærkningen: {proposal.comment}" if proposal.comment else "")
+                  + ". Aftal tidspunktet, og flyt mødet, hvis det passer; ellers fastholdes det planlagte møde."),
+            due=add_working_days(local_date(workflow.now()), 1, self.rules.closed_days),
+        ))
+        return "task_created"
+
+    @propose_time.validator
+    def _validate_counter(self, proposal: CounterProposal) -> None:
+        self._validate_answer(proposal.uid, proposal.sequence, proposal.attendee_email)
+        if proposal.end <= proposal.start:
+            raise ApplicationError("det foreslåede møde slutter før det begynder", type="BadProposal")
 
     @workflow.update
     async def record_meeting(self, outcome: MeetingOutcome) -> str:
