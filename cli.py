@@ -15,11 +15,12 @@ import argparse
 import asyncio
 import json
 import sys
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -44,8 +45,8 @@ PHASES_DA = {"intake": "modtaget", "employer_contact": "kontakt til arbejdsgiver
              "closed": "afsluttet"}
 
 
-async def start_case(client: Client, settings: Settings, case: CaseInput) -> tuple[str, bool]:
-    """Start the case's workflow; starting a reference again gives the one running case. Returns (id, new)."""
+async def start_case(client: Client, settings: Settings, case: CaseInput) -> tuple[WorkflowHandle, bool]:
+    """Start the case's workflow; starting a reference again gives the one running case. Returns (handle, new)."""
     handle = client.get_workflow_handle(case.workflow_id)
     try:
         description = await handle.describe()
@@ -56,15 +57,18 @@ async def start_case(client: Client, settings: Settings, case: CaseInput) -> tup
         existed = False
     if existed and description.status != WorkflowExecutionStatus.RUNNING:
         raise UserError(f"Sagen {case.reference} findes allerede og er afsluttet. Brug en ny sagsreference.")
-    await client.start_workflow(
-        CaseWorkflow.run, case, id=case.workflow_id, task_queue=settings.task_queue,
+    # Both parameters are sent: the worker decodes arguments by position, and `carried` is only for
+    # continue-as-new.
+    handle = await client.start_workflow(
+        CaseWorkflow.run, args=[replace(case, history_event_limit=settings.history_event_limit), None],
+        id=case.workflow_id, task_queue=settings.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         search_attributes=TypedSearchAttributes([
             SearchAttributePair(sa.CASE_REFERENCE, case.reference),
             SearchAttributePair(sa.MUNICIPALITY, case.municipality)]),
     )
-    return case.workflow_id, not existed
+    return handle, not existed
 
 
 async def update(client: Client, workflow_id: str, method, arg):
@@ -156,7 +160,8 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         case = load_sick_report(args.fil, today=date.today())
     client = client or await _connect(settings)
     if args.command == "opret":
-        workflow_id, new = await start_case(client, settings, case)
+        handle, new = await start_case(client, settings, case)
+        workflow_id = handle.id
         if new:
             return f"Sagen {case.reference} er oprettet (workflow {workflow_id})."
         return f"Sagen {case.reference} kører allerede; der er ikke oprettet en ny (workflow {workflow_id})."

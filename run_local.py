@@ -16,6 +16,7 @@ from config.settings import Settings, load_settings
 from engine.binaries import find_binary
 from engine.client import connect
 from engine.mailsink import start_mail_sink
+from mailing.gateway import start_gateway
 from workflows.search_attributes import cli_flags
 from worker import build_worker, prepare_register
 
@@ -53,15 +54,17 @@ async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds:
 async def run(settings: Settings) -> None:
     register, roster = prepare_register(settings)
     server = start_dev_server(settings)
-    controller = None
+    controller = gateway = None
     try:
         client = await wait_for_client(settings, server)
         controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
+        gateway = start_gateway(settings, client, register)
         host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
         print(
             "\nFastholdelsesmotoren kører.\n"
             f"  Temporal Web UI:   http://{host}:{settings.temporal_ui_port}\n"
             f"  Sendte mails:      {settings.mail_path} (.eml-filer)\n"
+            f"  Svar på invitationer: smtp://{settings.gateway_host}:{settings.gateway_port}\n"
             f"  Sagsregister:      {settings.resolved_database_url}\n"
             f"  Start en sag:      .venv/bin/fasthold opret examples/sygemelding.json\n"
             f"  Se en sag:         .venv/bin/fasthold status SAG-2026-0001\n"
@@ -78,6 +81,8 @@ async def run(settings: Settings) -> None:
                 await stop.wait()
                 print("Stopper ...", flush=True)
     finally:
+        if gateway is not None:
+            gateway.stop()  # a message being processed stays in <data_dir>/inbox/new/ for the next start
         if controller is not None:
             controller.stop()
         server.terminate()

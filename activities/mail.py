@@ -68,6 +68,7 @@ class OutgoingMail:
     task: Task | None = None
     reason: str = ""
     deadline: date | None = None
+    reminder: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -80,7 +81,7 @@ def meeting_invite(mail: OutgoingMail, organizer_email: str) -> MeetingInvite:
     assert meeting is not None
     return MeetingInvite(
         uid=meeting.uid, sequence=meeting.sequence, start=meeting.start, end=meeting.end,
-        summary=f"Opfølgningssamtale med jobcentret",
+        summary="Opfølgningssamtale med jobcentret",
         description=(f"Opfølgningssamtale med {mail.case.employee_name}, {mail.case.employer_name} og "
                      f"sagsbehandler {mail.case.caseworker_name}. Sag: {mail.case.reference}."),
         location=meeting.location, organizer_email=organizer_email, organizer_name=mail.case.caseworker_name,
@@ -96,6 +97,7 @@ def template_context(mail: OutgoingMail) -> dict:
         "slots": list(mail.slots),
         "reason": mail.reason,
         "deadline": mail.deadline,
+        "reminder": mail.reminder,
         **mail.extra,
     }
     if mail.meeting is not None:

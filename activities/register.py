@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.model import CaseInput, Caseworker, Meeting
+from domain.model import CaseInput, Caseworker, Measure, Meeting
 from register.db import Register
 from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
-                             MeetingAttendee, MeetingRow, Team)
-from register.roster import working_hours
+                             DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, Team)
+from register.roster import office_address, working_hours
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,21 @@ class MeetingRecord:
 
 
 @dataclass(frozen=True)
+class BreachRecord:
+    reference: str
+    municipality: str
+    kind: str  # first_meeting | fast_track
+    due: date
+
+
+@dataclass(frozen=True)
+class MeasureRecord:
+    reference: str
+    municipality: str
+    measure: Measure
+
+
+@dataclass(frozen=True)
 class BusyRequest:
     caseworker_id: str
     start: datetime
@@ -56,7 +71,8 @@ class BusyRequest:
 
 UPDATABLE_CASE_FIELDS = {
     "track", "triage_reason", "rule_set", "phase", "first_meeting_due", "deadline_breached", "closed_at",
-    "end_type", "end_date", "outcome", "expected_weeks", "employer_expected_weeks",
+    "end_type", "end_date", "outcome", "expected_weeks", "employer_expected_weeks", "category",
+    "fast_track_requested_by", "fast_track_requested_on", "outcome_recorded_at",
 }
 
 
@@ -75,8 +91,8 @@ def _audit_once(session, case_id: int | None, event_key: str, action: str, actor
     return True
 
 
-DATE_FIELDS = {"first_meeting_due", "end_date"}
-DATETIME_FIELDS = {"closed_at"}
+DATE_FIELDS = {"first_meeting_due", "end_date", "fast_track_requested_on"}
+DATETIME_FIELDS = {"closed_at", "outcome_recorded_at"}
 
 
 def _from_json(name: str, value):
@@ -159,7 +175,7 @@ class RegisterActivities:
                 id=chosen.id, name=chosen.name, email=chosen.email, phone=chosen.phone, team_id=team.id,
                 team_name=team.name, lead_name=team.lead_name, lead_email=team.lead_email,
                 work_days=tuple(hours.get("days", (0, 1, 2, 3, 4))), work_start=hours.get("start", "09:00"),
-                work_end=hours.get("end", "15:00"),
+                work_end=hours.get("end", "15:00"), office_address=office_address(self.roster, team.id),
             )
 
     @activity.defn
@@ -219,6 +235,10 @@ class RegisterActivities:
             row.employer_took_part = meeting.employer_took_part
             row.held_at = meeting.held_at.astimezone(timezone.utc) if meeting.held_at else None
             session.flush()
+            answers = ",".join(f"{k}={v}" for k, v in sorted(meeting.responses.items()))
+            _audit_once(session, case.id, f"{meeting.uid}/{meeting.sequence}/{meeting.status}/{answers}",
+                        "meeting_saved", "engine", {"number": meeting.number, "sequence": meeting.sequence,
+                                                    "status": meeting.status, "start": start.isoformat()}, now)
             attendees = {a.email: a for a in session.scalars(select(MeetingAttendee).where(MeetingAttendee.meeting_id == row.id))}
             for email, role in record.attendees.items():
                 attendee = attendees.get(email)
@@ -231,7 +251,35 @@ class RegisterActivities:
                     attendee.responded_at = now
 
 
+
+    @activity.defn
+    def record_breach(self, breach: BreachRecord) -> None:
+        now = datetime.now(timezone.utc)
+        with self.register.session() as session:
+            case = _case(session, breach.reference, breach.municipality)
+            if session.scalar(select(DeadlineBreach.id).where(DeadlineBreach.case_id == case.id,
+                                                              DeadlineBreach.kind == breach.kind)) is None:
+                session.add(DeadlineBreach(case_id=case.id, kind=breach.kind, due=breach.due, recorded_at=now))
+                case.deadline_breached = True
+                session.add(AuditEvent(case_id=case.id, at=now, actor="engine", action="deadline_breached",
+                                       detail={"kind": breach.kind, "due": breach.due.isoformat()}))
+
+    @activity.defn
+    def save_measure(self, record: MeasureRecord) -> None:
+        now = datetime.now(timezone.utc)
+        measure = record.measure
+        with self.register.session() as session:
+            case = _case(session, record.reference, record.municipality)
+            exists = session.scalar(select(MeasureRow.id).where(
+                MeasureRow.case_id == case.id, MeasureRow.kind == measure.kind,
+                MeasureRow.start_date == measure.start_date))
+            if exists is None:
+                session.add(MeasureRow(case_id=case.id, kind=measure.kind, start_date=measure.start_date,
+                                       before_week_13=measure.before_week_13, registered_at=now))
+                session.add(AuditEvent(case_id=case.id, at=now, actor="caseworker", action="measure_started",
+                                       detail={"kind": measure.kind, "start_date": measure.start_date.isoformat()}))
+
+
 def _aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything stored is UTC.
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-

@@ -40,6 +40,7 @@ class Settings:
     payload_key: str = ""
     meeting_minutes: int = 60
     timezone: str = "Europe/Copenhagen"
+    history_event_limit: int = 8000
 
     @property
     def data_path(self) -> Path:

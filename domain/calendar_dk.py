@@ -5,7 +5,8 @@ municipality's extra closed days (by default Christmas Eve, New Year's Eve and
 Constitution Day). The closed days are data from the rule-set YAML, passed in by the
 caller; this module reads no configuration.
 
-Pure and deterministic: safe to import and call inside Temporal's workflow sandbox.
+Pure and deterministic: safe to import and call inside Temporal's workflow sandbox
+(the holiday tables depend only on the year).
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
-import holidays
+from temporalio import workflow
+
+# Temporal's workflow sandbox would re-import `holidays` for every workflow run, and
+# `holidays.country_holidays` imports the country module lazily, inside the sandbox, where
+# dateutil's import-time clock read is refused. Importing the Danish class eagerly and
+# passed through avoids both. Outside a workflow this is a plain import.
+with workflow.unsafe.imports_passed_through():
+    from holidays.countries.denmark import Denmark
 
 ClosedDays = Iterable[Sequence[int]]
 """(month, day) pairs. Tuples in code; lists after a JSON round trip through Temporal."""
@@ -22,8 +30,8 @@ DEFAULT_CLOSED_DAYS: tuple[tuple[int, int], ...] = ((12, 24), (12, 31), (6, 5))
 
 _ONE_DAY = timedelta(days=1)
 
-# Building the holidays object is slow and reads translation files, so each year is
-# computed once per process. A pure memo: the result depends only on the year.
+# Building a year is slow, so each is computed once per process (or per workflow run in
+# the sandbox). A pure memo: the result depends only on the year.
 _PUBLIC_HOLIDAYS: dict[int, frozenset[date]] = {}
 
 
@@ -31,7 +39,10 @@ def public_holidays(year: int) -> frozenset[date]:
     """Danish public holidays of `year` (Store Bededag only up to 2023, as the law says)."""
     found = _PUBLIC_HOLIDAYS.get(year)
     if found is None:
-        found = frozenset(holidays.country_holidays("DK", years=year).keys())
+        # Building a year looks up holiday-name translations (gettext, locale), which the
+        # sandbox forbids. The dates depend on the year alone, so this stays deterministic.
+        with workflow.unsafe.sandbox_unrestricted():
+            found = frozenset(Denmark(years=year).keys())
         _PUBLIC_HOLIDAYS[year] = found
     return found
 

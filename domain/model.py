@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 
+from domain.deadlines import CaseDeadlines
+from domain.rulesets import RuleSet
+
 
 class Phase(str, Enum):
     INTAKE = "intake"
@@ -74,6 +77,8 @@ class CaseInput:
     employer_expected_weeks: int | None = None
     seriously_ill: bool = False
     workplace_is_cause: bool = False
+    # An operations setting, not part of the sick report: history size at which the case continues as new.
+    history_event_limit: int | None = None
 
     @property
     def workflow_id(self) -> str:
@@ -102,6 +107,7 @@ class Caseworker:
     work_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     work_start: str = "09:00"
     work_end: str = "15:00"
+    office_address: str = ""  # the job centre, where meetings are held when not at the workplace
 
 
 @dataclass
@@ -118,6 +124,45 @@ class Meeting:
     employer_took_part: bool | None = None
     actual_location: str | None = None
     held_at: datetime | None = None
+    invited_at: datetime | None = None  # when this version was sent: a reminder only makes sense later
+
+
+class MeasureKind(str, Enum):
+    GRADUAL_RETURN = "gradual_return"
+    WORK_TRIAL = "work_trial"
+    WAGE_SUBSIDY = "wage_subsidy"
+    MENTOR = "mentor"
+    OTHER = "other"
+
+
+class OutcomeKind(str, Enum):
+    WORK = "work"
+    EDUCATION = "education"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Measure:
+    kind: str
+    start_date: date
+    before_week_13: bool
+
+
+@dataclass(frozen=True)
+class FastTrack:
+    requested_by: str  # employer | employee
+    requested_on: date
+    due: date
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    key: str
+    title: str
+    what: str
+    due: date
+    command: str = ""
 
 
 @dataclass
@@ -144,6 +189,24 @@ class CaseState:
     end_type: str | None = None
     end_date: date | None = None
     timeline: list[TimelineEntry] = field(default_factory=list)
+    # The whole case process (issue 4): carried across continue-as-new as part of the state.
+    category: int | None = None
+    expected_weeks: int = 0
+    employer_expected_weeks: int | None = None
+    deadlines: CaseDeadlines | None = None
+    rules: RuleSet | None = None
+    employer_contacted_on: date | None = None
+    employer_hosts: bool | None = None        # None: not answered; False: declined to host at the workplace
+    fast_track: FastTrack | None = None
+    measures: list[Measure] = field(default_factory=list)
+    breaches: list[str] = field(default_factory=list)
+    outcome: str | None = None
+    open_tasks: list[OpenTask] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)           # dated steps already taken, by key
+    reschedule: list[str] = field(default_factory=list)     # meeting UIDs to move, with the reason in the timeline
+    retry_booking_on: date | None = None
+    runs: int = 1                                           # how many workflow runs (continue-as-new) so far
+    register_writes: int = 0                                # numbers each case update, for its idempotency key
 
 
 # --- signal and update payloads -------------------------------------------------------------------
@@ -175,6 +238,48 @@ class MeetingOutcome:
     employer_took_part: bool
     location: str  # Location value
     held_at: datetime | None = None  # when the parties agreed on another time than the invitation's
+
+
+@dataclass(frozen=True)
+class EmployerAnswer:
+    hosts_at_workplace: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ExpectedDuration:
+    employee_weeks: int
+    employer_weeks: int | None = None
+
+
+@dataclass(frozen=True)
+class FastTrackRequest:
+    requested_by: str  # employer | employee
+    requested_on: date
+
+
+@dataclass(frozen=True)
+class MeasureStart:
+    kind: str
+    start_date: date
+
+
+@dataclass(frozen=True)
+class Reassignment:
+    reason: str
+    caseworker_id: str | None = None  # None: the engine picks the least loaded other caseworker
+
+
+@dataclass(frozen=True)
+class MeetingMove:
+    meeting_number: int
+    start: datetime
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class OutcomeReport:
+    outcome: str  # OutcomeKind value
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,15 @@
 """Proposing meeting times for the first follow-up meeting at the workplace.
 
 Pure and deterministic: the busy intervals come from an activity; this module only chooses.
+Workflow code must import it within `workflow.unsafe.imports_passed_through()`, because
+the sandbox hands out proxied ZoneInfo objects that `datetime` refuses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from domain.calendar_dk import DEFAULT_CLOSED_DAYS, ClosedDays, is_working_day, normalise_closed_days
@@ -60,7 +62,7 @@ def propose_slots(
     if count < 1:
         return []
 
-    zone = ZoneInfo(tz)
+    zone = _zone(tz)
     blocked = []
     for index, (start, end) in enumerate(busy):
         _require_aware(f"busy[{index}] start", start)
@@ -108,6 +110,19 @@ def propose_slots(
         if not added:
             break
     return sorted(s for picked in chosen for s in picked)
+
+
+def _zone(name: str) -> tzinfo:
+    zone = ZoneInfo(name)
+    try:
+        datetime(2000, 1, 1, tzinfo=zone)
+    except TypeError:
+        # Temporal's sandbox wraps ZoneInfo objects in a proxy that datetime rejects.
+        raise RuntimeError(
+            "ZoneInfo is unusable inside Temporal's workflow sandbox: import domain.slots "
+            "within workflow.unsafe.imports_passed_through()"
+        ) from None
+    return zone
 
 
 def _require_aware(what: str, value: datetime) -> None:

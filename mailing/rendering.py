@@ -90,7 +90,7 @@ def kinds() -> frozenset[str]:
     )
 
 
-_ROLES = ("employer", "employee", "caseworker")
+_ROLES = ("employer", "employee", "caseworker", "team_lead")
 
 
 def _check(kind: str, ctx: dict[str, Any]) -> None:

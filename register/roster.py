@@ -47,6 +47,13 @@ def sync_roster(session: Session, roster: dict) -> None:
         row.active = False
 
 
+def office_address(roster: dict, team_id: str) -> str:
+    for team in roster.get("teams", []):
+        if team["id"] == team_id:
+            return team.get("office", "")
+    return ""
+
+
 def working_hours(roster: dict, caseworker_id: str) -> dict:
     for worker in roster.get("caseworkers", []):
         if worker["id"] == caseworker_id:

@@ -3,22 +3,35 @@ from __future__ import annotations
 
 import asyncio
 import email.policy
-from datetime import date
+from datetime import date, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import select
 
+from domain.localtime import local_date
 from domain.model import CaseState
 from domain.sick_report import parse_sick_report
 from workflows.case_workflow import CaseWorkflow
 
 
-async def start(h, report: dict):
+async def server_today(h) -> date:
+    return local_date(await h.env.get_current_time())
+
+
+async def start(h, report: dict, *, absent_days: int | None = 14):
+    """Start a case; its first day of absence is `absent_days` before the test server's today.
+
+    The time-skipping server's clock is shared by the session and moves ahead as tests skip time, so cases
+    are dated from it, not from the wall clock.
+    """
     from cli import start_case
 
-    case = parse_sick_report(report, today=date.today())
-    workflow_id, _ = await start_case(h.client, h.settings, case)
-    return case, h.client.get_workflow_handle_for(CaseWorkflow.run, workflow_id)
+    today = await server_today(h)
+    if absent_days is not None:
+        report = {**report, "first_day_of_absence": (today - timedelta(days=absent_days)).isoformat()}
+    case = parse_sick_report(report, today=today)
+    handle, _ = await start_case(h.client, h.settings, case)
+    return case, handle
 
 
 async def wait_for(handle, predicate, timeout: float = 30.0) -> CaseState:
@@ -41,6 +54,12 @@ async def wait_for_mail(sink, count: int, timeout: float = 15.0) -> None:
             raise AssertionError(f"expected {count} mails, got {len(sink.messages)}: "
                                  f"{[str(m['Subject']) for m in sink.messages]}")
         await asyncio.sleep(0.05)
+
+
+async def finish(h, handle, days: int = 75):
+    """Skip past the month-long wait for the outcome, then take the case's final state."""
+    await h.env.sleep(timedelta(days=days))
+    return await handle.result()
 
 
 def calendar_part(message: EmailMessage):

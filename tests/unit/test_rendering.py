@@ -47,6 +47,7 @@ def contexts(case=CASE) -> dict[str, dict]:
             "case": case,
             "recipient_name": "Lars Jensen",
             "slots": [datetime(2026, 1, 12, 10, tzinfo=CPH), datetime(2026, 1, 14, 13, 30, tzinfo=CPH)],
+            "reminder": False,
         },
         "invitation": {
             "case": case,
@@ -133,6 +134,14 @@ def test_employer_request_explains_why_and_lists_slots():
     assert "kalenderinvitation" in out.text
     assert "svar blot på denne e-mail" in out.text
     assert out.html.count("<li>") == 2
+
+
+def test_employer_request_reminder_says_so():
+    first = render("employer_request", contexts()["employer_request"])
+    again = render("employer_request", {**contexts()["employer_request"], "reminder": True})
+    assert again.subject == "Påmindelse: " + first.subject
+    assert "ikke har hørt fra jer" in again.text and "ikke har hørt fra jer" in again.html
+    assert "ikke har hørt fra jer" not in first.text
 
 
 def test_employer_request_without_slots():

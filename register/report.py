@@ -1,0 +1,345 @@
+"""The model's success criteria (seed 002, domain.md) for one municipality and one period, read from the register.
+
+`build_report(session, municipality, start, end, today)` reads a few columns with five queries and hands them
+to `compute_report`, a pure function over plain facts. Every figure is computed for the whole municipality,
+per caseworker and per team. Rendering (table, CSV, HTML) lives in register/report_render.py.
+
+Definitions (the same text, in Danish, is the HTML page's footnote):
+- Period: the cases of the municipality whose first day of absence (cases.first_day) lies in [start, end].
+- Target group: cases.track == 'workplace' (triaged into the model). Meeting, measure and outcome figures
+  count target-group cases only; case counts by track and end type count every case in the period.
+- First meeting: meetings.number == 1. Held: meetings.status == 'held'; its time is held_at (the actual
+  time), else the booked start. Dates are local (Europe/Copenhagen) calendar dates.
+- At the workplace: share of target cases whose first meeting was held with meetings.actual_location ==
+  'workplace', out of target cases whose first meeting was held (goal 70 %).
+- By the end of week 8: share of target cases whose first meeting was held on or before
+  cases.first_meeting_due, out of target cases whose outcome is settled: the first meeting was held, or the
+  due date has passed (due < today) without it. A case that ended on or before its due date without a first
+  meeting owed none and is left out. Cases without a due date are left out.
+- Breaches: every case with a deadline_breaches row of kind 'first_meeting' (reason 'recorded' when the dates
+  alone do not show a breach), plus every target case in the week-8 denominator that is not in its numerator
+  (reason 'held_late' or 'not_held'); each with its case reference.
+- Measure before week 13: share of target cases with a measures row with before_week_13 true, out of target
+  cases whose week 13 has ended (today > first_day + 90 days) or that already have such a measure.
+- Employer participation: share of held first meetings of target cases with meetings.employer_took_part true.
+- Outcome one month after the end: closed target cases (closed_at set) by cases.outcome: 'work',
+  'education', 'other', anything else (including not yet recorded) 'unknown'.
+- Counts by triage track (cases.track; None = 'none', not triaged) and end type (cases.end_type; None = 'open').
+- Median days from sick report to first meeting: over target cases with a held first meeting, days from the
+  local date of cases.opened_at (the sick report reached the engine) to the local date of the meeting.
+- Split by caseworker: cases.caseworker_id (the current responsible caseworker); by team: that caseworker's
+  caseworkers.team_id, named by teams.name. Cases without a caseworker form their own group (id '').
+- A share carries its numerator and denominator; its value is None when the denominator is 0.
+The report reads no personal data: no CPR (citizen_identities is never read), no names of citizens.
+"""
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.localtime import local_date
+from register.models import CaseRow, CaseworkerRow, DeadlineBreach, MeasureRow, MeetingRow, Team
+
+TARGET_TRACK = "workplace"
+WORKPLACE = "workplace"
+GOAL_WORKPLACE_SHARE = 0.70
+MEASURE_WEEKS = 13
+OUTCOMES = ("work", "education", "other", "unknown")
+# Known values first, in this order; any other value found in the register is appended.
+TRACKS = ("workplace", "exempt", "watch", "outside", "none")
+END_TYPES = ("full_recovery", "partial_recovery", "dismissal", "moved_municipality", "benefit_ended", "death",
+             "open")
+
+
+# ----------------------------------------------------------------------------------------------- results
+
+@dataclass(frozen=True)
+class Share:
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+
+@dataclass(frozen=True)
+class Median:
+    days: float | None
+    n: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    cases: int                                # every case in the period (and scope)
+    target_cases: int                         # of which in the target group
+    workplace_first_meeting: Share
+    first_meeting_by_week_8: Share
+    measure_before_week_13: Share
+    employer_took_part: Share
+    outcomes: Mapping[str, Share]             # OUTCOMES -> share of closed target cases
+    by_track: Mapping[str, int]
+    by_end_type: Mapping[str, int]
+    median_days_to_first_meeting: Median
+    breaches: int
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str   # all | caseworker | team
+    id: str     # '' for "all" and for cases without a caseworker
+    name: str   # '' when unknown
+
+
+@dataclass(frozen=True)
+class ScopedFigures:
+    scope: Scope
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Breach:
+    reference: str
+    caseworker_id: str
+    caseworker_name: str
+    team_id: str
+    team_name: str
+    first_day: date
+    due: date | None
+    held_on: date | None
+    reason: str       # held_late | not_held | recorded
+    recorded: bool    # the engine wrote a deadline_breaches row for it
+
+
+@dataclass(frozen=True)
+class Report:
+    municipality: str
+    start: date
+    end: date
+    today: date
+    overall: Figures
+    by_team: tuple[ScopedFigures, ...]
+    by_caseworker: tuple[ScopedFigures, ...]
+    breaches: tuple[Breach, ...]
+    goal_workplace_share: float = GOAL_WORKPLACE_SHARE
+
+
+# ------------------------------------------------------------------------------------------------ inputs
+
+@dataclass(frozen=True, slots=True)
+class FirstMeeting:
+    held_on: date | None          # local date when held, else None
+    at_workplace: bool
+    employer_took_part: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """What the report needs to know about one case: no names, no CPR."""
+    reference: str
+    caseworker_id: str
+    track: str | None
+    first_day: date
+    first_meeting_due: date | None
+    opened_on: date
+    closed: bool
+    ended_on: date | None         # end_date, else the local date of closed_at
+    end_type: str | None
+    outcome: str | None
+    first_meeting: FirstMeeting | None
+    measure_before_week_13: bool
+    breach_recorded: bool
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    team_id: str
+    team_name: str
+
+
+# ------------------------------------------------------------------------------------------- computation
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """One case judged against the definitions: the building block of every figure."""
+    facts: CaseFacts
+    target: bool
+    held: bool
+    at_workplace: bool
+    employer: bool
+    week8_settled: bool
+    on_time: bool
+    measure_counted: bool
+    breach_reason: str | None
+    days_to_meeting: int | None
+
+
+def _judge(c: CaseFacts, today: date) -> _Judged:
+    target = c.track == TARGET_TRACK
+    m = c.first_meeting
+    held = target and m is not None and m.held_on is not None
+    held_on = m.held_on if held else None
+    due = c.first_meeting_due
+    owed_none = not held and c.ended_on is not None and due is not None and c.ended_on <= due
+    settled = target and due is not None and not owed_none and (held or due < today)
+    on_time = settled and held and held_on <= due
+    reason = None
+    if settled and not on_time:
+        reason = "held_late" if held else "not_held"
+    elif c.breach_recorded:
+        reason = "recorded"
+    measure_window_over = today > c.first_day + timedelta(days=7 * MEASURE_WEEKS - 1)
+    return _Judged(
+        facts=c, target=target, held=held, at_workplace=held and m.at_workplace,
+        employer=held and m.employer_took_part, week8_settled=settled, on_time=on_time,
+        measure_counted=target and (c.measure_before_week_13 or measure_window_over), breach_reason=reason,
+        days_to_meeting=(held_on - c.opened_on).days if held else None,
+    )
+
+
+def _figures(items: list[_Judged], track_keys: tuple[str, ...], end_keys: tuple[str, ...]) -> Figures:
+    """All figures for one scope in a single pass over its cases."""
+    n = Counter()
+    tracks, ends, outcomes, days = Counter(), Counter(), Counter(), []
+    for j in items:
+        c = j.facts
+        tracks[c.track or "none"] += 1
+        ends[c.end_type or "open"] += 1
+        n["target"] += j.target
+        n["held"] += j.held
+        n["at_workplace"] += j.at_workplace
+        n["employer"] += j.employer
+        n["week8"] += j.week8_settled
+        n["on_time"] += j.on_time
+        n["measure_base"] += j.measure_counted
+        n["measure"] += j.measure_counted and c.measure_before_week_13
+        n["breaches"] += j.breach_reason is not None
+        if j.target and c.closed:
+            n["closed"] += 1
+            outcomes[_outcome_of(c)] += 1
+        if j.days_to_meeting is not None:
+            days.append(j.days_to_meeting)
+    return Figures(
+        cases=len(items),
+        target_cases=n["target"],
+        workplace_first_meeting=Share(n["at_workplace"], n["held"]),
+        first_meeting_by_week_8=Share(n["on_time"], n["week8"]),
+        measure_before_week_13=Share(n["measure"], n["measure_base"]),
+        employer_took_part=Share(n["employer"], n["held"]),
+        outcomes={o: Share(outcomes[o], n["closed"]) for o in OUTCOMES},
+        by_track={k: tracks[k] for k in track_keys},
+        by_end_type={k: ends[k] for k in end_keys},
+        median_days_to_first_meeting=Median(float(statistics.median(days)) if days else None, len(days)),
+        breaches=n["breaches"],
+    )
+
+
+def _outcome_of(c: CaseFacts) -> str:
+    return c.outcome if c.outcome in ("work", "education", "other") else "unknown"
+
+
+def _keys(known: tuple[str, ...], found: Iterable[str]) -> tuple[str, ...]:
+    return known + tuple(sorted(set(found) - set(known)))
+
+
+def compute_report(facts: Iterable[CaseFacts], people: Mapping[str, Person], *, municipality: str, start: date,
+                   end: date, today: date) -> Report:
+    """The whole report from plain facts: no database, no clock."""
+    judged = [_judge(c, today) for c in facts]
+    track_keys = _keys(TRACKS, (j.facts.track or "none" for j in judged))
+    end_keys = _keys(END_TYPES, (j.facts.end_type or "open" for j in judged))
+    nobody = Person("", "", "")
+
+    def person(j: _Judged) -> Person:
+        return people.get(j.facts.caseworker_id, nobody)
+
+    def split(kind: str, key, name) -> tuple[ScopedFigures, ...]:
+        groups: dict[str, list[_Judged]] = {}
+        for j in judged:
+            groups.setdefault(key(j), []).append(j)
+        scopes = [ScopedFigures(Scope(kind, gid, name(items[0])), _figures(items, track_keys, end_keys))
+                  for gid, items in groups.items()]
+        # By name; the group without a caseworker (or team) last.
+        return tuple(sorted(scopes, key=lambda s: (s.scope.id == "", s.scope.name.lower(), s.scope.id)))
+
+    breaches = tuple(sorted(
+        (Breach(reference=j.facts.reference, caseworker_id=j.facts.caseworker_id, caseworker_name=person(j).name,
+                team_id=person(j).team_id, team_name=person(j).team_name, first_day=j.facts.first_day,
+                due=j.facts.first_meeting_due, held_on=j.facts.first_meeting.held_on if j.held else None,
+                reason=j.breach_reason, recorded=j.facts.breach_recorded)
+         for j in judged if j.breach_reason is not None),
+        key=lambda b: (b.due or date.max, b.reference)))
+    return Report(
+        municipality=municipality, start=start, end=end, today=today,
+        overall=_figures(judged, track_keys, end_keys),
+        by_team=split("team", lambda j: person(j).team_id, lambda j: person(j).team_name),
+        by_caseworker=split("caseworker", lambda j: j.facts.caseworker_id, lambda j: person(j).name),
+        breaches=breaches,
+    )
+
+
+# ----------------------------------------------------------------------------------------------- reading
+
+def _local(value: datetime) -> date:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return local_date(value if value.tzinfo else value.replace(tzinfo=timezone.utc))
+
+
+def load_case_facts(session: Session, municipality: str, start: date, end: date) -> list[CaseFacts]:
+    in_period = (select(CaseRow.id).where(CaseRow.municipality == municipality, CaseRow.first_day >= start,
+                                          CaseRow.first_day <= end)).scalar_subquery()
+    meetings = {row.case_id: row for row in session.execute(
+        select(MeetingRow.case_id, MeetingRow.status, MeetingRow.held_at, MeetingRow.start,
+               MeetingRow.actual_location, MeetingRow.employer_took_part)
+        .where(MeetingRow.number == 1, MeetingRow.case_id.in_(in_period)))}
+    measured = set(session.scalars(
+        select(MeasureRow.case_id).where(MeasureRow.before_week_13.is_(True), MeasureRow.case_id.in_(in_period))))
+    breached = {row.case_id: row.due for row in session.execute(
+        select(DeadlineBreach.case_id, DeadlineBreach.due)
+        .where(DeadlineBreach.kind == "first_meeting", DeadlineBreach.case_id.in_(in_period)))}
+    facts = []
+    for c in session.execute(
+            select(CaseRow.id, CaseRow.reference, CaseRow.caseworker_id, CaseRow.track, CaseRow.first_day,
+                   CaseRow.first_meeting_due, CaseRow.opened_at, CaseRow.closed_at, CaseRow.end_date,
+                   CaseRow.end_type, CaseRow.outcome)
+            .where(CaseRow.id.in_(in_period)).order_by(CaseRow.id)):
+        m = meetings.get(c.id)
+        first = None
+        if m is not None:
+            held = m.status == "held"
+            first = FirstMeeting(held_on=_local(m.held_at or m.start) if held else None,
+                                 at_workplace=held and m.actual_location == WORKPLACE,
+                                 employer_took_part=held and bool(m.employer_took_part))
+        ended_on = c.end_date or (_local(c.closed_at) if c.closed_at else None)
+        facts.append(CaseFacts(
+            reference=c.reference, caseworker_id=c.caseworker_id or "", track=c.track, first_day=c.first_day,
+            first_meeting_due=c.first_meeting_due or breached.get(c.id), opened_on=_local(c.opened_at),
+            closed=c.closed_at is not None, ended_on=ended_on, end_type=c.end_type, outcome=c.outcome,
+            first_meeting=first, measure_before_week_13=c.id in measured, breach_recorded=c.id in breached))
+    return facts
+
+
+def load_people(session: Session, caseworker_ids: Iterable[str]) -> dict[str, Person]:
+    ids = sorted({i for i in caseworker_ids if i})
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(CaseworkerRow.id, CaseworkerRow.name, CaseworkerRow.team_id, Team.name.label("team_name"))
+        .join(Team, Team.id == CaseworkerRow.team_id).where(CaseworkerRow.id.in_(ids)))
+    return {r.id: Person(r.name, r.team_id, r.team_name) for r in rows}
+
+
+def build_report(session: Session, municipality: str, start: date, end: date, today: date) -> Report:
+    """The report for `municipality`, cases whose first day of absence is in [start, end], as of `today`."""
+    if start > end:
+        raise ValueError(f"start {start.isoformat()} is after end {end.isoformat()}")
+    facts = load_case_facts(session, municipality, start, end)
+    people = load_people(session, (f.caseworker_id for f in facts))
+    return compute_report(facts, people, municipality=municipality, start=start, end=end, today=today)
