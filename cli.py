@@ -25,7 +25,9 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes, Workfl
 from temporalio.service import RPCError, RPCStatusCode
 
 from config.settings import Settings, load_settings
-from domain.model import CaseEnd, CaseInput, CaseState, MeetingOutcome, RsvpReceived, workflow_id_for
+from domain.model import (CaseEnd, CaseInput, CaseState, EmployerAnswer, ExpectedDuration, FastTrackRequest,
+                          MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived,
+                          workflow_id_for)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
 from workflows import search_attributes as sa
 from workflows.case_workflow import CaseWorkflow
@@ -40,6 +42,12 @@ PARTSTAT = {"ja": "ACCEPTED", "nej": "DECLINED", "maaske": "TENTATIVE", "måske"
 LOCATIONS = {"arbejdspladsen": "workplace", "jobcenter": "jobcenter", "telefon": "phone", "andet": "elsewhere"}
 END_TYPES = {"rask": "full_recovery", "delvis-rask": "partial_recovery", "opsagt": "dismissal",
              "flyttet": "moved_municipality", "ophoert": "benefit_ended", "doed": "death"}
+REQUESTERS = {"arbejdsgiver": "employer", "medarbejder": "employee"}
+MEASURES = {"gradvis": "gradual_return", "praktik": "work_trial", "loentilskud": "wage_subsidy", "mentor": "mentor",
+            "andet": "other"}
+OUTCOMES = {"job": "work", "uddannelse": "education", "andet": "other"}
+TRACKS_DA = {"workplace": "samtale på arbejdspladsen", "exempt": "undtaget (samtale på jobcentret)",
+             "watch": "overvåges", "outside": "uden for målgruppen (samtale på jobcentret)"}
 PHASES_DA = {"intake": "modtaget", "employer_contact": "kontakt til arbejdsgiver", "booking": "booking af samtale",
              "meeting_booked": "samtale booket", "follow_up": "opfølgning", "watch": "overvåges",
              "closed": "afsluttet"}
@@ -108,11 +116,27 @@ def format_state(state: CaseState) -> str:
     for m in state.meetings:
         answers = ", ".join(f"{k}: {v}" for k, v in sorted(m.responses.items())) or "ingen svar endnu"
         lines.append(f"  Møde {m.number}: {m.start.isoformat()} {m.location} [{m.status}] ({answers})")
+    if state.fast_track:
+        lines.append(f"  Tidlig opfølgning:  anmodet af {state.fast_track.requested_by} {state.fast_track.requested_on}, "
+                     f"samtale senest {state.fast_track.due}")
+    for measure in state.measures:
+        lines.append(f"  Indsats:            {measure.kind} fra {measure.start_date}"
+                     + (" (inden uge 13)" if measure.before_week_13 else " (efter uge 13)"))
+    for task in state.open_tasks:
+        lines.append(f"  Åben opgave:        {task.title} (frist {task.due})")
     if state.end_type:
-        lines.append(f"  Afsluttet:          {state.end_type} {state.end_date}")
+        lines.append(f"  Afsluttet:          {state.end_type} {state.end_date}"
+                     + (f", afgang: {state.outcome}" if state.outcome else ""))
     lines.append("  Forløb:")
     lines += [f"    {e.at.isoformat(timespec='seconds')}  {e.event}  {e.detail}" for e in state.timeline]
     return "\n".join(lines)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} er ikke en dato (ÅÅÅÅ-MM-DD)") from None
 
 
 def _local_datetime(text: str) -> datetime:
@@ -123,10 +147,28 @@ def _local_datetime(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("Europe/Copenhagen"))
 
 
+ARGPARSE_DANISH = (
+    ("the following arguments are required", "disse argumenter mangler"),
+    ("invalid choice", "ugyldigt valg"), ("choose from", "vælg mellem"), ("invalid int value", "ikke et helt tal"),
+    ("unrecognized arguments", "ukendte argumenter"), ("expected one argument", "mangler en værdi"),
+    ("argument", "argument"),
+)
+
+
+class DanishArgumentParser(argparse.ArgumentParser):
+    """argparse with its error messages in Danish, as every other message of the command line."""
+
+    def error(self, message: str):
+        for english, danish in ARGPARSE_DANISH:
+            message = message.replace(english, danish)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fejl: {message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="fasthold", description="Sager om fastholdelse af sygemeldte.")
+    p = DanishArgumentParser(prog="fasthold", description="Sager om fastholdelse af sygemeldte.")
     p.add_argument("--kommune", help="kommunekode (standard fra konfigurationen)")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=DanishArgumentParser)
     s = sub.add_parser("opret", help="opret en sag fra en sygemelding (JSON)")
     s.add_argument("fil", type=Path)
     s = sub.add_parser("status", help="vis en sag")
@@ -147,7 +189,34 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("afslut", help="afslut en sag")
     s.add_argument("reference")
     s.add_argument("--type", required=True, choices=sorted(END_TYPES))
-    s.add_argument("--dato", type=date.fromisoformat, default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
+    s.add_argument("--dato", type=_date, default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
+    s = sub.add_parser("arbejdsgiver", help="registrér om arbejdsgiveren vil lægge lokaler til samtalen")
+    s.add_argument("reference")
+    s.add_argument("--vaert", required=True, choices=sorted(YES_NO), help="holdes samtalen på arbejdspladsen?")
+    s.add_argument("--begrundelse", default="", help="påkrævet, når svaret er nej")
+    s = sub.add_parser("varighed", help="registrér en ny forventet varighed af fraværet")
+    s.add_argument("reference")
+    s.add_argument("--uger", type=int, required=True, help="medarbejderens forventning i uger")
+    s.add_argument("--arbejdsgiver-uger", type=int, default=None, help="arbejdsgiverens forventning i uger")
+    s = sub.add_parser("hurtigspor", help="registrér en anmodning om tidlig opfølgning")
+    s.add_argument("reference")
+    s.add_argument("--fra", required=True, choices=sorted(REQUESTERS))
+    s.add_argument("--dato", type=_date, default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
+    s = sub.add_parser("indsats", help="registrér en virksomhedsrettet indsats")
+    s.add_argument("reference")
+    s.add_argument("--type", required=True, choices=sorted(MEASURES))
+    s.add_argument("--start", type=_date, required=True, help="ÅÅÅÅ-MM-DD")
+    s = sub.add_parser("omfordel", help="giv sagen til en anden sagsbehandler")
+    s.add_argument("reference")
+    s.add_argument("--begrundelse", required=True)
+    s.add_argument("--sagsbehandler", default=None, help="id fra roster (standard: den mindst belastede)")
+    s = sub.add_parser("flyt", help="flyt et planlagt møde til et nyt tidspunkt")
+    s.add_argument("reference")
+    s.add_argument("--moede", type=int, default=1)
+    s.add_argument("--tidspunkt", type=_local_datetime, required=True, help="ÅÅÅÅ-MM-DDTTT:MM")
+    s = sub.add_parser("udfald", help="registrér afgang en måned efter sagens afslutning")
+    s.add_argument("reference")
+    s.add_argument("--udfald", required=True, choices=sorted(OUTCOMES))
     sub.add_parser("skema", help="udskriv JSON-skemaet for en sygemelding")
     return p
 
@@ -180,6 +249,31 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         status = await update(client, workflow_id, CaseWorkflow.record_meeting, MeetingOutcome(
             args.moede, YES_NO[args.holdt], YES_NO[args.arbejdsgiver_deltog], LOCATIONS[args.sted], args.tidspunkt))
         return f"Møde {args.moede} er registreret ({'holdt' if status == 'held' else 'ikke holdt'})."
+    if args.command == "arbejdsgiver":
+        where = await update(client, workflow_id, CaseWorkflow.employer_answer,
+                             EmployerAnswer(YES_NO[args.vaert], args.begrundelse))
+        return ("Samtalen holdes på arbejdspladsen." if where == "workplace"
+                else "Samtalen flyttes til jobcentret; deltagerne får en ny invitation.")
+    if args.command == "varighed":
+        track = await update(client, workflow_id, CaseWorkflow.new_expected_duration,
+                             ExpectedDuration(args.uger, args.arbejdsgiver_uger))
+        return f"Den forventede varighed er registreret. Sagens spor er nu: {TRACKS_DA.get(track, track)}."
+    if args.command == "hurtigspor":
+        due = await update(client, workflow_id, CaseWorkflow.request_fast_track,
+                           FastTrackRequest(REQUESTERS[args.fra], args.dato or date.today()))
+        return f"Anmodningen er registreret. Samtalen skal holdes senest {due}."
+    if args.command == "indsats":
+        when = await update(client, workflow_id, CaseWorkflow.start_measure, MeasureStart(MEASURES[args.type], args.start))
+        return "Indsatsen er registreret" + (" (inden uge 13)." if when == "before_week_13" else " (efter uge 13).")
+    if args.command == "omfordel":
+        new = await update(client, workflow_id, CaseWorkflow.reassign, Reassignment(args.begrundelse, args.sagsbehandler))
+        return f"Sagen er givet til {new}. Den nye sagsbehandler har fået de åbne opgaver."
+    if args.command == "flyt":
+        await update(client, workflow_id, CaseWorkflow.move_meeting_to, MeetingMove(args.moede, args.tidspunkt))
+        return f"Møde {args.moede} er flyttet; deltagerne får en opdateret invitation."
+    if args.command == "udfald":
+        await update(client, workflow_id, CaseWorkflow.record_outcome, OutcomeReport(OUTCOMES[args.udfald]))
+        return "Afgangen er registreret."
     if args.command == "afslut":
         await update(client, workflow_id, CaseWorkflow.report_end,
                      CaseEnd(END_TYPES[args.type], args.dato or date.today()))

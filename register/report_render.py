@@ -233,7 +233,7 @@ h2{font-size:1.15rem;margin:32px 0 8px}
 .tile .v{font-size:2rem;font-weight:700;line-height:1.1}
 .tile .l{font-size:.9rem;color:#3b4754;margin-top:4px}
 .tile .n{font-size:.8rem;color:#6b7783;margin-top:4px}
-.card{background:#fff;border-radius:8px;padding:14px 16px;box-shadow:0 1px 2px rgba(0,0,0,.08);margin-top:12px}
+.card{background:#fff;border-radius:8px;padding:14px 16px;box-shadow:0 1px 2px rgba(0,0,0,.08);margin-top:12px;overflow-x:auto}
 svg{display:block;width:100%;height:auto}
 svg text{font-family:inherit;font-size:15px;fill:#1d2733}
 table{border-collapse:collapse;width:100%;font-size:.88rem}

@@ -60,9 +60,9 @@ def register(settings):
     register.dispose()
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def time_env():
-    # One time-skipping server for the session; each test gets its own task queue and data directory.
+    # One time-skipping server per test: its clock and its open workflows never leak into the next test.
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=find_binary("temporal-test-server"))
     await register_search_attributes(env.client, env.client.namespace)
@@ -81,9 +81,23 @@ async def env(time_env, settings, mail, register):
     with ThreadPoolExecutor(max_workers=8) as executor:
         worker = build_worker(client, settings, register, load_roster(settings.roster_path), executor)
         async with worker:
-            yield Harness(time_env, client, settings, mail, register)
+            harness = Harness(time_env, client, settings, mail, register)
+            yield harness
+            await harness.terminate_started()
 
 
 class Harness:
     def __init__(self, env, client, settings, mail, register):
         self.env, self.client, self.settings, self.mail, self.register = env, client, settings, mail, register
+        self.started: list = []
+
+    async def terminate_started(self) -> None:
+        """A case left running after its test (its worker gone) would stall time-skipping for the next test."""
+        from temporalio.client import WorkflowExecutionStatus
+
+        for handle in self.started:
+            try:
+                if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
+                    await handle.terminate("test finished")
+            except Exception as err:  # the test's own result stands; say why cleaning up failed
+                print(f"could not terminate {handle.id}: {err}")

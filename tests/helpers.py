@@ -31,6 +31,7 @@ async def start(h, report: dict, *, absent_days: int | None = 14):
         report = {**report, "first_day_of_absence": (today - timedelta(days=absent_days)).isoformat()}
     case = parse_sick_report(report, today=today)
     handle, _ = await start_case(h.client, h.settings, case)
+    h.started.append(handle)
     return case, handle
 
 

@@ -8,6 +8,7 @@ the invitation the mail sink actually received. The workflow may send more mail 
 """
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import json
@@ -16,11 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import make_msgid
+from zoneinfo import ZoneInfo
 
 import aiosmtplib
 import icalendar
 import pytest
 import pytest_asyncio
+from temporalio.service import RPCError
 
 from domain.model import CaseEnd, CaseInput, CaseState, Meeting
 from mailing.gateway import Inbox, MeetingMatch, decide, message_key, start_gateway
@@ -28,13 +31,15 @@ from mailing.imip import ItipReply
 from register.models import CaseRow, MeetingAttendee, MeetingRow, MessageRow
 from tests.conftest import free_port, sick_report
 from tests.fixtures.replies import PLACEHOLDER_ORGANIZER, load
-from tests.helpers import calendar_part, rows, start, wait_for
+from tests.helpers import calendar_part, rows, server_today, start, wait_for
 from workflows.case_workflow import CaseWorkflow
 
 STRANGER = "ukendt.person@example.org"
 CALENDAR_LIMIT = 100_000   # small limits, so the tests need no megabytes
 SMTP_LIMIT = 300_000
 FIXTURE_PEOPLE = ("lars.jensen@example.com", "mette.hansen@example.com")
+COUNTER_DAY = "20260331T"  # the day outlook_counter.eml proposes
+CPH = ZoneInfo("Europe/Copenhagen")
 
 
 # --------------------------------------------------------------------------- harness
@@ -46,6 +51,35 @@ async def gateway(env):
     gw = start_gateway(settings, env.client, env.register, smtp_limit=SMTP_LIMIT, calendar_limit=CALENDAR_LIMIT)
     yield gw
     await gw.aclose()
+
+
+@pytest_asyncio.fixture
+async def cases(env):
+    """Cases a test started, terminated at its end: the time-skipping server is shared by the session, and a
+    case left waiting on timers without its worker would hold back the clock for the tests after it."""
+    handles: list = []
+    yield handles
+    for handle in handles:
+        # Let what an answer set off (a decline moves the meeting) finish first: the test server does not skip
+        # time past an activity cut off by a termination.
+        await quiet(handle)
+        try:
+            await handle.terminate(reason="test finished")
+        except RPCError:
+            pass  # already closed
+
+
+async def quiet(handle, timeout: float = 15.0) -> None:
+    """Wait until the case has had no activity running for a moment."""
+    loop = asyncio.get_running_loop()
+    deadline, calm = loop.time() + timeout, 0
+    while calm < 3 and loop.time() < deadline:
+        try:
+            description = await handle.describe()
+        except Exception:  # a closed case (its search attributes may not even decode): nothing runs
+            return
+        calm = calm + 1 if not description.raw_description.pending_activities else 0
+        await asyncio.sleep(0.1)
 
 
 @dataclass
@@ -64,8 +98,9 @@ class Booked:
         return self.case.employee.email
 
 
-async def booked(env) -> Booked:
+async def booked(env, cases: list) -> Booked:
     case, handle = await start(env, sick_report())
+    cases.append(handle)
     state = await wait_for(handle, lambda s: s.phase == "meeting_booked")
     return Booked(case, handle, state.meetings[0], state.caseworker.email)
 
@@ -79,10 +114,24 @@ def invitation(env, address: str) -> EmailMessage:
 
 def fixture_reply(name: str, b: Booked, attendee: str, *, uid: str | None = None, sequence: int | None = None,
                   organizer: str) -> bytes:
-    """A client fixture answering as ``attendee`` (From and ATTENDEE both), for this case's meeting."""
+    """A client fixture answering as ``attendee`` (From and ATTENDEE both), for this case's meeting.
+
+    Outlook's COUNTER proposes 13:00-14:00 Copenhagen time on 31 March 2026; here on the day after the meeting,
+    so the proposal never lies in the past of the time-skipping server's clock.
+    """
     people = {person: attendee for person in FIXTURE_PEOPLE}
+    proposed = {COUNTER_DAY: f"{proposed_day(b):%Y%m%d}T"}
     return load(name, uid=uid or b.meeting.uid, sequence=b.meeting.sequence if sequence is None else sequence,
-                replacements={**people, PLACEHOLDER_ORGANIZER: organizer})
+                replacements={**people, PLACEHOLDER_ORGANIZER: organizer, **proposed})
+
+
+def proposed_day(b: Booked) -> date:
+    return b.meeting.start.astimezone(CPH).date() + timedelta(days=1)
+
+
+def proposal_text(b: Booked) -> str:
+    """How the caseworker's task names the proposed time (13:00 local time on the proposed day)."""
+    return f"{proposed_day(b):%d.%m.%Y} kl. 13.00"
 
 
 def with_headers(raw: bytes, **headers: str) -> bytes:
@@ -142,8 +191,8 @@ def case_id(env, b: Booked) -> int:
     ("apple_tentative.eml", "employee", "TENTATIVE"),
     ("thunderbird_accept.eml", "employer", "ACCEPTED"),
 ])
-async def test_client_replies_reach_the_case(env, gateway, fixture, who, partstat):
-    b = await booked(env)
+async def test_client_replies_reach_the_case(env, cases, gateway, fixture, who, partstat):
+    b = await booked(env, cases)
     address = getattr(b, who)
     organizer = env.settings.organizer_email
     # Clients spell the From address as the user typed it: it matches the ATTENDEE case-insensitively.
@@ -165,16 +214,16 @@ async def test_client_replies_reach_the_case(env, gateway, fixture, who, partsta
     assert kept(gateway, "refused") == [] and list(gateway.inbox.new.glob("*.eml")) == []
 
 
-async def test_a_counter_proposal_becomes_a_task_for_the_caseworker(env, gateway):
-    b = await booked(env)
+async def test_a_counter_proposal_becomes_a_task_for_the_caseworker(env, cases, gateway):
+    b = await booked(env, cases)
     organizer = env.settings.organizer_email
     raw = fixture_reply("outlook_counter.eml", b, b.employer, organizer=organizer)
 
     await send(gateway, raw, b.employer, organizer)
 
-    # Outlook proposes Tue 31 March 2026 13:00 Copenhagen time (summer time): the task says so.
+    # Outlook proposes 13:00 Copenhagen time (in its own Windows time zone): the task says so.
     tasks = [m for m in env.mail.to(b.caseworker) if calendar_part(m) is None
-             and "31.03.2026 kl. 13.00" in m.get_body(("plain",)).get_content()]
+             and proposal_text(b) in m.get_body(("plain",)).get_content()]
     assert len(tasks) == 1
     assert b.case.reference in str(tasks[0]["Subject"]) + tasks[0].get_body(("plain",)).get_content()
     # A proposal, not a booking: the meeting stands as it was.
@@ -186,9 +235,9 @@ async def test_a_counter_proposal_becomes_a_task_for_the_caseworker(env, gateway
     assert len(kept(gateway, "accepted")) == 1
 
 
-async def test_a_reply_built_from_the_received_invitation(env, gateway):
+async def test_a_reply_built_from_the_received_invitation(env, cases, gateway):
     """Round trip: the employee's calendar answers the very .ics the engine sent."""
-    b = await booked(env)
+    b = await booked(env, cases)
     organizer = env.settings.organizer_email
     sent = icalendar.Calendar.from_ical(calendar_part(invitation(env, b.employee)).get_content())
     [event] = list(sent.walk("VEVENT"))
@@ -233,8 +282,8 @@ async def test_a_reply_built_from_the_received_invitation(env, gateway):
 # --------------------------------------------------------------------------- answers that do not count
 
 
-async def test_a_stranger_changes_nothing(env, gateway):
-    b = await booked(env)
+async def test_a_stranger_changes_nothing(env, cases, gateway):
+    b = await booked(env, cases)
     organizer = env.settings.organizer_email
     # A stranger answering for themselves, and a stranger (delegate, forwarder) answering for the employer.
     own = fixture_reply("outlook_accept.eml", b, STRANGER, organizer=organizer)
@@ -256,8 +305,8 @@ async def test_a_stranger_changes_nothing(env, gateway):
     assert partstats == {"NEEDS-ACTION"}
 
 
-async def test_unknown_meeting_and_another_version_are_refused(env, gateway):
-    b = await booked(env)
+async def test_unknown_meeting_and_another_version_are_refused(env, cases, gateway):
+    b = await booked(env, cases)
     organizer = env.settings.organizer_email
     unknown = fixture_reply("outlook_accept.eml", b, b.employer, uid="fasthold-unknown@example.invalid",
                             organizer=organizer)
@@ -278,10 +327,10 @@ async def test_unknown_meeting_and_another_version_are_refused(env, gateway):
     assert sorted(record["reason"] for _, record in kept(gateway, "refused")) == ["stale_sequence", "unknown_uid"]
 
 
-async def test_answers_to_a_cancelled_meeting_are_refused(env, gateway):
-    b = await booked(env)
+async def test_answers_to_a_cancelled_meeting_are_refused(env, cases, gateway):
+    b = await booked(env, cases)
     organizer = env.settings.organizer_email
-    await b.handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", date.today()))
+    await b.handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", await server_today(env)))
     await wait_for(b.handle, lambda s: s.phase == "closed" and s.meetings[0].status == "cancelled")
     [meeting] = rows(env.register, MeetingRow, MeetingRow.uid == b.meeting.uid)
     assert meeting.status == "cancelled" and meeting.sequence == b.meeting.sequence + 1
@@ -297,8 +346,8 @@ async def test_answers_to_a_cancelled_meeting_are_refused(env, gateway):
     assert len(kept(gateway, "refused")) == 2
 
 
-async def test_unreadable_mail_is_refused_and_kept_and_the_gateway_carries_on(env, gateway):
-    b = await booked(env)
+async def test_unreadable_mail_is_refused_and_kept_and_the_gateway_carries_on(env, cases, gateway):
+    b = await booked(env, cases)
     organizer = env.settings.organizer_email
     rng = random.Random(8)
     noise = bytes(c for c in rng.randbytes(6000) if c not in b"\r\n")
@@ -333,8 +382,8 @@ async def test_unreadable_mail_is_refused_and_kept_and_the_gateway_carries_on(en
     await wait_for(b.handle, answered(b.meeting.uid, b.employer, "ACCEPTED"))
 
 
-async def test_smtp_refuses_other_recipients_and_oversized_mail(env, gateway):
-    b = await booked(env)
+async def test_smtp_refuses_other_recipients_and_oversized_mail(env, cases, gateway):
+    b = await booked(env, cases)
     organizer = env.settings.organizer_email
     raw = fixture_reply("outlook_accept.eml", b, b.employer, organizer=organizer)
 
@@ -364,8 +413,8 @@ async def test_smtp_refuses_other_recipients_and_oversized_mail(env, gateway):
     await wait_for(b.handle, answered(b.meeting.uid, b.employer, "ACCEPTED"))
 
 
-async def test_the_same_message_twice_is_applied_once(env, gateway):
-    b = await booked(env)
+async def test_the_same_message_twice_is_applied_once(env, cases, gateway):
+    b = await booked(env, cases)
     organizer = env.settings.organizer_email
     accept = fixture_reply("outlook_accept.eml", b, b.employer, organizer=organizer)
     counter = fixture_reply("outlook_counter.eml", b, b.employer, organizer=organizer)
@@ -376,7 +425,7 @@ async def test_the_same_message_twice_is_applied_once(env, gateway):
     state = await wait_for(b.handle, answered(b.meeting.uid, b.employer, "ACCEPTED"))
     assert len(rsvp_events(state)) == 1
     assert len([e for e in state.timeline if e.event == "counter_proposal"]) == 1
-    tasks = [m for m in env.mail.to(b.caseworker) if "31.03.2026 kl. 13.00" in m.get_body(("plain",)).get_content()]
+    tasks = [m for m in env.mail.to(b.caseworker) if proposal_text(b) in m.get_body(("plain",)).get_content()]
     assert len(tasks) == 1
     rows_in = inbound(env)
     assert sorted((r.purpose, r.status) for r in rows_in) == [("counter", "received"), ("rsvp", "received")]
@@ -387,8 +436,8 @@ async def test_the_same_message_twice_is_applied_once(env, gateway):
     assert {r["case_reference"] for r in duplicates} == {b.case.reference}
 
 
-async def test_messages_left_by_a_stop_are_processed_on_start(env):
-    b = await booked(env)
+async def test_messages_left_by_a_stop_are_processed_on_start(env, cases):
+    b = await booked(env, cases)
     organizer = env.settings.organizer_email
     settings = env.settings.replace(gateway_port=free_port())
     Inbox(settings.data_path / "inbox").keep(

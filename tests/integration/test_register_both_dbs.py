@@ -3,6 +3,7 @@ workflow writes it, retries leave one row, two meetings of one caseworker never 
 lives in citizen_identities only."""
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -43,8 +44,13 @@ def count(register, model, *where) -> int:
         return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
+def reference() -> str:
+    # Eight hex digits: never ten digits in a row, which the sick report refuses as a possible CPR number.
+    return f"R-{uuid.uuid4().hex[:8]}"
+
+
 def new_case(activities, **changes):
-    case = parse_sick_report(sick_report(**changes), today=date.today())
+    case = parse_sick_report(sick_report(case_reference=reference(), **changes), today=date.today())
     activities.register_case(case)
     return case
 
@@ -157,6 +163,26 @@ def test_save_meeting_twice_leaves_one_meeting(register, activities):
     assert count(register, MeetingRow) == 1 and count(register, MeetingAttendee) == 3
 
 
+def test_measure_and_breach_twice_leave_one_row_each(register, activities):
+    from activities.register import BreachRecord, MeasureRecord
+    from domain.model import Measure
+    from register.models import DeadlineBreach, MeasureRow
+
+    case = new_case(activities)
+    measure = MeasureRecord(case.reference, case.municipality, Measure("work_trial", case.first_day + timedelta(days=30),
+                                                                       before_week_13=True))
+    activities.save_measure(measure)
+    activities.save_measure(measure)
+    breach = BreachRecord(case.reference, case.municipality, "first_meeting", case.first_day + timedelta(days=55))
+    activities.record_breach(breach)
+    activities.record_breach(breach)
+    [row] = _cases(register, case)
+    assert count(register, MeasureRow, MeasureRow.case_id == row.id, MeasureRow.before_week_13.is_(True)) == 1
+    assert count(register, DeadlineBreach, DeadlineBreach.case_id == row.id,
+                 DeadlineBreach.kind == "first_meeting") == 1
+    assert row.deadline_breached is True
+
+
 def test_two_meetings_of_one_caseworker_never_overlap(register, activities):
     first, second = new_case(activities), new_case(activities)
     worker = activities.assign_caseworker(AssignRequest(first.reference, first.municipality))
@@ -197,7 +223,7 @@ def test_cpr_is_stored_in_citizen_identities_only(register, activities):
                 holders.add(table.name)
     assert holders == {"citizen_identities"}
     # A case without a CPR number gets no identity row.
-    anonymous = parse_sick_report(sick_report(), today=date.today())
+    anonymous = parse_sick_report(sick_report(case_reference=reference()), today=date.today())
     from dataclasses import replace
 
     anonymous = replace(anonymous, employee=replace(anonymous.employee, cpr=None))

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import event
 
 from domain.localtime import LOCAL_TZ, local_date
-from domain.model import CaseEnd, MeetingOutcome, RsvpReceived
+from domain.model import CaseEnd, MeasureStart, MeetingOutcome, OutcomeReport, RsvpReceived
 from register.db import Register, upgrade
 from register.models import (CaseRow, CaseworkerRow, CitizenIdentity, DeadlineBreach, MeasureRow, MeetingRow)
 from register.report import Breach, Median, Share, build_report
@@ -21,7 +22,7 @@ from register.report_command import ReportError, report_command
 from register.roster import load_roster, sync_roster
 from config.settings import CONFIG_DIR, load_settings
 from tests.conftest import sick_report
-from tests.helpers import rows, start, wait_for
+from tests.helpers import finish, rows, server_today, start, wait_for
 from workflows.case_workflow import CaseWorkflow
 
 TODAY = date(2026, 6, 20)
@@ -350,63 +351,79 @@ def test_report_command_on_a_missing_register(tmp_path):
 
 # --------------------------------------------------------------------------- through the real workflow
 
-async def test_report_on_cases_run_through_the_workflow(env):
-    today = date.today()
-    first, first_handle = await start(env, sick_report())
-    first_state = await wait_for(first_handle, lambda s: s.phase == "meeting_booked")
-    second, second_handle = await start(env, sick_report(first_day_of_absence=(today - timedelta(days=20)).isoformat()))
-    second_state = await wait_for(second_handle, lambda s: s.phase == "meeting_booked")
-    # A case outside the target group (expected back within 8 weeks): only counted by track.
-    third, third_handle = await start(env, sick_report(expected_absence_weeks=4, employer_expected_absence_weeks=4))
-    third_state = await wait_for(third_handle, lambda s: s.caseworker is not None and s.phase != "intake")
+def reference() -> str:
+    # Eight hex digits: never ten digits in a row, which the sick report refuses as a possible CPR number.
+    return f"R-{uuid.uuid4().hex[:8]}"
 
-    # Time passes past both meetings; the first is held at the workplace with the employer, the second at the
+
+async def test_report_on_cases_run_through_the_workflow(env):
+    today = await server_today(env)  # the time-skipping server's clock runs ahead of the wall clock
+    first, first_handle = await start(env, sick_report(case_reference=reference()))  # absent for 14 days
+    first_state = await wait_for(first_handle, lambda s: s.phase == "meeting_booked")
+    second, second_handle = await start(env, sick_report(case_reference=reference()), absent_days=20)
+    second_state = await wait_for(second_handle, lambda s: s.phase == "meeting_booked")
+    # A case outside the target group (expected back within 8 weeks): only counted by track and end type.
+    third, third_handle = await start(env, sick_report(case_reference=reference(), expected_absence_weeks=4,
+                                                       employer_expected_absence_weeks=4))
+    third_state = await wait_for(third_handle, lambda s: s.caseworker is not None and s.track != "")
+    assert third_state.track != "workplace"
+
+    # Time passes past both meetings. The first is held at the workplace with the employer, the second at the
     # job centre without.
     last_end = max(first_state.meetings[0].end, second_state.meetings[0].end)
     await env.env.sleep(last_end - await env.env.get_current_time() + timedelta(minutes=5))
-    for handle, state, outcome in ((first_handle, first_state, MeetingOutcome(1, True, True, "workplace")),
-                                   (second_handle, second_state, MeetingOutcome(1, True, False, "jobcenter"))):
+    for case, handle, state, outcome in (
+            (first, first_handle, first_state, MeetingOutcome(1, True, True, "workplace")),
+            (second, second_handle, second_state, MeetingOutcome(1, True, False, "jobcenter"))):
         meeting = state.meetings[0]
-        for address in (first.employer.contact_email, first.employee.email, state.caseworker.email):
+        for address in (case.employer.contact_email, case.employee.email, state.caseworker.email):
             await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, 0, address, "ACCEPTED"))
         assert await handle.execute_update(CaseWorkflow.record_meeting, outcome) == "held"
-    await first_handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", today + timedelta(days=40)))
-    await first_handle.result()
+    # The first case gets a workplace-based measure now (well before week 13), then ends; its outcome is work.
+    assert await first_handle.execute_update(CaseWorkflow.start_measure, MeasureStart(
+        "work_trial", await server_today(env))) == "before_week_13"
+    end_day = await server_today(env)
+    await first_handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", end_day))
+    await first_handle.execute_update(CaseWorkflow.record_outcome, OutcomeReport("work"))
+    for handle in (second_handle, third_handle):
+        await handle.execute_update(CaseWorkflow.report_end, CaseEnd("dismissal", end_day))
+    # A month on, nobody recorded the second case's outcome: unknown.
+    for handle in (first_handle, second_handle, third_handle):
+        await finish(env, handle)
+    report_day = await server_today(env)
 
     [row1] = rows(env.register, CaseRow, CaseRow.reference == first.reference)
     [row2] = rows(env.register, CaseRow, CaseRow.reference == second.reference)
-    [row3] = rows(env.register, CaseRow, CaseRow.reference == third.reference)
     days = sorted((local_date(state.meetings[0].start) - local_date(_aware(row.opened_at))).days
                   for state, row in ((first_state, row1), (second_state, row2)))
-
     with env.register.session() as session:
-        r = build_report(session, first.municipality, today - timedelta(days=30), today, today)
+        r = build_report(session, first.municipality, today - timedelta(days=30), today, report_day)
     f = r.overall
     assert (f.cases, f.target_cases) == (3, 2)
     assert f.workplace_first_meeting == Share(1, 2)
     assert f.first_meeting_by_week_8 == Share(2, 2)          # both held before the end of week 8
     assert f.employer_took_part == Share(1, 2)
-    assert f.measure_before_week_13 == Share(0, 0)           # week 13 is weeks away for both
-    assert f.by_track["workplace"] == 2 and f.by_track[row3.track or "none"] == 1 and row3.track != "workplace"
-    assert f.by_end_type["full_recovery"] == 1 and f.by_end_type["open"] == 2
-    expected_outcome = row1.outcome if row1.outcome in ("work", "education", "other") else "unknown"
-    assert f.outcomes[expected_outcome] == Share(1, 1)
+    assert f.measure_before_week_13 == Share(1, 2)           # the second case's week 13 is over by report_day
+    assert report_day > second.first_day + timedelta(days=90)
+    assert f.outcomes == {"work": Share(1, 2), "education": Share(0, 2), "other": Share(0, 2),
+                          "unknown": Share(1, 2)}
+    assert f.by_track["workplace"] == 2 and f.by_track[third_state.track] == 1
+    assert f.by_end_type["full_recovery"] == 1 and f.by_end_type["dismissal"] == 2 and f.by_end_type["open"] == 0
     assert f.median_days_to_first_meeting == Median((days[0] + days[1]) / 2, 2)
     assert f.breaches == 0 and r.breaches == ()
     # The split follows the caseworkers the engine chose.
     by_worker = {s.scope.id: s.figures for s in r.by_caseworker}
-    assert by_worker[first_state.caseworker.id].workplace_first_meeting.numerator >= 1
-    assert sum(s.figures.workplace_first_meeting.denominator for s in r.by_caseworker) == 2
-    assert sum(s.figures.cases for s in r.by_team) == 3
-    assert {s.scope.id for s in r.by_team} <= {"team-nord", "team-syd"}
-    if first_state.caseworker.id != second_state.caseworker.id:
-        assert by_worker[first_state.caseworker.id].workplace_first_meeting == Share(1, 1)
-        assert by_worker[second_state.caseworker.id].workplace_first_meeting == Share(0, 1)
-    await second_handle.execute_update(CaseWorkflow.report_end, CaseEnd("dismissal", today))
-    await third_handle.execute_update(CaseWorkflow.report_end, CaseEnd("dismissal", today))
-    await second_handle.result()
-    await third_handle.result()
-    assert third_state.track != "workplace"
+    assert set(by_worker) == {first_state.caseworker.id, second_state.caseworker.id, third_state.caseworker.id}
+    assert sum(s.figures.cases for s in r.by_caseworker) == sum(s.figures.cases for s in r.by_team) == 3
+    assert {s.scope.name for s in r.by_team} <= {"Team Nord", "Team Syd"}
+    assert first_state.caseworker.id != second_state.caseworker.id  # the least loaded caseworker gets a new case
+    assert by_worker[first_state.caseworker.id].workplace_first_meeting == Share(1, 1)
+    assert by_worker[first_state.caseworker.id].outcomes["work"] == Share(1, 1)
+    assert by_worker[second_state.caseworker.id].workplace_first_meeting == Share(0, 1)
+    assert by_worker[second_state.caseworker.id].employer_took_part == Share(0, 1)
+    by_team = {s.scope.id: s.figures for s in r.by_team}
+    assert by_team[first_state.caseworker.team_id].measure_before_week_13.numerator == 1
+    assert by_team[first_state.caseworker.team_id].workplace_first_meeting.numerator == 1
 
 
 def _aware(value: datetime) -> datetime:

@@ -252,3 +252,13 @@ def test_closed_days_come_from_the_rule_set():
     # Without 24 Dec as a closed day, the meeting for the Christmas Day row may be on Wed 24 Dec.
     rules = RuleSet(name="open on 24 Dec", valid_from=date(2014, 7, 1), closed_days=((12, 31),))
     assert compute_deadlines(date(2025, 10, 31), rules).latest_meeting_day == date(2025, 12, 24)
+
+
+def test_case_deadlines_round_trip_through_temporal_pydantic_converter():
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    from domain.deadlines import CaseDeadlines
+
+    deadlines = compute_deadlines(date(2025, 10, 31), rules_for(date(2025, 10, 31)))
+    converter = pydantic_data_converter.payload_converter
+    assert converter.from_payloads(converter.to_payloads([deadlines]), [CaseDeadlines]) == [deadlines]

@@ -238,3 +238,15 @@ def test_invalid_arguments_raise(kwargs):
     args.update(kwargs)
     with pytest.raises(ValueError):
         propose_slots(**args)
+
+
+def test_working_hours_and_slots_round_trip_through_temporal_pydantic_converter():
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    hours = WorkingHours(days=(0, 2), start=time(8, 30), end=time(14))
+    slots = propose(cph(2025, 10, 23), date(2025, 11, 4))
+    converter = pydantic_data_converter.payload_converter
+    back_hours, back_slots = converter.from_payloads(converter.to_payloads([hours, slots]), [WorkingHours, list[datetime]])
+    assert back_hours == hours
+    assert back_slots == slots
+    assert all(s.utcoffset() == o.utcoffset() for s, o in zip(back_slots, slots))

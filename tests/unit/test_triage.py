@@ -75,3 +75,12 @@ def test_track_values_are_stable_strings():
 def test_invalid_estimates_are_refused(kwargs):
     with pytest.raises(ValueError):
         run(RULES_2026, **kwargs)
+
+
+def test_decision_round_trips_through_temporal_pydantic_converter():
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    decision = run(RULES_2026, expected=12, employer=10)
+    converter = pydantic_data_converter.payload_converter
+    (back,) = converter.from_payloads(converter.to_payloads([decision]), [TriageDecision])
+    assert back == decision and back.track is Track.WATCH
