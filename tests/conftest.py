@@ -3,6 +3,7 @@ keeps what it receives, and a register in a real SQLite file (PostgreSQL where a
 from __future__ import annotations
 
 import json
+import os
 import socket
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,9 @@ from engine.search_setup import register_search_attributes
 from worker import build_worker, prepare_register
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sygemelding.json"
+HISTORIES = Path(__file__).resolve().parent / "histories"
+# A fixed key for tests only, so saved workflow histories can be decoded when they are replayed.
+TEST_PAYLOAD_KEY = "dGVzdC1vbmx5LWtleS1mb3ItZmFzdGhvbGQtdGVzdHM="
 
 
 def free_port() -> int:
@@ -43,6 +47,7 @@ def sick_report(**changes) -> dict:
 def settings(tmp_path):
     return load_settings(env={}).replace(
         data_dir=str(tmp_path / "data"), smtp_port=free_port(), task_queue=f"tq-{uuid.uuid4().hex[:8]}",
+        payload_key=TEST_PAYLOAD_KEY,
     )
 
 
@@ -71,7 +76,7 @@ async def time_env():
 
 
 @pytest_asyncio.fixture
-async def env(time_env, settings, mail, register):
+async def env(request, time_env, settings, mail, register):
     """A running worker on the time-skipping server, wired to this test's mail server and register."""
     from temporalio.client import Client
 
@@ -83,6 +88,8 @@ async def env(time_env, settings, mail, register):
         async with worker:
             harness = Harness(time_env, client, settings, mail, register)
             yield harness
+            if os.environ.get("FASTHOLD_RECORD_HISTORIES"):
+                await harness.save_histories(request.node.name)
             await harness.terminate_started()
 
 
@@ -90,6 +97,14 @@ class Harness:
     def __init__(self, env, client, settings, mail, register):
         self.env, self.client, self.settings, self.mail, self.register = env, client, settings, mail, register
         self.started: list = []
+
+    async def save_histories(self, test_name: str) -> None:
+        """Keep each case's history for the replay test (run with FASTHOLD_RECORD_HISTORIES=1)."""
+        HISTORIES.mkdir(exist_ok=True)
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in test_name)
+        for i, handle in enumerate(self.started):
+            history = await handle.fetch_history()
+            (HISTORIES / f"{safe}--{handle.id}.json").write_text(history.to_json(), encoding="utf-8")
 
     async def terminate_started(self) -> None:
         """A case left running after its test (its worker gone) would stall time-skipping for the next test."""
