@@ -44,6 +44,8 @@ HISTORY_EVENT_LIMIT = 8_000       # well under Temporal's 50k limit: a long case
 OUTCOME_WAIT_DAYS = 30            # how long after asking we wait for the outcome before recording "unknown"
 ROLE_DANISH = {"employer": "Arbejdsgiveren", "employee": "Medarbejderen", "caseworker": "Sagsbehandleren"}
 MEETING_TRACKS = (Track.WORKPLACE.value, Track.EXEMPT.value, Track.OUTSIDE.value)
+# Changes to a running case's code path are guarded, so cases started before them replay unchanged.
+PATCH_ESCALATION_COPY = "escalation-copy-to-caseworker"
 
 
 def role_danish(role: str) -> str:
@@ -802,6 +804,10 @@ class CaseWorkflow:
         lead = Recipient(worker.lead_name, worker.lead_email, "team_lead")
         await self.send("escalation", lead, key_suffix=f"/{key}", reason=reason,
                         extra={"team_lead_name": worker.lead_name})
+        if workflow.patched(PATCH_ESCALATION_COPY):
+            # The caseworker sees what the team lead was told, so an escalation never surprises them.
+            await self.send("escalation", self.caseworker_recipient, key_suffix=f"/{key}", reason=reason,
+                            extra={"team_lead_name": worker.lead_name})
         self.note("escalated", reason)
 
     async def record_outcome_value(self, outcome: str) -> None:

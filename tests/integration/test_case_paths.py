@@ -120,6 +120,8 @@ async def test_silent_employer_is_reminded_then_escalated(env):
     assert any(s.startswith("Eskalering") for s in subjects(env, lead))
     body = env.mail.to(lead)[0].get_body(("plain",)).get_content()
     assert "ikke svaret" in body and case.reference in body
+    # Since the escalation-copy patch the caseworker gets the same escalation.
+    assert any(s.startswith("Eskalering") for s in subjects(env, state.caseworker.email))
 
 
 async def test_employer_declines_to_host_and_the_meeting_moves_to_the_job_centre(env):
