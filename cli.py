@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from dataclasses import replace
 from datetime import date, datetime
@@ -310,5 +311,15 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
+def entry() -> None:
+    """Console entry point. Exits with os._exit once everything is flushed: the Temporal SDK's runtime can
+    abort the interpreter at shutdown ("PyGILState_Release", temporalio/sdk-python#300), which would turn a
+    clean answer into exit code -6."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
