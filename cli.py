@@ -5,6 +5,8 @@
     fasthold svar REF --email X --svar ja    record an answer to a meeting invitation
     fasthold samtale REF --moede 1 ...       record a meeting as held or not
     fasthold afslut REF --type rask          report how the case ended
+    fasthold rapport --fra 2026-01-01 --til 2026-12-31 --format html --fil rapport.html
+                                             the model's success criteria for a period
     fasthold skema                           print the sick report's JSON Schema
 
 Every message is Danish; every failure is one clear line and a non-zero exit code, never a traceback.
@@ -30,6 +32,7 @@ from domain.model import (CaseEnd, CaseInput, CaseState, EmployerAnswer, Expecte
                           MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived,
                           workflow_id_for)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
+from register.report_command import ReportError, add_report_parser, report_from_args
 from workflows import search_attributes as sa
 from workflows.case_workflow import CaseWorkflow
 
@@ -218,6 +221,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("udfald", help="registrér afgang en måned efter sagens afslutning")
     s.add_argument("reference")
     s.add_argument("--udfald", required=True, choices=sorted(OUTCOMES))
+    add_report_parser(sub)
     sub.add_parser("skema", help="udskriv JSON-skemaet for en sygemelding")
     return p
 
@@ -226,6 +230,8 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
     municipality = args.kommune or settings.municipality
     if args.command == "skema":
         return json.dumps(json_schema(), indent=2, ensure_ascii=False)
+    if args.command == "rapport":  # reads the register only: no Temporal needed
+        return report_from_args(args, settings, municipality)
     if args.command == "opret":
         case = load_sick_report(args.fil, today=date.today())
     client = client or await _connect(settings)
@@ -303,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         for field, problem in err.problems:
             print(f"  - {field}: {problem}", file=sys.stderr)
         return 2
-    except UserError as err:
+    except (UserError, ReportError) as err:
         print(str(err), file=sys.stderr)
         return 1
     except Exception as err:  # the last guard: a user never sees a traceback

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings
 from domain.localtime import LOCAL_TZ
-from register.db import Register
+from register.db import Register, upgrade
 from register.report import build_report
 from register.report_render import RENDERERS, render
 
@@ -72,6 +72,8 @@ def report_command(settings: Settings, municipality: str, start: date, end: date
     try:
         if not inspect(register.engine).has_table("cases"):
             raise ReportError("Sagsregistret er tomt (ingen tabeller). Start motoren først: bash scripts/run.sh")
+        # A register from an older version is brought to the current schema first, as the worker would.
+        upgrade(url)
         with register.session() as session:
             report = build_report(session, municipality, start, end, today or datetime.now(LOCAL_TZ).date())
     except SQLAlchemyError as err:

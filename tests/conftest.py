@@ -37,7 +37,8 @@ def sick_report(**changes) -> dict:
     """The shipped example, made current: absence began two weeks ago, unless a test says otherwise."""
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     data["first_day_of_absence"] = (date.today() - timedelta(days=14)).isoformat()
-    data["case_reference"] = f"T-{uuid.uuid4().hex[:10]}"
+    # Letters between the digits: ten digits in a row would be refused as a possible CPR number.
+    data["case_reference"] = "T-{}-{}".format(*(uuid.uuid4().hex[i:i + 5] for i in (0, 5)))
     for key, value in changes.items():
         data[key] = value
     return data

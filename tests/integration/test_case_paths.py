@@ -164,7 +164,7 @@ async def test_a_no_show_books_a_new_first_meeting(env):
     case, handle, state = await booked(env)
     await skip_to(env, state.meetings[0].end + timedelta(minutes=5))
     await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(1, False, False, "workplace"))
-    state = await wait_for(handle, lambda s: len(s.meetings) == 2)
+    state = await wait_for(handle, lambda s: [e.event for e in s.timeline].count("meeting_booked") == 2)
     assert state.meetings[0].status == "no_show" and state.meetings[1].status == "invited"
     assert {r.number: r.status for r in rows(env.register, MeetingRow, MeetingRow.case_id == case_row(env, case).id)} \
         == {1: "no_show", 2: "invited"}
@@ -242,7 +242,7 @@ async def test_follow_ups_measure_and_reassessment(env):
     state = await hold_first_meeting(env, handle, case, state)
     # A follow-up meeting is booked before the next follow-up is due.
     await skip_to(env, state.meetings[0].end + timedelta(weeks=3))
-    state = await wait_for(handle, lambda s: len(s.meetings) == 2)
+    state = await wait_for(handle, lambda s: [e.event for e in s.timeline].count("meeting_booked") == 2)
     assert state.meetings[1].number == 2 and state.meetings[1].status == "invited"
     # A workplace-based measure, started in week 10.
     start_day = case.first_day + timedelta(weeks=9, days=1)
