@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ssl
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from email.utils import formataddr
 
 import aiosmtplib
 from sqlalchemy import select
@@ -114,6 +116,7 @@ class MailActivities:
         self.settings = settings
         self.register = register
         self.domain = settings.organizer_email.rpartition("@")[2] or "localhost"
+        self._tls = ssl.create_default_context(cafile=settings.smtp_ca_file or None) if settings.smtp_starttls else None
 
     @activity.defn
     async def send_mail(self, mail: OutgoingMail) -> str:
@@ -127,15 +130,18 @@ class MailActivities:
             invite = meeting_invite(mail, self.settings.organizer_email)
             stamp = datetime.now(timezone.utc)
             calendar = build_request(invite, stamp) if mail.calendar_method == "REQUEST" else build_cancel(invite, stamp)
+        # An invitation comes from its ORGANIZER address, which the mail gateway receives replies on.
+        sender = (formataddr((mail.case.caseworker_name, self.settings.organizer_email)) if calendar
+                  else self.settings.mail_from)
         message = build_message(
-            sender=self.settings.mail_from, to=[_address(mail.recipient)], subject=rendered.subject,
+            sender=sender, to=[_address(mail.recipient)], subject=rendered.subject,
             text=rendered.text, html=rendered.html, message_id=message_id, calendar=calendar,
             method=mail.calendar_method, reply_to=mail.case.caseworker_email,
             extra_headers={"X-Fasthold-Case": mail.case.reference, "X-Fasthold-Purpose": mail.kind},
         )
         await aiosmtplib.send(
             message, hostname=self.settings.smtp_host, port=self.settings.smtp_port,
-            start_tls=self.settings.smtp_starttls,
+            start_tls=self.settings.smtp_starttls, tls_context=self._tls,
             username=self.settings.smtp_username or None, password=self.settings.smtp_password or None,
             timeout=30,
         )
@@ -163,6 +169,4 @@ class MailActivities:
 
 
 def _address(recipient: Recipient) -> str:
-    from email.utils import formataddr
-
     return formataddr((recipient.name, recipient.email))

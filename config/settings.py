@@ -30,6 +30,7 @@ class Settings:
     smtp_starttls: bool = False
     smtp_username: str = ""
     smtp_password: str = ""
+    smtp_ca_file: str = ""
     mail_dir: str = ""
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8026

@@ -43,6 +43,9 @@ async def test_sick_report_to_closed_case(env):
         assert str(cal["METHOD"]) == "REQUEST"
         assert str(event["UID"]) == meeting.uid
         assert event.decoded("DTSTART") == meeting.start
+        # iMIP: the invitation comes from its ORGANIZER, the address the mail gateway receives replies on.
+        assert invitations[0]["From"].addresses[0].addr_spec == env.settings.organizer_email
+        assert str(event["ORGANIZER"]).lower() == f"mailto:{env.settings.organizer_email}"
         attendees = {str(a).lower().removeprefix("mailto:") for a in event.get("ATTENDEE")}
         assert attendees == {case.employer.contact_email, case.employee.email, state.caseworker.email}
     assert all("0101801234" not in m.as_string() for m in env.mail.messages)
