@@ -195,11 +195,13 @@ class RegisterActivities:
     @activity.defn
     def busy_intervals(self, request: BusyRequest) -> list[tuple[datetime, datetime]]:
         """The caseworker's booked meetings in a window: proposals must not collide with them."""
+        # Compared in UTC: SQLite stores datetimes as text without their offset.
+        window_start, window_end = request.start.astimezone(timezone.utc), request.end.astimezone(timezone.utc)
         with self.register.session() as session:
             rows = session.execute(
                 select(MeetingRow.start, MeetingRow.end).where(
                     MeetingRow.caseworker_id == request.caseworker_id, MeetingRow.status == "invited",
-                    MeetingRow.end > request.start, MeetingRow.start < request.end,
+                    MeetingRow.end > window_start, MeetingRow.start < window_end,
                     MeetingRow.uid != request.exclude_uid)
             ).all()
             return [(_aware(s), _aware(e)) for s, e in rows]

@@ -31,6 +31,14 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+            # pysqlite would run a transaction's first SELECTs outside it; we begin transactions ourselves.
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn):
+            # Writers queue up at the start of a transaction, so a check-then-write (is the caseworker free at
+            # that hour?) cannot interleave with another case's. SELECT ... FOR UPDATE does this on PostgreSQL.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)

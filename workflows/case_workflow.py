@@ -11,12 +11,13 @@ the case's agenda (see `agenda`), taken once by key; all I/O is in activities.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Awaitable, Callable
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.mail import CaseSummary, MailActivities, OutgoingMail, Recipient, Task
@@ -40,6 +41,7 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=time
 PARTSTATS = ("ACCEPTED", "DECLINED", "TENTATIVE")
 MORNING = time(8, 0)              # dated steps (reminders, tasks) go out at 08:00 local time on working days
 MEETING_MINUTES = 60
+BOOKING_ATTEMPTS = 5             # times to look again when another case takes the same hour first
 HISTORY_EVENT_LIMIT = 8_000       # well under Temporal's 50k limit: a long case continues as new
 OUTCOME_WAIT_DAYS = 30            # how long after asking we wait for the outcome before recording "unknown"
 ROLE_DANISH = {"employer": "Arbejdsgiveren", "employee": "Medarbejderen", "caseworker": "Sagsbehandleren"}
@@ -243,22 +245,26 @@ class CaseWorkflow:
     async def book_meeting(self, latest_day: date | None = None) -> None:
         """Book the next meeting in the caseworker's free time, before its deadline, and invite everyone."""
         latest = latest_day or self.meeting_deadline()
-        slots = await self.free_slots(latest, count=1)
-        if not slots:
-            self.state.retry_booking_on = add_working_days(self.today(), 1, self.closed)
-            await self.escalate(f"Der er ingen ledig tid til et møde inden {latest.isoformat()}. "
-                                "Sagsbehandlerens kalender skal ses igennem.", key=f"no_slot/{self.today()}")
-            return
-        self.state.retry_booking_on = None
         number = len(self.state.meetings) + 1
-        start = slots[0]
-        meeting = Meeting(
-            number=number, uid=f"{workflow.info().workflow_id}-meeting-{number}@fastholdelse", start=start,
-            end=start + timedelta(minutes=MEETING_MINUTES), location=self.meeting_location(),
-            expected_location=self.expected_location(), invited_at=workflow.now(),
-        )
+        for _ in range(BOOKING_ATTEMPTS):
+            slots = await self.free_slots(latest, count=1)
+            if not slots:
+                self.state.retry_booking_on = add_working_days(self.today(), 1, self.closed)
+                await self.escalate(f"Der er ingen ledig tid til et møde inden {latest.isoformat()}. "
+                                    "Sagsbehandlerens kalender skal ses igennem.", key=f"no_slot/{self.today()}")
+                return
+            start = slots[0]
+            meeting = Meeting(
+                number=number, uid=f"{workflow.info().workflow_id}-meeting-{number}@fastholdelse", start=start,
+                end=start + timedelta(minutes=MEETING_MINUTES), location=self.meeting_location(),
+                expected_location=self.expected_location(), invited_at=workflow.now(),
+            )
+            if await self.claim(meeting):
+                break
+        else:
+            return  # another case kept taking the time: the next step tries again
+        self.state.retry_booking_on = None
         self.state.meetings.append(meeting)
-        await self.save(meeting)
         await self.invite(meeting)
         await self.set_phase(Phase.MEETING_BOOKED if number == 1 else Phase.FOLLOW_UP)
         self.note("meeting_booked", f"møde {number} {start.isoformat()} ({meeting.expected_location})")
@@ -268,20 +274,26 @@ class CaseWorkflow:
         meeting = self.meeting_by_uid(uid)
         if meeting.status != "invited":
             return
-        if start is None:
-            declined = (meeting.start,) if "DECLINED" in meeting.responses.values() else ()
-            slots = await self.free_slots(self.meeting_deadline(meeting), count=1, exclude_uid=uid, avoid=declined)
-            if not slots:
-                await self.escalate(f"Møde {meeting.number} skal flyttes, men der er ingen ledig tid inden fristen.",
-                                    key=f"no_slot_move/{uid}/{meeting.sequence}")
-                return
-            start = slots[0]
-        meeting.start, meeting.end = start, start + timedelta(minutes=MEETING_MINUTES)
-        meeting.location, meeting.expected_location = self.meeting_location(), self.expected_location()
-        meeting.sequence += 1
-        meeting.responses = {}
-        meeting.invited_at = workflow.now()
-        await self.save(meeting)
+        declined = (meeting.start,) if "DECLINED" in meeting.responses.values() else ()
+        for _ in range(BOOKING_ATTEMPTS):
+            if start is None:
+                slots = await self.free_slots(self.meeting_deadline(meeting), count=1, exclude_uid=uid,
+                                              avoid=declined)
+                if not slots:
+                    await self.escalate(f"Møde {meeting.number} skal flyttes, men der er ingen ledig tid inden "
+                                        "fristen.", key=f"no_slot_move/{uid}/{meeting.sequence}")
+                    return
+                start = slots[0]
+            moved = replace(meeting, start=start, end=start + timedelta(minutes=MEETING_MINUTES),
+                            location=self.meeting_location(), expected_location=self.expected_location(),
+                            sequence=meeting.sequence + 1, responses={}, invited_at=workflow.now())
+            if await self.claim(moved):
+                break
+            start = None  # a time named by the caseworker that another case took: propose one instead
+        else:
+            return
+        self.state.meetings[self.state.meetings.index(meeting)] = moved
+        meeting = moved
         await self.invite(meeting)
         self.note("meeting_moved", f"møde {meeting.number} til {start.isoformat()} (version {meeting.sequence})")
 
@@ -613,10 +625,9 @@ class CaseWorkflow:
 
     @workflow.update
     async def move_meeting_to(self, move: MeetingMove) -> str:
-        meeting = self.state.meetings[move.meeting_number - 1]
-        await self.move_meeting(meeting.uid, move.start)
+        await self.move_meeting(self.state.meetings[move.meeting_number - 1].uid, move.start)
         self.changed = True
-        return meeting.start.isoformat()
+        return self.state.meetings[move.meeting_number - 1].start.isoformat()
 
     @move_meeting_to.validator
     def _validate_move(self, move: MeetingMove) -> None:
@@ -816,6 +827,17 @@ class CaseWorkflow:
         await self.activity(RegisterActivities.update_case, self.case_update("outcome", {
             "outcome": outcome, "outcome_recorded_at": workflow.now()}))
         self.note("outcome_recorded", outcome)
+
+    async def claim(self, meeting: Meeting) -> bool:
+        """Save a new time for a meeting; False when another case booked the caseworker at that time first."""
+        try:
+            await self.save(meeting)
+            return True
+        except ActivityError as err:
+            if isinstance(err.cause, ApplicationError) and err.cause.type == "SlotTaken":
+                self.note("slot_taken", meeting.start.isoformat())
+                return False
+            raise
 
     async def save(self, meeting: Meeting) -> None:
         await self.activity(RegisterActivities.save_meeting, MeetingRecord(

@@ -359,3 +359,32 @@ async def test_refusals_name_the_problem(env):
             await handle.execute_update(update, argument)
         assert message in str(refused.value.cause), message
     assert (await handle.query(CaseWorkflow.state_now)).meetings == state.meetings
+
+
+# ---------------------------------------------------------------- concurrency
+async def test_concurrent_cases_never_double_book_one_caseworker(env, tmp_path):
+    import asyncio
+
+    import yaml
+
+    roster = yaml.safe_load(open(env.settings.roster_path, encoding="utf-8"))
+    roster["caseworkers"] = roster["caseworkers"][:1]  # one caseworker for every case
+    path = tmp_path / "roster.yaml"
+    path.write_text(yaml.safe_dump(roster), encoding="utf-8")
+    from register.roster import load_roster, sync_roster
+
+    with env.register.session() as session:
+        sync_roster(session, load_roster(path))
+    reports = []
+    for n in range(8):
+        report = sick_report()
+        report["employee"]["email"] = f"medarbejder{n}@example.com"
+        reports.append(report)
+    started = await asyncio.gather(*(start(env, r) for r in reports))
+    states = [await wait_for(h, lambda s: any(e.event == "meeting_booked" for e in s.timeline)) for _, h in started]
+    assert {s.caseworker.id for s in states} == {"cw-anna"}
+    starts = sorted(s.meetings[-1].start for s in states)
+    assert all(later - earlier >= timedelta(hours=1) for earlier, later in zip(starts, starts[1:]))
+    # Whatever lost a race picked another time; nobody got a second invitation for it.
+    for (case, _), state in zip(started, states):
+        assert len([c for c in calendars(env, case.employee.email)]) == 1
