@@ -14,6 +14,7 @@ Every message is Danish; every failure is one clear line and a non-zero exit cod
 from __future__ import annotations
 
 import argparse
+import getpass
 import asyncio
 import json
 import os
@@ -136,6 +137,13 @@ def format_state(state: CaseState) -> str:
     return "\n".join(lines)
 
 
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "ukendt"
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -172,6 +180,7 @@ class DanishArgumentParser(argparse.ArgumentParser):
 def parser() -> argparse.ArgumentParser:
     p = DanishArgumentParser(prog="fasthold", description="Sager om fastholdelse af sygemeldte.")
     p.add_argument("--kommune", help="kommunekode (standard fra konfigurationen)")
+    p.add_argument("--bruger", default=None, help="hvem der handler, til sagens log (standard: dit brugernavn)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=DanishArgumentParser)
     s = sub.add_parser("opret", help="opret en sag fra en sygemelding (JSON)")
     s.add_argument("fil", type=Path)
@@ -228,6 +237,7 @@ def parser() -> argparse.ArgumentParser:
 
 async def run(args, settings: Settings, client: Client | None = None) -> str:
     municipality = args.kommune or settings.municipality
+    actor = args.bruger or _user()
     if args.command == "skema":
         return json.dumps(json_schema(), indent=2, ensure_ascii=False)
     if args.command == "rapport":  # reads the register only: no Temporal needed
@@ -250,40 +260,41 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
             raise UserError(f"Sagen har intet møde nummer {args.moede}.")
         meeting = state.meetings[args.moede - 1]
         await update(client, workflow_id, CaseWorkflow.record_rsvp,
-                     RsvpReceived(meeting.uid, meeting.sequence, args.email.lower(), PARTSTAT[args.svar]))
+                     RsvpReceived(meeting.uid, meeting.sequence, args.email.lower(), PARTSTAT[args.svar], actor=actor))
         return f"Svaret er registreret for møde {args.moede}."
     if args.command == "samtale":
         status = await update(client, workflow_id, CaseWorkflow.record_meeting, MeetingOutcome(
-            args.moede, YES_NO[args.holdt], YES_NO[args.arbejdsgiver_deltog], LOCATIONS[args.sted], args.tidspunkt))
+            args.moede, YES_NO[args.holdt], YES_NO[args.arbejdsgiver_deltog], LOCATIONS[args.sted], args.tidspunkt,
+            actor=actor))
         return f"Møde {args.moede} er registreret ({'holdt' if status == 'held' else 'ikke holdt'})."
     if args.command == "arbejdsgiver":
         where = await update(client, workflow_id, CaseWorkflow.employer_answer,
-                             EmployerAnswer(YES_NO[args.vaert], args.begrundelse))
+                             EmployerAnswer(YES_NO[args.vaert], args.begrundelse, actor=actor))
         return ("Samtalen holdes på arbejdspladsen." if where == "workplace"
                 else "Samtalen flyttes til jobcentret; deltagerne får en ny invitation.")
     if args.command == "varighed":
         track = await update(client, workflow_id, CaseWorkflow.new_expected_duration,
-                             ExpectedDuration(args.uger, args.arbejdsgiver_uger))
+                             ExpectedDuration(args.uger, args.arbejdsgiver_uger, actor=actor))
         return f"Den forventede varighed er registreret. Sagens spor er nu: {TRACKS_DA.get(track, track)}."
     if args.command == "hurtigspor":
         due = await update(client, workflow_id, CaseWorkflow.request_fast_track,
-                           FastTrackRequest(REQUESTERS[args.fra], args.dato or date.today()))
+                           FastTrackRequest(REQUESTERS[args.fra], args.dato or date.today(), actor=actor))
         return f"Anmodningen er registreret. Samtalen skal holdes senest {due}."
     if args.command == "indsats":
-        when = await update(client, workflow_id, CaseWorkflow.start_measure, MeasureStart(MEASURES[args.type], args.start))
+        when = await update(client, workflow_id, CaseWorkflow.start_measure, MeasureStart(MEASURES[args.type], args.start, actor=actor))
         return "Indsatsen er registreret" + (" (inden uge 13)." if when == "before_week_13" else " (efter uge 13).")
     if args.command == "omfordel":
-        new = await update(client, workflow_id, CaseWorkflow.reassign, Reassignment(args.begrundelse, args.sagsbehandler))
+        new = await update(client, workflow_id, CaseWorkflow.reassign, Reassignment(args.begrundelse, args.sagsbehandler, actor=actor))
         return f"Sagen er givet til {new}. Den nye sagsbehandler har fået de åbne opgaver."
     if args.command == "flyt":
-        await update(client, workflow_id, CaseWorkflow.move_meeting_to, MeetingMove(args.moede, args.tidspunkt))
+        await update(client, workflow_id, CaseWorkflow.move_meeting_to, MeetingMove(args.moede, args.tidspunkt, actor=actor))
         return f"Møde {args.moede} er flyttet; deltagerne får en opdateret invitation."
     if args.command == "udfald":
-        await update(client, workflow_id, CaseWorkflow.record_outcome, OutcomeReport(OUTCOMES[args.udfald]))
+        await update(client, workflow_id, CaseWorkflow.record_outcome, OutcomeReport(OUTCOMES[args.udfald], actor=actor))
         return "Afgangen er registreret."
     if args.command == "afslut":
         await update(client, workflow_id, CaseWorkflow.report_end,
-                     CaseEnd(END_TYPES[args.type], args.dato or date.today()))
+                     CaseEnd(END_TYPES[args.type], args.dato or date.today(), actor=actor))
         return f"Sagen {args.reference} afsluttes nu."
     raise UserError(f"Ukendt kommando {args.command}")
 

@@ -218,6 +218,8 @@ class RsvpReceived:
     sequence: int
     attendee_email: str
     partstat: str  # ACCEPTED | DECLINED | TENTATIVE
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,8 @@ class CounterProposal:
     start: datetime
     end: datetime
     comment: str = ""
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
 
 
 @dataclass(frozen=True)
@@ -238,36 +242,48 @@ class MeetingOutcome:
     employer_took_part: bool
     location: str  # Location value
     held_at: datetime | None = None  # when the parties agreed on another time than the invitation's
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
 
 
 @dataclass(frozen=True)
 class EmployerAnswer:
     hosts_at_workplace: bool
     reason: str = ""
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
 
 
 @dataclass(frozen=True)
 class ExpectedDuration:
     employee_weeks: int
     employer_weeks: int | None = None
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
 
 
 @dataclass(frozen=True)
 class FastTrackRequest:
     requested_by: str  # employer | employee
     requested_on: date
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
 
 
 @dataclass(frozen=True)
 class MeasureStart:
     kind: str
     start_date: date
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
 
 
 @dataclass(frozen=True)
 class Reassignment:
     reason: str
     caseworker_id: str | None = None  # None: the engine picks the least loaded other caseworker
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
 
 
 @dataclass(frozen=True)
@@ -275,11 +291,15 @@ class MeetingMove:
     meeting_number: int
     start: datetime
     reason: str = ""
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
 
 
 @dataclass(frozen=True)
 class OutcomeReport:
     outcome: str  # OutcomeKind value
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
 
 
 @dataclass(frozen=True)
@@ -287,3 +307,4 @@ class CaseEnd:
     end_type: str  # EndType value
     end_date: date
     note: str = ""
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")

@@ -48,6 +48,7 @@ ROLE_DANISH = {"employer": "Arbejdsgiveren", "employee": "Medarbejderen", "casew
 MEETING_TRACKS = (Track.WORKPLACE.value, Track.EXEMPT.value, Track.OUTSIDE.value)
 # Changes to a running case's code path are guarded, so cases started before them replay unchanged.
 PATCH_ESCALATION_COPY = "escalation-copy-to-caseworker"
+PATCH_AUDIT_ACTIONS = "audit-human-actions"
 
 
 def role_danish(role: str) -> str:
@@ -415,6 +416,8 @@ class CaseWorkflow:
         if role == "employer" and rsvp.partstat == "ACCEPTED" and meeting.expected_location == Location.WORKPLACE.value:
             self.state.employer_hosts = True  # accepting the workplace meeting is agreeing to host it
         await self.save(meeting)
+        await self.audit("rsvp_recorded", rsvp.actor or f"{role} (svar på invitation)", meeting=str(meeting.number),
+                         answer=rsvp.partstat)
         self.note("rsvp", f"møde {meeting.number}: {role} {rsvp.partstat}")
         if rsvp.partstat == "DECLINED" and meeting.uid not in self.state.reschedule:
             self.state.reschedule.append(meeting.uid)
@@ -432,6 +435,8 @@ class CaseWorkflow:
         meeting = self.meeting_by_uid(proposal.uid)
         role = self.role_of(proposal.attendee_email)
         self.note("counter_proposal", f"møde {meeting.number}: {role} foreslår {proposal.start.isoformat()}")
+        await self.audit("time_proposed", proposal.actor or f"{role} (svar på invitation)",
+                         meeting=str(meeting.number), start=proposal.start.isoformat())
         local = proposal.start.astimezone(LOCAL_TZ)
         await self.task(f"counter/{meeting.uid}/{len(self.state.timeline)}", Task(
             title="Et andet mødetidspunkt er foreslået",
@@ -469,6 +474,8 @@ class CaseWorkflow:
         meeting.actual_location = outcome.location if outcome.held else None
         meeting.held_at = (outcome.held_at or meeting.start) if outcome.held else None
         await self.save(meeting)
+        await self.audit("meeting_recorded", outcome.actor, meeting=str(meeting.number), status=meeting.status,
+                         location=meeting.actual_location or "", employer_took_part=str(meeting.employer_took_part))
         self.close_task(f"record_meeting/{meeting.number}")
         self.note("meeting_recorded", f"møde {meeting.number}: {meeting.status}, sted {meeting.actual_location}")
         if outcome.held:
@@ -495,6 +502,7 @@ class CaseWorkflow:
     async def employer_answer(self, answer: EmployerAnswer) -> str:
         """The employer hosts the meeting at the workplace, or declines: then it moves to the job centre."""
         self.state.employer_hosts = answer.hosts_at_workplace
+        await self.audit("employer_answered", answer.actor, hosts=str(answer.hosts_at_workplace), reason=answer.reason)
         self.close_task("call_employer")
         if answer.hosts_at_workplace:
             self.note("employer_hosts")
@@ -522,6 +530,8 @@ class CaseWorkflow:
             self.state.employer_expected_weeks = duration.employer_weeks
         self.note("expected_duration", f"medarbejder {duration.employee_weeks} uger, arbejdsgiver "
                                        f"{self.state.employer_expected_weeks or '-'} uger")
+        await self.audit("expected_duration", duration.actor, employee_weeks=str(duration.employee_weeks),
+                         employer_weeks=str(duration.employer_weeks))
         await self.apply_triage()
         self.changed = True
         return self.state.track
@@ -539,6 +549,7 @@ class CaseWorkflow:
         due = min(fast_track_due(request.requested_on, self.rules), self.deadlines.latest_meeting_day)
         self.state.fast_track = FastTrack(request.requested_by, request.requested_on, due)
         self.note("fast_track_requested", f"{request.requested_by}, senest {due.isoformat()}")
+        await self.audit("fast_track_requested", request.actor, requested_by=request.requested_by, due=due.isoformat())
         await self.activity(RegisterActivities.update_case, self.case_update("fast_track", {
             "fast_track_requested_by": request.requested_by, "fast_track_requested_on": request.requested_on}))
         if self.state.track not in MEETING_TRACKS:
@@ -573,6 +584,7 @@ class CaseWorkflow:
         self.state.measures.append(measure)
         await self.activity(RegisterActivities.save_measure,
                             MeasureRecord(self.case.reference, self.case.municipality, measure))
+        await self.audit("measure_started", start.actor, kind=start.kind, start_date=start.start_date.isoformat())
         self.close_task("measure")
         self.note("measure_started", f"{start.kind} fra {start.start_date.isoformat()} (uge {week})")
         return "before_week_13" if measure.before_week_13 else "after_week_13"
@@ -595,6 +607,7 @@ class CaseWorkflow:
         old_recipient = self.caseworker_recipient
         self.state.caseworker = new
         self.note("caseworker_reassigned", f"{old.id} -> {new.id}: {change.reason}")
+        await self.audit("caseworker_reassigned", change.actor, old=old.id, new=new.id, reason=change.reason)
         extra = {"old_caseworker_name": old.name, "new_caseworker_name": new.name}
         for recipient in (old_recipient, self.caseworker_recipient, self.employer):
             await self.send("case_reassigned", recipient, key_suffix=f"/{new.id}", reason=change.reason, extra=extra)
@@ -626,6 +639,7 @@ class CaseWorkflow:
     @workflow.update
     async def move_meeting_to(self, move: MeetingMove) -> str:
         await self.move_meeting(self.state.meetings[move.meeting_number - 1].uid, move.start)
+        await self.audit("meeting_moved", move.actor, meeting=str(move.meeting_number), start=move.start.isoformat())
         self.changed = True
         return self.state.meetings[move.meeting_number - 1].start.isoformat()
 
@@ -640,8 +654,9 @@ class CaseWorkflow:
             raise ApplicationError("det nye tidspunkt ligger i fortiden", type="StartInPast")
 
     @workflow.update
-    def report_end(self, end: CaseEnd) -> str:
+    async def report_end(self, end: CaseEnd) -> str:
         self.end = end
+        await self.audit("end_reported", end.actor, end_type=end.end_type, end_date=end.end_date.isoformat())
         return end.end_type
 
     @report_end.validator
@@ -654,6 +669,7 @@ class CaseWorkflow:
 
     @workflow.update
     async def record_outcome(self, report: OutcomeReport) -> str:
+        await self.audit("outcome_reported", report.actor, outcome=report.outcome)
         await self.record_outcome_value(report.outcome)
         return report.outcome
 
@@ -776,11 +792,17 @@ class CaseWorkflow:
             first_day=self.case.first_day, first_meeting_due=self.deadlines.first_meeting_due,
         )
 
-    def case_update(self, action: str, fields: dict) -> CaseUpdate:
+    def case_update(self, action: str, fields: dict, actor: str = "engine", detail: dict | None = None) -> CaseUpdate:
         self.state.register_writes += 1
         return CaseUpdate(self.case.reference, self.case.municipality,
                           event_key=f"{workflow.info().workflow_id}/{self.state.register_writes}/{action}",
-                          action=action, fields=fields)
+                          action=action, actor=actor, fields=fields, detail=detail or {})
+
+    async def audit(self, action: str, actor: str, **detail: str) -> None:
+        """Who did what to the case, in the register's audit trail (cases started before this was added don't)."""
+        if workflow.patched(PATCH_AUDIT_ACTIONS):
+            await self.activity(RegisterActivities.update_case,
+                                self.case_update(action, {}, actor=actor or "ukendt", detail=detail))
 
     async def activity(self, fn, arg):
         return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=ACTIVITY_TIMEOUT,

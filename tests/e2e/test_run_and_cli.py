@@ -6,6 +6,7 @@ import email.policy
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -115,7 +116,7 @@ def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
     assert "ikke deltager" in refused
 
     held_at = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat(timespec="minutes")
-    assert "holdt" in engine.cli("samtale", reference, "--moede", "1", "--holdt", "ja",
+    assert "holdt" in engine.cli("--bruger", "anna.berg", "samtale", reference, "--moede", "1", "--holdt", "ja",
                                  "--arbejdsgiver-deltog", "ja", "--sted", "arbejdspladsen", "--tidspunkt", held_at)
     assert "afsluttes" in engine.cli("afslut", reference, "--type", "rask")
     deadline = time.monotonic() + 30
@@ -125,6 +126,12 @@ def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
     assert "ACCEPTED" in status
     closing = [m for m in engine.wait_for_mails(6) if "afsluttet" in str(m["Subject"]).lower()]
     assert len(closing) == 2
+    # The register's audit trail says who did what.
+    with sqlite3.connect(engine.mail_dir.parent / "register.db") as db:
+        trail = dict(db.execute("SELECT action, actor FROM audit_events WHERE action IN "
+                                "('meeting_recorded', 'end_reported', 'rsvp_recorded')").fetchall())
+    assert trail["meeting_recorded"] == "anna.berg"
+    assert trail["end_reported"] not in ("", "engine", "ukendt")
 
 
 def test_bad_sick_report_names_each_field(engine, tmp_path):
