@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -251,8 +250,6 @@ class RegisterActivities:
                 if attendee.partstat != partstat:
                     attendee.partstat = partstat
                     attendee.responded_at = now
-
-
 
     @activity.defn
     def record_breach(self, breach: BreachRecord) -> None:

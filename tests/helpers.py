@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import email.policy
 from datetime import date, timedelta
 from email.message import EmailMessage
 

@@ -1,7 +1,7 @@
 """Issue 3's slice end to end on the time-skipping server: sick report to closed case, with real mail and DB."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import icalendar
 import pytest
