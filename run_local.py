@@ -15,6 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from config.settings import Settings, load_settings
 from engine.binaries import find_binary
 from engine.client import connect
+from engine.codec import EncryptionCodec, load_key
+from engine.codec_server import CodecServer
 from engine.mailsink import start_mail_sink
 from mailing.gateway import start_gateway
 from workflows.search_attributes import cli_flags
@@ -31,6 +33,8 @@ def start_dev_server(settings: Settings) -> subprocess.Popen:
         "--ip", host or "127.0.0.1", "--port", port, "--ui-port", str(settings.temporal_ui_port),
         "--db-filename", str(settings.data_path / "temporal.db"), "--namespace", settings.temporal_namespace,
         "--log-level", "error", *cli_flags(),
+        # The UI decrypts payloads through our codec server, so operators can read a case's state.
+        "--ui-codec-endpoint", f"http://{settings.codec_host}:{settings.codec_port}",
     ]
     log_file = open(settings.data_path / "temporal-server.log", "ab")
     # Its own process group: Ctrl-C reaches us, and we stop the server after the worker has drained.
@@ -54,12 +58,16 @@ async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds:
 async def run(settings: Settings) -> None:
     register, roster = prepare_register(settings)
     server = start_dev_server(settings)
-    controller = gateway = None
+    controller = gateway = codec_server = None
     try:
+        host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
+        codec_server = CodecServer(EncryptionCodec(load_key(settings.payload_key, settings.data_path)),
+                                   settings.codec_host, settings.codec_port,
+                                   allowed_origin=f"http://{host}:{settings.temporal_ui_port}",
+                                   token=settings.codec_token).start()
         client = await wait_for_client(settings, server)
         controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
         gateway = start_gateway(settings, client, register)
-        host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
         print(
             "\nFastholdelsesmotoren kører.\n"
             f"  Temporal Web UI:   http://{host}:{settings.temporal_ui_port}\n"
@@ -81,6 +89,8 @@ async def run(settings: Settings) -> None:
                 await stop.wait()
                 print("Stopper ...", flush=True)
     finally:
+        if codec_server is not None:
+            codec_server.stop()
         if gateway is not None:
             gateway.stop()  # a message being processed stays in <data_dir>/inbox/new/ for the next start
         if controller is not None:

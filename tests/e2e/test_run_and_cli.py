@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -32,6 +33,7 @@ class Engine:
             "FASTHOLD_TEMPORAL_UI_PORT": str(free_port()),
             "FASTHOLD_SMTP_PORT": str(free_port()),
             "FASTHOLD_GATEWAY_PORT": str(free_port()),
+            "FASTHOLD_CODEC_PORT": str(free_port()),
             "PYTHONUNBUFFERED": "1",
         }
         self.mail_dir = data_dir / "mail"
@@ -91,6 +93,11 @@ def calendar_methods(message) -> list[str]:
 
 def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
     assert "http://127.0.0.1:" in engine.output and str(engine.mail_dir) in engine.output
+    # The Web UI is up and decrypts payloads through the engine's codec server.
+    ui = f"http://127.0.0.1:{engine.env['FASTHOLD_TEMPORAL_UI_PORT']}/api/v1/settings"
+    with urllib.request.urlopen(ui, timeout=10) as response:
+        codec = json.loads(response.read())["Codec"]
+    assert codec["Endpoint"] == f"http://127.0.0.1:{engine.env['FASTHOLD_CODEC_PORT']}"
     report = sick_report()
     path = tmp_path / "sygemelding.json"
     path.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
