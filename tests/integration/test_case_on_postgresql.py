@@ -1,0 +1,24 @@
+"""Production settings: the same case paths with the register on a real PostgreSQL server.
+
+The tests are imported from their modules, so they run here again with this module's `settings`, which
+points the register at PostgreSQL; everything else (time-skipping server, SMTP server) is as there.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_case_paths import (  # noqa: F401  (collected again, on PostgreSQL)
+    test_a_decline_leads_to_a_new_proposal_with_sequence_plus_one,
+    test_an_unmet_week_eight_deadline_is_escalated_then_recorded_as_a_breach,
+    test_concurrent_cases_never_double_book_one_caseworker, test_follow_ups_measure_and_reassessment,
+    test_reassignment_gives_the_new_caseworker_the_open_tasks)
+from tests.integration.test_case_slice import test_sick_report_to_closed_case  # noqa: F401
+
+
+@pytest.fixture
+def settings(settings, pg_url):
+    return settings.replace(database_url=pg_url)
+
+
+def test_this_module_really_uses_postgresql(settings, register):
+    assert register.engine.dialect.name == "postgresql"
