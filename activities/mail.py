@@ -47,6 +47,7 @@ class CaseSummary:
     caseworker_phone: str
     first_day: date
     first_meeting_due: date
+    municipality_name: str = ""  # what people read: "Københavns Kommune", not the code
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from domain.model import CaseInput, Caseworker, Measure, Meeting
 from register.db import Register
 from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
                              DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, Team)
-from register.roster import office_address, working_hours
+from register.roster import team_config, working_hours
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,8 @@ class RegisterActivities:
                 id=chosen.id, name=chosen.name, email=chosen.email, phone=chosen.phone, team_id=team.id,
                 team_name=team.name, lead_name=team.lead_name, lead_email=team.lead_email,
                 work_days=tuple(hours.get("days", (0, 1, 2, 3, 4))), work_start=hours.get("start", "09:00"),
-                work_end=hours.get("end", "15:00"), office_address=office_address(self.roster, team.id),
+                work_end=hours.get("end", "15:00"), office_address=team_config(self.roster, team.id).get("office", ""),
+                municipality_name=team_config(self.roster, team.id).get("municipality_name", ""),
             )
 
     @activity.defn

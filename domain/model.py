@@ -108,6 +108,7 @@ class Caseworker:
     work_start: str = "09:00"
     work_end: str = "15:00"
     office_address: str = ""  # the job centre, where meetings are held when not at the workplace
+    municipality_name: str = ""
 
 
 @dataclass

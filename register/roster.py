@@ -47,11 +47,11 @@ def sync_roster(session: Session, roster: dict) -> None:
         row.active = False
 
 
-def office_address(roster: dict, team_id: str) -> str:
+def team_config(roster: dict, team_id: str) -> dict:
     for team in roster.get("teams", []):
         if team["id"] == team_id:
-            return team.get("office", "")
-    return ""
+            return team
+    return {}
 
 
 def working_hours(roster: dict, caseworker_id: str) -> dict:

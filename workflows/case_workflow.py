@@ -790,6 +790,7 @@ class CaseWorkflow:
             workplace_address=self.case.employer.workplace_address, contact_name=self.case.employer.contact_name,
             caseworker_name=worker.name, caseworker_email=worker.email, caseworker_phone=worker.phone,
             first_day=self.case.first_day, first_meeting_due=self.deadlines.first_meeting_due,
+            municipality_name=worker.municipality_name or f"kommune {self.case.municipality}",
         )
 
     def case_update(self, action: str, fields: dict, actor: str = "engine", detail: dict | None = None) -> CaseUpdate:

@@ -32,7 +32,9 @@ async def test_sick_report_to_closed_case(env):
     employer_mails = env.mail.to(case.employer.contact_email)
     assert len(employer_mails) == 2
     request = next(m for m in employer_mails if calendar_part(m) is None)
-    assert "arbejdsplads" in request.get_body(("plain",)).get_content().lower()
+    text = request.get_body(("plain",)).get_content()
+    assert "arbejdsplads" in text.lower()
+    assert "Københavns Kommune" in text and " i 101" not in text  # people read the name, not the code
     for address in (case.employer.contact_email, case.employee.email, state.caseworker.email):
         invitations = [m for m in env.mail.to(address) if calendar_part(m) is not None]
         assert len(invitations) == 1, address

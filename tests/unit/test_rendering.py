@@ -15,7 +15,8 @@ CPH = ZoneInfo("Europe/Copenhagen")
 
 CASE = {
     "reference": "FH-2026-0042",
-    "municipality": "Aarhus Kommune",
+    "municipality": "751",
+    "municipality_name": "Aarhus Kommune",
     "employee_name": "Mette Hansen",
     "employer_name": "Jensen & Co ApS",
     "workplace_address": "Vestergade 1, 8000 Aarhus C",
