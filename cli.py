@@ -287,7 +287,10 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         new = await update(client, workflow_id, CaseWorkflow.reassign, Reassignment(args.begrundelse, args.sagsbehandler, actor=actor))
         return f"Sagen er givet til {new}. Den nye sagsbehandler har fået de åbne opgaver."
     if args.command == "flyt":
-        await update(client, workflow_id, CaseWorkflow.move_meeting_to, MeetingMove(args.moede, args.tidspunkt, actor=actor))
+        moved = await update(client, workflow_id, CaseWorkflow.move_meeting_to,
+                             MeetingMove(args.moede, args.tidspunkt, actor=actor))
+        if not moved:
+            raise UserError(f"Møde {args.moede} kunne ikke flyttes: der er ingen ledig tid. Teamlederen er orienteret.")
         return f"Møde {args.moede} er flyttet; deltagerne får en opdateret invitation."
     if args.command == "udfald":
         await update(client, workflow_id, CaseWorkflow.record_outcome, OutcomeReport(OUTCOMES[args.udfald], actor=actor))

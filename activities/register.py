@@ -147,7 +147,8 @@ class RegisterActivities:
             if request.caseworker_id:
                 chosen = session.get(CaseworkerRow, request.caseworker_id)
                 if chosen is None or not chosen.active:
-                    raise LookupError(f"caseworker {request.caseworker_id} is not active in the roster")
+                    raise ApplicationError(f"sagsbehandleren {request.caseworker_id!r} findes ikke eller er ikke aktiv",
+                                           type="UnknownCaseworker", non_retryable=True)
             elif case.caseworker_id and case.caseworker_id not in request.exclude:
                 chosen = session.get(CaseworkerRow, case.caseworker_id)  # already assigned: a retry
             else:

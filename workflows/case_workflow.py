@@ -11,6 +11,8 @@ the case's agenda (see `agenda`), taken once by key; all I/O is in activities.
 """
 from __future__ import annotations
 
+import asyncio
+
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Awaitable, Callable
@@ -73,6 +75,8 @@ class CaseWorkflow:
                                           employer_expected_weeks=case.employer_expected_weeks)
         self.end: CaseEnd | None = None
         self.changed = False  # set by every update, so the process reconsiders its next step at once
+        # Meetings are changed by the process and by updates; one change at a time, so none is lost.
+        self.meetings_lock = asyncio.Lock()
 
     # ================================================================== the process
     @workflow.run
@@ -82,6 +86,8 @@ class CaseWorkflow:
         while self.end is None:
             if self.history_is_long():
                 await workflow.wait_condition(workflow.all_handlers_finished)
+                if self.end is not None:  # the case ended while we waited: close it in this run
+                    break
                 self.state.runs += 1
                 workflow.continue_as_new(args=[self.case, self.state])
             await self.take_next_step()
@@ -190,6 +196,10 @@ class CaseWorkflow:
             back = self.case.first_day + timedelta(weeks=self.state.expected_weeks)
             steps.append((at_morning(working_day_on_or_after(back, self.closed)), f"watch_check/{back}",
                           self.ask_about_return))
+        if self.state.retry_booking_on:
+            # Nothing else may be due for weeks: wake up to try the booking again.
+            steps.append((at_morning(self.state.retry_booking_on), f"retry_booking/{self.state.retry_booking_on}",
+                          self.noop))
         if not self.state.measures and self.state.track in MEETING_TRACKS:
             steps.append((at_morning(add_working_days(d.measure_due, -10, self.closed)), "measure_task",
                           self.suggest_measure))
@@ -203,7 +213,7 @@ class CaseWorkflow:
         expected_back = self.case.first_day + timedelta(weeks=self.state.expected_weeks)
         if rules.predictable_return_weeks and expected_back <= first_day_met + timedelta(
                 weeks=rules.predictable_return_weeks):
-            return [(at_morning(working_day_on_or_after(expected_back, self.closed)), "return_check",
+            return [(at_morning(working_day_on_or_after(expected_back, self.closed)), f"return_check/{expected_back}",
                      self.ask_about_return)]
         held = [m for m in self.state.meetings if m.status == "held"]
         last = max(local_date(m.held_at or m.start) for m in held)
@@ -212,8 +222,11 @@ class CaseWorkflow:
         due = next_followup_due(last, rules)
         number = len(self.state.meetings) + 1
         book_on = add_working_days(due, -10, self.closed)
-        return [(max(at_morning(book_on), workflow.now()), f"followup/{number}",
-                 lambda: self.book_meeting(latest_day=due))]
+        when = max(at_morning(book_on), workflow.now())
+        if self.state.retry_booking_on:
+            when = max(when, at_morning(self.state.retry_booking_on))
+        return [(when, f"followup/{number}/{self.state.retry_booking_on or ''}",
+                 lambda: self.book_meeting(latest_day=max(due, add_working_days(self.today(), 10, self.closed))))]
 
     # ------------------------------------------------------------------ the first meeting
     def needs_first_contact(self) -> bool:
@@ -243,8 +256,12 @@ class CaseWorkflow:
             return False
         return not any(m.status == "invited" for m in self.state.meetings)
 
-    async def book_meeting(self, latest_day: date | None = None) -> None:
+    async def book_meeting(self, latest_day: date | None = None) -> bool:
         """Book the next meeting in the caseworker's free time, before its deadline, and invite everyone."""
+        async with self.meetings_lock:
+            return await self._book_meeting(latest_day)
+
+    async def _book_meeting(self, latest_day: date | None) -> bool:
         latest = latest_day or self.meeting_deadline()
         number = len(self.state.meetings) + 1
         for _ in range(BOOKING_ATTEMPTS):
@@ -253,7 +270,7 @@ class CaseWorkflow:
                 self.state.retry_booking_on = add_working_days(self.today(), 1, self.closed)
                 await self.escalate(f"Der er ingen ledig tid til et møde inden {latest.isoformat()}. "
                                     "Sagsbehandlerens kalender skal ses igennem.", key=f"no_slot/{self.today()}")
-                return
+                return False
             start = slots[0]
             meeting = Meeting(
                 number=number, uid=f"{workflow.info().workflow_id}-meeting-{number}@fastholdelse", start=start,
@@ -263,18 +280,24 @@ class CaseWorkflow:
             if await self.claim(meeting):
                 break
         else:
-            return  # another case kept taking the time: the next step tries again
+            self.state.retry_booking_on = add_working_days(self.today(), 1, self.closed)
+            return False  # another case kept taking the time: try again on the next working day
         self.state.retry_booking_on = None
         self.state.meetings.append(meeting)
         await self.invite(meeting)
         await self.set_phase(Phase.MEETING_BOOKED if number == 1 else Phase.FOLLOW_UP)
         self.note("meeting_booked", f"møde {number} {start.isoformat()} ({meeting.expected_location})")
+        return True
 
-    async def move_meeting(self, uid: str, start: datetime | None = None) -> None:
+    async def move_meeting(self, uid: str, start: datetime | None = None) -> bool:
         """Move a meeting (same UID, SEQUENCE+1) after a decline, a fast-track request or a change of place."""
+        async with self.meetings_lock:
+            return await self._move_meeting(uid, start)
+
+    async def _move_meeting(self, uid: str, start: datetime | None) -> bool:
         meeting = self.meeting_by_uid(uid)
         if meeting.status != "invited":
-            return
+            return False
         declined = (meeting.start,) if "DECLINED" in meeting.responses.values() else ()
         for _ in range(BOOKING_ATTEMPTS):
             if start is None:
@@ -283,7 +306,7 @@ class CaseWorkflow:
                 if not slots:
                     await self.escalate(f"Møde {meeting.number} skal flyttes, men der er ingen ledig tid inden "
                                         "fristen.", key=f"no_slot_move/{uid}/{meeting.sequence}")
-                    return
+                    return False
                 start = slots[0]
             moved = replace(meeting, start=start, end=start + timedelta(minutes=MEETING_MINUTES),
                             location=self.meeting_location(), expected_location=self.expected_location(),
@@ -292,11 +315,15 @@ class CaseWorkflow:
                 break
             start = None  # a time named by the caseworker that another case took: propose one instead
         else:
-            return
-        self.state.meetings[self.state.meetings.index(meeting)] = moved
+            return False
+        self.state.meetings[moved.number - 1] = moved
         meeting = moved
         await self.invite(meeting)
         self.note("meeting_moved", f"møde {meeting.number} til {start.isoformat()} (version {meeting.sequence})")
+        return True
+
+    async def noop(self) -> None:
+        """A step that only wakes the process, which then does what has become due."""
 
     async def remind_employer(self) -> None:
         await self.send("employer_request", self.employer, key_suffix="/reminder", reminder=True)
@@ -309,7 +336,7 @@ class CaseWorkflow:
         self.note("meeting_reminders_sent", f"møde {meeting.number}")
 
     async def ask_to_record(self, meeting: Meeting) -> None:
-        await self.task(f"record_meeting/{meeting.number}", Task(
+        await self.task(f"record_meeting/{meeting.number}/{meeting.sequence}", Task(
             title=f"Registrér møde {meeting.number}",
             what="Registrér om samtalen blev holdt, om arbejdsgiveren deltog, og hvor den blev holdt.",
             due=add_working_days(local_date(meeting.end), 1, self.closed),
@@ -409,6 +436,11 @@ class CaseWorkflow:
     # ================================================================== human input
     @workflow.update
     async def record_rsvp(self, rsvp: RsvpReceived) -> str:
+        async with self.meetings_lock:
+            return await self._record_rsvp(rsvp)
+
+    async def _record_rsvp(self, rsvp: RsvpReceived) -> str:
+        self.validate_answer(rsvp.uid, rsvp.sequence, rsvp.attendee_email)  # again: a move may have come first
         meeting = self.meeting_by_uid(rsvp.uid)
         email = rsvp.attendee_email.lower()
         meeting.responses[email] = rsvp.partstat
@@ -468,6 +500,11 @@ class CaseWorkflow:
 
     @workflow.update
     async def record_meeting(self, outcome: MeetingOutcome) -> str:
+        async with self.meetings_lock:
+            return await self._record_meeting(outcome)
+
+    async def _record_meeting(self, outcome: MeetingOutcome) -> str:
+        self._validate_meeting(outcome)  # again: a move may have come first
         meeting = self.state.meetings[outcome.meeting_number - 1]
         meeting.status = "held" if outcome.held else "no_show"
         meeting.employer_took_part = outcome.employer_took_part if outcome.held else None
@@ -476,7 +513,8 @@ class CaseWorkflow:
         await self.save(meeting)
         await self.audit("meeting_recorded", outcome.actor, meeting=str(meeting.number), status=meeting.status,
                          location=meeting.actual_location or "", employer_took_part=str(meeting.employer_took_part))
-        self.close_task(f"record_meeting/{meeting.number}")
+        self.state.open_tasks = [t for t in self.state.open_tasks
+                                 if not t.key.startswith(f"record_meeting/{meeting.number}/")]
         self.note("meeting_recorded", f"møde {meeting.number}: {meeting.status}, sted {meeting.actual_location}")
         if outcome.held:
             await self.set_phase(Phase.FOLLOW_UP)
@@ -509,7 +547,8 @@ class CaseWorkflow:
         else:
             self.note("employer_declined_hosting", answer.reason)
             for meeting in self.state.meetings:
-                if meeting.status == "invited" and meeting.expected_location == Location.WORKPLACE.value:
+                if (meeting.status == "invited" and meeting.expected_location == Location.WORKPLACE.value
+                        and meeting.uid not in self.state.reschedule):
                     self.state.reschedule.append(meeting.uid)
         self.changed = True
         return "workplace" if answer.hosts_at_workplace else "jobcenter"
@@ -558,7 +597,7 @@ class CaseWorkflow:
             await self.set_phase(Phase.BOOKING, fields={"track": self.state.track,
                                                         "triage_reason": self.state.triage_reason})
         for meeting in self.state.meetings:
-            if meeting.status == "invited" and local_date(meeting.start) > due:
+            if meeting.status == "invited" and local_date(meeting.start) > due and meeting.uid not in self.state.reschedule:
                 self.state.reschedule.append(meeting.uid)
         self.changed = True
         return due.isoformat()
@@ -573,6 +612,8 @@ class CaseWorkflow:
         first = self.first_meeting()
         if first is not None and first.status == "held":
             raise ApplicationError("første opfølgningssamtale er allerede holdt", type="AlreadyHeld")
+        if request.requested_on < self.case.first_day:
+            raise ApplicationError("anmodningen kan ikke ligge før første fraværsdag", type="BadRequestDate")
         if not fast_track_allowed(request.requested_by, request.requested_on, self.case.first_day, self.rules):
             raise ApplicationError(f"arbejdsgiveren kan kun anmode inden for de første "
                                    f"{self.rules.fast_track_employer_window_weeks} ugers fravær", type="TooLate")
@@ -601,32 +642,45 @@ class CaseWorkflow:
     async def reassign(self, change: Reassignment) -> str:
         """Another caseworker takes the case: the reason is recorded and the new one gets the open tasks."""
         old = self.state.caseworker
-        new = await self.activity(RegisterActivities.assign_caseworker, AssignRequest(
-            self.case.reference, self.case.municipality, reason=change.reason, exclude=(old.id,),
-            caseworker_id=change.caseworker_id))
+        try:
+            new = await self.activity(RegisterActivities.assign_caseworker, AssignRequest(
+                self.case.reference, self.case.municipality, reason=change.reason, exclude=(old.id,),
+                caseworker_id=change.caseworker_id))
+        except ActivityError as err:
+            if isinstance(err.cause, ApplicationError) and err.cause.type == "UnknownCaseworker":
+                raise ApplicationError(err.cause.message, type="UnknownCaseworker") from None
+            raise
         old_recipient = self.caseworker_recipient
+        handover = sum(e.event == "caseworker_reassigned" for e in self.state.timeline) + 1
         self.state.caseworker = new
         self.note("caseworker_reassigned", f"{old.id} -> {new.id}: {change.reason}")
         await self.audit("caseworker_reassigned", change.actor, old=old.id, new=new.id, reason=change.reason)
         extra = {"old_caseworker_name": old.name, "new_caseworker_name": new.name}
         for recipient in (old_recipient, self.caseworker_recipient, self.employer):
-            await self.send("case_reassigned", recipient, key_suffix=f"/{new.id}", reason=change.reason, extra=extra)
-        for meeting in self.state.meetings:
-            if meeting.status == "invited":
-                # The old caseworker's calendar loses the meeting; everyone gets the new attendee list.
-                meeting.sequence += 1
-                await self.send("cancellation", old_recipient, key_suffix=f"/{meeting.uid}/{meeting.sequence}",
-                                meeting=meeting, calendar_method="CANCEL", attendees=(old_recipient,),
-                                reason="Mødet overtages af en anden sagsbehandler.")
-                meeting.responses = {k: v for k, v in meeting.responses.items() if k != old.email}
-                await self.save(meeting)
-                await self.invite(meeting)
+            await self.send("case_reassigned", recipient, key_suffix=f"/{handover}", reason=change.reason,
+                            extra=extra)
+        async with self.meetings_lock:
+            await self.hand_over_meetings(old_recipient)
         for task in self.state.open_tasks:
-            await self.send("caseworker_task", self.caseworker_recipient, key_suffix=f"/{task.key}/{new.id}",
+            await self.send("caseworker_task", self.caseworker_recipient, key_suffix=f"/{task.key}/{handover}",
                             task=Task(task.title, task.what, task.due, task.command))
         await self.set_phase(Phase(self.state.phase))
         self.changed = True
         return new.id
+
+    async def hand_over_meetings(self, old_recipient: Recipient) -> None:
+        old_email = old_recipient.email
+        for meeting in self.state.meetings:
+            if meeting.status == "invited":
+                # The old caseworker's calendar loses the meeting; everyone gets the new attendee list.
+                meeting.sequence += 1
+                meeting.invited_at = workflow.now()
+                await self.send("cancellation", old_recipient, key_suffix=f"/{meeting.uid}/{meeting.sequence}",
+                                meeting=meeting, calendar_method="CANCEL", attendees=(old_recipient,),
+                                reason="Mødet overtages af en anden sagsbehandler.")
+                meeting.responses = {k: v for k, v in meeting.responses.items() if k != old_email}
+                await self.save(meeting)
+                await self.invite(meeting)
 
     @reassign.validator
     def _validate_reassign(self, change: Reassignment) -> None:
@@ -638,10 +692,10 @@ class CaseWorkflow:
 
     @workflow.update
     async def move_meeting_to(self, move: MeetingMove) -> str:
-        await self.move_meeting(self.state.meetings[move.meeting_number - 1].uid, move.start)
+        moved = await self.move_meeting(self.state.meetings[move.meeting_number - 1].uid, move.start)
         await self.audit("meeting_moved", move.actor, meeting=str(move.meeting_number), start=move.start.isoformat())
         self.changed = True
-        return self.state.meetings[move.meeting_number - 1].start.isoformat()
+        return self.state.meetings[move.meeting_number - 1].start.isoformat() if moved else ""
 
     @move_meeting_to.validator
     def _validate_move(self, move: MeetingMove) -> None:
@@ -736,9 +790,10 @@ class CaseWorkflow:
         return not any(m.responses.get(self.employer.email) for m in self.state.meetings)
 
     def meeting_deadline(self, meeting: Meeting | None = None) -> date:
-        first = self.first_meeting()
-        if first is not None and first.status == "held" and (meeting is None or meeting.number != first.number):
-            return next_followup_due(local_date(first.held_at or first.start), self.rules)
+        held = [m for m in self.state.meetings if m.status == "held"]
+        if held and (meeting is None or meeting.number > held[0].number):
+            last = max(local_date(m.held_at or m.start) for m in held)
+            return max(next_followup_due(last, self.rules), add_working_days(self.today(), 10, self.closed))
         latest = self.deadlines.latest_meeting_day
         if self.state.fast_track:
             latest = min(latest, self.state.fast_track.due)
