@@ -33,6 +33,7 @@ from domain.model import (CaseEnd, CaseInput, CaseState, EmployerAnswer, Expecte
                           MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived,
                           workflow_id_for)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
+from register.roster import load_roster, municipalities
 from register.report_command import ReportError, add_report_parser, report_from_args
 from workflows import search_attributes as sa
 from workflows.case_workflow import CaseWorkflow
@@ -244,6 +245,9 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         return report_from_args(args, settings, municipality)
     if args.command == "opret":
         case = load_sick_report(args.fil, today=date.today())
+        if case.municipality not in municipalities(load_roster(settings.roster_path)):
+            raise SickReportError([("municipality", f"kommune {case.municipality} har ingen sagsbehandlere i "
+                                                    "rostret (config/roster.yaml)")])
     client = client or await _connect(settings)
     if args.command == "opret":
         handle, new = await start_case(client, settings, case)

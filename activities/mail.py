@@ -16,6 +16,7 @@ from email.utils import formataddr
 import aiosmtplib
 from sqlalchemy import select
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from config.settings import Settings
 from domain.model import Meeting
@@ -140,12 +141,19 @@ class MailActivities:
             method=mail.calendar_method, reply_to=mail.case.caseworker_email,
             extra_headers={"X-Fasthold-Case": mail.case.reference, "X-Fasthold-Purpose": mail.kind},
         )
-        await aiosmtplib.send(
-            message, hostname=self.settings.smtp_host, port=self.settings.smtp_port,
-            start_tls=self.settings.smtp_starttls, tls_context=self._tls,
-            username=self.settings.smtp_username or None, password=self.settings.smtp_password or None,
-            timeout=30,
-        )
+        try:
+            await aiosmtplib.send(
+                message, hostname=self.settings.smtp_host, port=self.settings.smtp_port,
+                start_tls=self.settings.smtp_starttls, tls_context=self._tls,
+                username=self.settings.smtp_username or None, password=self.settings.smtp_password or None,
+                timeout=30,
+            )
+        except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPRecipientRefused) as err:
+            # Permanent: retrying will not change the server's mind. The text names no address (it ends up in
+            # the workflow's history); the workflow tells the team lead instead.
+            code = getattr(err, "code", None) or getattr(getattr(err, "recipients", [None])[0], "code", "")
+            raise ApplicationError(f"the mail server refused the {mail.recipient.role}'s address ({code})",
+                                   type="RecipientRefused", non_retryable=True) from None
         await asyncio.to_thread(self._mark_sent, mail.key)
         activity.logger.info("sent %s for case %s to %s", mail.kind, mail.case.reference, mail.recipient.role)
         return "sent"

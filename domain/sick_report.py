@@ -33,7 +33,7 @@ class _Strict(BaseModel):
 class ContactIn(_Strict):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     email: EmailStr
-    phone: str = ""
+    phone: Annotated[str, Field(max_length=40)] = ""
 
 
 class EmployeeIn(_Strict):

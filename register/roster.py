@@ -47,6 +47,11 @@ def sync_roster(session: Session, roster: dict) -> None:
         row.active = False
 
 
+def municipalities(roster: dict) -> set[str]:
+    """The municipality codes that have a team, and so caseworkers to give a case to."""
+    return {str(team["municipality"]) for team in roster.get("teams", [])}
+
+
 def team_config(roster: dict, team_id: str) -> dict:
     for team in roster.get("teams", []):
         if team["id"] == team_id:

@@ -866,9 +866,19 @@ class CaseWorkflow:
 
     async def send(self, kind: str, recipient: Recipient, *, key_suffix: str = "", **fields) -> None:
         key = f"{workflow.info().workflow_id}/{kind}{key_suffix}/{recipient.email}"
-        await self.activity(MailActivities.send_mail, OutgoingMail(
-            key=key, kind=kind, case=self.summary(), recipient=recipient,
-            deadline=fields.pop("deadline", self.deadlines.first_meeting_due), **fields))
+        try:
+            await self.activity(MailActivities.send_mail, OutgoingMail(
+                key=key, kind=kind, case=self.summary(), recipient=recipient,
+                deadline=fields.pop("deadline", self.deadlines.first_meeting_due), **fields))
+        except ActivityError as err:
+            refused = isinstance(err.cause, ApplicationError) and err.cause.type == "RecipientRefused"
+            if not refused or recipient.role == "team_lead":
+                raise
+            # A refused address must not stop the case: the team lead is told, and the process goes on.
+            self.note("mail_refused", f"{kind} til {recipient.role}")
+            await self.escalate(f"Mailserveren afviste adressen for {role_danish(recipient.role).lower()} "
+                                f"({kind}). Ret adressen, og kontakt personen direkte.",
+                                key=f"refused/{recipient.role}/{kind}")
 
     async def invite(self, meeting: Meeting, *, cancel: bool = False, reason: str = "") -> None:
         """Send the meeting (REQUEST) or its cancellation (CANCEL) to every attendee, once per sequence."""

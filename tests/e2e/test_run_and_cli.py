@@ -142,6 +142,10 @@ def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
 
 
 def test_bad_sick_report_names_each_field(engine, tmp_path):
+    unknown = sick_report(municipality="999")
+    unknown_path = tmp_path / "ukendt.json"
+    unknown_path.write_text(json.dumps(unknown), encoding="utf-8")
+    assert "ingen sagsbehandlere" in engine.cli("opret", str(unknown_path), expect=2)
     report = sick_report(municipality="12", expected_absence_weeks=0)
     report["employer"]["cvr"] = "12345678"
     del report["employee"]["email"]
