@@ -43,7 +43,7 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=time
 PARTSTATS = ("ACCEPTED", "DECLINED", "TENTATIVE")
 MORNING = time(8, 0)              # dated steps (reminders, tasks) go out at 08:00 local time on working days
 MEETING_MINUTES = 60
-BOOKING_ATTEMPTS = 5             # times to look again when another case takes the same hour first
+BOOKING_ATTEMPTS = 8             # times to look again when another case takes the same hour first
 HISTORY_EVENT_LIMIT = 8_000       # well under Temporal's 50k limit: a long case continues as new
 OUTCOME_WAIT_DAYS = 30            # how long after asking we wait for the outcome before recording "unknown"
 ROLE_DANISH = {"employer": "Arbejdsgiveren", "employee": "Medarbejderen", "caseworker": "Sagsbehandleren"}
@@ -264,14 +264,15 @@ class CaseWorkflow:
     async def _book_meeting(self, latest_day: date | None) -> bool:
         latest = latest_day or self.meeting_deadline()
         number = len(self.state.meetings) + 1
-        for _ in range(BOOKING_ATTEMPTS):
-            slots = await self.free_slots(latest, count=1)
+        for attempt in range(BOOKING_ATTEMPTS):
+            # After a lost race, try a later free time: the cases racing us all want the first one.
+            slots = await self.free_slots(latest, count=1 + attempt)
             if not slots:
                 self.state.retry_booking_on = add_working_days(self.today(), 1, self.closed)
                 await self.escalate(f"Der er ingen ledig tid til et møde inden {latest.isoformat()}. "
                                     "Sagsbehandlerens kalender skal ses igennem.", key=f"no_slot/{self.today()}")
                 return False
-            start = slots[0]
+            start = slots[-1]
             meeting = Meeting(
                 number=number, uid=f"{workflow.info().workflow_id}-meeting-{number}@fastholdelse", start=start,
                 end=start + timedelta(minutes=MEETING_MINUTES), location=self.meeting_location(),
@@ -299,15 +300,15 @@ class CaseWorkflow:
         if meeting.status != "invited":
             return False
         declined = (meeting.start,) if "DECLINED" in meeting.responses.values() else ()
-        for _ in range(BOOKING_ATTEMPTS):
+        for attempt in range(BOOKING_ATTEMPTS):
             if start is None:
-                slots = await self.free_slots(self.meeting_deadline(meeting), count=1, exclude_uid=uid,
+                slots = await self.free_slots(self.meeting_deadline(meeting), count=1 + attempt, exclude_uid=uid,
                                               avoid=declined)
                 if not slots:
                     await self.escalate(f"Møde {meeting.number} skal flyttes, men der er ingen ledig tid inden "
                                         "fristen.", key=f"no_slot_move/{uid}/{meeting.sequence}")
                     return False
-                start = slots[0]
+                start = slots[-1]
             moved = replace(meeting, start=start, end=start + timedelta(minutes=MEETING_MINUTES),
                             location=self.meeting_location(), expected_location=self.expected_location(),
                             sequence=meeting.sequence + 1, responses={}, invited_at=workflow.now())
