@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import formataddr
 
@@ -95,7 +95,7 @@ def meeting_invite(mail: OutgoingMail, organizer_email: str) -> MeetingInvite:
 
 def template_context(mail: OutgoingMail) -> dict:
     context = {
-        "case": {**{k: getattr(mail.case, k) for k in mail.case.__dataclass_fields__}},
+        "case": asdict(mail.case),
         "recipient_name": mail.recipient.name,
         "recipient_role": mail.recipient.role,
         "slots": list(mail.slots),

@@ -49,6 +49,9 @@ OUTCOME_WAIT_DAYS = 30            # how long after asking we wait for the outcom
 ROLE_DANISH = {"employer": "Arbejdsgiveren", "employee": "Medarbejderen", "caseworker": "Sagsbehandleren"}
 MEETING_TRACKS = (Track.WORKPLACE.value, Track.EXEMPT.value, Track.OUTSIDE.value)
 # Changes to a running case's code path are guarded, so cases started before them replay unchanged.
+# Where a freshly triaged case starts: the workplace model contacts the employer, the job-centre tracks book.
+TRACK_PHASE = {Track.WORKPLACE: Phase.EMPLOYER_CONTACT, Track.EXEMPT: Phase.BOOKING,
+               Track.OUTSIDE: Phase.BOOKING, Track.WATCH: Phase.WATCH}
 PATCH_ESCALATION_COPY = "escalation-copy-to-caseworker"
 PATCH_AUDIT_ACTIONS = "audit-human-actions"
 
@@ -125,9 +128,7 @@ class CaseWorkflow:
         self.state.track, self.state.triage_reason = decision.track.value, decision.reason
         self.state.category = decision.category
         self.note("triaged", f"{decision.track.value}: {decision.reason}")
-        phase = Phase.WATCH if decision.track == Track.WATCH else Phase.EMPLOYER_CONTACT
-        if decision.track != Track.WORKPLACE and phase != Phase.WATCH:
-            phase = Phase.BOOKING
+        phase = TRACK_PHASE[decision.track]
         await self.set_phase(phase, fields={
             "track": decision.track.value, "triage_reason": decision.reason, "category": decision.category,
             "rule_set": self.rules.name, "first_meeting_due": self.deadlines.first_meeting_due,
