@@ -19,24 +19,21 @@ import asyncio
 import json
 import os
 import sys
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client
 
+from case_service import CaseRefusal, CaseService, CaseUnavailable
+from case_service.commands import AnswerOnBehalf, CaseRef
 from config.settings import Settings, load_settings
-from domain.model import (CaseEnd, CaseInput, CaseState, EmployerAnswer, ExpectedDuration, FastTrackRequest,
-                          MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived,
-                          workflow_id_for)
+from domain import labels
+from domain.localtime import LOCAL_TZ
+from domain.refusals import Refusal
+from domain.model import (CaseEnd, CaseState, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart,
+                          MeetingMove, MeetingOutcome, OutcomeReport, Reassignment)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
-from register.roster import load_roster, municipalities
 from register.report_command import ReportError, add_report_parser, report_from_args
-from workflows import search_attributes as sa
-from workflows.case_workflow import CaseWorkflow
 
 
 class UserError(Exception):
@@ -52,65 +49,11 @@ REQUESTERS = {"arbejdsgiver": "employer", "medarbejder": "employee"}
 MEASURES = {"gradvis": "gradual_return", "praktik": "work_trial", "loentilskud": "wage_subsidy", "mentor": "mentor",
             "andet": "other"}
 OUTCOMES = {"job": "work", "uddannelse": "education", "andet": "other"}
-TRACKS_DA = {"workplace": "samtale på arbejdspladsen", "exempt": "undtaget (samtale på jobcentret)",
-             "watch": "overvåges", "outside": "uden for målgruppen (samtale på jobcentret)"}
-PHASES_DA = {"intake": "modtaget", "employer_contact": "kontakt til arbejdsgiver", "booking": "booking af samtale",
-             "meeting_booked": "samtale booket", "follow_up": "opfølgning", "watch": "overvåges",
-             "closed": "afsluttet"}
-
-
-async def start_case(client: Client, settings: Settings, case: CaseInput) -> tuple[WorkflowHandle, bool]:
-    """Start the case's workflow; starting a reference again gives the one running case. Returns (handle, new)."""
-    handle = client.get_workflow_handle(case.workflow_id)
-    try:
-        description = await handle.describe()
-        existed = True
-    except RPCError as err:
-        if err.status != RPCStatusCode.NOT_FOUND:
-            raise
-        existed = False
-    if existed and description.status != WorkflowExecutionStatus.RUNNING:
-        raise UserError(f"Sagen {case.reference} findes allerede og er afsluttet. Brug en ny sagsreference.")
-    # Both parameters are sent: the worker decodes arguments by position, and `carried` is only for
-    # continue-as-new.
-    handle = await client.start_workflow(
-        CaseWorkflow.run, args=[replace(case, history_event_limit=settings.history_event_limit), None],
-        id=case.workflow_id, task_queue=settings.task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        search_attributes=TypedSearchAttributes([
-            SearchAttributePair(sa.CASE_REFERENCE, case.reference),
-            SearchAttributePair(sa.MUNICIPALITY, case.municipality)]),
-    )
-    return handle, not existed
-
-
-async def update(client: Client, workflow_id: str, method, arg):
-    handle = client.get_workflow_handle(workflow_id)
-    try:
-        return await handle.execute_update(method, arg)
-    except WorkflowUpdateFailedError as err:
-        cause = err.cause
-        raise UserError(f"Afvist: {getattr(cause, 'message', None) or cause}") from None
-    except RPCError as err:
-        if err.status == RPCStatusCode.NOT_FOUND:
-            raise UserError("Sagen findes ikke, eller den er allerede afsluttet.") from None
-        raise
-
-
-async def query_state(client: Client, workflow_id: str) -> CaseState:
-    try:
-        return await client.get_workflow_handle(workflow_id).query(CaseWorkflow.state_now)
-    except RPCError as err:
-        if err.status == RPCStatusCode.NOT_FOUND:
-            raise UserError("Sagen findes ikke.") from None
-        raise
-
 
 def format_state(state: CaseState) -> str:
     lines = [f"Sag {state.reference} (kommune {state.municipality})",
-             f"  Fase:               {PHASES_DA.get(state.phase, state.phase)}",
-             f"  Spor:               {state.track or '-'} ({state.triage_reason or '-'})",
+             f"  Fase:               {labels.phase(state.phase)}",
+             f"  Spor:               {labels.track(state.track)} ({state.triage_reason or '-'})",
              f"  Regelsæt:           {state.rule_set or '-'}"]
     if state.caseworker:
         lines.append(f"  Sagsbehandler:      {state.caseworker.name} <{state.caseworker.email}>")
@@ -157,7 +100,7 @@ def _local_datetime(text: str) -> datetime:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} er ikke et tidspunkt (ÅÅÅÅ-MM-DDTTT:MM)") from None
-    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("Europe/Copenhagen"))
+    return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
 
 
 ARGPARSE_DANISH = (
@@ -236,6 +179,33 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def action_from_args(args, actor: str):
+    """The typed command a subcommand asks for: the command line only translates words into it."""
+    today = date.today()
+    if args.command == "svar":
+        return AnswerOnBehalf(args.moede, args.email, PARTSTAT[args.svar], actor=actor)
+    if args.command == "samtale":
+        return MeetingOutcome(args.moede, YES_NO[args.holdt], YES_NO[args.arbejdsgiver_deltog], LOCATIONS[args.sted],
+                              args.tidspunkt, actor=actor)
+    if args.command == "arbejdsgiver":
+        return EmployerAnswer(YES_NO[args.vaert], args.begrundelse, actor=actor)
+    if args.command == "varighed":
+        return ExpectedDuration(args.uger, args.arbejdsgiver_uger, actor=actor)
+    if args.command == "hurtigspor":
+        return FastTrackRequest(REQUESTERS[args.fra], args.dato or today, actor=actor)
+    if args.command == "indsats":
+        return MeasureStart(MEASURES[args.type], args.start, actor=actor)
+    if args.command == "omfordel":
+        return Reassignment(args.begrundelse, args.sagsbehandler, actor=actor)
+    if args.command == "flyt":
+        return MeetingMove(args.moede, args.tidspunkt, actor=actor)
+    if args.command == "udfald":
+        return OutcomeReport(OUTCOMES[args.udfald], actor=actor)
+    if args.command == "afslut":
+        return CaseEnd(END_TYPES[args.type], args.dato or today, actor=actor)
+    raise UserError(f"Ukendt kommando {args.command}")
+
+
 async def run(args, settings: Settings, client: Client | None = None) -> str:
     municipality = args.kommune or settings.municipality
     actor = args.bruger or _user()
@@ -243,67 +213,17 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         return json.dumps(json_schema(), indent=2, ensure_ascii=False)
     if args.command == "rapport":  # reads the register only: no Temporal needed
         return report_from_args(args, settings, municipality)
-    if args.command == "opret":
-        case = load_sick_report(args.fil, today=date.today())
-        if case.municipality not in municipalities(load_roster(settings.roster_path)):
-            raise SickReportError([("municipality", f"kommune {case.municipality} har ingen sagsbehandlere i "
-                                                    "rostret (config/roster.yaml)")])
-    client = client or await _connect(settings)
-    if args.command == "opret":
-        handle, new = await start_case(client, settings, case)
-        workflow_id = handle.id
-        if new:
-            return f"Sagen {case.reference} er oprettet (workflow {workflow_id})."
-        return f"Sagen {case.reference} kører allerede; der er ikke oprettet en ny (workflow {workflow_id})."
-    workflow_id = workflow_id_for(municipality, args.reference)
+    case = load_sick_report(args.fil, today=date.today()) if args.command == "opret" else None
+    cases = CaseService(client or await _connect(settings), settings)
+    if case is not None:
+        started = await cases.start_case(case)
+        if started.new:
+            return f"Sagen {case.reference} er oprettet (workflow {started.workflow_id})."
+        return f"Sagen {case.reference} kører allerede; der er ikke oprettet en ny (workflow {started.workflow_id})."
+    ref = CaseRef(municipality, args.reference)
     if args.command == "status":
-        return format_state(await query_state(client, workflow_id))
-    if args.command == "svar":
-        state = await query_state(client, workflow_id)
-        if not 1 <= args.moede <= len(state.meetings):
-            raise UserError(f"Sagen har intet møde nummer {args.moede}.")
-        meeting = state.meetings[args.moede - 1]
-        await update(client, workflow_id, CaseWorkflow.record_rsvp,
-                     RsvpReceived(meeting.uid, meeting.sequence, args.email.lower(), PARTSTAT[args.svar], actor=actor))
-        return f"Svaret er registreret for møde {args.moede}."
-    if args.command == "samtale":
-        status = await update(client, workflow_id, CaseWorkflow.record_meeting, MeetingOutcome(
-            args.moede, YES_NO[args.holdt], YES_NO[args.arbejdsgiver_deltog], LOCATIONS[args.sted], args.tidspunkt,
-            actor=actor))
-        return f"Møde {args.moede} er registreret ({'holdt' if status == 'held' else 'ikke holdt'})."
-    if args.command == "arbejdsgiver":
-        where = await update(client, workflow_id, CaseWorkflow.employer_answer,
-                             EmployerAnswer(YES_NO[args.vaert], args.begrundelse, actor=actor))
-        return ("Samtalen holdes på arbejdspladsen." if where == "workplace"
-                else "Samtalen flyttes til jobcentret; deltagerne får en ny invitation.")
-    if args.command == "varighed":
-        track = await update(client, workflow_id, CaseWorkflow.new_expected_duration,
-                             ExpectedDuration(args.uger, args.arbejdsgiver_uger, actor=actor))
-        return f"Den forventede varighed er registreret. Sagens spor er nu: {TRACKS_DA.get(track, track)}."
-    if args.command == "hurtigspor":
-        due = await update(client, workflow_id, CaseWorkflow.request_fast_track,
-                           FastTrackRequest(REQUESTERS[args.fra], args.dato or date.today(), actor=actor))
-        return f"Anmodningen er registreret. Samtalen skal holdes senest {due}."
-    if args.command == "indsats":
-        when = await update(client, workflow_id, CaseWorkflow.start_measure, MeasureStart(MEASURES[args.type], args.start, actor=actor))
-        return "Indsatsen er registreret" + (" (inden uge 13)." if when == "before_week_13" else " (efter uge 13).")
-    if args.command == "omfordel":
-        new = await update(client, workflow_id, CaseWorkflow.reassign, Reassignment(args.begrundelse, args.sagsbehandler, actor=actor))
-        return f"Sagen er givet til {new}. Den nye sagsbehandler har fået de åbne opgaver."
-    if args.command == "flyt":
-        moved = await update(client, workflow_id, CaseWorkflow.move_meeting_to,
-                             MeetingMove(args.moede, args.tidspunkt, actor=actor))
-        if not moved:
-            raise UserError(f"Møde {args.moede} kunne ikke flyttes: der er ingen ledig tid. Teamlederen er orienteret.")
-        return f"Møde {args.moede} er flyttet; deltagerne får en opdateret invitation."
-    if args.command == "udfald":
-        await update(client, workflow_id, CaseWorkflow.record_outcome, OutcomeReport(OUTCOMES[args.udfald], actor=actor))
-        return "Afgangen er registreret."
-    if args.command == "afslut":
-        await update(client, workflow_id, CaseWorkflow.report_end,
-                     CaseEnd(END_TYPES[args.type], args.dato or date.today(), actor=actor))
-        return f"Sagen {args.reference} afsluttes nu."
-    raise UserError(f"Ukendt kommando {args.command}")
+        return format_state(await cases.state(ref))
+    return (await cases.act(ref, action_from_args(args, actor))).message
 
 
 async def _connect(settings: Settings) -> Client:
@@ -327,6 +247,17 @@ def main(argv: list[str] | None = None) -> int:
         for field, problem in err.problems:
             print(f"  - {field}: {problem}", file=sys.stderr)
         return 2
+    except CaseRefusal as refusal:
+        if refusal.reason == Refusal.INVALID_INPUT and args.command == "opret":
+            print("Sygemeldingen er ikke gyldig:", file=sys.stderr)
+            for field, problem in refusal.problems:
+                print(f"  - {field}: {problem}", file=sys.stderr)
+            return 2
+        print(f"Afvist: {refusal.message}" if refusal.by_case else refusal.message, file=sys.stderr)
+        return 1
+    except CaseUnavailable:
+        print("Temporal svarer ikke lige nu. Prøv igen om lidt.", file=sys.stderr)
+        return 1
     except (UserError, ReportError) as err:
         print(str(err), file=sys.stderr)
         return 1

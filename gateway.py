@@ -1,6 +1,14 @@
-"""The inbound mail gateway on its own, for production: answers to meeting invitations arrive here by SMTP.
+"""The inbound mail gateway: answers to meeting invitations (iMIP REPLY / COUNTER) received over SMTP.
 
     python gateway.py        # config/defaults.yaml and FASTHOLD_* environment variables; Ctrl-C stops it
+
+    SMTP (aiosmtpd, own thread)            event loop of the Temporal client
+    RCPT: organizer address? else 550      queue ──► case_service.replies.Processor ──► the case
+    DATA: over the limit? 552 (aiosmtpd)
+          keep in inbox/new/, 250 ─────────►
+
+This module is the SMTP entry point only: what is done with a kept message is `case_service.replies`, which
+policy decides `mailing.reply_policy`, where it is kept `mailing.inbox`.
 
 Point the mail exchanger for the organizer address (FASTHOLD_ORGANIZER_EMAIL) at FASTHOLD_GATEWAY_HOST and
 FASTHOLD_GATEWAY_PORT. It needs the same FASTHOLD_TEMPORAL_ADDRESS, FASTHOLD_DATABASE_URL and
@@ -13,13 +21,182 @@ import logging
 import os
 import signal
 import sys
+import threading
 
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+from temporalio.client import Client
+
+from case_service.replies import UPDATE_TIMEOUT, Processor, Transient
+from case_service.service import CaseService
 from config.settings import Settings, load_settings
 from engine.client import connect
-from mailing.gateway import start_gateway
+from mailing.imip import normalise_address
+from mailing.inbox import Inbox, Received
+from mailing.reply_policy import CALENDAR_LIMIT, organizer_addresses
 from register.db import Register, upgrade
 
+__all__ = ["GatewayController", "start_gateway", "SMTP_LIMIT", "CALENDAR_LIMIT"]
+
 log = logging.getLogger("fasthold.gateway")
+
+SMTP_LIMIT = 10_000_000      # bytes; above this aiosmtpd answers 552 and nothing is received
+
+
+class _Handler:
+    """aiosmtpd hooks, run on the SMTP thread: accept organizer addresses, keep the message, hand it over."""
+
+    def __init__(self, addresses: frozenset[str], inbox: Inbox, hand_over):
+        self.addresses, self.inbox, self.hand_over = addresses, inbox, hand_over
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if normalise_address(address) not in self.addresses:
+            log.info("inbound recipient refused (550): not an organizer address")
+            return "550 5.1.1 Modtageren findes ikke her (recipient not accepted)"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", errors="surrogateescape")
+        try:
+            item = self.inbox.keep(raw, list(envelope.rcpt_tos))
+        except OSError as exc:
+            log.error("inbound message could not be kept (%s): deferred", type(exc).__name__)
+            return "451 4.3.0 Temporary failure, please try again later"
+        self.hand_over(item)
+        return "250 2.0.0 Message accepted"
+
+
+class _SMTP(SMTP):
+    """aiosmtpd's server, logging what it refuses for size (it receives nothing of such a message to keep)."""
+
+    async def push(self, status: str):
+        if status.startswith("552"):
+            log.warning("inbound message refused at SMTP level: too_large (over %s bytes, not kept)",
+                        self.data_size_limit)
+        return await super().push(status)
+
+
+class _Controller(Controller):
+    def factory(self):
+        return _SMTP(self.handler, **self.SMTP_kwargs)
+
+
+class GatewayController:
+    """The running gateway: the SMTP server on its thread and the processing task on the client's loop."""
+
+    def __init__(self, settings: Settings, client: Client, register: Register, *,
+                 addresses: frozenset[str] | None = None, smtp_limit: int = SMTP_LIMIT,
+                 calendar_limit: int = CALENDAR_LIMIT, update_timeout: float = UPDATE_TIMEOUT):
+        self.hostname, self.port = settings.gateway_host, settings.gateway_port
+        self.addresses = addresses or organizer_addresses(settings)
+        self.inbox = Inbox(settings.data_path / "inbox")
+        self.processor = Processor(CaseService(client, settings), register, self.inbox, calendar_limit=calendar_limit,
+                                   update_timeout=update_timeout)
+        self.smtp = _Controller(_Handler(self.addresses, self.inbox, self._hand_over), hostname=self.hostname,
+                                port=self.port, data_size_limit=smtp_limit, server_hostname="fasthold-gateway")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: asyncio.Queue[Received] | None = None
+        self._task: asyncio.Task | None = None
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._listening = False
+
+    def start(self) -> "GatewayController":
+        """Call from the event loop that owns the Temporal client."""
+        self._loop = asyncio.get_running_loop()
+        self._queue = asyncio.Queue()
+        smtp_log = logging.getLogger("mail.log")  # aiosmtpd logs every sender and recipient at INFO
+        if smtp_log.level == logging.NOTSET:
+            smtp_log.setLevel(logging.WARNING)
+        for item in self.inbox.waiting():  # left by a stop or a crash: process them first
+            self._count(+1)
+            self._queue.put_nowait(item)
+        self._task = self._loop.create_task(self._work(), name="mail-gateway")
+        self.smtp.start()
+        self._listening = True
+        log.info("mail gateway listening on %s:%s", self.hostname, self.port)
+        return self
+
+    def stop(self) -> None:
+        """Stop receiving and processing; a message being processed stays in new/ for the next start."""
+        self._stop_smtp()
+        if self._task is not None and self._loop is not None and not self._loop.is_closed():
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is self._loop:
+                self._task.cancel()
+            else:
+                self._loop.call_soon_threadsafe(self._task.cancel)
+        self._task = None
+
+    async def aclose(self, timeout: float = 10.0) -> None:
+        """Stop receiving, let what has been received be processed (up to ``timeout``), then stop."""
+        self._stop_smtp()
+        try:
+            await self.idle(timeout)
+        except TimeoutError:
+            pass
+        self.stop()
+
+    def _stop_smtp(self) -> None:
+        if self._listening:
+            self._listening = False
+            self.smtp.stop(no_assert=True)
+
+    @property
+    def pending(self) -> int:
+        """Messages received but not yet filed in accepted/ or refused/ (including ones waiting for a retry)."""
+        with self._lock:
+            return self._pending
+
+    async def idle(self, timeout: float = 30.0) -> None:
+        """Wait until every received message has been filed."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.pending:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"{self.pending} inbound message(s) still being processed")
+            await asyncio.sleep(0.02)
+
+    def _count(self, delta: int) -> None:
+        with self._lock:
+            self._pending += delta
+
+    def _hand_over(self, item: Received) -> None:
+        """From the SMTP thread: counted before the 250 is sent, so idle() never misses it."""
+        self._count(+1)
+        self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+
+    async def _work(self) -> None:
+        while True:
+            item = await self._queue.get()
+            try:
+                await self.processor.process(item)
+            except Transient as exc:
+                item.attempt += 1
+                delay = min(300.0, 2.0 ** item.attempt)
+                log.warning("inbound message %s waits: %s; next try in %.0f s", item.path.stem, exc, delay)
+                self._loop.call_later(delay, self._queue.put_nowait, item)
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # filing failed (disk?): it stays in new/ for the next start
+                log.error("inbound message %s left in new/: %s", item.path.stem, type(exc).__name__)
+                log.debug("filing failed", exc_info=True)
+            self._count(-1)
+
+
+def start_gateway(settings: Settings, client: Client, register: Register, **options) -> GatewayController:
+    """Start the gateway in-process on ``settings.gateway_host:gateway_port``; call ``stop()`` (or ``aclose()``).
+
+    Must be called from the event loop that owns ``client``. Options: ``addresses`` (default: the organizer
+    address(es) in the settings), ``smtp_limit``, ``calendar_limit``, ``update_timeout``.
+    """
+    return GatewayController(settings, client, register, **options).start()
 
 
 async def run(settings: Settings) -> None:

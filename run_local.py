@@ -18,8 +18,8 @@ from engine.client import connect
 from engine.codec import EncryptionCodec, load_key
 from engine.codec_server import CodecServer
 from engine.mailsink import start_mail_sink
-from mailing.gateway import start_gateway
-from workflows.search_attributes import cli_flags
+from gateway import start_gateway
+from engine.search_attributes import cli_flags
 from worker import build_worker, prepare_register
 
 log = logging.getLogger("fasthold.run")

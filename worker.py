@@ -56,7 +56,7 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
                  executor: ThreadPoolExecutor) -> Worker:
     warm_holiday_calendar()
     registry = RegisterActivities(register, roster)
-    planning = PlanningActivities(load_rulesets(settings.rulesets_path), registry, settings.timezone)
+    planning = PlanningActivities(load_rulesets(settings.rulesets_path), registry)
     mail = MailActivities(settings, register)
     return Worker(
         client,

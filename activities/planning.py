@@ -24,10 +24,9 @@ class SlotRequest:
 
 
 class PlanningActivities:
-    def __init__(self, rulesets: tuple[RuleSet, ...], registry: RegisterActivities, tz: str):
+    def __init__(self, rulesets: tuple[RuleSet, ...], registry: RegisterActivities):
         self.rulesets = rulesets
         self.registry = registry
-        self.tz = tz
 
     @activity.defn
     def rule_set_for(self, first_day: date) -> RuleSet:
@@ -43,4 +42,4 @@ class PlanningActivities:
         hours = WorkingHours(days=tuple(worker.work_days), start=time.fromisoformat(worker.work_start),
                              end=time.fromisoformat(worker.work_end))
         return propose_slots(earliest=request.earliest, latest_day=request.latest_day, hours=hours, busy=busy,
-                             duration=duration, count=request.count, tz=self.tz)
+                             duration=duration, count=request.count)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from temporalio.client import Client  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
 
-from cli import start_case  # noqa: E402
+from case_service import CaseService  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from domain.sick_report import parse_sick_report  # noqa: E402
 from engine.binaries import find_binary  # noqa: E402
@@ -33,7 +33,7 @@ from engine.mailsink import start_mail_sink  # noqa: E402
 from tests.conftest import free_port, sick_report  # noqa: E402
 from worker import build_worker, prepare_register  # noqa: E402
 from workflows.case_workflow import CaseWorkflow  # noqa: E402
-from workflows.search_attributes import ALL  # noqa: E402
+from engine.search_attributes import ALL  # noqa: E402
 
 
 async def open_one(client, settings, n: int) -> float:
@@ -42,7 +42,7 @@ async def open_one(client, settings, n: int) -> float:
     report["employee"]["email"] = f"medarbejder{n}@example.com"
     case = parse_sick_report(report, today=date.today())
     began = time.perf_counter()
-    await start_case(client, settings, case)
+    await CaseService(client, settings).start_case(case)
     handle = client.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
     while True:
         state = await handle.query(CaseWorkflow.state_now)

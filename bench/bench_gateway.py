@@ -13,7 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mailing.gateway import MeetingMatch, Processor, decide, message_key  # noqa: E402
+from mailing.reply_policy import MeetingMatch, decide, message_key  # noqa: E402
+from register.replies import meeting_match  # noqa: E402
 from mailing.imip import parse_inbound  # noqa: E402
 from register.db import Register, upgrade  # noqa: E402
 from register.models import CaseRow, CaseworkerRow, MeetingAttendee, MeetingRow, Team  # noqa: E402
@@ -69,10 +70,9 @@ def bench_lookup(rounds: int) -> None:
                 session.flush()
                 for email in (f"e{n}@example.com", f"k{n}@example.com", "c@example.com"):
                     session.add(MeetingAttendee(meeting_id=meeting.id, email=email, role="x"))
-        processor = Processor(client=None, register=register, inbox=None)
         started = time.perf_counter()
         for i in range(rounds):
-            assert processor._meeting(f"case-101-B-{(i * 7919) % MEETINGS}-meeting-1@fastholdelse") is not None
+            assert meeting_match(register, f"case-101-B-{(i * 7919) % MEETINGS}-meeting-1@fastholdelse") is not None
         elapsed = time.perf_counter() - started
         register.dispose()
     print(f"register look-up of a UID among {MEETINGS} meetings (SQLite): {rounds / elapsed:8.0f} look-ups/s  "

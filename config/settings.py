@@ -42,7 +42,6 @@ class Settings:
     codec_host: str = "127.0.0.1"
     codec_port: int = 8234
     codec_token: str = ""
-    timezone: str = "Europe/Copenhagen"
     history_event_limit: int = 8000
 
     @property

@@ -6,7 +6,10 @@ Constitution Day). The closed days are data from the rule-set YAML, passed in by
 caller; this module reads no configuration.
 
 Pure and deterministic: safe to import and call inside Temporal's workflow sandbox
-(the holiday tables depend only on the year).
+(the holiday tables depend only on the year). The worker passes `domain` and `holidays`
+through the sandbox, so this module and its memo are the ones loaded outside it, and it
+computes the holiday years (which reads translation files) ahead of any workflow
+(`worker.warm_holiday_calendar`).
 """
 
 from __future__ import annotations
@@ -14,14 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
-from temporalio import workflow
-
-# Temporal's workflow sandbox would re-import `holidays` for every workflow run, and
-# `holidays.country_holidays` imports the country module lazily, inside the sandbox, where
-# dateutil's import-time clock read is refused. Importing the Danish class eagerly and
-# passed through avoids both. Outside a workflow this is a plain import.
-with workflow.unsafe.imports_passed_through():
-    from holidays.countries.denmark import Denmark
+# `holidays.country_holidays` would import the country module lazily, at the first call,
+# possibly inside the workflow sandbox; importing the Danish class here, where this module
+# is loaded (outside the sandbox), avoids that.
+from holidays.countries.denmark import Denmark
 
 ClosedDays = Iterable[Sequence[int]]
 """(month, day) pairs. Tuples in code; lists after a JSON round trip through Temporal."""
@@ -39,10 +38,10 @@ def public_holidays(year: int) -> frozenset[date]:
     """Danish public holidays of `year` (Store Bededag only up to 2023, as the law says)."""
     found = _PUBLIC_HOLIDAYS.get(year)
     if found is None:
-        # Building a year looks up holiday-name translations (gettext, locale), which the
-        # sandbox forbids. The dates depend on the year alone, so this stays deterministic.
-        with workflow.unsafe.sandbox_unrestricted():
-            found = frozenset(Denmark(years=year).keys())
+        # Building a year looks up holiday-name translations (gettext, locale); this module
+        # runs outside the sandbox's restrictions (passed through), and the dates depend on
+        # the year alone, so this stays deterministic.
+        found = frozenset(Denmark(years=year).keys())
         _PUBLIC_HOLIDAYS[year] = found
     return found
 

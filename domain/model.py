@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 
 from domain.deadlines import CaseDeadlines
 from domain.rulesets import RuleSet
+from domain.triage import Track
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     INTAKE = "intake"
     EMPLOYER_CONTACT = "employer_contact"
     BOOKING = "booking"
@@ -23,7 +24,39 @@ class Phase(str, Enum):
     CLOSED = "closed"
 
 
-class EndType(str, Enum):
+class MeetingStatus(StrEnum):
+    INVITED = "invited"      # planned: invitations sent, answers may come
+    HELD = "held"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"      # planned but not held: a new meeting is booked
+
+
+class Partstat(StrEnum):
+    """An attendee's answer to an invitation (iCalendar PARTSTAT, RFC 5545 3.2.12)."""
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    TENTATIVE = "TENTATIVE"
+
+
+PARTSTATS = tuple(p.value for p in Partstat)
+
+
+class Role(StrEnum):
+    """Who a message goes to, or who an answer comes from."""
+    EMPLOYER = "employer"
+    EMPLOYEE = "employee"
+    CASEWORKER = "caseworker"
+    TEAM_LEAD = "team_lead"
+
+
+# Where a freshly triaged case starts: the workplace model contacts the employer, the job-centre tracks book.
+TRACK_PHASE = {Track.WORKPLACE: Phase.EMPLOYER_CONTACT, Track.EXEMPT: Phase.BOOKING, Track.OUTSIDE: Phase.BOOKING,
+               Track.WATCH: Phase.WATCH}
+# Tracks on which the case has a first follow-up meeting (the watched case has none until it grows).
+MEETING_TRACKS = (Track.WORKPLACE, Track.EXEMPT, Track.OUTSIDE)
+
+
+class EndType(StrEnum):
     FULL_RECOVERY = "full_recovery"
     PARTIAL_RECOVERY = "partial_recovery"
     DISMISSAL = "dismissal"
@@ -32,17 +65,7 @@ class EndType(str, Enum):
     DEATH = "death"
 
 
-END_TYPE_DANISH = {
-    EndType.FULL_RECOVERY: "raskmelding",
-    EndType.PARTIAL_RECOVERY: "delvis raskmelding",
-    EndType.DISMISSAL: "opsigelse",
-    EndType.MOVED: "flytning til en anden kommune",
-    EndType.BENEFIT_ENDED: "ophør af sygedagpenge",
-    EndType.DEATH: "dødsfald",
-}
-
-
-class Location(str, Enum):
+class Location(StrEnum):
     WORKPLACE = "workplace"
     JOBCENTER = "jobcenter"
     PHONE = "phone"
@@ -118,17 +141,17 @@ class Meeting:
     start: datetime
     end: datetime
     location: str               # the address shown in the invitation
-    expected_location: str      # Location value: where it is expected to be held when invited
+    expected_location: Location  # where it is expected to be held when invited
     sequence: int = 0
-    status: str = "invited"     # invited | held | cancelled | no_show
-    responses: dict[str, str] = field(default_factory=dict)  # attendee e-mail -> PARTSTAT
+    status: MeetingStatus = MeetingStatus.INVITED
+    responses: dict[str, Partstat] = field(default_factory=dict)  # attendee e-mail -> answer
     employer_took_part: bool | None = None
     actual_location: str | None = None
     held_at: datetime | None = None
     invited_at: datetime | None = None  # when this version was sent: a reminder only makes sense later
 
 
-class MeasureKind(str, Enum):
+class MeasureKind(StrEnum):
     GRADUAL_RETURN = "gradual_return"
     WORK_TRIAL = "work_trial"
     WAGE_SUBSIDY = "wage_subsidy"
@@ -136,7 +159,7 @@ class MeasureKind(str, Enum):
     OTHER = "other"
 
 
-class OutcomeKind(str, Enum):
+class OutcomeKind(StrEnum):
     WORK = "work"
     EDUCATION = "education"
     OTHER = "other"
@@ -177,8 +200,8 @@ class TimelineEntry:
 class CaseState:
     reference: str
     municipality: str
-    phase: str = Phase.INTAKE.value
-    track: str = ""
+    phase: Phase = Phase.INTAKE
+    track: Track | None = None  # None until triaged
     triage_reason: str = ""
     rule_set: str = ""
     caseworker: Caseworker | None = None

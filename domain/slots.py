@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from domain.localtime import LOCAL_TZ_NAME
 from domain.calendar_dk import DEFAULT_CLOSED_DAYS, ClosedDays, is_working_day, normalise_closed_days
 
 
@@ -37,7 +38,7 @@ def propose_slots(
     duration: timedelta = timedelta(hours=1),
     count: int = 3,
     step: timedelta = timedelta(minutes=30),
-    tz: str = "Europe/Copenhagen",
+    tz: str = LOCAL_TZ_NAME,
     closed_days: ClosedDays = DEFAULT_CLOSED_DAYS,
     travel_buffer: timedelta = timedelta(minutes=30),
 ) -> list[datetime]:

@@ -8,12 +8,12 @@ inferred here: the engine returns 1 or 2.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from domain.rulesets import RuleSet
 
 
-class Track(str, Enum):
+class Track(StrEnum):
     WORKPLACE = "workplace"  # the model: first meeting at the workplace before end of week 8
     EXEMPT = "exempt"  # target group, but exempted (seed 002); ordinary follow-up applies
     WATCH = "watch"  # 2026 reform: no follow-up by default, re-triage if the estimate grows

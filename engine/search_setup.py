@@ -6,7 +6,7 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSe
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from workflows.search_attributes import ALL
+from engine.search_attributes import ALL
 
 
 async def register_search_attributes(client: Client, namespace: str) -> list[str]:

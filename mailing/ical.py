@@ -24,9 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
+
+from domain.localtime import LOCAL_TZ, LOCAL_TZ_NAME
 
 __all__ = [
     "Attendee",
@@ -37,8 +38,7 @@ __all__ = [
     "build_cancel",
 ]
 
-LOCAL_TZID = "Europe/Copenhagen"
-LOCAL_TZ = ZoneInfo(LOCAL_TZID)
+LOCAL_TZID = LOCAL_TZ_NAME
 PRODID = "-//Fastholdelse//Sagsmotor 1.0//DA"
 
 

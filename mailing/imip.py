@@ -29,13 +29,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from email.message import EmailMessage
 from email.utils import collapse_rfc2231_value, getaddresses
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
+from domain.localtime import LOCAL_TZ
+
 __all__ = ["ItipReply", "InboundMail", "ImipError", "parse_inbound", "normalise_address"]
 
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
 _CALENDAR_TYPES = {"text/calendar", "application/ics", "text/x-vcalendar", "application/x-ics"}
 _CALENDAR_SUFFIXES = (".ics", ".ical", ".ifb", ".vcs")

@@ -22,9 +22,10 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
+
+from domain.localtime import LOCAL_TZ
 
 __all__ = [
     "Rendered",
@@ -38,7 +39,6 @@ __all__ = [
 ]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 MONTHS = (

@@ -7,6 +7,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import select
 
+from case_service import CaseService
 from domain.localtime import local_date
 from domain.model import CaseState
 from domain.sick_report import parse_sick_report
@@ -23,13 +24,12 @@ async def start(h, report: dict, *, absent_days: int | None = 14):
     The time-skipping server's clock is shared by the session and moves ahead as tests skip time, so cases
     are dated from it, not from the wall clock.
     """
-    from cli import start_case
-
     today = await server_today(h)
     if absent_days is not None:
         report = {**report, "first_day_of_absence": (today - timedelta(days=absent_days)).isoformat()}
     case = parse_sick_report(report, today=today)
-    handle, _ = await start_case(h.client, h.settings, case)
+    started = await CaseService(h.client, h.settings).start_case(case)
+    handle = h.client.get_workflow_handle_for(CaseWorkflow.run, started.workflow_id)
     h.started.append(handle)
     return case, handle
 

@@ -12,7 +12,7 @@ import pytest_asyncio
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
-from cli import start_case
+from case_service import CaseService
 from domain.model import CaseEnd, RsvpReceived
 from domain.sick_report import parse_sick_report
 from engine.binaries import find_binary
@@ -22,7 +22,7 @@ from tests.conftest import sick_report
 from tests.helpers import wait_for
 from worker import build_worker
 from workflows.case_workflow import CaseWorkflow
-from workflows.search_attributes import ALL, CASE_PHASE
+from engine.search_attributes import ALL, CASE_PHASE
 
 
 @pytest_asyncio.fixture
@@ -38,7 +38,7 @@ async def test_hundreds_of_events_continue_as_new_with_the_state_carried(dev_cli
     case = parse_sick_report(sick_report(case_reference=f"L-{uuid.uuid4().hex[:8]}"), today=date.today())
     with ThreadPoolExecutor(max_workers=8) as executor:
         async with build_worker(dev_client, settings, register, load_roster(settings.roster_path), executor):
-            await start_case(dev_client, settings, case)
+            await CaseService(dev_client, settings).start_case(case)
             handle = dev_client.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)  # the latest run
             state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
             meeting = state.meetings[0]

@@ -17,7 +17,7 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from cli import start_case
+from case_service import CaseService
 from config.settings import load_settings
 from domain.model import CaseEnd, MeetingOutcome, RsvpReceived
 from domain.sick_report import parse_sick_report
@@ -28,14 +28,15 @@ from tests.conftest import TEST_PAYLOAD_KEY, free_port, sick_report
 from tests.helpers import wait_for
 from worker import build_worker, prepare_register
 from workflows.case_workflow import CaseWorkflow
-from workflows.search_attributes import ALL
+from engine.search_attributes import ALL
 
 HERE = Path(__file__).resolve().parent
 
 
 async def accept_then_decline(client, settings):
     case = parse_sick_report(sick_report(), today=date.today())
-    handle, _ = await start_case(client, settings, case)
+    started = await CaseService(client, settings).start_case(case)
+    handle = client.get_workflow_handle_for(CaseWorkflow.run, started.workflow_id)
     state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
     meeting = state.meetings[0]
     for address in (case.employer.contact_email, case.employee.email, state.caseworker.email):

@@ -219,7 +219,7 @@ async def test_an_unmet_week_eight_deadline_is_escalated_then_recorded_as_a_brea
     assert "overskredet" in body
     description = await handle.describe()
     assert description.typed_search_attributes.get(
-        __import__("workflows.search_attributes", fromlist=["x"]).DEADLINE_BREACHED) is True
+        __import__("engine.search_attributes", fromlist=["x"]).DEADLINE_BREACHED) is True
 
 
 async def test_a_meeting_held_in_time_is_not_a_breach_and_reminders_go_out_before_it(env):

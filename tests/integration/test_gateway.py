@@ -26,7 +26,9 @@ import pytest_asyncio
 from temporalio.service import RPCError
 
 from domain.model import CaseEnd, CaseInput, CaseState, Meeting
-from mailing.gateway import Inbox, MeetingMatch, decide, message_key, start_gateway
+from gateway import start_gateway
+from mailing.inbox import Inbox
+from mailing.reply_policy import MeetingMatch, decide, message_key
 from mailing.imip import ItipReply
 from register.models import CaseRow, MeetingAttendee, MeetingRow, MessageRow
 from tests.conftest import free_port, sick_report

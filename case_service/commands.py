@@ -1,0 +1,55 @@
+"""The typed commands an entry point can send about a case.
+
+Each caseworker action is the payload the case workflow takes (from `domain.model`), so the command and what
+the workflow validates are the same object. `AnswerOnBehalf` is the one command the service resolves first:
+a caseworker names a meeting by number; the workflow needs its UID and current SEQUENCE.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from domain.model import (CaseEnd, CounterProposal, EmployerAnswer, ExpectedDuration, FastTrackRequest,
+                          MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived,
+                          workflow_id_for)
+from workflows.case_workflow import CaseWorkflow
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """A case, as people name it: municipality code and case reference (never a CPR number)."""
+    municipality: str
+    reference: str
+
+    @property
+    def workflow_id(self) -> str:
+        return workflow_id_for(self.municipality, self.reference)
+
+
+@dataclass(frozen=True)
+class AnswerOnBehalf:
+    """An attendee's answer typed in by a caseworker (by phone, say): meeting by number, answer as PARTSTAT."""
+    meeting_number: int
+    email: str
+    partstat: str
+    actor: str = ""
+
+
+Action = Union[AnswerOnBehalf, MeetingOutcome, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart,
+               Reassignment, MeetingMove, CaseEnd, OutcomeReport]
+AttendeeAnswer = Union[RsvpReceived, CounterProposal]
+
+# Each command, the workflow update that carries it, and the action's name (for confirmations and logs).
+UPDATES = {
+    RsvpReceived: (CaseWorkflow.record_rsvp, "answer"),
+    CounterProposal: (CaseWorkflow.propose_time, "counter_proposal"),
+    MeetingOutcome: (CaseWorkflow.record_meeting, "record_meeting"),
+    EmployerAnswer: (CaseWorkflow.employer_answer, "employer_answer"),
+    ExpectedDuration: (CaseWorkflow.new_expected_duration, "new_expected_duration"),
+    FastTrackRequest: (CaseWorkflow.request_fast_track, "request_fast_track"),
+    MeasureStart: (CaseWorkflow.start_measure, "start_measure"),
+    Reassignment: (CaseWorkflow.reassign, "reassign"),
+    MeetingMove: (CaseWorkflow.move_meeting_to, "move_meeting"),
+    CaseEnd: (CaseWorkflow.report_end, "report_end"),
+    OutcomeReport: (CaseWorkflow.record_outcome, "record_outcome"),
+}

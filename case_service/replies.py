@@ -1,0 +1,147 @@
+"""Answers to invitations, from a kept message to its case: parse, look up the meeting, decide, deliver.
+
+    inbox/new/ ──► parse ──► match (register) ──► decide (policy) ──► CaseService.deliver_answer
+                                                                               │
+                                              inbox/accepted|refused/ + messages row
+
+Nothing is dropped silently: a message ends in ``inbox/accepted/`` or ``inbox/refused/`` with one row in the
+register's ``messages`` table (direction ``in``, status ``received`` or ``refused``, detail the outcome or
+reason code). If Temporal or the register is unreachable the message stays in ``new/`` and is tried again,
+also after a restart. The same message delivered twice (same Message-ID) is recorded and applied once; each
+answer also carries an update id derived from the message, so a retry after a crash is not applied twice.
+
+Logs name the case reference, the reason code and the kept file, never an e-mail address or a CPR number.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from case_service.refusal import CaseRefusal, CaseUnavailable
+from case_service.service import CaseService
+from mailing.imip import ImipError, InboundMail, parse_inbound
+from mailing.inbox import Inbox, Received
+from mailing.reply_policy import CALENDAR_LIMIT, PURPOSES, MeetingMatch, decide, message_key, reason_for
+from register import replies
+from register.db import Register
+
+log = logging.getLogger("fasthold.gateway")
+
+UPDATE_TIMEOUT = 60.0        # seconds to wait for a case to take an answer before trying again later
+
+
+class Transient(Exception):
+    """Temporal or the register cannot be reached now: keep the message in new/ and try again later."""
+
+
+@dataclass
+class Outcome:
+    status: str = "refused"                  # received | refused
+    reason: str = ""                         # first refusal reason, or "" when received
+    detail: str = ""                         # per answer: outcome or reason code, comma-separated
+    purpose: str = "unknown"                 # rsvp | counter | unknown
+    case_id: int | None = None
+    reference: str = ""
+    answers: list[dict] = field(default_factory=list)
+
+
+class Processor:
+    """Takes one kept message from new/ to accepted/ or refused/, telling its case when it is an answer."""
+
+    def __init__(self, cases: CaseService, register: Register, inbox: Inbox, *, calendar_limit: int = CALENDAR_LIMIT,
+                 update_timeout: float = UPDATE_TIMEOUT):
+        self.cases, self.register, self.inbox = cases, register, inbox
+        self.calendar_limit = calendar_limit
+        self.update_timeout = update_timeout
+
+    async def process(self, item: Received) -> Outcome | None:
+        try:
+            raw = await asyncio.to_thread(item.path.read_bytes)
+        except FileNotFoundError:  # filed meanwhile (a second gateway on the same inbox)
+            return None
+        except OSError as exc:
+            raise Transient(type(exc).__name__) from exc
+        key, message_id = message_key(raw)
+        try:
+            earlier = await asyncio.to_thread(replies.recorded, self.register, key)
+            if earlier is not None:
+                outcome = Outcome(reason="duplicate", detail="duplicate", case_id=earlier[0], reference=earlier[1])
+            else:
+                outcome = await self._outcome(raw, key)
+        except Transient:
+            raise
+        except (OperationalError, OSError) as exc:
+            raise Transient(type(exc).__name__) from exc
+        except Exception as exc:  # a bug must not lose the message, nor stop the gateway
+            log.error("inbound message %s: internal error %s", item.path.stem, type(exc).__name__)
+            log.debug("internal error", exc_info=True)
+            outcome = Outcome(reason="internal_error", detail="internal_error")
+
+        if outcome.reason != "duplicate":
+            try:
+                await asyncio.to_thread(replies.record_inbound, self.register, key=key, message_id=message_id, raw=raw,
+                                        rcpt_tos=item.rcpt_tos, outcome=outcome)
+            except IntegrityError:
+                outcome = Outcome(reason="duplicate", detail="duplicate")  # recorded meanwhile by another gateway
+            except OperationalError as exc:
+                raise Transient(type(exc).__name__) from exc
+        record = {"status": outcome.status, "reason": outcome.reason, "detail": outcome.detail,
+                  "message_key": key, "case_reference": outcome.reference, "purpose": outcome.purpose,
+                  "received_at": item.received_at, "rcpt_tos": list(item.rcpt_tos), "answers": outcome.answers}
+        kept = await asyncio.to_thread(self.inbox.file, item, outcome.status, outcome.reason, record)
+        if outcome.status == "received":
+            log.info("inbound %s applied to case %s: %s (%s)", outcome.purpose, outcome.reference, outcome.detail,
+                     kept.name)
+        else:
+            log.warning("inbound message refused: %s, case %s (%s)", outcome.reason, outcome.reference or "-",
+                        kept.name)
+        return outcome
+
+    async def _outcome(self, raw: bytes, key: str) -> Outcome:
+        try:
+            mail = await asyncio.to_thread(parse_inbound, raw, self.calendar_limit)
+        except ImipError as exc:
+            return Outcome(reason=exc.code, detail=exc.code)
+        except Exception:  # the parser met something it did not expect: the mail is unreadable, not fatal
+            return Outcome(reason="unreadable", detail="unreadable")
+        return await self._answers(mail, key)
+
+    async def _answers(self, mail: InboundMail, key: str) -> Outcome:
+        outcome = Outcome()
+        codes: list[str] = []
+        for index, reply in enumerate(mail.replies):
+            meeting = await asyncio.to_thread(replies.meeting_match, self.register, reply.uid)
+            decision = decide(reply, mail.sender, meeting)
+            if decision.update is None:
+                applied, code = False, decision.reason
+            else:
+                applied, code = await self._apply(meeting, decision.update, f"{key}/{index}")
+            codes.append(code)
+            outcome.answers.append({"method": reply.method, "uid": reply.uid, "sequence": reply.sequence,
+                                    "outcome": code, "applied": applied})
+            if meeting is not None and outcome.case_id is None:
+                outcome.case_id, outcome.reference = meeting.case_id, meeting.reference
+            if outcome.purpose == "unknown":
+                outcome.purpose = PURPOSES.get(reply.method, "unknown")
+            if not applied and not outcome.reason:
+                outcome.reason = code
+        outcome.detail = ",".join(codes)
+        outcome.status = "refused" if outcome.reason else "received"
+        return outcome
+
+    async def _apply(self, meeting: MeetingMatch, update, update_key: str) -> tuple[bool, str]:
+        """Send the answer to its case: (True, the workflow's result) or (False, a refusal reason code)."""
+        # The same message always gives the same update id: Temporal applies a retried update once.
+        update_id = "inbound-" + hashlib.sha256(update_key.encode()).hexdigest()[:32]
+        try:
+            result = await self.cases.deliver_answer(meeting.workflow_id, update, update_id=update_id,
+                                                     timeout=self.update_timeout)
+        except CaseRefusal as refusal:
+            return False, reason_for(refusal.reason)
+        except CaseUnavailable as err:
+            raise Transient(str(err)) from err
+        return True, result

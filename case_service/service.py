@@ -1,0 +1,218 @@
+"""CaseService: start a case, send a caseworker's action, deliver an attendee's answer, reassign one case or
+many, read a case's state, find cases. The only code outside the worker that talks to Temporal about cases.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from temporalio.client import (Client, WorkflowExecutionStatus, WorkflowUpdateFailedError,
+                               WorkflowUpdateRPCTimeoutOrCancelledError)
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from case_service.commands import UPDATES, Action, AnswerOnBehalf, AttendeeAnswer, CaseRef
+from case_service.refusal import CaseRefusal, CaseUnavailable
+from config.settings import Settings
+from domain import labels
+from domain.model import CaseInput, CaseState, MeetingMove, Reassignment, RsvpReceived
+from domain.refusals import Refusal
+from engine import search_attributes as sa
+from register.roster import load_roster, municipalities
+from workflows.case_workflow import CaseWorkflow
+
+# Temporal answered, but not now: the caller may try again and nothing has been decided.
+TRANSIENT_RPC = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED,
+                 RPCStatusCode.ABORTED, RPCStatusCode.INTERNAL, RPCStatusCode.UNKNOWN, RPCStatusCode.CANCELLED}
+NO_SUCH_CASE = "Sagen findes ikke, eller den er allerede afsluttet."
+
+
+@dataclass(frozen=True)
+class StartResult:
+    workflow_id: str
+    new: bool  # False: the reference already had a running case, which is the one returned
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    action: str     # the action's name, e.g. "employer_answer"
+    value: str      # what the workflow answered (a status, a date, a caseworker id)
+    message: str    # the Danish confirmation to show
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases to find, by search attributes only (never personal data)."""
+    municipality: str
+    reference: str | None = None
+    caseworker: str | None = None
+    phase: str | None = None
+    breached: bool | None = None
+    running_only: bool = True
+    limit: int = 1000
+
+
+@dataclass(frozen=True)
+class CaseSummaryRow:
+    workflow_id: str
+    reference: str
+    municipality: str
+    caseworker: str
+    phase: str
+    next_deadline: datetime | None
+    breached: bool
+    running: bool
+
+
+class CaseService:
+    def __init__(self, client: Client, settings: Settings):
+        self.client, self.settings = client, settings
+
+    # ------------------------------------------------------------------ starting a case
+    async def start_case(self, case: CaseInput) -> StartResult:
+        """Start the case's workflow; starting a reference again gives the one running case."""
+        if case.municipality not in municipalities(load_roster(self.settings.roster_path)):
+            raise CaseRefusal(Refusal.INVALID_INPUT, f"kommune {case.municipality} har ingen sagsbehandlere i "
+                                                     "rostret (config/roster.yaml)", field="municipality")
+        handle = self.client.get_workflow_handle(case.workflow_id)
+        try:
+            description = await handle.describe()
+            existed = True
+        except RPCError as err:
+            if err.status != RPCStatusCode.NOT_FOUND:
+                raise _unavailable_or(err)
+            existed = False
+        if existed and description.status != WorkflowExecutionStatus.RUNNING:
+            raise CaseRefusal(Refusal.CASE_EXISTS_CLOSED, f"Sagen {case.reference} findes allerede og er afsluttet. "
+                                                          "Brug en ny sagsreference.", field="reference")
+        # `carried` (None) is sent too: the worker decodes arguments by position.
+        handle = await self.client.start_workflow(
+            CaseWorkflow.run, args=[replace(case, history_event_limit=self.settings.history_event_limit), None],
+            id=case.workflow_id, task_queue=self.settings.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=TypedSearchAttributes([
+                SearchAttributePair(sa.CASE_REFERENCE, case.reference),
+                SearchAttributePair(sa.MUNICIPALITY, case.municipality)]),
+        )
+        return StartResult(handle.id, not existed)
+
+    # ------------------------------------------------------------------ a caseworker's action
+    async def act(self, ref: CaseRef, action: Action) -> ActionResult:
+        """Send one caseworker action to the case; a refusal comes back as CaseRefusal."""
+        meeting_number = getattr(action, "meeting_number", 0)
+        if isinstance(action, AnswerOnBehalf):
+            action = await self._resolve_answer(ref, action)
+        method, name = UPDATES[type(action)]
+        value = str(await self._update(ref.workflow_id, method, action))
+        if isinstance(action, MeetingMove) and not value:
+            raise CaseRefusal(Refusal.NO_FREE_TIME,
+                              labels.NO_FREE_TIME_FOR_MOVE.format(number=action.meeting_number))
+        return ActionResult(name, value, labels.confirmation(name, value, reference=ref.reference,
+                                                             meeting_number=meeting_number))
+
+    async def _resolve_answer(self, ref: CaseRef, answer: AnswerOnBehalf) -> RsvpReceived:
+        state = await self.state(ref)
+        if not 1 <= answer.meeting_number <= len(state.meetings):
+            raise CaseRefusal(Refusal.NO_SUCH_MEETING, f"Sagen har intet møde nummer {answer.meeting_number}.")
+        meeting = state.meetings[answer.meeting_number - 1]
+        return RsvpReceived(meeting.uid, meeting.sequence, answer.email.strip().lower(), answer.partstat,
+                            actor=answer.actor)
+
+    async def reassign_many(self, changes: list[tuple[CaseRef, Reassignment]]) -> list[ActionResult | CaseRefusal]:
+        """Reassign several cases (a caseworker who leaves): each case gets the workflow's own reassignment, one
+        at a time, and each result or refusal is returned in order; one refused case does not stop the rest."""
+        results: list[ActionResult | CaseRefusal] = []
+        for ref, change in changes:
+            try:
+                results.append(await self.act(ref, change))
+            except CaseRefusal as refusal:
+                results.append(refusal)
+        return results
+
+    # ------------------------------------------------------------------ an attendee's answer (the mail gateway)
+    async def deliver_answer(self, workflow_id: str, answer: AttendeeAnswer, *, update_id: str,
+                             timeout: float) -> str:
+        """Give an attendee's answer to its case. The same `update_id` is applied once, however often it is
+        sent. CaseRefusal when the case says no; CaseUnavailable when it cannot be asked now."""
+        method, _ = UPDATES[type(answer)]
+        try:
+            return str(await asyncio.wait_for(self._update(workflow_id, method, answer, update_id=update_id),
+                                              timeout=timeout))
+        except asyncio.TimeoutError as err:
+            raise CaseUnavailable("temporal timeout") from err
+
+    # ------------------------------------------------------------------ reading cases
+    async def state(self, ref: CaseRef) -> CaseState:
+        try:
+            return await self.client.get_workflow_handle(ref.workflow_id).query(CaseWorkflow.state_now)
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                raise CaseRefusal(Refusal.NO_SUCH_CASE, "Sagen findes ikke.", field="reference") from None
+            raise _unavailable_or(err)
+
+    async def find_cases(self, which: CaseFilter) -> list[CaseSummaryRow]:
+        """Cases by search attributes (what Temporal UI filters by), newest first."""
+        rows = []
+        async for execution in self.client.list_workflows(_visibility_query(which), limit=which.limit):
+            attrs = execution.typed_search_attributes
+            rows.append(CaseSummaryRow(
+                workflow_id=execution.id, reference=attrs.get(sa.CASE_REFERENCE) or "",
+                municipality=attrs.get(sa.MUNICIPALITY) or "", caseworker=attrs.get(sa.CASEWORKER) or "",
+                phase=attrs.get(sa.CASE_PHASE) or "", next_deadline=attrs.get(sa.NEXT_DEADLINE),
+                breached=bool(attrs.get(sa.DEADLINE_BREACHED)),
+                running=execution.status == WorkflowExecutionStatus.RUNNING))
+        return rows
+
+    # ------------------------------------------------------------------ the one place updates are sent
+    async def _update(self, workflow_id: str, method, arg, *, update_id: str | None = None):
+        handle = self.client.get_workflow_handle(workflow_id)
+        try:
+            return await handle.execute_update(method, arg, id=update_id)
+        except WorkflowUpdateFailedError as err:
+            raise _refusal(err.cause) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError as err:
+            raise CaseUnavailable("temporal timeout") from err
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                raise CaseRefusal(Refusal.NO_SUCH_CASE, NO_SUCH_CASE, field="reference") from None
+            raise _unavailable_or(err)
+
+
+def _refusal(cause) -> CaseRefusal:
+    """The workflow validator's ApplicationError as a CaseRefusal."""
+    message = getattr(cause, "message", None) or str(cause)
+    try:
+        reason = Refusal(getattr(cause, "type", None))
+    except ValueError:
+        reason = Refusal.ENGINE_REFUSED
+    return CaseRefusal(reason, message, by_case=True)
+
+
+def _unavailable_or(err: RPCError) -> Exception:
+    if err.status in TRANSIENT_RPC:
+        return CaseUnavailable(f"temporal {err.status.name}")
+    return CaseRefusal(Refusal.ENGINE_REFUSED, "Motoren afviste handlingen.")
+
+
+def _quoted(value: str, name: str) -> str:
+    if "'" in value or "\\" in value:
+        raise CaseRefusal(Refusal.INVALID_INPUT, f"ugyldigt tegn i {name}", field=name)
+    return f"'{value}'"
+
+
+def _visibility_query(which: CaseFilter) -> str:
+    parts = [f"{sa.MUNICIPALITY.name} = {_quoted(which.municipality, 'municipality')}",
+             f"WorkflowType = '{CaseWorkflow.__name__}'"]
+    if which.reference:
+        parts.append(f"{sa.CASE_REFERENCE.name} = {_quoted(which.reference, 'reference')}")
+    if which.caseworker:
+        parts.append(f"{sa.CASEWORKER.name} = {_quoted(which.caseworker, 'caseworker')}")
+    if which.phase:
+        parts.append(f"{sa.CASE_PHASE.name} = {_quoted(which.phase, 'phase')}")
+    if which.breached is not None:
+        parts.append(f"{sa.DEADLINE_BREACHED.name} = {'true' if which.breached else 'false'}")
+    if which.running_only:
+        parts.append("ExecutionStatus = 'Running'")
+    return " AND ".join(parts)

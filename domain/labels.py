@@ -1,0 +1,164 @@
+"""The Danish words the engine shows people: names of phases, tracks, roles and ends, and the texts of the
+caseworker's tasks and the team lead's escalations.
+
+One module, so a text is changed in one place and the process code reads as the process. Mail bodies live in
+`templates/`; the report's own labels in `register/report_render.py`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.localtime import LOCAL_TZ
+from domain.model import EndType, Phase, Role
+from domain.triage import Track
+
+ROLE = {Role.EMPLOYER: "Arbejdsgiveren", Role.EMPLOYEE: "Medarbejderen", Role.CASEWORKER: "Sagsbehandleren",
+        Role.TEAM_LEAD: "Teamlederen"}
+END_TYPE = {
+    EndType.FULL_RECOVERY: "raskmelding",
+    EndType.PARTIAL_RECOVERY: "delvis raskmelding",
+    EndType.DISMISSAL: "opsigelse",
+    EndType.MOVED: "flytning til en anden kommune",
+    EndType.BENEFIT_ENDED: "ophør af sygedagpenge",
+    EndType.DEATH: "dødsfald",
+}
+TRACK = {Track.WORKPLACE: "samtale på arbejdspladsen", Track.EXEMPT: "undtaget (samtale på jobcentret)",
+         Track.WATCH: "overvåges", Track.OUTSIDE: "uden for målgruppen (samtale på jobcentret)"}
+PHASE = {Phase.INTAKE: "modtaget", Phase.EMPLOYER_CONTACT: "kontakt til arbejdsgiver",
+         Phase.BOOKING: "booking af samtale", Phase.MEETING_BOOKED: "samtale booket", Phase.FOLLOW_UP: "opfølgning",
+         Phase.WATCH: "overvåges", Phase.CLOSED: "afsluttet"}
+DEADLINE_KIND = {"first_meeting": "første opfølgningssamtale",
+                 "fast_track": "samtale efter anmodning om tidlig opfølgning"}
+
+
+def role(value: str) -> str:
+    """'Arbejdsgiveren', 'Medarbejderen', ... for a role code; 'En deltager' for anyone else."""
+    try:
+        return ROLE[Role(value)]
+    except ValueError:
+        return "En deltager"
+
+
+def end_type(value: str) -> str:
+    return END_TYPE[EndType(value)]
+
+
+def track(value: str | None) -> str:
+    return TRACK.get(value, value or "-") if value else "-"
+
+
+def phase(value: str) -> str:
+    return PHASE.get(value, value)
+
+
+def local_time(instant: datetime) -> str:
+    return instant.astimezone(LOCAL_TZ).strftime("%d.%m.%Y kl. %H.%M")
+
+
+@dataclass(frozen=True)
+class TaskText:
+    title: str
+    what: str
+
+
+def call_employer(employer_name: str) -> TaskText:
+    return TaskText("Ring til arbejdsgiveren",
+                    f"Arbejdsgiveren ({employer_name}) er bedt om at lægge lokaler til første opfølgningssamtale. "
+                    "Ring til kontaktpersonen, og bekræft tid og sted.")
+
+
+def record_meeting(number: int) -> TaskText:
+    return TaskText(f"Registrér møde {number}",
+                    "Registrér om samtalen blev holdt, om arbejdsgiveren deltog, og hvor den blev holdt.")
+
+
+def consider_measure(measure_weeks: int) -> TaskText:
+    return TaskText("Overvej en virksomhedsrettet indsats",
+                    "Modellens mål er en virksomhedsrettet indsats (fx gradvis tilbagevenden, virksomhedspraktik, "
+                    f"løntilskud eller mentor) inden udgangen af uge {measure_weeks}.")
+
+
+def prepare_reassessment(reassessment_weeks: int) -> TaskText:
+    return TaskText("Forbered revurdering",
+                    f"Sygedagpengene skal revurderes, før de har været udbetalt i {reassessment_weeks} uger. "
+                    "Vurdér om en forlængelsesregel kan anvendes.")
+
+
+def follow_return() -> TaskText:
+    return TaskText("Følg op på tilbagevenden",
+                    "Medarbejderen forventedes tilbage nu. Følg op, og meld raskmelding eller ny varighed.")
+
+
+def record_outcome() -> TaskText:
+    return TaskText("Registrér afgang en måned efter sagens afslutning",
+                    "Registrér om personen er i arbejde, i uddannelse eller andet.")
+
+
+def counter_proposal(role_code: str, number: int, start: datetime, comment: str) -> TaskText:
+    return TaskText("Et andet mødetidspunkt er foreslået",
+                    f"{role(role_code)} foreslår at flytte møde {number} til {local_time(start)}"
+                    + (f" med bemærkningen: {comment}" if comment else "")
+                    + ". Aftal tidspunktet, og flyt mødet, hvis det passer; ellers fastholdes det planlagte møde.")
+
+
+# --- what the team lead (and the caseworker) is told -----------------------------------------------
+
+EMPLOYER_SILENT = "Arbejdsgiveren har ikke svaret på henvendelsen om første opfølgningssamtale."
+FIRST_MEETING_AT_RISK = "Første opfølgningssamtale er ikke booket og accepteret, og fristen nærmer sig."
+
+
+def no_free_time(latest_iso: str) -> str:
+    return (f"Der er ingen ledig tid til et møde inden {latest_iso}. "
+            "Sagsbehandlerens kalender skal ses igennem.")
+
+
+def no_free_time_to_move(number: int) -> str:
+    return f"Møde {number} skal flyttes, men der er ingen ledig tid inden fristen."
+
+
+def deadline_missed(kind: str, due_iso: str) -> str:
+    return f"Fristen {due_iso} for {DEADLINE_KIND.get(kind, kind)} er overskredet."
+
+
+def address_refused(role_code: str, kind: str) -> str:
+    return (f"Mailserveren afviste adressen for {role(role_code).lower()} ({kind}). "
+            "Ret adressen, og kontakt personen direkte.")
+
+
+def case_closed(end_type_code: str) -> str:
+    return f"Sagen er afsluttet ({end_type(end_type_code)})."
+
+
+MEETING_TAKEN_OVER = "Mødet overtages af en anden sagsbehandler."
+
+
+# --- what a person is told when the engine has done what they asked ---------------------------------
+
+def confirmation(action: str, value: str, *, reference: str = "", meeting_number: int = 0) -> str:
+    """The Danish answer to a caseworker action that was carried out, by the action's name and result."""
+    if action == "answer":
+        return f"Svaret er registreret for møde {meeting_number}."
+    if action == "record_meeting":
+        return f"Møde {meeting_number} er registreret ({'holdt' if value == 'held' else 'ikke holdt'})."
+    if action == "employer_answer":
+        return ("Samtalen holdes på arbejdspladsen." if value == "workplace"
+                else "Samtalen flyttes til jobcentret; deltagerne får en ny invitation.")
+    if action == "new_expected_duration":
+        return f"Den forventede varighed er registreret. Sagens spor er nu: {track(value)}."
+    if action == "request_fast_track":
+        return f"Anmodningen er registreret. Samtalen skal holdes senest {value}."
+    if action == "start_measure":
+        return "Indsatsen er registreret" + (" (inden uge 13)." if value == "before_week_13" else " (efter uge 13).")
+    if action == "reassign":
+        return f"Sagen er givet til {value}. Den nye sagsbehandler har fået de åbne opgaver."
+    if action == "move_meeting":
+        return f"Møde {meeting_number} er flyttet; deltagerne får en opdateret invitation."
+    if action == "record_outcome":
+        return "Afgangen er registreret."
+    if action == "report_end":
+        return f"Sagen {reference} afsluttes nu."
+    return "Handlingen er registreret."
+
+
+NO_FREE_TIME_FOR_MOVE = "Møde {number} kunne ikke flyttes: der er ingen ledig tid. Teamlederen er orienteret."
