@@ -1,0 +1,1 @@
+"""One file per register revision, oldest first; never edited once released, only followed by a new one."""

@@ -1,0 +1,95 @@
+"""The shape of the code, checked: imports run one way only (domain <- adapters <- workflows <- service layer
+<- entry points), the domain imports no framework, only the service layer sends workflow updates, and no module
+of the process is too long to read."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+# Lower layers never import higher ones. Same-layer imports are fine.
+LAYERS = {
+    "domain": 0, "config": 0,
+    "activities": 1, "mailing": 1, "register": 1, "engine": 1,
+    "workflows": 2,
+    "case_service": 3,
+    "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4,
+}
+# What the pure domain must never import: I/O and frameworks belong to the adapters.
+NOT_IN_DOMAIN = ("temporalio", "sqlalchemy", "aiosmtplib", "aiosmtpd", "jinja2", "icalendar", "alembic")
+
+
+def project_modules() -> list[Path]:
+    found = []
+    for name in LAYERS:
+        package, module = ROOT / name, ROOT / f"{name}.py"
+        if package.is_dir():
+            found += [p for p in package.rglob("*.py") if "migrations" not in p.parts or p.name != "env.py"]
+        elif module.is_file():
+            found.append(module)
+    return sorted(found)
+
+
+def top_level_imports(path: Path) -> set[str]:
+    """Every module a file imports, anywhere in it (functions included), as its top-level name."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def layer_of(path: Path) -> tuple[str, int]:
+    top = path.relative_to(ROOT).parts[0].removesuffix(".py")
+    return top, LAYERS[top]
+
+
+MODULES = project_modules()
+
+
+def test_the_walk_sees_every_layer():
+    tops = {layer_of(p)[0] for p in MODULES}
+    assert {"domain", "activities", "mailing", "register", "engine", "workflows", "case_service", "cli",
+            "gateway", "worker"} <= tops
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(ROOT)) for p in MODULES])
+def test_no_import_runs_upward(path):
+    top, level = layer_of(path)
+    upward = sorted(name for name in top_level_imports(path) if LAYERS.get(name, -1) > level)
+    assert not upward, f"{path.relative_to(ROOT)} ({top}, layer {level}) imports {upward} from a higher layer"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "domain").rglob("*.py")), ids=lambda p: p.name)
+def test_the_domain_imports_no_framework(path):
+    assert not top_level_imports(path) & set(NOT_IN_DOMAIN)
+
+
+def test_the_checker_finds_an_upward_import(tmp_path):
+    # The check itself must be able to fail: a domain module importing the workflow is caught.
+    bad = tmp_path / "bad.py"
+    bad.write_text("from workflows.case_workflow import CaseWorkflow\nimport sqlalchemy\n", encoding="utf-8")
+    assert {"workflows", "sqlalchemy"} <= top_level_imports(bad)
+
+
+def test_only_the_service_layer_sends_workflow_updates():
+    senders = sorted(str(p.relative_to(ROOT)) for p in MODULES
+                     if "execute_update" in p.read_text(encoding="utf-8") or
+                     "start_update" in p.read_text(encoding="utf-8"))
+    assert senders == ["case_service/service.py"]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "workflows").glob("*.py")), ids=lambda p: p.name)
+def test_no_workflow_module_is_over_400_lines(path):
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 400
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.name == "__init__.py"] + [ROOT / "cli.py",
+                                  ROOT / "gateway.py", ROOT / "worker.py", ROOT / "run_local.py"],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_package_and_entry_point_says_what_it_holds(path):
+    assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), f"{path} has no docstring"
