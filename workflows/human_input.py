@@ -26,6 +26,10 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage import Track
 
 
+# Reassigning a case whose meeting clashes with the new caseworker's calendar used to fail the update.
+PATCH_HANDOVER_CLASH = "handover-moves-a-clashing-meeting"
+
+
 def refuse(reason: Refusal, message: str) -> ApplicationError:
     """A refusal for the caller: the Danish message, and the reason code as the error's type."""
     return ApplicationError(message, type=reason.value)
@@ -299,8 +303,13 @@ class HumanInput:
                             meeting=meeting, calendar_method="CANCEL", attendees=(old_recipient,),
                             reason=labels.MEETING_TAKEN_OVER)
             meeting.responses = {k: v for k, v in meeting.responses.items() if k != old_email}
-            await self.save(meeting)
-            await self.invite(meeting)
+            if await self.claim(meeting):
+                await self.invite(meeting)
+            elif workflow.patched(PATCH_HANDOVER_CLASH):
+                # The new caseworker is booked at that hour: the meeting moves to a free time of theirs.
+                await self._move_meeting(meeting.uid, None)
+            else:
+                raise ApplicationError("den nye sagsbehandler er optaget på mødetidspunktet", type="SlotTaken")
 
     @reassign.validator
     def _validate_reassign(self, change: Reassignment) -> None:

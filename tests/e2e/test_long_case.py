@@ -8,29 +8,17 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
-import pytest_asyncio
-from temporalio.client import Client, WorkflowExecutionStatus
-from temporalio.testing import WorkflowEnvironment
+from temporalio.client import WorkflowExecutionStatus
 
 from case_service import CaseService
 from domain.model import CaseEnd, RsvpReceived
 from domain.sick_report import parse_sick_report
-from engine.binaries import find_binary
-from engine.client import data_converter
 from register.roster import load_roster
 from tests.conftest import sick_report
 from tests.helpers import wait_for
 from worker import build_worker
 from workflows.case_workflow import CaseWorkflow
-from engine.search_attributes import ALL, CASE_PHASE
-
-
-@pytest_asyncio.fixture
-async def dev_client(settings):
-    env = await WorkflowEnvironment.start_local(dev_server_existing_path=find_binary("temporal"),
-                                                search_attributes=ALL)
-    yield Client(**{**env.client.config(), "data_converter": data_converter(settings)})
-    await env.shutdown()
+from engine.search_attributes import CASE_PHASE
 
 
 async def test_hundreds_of_events_continue_as_new_with_the_state_carried(dev_client, settings, mail, register):

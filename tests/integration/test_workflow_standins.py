@@ -1,0 +1,197 @@
+"""Fast workflow tests: the real CaseWorkflow on the time-skipping server, with stand-in activities registered
+under the real activities' names (as samples-python's tests replace an activity by name). They check the
+process's own logic (what it does, in what order, how often) in a second or two; the real-part tests of every
+path, with a real SMTP server and register, stay beside them in test_case_paths.py.
+"""
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from temporalio import activity
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.exceptions import ApplicationError
+from temporalio.worker import Worker
+
+from activities.mail import OutgoingMail
+from activities.planning import SlotRequest
+from activities.register import AssignRequest, BreachRecord, CaseUpdate, MeasureRecord, MeetingRecord
+from domain.localtime import LOCAL_TZ, local_date
+from domain.model import CaseInput, Caseworker, EmployerAnswer, Employee, Employer, RsvpReceived
+from domain.rulesets import RuleSet, load_rulesets, ruleset_for
+from worker import SANDBOX, warm_holiday_calendar
+from workflows.case_workflow import CaseWorkflow
+
+ANNA = Caseworker("cw-anna", "Anna Berg", "anna@jobcenter.example.dk", "", "team-nord", "Team Nord", "Lise Holm",
+                  "lise@jobcenter.example.dk")
+JONAS = dataclasses.replace(ANNA, id="cw-jonas", name="Jonas Friis", email="jonas@jobcenter.example.dk")
+
+
+class StandIns:
+    """What the workflow asked of the world, recorded; answers as the real adapters would give them."""
+
+    def __init__(self, lose_first_races: int = 0):
+        self.mails: list[OutgoingMail] = []
+        self.breaches: list[BreachRecord] = []
+        self.updates: list[CaseUpdate] = []
+        self.saved: list[MeetingRecord] = []
+        self.races_to_lose = lose_first_races
+        self.rulesets = load_rulesets()
+
+    def activities(self):
+        @activity.defn(name="register_case")
+        def register_case(case: CaseInput) -> None:
+            assert case.employee.cpr is None or len(case.employee.cpr) == 10
+
+        @activity.defn(name="rule_set_for")
+        def rule_set_for(first_day: date) -> RuleSet:
+            return ruleset_for(first_day, self.rulesets)
+
+        @activity.defn(name="assign_caseworker")
+        def assign_caseworker(request: AssignRequest) -> Caseworker:
+            return JONAS if request.exclude else ANNA
+
+        @activity.defn(name="update_case")
+        def update_case(update: CaseUpdate) -> None:
+            self.updates.append(update)
+
+        @activity.defn(name="free_slots")
+        def free_slots(request: SlotRequest) -> list[datetime]:
+            # Weekdays at 10:00 from the earliest day, as many as asked for, none at a declined time.
+            day, found = local_date(request.earliest) + timedelta(days=1), []
+            while len(found) < request.count and day <= request.latest_day:
+                slot = datetime.combine(day, time(10), tzinfo=LOCAL_TZ)
+                if day.weekday() < 5 and slot not in request.avoid:
+                    found.append(slot)
+                day += timedelta(days=1)
+            return found
+
+        @activity.defn(name="save_meeting")
+        def save_meeting(record: MeetingRecord) -> None:
+            if self.races_to_lose > 0:
+                self.races_to_lose -= 1
+                raise ApplicationError("taken", type="SlotTaken", non_retryable=True)
+            self.saved.append(record)
+
+        @activity.defn(name="send_mail")
+        def send_mail(mail: OutgoingMail) -> str:
+            self.mails.append(mail)
+            return "sent"
+
+        @activity.defn(name="record_breach")
+        def record_breach(breach: BreachRecord) -> None:
+            self.breaches.append(breach)
+
+        @activity.defn(name="save_measure")
+        def save_measure(record: MeasureRecord) -> None:
+            pass
+
+        return [register_case, rule_set_for, assign_caseworker, update_case, free_slots, save_meeting, send_mail,
+                record_breach, save_measure]
+
+    def kinds(self, to: str | None = None) -> list[str]:
+        return [m.kind for m in self.mails if to is None or m.recipient.email == to]
+
+
+def a_case(first_day: date) -> CaseInput:
+    return CaseInput(reference=f"F-{uuid.uuid4().hex[:8]}", municipality="101", first_day=first_day,
+                     expected_weeks=30, employer_expected_weeks=30, employee=Employee("Mette", "mette@example.com"),
+                     employer=Employer("Firma A/S", "12345674", "Vej 1, 2100 København Ø", "Karen",
+                                       "karen@firma.example.dk"))
+
+
+@pytest.fixture
+def client(time_env):
+    from temporalio.client import Client
+
+    return Client(**{**time_env.client.config(), "data_converter": pydantic_data_converter})
+
+
+async def run_case(time_env, client, standins, first_day_offset: int, drive):
+    """Start a case whose first day is `first_day_offset` days before the server's today; `drive(handle)` acts."""
+    warm_holiday_calendar()
+    today = local_date(await time_env.get_current_time())
+    case = a_case(today - timedelta(days=first_day_offset))
+    queue = f"fast-{uuid.uuid4().hex[:8]}"
+    async with Worker(client, task_queue=queue, workflows=[CaseWorkflow], activities=standins.activities(),
+                      workflow_runner=SANDBOX, activity_executor=_executor()):
+        handle = await client.start_workflow(CaseWorkflow.run, args=[case, None], id=case.workflow_id,
+                                             task_queue=queue)
+        await drive(case, handle)
+        await handle.terminate("test done")
+    return case
+
+
+def _executor():
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=4)
+
+
+async def test_a_silent_employer_is_reminded_once_and_escalated_once(time_env, client):
+    standins = StandIns()
+
+    async def drive(case, handle):
+        await time_env.sleep(timedelta(days=9))  # past three and five working days after the first contact
+        state = await handle.query(CaseWorkflow.state_now)
+        assert "employer_reminder" in state.done and "employer_escalation" in state.done
+
+    case = await run_case(time_env, client, standins, 7, drive)
+    employer = case.employer.contact_email
+    assert standins.kinds(employer).count("employer_request") == 2  # the request and one reminder
+    assert standins.kinds("lise@jobcenter.example.dk").count("escalation") == 1
+    assert standins.kinds(ANNA.email).count("escalation") == 1  # the caseworker sees what the lead was told
+
+
+async def test_a_lost_booking_race_takes_a_later_time_and_nothing_is_invited_twice(time_env, client):
+    standins = StandIns(lose_first_races=2)
+
+    async def drive(case, handle):
+        await time_env.sleep(timedelta(minutes=1))  # the case is opened and the employer contacted
+        await handle.execute_update(CaseWorkflow.employer_answer, EmployerAnswer(True))
+        await time_env.sleep(timedelta(minutes=5))
+        state = await handle.query(CaseWorkflow.state_now)
+        assert [e.event for e in state.timeline].count("slot_taken") == 2
+        assert len(state.meetings) == 1
+
+    case = await run_case(time_env, client, standins, 7, drive)
+    invitations = [m for m in standins.mails if m.kind == "invitation"]
+    assert len(invitations) == 3 and {m.recipient.role for m in invitations} == {"employer", "employee", "caseworker"}
+    assert len({m.key for m in standins.mails}) == len(standins.mails)  # every mail has its own idempotency key
+
+
+async def test_a_missed_week_eight_is_recorded_as_one_breach_and_one_escalation(time_env, client):
+    standins = StandIns()
+
+    async def drive(case, handle):
+        # Booked but never accepted nor held: at the end of week 8 the breach is recorded.
+        await time_env.sleep(timedelta(weeks=6))
+        state = await handle.query(CaseWorkflow.state_now)
+        assert state.deadline_breached and state.breaches == ["first_meeting"]
+
+    await run_case(time_env, client, standins, 20, drive)
+    assert [b.kind for b in standins.breaches] == ["first_meeting"]
+    lead = standins.kinds("lise@jobcenter.example.dk")
+    assert lead.count("escalation") >= 2  # booking at risk, then the breach
+    assert any(u.fields.get("deadline_breached") for u in standins.updates)
+
+
+async def test_a_decline_moves_the_meeting_with_sequence_plus_one(time_env, client):
+    standins = StandIns()
+
+    async def drive(case, handle):
+        await time_env.sleep(timedelta(minutes=1))  # the case is opened and the employer contacted
+        await handle.execute_update(CaseWorkflow.employer_answer, EmployerAnswer(True))
+        await time_env.sleep(timedelta(minutes=5))
+        meeting = (await handle.query(CaseWorkflow.state_now)).meetings[0]
+        await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, 0, case.employee.email,
+                                                                           "DECLINED"))
+        await time_env.sleep(timedelta(minutes=5))
+        moved = (await handle.query(CaseWorkflow.state_now)).meetings[0]
+        assert moved.uid == meeting.uid and moved.sequence == 1 and moved.start != meeting.start
+
+    await run_case(time_env, client, standins, 7, drive)
+    sequences = sorted(m.meeting.sequence for m in standins.mails if m.kind == "invitation")
+    assert sequences == [0, 0, 0, 1, 1, 1]
