@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.model import CaseInput, Caseworker, Measure, Meeting
+from domain.model import CaseInput, Caseworker, Measure, Meeting, MeetingStatus
 from register.db import Register
 from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
                              DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, Team)
@@ -201,7 +201,7 @@ class RegisterActivities:
         with self.register.session() as session:
             rows = session.execute(
                 select(MeetingRow.start, MeetingRow.end).where(
-                    MeetingRow.caseworker_id == request.caseworker_id, MeetingRow.status == "invited",
+                    MeetingRow.caseworker_id == request.caseworker_id, MeetingRow.status == MeetingStatus.INVITED,
                     MeetingRow.end > window_start, MeetingRow.start < window_end,
                     MeetingRow.uid != request.exclude_uid)
             ).all()
@@ -217,11 +217,11 @@ class RegisterActivities:
             case = _case(session, record.reference, record.municipality)
             row = session.scalar(select(MeetingRow).where(MeetingRow.uid == meeting.uid))
             moved = row is None or _aware(row.start) != start or row.caseworker_id != record.caseworker_id
-            if moved and meeting.status == "invited":
+            if moved and meeting.status == MeetingStatus.INVITED:
                 # Lock the caseworker so two cases cannot book the same hour between check and write.
                 session.scalar(select(CaseworkerRow).where(CaseworkerRow.id == record.caseworker_id).with_for_update())
                 clash = session.scalar(select(MeetingRow.uid).where(
-                    MeetingRow.caseworker_id == record.caseworker_id, MeetingRow.status == "invited",
+                    MeetingRow.caseworker_id == record.caseworker_id, MeetingRow.status == MeetingStatus.INVITED,
                     MeetingRow.uid != meeting.uid, MeetingRow.end > start, MeetingRow.start < end))
                 if clash:
                     raise ApplicationError(f"slot taken by meeting {clash}", type="SlotTaken", non_retryable=True)

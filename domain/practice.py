@@ -10,6 +10,8 @@ from datetime import time
 
 MORNING = time(8, 0)                      # dated steps (reminders, tasks) go out at 08:00 local time
 MEETING_MINUTES = 60                      # a follow-up meeting is booked for one hour (roster working hours)
+EMPLOYER_REQUEST_SLOTS = 3                # times proposed to the employer in the first request
+MAX_EXPECTED_WEEKS = 52                   # an expected duration beyond a year is a typing error, not an estimate
 MEETING_NOTICE_WORKING_DAYS = 2           # nobody is invited for tomorrow morning: two working days' notice
 LATE_MEETING_WORKING_DAYS = 10            # past a deadline the meeting is still owed: book within two weeks
 FOLLOWUP_BOOKING_WORKING_DAYS_BEFORE = 10  # a follow-up is booked two weeks before it is due

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from domain.model import MeetingStatus
+
 
 class Base(DeclarativeBase):
     pass
@@ -101,7 +103,7 @@ class MeetingRow(Base):
     location: Mapped[str] = mapped_column(String(300))
     expected_location: Mapped[str] = mapped_column(String(20))
     actual_location: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    status: Mapped[str] = mapped_column(String(20), default="invited")
+    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.INVITED.value)
     employer_took_part: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 

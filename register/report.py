@@ -44,6 +44,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.localtime import local_date
+from domain.model import MeetingStatus
 from register.models import CaseRow, CaseworkerRow, DeadlineBreach, MeasureRow, MeetingRow, Team
 
 TARGET_TRACK = "workplace"
@@ -313,7 +314,7 @@ def load_case_facts(session: Session, municipality: str, start: date, end: date)
         m = meetings.get(c.id)
         first = None
         if m is not None:
-            held = m.status == "held"
+            held = m.status == MeetingStatus.HELD
             first = FirstMeeting(held_on=_local(m.held_at or m.start) if held else None,
                                  at_workplace=held and m.actual_location == WORKPLACE,
                                  employer_took_part=held and bool(m.employer_took_part))

@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
                               EndType, ExpectedDuration, FastTrack, FastTrackRequest, Location, Measure, MeasureKind,
                               MeasureStart, Meeting, MeetingMove, MeetingOutcome, MeetingStatus, OutcomeKind,
                               OutcomeReport, Partstat, Phase, Reassignment, Role, RsvpReceived)
-    from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS
+    from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS, MAX_EXPECTED_WEEKS
     from domain.refusals import Refusal
     from domain.triage import Track
 
@@ -203,8 +203,8 @@ class HumanInput:
     def _validate_duration(self, duration: ExpectedDuration) -> None:
         self.require_open()
         for weeks in (duration.employee_weeks, duration.employer_weeks):
-            if weeks is not None and not 1 <= weeks <= 52:
-                raise refuse(Refusal.BAD_DURATION, "forventet varighed skal være 1-52 uger")
+            if weeks is not None and not 1 <= weeks <= MAX_EXPECTED_WEEKS:
+                raise refuse(Refusal.BAD_DURATION, f"forventet varighed skal være 1-{MAX_EXPECTED_WEEKS} uger")
 
     @workflow.update
     async def request_fast_track(self, request: FastTrackRequest) -> str:

@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar_dk import add_working_days
     from domain.localtime import local_date
     from domain.model import Meeting, MeetingStatus, Partstat, Phase
-    from domain.practice import (BOOKING_ATTEMPTS, CALL_EMPLOYER_DUE_WORKING_DAYS, MEETING_MINUTES,
+    from domain.practice import (BOOKING_ATTEMPTS, CALL_EMPLOYER_DUE_WORKING_DAYS, EMPLOYER_REQUEST_SLOTS, MEETING_MINUTES,
                                  RECORD_MEETING_DUE_WORKING_DAYS, RETURN_CHECK_DUE_WORKING_DAYS)
 
 
@@ -25,7 +25,7 @@ class CaseSteps:
     # ------------------------------------------------------------------ the first meeting
     async def contact_employer(self) -> None:
         """Ask the employer to host the first follow-up meeting at the workplace, with proposed times."""
-        slots = await self.free_slots(self.deadlines.latest_meeting_day, count=3)
+        slots = await self.free_slots(self.deadlines.latest_meeting_day, count=EMPLOYER_REQUEST_SLOTS)
         self.state.employer_contacted_on = self.today()
         await self.send("employer_request", self.employer, slots=tuple(slots))
         self.note("employer_contacted", f"{len(slots)} forslag til tidspunkt")

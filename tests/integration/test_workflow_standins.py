@@ -19,7 +19,7 @@ from activities.mail import OutgoingMail
 from activities.planning import SlotRequest
 from activities.register import AssignRequest, BreachRecord, CaseUpdate, MeasureRecord, MeetingRecord
 from domain.localtime import LOCAL_TZ, local_date
-from domain.model import CaseInput, Caseworker, EmployerAnswer, Employee, Employer, RsvpReceived
+from domain.model import CaseInput, Caseworker, EmployerAnswer, Employee, Employer, Reassignment, RsvpReceived
 from domain.rulesets import RuleSet, load_rulesets, ruleset_for
 from worker import SANDBOX, warm_holiday_calendar
 from workflows.case_workflow import CaseWorkflow
@@ -38,6 +38,7 @@ class StandIns:
         self.updates: list[CaseUpdate] = []
         self.saved: list[MeetingRecord] = []
         self.races_to_lose = lose_first_races
+        self.busy: set[tuple[str, datetime]] = set()  # (caseworker id, start) already booked by another case
         self.rulesets = load_rulesets()
 
     def activities(self):
@@ -70,8 +71,8 @@ class StandIns:
 
         @activity.defn(name="save_meeting")
         def save_meeting(record: MeetingRecord) -> None:
-            if self.races_to_lose > 0:
-                self.races_to_lose -= 1
+            if self.races_to_lose > 0 or (record.caseworker_id, record.meeting.start) in self.busy:
+                self.races_to_lose = max(0, self.races_to_lose - 1)
                 raise ApplicationError("taken", type="SlotTaken", non_retryable=True)
             self.saved.append(record)
 
@@ -156,7 +157,7 @@ async def test_a_lost_booking_race_takes_a_later_time_and_nothing_is_invited_twi
         assert [e.event for e in state.timeline].count("slot_taken") == 2
         assert len(state.meetings) == 1
 
-    case = await run_case(time_env, client, standins, 7, drive)
+    await run_case(time_env, client, standins, 7, drive)
     invitations = [m for m in standins.mails if m.kind == "invitation"]
     assert len(invitations) == 3 and {m.recipient.role for m in invitations} == {"employer", "employee", "caseworker"}
     assert len({m.key for m in standins.mails}) == len(standins.mails)  # every mail has its own idempotency key
@@ -195,3 +196,24 @@ async def test_a_decline_moves_the_meeting_with_sequence_plus_one(time_env, clie
     await run_case(time_env, client, standins, 7, drive)
     sequences = sorted(m.meeting.sequence for m in standins.mails if m.kind == "invitation")
     assert sequences == [0, 0, 0, 1, 1, 1]
+
+
+async def test_a_handed_over_meeting_that_clashes_with_the_new_caseworker_moves(time_env, client):
+    standins = StandIns()
+
+    async def drive(case, handle):
+        await time_env.sleep(timedelta(minutes=1))
+        await handle.execute_update(CaseWorkflow.employer_answer, EmployerAnswer(True))
+        await time_env.sleep(timedelta(minutes=5))
+        before = (await handle.query(CaseWorkflow.state_now)).meetings[0]
+        standins.busy.add((JONAS.id, before.start))  # Jonas has another case's meeting at that hour
+        assert await handle.execute_update(CaseWorkflow.reassign, Reassignment("Orlov")) == JONAS.id
+        after = (await handle.query(CaseWorkflow.state_now)).meetings[0]
+        assert after.uid == before.uid and after.start != before.start and after.sequence == 2
+
+    await run_case(time_env, client, standins, 7, drive)
+    cancelled = [m for m in standins.mails if m.kind == "cancellation"]
+    assert [m.recipient.email for m in cancelled] == [ANNA.email]
+    moved = [m for m in standins.mails if m.kind == "invitation" and m.meeting.sequence == 2]
+    assert {m.recipient.email for m in moved} >= {JONAS.email, "karen@firma.example.dk", "mette@example.com"}
+    assert standins.saved[-1].caseworker_id == JONAS.id
