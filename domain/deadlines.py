@@ -221,7 +221,8 @@ def _months_back(day: date, months: int) -> date:
 # --- reassessment (§ 24) -------------------------------------------------------------------------------
 
 Period = Sequence[date]
-"""(from, to), both days included. A tuple in code, a list after a JSON round trip."""
+"""(from, to), both days included: a tuple in code, a list (of ISO strings or dates) after a JSON round
+trip, or any object with `start` and `end` dates (domain.model.BenefitPause)."""
 
 
 def reassessment_due_for(
@@ -285,6 +286,8 @@ def recompute_reassessment(
 def _days_in(periods: Iterable[Period], what: str) -> set[date]:
     days: set[date] = set()
     for index, period in enumerate(periods):
+        if hasattr(period, "start") and hasattr(period, "end"):
+            period = (period.start, period.end)
         if isinstance(period, (str, bytes)) or len(period) != 2:
             raise ValueError(f"{what}[{index}] must be a (from, to) pair of dates, got {period!r}")
         start, end = (date.fromisoformat(p) if isinstance(p, str) else p for p in period)
