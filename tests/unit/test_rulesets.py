@@ -270,3 +270,35 @@ def test_fields_added_later_default_to_the_old_behaviour():
     assert legacy.statutory_first_conversation_months is None
     assert legacy.employer_estimate_required is False
     assert legacy.transition == "first_day"
+
+
+class TestShippedConfigIssue10:
+    def test_every_set_uses_the_law_for_reassessment_and_the_seed_for_the_outcome(self, rulesets):
+        for r in rulesets:
+            assert (r.reassessment_benefit_weeks, r.reassessment_window_months) == (22, 9)
+            assert r.outcome_after_months == 1
+            assert r.fast_track_consent_bank_days == 2
+            assert (r.employer_report_weeks, r.employer_report_days_when_unpaid,
+                    r.employer_report_weeks_after_own_payment) == (5, 14, 1)
+            assert r.info_form_answer_days == 8
+            assert r.transition == "first_day"
+
+    def test_the_2026_reform(self, rulesets):
+        old, agreement, reform = rulesets
+        assert (old.first_meeting_statutory, agreement.first_meeting_statutory, reform.first_meeting_statutory) == (
+            True, True, False)
+        assert reform.first_meeting_weeks == 8  # kept as the model's target
+        assert (agreement.statutory_first_conversation_months, reform.statutory_first_conversation_months) == (None, 6)
+        assert (agreement.employer_estimate_required, reform.employer_estimate_required) == (False, True)
+        assert reform.triage_categories == ()
+
+    def test_every_value_in_the_shipped_yaml_cites_a_source(self):
+        # A value line inside a rule set without a comment has no source: refuse it.
+        lines = DEFAULT_RULESETS_PATH.read_text(encoding="utf-8").splitlines()
+        start = lines.index("rulesets:")
+        values = [line for line in lines[start + 1:]
+                  if line.strip() and not line.strip().startswith("#") and ":" in line
+                  and not line.strip().startswith(("- name:", "valid_from:"))]
+        assert len(values) >= 3 * 30
+        uncited = [line for line in values if "#" not in line]
+        assert uncited == []
