@@ -157,6 +157,16 @@ class TestPausesAndPartialBenefit:
         pause = [(date(2026, 5, 1), date(2027, 1, 31))]
         assert reassessment_due_for(date(2026, 1, 5), rules_for(date(2026, 1, 5)), pause) == date(2027, 7, 31)
 
+    def test_the_window_is_the_judged_month_and_the_eight_before_it(self):
+        # First day Mon 5 Jan 2026; benefit from 4 Feb. Paid 4 Feb - 30 Jun 2026 (25 + 31 + 30 + 31 + 30 = 147),
+        # nothing 1 Jul - 31 Oct, paid again from 1 Nov 2026.
+        # End of Nov: months Mar-Nov count: 31 + 30 + 31 + 30 + 30 (Nov) = 152, not more than 154 (Feb's 25
+        # days are 9 months back and out; with them it would be 177 and the date 30 Nov 2026).
+        # End of Dec (Apr-Dec): 30 + 31 + 30 + 30 + 31 = 152. End of Jan 2027 (May-Jan): 31 + 30 + 92 = 153.
+        # End of Feb (Jun-Feb): 30 + 120 = 150. End of Mar (Jul-Mar): 151. End of Apr (Aug-Apr): 181 -> 30 Apr 2027.
+        pause = [(date(2026, 7, 1), date(2026, 10, 31))]
+        assert reassessment_due_for(date(2026, 1, 5), rules_for(date(2026, 1, 5)), pause) == date(2027, 4, 30)
+
     def test_recompute_moves_the_task_day_with_the_date(self):
         rules = self.rules()
         before = compute_deadlines(self.first, rules)
