@@ -62,6 +62,11 @@ SOURCE_2026_MINIMUM = "lov nr. 1750 af 29. december 2025 (L 66, 2025-26)"
 SOURCE_MODEL = "Sammen om fastholdelse, seed 002"
 
 
+# How a miss is named to people (timeline, task e-mails, reports): a breach of the law is not the
+# same thing as a missed target of the municipality's own model.
+MISS_DANISH = {STATUTORY: "lovfrist overskredet", MODEL_TARGET: "modellens mål ikke nået"}
+
+
 @dataclass(frozen=True)
 class Deadline:
     """One dated obligation with what kind it is and where it comes from."""
@@ -74,6 +79,11 @@ class Deadline:
     @property
     def statutory(self) -> bool:
         return self.kind == STATUTORY
+
+    @property
+    def miss_danish(self) -> str:
+        """What missing it is called: a breach (statutory) or a missed target (model)."""
+        return MISS_DANISH[self.kind]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from domain.deadlines import CaseDeadlines, Deadline
 from domain.rulesets import RuleSet
 
 
@@ -86,3 +87,16 @@ def triage(
 def _check_weeks(name: str, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"{name} must be a non-negative integer number of weeks, got {value!r}")
+
+
+# Deadlines that only concern a case in follow-up. A watched case (2026 reform: both expect under
+# 26 weeks) is not called in, so neither the conversation minimum nor the model's meeting and
+# measure apply to it; the employer's duties and the § 24 reassessment still do.
+_FOLLOW_UP_ONLY = ("first_meeting", "first_conversation", "measure")
+
+
+def deadlines_for_track(deadlines: CaseDeadlines, track: str) -> tuple[Deadline, ...]:
+    """The deadlines a case on this track is held to (and escalated and reported on)."""
+    if Track(track) is Track.WATCH:
+        return tuple(d for d in deadlines.all() if d.name not in _FOLLOW_UP_ONLY)
+    return deadlines.all()

@@ -96,3 +96,18 @@ def test_decision_round_trips_through_temporal_pydantic_converter():
     converter = pydantic_data_converter.payload_converter
     (back,) = converter.from_payloads(converter.to_payloads([decision]), [TriageDecision])
     assert back == decision and back.track is Track.WATCH
+
+
+def test_a_watched_case_is_held_only_to_the_deadlines_that_do_not_need_follow_up():
+    from domain.deadlines import compute_deadlines
+    from domain.triage import deadlines_for_track
+
+    deadlines = compute_deadlines(date(2026, 7, 1), RULES_2026)
+    assert [d.name for d in deadlines_for_track(deadlines, "watch")] == [
+        "employer_conversation", "employer_report", "reassessment"]
+    assert [d.name for d in deadlines_for_track(deadlines, Track.EMPLOYER_ESTIMATE_NEEDED)] == [
+        "employer_conversation", "employer_report", "first_meeting", "measure", "first_conversation", "reassessment"]
+    assert deadlines_for_track(deadlines, "workplace") == deadlines.all()
+    first_meeting = [d for d in deadlines.all() if d.name == "first_meeting"][0]
+    assert first_meeting.miss_danish == "modellens mål ikke nået"
+    assert [d for d in deadlines.all() if d.name == "reassessment"][0].miss_danish == "lovfrist overskredet"
