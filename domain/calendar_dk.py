@@ -5,11 +5,14 @@ municipality's extra closed days (by default Christmas Eve, New Year's Eve and
 Constitution Day). The closed days are data from the rule-set YAML, passed in by the
 caller; this module reads no configuration.
 
-Pure and deterministic: safe to import and call inside Temporal's workflow sandbox
-(the holiday tables depend only on the year). The worker passes `domain` and `holidays`
-through the sandbox, so this module and its memo are the ones loaded outside it, and it
-computes the holiday years (which reads translation files) ahead of any workflow
-(`worker.warm_holiday_calendar`).
+A bank day ("bankdag", the unit of the fast-track consent window in bekendtgørelse om
+opfølgning i sygedagpengesager § 4) is a different calendar: Monday to Friday, not a public
+holiday and not a Danish bank closing day. It does NOT use the municipality's closed days.
+
+Pure and deterministic: safe to call inside Temporal's workflow sandbox (the holiday tables
+depend only on the year). This module imports no Temporal code: the worker passes `domain`,
+`holidays` and `dateutil` through the sandbox (worker.SANDBOX) and warms the holiday tables
+at start-up (worker.warm_holiday_calendar), so no holiday table is built inside a workflow.
 """
 
 from __future__ import annotations
@@ -17,9 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
-# `holidays.country_holidays` would import the country module lazily, at the first call,
-# possibly inside the workflow sandbox; importing the Danish class here, where this module
-# is loaded (outside the sandbox), avoids that.
+# The Danish class is imported eagerly: `holidays.country_holidays` would import the country
+# module lazily, which inside Temporal's sandbox means a re-import per workflow run.
 from holidays.countries.denmark import Denmark
 
 ClosedDays = Iterable[Sequence[int]]
@@ -38,9 +40,9 @@ def public_holidays(year: int) -> frozenset[date]:
     """Danish public holidays of `year` (Store Bededag only up to 2023, as the law says)."""
     found = _PUBLIC_HOLIDAYS.get(year)
     if found is None:
-        # Building a year looks up holiday-name translations (gettext, locale); this module
-        # runs outside the sandbox's restrictions (passed through), and the dates depend on
-        # the year alone, so this stays deterministic.
+        # Building a year looks up holiday-name translations (gettext, locale). The worker
+        # builds the years it needs before any workflow runs (worker.warm_holiday_calendar);
+        # the dates depend on the year alone, so this stays deterministic either way.
         found = frozenset(Denmark(years=year).keys())
         _PUBLIC_HOLIDAYS[year] = found
     return found
@@ -120,4 +122,65 @@ def working_day_on_or_after(d: date, closed_days: ClosedDays = DEFAULT_CLOSED_DA
 def _roll(d: date, closed: frozenset[tuple[int, int]], step: timedelta) -> date:
     while not _is_working(d, closed):
         d += step
+    return d
+
+
+# --- Danish bank days -----------------------------------------------------------------------------
+#
+# Banks in Denmark are closed on weekends, on the public holidays and on four "banklukkedage":
+# Christmas Eve (24 Dec), New Year's Eve (31 Dec), Constitution Day (5 Jun) and the Friday after
+# Ascension Day. Source: Danmarks Nationalbank, "Banklukkedage"
+# (https://www.nationalbanken.dk/da/vores-arbejde/stabile-priser-pengepolitik-og-dansk-oekonomi/banklukkedage),
+# whose 2026 list is: 1 Jan, 2/3/6 Apr (Easter), 14 May (Ascension), 15 May (banklukkedag),
+# 25 May (Whit Monday), 5 Jun, 24/25/26 Dec, 31 Dec. Store Bededag is a bank day again from
+# 2024 (it is not on the list for 2026, 1 May); up to 2023 it was a public holiday, which the
+# `holidays` table already holds. The bank calendar is national, so it is not configurable and
+# ignores the municipality's own closed days.
+
+BANK_CLOSED_DAYS: tuple[tuple[int, int], ...] = ((12, 24), (12, 31), (6, 5))
+_BANK_CLOSED = frozenset(BANK_CLOSED_DAYS)
+_FRIDAY_AFTER_ASCENSION = timedelta(days=40)  # Easter Sunday + 39 = Ascension (Thu), + 40 = Friday
+
+
+def easter_sunday(year: int) -> date:
+    """Gregorian Easter Sunday (the anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month, day = divmod(h + ell - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def bank_closing_days(year: int) -> frozenset[date]:
+    """The banklukkedage of `year` that are not public holidays (see the source above)."""
+    fixed = {date(year, month, day) for month, day in BANK_CLOSED_DAYS}
+    return frozenset(fixed | {easter_sunday(year) + _FRIDAY_AFTER_ASCENSION})
+
+
+def is_bank_day(d: date) -> bool:
+    """True on Monday–Friday that is neither a public holiday nor a Danish bank closing day."""
+    d = _as_date(d)
+    return d.weekday() < 5 and d not in public_holidays(d.year) and d not in bank_closing_days(d.year)
+
+
+def add_bank_days(d: date, n: int) -> date:
+    """Move `n` (>= 1) bank days forward from `d`; `d` itself is never counted.
+
+    "Senest 2 bankdage efter afsendelsen" counts the bank days after the day of sending, so a
+    letter sent on a Friday is due on Tuesday, one sent on a Saturday also on Tuesday.
+    """
+    d = _as_date(d)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive number of bank days, got {n!r}")
+    remaining = n
+    while remaining:
+        d += _ONE_DAY
+        if is_bank_day(d):
+            remaining -= 1
     return d

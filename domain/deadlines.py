@@ -10,20 +10,80 @@ Conventions (one for every "within N weeks" rule, so they can be compared):
   where an action must happen on a working day the engine uses the last working day
   on or before the deadline.
 - Reminders, invitations and escalations are placed on working days.
+- A deadline the CITIZEN must meet (the information form, § 11) is the literal date: calling an
+  answer late that the law calls on time would be the worse error there.
+- "Within N months" (the 2026 minimum of one conversation in six months) ends the day before
+  the same calendar date N months later; when that date does not exist (31 Aug + 6 months),
+  the period ends on the last day of the shorter month. Never rounded up to a month end: the
+  law gives no such extra time, and this matches the "day 7N" rule for weeks.
 
-Reassessment assumes an unbroken absence; when benefit pauses, the workflow recomputes.
+Every deadline has a kind (see `Deadline`): STATUTORY, with the paragraph that sets it, or
+MODEL_TARGET, the municipality's own standard from the model "Sammen om fastholdelse" (seed 002)
+above the legal minimum. A missed target is not a breach of the law, and reports keep them apart.
+
+Reassessment (§ 24): the benefit stops at the end of the calendar month in which it has been
+paid for more than 22 weeks within the preceding 9 months; the employer period does not count,
+reduced (partial) benefit counts in full. `compute_deadlines` assumes an unbroken absence; when
+benefit pauses, the workflow calls `recompute_reassessment` with the periods without benefit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
-from domain.calendar_dk import add_working_days, working_day_on_or_after, working_day_on_or_before
+from domain.calendar_dk import (add_bank_days, add_working_days, working_day_on_or_after,
+                                working_day_on_or_before)
 from domain.rulesets import RuleSet
 
 REQUESTED_BY_EMPLOYEE = "employee"
 REQUESTED_BY_EMPLOYER = "employer"
+
+
+class DeadlineKind(StrEnum):
+    STATUTORY = "statutory"  # set by law: a miss is a breach
+    MODEL_TARGET = "model_target"  # the municipality's own standard (the model): a miss is a missed target
+
+
+STATUTORY = DeadlineKind.STATUTORY.value
+MODEL_TARGET = DeadlineKind.MODEL_TARGET.value
+
+# Where each deadline comes from, as shown to caseworkers, auditors and in reports.
+SOURCE_EMPLOYER_CONVERSATION = "sygedagpengeloven § 7 a"
+SOURCE_EMPLOYER_REPORT = "sygedagpengeloven § 40"
+SOURCE_INFO_FORM = "sygedagpengeloven § 11, stk. 3"
+SOURCE_FIRST_MEETING_LAW = "sygedagpengeloven § 13 b"
+SOURCE_FAST_TRACK = "sygedagpengeloven § 7 c og § 13 b"
+SOURCE_FAST_TRACK_CONSENT = "bekendtgørelse om opfølgning i sygedagpengesager § 4"
+SOURCE_REASSESSMENT = "sygedagpengeloven § 24"
+SOURCE_2026_MINIMUM = "lov nr. 1750 af 29. december 2025 (L 66, 2025-26)"
+SOURCE_MODEL = "Sammen om fastholdelse, seed 002"
+
+
+# How a miss is named to people (timeline, task e-mails, reports): a breach of the law is not the
+# same thing as a missed target of the municipality's own model.
+MISS_DANISH = {STATUTORY: "lovfrist overskredet", MODEL_TARGET: "modellens mål ikke nået"}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One dated obligation with what kind it is and where it comes from."""
+
+    name: str  # stable key: first_meeting, first_conversation, reassessment, ...
+    due: date
+    kind: str  # DeadlineKind value
+    source: str  # the paragraph (statutory) or the model (model target)
+
+    @property
+    def statutory(self) -> bool:
+        return self.kind == STATUTORY
+
+    @property
+    def miss_danish(self) -> str:
+        """What missing it is called: a breach (statutory) or a missed target (model)."""
+        return MISS_DANISH[self.kind]
 
 
 @dataclass(frozen=True)
@@ -31,13 +91,40 @@ class CaseDeadlines:
     first_day: date
     employer_period_end: date  # last day the employer pays (day 30)
     employer_conversation_due: date  # end of week 4 (law §7a)
-    employer_report_due: date  # end of week 5
-    first_meeting_due: date  # end of week 8 (law §13b): the statutory date
+    employer_report_due: date  # end of week 5: § 40 stk. 1, employer paying salary (see employer_report_due())
+    first_meeting_due: date  # end of week 8: statutory (§ 13 b) or the model's target, see first_meeting_kind
     latest_meeting_day: date  # last working day on or before first_meeting_due
     booking_escalation_day: date  # team lead is told if nothing is booked by then
-    measure_due: date  # end of week 13 (seed 002 success criterion)
-    reassessment_due: date  # end of week 22 (law §24)
+    measure_due: date  # end of week 13 (seed 002 success criterion): a model target
+    reassessment_due: date  # § 24: month end after > 22 benefit weeks (legacy sets: end of week 22)
     reassessment_task_day: date  # caseworker starts preparing the reassessment
+    # Added for issue 10 (defaults keep payloads of running cases readable).
+    first_meeting_kind: str = STATUTORY  # MODEL_TARGET from the 2026 reform
+    first_meeting_source: str = SOURCE_FIRST_MEETING_LAW
+    first_conversation_due: date | None = None  # 2026 reform: the statutory minimum, one conversation in 6 months
+
+    def all(self) -> tuple[Deadline, ...]:
+        """Every deadline of the case with its kind and source, in date order.
+
+        Working days derived from them (latest_meeting_day, escalation and task days) are
+        the engine's own planning, not deadlines, and are left out.
+        """
+        found = [
+            Deadline("employer_conversation", self.employer_conversation_due, STATUTORY, SOURCE_EMPLOYER_CONVERSATION),
+            Deadline("employer_report", self.employer_report_due, STATUTORY, SOURCE_EMPLOYER_REPORT),
+            Deadline("first_meeting", self.first_meeting_due, self.first_meeting_kind, self.first_meeting_source),
+            Deadline("measure", self.measure_due, MODEL_TARGET, SOURCE_MODEL),
+            Deadline("reassessment", self.reassessment_due, STATUTORY, SOURCE_REASSESSMENT),
+        ]
+        if self.first_conversation_due is not None:
+            found.append(Deadline("first_conversation", self.first_conversation_due, STATUTORY, SOURCE_2026_MINIMUM))
+        return tuple(sorted(found, key=lambda d: (d.due, d.name)))
+
+    def statutory(self) -> tuple[Deadline, ...]:
+        return tuple(d for d in self.all() if d.kind == STATUTORY)
+
+    def model_targets(self) -> tuple[Deadline, ...]:
+        return tuple(d for d in self.all() if d.kind == MODEL_TARGET)
 
 
 def end_of_week(first_day: date, week: int) -> date:
@@ -55,10 +142,16 @@ def week_of_absence(first_day: date, day: date) -> int:
 
 
 def compute_deadlines(first_day: date, rules: RuleSet) -> CaseDeadlines:
+    """All deadlines of a case with an unbroken absence, from its first day and rule set."""
     closed = rules.closed_days
     first_meeting_due = end_of_week(first_day, rules.first_meeting_weeks)
     latest_meeting_day = working_day_on_or_before(first_meeting_due, closed)
-    reassessment_due = end_of_week(first_day, rules.reassessment_weeks)
+    if rules.reassessment_benefit_weeks is None:
+        # A rule set saved before the § 24 rule was modelled (a running case's history):
+        # keep the date it was given, so the case replays.
+        reassessment_due = end_of_week(first_day, rules.reassessment_weeks)
+    else:
+        reassessment_due = reassessment_due_for(first_day, rules)
     return CaseDeadlines(
         first_day=first_day,
         employer_period_end=first_day + timedelta(days=rules.employer_period_days - 1),
@@ -69,10 +162,157 @@ def compute_deadlines(first_day: date, rules: RuleSet) -> CaseDeadlines:
         booking_escalation_day=add_working_days(latest_meeting_day, -rules.booking_escalation_working_days, closed),
         measure_due=end_of_week(first_day, rules.measure_weeks),
         reassessment_due=reassessment_due,
-        reassessment_task_day=add_working_days(
-            reassessment_due, -rules.reassessment_task_working_days_before, closed
-        ),
+        reassessment_task_day=reassessment_task_day(reassessment_due, rules),
+        first_meeting_kind=first_meeting_kind(rules),
+        first_meeting_source=first_meeting_source(rules),
+        first_conversation_due=statutory_first_conversation_due(first_day, rules),
     )
+
+
+# --- first meeting: statutory or the model's target -------------------------------------------------
+
+def first_meeting_kind(rules: RuleSet) -> str:
+    """STATUTORY while § 13 b requires the first meeting before the end of week 8 (from 1 Jan
+    2015 until the 2026 reform); MODEL_TARGET under a rule set that says the law no longer does,
+    where the week-8 workplace meeting is the municipality's own standard (seed 002)."""
+    return STATUTORY if rules.first_meeting_statutory else MODEL_TARGET
+
+
+def first_meeting_source(rules: RuleSet) -> str:
+    return SOURCE_FIRST_MEETING_LAW if rules.first_meeting_statutory else SOURCE_MODEL
+
+
+def first_meeting_deadline(first_day: date, rules: RuleSet) -> Deadline:
+    return Deadline("first_meeting", end_of_week(first_day, rules.first_meeting_weeks),
+                    first_meeting_kind(rules), first_meeting_source(rules))
+
+
+def statutory_first_conversation_due(first_day: date, rules: RuleSet) -> date | None:
+    """Last day for the one follow-up conversation the 2026 reform requires within the first six
+    months (None under earlier rule sets). The six months end the day before the same date six
+    months on (see the module notes): first day 1 Jul 2026 -> 31 Dec 2026."""
+    months = rules.statutory_first_conversation_months
+    if months is None:
+        return None
+    return same_date_months_later(first_day, months) - timedelta(days=1)
+
+
+# --- calendar months ---------------------------------------------------------------------------------
+
+def same_date_months_later(day: date, months: int) -> date:
+    """The same calendar date `months` later; when it does not exist (31 Jan + 1 month), the
+    first day of the month after (1 Mar). Later rather than earlier, so a period of whole months
+    is never cut short."""
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        raise ValueError(f"months must be a non-negative integer, got {months!r}")
+    year, month0 = divmod(day.month - 1 + months, 12)
+    year += day.year
+    try:
+        return date(year, month0 + 1, day.day)
+    except ValueError:
+        return _first_of_next_month(date(year, month0 + 1, 1))
+
+
+def month_end(day: date) -> date:
+    """Last day of the calendar month of `day`."""
+    return _first_of_next_month(day) - timedelta(days=1)
+
+
+def _first_of_next_month(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def _months_back(day: date, months: int) -> date:
+    """First day of the month `months` calendar months before the month of `day`."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month0 + 1, 1)
+
+
+# --- reassessment (§ 24) -------------------------------------------------------------------------------
+
+Period = Sequence[date]
+"""(from, to), both days included: a tuple in code, a list (of ISO strings or dates) after a JSON round
+trip, or any object with `start` and `end` dates (domain.model.BenefitPause)."""
+
+
+def reassessment_due_for(
+    first_day: date,
+    rules: RuleSet,
+    no_benefit: Iterable[Period] = (),
+    partial_benefit: Iterable[Period] = (),
+) -> date:
+    """The § 24 date: the last day of the calendar month in which sickness benefit has been paid
+    for more than N weeks (22) within the preceding 9 calendar months.
+
+    - The employer period (the first `employer_period_days` = 30 days from the first day) does
+      not count, whether or not a pause falls in it; a pause does not move it.
+    - `no_benefit`: periods without benefit (the caseworker records them); their days do not count.
+    - `partial_benefit`: periods of reduced benefit after a partial recovery. They count in full,
+      exactly like full benefit (§ 24: "herunder nedsatte sygedagpenge"), so they never move the
+      date; they are accepted so that a period recorded as both paused and partly paid is refused.
+    - Benefit is counted in calendar days: more than 22 weeks = the 155th benefit day. For an
+      unbroken absence that is day 185 (30 + 154 + 1), and the date is the end of its month.
+    - The 9 months are read as the month being judged and the 8 before it. Only this case's days
+      count: benefit from an earlier, separate sickness is not known to the engine.
+    """
+    weeks = rules.reassessment_benefit_weeks or rules.reassessment_weeks
+    threshold = 7 * weeks
+    paused = _days_in(no_benefit, "no_benefit")
+    overlap = paused & _days_in(partial_benefit, "partial_benefit")
+    if overlap:
+        raise ValueError(f"{min(overlap).isoformat()} is recorded both without benefit and with partial benefit")
+    benefit_start = first_day + timedelta(days=rules.employer_period_days)
+    last_pause = max(max(paused, default=benefit_start), benefit_start)
+    judged = month_end(benefit_start)
+    # Benefit days run on after the last pause, so the count passes the threshold within
+    # threshold days of it: the loop always ends.
+    while judged <= month_end(last_pause + timedelta(days=threshold + 1)):
+        window_start = max(_months_back(judged, rules.reassessment_window_months - 1), benefit_start)
+        paid = (judged - window_start).days + 1 - sum(1 for d in paused if window_start <= d <= judged)
+        if paid > threshold:
+            return judged
+        judged = month_end(judged + timedelta(days=1))
+    raise AssertionError("unreachable: benefit days after the last pause exceed the threshold")
+
+
+def reassessment_task_day(reassessment_due: date, rules: RuleSet) -> date:
+    """Working day the caseworker starts preparing the reassessment, counted back from its date."""
+    return add_working_days(reassessment_due, -rules.reassessment_task_working_days_before, rules.closed_days)
+
+
+def recompute_reassessment(
+    deadlines: CaseDeadlines,
+    rules: RuleSet,
+    no_benefit: Iterable[Period] = (),
+    partial_benefit: Iterable[Period] = (),
+) -> CaseDeadlines:
+    """The case's deadlines with the reassessment date (and its task day) moved for the periods
+    without benefit. Partial benefit never moves it. Always uses the § 24 month-end rule, also for
+    a case whose rule set predates it: a recorded pause is new, so no saved history depends on it."""
+    due = reassessment_due_for(deadlines.first_day, rules, no_benefit, partial_benefit)
+    return replace(deadlines, reassessment_due=due, reassessment_task_day=reassessment_task_day(due, rules))
+
+
+def _days_in(periods: Iterable[Period], what: str) -> set[date]:
+    days: set[date] = set()
+    for index, period in enumerate(periods):
+        if hasattr(period, "start") and hasattr(period, "end"):
+            period = (period.start, period.end)
+        if isinstance(period, (str, bytes)) or len(period) != 2:
+            raise ValueError(f"{what}[{index}] must be a (from, to) pair of dates, got {period!r}")
+        start, end = (date.fromisoformat(p) if isinstance(p, str) else p for p in period)
+        if not isinstance(start, date) or not isinstance(end, date) or end < start:
+            raise ValueError(f"{what}[{index}] must run from a date to the same or a later date, got {period!r}")
+        days.update(start + timedelta(days=i) for i in range((end - start).days + 1))
+    return days
+
+
+def fast_track_consent_due(request_day: date, rules: RuleSet) -> date:
+    """Last day for the employee to agree to the EMPLOYER's fast-track request: 2 bank days after
+    the letter telling them of it, which Nemrefusion sends on the day of the request
+    (bekendtgørelse om opfølgning i sygedagpengesager § 4, stk. 1). Bank days, not the
+    municipality's working days: see calendar_dk."""
+    return add_bank_days(request_day, rules.fast_track_consent_bank_days)
 
 
 def fast_track_due(request_day: date, rules: RuleSet) -> date:
@@ -119,8 +359,83 @@ def next_followup_due(last_meeting_day: date, rules: RuleSet) -> date:
 
 
 def outcome_request_day(end_day: date, rules: RuleSet) -> date:
-    """Working day to ask for the outcome (work or education) one month after the case ended.
+    """Working day to ask for the outcome (work or education) one calendar month after the case
+    ended (seed 002: "en måned efter afsluttet forløb").
 
     Not statutory, so it moves later rather than earlier: asking early would measure too soon.
+    A rule set without `outcome_after_months` (saved by a case started before it existed) keeps
+    its `outcome_after_days`, so that case replays.
     """
-    return working_day_on_or_after(end_day + timedelta(days=rules.outcome_after_days), rules.closed_days)
+    if rules.outcome_after_months is None:
+        measured = end_day + timedelta(days=rules.outcome_after_days)
+    else:
+        measured = same_date_months_later(end_day, rules.outcome_after_months)
+    return working_day_on_or_after(measured, rules.closed_days)
+
+
+# --- employer's report (§ 40) ------------------------------------------------------------------------
+
+class EmployerPays(StrEnum):
+    """What the employer pays during the absence; it decides the § 40 report deadline."""
+
+    SALARY = "salary"  # § 40 stk. 1: full or part salary -> 5 weeks after the first day
+    BENEFIT = "benefit"  # § 40 stk. 2: sickness benefit in the employer period -> 1 week after it stops
+    NOTHING = "nothing"  # § 40 stk. 3: neither salary nor benefit -> 14 days after the first day
+
+
+def employer_report_due(
+    first_day: date, pays: str, rules: RuleSet, own_payment_ends: date | None = None
+) -> date:
+    """Last day for the employer to report the absence to the municipality (§ 40).
+
+    Counted like every employer rule here: the reference day is day 1, so "within 14 days" is
+    day 14 and "1 week after the payment stops" is the 7th day counting the last day paid.
+    `own_payment_ends` is the employer's last day of paying benefit (BENEFIT only); by
+    default the end of the employer period.
+    """
+    kind = EmployerPays(pays)
+    if kind is EmployerPays.SALARY:
+        return end_of_week(first_day, rules.employer_report_weeks)
+    if kind is EmployerPays.NOTHING:
+        return first_day + timedelta(days=rules.employer_report_days_when_unpaid - 1)
+    stopped = own_payment_ends or first_day + timedelta(days=rules.employer_period_days - 1)
+    if stopped < first_day:
+        raise ValueError(f"the employer's payment cannot end ({stopped.isoformat()}) before the first day")
+    return end_of_week(stopped, rules.employer_report_weeks_after_own_payment)
+
+
+# --- information form (oplysningsskema, § 11) --------------------------------------------------------
+
+@dataclass(frozen=True)
+class InfoFormDates:
+    """The dates that follow from sending the information form to the employee."""
+
+    sent_on: date
+    answer_due: date  # statutory: § 11, stk. 3, 8 days after it was sent (unless agreed otherwise)
+    reminder_day: date  # working day for a reminder to the employee before the answer is due
+    task_day: date  # working day the caseworker is asked to act when no answer has come
+
+    def deadline(self) -> Deadline:
+        return Deadline("info_form", self.answer_due, STATUTORY, SOURCE_INFO_FORM)
+
+
+def info_form_dates(sent_on: date, rules: RuleSet, answer_due: date | None = None) -> InfoFormDates:
+    """Answer due, reminder and caseworker task for an information form sent on `sent_on`.
+
+    The answer is due on the literal date, sent + 8 days: it is the citizen's deadline. A later
+    date agreed with the municipality ("medmindre andet aftales") is passed as `answer_due`.
+    The reminder goes out N working days before it, never before the first working day after
+    sending; the task comes N working days after it.
+    """
+    due = answer_due or sent_on + timedelta(days=rules.info_form_answer_days)
+    if due < sent_on:
+        raise ValueError(f"the answer cannot be due ({due.isoformat()}) before the form was sent")
+    closed = rules.closed_days
+    earliest = add_working_days(sent_on, 1, closed)
+    reminder = max(add_working_days(due, -rules.info_form_reminder_working_days_before, closed), earliest)
+    return InfoFormDates(
+        sent_on=sent_on,
+        answer_due=due,
+        reminder_day=reminder,
+        task_day=add_working_days(due, rules.info_form_task_working_days_after, closed),
+    )

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from domain.deadlines import CaseDeadlines
+from domain.fast_track import FastTrackStatus
 from domain.rulesets import RuleSet
 from domain.triage import Track
 
@@ -63,6 +64,18 @@ class EndType(StrEnum):
     MOVED = "moved_municipality"
     BENEFIT_ENDED = "benefit_ended"
     DEATH = "death"
+
+
+# What ends a case. A partial recovery does NOT: the person gets reduced benefit and is still followed
+# up "uanset om der er tale om en hel eller delvis sygemelding" (sygedagpengeloven § 8), and the
+# reduced weeks count toward § 24. It stays in EndType only so that saved histories, where it was
+# once an end, still load; new cases record it as a PartialRecovery event.
+CASE_ENDS = (EndType.FULL_RECOVERY, EndType.DISMISSAL, EndType.MOVED, EndType.BENEFIT_ENDED, EndType.DEATH)
+
+
+def ends_the_case(end_type: str) -> bool:
+    """Whether an end of this type closes the case (partial recovery does not)."""
+    return EndType(end_type) in CASE_ENDS
 
 
 class Location(StrEnum):
@@ -231,6 +244,14 @@ class CaseState:
     retry_booking_on: date | None = None
     runs: int = 1                                           # how many workflow runs (continue-as-new) so far
     register_writes: int = 0                                # numbers each case update, for its idempotency key
+    # Issue 10 (all defaulted, so a state carried across continue-as-new before them still loads):
+    fast_track_request: FastTrackStatus | None = None       # the request and its consent; `fast_track` only when in force
+    partial_recoveries: list["PartialRecovery"] = field(default_factory=list)  # changes of hours, newest last
+    benefit_pauses: list["BenefitPause"] = field(default_factory=list)  # periods without benefit (move § 24)
+    missed_targets: list[str] = field(default_factory=list)  # model targets missed; `breaches` holds statutory ones only
+    info_form_sent_on: date | None = None                   # oplysningsskema (§ 11) sent
+    info_form_answered_on: date | None = None
+    employer_pays: str | None = None                        # EmployerPays value when known (§ 40); None: salary assumed
 
 
 # --- signal and update payloads -------------------------------------------------------------------
@@ -324,6 +345,34 @@ class OutcomeReport:
     outcome: str  # OutcomeKind value
     actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
 
+
+
+@dataclass(frozen=True)
+class PartialRecovery:
+    """The employee is partly back at work from `from_date` (delvis raskmelding): a change of the case,
+    not its end. Seed 002 counts it as an exit to work for the success criteria."""
+    hours_per_week: float  # hours worked per week from that date
+    from_date: date
+    note: str = ""
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
+
+@dataclass(frozen=True)
+class BenefitPause:
+    """A period without sickness benefit (both days included); it moves the § 24 reassessment date."""
+    start: date
+    end: date
+    reason: str = ""
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
+
+@dataclass(frozen=True)
+class FastTrackConsent:
+    """The employee's answer to the employer's fast-track request."""
+    agrees: bool
+    answered_on: date
+    accept_late: bool = False  # the caseworker accepts a yes after the 2-bank-day window (bek. § 4 stk. 2)
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,13 @@
 """Dated rule sets: the legal numbers the engine works with, as data.
 
-The law changes (2014 reform, 2025 sickness-benefit agreement, 2026 employment reform),
-and a case keeps the rules in force on its first day of absence. The values live in
-config/rulesets.yaml; this module parses and selects them.
+The law changes (2014 reform, the agreement of 14 March 2024 enacted by L 74 from 1 January
+2025, the 2026 employment reform), and a case keeps the rules in force on its first day of
+absence, unless a later set says that running cases switch to it on its date (`transition`).
+The values live in config/rulesets.yaml; this module parses and selects them.
+
+Fields added after cases were already running default to the OLD behaviour: a RuleSet read
+back from a saved workflow history lacks them, and replay must compute what it computed then.
+The shipped YAML sets them explicitly, so new cases follow the law as now understood.
 
 Everything except `load_rulesets` is pure. `load_rulesets` reads a file and therefore
 belongs in an activity or at worker start, never in workflow code.
@@ -20,6 +25,13 @@ from typing import Any
 from domain.calendar_dk import DEFAULT_CLOSED_DAYS, normalise_closed_days
 
 DEFAULT_RULESETS_PATH = Path(__file__).parent.parent / "config" / "rulesets.yaml"
+
+
+TRANSITION_FIRST_DAY = "first_day"
+"""A case follows the set in force on its first day of absence, for its whole life (the default)."""
+TRANSITION_ALL_RUNNING = "all_running_cases"
+"""Every case still running on the set's valid_from switches to it on that date."""
+TRANSITIONS = (TRANSITION_FIRST_DAY, TRANSITION_ALL_RUNNING)
 
 
 @dataclass(frozen=True)
@@ -50,14 +62,30 @@ class RuleSet:
     employer_escalation_working_days: int = 5
     booking_escalation_working_days: int = 5
     meeting_reminder_working_days: int = 2
-    outcome_after_days: int = 30
-    triage_categories: tuple[int, ...] = (1, 2)
+    outcome_after_days: int = 30  # legacy: used only when outcome_after_months is None
+    triage_categories: tuple[int, ...] = (1, 2)  # empty: no visitation categories (2026 reform)
     closed_days: tuple[tuple[int, int], ...] = field(default=DEFAULT_CLOSED_DAYS)
+    # --- added for issue 10; every default keeps what a case started before it computed -----------
+    reassessment_benefit_weeks: int | None = None  # § 24: None = legacy "end of week reassessment_weeks"
+    reassessment_window_months: int = 9  # § 24: "i de 9 forudgående kalendermåneder"
+    outcome_after_months: int | None = None  # seed 002: "en måned efter afsluttet forløb"
+    first_meeting_statutory: bool = True  # False: the week-8 meeting is the model's own target only
+    statutory_first_conversation_months: int | None = None  # 2026 reform: one conversation within 6 months
+    employer_estimate_required: bool = False  # 2026 reform: watch only when BOTH estimates are known and short
+    transition: str = TRANSITION_FIRST_DAY  # which cases this set covers, see rule_set_for
+    fast_track_consent_bank_days: int = 2  # bekendtgørelse om opfølgning i sygedagpengesager § 4
+    employer_report_days_when_unpaid: int = 14  # § 40 stk. 3
+    employer_report_weeks_after_own_payment: int = 1  # § 40 stk. 2
+    info_form_answer_days: int = 8  # § 11 stk. 3
+    info_form_reminder_working_days_before: int = 2  # local practice
+    info_form_task_working_days_after: int = 1  # local practice
 
     def __post_init__(self) -> None:
         # Temporal's JSON converters may hand back lists; tuples keep the object hashable
         # and equal to the one that was sent.
         object.__setattr__(self, "triage_categories", tuple(self.triage_categories))
+        if self.transition not in TRANSITIONS:
+            raise ValueError(f"transition must be one of {', '.join(TRANSITIONS)}, got {self.transition!r}")
         object.__setattr__(self, "closed_days", normalise_closed_days(self.closed_days))
         if isinstance(self.valid_from, str):
             object.__setattr__(self, "valid_from", date.fromisoformat(self.valid_from))
@@ -65,8 +93,11 @@ class RuleSet:
 
 _FIELDS = {f.name: f for f in dataclasses.fields(RuleSet)}
 _REQUIRED = ("name", "valid_from")
-_OPTIONAL_INTS = {"watch_only_below_weeks", "predictable_return_weeks"}
-_INTS = set(_FIELDS) - {"name", "valid_from", "triage_categories", "closed_days"}
+_OPTIONAL_INTS = {"watch_only_below_weeks", "predictable_return_weeks", "reassessment_benefit_weeks",
+                  "outcome_after_months", "statutory_first_conversation_months"}
+_BOOLS = {"first_meeting_statutory", "employer_estimate_required"}
+_STRINGS = {"transition"}
+_INTS = set(_FIELDS) - {"name", "valid_from", "triage_categories", "closed_days"} - _BOOLS - _STRINGS
 
 
 def rulesets_from_data(data: Mapping[str, Any]) -> tuple[RuleSet, ...]:
@@ -126,6 +157,31 @@ def ruleset_for(first_day: date, rulesets: Sequence[RuleSet]) -> RuleSet:
     return max(in_force, key=lambda r: r.valid_from)
 
 
+def rule_set_for(first_day: date, today: date, rulesets: Sequence[RuleSet]) -> RuleSet:
+    """The rule set a case follows on `today`.
+
+    By default a case keeps the set in force on its first day of absence (`ruleset_for`). A
+    later set whose `transition` is TRANSITION_ALL_RUNNING takes over every case still
+    running on its valid_from, so from that date such a case follows it too. The later of the
+    two wins. `today` before `first_day` (a case registered ahead of time) changes nothing.
+    """
+    chosen = ruleset_for(first_day, rulesets)
+    switched = [r for r in rulesets
+                if r.transition == TRANSITION_ALL_RUNNING and chosen.valid_from < r.valid_from <= today]
+    return max(switched, key=lambda r: r.valid_from, default=chosen)
+
+
+def next_rule_set_switch(first_day: date, today: date, rulesets: Sequence[RuleSet]) -> date | None:
+    """The next date after `today` on which a case with this first day changes rule set, or None.
+
+    The workflow sets a timer for it and calls rule_set_for again on that day.
+    """
+    current = rule_set_for(first_day, today, rulesets)
+    later = [r.valid_from for r in rulesets
+             if r.transition == TRANSITION_ALL_RUNNING and r.valid_from > max(today, current.valid_from)]
+    return min(later, default=None)
+
+
 def _ruleset(entry: Any, where: str, closed_days: tuple[tuple[int, int], ...]) -> RuleSet:
     if not isinstance(entry, Mapping):
         raise ValueError(f"{where} must be a mapping, got {type(entry).__name__}")
@@ -145,6 +201,15 @@ def _ruleset(entry: Any, where: str, closed_days: tuple[tuple[int, int], ...]) -
     for key, value in entry.items():
         if key in _INTS:
             values[key] = _positive_int(value, f"{where}: field '{key}'", optional=key in _OPTIONAL_INTS)
+        elif key in _BOOLS:
+            if not isinstance(value, bool):
+                raise ValueError(f"{where}: field '{key}' must be true or false, got {value!r}")
+            values[key] = value
+    if "transition" in entry:
+        if entry["transition"] not in TRANSITIONS:
+            raise ValueError(f"{where}: field 'transition' must be one of {', '.join(TRANSITIONS)}, "
+                             f"got {entry['transition']!r}")
+        values["transition"] = entry["transition"]
     if "triage_categories" in entry:
         values["triage_categories"] = _categories(entry["triage_categories"], f"{where}: field 'triage_categories'")
     values["closed_days"] = (
@@ -174,8 +239,9 @@ def _positive_int(value: Any, what: str, *, optional: bool) -> int | None:
 
 
 def _categories(value: Any, what: str) -> tuple[int, ...]:
-    if not isinstance(value, list) or not value:
-        raise ValueError(f"{what} must be a non-empty list of integers, got {value!r}")
+    # An empty list is allowed: from the 2026 reform there are no visitation categories.
+    if not isinstance(value, list):
+        raise ValueError(f"{what} must be a list of integers (empty: no categories), got {value!r}")
     return tuple(_positive_int(v, what, optional=False) for v in value)  # type: ignore[misc]
 
 

@@ -2,7 +2,14 @@
 
 The engine only proposes a track from the facts it is given; the caseworker decides.
 Category 3 (before 2025) needs a caseworker's judgement of a complex case and is never
-inferred here: the engine returns 1 or 2.
+inferred here: the engine returns 1 or 2, or None under a rule set without categories (the
+2026 reform phased visitation out).
+
+2026 reform (lov nr. 1750 af 29. december 2025): a case is only watched when BOTH the employee
+AND the employer expect the absence to last under 26 weeks. A missing employer estimate is not
+"both": with `rules.employer_estimate_required` the engine returns EMPLOYER_ESTIMATE_NEEDED,
+and the workflow asks the employer for the estimate and triages again when it comes. Rule sets
+saved before that field existed keep the old reading (the employee's estimate alone decides).
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.deadlines import CaseDeadlines, Deadline
 from domain.rulesets import RuleSet
 
 
@@ -18,13 +26,14 @@ class Track(StrEnum):
     EXEMPT = "exempt"  # target group, but exempted (seed 002); ordinary follow-up applies
     WATCH = "watch"  # 2026 reform: no follow-up by default, re-triage if the estimate grows
     OUTSIDE = "outside"  # not target group: expected back within 8 weeks
+    EMPLOYER_ESTIMATE_NEEDED = "employer_estimate_needed"  # 2026 reform: ask the employer, then triage again
 
 
 @dataclass(frozen=True)
 class TriageDecision:
     track: Track
     reason: str  # short stable code for logs, reports and templates
-    category: int  # 1 = expected back within the target threshold (8 weeks), 2 = later
+    category: int | None  # 1 = expected back within the target threshold (8 weeks), 2 = later; None: no categories
 
 
 def triage(
@@ -44,13 +53,15 @@ def triage(
 
     Order: seriously ill -> EXEMPT; workplace is the cause -> EXEMPT (the meeting belongs
     at the job centre, not the workplace); both expect less than the reform threshold ->
-    WATCH; expected at most 8 weeks -> OUTSIDE; otherwise WORKPLACE.
+    WATCH; the employee does but the employer has not said (and the rule set requires it)
+    -> EMPLOYER_ESTIMATE_NEEDED; expected at most 8 weeks -> OUTSIDE; otherwise WORKPLACE.
     """
     _check_weeks("expected_weeks", expected_weeks)
     if employer_expected_weeks is not None:
         _check_weeks("employer_expected_weeks", employer_expected_weeks)
 
-    category = 1 if expected_weeks <= rules.target_min_expected_weeks else 2
+    short = expected_weeks <= rules.target_min_expected_weeks
+    category = (1 if short else 2) if rules.triage_categories else None
 
     if seriously_ill:
         return TriageDecision(Track.EXEMPT, "seriously_ill", category)
@@ -60,11 +71,13 @@ def triage(
     threshold = rules.watch_only_below_weeks
     if threshold is not None and expected_weeks < threshold:
         if employer_expected_weeks is None:
+            if rules.employer_estimate_required:
+                return TriageDecision(Track.EMPLOYER_ESTIMATE_NEEDED, "employer_estimate_needed", category)
             return TriageDecision(Track.WATCH, f"employee_expects_under_{threshold}_weeks", category)
         if employer_expected_weeks < threshold:
             return TriageDecision(Track.WATCH, f"both_expect_under_{threshold}_weeks", category)
 
-    if category == 1:
+    if short:
         return TriageDecision(
             Track.OUTSIDE, f"expected_{rules.target_min_expected_weeks}_weeks_or_less", category
         )
@@ -74,3 +87,16 @@ def triage(
 def _check_weeks(name: str, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"{name} must be a non-negative integer number of weeks, got {value!r}")
+
+
+# Deadlines that only concern a case in follow-up. A watched case (2026 reform: both expect under
+# 26 weeks) is not called in, so neither the conversation minimum nor the model's meeting and
+# measure apply to it; the employer's duties and the § 24 reassessment still do.
+_FOLLOW_UP_ONLY = ("first_meeting", "first_conversation", "measure")
+
+
+def deadlines_for_track(deadlines: CaseDeadlines, track: str) -> tuple[Deadline, ...]:
+    """The deadlines a case on this track is held to (and escalated and reported on)."""
+    if Track(track) is Track.WATCH:
+        return tuple(d for d in deadlines.all() if d.name not in _FOLLOW_UP_ONLY)
+    return deadlines.all()

@@ -149,3 +149,76 @@ def test_working_day_on_or_before_and_after(day, before, after):
 
 def test_on_or_before_respects_custom_closed_days():
     assert working_day_on_or_before(date(2025, 12, 25), closed_days=()) == date(2025, 12, 24)
+
+
+# --- bank days --------------------------------------------------------------------------------------
+from domain.calendar_dk import add_bank_days, bank_closing_days, easter_sunday, is_bank_day, public_holidays  # noqa: E402
+
+# Danmarks Nationalbank's list of days it and the banks are closed in 2026 (weekdays and weekends
+# alike), copied by hand from nationalbanken.dk "Banklukkedage".
+NATIONALBANKEN_CLOSED_2026 = {
+    date(2026, 1, 1), date(2026, 4, 2), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 14),
+    date(2026, 5, 15), date(2026, 5, 25), date(2026, 6, 5), date(2026, 12, 24), date(2026, 12, 25),
+    date(2026, 12, 26), date(2026, 12, 31),
+}
+NATIONALBANKEN_CLOSED_2027 = {
+    date(2027, 1, 1), date(2027, 3, 25), date(2027, 3, 26), date(2027, 3, 29), date(2027, 5, 6),
+    date(2027, 5, 7), date(2027, 5, 17), date(2027, 6, 5), date(2027, 12, 24), date(2027, 12, 31),
+}
+
+
+@pytest.mark.parametrize("year, closed", [(2026, NATIONALBANKEN_CLOSED_2026), (2027, NATIONALBANKEN_CLOSED_2027)])
+def test_bank_days_match_nationalbanken_for_a_whole_year(year, closed):
+    for d in _days(date(year, 1, 1), date(year, 12, 31)):
+        assert is_bank_day(d) == (d.weekday() < 5 and d not in closed), d
+
+
+@pytest.mark.parametrize(
+    "year, easter",
+    [(2023, date(2023, 4, 9)), (2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)), (2026, date(2026, 4, 5)),
+     (2027, date(2027, 3, 28)), (2028, date(2028, 4, 16)), (2038, date(2038, 4, 25)), (2285, date(2285, 3, 22))],
+)
+def test_easter_sunday(year, easter):
+    assert easter_sunday(year) == easter
+
+
+def test_the_friday_after_ascension_follows_the_holiday_table():
+    # Independent check against the `holidays` library: Ascension (a public holiday) is the day before.
+    for year in range(2014, 2041):
+        fixed = {date(year, 12, 24), date(year, 12, 31), date(year, 6, 5)}
+        (friday,) = bank_closing_days(year) - fixed
+        assert friday.weekday() == 4 and friday.month in (4, 5, 6)
+        assert friday - timedelta(days=1) in public_holidays(year)
+
+
+def test_bank_days_ignore_the_municipality_closed_days():
+    # 5 Jun and 24/31 Dec are closed for banks anyway; a municipal closed day such as 2 Jan is not.
+    assert is_bank_day(date(2026, 1, 2)) is True
+    assert is_working_day(date(2026, 1, 2), closed_days=((1, 2),)) is False
+    # Store Bededag is a bank day from 2024 (Fri 1 May 2026) and was a holiday in 2023.
+    assert is_bank_day(date(2026, 5, 1)) is True
+    assert is_bank_day(date(2023, 5, 5)) is False
+
+
+@pytest.mark.parametrize(
+    "sent, due",
+    [
+        (date(2026, 3, 2), date(2026, 3, 4)),  # Mon -> Tue (1), Wed (2)
+        (date(2026, 3, 6), date(2026, 3, 10)),  # Fri -> Mon (1), Tue (2)
+        (date(2026, 3, 7), date(2026, 3, 10)),  # Sat -> Mon (1), Tue (2)
+        (date(2026, 5, 13), date(2026, 5, 19)),  # Wed -> Ascension Thu 14 and bank Fri 15 closed: Mon 18, Tue 19
+        (date(2026, 6, 3), date(2026, 6, 8)),  # Wed -> Thu 4 (1), Fri 5 closed, Mon 8 (2)
+        (date(2026, 12, 22), date(2026, 12, 28)),  # Tue -> Wed 23 (1), 24-27 closed, Mon 28 (2)
+        (date(2026, 12, 29), date(2027, 1, 4)),  # Tue -> Wed 30 (1), 31 Dec and 1 Jan closed, Mon 4 (2)
+        (date(2026, 4, 1), date(2026, 4, 8)),  # Wed -> Easter 2-6 Apr: Tue 7 (1), Wed 8 (2)
+        (date(2024, 5, 8), date(2024, 5, 14)),  # Wed -> Ascension Thu 9, Fri 10 closed: Mon 13, Tue 14
+    ],
+)
+def test_add_bank_days(sent, due):
+    assert add_bank_days(sent, 2) == due
+
+
+@pytest.mark.parametrize("n", [0, -1, True])
+def test_add_bank_days_needs_a_positive_count(n):
+    with pytest.raises(ValueError):
+        add_bank_days(date(2026, 3, 2), n)

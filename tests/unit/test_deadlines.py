@@ -16,6 +16,7 @@ DST changes: 30 Mar / 26 Oct 2025, 29 Mar / 25 Oct 2026 (dates carry no time, so
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -42,7 +43,13 @@ def rules_for(first_day: date) -> RuleSet:
 
 D = date
 
-# first day | end of week 8 | latest meeting day | end of week 13 | end of week 22 | fast-track request | fast-track due
+def legacy(rules: RuleSet) -> RuleSet:
+    """The rule set as a case saved before issue 10 carries it: no § 24 month-end rule."""
+    return dataclasses.replace(rules, reassessment_benefit_weeks=None, outcome_after_months=None)
+
+
+# first day | end of week 8 | latest meeting day | end of week 13 | end of week 22 (the LEGACY reassessment
+# date, which saved histories still compute) | fast-track request | fast-track due
 TABLE = [
     # Plain Monday start: week 8 ends on a Sunday, meeting pulled back to Friday.
     (D(2025, 1, 6), D(2025, 3, 2), D(2025, 2, 28), D(2025, 4, 6), D(2025, 6, 8), D(2025, 1, 20), D(2025, 2, 3)),
@@ -128,8 +135,12 @@ def test_deadline_table(first_day, meeting_due, latest_meeting, measure_due, rea
     assert deadlines.first_meeting_due == meeting_due
     assert deadlines.latest_meeting_day == latest_meeting
     assert deadlines.measure_due == measure_due
-    assert deadlines.reassessment_due == reassessment_due
     assert fast_track_due(request_day, rules) == fast_due
+    # A running case whose saved rule set predates the § 24 rule keeps its end-of-week-22 date.
+    legacy_deadlines = compute_deadlines(first_day, legacy(rules))
+    assert legacy_deadlines.reassessment_due == reassessment_due
+    assert dataclasses.replace(legacy_deadlines, reassessment_due=deadlines.reassessment_due,
+                               reassessment_task_day=deadlines.reassessment_task_day) == deadlines
 
 
 @pytest.mark.parametrize("first_day", [row[0] for row in TABLE], ids=[row[0].isoformat() for row in TABLE])
@@ -161,9 +172,9 @@ def test_booking_escalation_counts_working_days_back_over_christmas():
 
 
 def test_reassessment_task_day_skips_easter_and_weekends():
-    # Reassessment due Thu 2 Apr 2026 (Maundy Thursday). 15 working days back:
+    # Legacy (saved) rule set: reassessment due Thu 2 Apr 2026 (Maundy Thursday). 15 working days back:
     # 1, Mar 31, 30, 27, 26, 25, 24, 23, 20, 19, 18, 17, 16, 13, 12 -> Thu 12 Mar 2026.
-    deadlines = compute_deadlines(date(2025, 10, 31), rules_for(date(2025, 10, 31)))
+    deadlines = compute_deadlines(date(2025, 10, 31), legacy(rules_for(date(2025, 10, 31))))
     assert deadlines.reassessment_task_day == date(2026, 3, 12)
 
 

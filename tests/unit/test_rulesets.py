@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 import yaml
 
-from domain.rulesets import DEFAULT_RULESETS_PATH, RuleSet, load_rulesets, ruleset_for, rulesets_from_data
+from domain.rulesets import (DEFAULT_RULESETS_PATH, RuleSet, load_rulesets, next_rule_set_switch, rule_set_for,
+                             ruleset_for, rulesets_from_data)
 
 NAME_2017 = "2017 Sammen om fastholdelse"
 NAME_2025 = "2025 sygedagpengeaftale"
@@ -132,7 +133,12 @@ class TestParsing:
             ({"valid_from": "1 July 2026"}, "valid_from"),
             ({"valid_from": 2026}, "valid_from"),
             ({"name": ""}, "name"),
-            ({"triage_categories": []}, "triage_categories"),
+            ({"triage_categories": "1, 2"}, "triage_categories"),
+            ({"first_meeting_statutory": "yes"}, "first_meeting_statutory"),
+            ({"employer_estimate_required": 1}, "employer_estimate_required"),
+            ({"transition": "everyone"}, "transition"),
+            ({"reassessment_benefit_weeks": 0}, "reassessment_benefit_weeks"),
+            ({"outcome_after_months": -1}, "outcome_after_months"),
             ({"triage_categories": [1, "two"]}, "triage_categories"),
             ({"closed_days": [[2, 30]]}, "closed_days"),
             ({"closed_days": "12-24"}, "closed_days"),
@@ -213,3 +219,86 @@ class TestSerialisation:
         converter = pydantic_data_converter.payload_converter
         payloads = converter.to_payloads(list(rulesets))
         assert list(converter.from_payloads(payloads, [RuleSet] * len(rulesets))) == list(rulesets)
+
+
+class TestRuleSetForRunningCases:
+    """rule_set_for(first_day, today, rulesets): by first day, unless a later set takes over running cases."""
+
+    OLD = RuleSet(name="old", valid_from=date(2025, 1, 1))
+    BY_FIRST_DAY = RuleSet(name="by first day", valid_from=date(2026, 7, 1))
+    ALL_RUNNING = RuleSet(name="all running", valid_from=date(2026, 7, 1), transition="all_running_cases")
+    LATER = RuleSet(name="later", valid_from=date(2027, 1, 1), transition="all_running_cases")
+
+    @pytest.mark.parametrize(
+        "sets, first_day, today, expected",
+        [
+            # Default: the first day decides for the whole case.
+            ((OLD, BY_FIRST_DAY), date(2026, 6, 30), date(2026, 9, 1), "old"),
+            ((OLD, BY_FIRST_DAY), date(2026, 7, 1), date(2026, 7, 1), "by first day"),
+            # A reform whose transition covers running cases: switch on its date, not before.
+            ((OLD, ALL_RUNNING), date(2026, 6, 30), date(2026, 6, 30), "old"),
+            ((OLD, ALL_RUNNING), date(2026, 6, 30), date(2026, 7, 1), "all running"),
+            ((OLD, ALL_RUNNING), date(2025, 3, 1), date(2026, 12, 1), "all running"),
+            # Two switching sets: the latest one reached wins.
+            ((OLD, ALL_RUNNING, LATER), date(2025, 3, 1), date(2026, 12, 31), "all running"),
+            ((OLD, ALL_RUNNING, LATER), date(2025, 3, 1), date(2027, 1, 1), "later"),
+            # A switching set never takes a case back to an older set.
+            ((OLD, BY_FIRST_DAY, LATER), date(2026, 8, 1), date(2026, 9, 1), "by first day"),
+        ],
+    )
+    def test_selection(self, sets, first_day, today, expected):
+        assert rule_set_for(first_day, today, sets).name == expected
+
+    def test_next_switch(self):
+        sets = (self.OLD, self.ALL_RUNNING, self.LATER)
+        assert next_rule_set_switch(date(2025, 3, 1), date(2026, 6, 1), sets) == date(2026, 7, 1)
+        assert next_rule_set_switch(date(2025, 3, 1), date(2026, 7, 1), sets) == date(2027, 1, 1)
+        assert next_rule_set_switch(date(2025, 3, 1), date(2027, 1, 1), sets) is None
+        assert next_rule_set_switch(date(2025, 3, 1), date(2026, 6, 1), (self.OLD, self.BY_FIRST_DAY)) is None
+
+    def test_unknown_transition_is_refused_in_code_too(self):
+        with pytest.raises(ValueError, match="transition"):
+            RuleSet(name="x", valid_from=date(2026, 7, 1), transition="sometimes")
+
+
+def test_fields_added_later_default_to_the_old_behaviour():
+    # A RuleSet read back from a history saved before these fields existed must compute what it did then.
+    legacy = RuleSet(name="from an old history", valid_from=date(2025, 1, 1))
+    assert legacy.reassessment_benefit_weeks is None
+    assert legacy.outcome_after_months is None
+    assert legacy.first_meeting_statutory is True
+    assert legacy.statutory_first_conversation_months is None
+    assert legacy.employer_estimate_required is False
+    assert legacy.transition == "first_day"
+
+
+class TestShippedConfigIssue10:
+    def test_every_set_uses_the_law_for_reassessment_and_the_seed_for_the_outcome(self, rulesets):
+        for r in rulesets:
+            assert (r.reassessment_benefit_weeks, r.reassessment_window_months) == (22, 9)
+            assert r.outcome_after_months == 1
+            assert r.fast_track_consent_bank_days == 2
+            assert (r.employer_report_weeks, r.employer_report_days_when_unpaid,
+                    r.employer_report_weeks_after_own_payment) == (5, 14, 1)
+            assert r.info_form_answer_days == 8
+            assert r.transition == "first_day"
+
+    def test_the_2026_reform(self, rulesets):
+        old, agreement, reform = rulesets
+        assert (old.first_meeting_statutory, agreement.first_meeting_statutory, reform.first_meeting_statutory) == (
+            True, True, False)
+        assert reform.first_meeting_weeks == 8  # kept as the model's target
+        assert (agreement.statutory_first_conversation_months, reform.statutory_first_conversation_months) == (None, 6)
+        assert (agreement.employer_estimate_required, reform.employer_estimate_required) == (False, True)
+        assert reform.triage_categories == ()
+
+    def test_every_value_in_the_shipped_yaml_cites_a_source(self):
+        # A value line inside a rule set without a comment has no source: refuse it.
+        lines = DEFAULT_RULESETS_PATH.read_text(encoding="utf-8").splitlines()
+        start = lines.index("rulesets:")
+        values = [line for line in lines[start + 1:]
+                  if line.strip() and not line.strip().startswith("#") and ":" in line
+                  and not line.strip().startswith(("- name:", "valid_from:"))]
+        assert len(values) >= 3 * 30
+        uncited = [line for line in values if "#" not in line]
+        assert uncited == []
