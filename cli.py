@@ -5,6 +5,10 @@
     fasthold svar REF --email X --svar ja    record an answer to a meeting invitation
     fasthold samtale REF --moede 1 ...       record a meeting as held or not
     fasthold afslut REF --type rask          report how the case ended
+    fasthold delvis REF --timer 20 --fra D   a partial recovery: the case goes on
+    fasthold samtykke REF --svar ja          the employee's consent to the employer's fast-track request
+    fasthold pause REF --fra D --til D       a period without sickness benefit (moves the § 24 reassessment)
+    fasthold oplysningsskema REF             the information form (§ 11) has been answered
     fasthold rapport --fra 2026-01-01 --til 2026-12-31 --format html --fil rapport.html
                                              the model's success criteria for a period
     fasthold skema                           print the sick report's JSON Schema
@@ -30,8 +34,9 @@ from config.settings import Settings, load_settings
 from domain import labels
 from domain.localtime import LOCAL_TZ
 from domain.refusals import Refusal
-from domain.model import (CaseEnd, CaseState, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart,
-                          MeetingMove, MeetingOutcome, OutcomeReport, Reassignment)
+from domain.model import (BenefitPause, CaseEnd, CaseState, EmployerAnswer, ExpectedDuration, FastTrackConsent,
+                          FastTrackRequest, InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport,
+                          PartialRecovery, Reassignment)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
 from register.report_command import ReportError, add_report_parser, report_from_args
 
@@ -49,6 +54,9 @@ REQUESTERS = {"arbejdsgiver": "employer", "medarbejder": "employee"}
 MEASURES = {"gradvis": "gradual_return", "praktik": "work_trial", "loentilskud": "wage_subsidy", "mentor": "mentor",
             "andet": "other"}
 OUTCOMES = {"job": "work", "uddannelse": "education", "andet": "other"}
+PARTIAL_RECOVERY_IS_NO_END = ("En delvis raskmelding afslutter ikke sagen: medarbejderen får nedsatte sygedagpenge, "
+                              "og opfølgningen fortsætter (sygedagpengeloven § 8). Registrér den sådan:\n"
+                              "  fasthold delvis {reference} --timer TIMER_OM_UGEN --fra ÅÅÅÅ-MM-DD")
 
 def format_state(state: CaseState) -> str:
     lines = [f"Sag {state.reference} (kommune {state.municipality})",
@@ -60,14 +68,38 @@ def format_state(state: CaseState) -> str:
     if state.first_meeting_due:
         lines.append(f"  Frist 1. samtale:   {state.first_meeting_due.isoformat()} (seneste arbejdsdag "
                      f"{state.latest_meeting_day.isoformat()})")
+    if state.deadlines:
+        d = state.deadlines
+        kind = "lovfrist" if d.first_meeting_kind == "statutory" else "modellens mål"
+        lines.append(f"  1. samtale er:      {kind} ({d.first_meeting_source})")
+        if d.first_conversation_due:
+            lines.append(f"  Lovens minimum:     1. samtale senest {d.first_conversation_due.isoformat()} "
+                         "(inden for seks måneder)")
+        lines.append(f"  Revurdering (§ 24): senest {d.reassessment_due.isoformat()}")
     if state.deadline_breached:
         lines.append("  FRISTEN ER OVERSKREDET")
+    for kind in state.breaches:
+        lines.append(f"  Lovfrist overskredet: {labels.DEADLINE_KIND.get(kind, kind)}")
+    for kind in state.missed_targets:
+        lines.append(f"  Modellens mål ikke nået: {labels.DEADLINE_KIND.get(kind, kind)}")
     for m in state.meetings:
         answers = ", ".join(f"{k}: {v}" for k, v in sorted(m.responses.items())) or "ingen svar endnu"
         lines.append(f"  Møde {m.number}: {m.start.isoformat()} {m.location} [{m.status}] ({answers})")
     if state.fast_track:
         lines.append(f"  Tidlig opfølgning:  anmodet af {state.fast_track.requested_by} {state.fast_track.requested_on}, "
                      f"samtale senest {state.fast_track.due}")
+    request = state.fast_track_request
+    if request is not None and not state.fast_track:
+        lines.append(f"  Tidlig opfølgning:  anmodet af {request.requested_by} {request.requested_on}, samtykke: "
+                     f"{labels.consent(request.consent)}"
+                     + (f" (frist {request.consent_due})" if request.pending and request.consent_due else ""))
+    for change in state.partial_recoveries:
+        lines.append(f"  Delvis raskmeldt:   {change.hours_per_week:g} timer om ugen fra {change.from_date}")
+    for pause in state.benefit_pauses:
+        lines.append(f"  Uden sygedagpenge:  {pause.start} til {pause.end}" + (f" ({pause.reason})" if pause.reason else ""))
+    if state.info_form_sent_on:
+        lines.append(f"  Oplysningsskema:    sendt {state.info_form_sent_on}, "
+                     + (f"besvaret {state.info_form_answered_on}" if state.info_form_answered_on else "ikke besvaret"))
     for measure in state.measures:
         lines.append(f"  Indsats:            {measure.kind} fra {measure.start_date}"
                      + (" (inden uge 13)" if measure.before_week_13 else " (efter uge 13)"))
@@ -107,6 +139,7 @@ ARGPARSE_DANISH = (
     ("the following arguments are required", "disse argumenter mangler"),
     ("invalid choice", "ugyldigt valg"), ("choose from", "vælg mellem"), ("invalid int value", "ikke et helt tal"),
     ("unrecognized arguments", "ukendte argumenter"), ("expected one argument", "mangler en værdi"),
+    ("invalid float value", "ikke et tal"), ("invalid _date value", "ikke en dato"),
     ("argument", "argument"),
 )
 
@@ -171,6 +204,25 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("reference")
     s.add_argument("--moede", type=int, default=1)
     s.add_argument("--tidspunkt", type=_local_datetime, required=True, help="ÅÅÅÅ-MM-DDTTT:MM")
+    s = sub.add_parser("delvis", help="registrér en delvis raskmelding (sagen fortsætter)")
+    s.add_argument("reference")
+    s.add_argument("--timer", type=float, required=True, help="timer om ugen medarbejderen arbejder fra datoen")
+    s.add_argument("--fra", type=_date, default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
+    s.add_argument("--note", default="", help="fx aftale om opgaver")
+    s = sub.add_parser("samtykke", help="registrér medarbejderens svar på arbejdsgiverens anmodning om tidlig opfølgning")
+    s.add_argument("reference")
+    s.add_argument("--svar", required=True, choices=sorted(YES_NO))
+    s.add_argument("--dato", type=_date, default=None, help="hvornår medarbejderen svarede, ÅÅÅÅ-MM-DD (standard: i dag)")
+    s.add_argument("--sent-accepteret", action="store_true",
+                   help="kommunen fortsætter den tidlige opfølgning, selv om ja'et kom efter fristen")
+    s = sub.add_parser("pause", help="registrér en periode uden sygedagpenge (flytter revurderingen)")
+    s.add_argument("reference")
+    s.add_argument("--fra", type=_date, required=True, help="første dag uden sygedagpenge, ÅÅÅÅ-MM-DD")
+    s.add_argument("--til", type=_date, required=True, help="sidste dag uden sygedagpenge, ÅÅÅÅ-MM-DD")
+    s.add_argument("--begrundelse", default="")
+    s = sub.add_parser("oplysningsskema", help="registrér at oplysningsskemaet (§ 11) er besvaret")
+    s.add_argument("reference")
+    s.add_argument("--besvaret", type=_date, default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
     s = sub.add_parser("udfald", help="registrér afgang en måned efter sagens afslutning")
     s.add_argument("reference")
     s.add_argument("--udfald", required=True, choices=sorted(OUTCOMES))
@@ -202,7 +254,17 @@ def action_from_args(args, actor: str):
     if args.command == "udfald":
         return OutcomeReport(OUTCOMES[args.udfald], actor=actor)
     if args.command == "afslut":
+        if END_TYPES[args.type] == "partial_recovery":
+            raise UserError(PARTIAL_RECOVERY_IS_NO_END.format(reference=args.reference))
         return CaseEnd(END_TYPES[args.type], args.dato or today, actor=actor)
+    if args.command == "delvis":
+        return PartialRecovery(args.timer, args.fra or today, args.note, actor=actor)
+    if args.command == "samtykke":
+        return FastTrackConsent(YES_NO[args.svar], args.dato or today, args.sent_accepteret, actor=actor)
+    if args.command == "pause":
+        return BenefitPause(args.fra, args.til, args.begrundelse, actor=actor)
+    if args.command == "oplysningsskema":
+        return InfoFormAnswer(args.besvaret or today, actor=actor)
     raise UserError(f"Ukendt kommando {args.command}")
 
 

@@ -11,7 +11,7 @@ from temporalio.exceptions import ApplicationError
 from domain.model import CaseInput, Caseworker, Measure, Meeting, MeetingStatus
 from register.db import Register
 from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
-                             DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, Team)
+                             DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, MissedTarget, Team)
 from register.roster import team_config, working_hours
 
 
@@ -49,7 +49,7 @@ class MeetingRecord:
 class BreachRecord:
     reference: str
     municipality: str
-    kind: str  # first_meeting | fast_track
+    kind: str  # first_meeting | fast_track | first_conversation
     due: date
 
 
@@ -72,6 +72,7 @@ UPDATABLE_CASE_FIELDS = {
     "track", "triage_reason", "rule_set", "phase", "first_meeting_due", "deadline_breached", "closed_at",
     "end_type", "end_date", "outcome", "expected_weeks", "employer_expected_weeks", "category",
     "fast_track_requested_by", "fast_track_requested_on", "outcome_recorded_at",
+    "first_meeting_kind", "partial_recovery_on", "partial_recovery_hours",
 }
 
 
@@ -90,7 +91,7 @@ def _audit_once(session, case_id: int | None, event_key: str, action: str, actor
     return True
 
 
-DATE_FIELDS = {"first_meeting_due", "end_date", "fast_track_requested_on"}
+DATE_FIELDS = {"first_meeting_due", "end_date", "fast_track_requested_on", "partial_recovery_on"}
 DATETIME_FIELDS = {"closed_at", "outcome_recorded_at"}
 
 
@@ -264,6 +265,18 @@ class RegisterActivities:
                 case.deadline_breached = True
                 session.add(AuditEvent(case_id=case.id, at=now, actor="engine", action="deadline_breached",
                                        detail={"kind": breach.kind, "due": breach.due.isoformat()}))
+
+    @activity.defn
+    def record_missed_target(self, missed: BreachRecord) -> None:
+        """A missed target of the model: its own table, and the case is NOT flagged as breached."""
+        now = datetime.now(timezone.utc)
+        with self.register.session() as session:
+            case = _case(session, missed.reference, missed.municipality)
+            if session.scalar(select(MissedTarget.id).where(MissedTarget.case_id == case.id,
+                                                            MissedTarget.kind == missed.kind)) is None:
+                session.add(MissedTarget(case_id=case.id, kind=missed.kind, due=missed.due, recorded_at=now))
+                session.add(AuditEvent(case_id=case.id, at=now, actor="engine", action="target_missed",
+                                       detail={"kind": missed.kind, "due": missed.due.isoformat()}))
 
     @activity.defn
     def save_measure(self, record: MeasureRecord) -> None:

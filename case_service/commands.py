@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-from domain.model import (CaseEnd, CounterProposal, EmployerAnswer, ExpectedDuration, FastTrackRequest,
-                          MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived,
-                          workflow_id_for)
+from domain.model import (BenefitPause, CaseEnd, CounterProposal, EmployerAnswer, ExpectedDuration,
+                          FastTrackConsent, FastTrackRequest, InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome,
+                          OutcomeReport, PartialRecovery, Reassignment, RsvpReceived, workflow_id_for)
 from workflows.case_workflow import CaseWorkflow
 
 
@@ -36,7 +36,8 @@ class AnswerOnBehalf:
 
 
 Action = Union[AnswerOnBehalf, MeetingOutcome, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart,
-               Reassignment, MeetingMove, CaseEnd, OutcomeReport]
+               Reassignment, MeetingMove, CaseEnd, OutcomeReport, FastTrackConsent, PartialRecovery, BenefitPause,
+               InfoFormAnswer]
 AttendeeAnswer = Union[RsvpReceived, CounterProposal]
 
 # Each command, the workflow update that carries it, and the action's name (for confirmations and logs).
@@ -52,4 +53,8 @@ UPDATES = {
     MeetingMove: (CaseWorkflow.move_meeting_to, "move_meeting"),
     CaseEnd: (CaseWorkflow.report_end, "report_end"),
     OutcomeReport: (CaseWorkflow.record_outcome, "record_outcome"),
+    FastTrackConsent: (CaseWorkflow.answer_fast_track_consent, "fast_track_consent"),
+    PartialRecovery: (CaseWorkflow.record_partial_recovery, "partial_recovery"),
+    BenefitPause: (CaseWorkflow.record_benefit_pause, "benefit_pause"),
+    InfoFormAnswer: (CaseWorkflow.record_info_form_answer, "info_form_answer"),
 }

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from domain.calendar_dk import add_working_days, working_day_on_or_after
-from domain.deadlines import next_followup_due, reminder_day
+from domain.deadlines import STATUTORY, info_form_dates, next_followup_due, reminder_day
 from domain.localtime import at_morning, local_date, local_end_of_day
 from domain.model import (MEETING_TRACKS, CaseInput, CaseState, Location, Meeting, MeetingStatus, Partstat, Phase)
 from domain.practice import (BOOKING_RETRY_WORKING_DAYS, FOLLOWUP_BOOKING_WORKING_DAYS_BEFORE,
@@ -37,6 +37,12 @@ class Step(StrEnum):
     RETRY_BOOKING = "retry_booking"
     MEASURE_TASK = "measure_task"
     REASSESSMENT_TASK = "reassessment_task"
+    # Issue 10: each only reachable through state that cases started before it never have.
+    FAST_TRACK_CONSENT_LAPSE = "fast_track_consent_lapse"  # the employee's 2 bank days passed in silence
+    ESTIMATE_REMINDER = "estimate_reminder"                # the employer has not given its estimate
+    ESTIMATE_ESCALATION = "estimate_escalation"
+    INFO_FORM_REMINDER = "info_form_reminder"              # § 11: remind the employee before the answer is due
+    INFO_FORM_TASK = "info_form_task"                      # § 11: no answer: the caseworker acts
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class DueStep:
     key: str
     step: Step
     meeting: Meeting | None = None   # the meeting a reminder or record task is about
-    deadline: str = ""               # for a breach: first_meeting | fast_track
+    deadline: str = ""               # for a breach: first_meeting | fast_track | first_conversation
     due: date | None = None          # for a breach: the deadline; for a follow-up: the day it is due
 
 
@@ -102,6 +108,24 @@ def needs_booking(state: CaseState, today: date) -> bool:
     if first_meeting_held(state):
         return False
     return not planned_meetings(state)
+
+
+def needs_estimate_request(state: CaseState) -> bool:
+    """2026 reform: the employee expects under 26 weeks and the employer has said nothing: ask the employer
+    (a missing estimate is asked for, never assumed)."""
+    return (state.track == Track.EMPLOYER_ESTIMATE_NEEDED and state.employer_estimate_requested_on is None
+            and state.employer_expected_weeks is None)
+
+
+def miss_kind(state: CaseState, deadline: str) -> str:
+    """Whether missing this deadline breaks the law (STATUTORY) or only the model's own target (MODEL_TARGET).
+
+    The week-8 first meeting is statutory until the 2026 reform and the model's target after it (the rule
+    set says which; a case started before the distinction carries the statutory default). The fast-track
+    meeting and the 2026 minimum of one conversation in six months are statutory."""
+    if deadline == "first_meeting":
+        return state.deadlines.first_meeting_kind
+    return STATUTORY
 
 
 def employer_silent(state: CaseState, employer_email: str) -> bool:
@@ -212,7 +236,43 @@ def agenda(state: CaseState, case: CaseInput, now: datetime) -> list[DueStep]:
     if not state.measures and has_meeting_track(state):
         steps.append(DueStep(at_morning(add_working_days(d.measure_due, -MEASURE_TASK_WORKING_DAYS_BEFORE, closed)),
                              "measure_task", Step.MEASURE_TASK))
-    steps.append(DueStep(at_morning(d.reassessment_task_day), "reassessment_task", Step.REASSESSMENT_TASK))
+    steps.append(DueStep(at_morning(d.reassessment_task_day), reassessment_key(state), Step.REASSESSMENT_TASK))
+    steps.extend(law_steps(state, now))
+    return steps
+
+
+def reassessment_key(state: CaseState) -> str:
+    """The reassessment task's key. A recorded period without benefit moves the § 24 date, so the key names
+    the date and a moved date gives a new task; a case without pauses keeps the key it always had."""
+    if not state.benefit_pauses:
+        return "reassessment_task"
+    return f"reassessment_task/{state.deadlines.reassessment_due.isoformat()}"
+
+
+def law_steps(state: CaseState, now: datetime) -> list[DueStep]:
+    """The dated steps issue 10 added: the fast-track consent window, the employer's estimate, the 2026 legal
+    minimum and the information form. Each depends on state only new cases have, so older cases (and their
+    saved histories) get none of them."""
+    rules, d, closed = state.rules, state.deadlines, state.rules.closed_days
+    steps: list[DueStep] = []
+    request = state.fast_track_request
+    if request is not None and request.pending and request.consent_due is not None:
+        steps.append(DueStep(local_end_of_day(request.consent_due) + BREACH_GRACE,
+                             f"fast_track_consent/{request.requested_on.isoformat()}", Step.FAST_TRACK_CONSENT_LAPSE))
+    if (state.track == Track.EMPLOYER_ESTIMATE_NEEDED and state.employer_estimate_requested_on is not None
+            and state.employer_expected_weeks is None):
+        asked = state.employer_estimate_requested_on
+        steps.append(DueStep(at_morning(add_working_days(asked, rules.employer_reminder_working_days, closed)),
+                             "estimate_reminder", Step.ESTIMATE_REMINDER))
+        steps.append(DueStep(at_morning(add_working_days(asked, rules.employer_escalation_working_days, closed)),
+                             "estimate_escalation", Step.ESTIMATE_ESCALATION))
+    if d.first_conversation_due is not None and has_meeting_track(state) and not first_meeting_held(state):
+        steps.append(DueStep(local_end_of_day(d.first_conversation_due) + BREACH_GRACE, "breach/first_conversation",
+                             Step.BREACH, deadline="first_conversation", due=d.first_conversation_due))
+    if state.info_form_sent_on is not None and state.info_form_answered_on is None:
+        form = info_form_dates(state.info_form_sent_on, rules)
+        steps.append(DueStep(at_morning(form.reminder_day), "info_form_reminder", Step.INFO_FORM_REMINDER))
+        steps.append(DueStep(at_morning(form.task_day), "info_form_task", Step.INFO_FORM_TASK))
     return steps
 
 

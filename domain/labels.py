@@ -7,7 +7,7 @@ One module, so a text is changed in one place and the process code reads as the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from domain.localtime import LOCAL_TZ
 from domain.model import EndType, Phase, Role
@@ -24,12 +24,19 @@ END_TYPE = {
     EndType.DEATH: "dødsfald",
 }
 TRACK = {Track.WORKPLACE: "samtale på arbejdspladsen", Track.EXEMPT: "undtaget (samtale på jobcentret)",
-         Track.WATCH: "overvåges", Track.OUTSIDE: "uden for målgruppen (samtale på jobcentret)"}
+         Track.WATCH: "overvåges", Track.OUTSIDE: "uden for målgruppen (samtale på jobcentret)",
+         Track.EMPLOYER_ESTIMATE_NEEDED: "afventer arbejdsgiverens forventede varighed"}
 PHASE = {Phase.INTAKE: "modtaget", Phase.EMPLOYER_CONTACT: "kontakt til arbejdsgiver",
          Phase.BOOKING: "booking af samtale", Phase.MEETING_BOOKED: "samtale booket", Phase.FOLLOW_UP: "opfølgning",
          Phase.WATCH: "overvåges", Phase.CLOSED: "afsluttet"}
 DEADLINE_KIND = {"first_meeting": "første opfølgningssamtale",
-                 "fast_track": "samtale efter anmodning om tidlig opfølgning"}
+                 "fast_track": "samtale efter anmodning om tidlig opfølgning",
+                 "first_conversation": "første opfølgningssamtale inden for seks måneder (lovens minimum)"}
+CONSENT = {"not_needed": "ikke nødvendigt (medarbejderens egen anmodning)", "pending": "afventer medarbejderens svar",
+           "given": "givet", "refused": "afslået: den almindelige frist gælder",
+           "lapsed": "ikke givet i tide: den almindelige frist gælder"}
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
 
 
 def role(value: str) -> str:
@@ -56,6 +63,15 @@ def local_time(instant: datetime) -> str:
     return instant.astimezone(LOCAL_TZ).strftime("%d.%m.%Y kl. %H.%M")
 
 
+def long_date(day: date) -> str:
+    """'30. september 2026': the way a date is written to people."""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def consent(value: str) -> str:
+    return CONSENT.get(value, value)
+
+
 @dataclass(frozen=True)
 class TaskText:
     title: str
@@ -79,10 +95,41 @@ def consider_measure(measure_weeks: int) -> TaskText:
                     f"løntilskud eller mentor) inden udgangen af uge {measure_weeks}.")
 
 
-def prepare_reassessment(reassessment_weeks: int) -> TaskText:
+def prepare_reassessment(reassessment_weeks: int, due: date) -> TaskText:
     return TaskText("Forbered revurdering",
-                    f"Sygedagpengene skal revurderes, før de har været udbetalt i {reassessment_weeks} uger. "
-                    "Vurdér om en forlængelsesregel kan anvendes.")
+                    "Efter sygedagpengeloven § 24 stopper sygedagpengene ved udgangen af den kalendermåned, hvor de "
+                    f"har været udbetalt i mere end {reassessment_weeks} uger inden for de seneste 9 måneder. "
+                    f"Revurdér sagen senest {long_date(due)}, og vurdér om en forlængelsesregel (§ 27) kan anvendes.")
+
+
+def ask_for_estimate(employer_name: str) -> TaskText:
+    return TaskText("Indhent arbejdsgiverens forventning til fraværet",
+                    f"Medarbejderen forventer at være sygemeldt under 26 uger. Efter reglerne fra 1. juli 2026 "
+                    f"indkaldes medarbejderen som udgangspunkt ikke, når BÅDE medarbejderen og arbejdsgiveren "
+                    f"forventer under 26 uger. Arbejdsgiveren ({employer_name}) er bedt om sin forventning; "
+                    "ring, hvis svaret ikke kommer, og registrér det.")
+
+
+def info_form_send() -> TaskText:
+    return TaskText("Send oplysningsskemaet",
+                    "Send oplysningsskemaet (sygedagpengeloven § 11) til medarbejderen i dag via Digital Post. "
+                    "Skemaet indeholder helbredsoplysninger og sendes derfor ikke med almindelig e-mail. "
+                    "Svarfristen er 8 dage fra afsendelsen; motoren minder medarbejderen om den.")
+
+
+def info_form_missing(due: date) -> TaskText:
+    return TaskText("Oplysningsskemaet er ikke besvaret",
+                    f"Svarfristen for oplysningsskemaet var {long_date(due)} (sygedagpengeloven § 11), og der er ikke "
+                    "registreret et svar. Kontakt medarbejderen, og vurdér om manglende medvirken har betydning for "
+                    "retten til sygedagpenge. Registrér svaret, når det kommer.")
+
+
+def fast_track_consent_lapsed(consent_due: date) -> TaskText:
+    return TaskText("Tidlig opfølgning: intet samtykke",
+                    f"Medarbejderen har ikke givet samtykke til arbejdsgiverens anmodning om tidlig opfølgning "
+                    f"senest {long_date(consent_due)}. Den almindelige frist for første opfølgningssamtale gælder. "
+                    "Orientér arbejdsgiveren. Kommer et ja senere, kan kommunen vælge at fortsætte den tidlige "
+                    "opfølgning.")
 
 
 def follow_return() -> TaskText:
@@ -118,7 +165,18 @@ def no_free_time_to_move(number: int) -> str:
 
 
 def deadline_missed(kind: str, due_iso: str) -> str:
-    return f"Fristen {due_iso} for {DEADLINE_KIND.get(kind, kind)} er overskredet."
+    """A statutory deadline passed unmet: a breach of the law."""
+    return f"Lovfristen {due_iso} for {DEADLINE_KIND.get(kind, kind)} er overskredet."
+
+
+def target_missed(kind: str, due_iso: str) -> str:
+    """The model's own target passed unmet: not a breach of the law, but the municipality's standard."""
+    return (f"Modellens mål er ikke nået: {DEADLINE_KIND.get(kind, kind)} senest {due_iso} (kommunens eget mål "
+            "efter \"Sammen om fastholdelse\", ikke en lovfrist). Samtalen skal stadig holdes.")
+
+
+EMPLOYER_ESTIMATE_SILENT = ("Arbejdsgiveren har ikke oplyst, hvor længe fraværet forventes at vare. Uden svaret kan "
+                            "sagen ikke visiteres efter reglerne fra 1. juli 2026.")
 
 
 def address_refused(role_code: str, kind: str) -> str:
@@ -147,7 +205,20 @@ def confirmation(action: str, value: str, *, reference: str = "", meeting_number
     if action == "new_expected_duration":
         return f"Den forventede varighed er registreret. Sagens spor er nu: {track(value)}."
     if action == "request_fast_track":
+        if value.startswith("consent_due:"):
+            return ("Arbejdsgiverens anmodning er registreret. Medarbejderen skal give samtykke senest "
+                    f"{value.removeprefix('consent_due:')}; indtil da gælder den almindelige frist.")
         return f"Anmodningen er registreret. Samtalen skal holdes senest {value}."
+    if action == "fast_track_consent":
+        if value.startswith("given:"):
+            return f"Samtykket er registreret. Samtalen skal holdes senest {value.removeprefix('given:')}."
+        return f"Svaret er registreret ({consent(value)})."
+    if action == "partial_recovery":
+        return f"Den delvise raskmelding er registreret. Sagen fortsætter med opfølgning ({value} timer om ugen)."
+    if action == "benefit_pause":
+        return f"Perioden uden sygedagpenge er registreret. Revurderingen skal nu ske senest {value}."
+    if action == "info_form_answer":
+        return "Svaret på oplysningsskemaet er registreret."
     if action == "start_measure":
         return "Indsatsen er registreret" + (" (inden uge 13)." if value == "before_week_13" else " (efter uge 13).")
     if action == "reassign":

@@ -51,8 +51,9 @@ class Role(StrEnum):
 
 
 # Where a freshly triaged case starts: the workplace model contacts the employer, the job-centre tracks book.
+# A case waiting for the employer's estimate (2026 reform) is in contact with the employer: it is asked for it.
 TRACK_PHASE = {Track.WORKPLACE: Phase.EMPLOYER_CONTACT, Track.EXEMPT: Phase.BOOKING, Track.OUTSIDE: Phase.BOOKING,
-               Track.WATCH: Phase.WATCH}
+               Track.WATCH: Phase.WATCH, Track.EMPLOYER_ESTIMATE_NEEDED: Phase.EMPLOYER_CONTACT}
 # Tracks on which the case has a first follow-up meeting (the watched case has none until it grows).
 MEETING_TRACKS = (Track.WORKPLACE, Track.EXEMPT, Track.OUTSIDE)
 
@@ -252,6 +253,7 @@ class CaseState:
     info_form_sent_on: date | None = None                   # oplysningsskema (§ 11) sent
     info_form_answered_on: date | None = None
     employer_pays: str | None = None                        # EmployerPays value when known (§ 40); None: salary assumed
+    employer_estimate_requested_on: date | None = None      # 2026 reform: the employer was asked for its estimate
 
 
 # --- signal and update payloads -------------------------------------------------------------------
@@ -372,6 +374,13 @@ class FastTrackConsent:
     agrees: bool
     answered_on: date
     accept_late: bool = False  # the caseworker accepts a yes after the 2-bank-day window (bek. § 4 stk. 2)
+    actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
+
+@dataclass(frozen=True)
+class InfoFormAnswer:
+    """The employee's answer to the information form (oplysningsskema, sygedagpengeloven § 11) has come."""
+    answered_on: date
     actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
 
 

@@ -11,6 +11,7 @@ from datetime import time
 MORNING = time(8, 0)                      # dated steps (reminders, tasks) go out at 08:00 local time
 MEETING_MINUTES = 60                      # a follow-up meeting is booked for one hour (roster working hours)
 EMPLOYER_REQUEST_SLOTS = 3                # times proposed to the employer in the first request
+MAX_HOURS_PER_WEEK = 48                   # a partial recovery's hours: the working-time directive's weekly maximum
 MAX_EXPECTED_WEEKS = 52                   # an expected duration beyond a year is a typing error, not an estimate
 MEETING_NOTICE_WORKING_DAYS = 2           # nobody is invited for tomorrow morning: two working days' notice
 LATE_MEETING_WORKING_DAYS = 10            # past a deadline the meeting is still owed: book within two weeks
@@ -20,6 +21,10 @@ BOOKING_RETRY_WORKING_DAYS = 1            # no free time or lost every race: try
 BOOKING_ATTEMPTS = 8                      # times to look again when another case takes the same hour first
 
 CALL_EMPLOYER_DUE_WORKING_DAYS = 2        # the caseworker calls the employer within two working days
+ESTIMATE_TASK_DUE_WORKING_DAYS = 3        # the employer's estimate is in hand within three working days
+INFO_FORM_SEND_DUE_WORKING_DAYS = 0       # the information form goes out on the day of intake
+INFO_FORM_TASK_DUE_WORKING_DAYS = 2       # an unanswered information form is followed up within two working days
+FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS = 1  # the employer hears the next working day that fast track lapsed
 RECORD_MEETING_DUE_WORKING_DAYS = 1       # a meeting is recorded the working day after it
 COUNTER_TASK_DUE_WORKING_DAYS = 1         # a proposed new time is answered the next working day
 RETURN_CHECK_DUE_WORKING_DAYS = 3         # the expected return is followed up within three working days

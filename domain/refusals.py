@@ -48,6 +48,15 @@ class Refusal(StrEnum):
     BAD_OUTCOME = "BadOutcome"
     SAME_CASEWORKER = "SameCaseworker"
     UNKNOWN_CASEWORKER = "UnknownCaseworker"
+    # the law's events (issue 10): partial recovery, benefit pauses, fast-track consent, the information form
+    NOT_AN_END = "NotAnEnd"
+    BAD_HOURS = "BadHours"
+    BAD_FROM_DATE = "BadFromDate"
+    BAD_PERIOD = "BadPeriod"
+    PERIOD_OVERLAPS = "PeriodOverlaps"
+    NO_CONSENT_AWAITED = "NoConsentAwaited"
+    BAD_ANSWER_DATE = "BadAnswerDate"
+    NO_INFO_FORM = "NoInfoForm"
 
 
 # The request field each refusal concerns ("" for the request as a whole), by the field names of the
@@ -78,6 +87,14 @@ REFUSAL_FIELD: dict[Refusal, str] = {
     Refusal.BAD_OUTCOME: "outcome",
     Refusal.SAME_CASEWORKER: "caseworker_id",
     Refusal.UNKNOWN_CASEWORKER: "caseworker_id",
+    Refusal.NOT_AN_END: "end_type",
+    Refusal.BAD_HOURS: "hours_per_week",
+    Refusal.BAD_FROM_DATE: "from_date",
+    Refusal.BAD_PERIOD: "end",
+    Refusal.PERIOD_OVERLAPS: "start",
+    Refusal.NO_CONSENT_AWAITED: "agrees",
+    Refusal.BAD_ANSWER_DATE: "answered_on",
+    Refusal.NO_INFO_FORM: "answered_on",
 }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from domain.model import MeetingStatus
@@ -69,6 +69,10 @@ class CaseRow(Base):
     fast_track_requested_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     fast_track_requested_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     outcome_recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Added in revision 0003 (the law as written, issue 10).
+    first_meeting_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)  # statutory | model_target
+    partial_recovery_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # first partial recovery
+    partial_recovery_hours: Mapped[float | None] = mapped_column(Float, nullable=True)  # hours per week, latest
 
     meetings: Mapped[list["MeetingRow"]] = relationship(back_populates="case", order_by="MeetingRow.number")
 
@@ -166,11 +170,24 @@ class MeasureRow(Base):
 
 
 class DeadlineBreach(Base):
-    """A statutory deadline that passed unmet: recorded, never silent."""
+    """A statutory deadline that passed unmet: recorded, never silent. A missed target of the model is not a
+    breach of the law and is kept apart (`MissedTarget`)."""
     __tablename__ = "deadline_breaches"
     __table_args__ = (UniqueConstraint("case_id", "kind", name="uq_breach"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))  # first_meeting | fast_track | reassessment
+    kind: Mapped[str] = mapped_column(String(40))  # first_meeting | fast_track | first_conversation
+    due: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MissedTarget(Base):
+    """A target of the municipality's own model (\"Sammen om fastholdelse\") that passed unmet, such as the week-8
+    workplace meeting under the 2026 rules: recorded and escalated, reported apart from breaches of the law."""
+    __tablename__ = "missed_targets"
+    __table_args__ = (UniqueConstraint("case_id", "kind", name="uq_missed_target"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # first_meeting
     due: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

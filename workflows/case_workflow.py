@@ -8,7 +8,9 @@ ends, pending meetings are cancelled and, one month later, the caseworker record
 
 Where the rest lives: what is due and when is decided in `domain.agenda` (pure, unit-tested); the steps the
 process takes are in `workflows.steps`; what people tell the case (updates, validated) in
-`workflows.human_input`; the activity calls in `workflows.effects`; the Danish texts in `domain.labels`.
+`workflows.human_input`, and the law's events (fast-track consent, partial recovery, periods without benefit,
+the information form, the employer's estimate, missed model targets) in `workflows.law_events`; the activity
+calls in `workflows.effects`; the Danish texts in `domain.labels`.
 """
 from __future__ import annotations
 
@@ -32,11 +34,12 @@ with workflow.unsafe.imports_passed_through():
 
 from workflows.effects import CaseEffects
 from workflows.human_input import HumanInput
+from workflows.law_events import PATCH_INFO_FORM, LawEvents
 from workflows.steps import CaseSteps
 
 
 @workflow.defn
-class CaseWorkflow(HumanInput, CaseSteps, CaseEffects):
+class CaseWorkflow(HumanInput, LawEvents, CaseSteps, CaseEffects):
     @workflow.init
     def __init__(self, case: CaseInput, carried: CaseState | None = None) -> None:
         # The CPR number is passed once to the register and never kept in the workflow's state.
@@ -81,6 +84,8 @@ class CaseWorkflow(HumanInput, CaseSteps, CaseEffects):
                                                     AssignRequest(case.reference, case.municipality))
         self.note("caseworker_assigned", self.state.caseworker.id)
         await self.apply_triage()
+        if workflow.patched(PATCH_INFO_FORM):
+            await self.send_info_form()
 
     async def apply_triage(self) -> None:
         """Choose the track from the expected durations and the exemptions; a new duration re-triages."""
@@ -101,6 +106,7 @@ class CaseWorkflow(HumanInput, CaseSteps, CaseEffects):
         await self.set_phase(TRACK_PHASE[decision.track], fields={
             "track": decision.track.value, "triage_reason": decision.reason, "category": decision.category,
             "rule_set": self.rules.name, "first_meeting_due": self.deadlines.first_meeting_due,
+            "first_meeting_kind": self.deadlines.first_meeting_kind,
             "expected_weeks": self.state.expected_weeks, "employer_expected_weeks": self.state.employer_expected_weeks})
 
     # ------------------------------------------------------------------ keeping the case moving
@@ -109,6 +115,9 @@ class CaseWorkflow(HumanInput, CaseSteps, CaseEffects):
         if self.state.reschedule:
             await self.move_meeting(self.state.reschedule[0])
             self.state.reschedule.pop(0)
+            return
+        if agenda.needs_estimate_request(self.state):
+            await self.ask_employer_for_estimate()
             return
         if agenda.needs_first_contact(self.state):
             await self.contact_employer()
@@ -149,6 +158,16 @@ class CaseWorkflow(HumanInput, CaseSteps, CaseEffects):
             await self.suggest_measure()
         elif due.step == Step.REASSESSMENT_TASK:
             await self.prepare_reassessment()
+        elif due.step == Step.FAST_TRACK_CONSENT_LAPSE:
+            await self.lapse_fast_track_consent()
+        elif due.step == Step.ESTIMATE_REMINDER:
+            await self.remind_employer_of_estimate()
+        elif due.step == Step.ESTIMATE_ESCALATION:
+            await self.escalate_missing_estimate()
+        elif due.step == Step.INFO_FORM_REMINDER:
+            await self.remind_info_form()
+        elif due.step == Step.INFO_FORM_TASK:
+            await self.info_form_unanswered()
         # Step.RETRY_BOOKING only wakes the process, which then does what has become due.
 
     # ------------------------------------------------------------------ the end

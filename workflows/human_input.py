@@ -1,5 +1,6 @@
 """What people tell a case: answers to invitations, meetings recorded, the employer's answer, a new expected
-duration, fast track, measures, reassignment, moves, the end and the outcome.
+duration, measures, reassignment, moves, the end and the outcome (fast track and the law's other events are in
+`workflows.law_events`).
 
 Each is a workflow update with a validator, so the caller is told "no" in Danish before anything changes;
 the refusal's type is a `domain.refusals.Refusal` code, which the service layer maps to the field concerned.
@@ -15,12 +16,12 @@ with workflow.unsafe.imports_passed_through():
     from activities.register import AssignRequest, MeasureRecord, RegisterActivities
     from domain import agenda, labels
     from domain.calendar_dk import add_working_days
-    from domain.deadlines import fast_track_allowed, fast_track_due, week_of_absence
-    from domain.localtime import LOCAL_TZ, local_date
-    from domain.model import (MEETING_TRACKS, PARTSTATS, CaseEnd, CaseState, CounterProposal, EmployerAnswer,
-                              EndType, ExpectedDuration, FastTrack, FastTrackRequest, Location, Measure, MeasureKind,
-                              MeasureStart, Meeting, MeetingMove, MeetingOutcome, MeetingStatus, OutcomeKind,
-                              OutcomeReport, Partstat, Phase, Reassignment, Role, RsvpReceived)
+    from domain.deadlines import week_of_absence
+    from domain.localtime import LOCAL_TZ
+    from domain.model import (PARTSTATS, CaseEnd, CaseState, CounterProposal, EmployerAnswer, EndType,
+                              ExpectedDuration, Location, Measure, MeasureKind, MeasureStart, Meeting, MeetingMove,
+                              MeetingOutcome, MeetingStatus, OutcomeKind, OutcomeReport, Partstat, Phase,
+                              Reassignment, Role, RsvpReceived, ends_the_case)
     from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS, MAX_EXPECTED_WEEKS
     from domain.refusals import Refusal
     from domain.triage import Track
@@ -195,6 +196,8 @@ class HumanInput:
                                        f"{self.state.employer_expected_weeks or '-'} uger")
         await self.audit("expected_duration", duration.actor, employee_weeks=str(duration.employee_weeks),
                          employer_weeks=str(duration.employer_weeks))
+        if self.state.employer_expected_weeks is not None:
+            self.close_task("employer_estimate")  # asked for under the 2026 reform: it has come
         await self.apply_triage()
         self.changed = True
         return self.state.track
@@ -205,41 +208,6 @@ class HumanInput:
         for weeks in (duration.employee_weeks, duration.employer_weeks):
             if weeks is not None and not 1 <= weeks <= MAX_EXPECTED_WEEKS:
                 raise refuse(Refusal.BAD_DURATION, f"forventet varighed skal være 1-{MAX_EXPECTED_WEEKS} uger")
-
-    @workflow.update
-    async def request_fast_track(self, request: FastTrackRequest) -> str:
-        """Early follow-up on request: the first meeting within two weeks of the request."""
-        due = min(fast_track_due(request.requested_on, self.rules), self.deadlines.latest_meeting_day)
-        self.state.fast_track = FastTrack(request.requested_by, request.requested_on, due)
-        self.note("fast_track_requested", f"{request.requested_by}, senest {due.isoformat()}")
-        await self.audit("fast_track_requested", request.actor, requested_by=request.requested_by, due=due.isoformat())
-        await self.activity(RegisterActivities.update_case, self.case_update("fast_track", {
-            "fast_track_requested_by": request.requested_by, "fast_track_requested_on": request.requested_on}))
-        if self.state.track not in MEETING_TRACKS:
-            # A watched case asked for follow-up gets it: a job-centre meeting unless the employer hosts.
-            self.state.track, self.state.triage_reason = Track.OUTSIDE, "fast_track_requested"
-            await self.set_phase(Phase.BOOKING, fields={"track": self.state.track.value,
-                                                        "triage_reason": self.state.triage_reason})
-        for meeting in agenda.planned_meetings(self.state):
-            if local_date(meeting.start) > due and meeting.uid not in self.state.reschedule:
-                self.state.reschedule.append(meeting.uid)
-        self.changed = True
-        return due.isoformat()
-
-    @request_fast_track.validator
-    def _validate_fast_track(self, request: FastTrackRequest) -> None:
-        self.require_open()
-        if request.requested_by not in (Role.EMPLOYER, Role.EMPLOYEE):
-            raise refuse(Refusal.BAD_REQUESTER, "anmodningen skal komme fra arbejdsgiver eller medarbejder")
-        if self.state.fast_track is not None:
-            raise refuse(Refusal.ALREADY_REQUESTED, "der er allerede anmodet om tidlig opfølgning")
-        if agenda.first_meeting_held(self.state):
-            raise refuse(Refusal.ALREADY_HELD, "første opfølgningssamtale er allerede holdt")
-        if request.requested_on < self.case.first_day:
-            raise refuse(Refusal.BAD_REQUEST_DATE, "anmodningen kan ikke ligge før første fraværsdag")
-        if not fast_track_allowed(request.requested_by, request.requested_on, self.case.first_day, self.rules):
-            raise refuse(Refusal.TOO_LATE, f"arbejdsgiveren kan kun anmode inden for de første "
-                                           f"{self.rules.fast_track_employer_window_weeks} ugers fravær")
 
     # ------------------------------------------------------------------ measures
     @workflow.update
@@ -331,6 +299,9 @@ class HumanInput:
         self.require_open()
         if end.end_type not in {e.value for e in EndType}:
             raise refuse(Refusal.BAD_END_TYPE, f"ukendt afslutning {end.end_type!r}")
+        if not ends_the_case(end.end_type):
+            raise refuse(Refusal.NOT_AN_END, "en delvis raskmelding afslutter ikke sagen: opfølgningen fortsætter. "
+                                             "Registrér den som delvis raskmelding (fasthold delvis) i stedet")
         if end.end_date < self.case.first_day:
             raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger før første fraværsdag")
 

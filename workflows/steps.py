@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.register import BreachRecord, RegisterActivities
     from domain import agenda, labels
     from domain.calendar_dk import add_working_days
+    from domain.deadlines import MODEL_TARGET
     from domain.localtime import local_date
     from domain.model import Meeting, MeetingStatus, Partstat, Phase
     from domain.practice import (BOOKING_ATTEMPTS, CALL_EMPLOYER_DUE_WORKING_DAYS, EMPLOYER_REQUEST_SLOTS, MEETING_MINUTES,
@@ -27,7 +28,7 @@ class CaseSteps:
         """Ask the employer to host the first follow-up meeting at the workplace, with proposed times."""
         slots = await self.free_slots(self.deadlines.latest_meeting_day, count=EMPLOYER_REQUEST_SLOTS)
         self.state.employer_contacted_on = self.today()
-        await self.send("employer_request", self.employer, slots=tuple(slots))
+        await self.send("employer_request", self.employer, slots=tuple(slots), extra=self.employer_request_extra())
         self.note("employer_contacted", f"{len(slots)} forslag til tidspunkt")
         await self.task("call_employer", labels.call_employer(self.case.employer.name),
                         due=add_working_days(self.today(), CALL_EMPLOYER_DUE_WORKING_DAYS, self.closed),
@@ -107,7 +108,8 @@ class CaseSteps:
 
     # ------------------------------------------------------------------ reminders, escalations, breaches
     async def remind_employer(self) -> None:
-        await self.send("employer_request", self.employer, key_suffix="/reminder", reminder=True)
+        await self.send("employer_request", self.employer, key_suffix="/reminder", reminder=True,
+                        extra=self.employer_request_extra())
         self.note("employer_reminded")
 
     async def escalate_silent_employer(self) -> None:
@@ -131,8 +133,12 @@ class CaseSteps:
             await self.escalate(labels.FIRST_MEETING_AT_RISK, key="booking_at_risk")
 
     async def breach(self, kind: str, due: date) -> None:
-        """A statutory deadline passed unmet: record it, flag the case, and tell the team lead."""
+        """A deadline passed unmet. Statutory: a breach; record it, flag the case, and tell the team lead. The
+        model's own target: recorded and escalated apart (`miss_target`), the case is not flagged."""
         if agenda.deadline_met(self.state, due):
+            return
+        if agenda.miss_kind(self.state, kind) == MODEL_TARGET:
+            await self.miss_target(kind, due)
             return
         self.state.deadline_breached = True
         self.state.breaches.append(kind)
@@ -148,8 +154,11 @@ class CaseSteps:
                         command=self.command("indsats", "--type gradvis --start ÅÅÅÅ-MM-DD"))
 
     async def prepare_reassessment(self) -> None:
-        await self.task("reassessment", labels.prepare_reassessment(self.rules.reassessment_weeks),
-                        due=self.deadlines.reassessment_due)
+        """The task names the § 24 date; after a period without benefit moved it, the task is a new one."""
+        due = self.deadlines.reassessment_due
+        key = f"reassessment/{due.isoformat()}" if self.state.benefit_pauses else "reassessment"
+        self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("reassessment")]
+        await self.task(key, labels.prepare_reassessment(self.rules.reassessment_weeks, due), due=due)
 
     async def ask_about_return(self) -> None:
         await self.task(f"return_check/{self.today()}", labels.follow_return(),

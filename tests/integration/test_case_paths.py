@@ -2,7 +2,7 @@
 mails received by a real SMTP server and the rows in a real SQLite register."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import icalendar
 import pytest
@@ -11,7 +11,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from domain.localtime import local_date
 from domain.model import (CaseEnd, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart, MeetingMove,
                           MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived)
-from register.models import AuditEvent, CaseRow, DeadlineBreach, MeasureRow, MeetingRow
+from register.models import AuditEvent, CaseRow, DeadlineBreach, MeasureRow, MeetingRow, MissedTarget
 from tests.conftest import sick_report
 from tests.helpers import calendar_part, finish, rows, server_today, start, wait_for, wait_for_mail
 from workflows.case_workflow import CaseWorkflow
@@ -90,8 +90,10 @@ async def test_seriously_ill_is_exempt_and_meets_at_the_job_centre(env):
 
 async def test_short_absence_is_only_watched_and_enters_the_model_when_it_grows(env):
     case, handle = await start(env, sick_report(expected_absence_weeks=10, employer_expected_absence_weeks=12))
-    state = await wait_for(handle, lambda s: s.phase == "watch")
-    assert state.track == "watch" and state.meetings == [] and env.mail.messages == []
+    state = await wait_for(handle, lambda s: s.phase == "watch" and s.info_form_sent_on is not None)
+    assert state.track == "watch" and state.meetings == []
+    # Nobody is called in: the employer and the employee get nothing (the caseworker sends the § 11 form).
+    assert env.mail.to(case.employer.contact_email) == [] and env.mail.to(case.employee.email) == []
     assert case_row(env, case).phase == "watch"
 
     track = await handle.execute_update(CaseWorkflow.new_expected_duration, ExpectedDuration(30, 28))
@@ -195,7 +197,8 @@ async def test_an_employer_cannot_ask_for_fast_track_after_week_five(env):
 
 
 # ---------------------------------------------------------------- deadlines
-async def test_an_unmet_week_eight_deadline_is_escalated_then_recorded_as_a_breach(env):
+async def test_an_unmet_week_eight_target_is_escalated_then_recorded_as_a_missed_target(env):
+    # A 2026 case: the week-8 workplace meeting is the model's own target, not a deadline of the law (issue 10).
     case, handle, state = await booked(env, absent_days=30)
     lead = state.caseworker.lead_email
     # Nobody accepts; the meeting is declined by the employer every time there is no time left...
@@ -210,16 +213,36 @@ async def test_an_unmet_week_eight_deadline_is_escalated_then_recorded_as_a_brea
                                               tzinfo=state.meetings[0].start.tzinfo) + timedelta(hours=10)))
     await skip_to(env, datetime.combine(state.first_meeting_due + timedelta(days=1), datetime.min.time(),
                                         tzinfo=state.meetings[0].start.tzinfo) + timedelta(hours=1))
-    state = await wait_for(handle, lambda s: s.deadline_breached)
-    assert state.breaches == ["first_meeting"]
-    [breach] = rows(env.register, DeadlineBreach, DeadlineBreach.case_id == case_row(env, case).id)
-    assert (breach.kind, breach.due) == ("first_meeting", state.first_meeting_due)
-    assert case_row(env, case).deadline_breached is True
+    state = await wait_for(handle, lambda s: s.missed_targets)
+    assert state.rule_set == "2026 beskæftigelsesreform" and state.deadlines.first_meeting_kind == "model_target"
+    assert state.missed_targets == ["first_meeting"] and state.breaches == [] and not state.deadline_breached
+    [missed] = rows(env.register, MissedTarget, MissedTarget.case_id == case_row(env, case).id)
+    assert (missed.kind, missed.due) == ("first_meeting", state.first_meeting_due)
+    assert rows(env.register, DeadlineBreach) == []
+    assert case_row(env, case).deadline_breached is False
+    assert case_row(env, case).first_meeting_kind == "model_target"
+    await wait_for_mail(env.mail, len(env.mail.messages))
     body = env.mail.to(lead)[-1].get_body(("plain",)).get_content()
-    assert "overskredet" in body
+    assert "Modellens mål er ikke nået" in body and "ikke en lovfrist" in body and "Lovfristen" not in body
     description = await handle.describe()
     assert description.typed_search_attributes.get(
-        __import__("engine.search_attributes", fromlist=["x"]).DEADLINE_BREACHED) is True
+        __import__("engine.search_attributes", fromlist=["x"]).DEADLINE_BREACHED) is False
+
+
+async def test_a_case_from_before_july_2026_breaches_the_statutory_week_eight_deadline(env):
+    # First day Monday 29 June 2026: the 2025 rules, where week 8 is § 13 b's deadline. It ended 23 August.
+    case, handle = await start(env, sick_report(), absent_days=(await server_today(env) - date(2026, 6, 29)).days)
+    state = await wait_for(handle, lambda s: s.deadline_breached)
+    assert state.rule_set == "2025 sygedagpengeaftale" and state.deadlines.first_meeting_kind == "statutory"
+    assert state.breaches == ["first_meeting"] and state.missed_targets == []
+    [breach] = rows(env.register, DeadlineBreach, DeadlineBreach.case_id == case_row(env, case).id)
+    assert (breach.kind, breach.due) == ("first_meeting", date(2026, 8, 23))
+    assert rows(env.register, MissedTarget) == [] and case_row(env, case).deadline_breached is True
+    await wait_for_mail(env.mail, len(env.mail.messages))
+    lead = state.caseworker.lead_email
+    assert any("Lovfristen 2026-08-23" in m.get_body(("plain",)).get_content() for m in env.mail.to(lead))
+
+
 
 
 async def test_a_meeting_held_in_time_is_not_a_breach_and_reminders_go_out_before_it(env):
@@ -293,7 +316,8 @@ async def test_reassignment_gives_the_new_caseworker_the_open_tasks(env):
 
 
 # ---------------------------------------------------------------- ends and outcome
-@pytest.mark.parametrize("end_type", ["partial_recovery", "dismissal", "moved_municipality", "benefit_ended"])
+# A partial recovery is not an end (issue 10): see test_law_paths.py.
+@pytest.mark.parametrize("end_type", ["dismissal", "moved_municipality", "benefit_ended"])
 async def test_every_end_cancels_what_is_pending_and_tells_those_who_need_to_know(env, end_type):
     case, handle, state = await booked(env)
     uid = state.meetings[0].uid
@@ -352,6 +376,7 @@ async def test_refusals_name_the_problem(env):
         (CaseWorkflow.start_measure, MeasureStart("mentor", case.first_day - timedelta(days=1)), "før første"),
         (CaseWorkflow.new_expected_duration, ExpectedDuration(0), "1-52 uger"),
         (CaseWorkflow.report_end, CaseEnd("holiday", case.first_day), "ukendt afslutning"),
+        (CaseWorkflow.report_end, CaseEnd("partial_recovery", case.first_day), "afslutter ikke sagen"),
         (CaseWorkflow.move_meeting_to, MeetingMove(1, state.meetings[0].start - timedelta(days=400)), "fortiden"),
     ]
     for update, argument, message in cases:

@@ -80,8 +80,10 @@ def test_database_at_previous_revision_keeps_its_case(register_url, previous):
         with engine.connect() as conn:
             row = conn.execute(text(
                 "SELECT reference, track, caseworker_id, phase, category, fast_track_requested_by, "
-                "fast_track_requested_on, outcome_recorded_at FROM cases")).one()
-            assert tuple(row) == ("SAG-1", "workplace", "cw-anna", "meeting_booked", None, None, None, None)
+                "fast_track_requested_on, outcome_recorded_at, first_meeting_kind, partial_recovery_on, "
+                "partial_recovery_hours FROM cases")).one()
+            assert tuple(row) == ("SAG-1", "workplace", "cw-anna", "meeting_booked", None, None, None, None, None,
+                                  None, None)
             assert conn.execute(text("SELECT cpr FROM citizen_identities")).scalar_one() == "0101801234"
             # The new tables are there and take rows for the old case.
             case_id = conn.execute(text("SELECT id FROM cases")).scalar_one()
@@ -92,8 +94,12 @@ def test_database_at_previous_revision_keeps_its_case(register_url, previous):
             conn.execute(text("INSERT INTO deadline_breaches (case_id, kind, due, recorded_at) "
                               "VALUES (:id, 'first_meeting', '2026-03-01', '2026-03-02 09:00:00+00:00')"),
                          {"id": case_id})
+            conn.execute(text("INSERT INTO missed_targets (case_id, kind, due, recorded_at) "
+                              "VALUES (:id, 'first_meeting', '2026-03-01', '2026-03-02 09:00:00+00:00')"),
+                         {"id": case_id})
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM measures")).scalar_one() == 1
+            assert conn.execute(text("SELECT count(*) FROM missed_targets")).scalar_one() == 1
     finally:
         engine.dispose()
 

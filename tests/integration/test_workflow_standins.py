@@ -32,9 +32,11 @@ JONAS = dataclasses.replace(ANNA, id="cw-jonas", name="Jonas Friis", email="jona
 class StandIns:
     """What the workflow asked of the world, recorded; answers as the real adapters would give them."""
 
-    def __init__(self, lose_first_races: int = 0):
+    def __init__(self, lose_first_races: int = 0, **rule_changes):
         self.mails: list[OutgoingMail] = []
         self.breaches: list[BreachRecord] = []
+        self.missed_targets: list[BreachRecord] = []
+        self.rule_changes = rule_changes  # fields of the rule set in force to change, e.g. first_meeting_statutory
         self.updates: list[CaseUpdate] = []
         self.saved: list[MeetingRecord] = []
         self.races_to_lose = lose_first_races
@@ -48,7 +50,7 @@ class StandIns:
 
         @activity.defn(name="rule_set_for")
         def rule_set_for(first_day: date) -> RuleSet:
-            return ruleset_for(first_day, self.rulesets)
+            return dataclasses.replace(ruleset_for(first_day, self.rulesets), **self.rule_changes)
 
         @activity.defn(name="assign_caseworker")
         def assign_caseworker(request: AssignRequest) -> Caseworker:
@@ -85,12 +87,16 @@ class StandIns:
         def record_breach(breach: BreachRecord) -> None:
             self.breaches.append(breach)
 
+        @activity.defn(name="record_missed_target")
+        def record_missed_target(missed: BreachRecord) -> None:
+            self.missed_targets.append(missed)
+
         @activity.defn(name="save_measure")
         def save_measure(record: MeasureRecord) -> None:
             pass
 
         return [register_case, rule_set_for, assign_caseworker, update_case, free_slots, save_meeting, send_mail,
-                record_breach, save_measure]
+                record_breach, record_missed_target, save_measure]
 
     def kinds(self, to: str | None = None) -> list[str]:
         return [m.kind for m in self.mails if to is None or m.recipient.email == to]
@@ -163,20 +169,35 @@ async def test_a_lost_booking_race_takes_a_later_time_and_nothing_is_invited_twi
     assert len({m.key for m in standins.mails}) == len(standins.mails)  # every mail has its own idempotency key
 
 
-async def test_a_missed_week_eight_is_recorded_as_one_breach_and_one_escalation(time_env, client):
-    standins = StandIns()
+async def test_a_missed_statutory_week_eight_is_recorded_as_one_breach_and_one_escalation(time_env, client):
+    standins = StandIns(first_meeting_statutory=True)  # § 13 b as before the 2026 reform
 
     async def drive(case, handle):
         # Booked but never accepted nor held: at the end of week 8 the breach is recorded.
         await time_env.sleep(timedelta(weeks=6))
         state = await handle.query(CaseWorkflow.state_now)
-        assert state.deadline_breached and state.breaches == ["first_meeting"]
+        assert state.deadline_breached and state.breaches == ["first_meeting"] and state.missed_targets == []
 
     await run_case(time_env, client, standins, 20, drive)
-    assert [b.kind for b in standins.breaches] == ["first_meeting"]
+    assert [b.kind for b in standins.breaches] == ["first_meeting"] and standins.missed_targets == []
     lead = standins.kinds("lise@jobcenter.example.dk")
     assert lead.count("escalation") >= 2  # booking at risk, then the breach
     assert any(u.fields.get("deadline_breached") for u in standins.updates)
+
+
+async def test_a_missed_week_eight_target_is_recorded_apart_and_escalated_but_is_no_breach(time_env, client):
+    standins = StandIns(first_meeting_statutory=False)  # the 2026 reform: week 8 is the model's own target
+
+    async def drive(case, handle):
+        await time_env.sleep(timedelta(weeks=6))
+        state = await handle.query(CaseWorkflow.state_now)
+        assert state.missed_targets == ["first_meeting"] and state.breaches == [] and not state.deadline_breached
+
+    await run_case(time_env, client, standins, 20, drive)
+    assert [m.kind for m in standins.missed_targets] == ["first_meeting"] and standins.breaches == []
+    reasons = [m.reason for m in standins.mails if m.kind == "escalation" and m.recipient.role == "team_lead"]
+    assert any("Modellens mål er ikke nået" in r and "ikke en lovfrist" in r for r in reasons)
+    assert not any(u.fields.get("deadline_breached") for u in standins.updates)
 
 
 async def test_a_decline_moves_the_meeting_with_sequence_plus_one(time_env, client):
