@@ -11,14 +11,25 @@ Definitions (the same text, in Danish, is the HTML page's footnote):
 - First meeting: meetings.number == 1. Held: meetings.status == 'held'; its time is held_at (the actual
   time), else the booked start. Dates are local (Europe/Copenhagen) calendar dates.
 - At the workplace: share of target cases whose first meeting was held with meetings.actual_location ==
-  'workplace', out of target cases whose first meeting was held (goal 70 %).
+  'workplace', out of target cases whose first meeting was held (goal 70 %). Seed 002 sets the goal for cases of
+  visitation categories 2 and 3: a target case of category 1 is left out; a case without a category (the 2026
+  reform phased them out, or not recorded) counts.
 - By the end of week 8: share of target cases whose first meeting was held on or before
   cases.first_meeting_due, out of target cases whose outcome is settled: the first meeting was held, or the
   due date has passed (due < today) without it. A case that ended on or before its due date without a first
   meeting owed none and is left out. Cases without a due date are left out.
+- Breaches of the law and missed targets of the model are kept apart (issue 10). The week-8 first meeting is
+  statutory (§ 13 b) unless cases.first_meeting_kind is 'model_target' (the 2026 reform): then missing it is a
+  missed target, not a breach.
 - Breaches: every case with a deadline_breaches row of kind 'first_meeting' (reason 'recorded' when the dates
-  alone do not show a breach), plus every target case in the week-8 denominator that is not in its numerator
-  (reason 'held_late' or 'not_held'); each with its case reference.
+  alone do not show a breach), plus every target case with a statutory week 8 in the week-8 denominator that
+  is not in its numerator (reason 'held_late' or 'not_held'), plus every case with a deadline_breaches row of
+  kind 'first_conversation' (the 2026 minimum of one conversation in six months); each with its reference.
+- Missed targets: the same judgement for target cases whose week 8 is the model's target, plus every case with
+  a missed_targets row of kind 'first_meeting'.
+- Exits to work (seed 002: "raskmeldes helt eller delvis"): target cases that ended in full recovery, or have a
+  partial recovery recorded (cases.partial_recovery_on, or the old end type 'partial_recovery'), out of target
+  cases.
 - Measure before week 13: share of target cases with a measures row with before_week_13 true, out of target
   cases whose week 13 has ended (today > first_day + 90 days) or that already have such a measure.
 - Employer participation: share of held first meetings of target cases with meetings.employer_took_part true.
@@ -45,13 +56,15 @@ from sqlalchemy.orm import Session
 
 from domain.localtime import local_date
 from domain.model import MeetingStatus
-from register.models import CaseRow, CaseworkerRow, DeadlineBreach, MeasureRow, MeetingRow, Team
+from register.models import CaseRow, CaseworkerRow, DeadlineBreach, MeasureRow, MeetingRow, MissedTarget, Team
 
 TARGET_TRACK = "workplace"
 WORKPLACE = "workplace"
 GOAL_WORKPLACE_SHARE = 0.70
 MEASURE_WEEKS = 13
 OUTCOMES = ("work", "education", "other", "unknown")
+WORKPLACE_GOAL_CATEGORIES = (2, 3)   # seed 002: the 70 % goal is for cases of visitation categories 2 and 3
+MODEL_TARGET = "model_target"
 # Known values first, in this order; any other value found in the register is appended.
 TRACKS = ("workplace", "exempt", "watch", "outside", "none")
 END_TYPES = ("full_recovery", "partial_recovery", "dismissal", "moved_municipality", "benefit_ended", "death",
@@ -88,7 +101,9 @@ class Figures:
     by_track: Mapping[str, int]
     by_end_type: Mapping[str, int]
     median_days_to_first_meeting: Median
-    breaches: int
+    breaches: int                             # statutory deadlines missed (the law)
+    missed_targets: int = 0                   # the model's own targets missed (not the law)
+    exits_to_work: Share = Share(0, 0)        # target cases back at work, fully or partly
 
 
 @dataclass(frozen=True)
@@ -115,7 +130,8 @@ class Breach:
     due: date | None
     held_on: date | None
     reason: str       # held_late | not_held | recorded
-    recorded: bool    # the engine wrote a deadline_breaches row for it
+    recorded: bool    # the engine wrote a deadline_breaches (or missed_targets) row for it
+    kind: str = "first_meeting"  # first_meeting | first_conversation
 
 
 @dataclass(frozen=True)
@@ -129,6 +145,7 @@ class Report:
     by_caseworker: tuple[ScopedFigures, ...]
     breaches: tuple[Breach, ...]
     goal_workplace_share: float = GOAL_WORKPLACE_SHARE
+    missed_targets: tuple[Breach, ...] = ()   # the model's targets, never mixed with breaches of the law
 
 
 # ------------------------------------------------------------------------------------------------ inputs
@@ -156,6 +173,11 @@ class CaseFacts:
     first_meeting: FirstMeeting | None
     measure_before_week_13: bool
     breach_recorded: bool
+    category: int | None = None               # visitation category; None from the 2026 reform (or unknown)
+    first_meeting_statutory: bool = True      # False: week 8 is the model's target (cases.first_meeting_kind)
+    target_missed_recorded: bool = False      # a missed_targets row of kind first_meeting
+    partial_recovery_on: date | None = None
+    conversation_breach_due: date | None = None  # a deadline_breaches row of kind first_conversation
 
 
 @dataclass(frozen=True)
@@ -180,6 +202,9 @@ class _Judged:
     measure_counted: bool
     breach_reason: str | None
     days_to_meeting: int | None
+    workplace_goal: bool = False        # counts toward the 70 % goal (categories 2 and 3, or no category)
+    target_reason: str | None = None    # the model's week-8 target missed
+    exit_to_work: bool = False
 
 
 def _judge(c: CaseFacts, today: date) -> _Judged:
@@ -191,17 +216,24 @@ def _judge(c: CaseFacts, today: date) -> _Judged:
     owed_none = not held and c.ended_on is not None and due is not None and c.ended_on <= due
     settled = target and due is not None and not owed_none and (held or due < today)
     on_time = settled and held and held_on <= due
-    reason = None
-    if settled and not on_time:
-        reason = "held_late" if held else "not_held"
-    elif c.breach_recorded:
-        reason = "recorded"
+    # Missing week 8: a breach where it is the law, a missed target where it is the model's own standard.
+    missed = ("held_late" if held else "not_held") if settled and not on_time else None
+    reason = target_reason = None
+    if c.first_meeting_statutory:
+        reason = missed or ("recorded" if c.breach_recorded else None)
+    else:
+        target_reason = missed or ("recorded" if c.target_missed_recorded else None)
+        reason = "recorded" if c.breach_recorded else None  # recorded under older rules: still the law's
     measure_window_over = today > c.first_day + timedelta(days=7 * MEASURE_WEEKS - 1)
     return _Judged(
         facts=c, target=target, held=held, at_workplace=held and m.at_workplace,
         employer=held and m.employer_took_part, week8_settled=settled, on_time=on_time,
         measure_counted=target and (c.measure_before_week_13 or measure_window_over), breach_reason=reason,
         days_to_meeting=(held_on - c.opened_on).days if held else None,
+        workplace_goal=held and (c.category is None or c.category in WORKPLACE_GOAL_CATEGORIES),
+        target_reason=target_reason,
+        exit_to_work=target and (c.end_type in ("full_recovery", "partial_recovery")
+                                 or c.partial_recovery_on is not None),
     )
 
 
@@ -215,13 +247,16 @@ def _figures(items: list[_Judged], track_keys: tuple[str, ...], end_keys: tuple[
         ends[c.end_type or "open"] += 1
         n["target"] += j.target
         n["held"] += j.held
-        n["at_workplace"] += j.at_workplace
+        n["goal_held"] += j.workplace_goal
+        n["at_workplace"] += j.workplace_goal and j.at_workplace
         n["employer"] += j.employer
         n["week8"] += j.week8_settled
         n["on_time"] += j.on_time
         n["measure_base"] += j.measure_counted
         n["measure"] += j.measure_counted and c.measure_before_week_13
-        n["breaches"] += j.breach_reason is not None
+        n["breaches"] += j.breach_reason is not None or c.conversation_breach_due is not None
+        n["missed_targets"] += j.target_reason is not None
+        n["exits"] += j.exit_to_work
         if j.target and c.closed:
             n["closed"] += 1
             outcomes[_outcome_of(c)] += 1
@@ -230,7 +265,7 @@ def _figures(items: list[_Judged], track_keys: tuple[str, ...], end_keys: tuple[
     return Figures(
         cases=len(items),
         target_cases=n["target"],
-        workplace_first_meeting=Share(n["at_workplace"], n["held"]),
+        workplace_first_meeting=Share(n["at_workplace"], n["goal_held"]),
         first_meeting_by_week_8=Share(n["on_time"], n["week8"]),
         measure_before_week_13=Share(n["measure"], n["measure_base"]),
         employer_took_part=Share(n["employer"], n["held"]),
@@ -239,6 +274,8 @@ def _figures(items: list[_Judged], track_keys: tuple[str, ...], end_keys: tuple[
         by_end_type={k: ends[k] for k in end_keys},
         median_days_to_first_meeting=Median(float(statistics.median(days)) if days else None, len(days)),
         breaches=n["breaches"],
+        missed_targets=n["missed_targets"],
+        exits_to_work=Share(n["exits"], n["target"]),
     )
 
 
@@ -270,19 +307,30 @@ def compute_report(facts: Iterable[CaseFacts], people: Mapping[str, Person], *, 
         # By name; the group without a caseworker (or team) last.
         return tuple(sorted(scopes, key=lambda s: (s.scope.id == "", s.scope.name.lower(), s.scope.id)))
 
-    breaches = tuple(sorted(
-        (Breach(reference=j.facts.reference, caseworker_id=j.facts.caseworker_id, caseworker_name=person(j).name,
-                team_id=person(j).team_id, team_name=person(j).team_name, first_day=j.facts.first_day,
-                due=j.facts.first_meeting_due, held_on=j.facts.first_meeting.held_on if j.held else None,
-                reason=j.breach_reason, recorded=j.facts.breach_recorded)
-         for j in judged if j.breach_reason is not None),
-        key=lambda b: (b.due or date.max, b.reference)))
+    def row(j: _Judged, reason: str, recorded: bool, *, kind: str = "first_meeting",
+            due: date | None = None) -> Breach:
+        return Breach(reference=j.facts.reference, caseworker_id=j.facts.caseworker_id,
+                      caseworker_name=person(j).name, team_id=person(j).team_id, team_name=person(j).team_name,
+                      first_day=j.facts.first_day, due=due or j.facts.first_meeting_due,
+                      held_on=j.facts.first_meeting.held_on if j.held else None, reason=reason, recorded=recorded,
+                      kind=kind)
+
+    def in_order(found) -> tuple[Breach, ...]:
+        return tuple(sorted(found, key=lambda b: (b.due or date.max, b.reference, b.kind)))
+
+    breaches = in_order(
+        [row(j, j.breach_reason, j.facts.breach_recorded) for j in judged if j.breach_reason is not None]
+        + [row(j, "recorded", True, kind="first_conversation", due=j.facts.conversation_breach_due)
+           for j in judged if j.facts.conversation_breach_due is not None])
+    missed_targets = in_order(row(j, j.target_reason, j.facts.target_missed_recorded)
+                              for j in judged if j.target_reason is not None)
     return Report(
         municipality=municipality, start=start, end=end, today=today,
         overall=_figures(judged, track_keys, end_keys),
         by_team=split("team", lambda j: person(j).team_id, lambda j: person(j).team_name),
         by_caseworker=split("caseworker", lambda j: j.facts.caseworker_id, lambda j: person(j).name),
         breaches=breaches,
+        missed_targets=missed_targets,
     )
 
 
@@ -305,11 +353,18 @@ def load_case_facts(session: Session, municipality: str, start: date, end: date)
     breached = {row.case_id: row.due for row in session.execute(
         select(DeadlineBreach.case_id, DeadlineBreach.due)
         .where(DeadlineBreach.kind == "first_meeting", DeadlineBreach.case_id.in_(in_period)))}
+    conversation_breached = {row.case_id: row.due for row in session.execute(
+        select(DeadlineBreach.case_id, DeadlineBreach.due)
+        .where(DeadlineBreach.kind == "first_conversation", DeadlineBreach.case_id.in_(in_period)))}
+    targets_missed = {row.case_id: row.due for row in session.execute(
+        select(MissedTarget.case_id, MissedTarget.due)
+        .where(MissedTarget.kind == "first_meeting", MissedTarget.case_id.in_(in_period)))}
     facts = []
     for c in session.execute(
             select(CaseRow.id, CaseRow.reference, CaseRow.caseworker_id, CaseRow.track, CaseRow.first_day,
                    CaseRow.first_meeting_due, CaseRow.opened_at, CaseRow.closed_at, CaseRow.end_date,
-                   CaseRow.end_type, CaseRow.outcome)
+                   CaseRow.end_type, CaseRow.outcome, CaseRow.category, CaseRow.first_meeting_kind,
+                   CaseRow.partial_recovery_on)
             .where(CaseRow.id.in_(in_period)).order_by(CaseRow.id)):
         m = meetings.get(c.id)
         first = None
@@ -321,9 +376,12 @@ def load_case_facts(session: Session, municipality: str, start: date, end: date)
         ended_on = c.end_date or (_local(c.closed_at) if c.closed_at else None)
         facts.append(CaseFacts(
             reference=c.reference, caseworker_id=c.caseworker_id or "", track=c.track, first_day=c.first_day,
-            first_meeting_due=c.first_meeting_due or breached.get(c.id), opened_on=_local(c.opened_at),
-            closed=c.closed_at is not None, ended_on=ended_on, end_type=c.end_type, outcome=c.outcome,
-            first_meeting=first, measure_before_week_13=c.id in measured, breach_recorded=c.id in breached))
+            first_meeting_due=c.first_meeting_due or breached.get(c.id) or targets_missed.get(c.id),
+            opened_on=_local(c.opened_at), closed=c.closed_at is not None, ended_on=ended_on, end_type=c.end_type,
+            outcome=c.outcome, first_meeting=first, measure_before_week_13=c.id in measured,
+            breach_recorded=c.id in breached, category=c.category,
+            first_meeting_statutory=c.first_meeting_kind != MODEL_TARGET, target_missed_recorded=c.id in targets_missed,
+            partial_recovery_on=c.partial_recovery_on, conversation_breach_due=conversation_breached.get(c.id)))
     return facts
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from register.report import OUTCOMES, Figures, Median, Report, ScopedFigures, Share
+from register.report import OUTCOMES, Breach, Figures, Median, Report, ScopedFigures, Share
 
 DASH = "–"
 
@@ -28,10 +28,15 @@ SHORT = {
     "employer_took_part": "AG deltog",
 }
 MEDIAN_LABEL = "Mediandage fra sygemelding til 1. samtale"
-BREACHES_LABEL = "Fristoverskridelser, 1. samtale"
+BREACHES_LABEL = "Lovfristoverskridelser (sager)"
+MISSED_LABEL = "Modellens mål ikke nået, 1. samtale i uge 8 (sager)"
+EXITS_LABEL = "Afgang til arbejde (hel eller delvis raskmelding)"
+KIND_LABELS = {"first_meeting": "1. samtale inden udgangen af uge 8",
+               "first_conversation": "1. samtale inden for seks måneder (lovens minimum)"}
 OUTCOME_LABELS = {"work": "Beskæftigelse", "education": "Uddannelse", "other": "Andet", "unknown": "Ukendt"}
 TRACK_LABELS = {"workplace": "Målgruppen (arbejdspladsspor)", "exempt": "Undtaget", "watch": "Overvåges",
-                "outside": "Uden for målgruppen", "none": "Ikke visiteret"}
+                "outside": "Uden for målgruppen", "none": "Ikke visiteret",
+                "employer_estimate_needed": "Afventer arbejdsgiverens skøn"}
 END_TYPE_LABELS = {"full_recovery": "Raskmelding", "partial_recovery": "Delvis raskmelding",
                    "dismissal": "Opsigelse", "moved_municipality": "Flyttet kommune",
                    "benefit_ended": "Sygedagpenge ophørt", "death": "Dødsfald", "open": "Ikke afsluttet"}
@@ -47,12 +52,21 @@ FOOTNOTE = (
                    "gælder kun målgruppen; fordelingen på spor og afslutning gælder alle sager."),
     ("1. samtale", "møde nummer 1. Holdt: registreret som holdt; tidspunktet er det faktiske, ellers det "
                    "bookede. Datoer er danske kalenderdatoer."),
-    ("På arbejdspladsen", "andel af holdte første samtaler, der blev holdt på arbejdspladsen. Målet er 70 %."),
+    ("På arbejdspladsen", "andel af holdte første samtaler, der blev holdt på arbejdspladsen, i sager i "
+                          "visitationskategori 2 og 3 (sager uden kategori, fra 1. juli 2026, tæller med). "
+                          "Målet er 70 %."),
     ("Inden udgangen af uge 8", "andel af målgruppens sager, hvor 1. samtale blev holdt senest på fristdagen "
                                 "(udgangen af uge 8), ud af sager, hvor samtalen er holdt, eller fristen er "
                                 "passeret. En sag, der sluttede senest på fristdagen uden samtale, tæller ikke med."),
-    ("Fristoverskridelser", "sager, hvor 1. samtale blev holdt efter fristen eller ikke er holdt, og fristen er "
-                            "passeret, samt sager, hvor motoren har registreret en overskridelse."),
+    ("Lovfristoverskridelser", "sager, hvor en frist i loven er overskredet: 1. samtale inden udgangen af uge 8, "
+                               "hvor den er lovens frist (§ 13 b, før 1. juli 2026), holdt for sent eller ikke "
+                               "holdt, og sager, hvor motoren har registreret en overskridelse (også lovens minimum "
+                               "på én samtale inden for seks måneder)."),
+    ("Modellens mål ikke nået", "sager, hvor 1. samtale inden udgangen af uge 8 er kommunens eget mål efter "
+                                "modellen (fra 1. juli 2026), og samtalen blev holdt for sent eller ikke er holdt. "
+                                "Det er ikke en lovfrist og opgøres for sig."),
+    ("Afgang til arbejde", "målgruppens sager, der er afsluttet med raskmelding, eller hvor en delvis "
+                           "raskmelding er registreret, ud af målgruppens sager."),
     ("Indsats før uge 13", "andel af målgruppens sager med en virksomhedsrettet indsats startet før uge 13, "
                            "ud af sager, hvor uge 13 er slut, eller som allerede har en sådan indsats."),
     ("Arbejdsgiveren deltog", "andel af holdte første samtaler, hvor arbejdsgiveren deltog."),
@@ -135,6 +149,8 @@ def _rows_for(scope: str, scope_id: str, f: Figures) -> list[FigureRow]:
     rows = [count("cases", f.cases), count("target_cases", f.target_cases)]
     rows += [share(key, _share_of(f, key)) for key, _ in SHARE_FIGURES]
     rows.append(count("first_meeting_breaches", f.breaches))
+    rows.append(count("missed_model_targets", f.missed_targets))
+    rows.append(share("exits_to_work", f.exits_to_work))
     rows.append(FigureRow("median_days_to_first_meeting", scope, scope_id, "", str(m.n),
                           DASH if m.days is None else f"{m.days:g}"))
     rows += [share(f"outcome_{o}", f.outcomes[o]) for o in OUTCOMES]
@@ -173,10 +189,11 @@ def _table(header: list[str], rows: list[list[str]], right_from: int = 1) -> lis
 
 
 def _scope_table(title: str, scoped: tuple[ScopedFigures, ...]) -> list[str]:
-    header = [title, "Sager", *[SHORT[k] for k, _ in SHARE_FIGURES], "Median", "Overskr."]
+    header = [title, "Sager", *[SHORT[k] for k, _ in SHARE_FIGURES], "Median", "Lovfrist", "Mål"]
     rows = [[scope_name(s), str(s.figures.target_cases),
              *[share_short(_share_of(s.figures, k)) for k, _ in SHARE_FIGURES],
-             days_text(s.figures.median_days_to_first_meeting), str(s.figures.breaches)] for s in scoped]
+             days_text(s.figures.median_days_to_first_meeting), str(s.figures.breaches),
+             str(s.figures.missed_targets)] for s in scoped]
     return _table(header, rows)
 
 
@@ -189,14 +206,17 @@ def render_table(report: Report) -> str:
              goal if key == "workplace_first_meeting" else ""] for key, label in SHARE_FIGURES]
     rows.append([MEDIAN_LABEL, days_text(f.median_days_to_first_meeting),
                  f"n={f.median_days_to_first_meeting.n}", ""])
+    rows.append([EXITS_LABEL, pct(f.exits_to_work), fraction(f.exits_to_work), ""])
     rows.append([BREACHES_LABEL, str(f.breaches), "", ""])
+    rows.append([MISSED_LABEL, str(f.missed_targets), "", ""])
     out += _table(["Nøgletal", "Værdi", "Antal", "Mål"], rows)
     out += ["", "Målgruppen pr. team"]
     out += _scope_table("Team", report.by_team)
     out += ["", "Målgruppen pr. sagsbehandler"]
     out += _scope_table("Sagsbehandler", report.by_caseworker)
     out += ["Arbejdsplads: 1. samtale på arbejdspladsen · Inden uge 8: 1. samtale inden udgangen af uge 8",
-            "AG deltog: arbejdsgiveren deltog i 1. samtale · Median: dage fra sygemelding til 1. samtale", ""]
+            "AG deltog: arbejdsgiveren deltog i 1. samtale · Median: dage fra sygemelding til 1. samtale",
+            "Lovfrist: lovfristoverskridelser · Mål: modellens mål ikke nået (ikke en lovfrist)", ""]
     out += _table(["Afgang en måned efter afslutning", "Andel", "Antal"],
                   [[OUTCOME_LABELS[o], pct(f.outcomes[o]), fraction(f.outcomes[o])] for o in OUTCOMES])
     out += [""]
@@ -204,14 +224,16 @@ def render_table(report: Report) -> str:
     out += [""]
     out += _table(["Sager efter afslutning", "Antal"],
                   [[END_TYPE_LABELS.get(k, k), str(n)] for k, n in f.by_end_type.items()])
-    out += ["", f"Fristoverskridelser ({len(report.breaches)})"]
-    if report.breaches:
-        out += _table(["Sag", "Sagsbehandler", "Team", "Frist", "Holdt", "Årsag"],
-                      [[b.reference, b.caseworker_name or NO_CASEWORKER, b.team_name or NO_TEAM,
-                        danish_date(b.due), danish_date(b.held_on), REASON_LABELS.get(b.reason, b.reason)]
-                       for b in report.breaches], right_from=99)
-    else:
-        out.append("Ingen.")
+    for title, found in ((f"Lovfristoverskridelser ({len(report.breaches)})", report.breaches),
+                         (f"Modellens mål ikke nået ({len(report.missed_targets)})", report.missed_targets)):
+        out += ["", title]
+        if found:
+            out += _table(["Sag", "Sagsbehandler", "Team", "Frist for", "Frist", "Holdt", "Årsag"],
+                          [[b.reference, b.caseworker_name or NO_CASEWORKER, b.team_name or NO_TEAM,
+                            KIND_LABELS.get(b.kind, b.kind), danish_date(b.due), danish_date(b.held_on),
+                            REASON_LABELS.get(b.reason, b.reason)] for b in found], right_from=99)
+        else:
+            out.append("Ingen.")
     return "\n".join(out) + "\n"
 
 
@@ -333,21 +355,23 @@ def _scope_html_table(title: str, scoped: tuple[ScopedFigures, ...]) -> str:
                         f'{escape(fraction(_share_of(f, k)))}</small></td>' for k, _ in SHARE_FIGURES)
         body.append(f"<tr><td>{escape(scope_name(s))}</td><td class=\"num\">{f.target_cases}</td>{cells}"
                     f'<td class="num">{escape(days_text(f.median_days_to_first_meeting))}</td>'
-                    f'<td class="num">{f.breaches}</td></tr>')
+                    f'<td class="num">{f.breaches}</td><td class="num">{f.missed_targets}</td></tr>')
     return (f'<table><thead><tr><th>{escape(title)}</th><th class="num">Sager</th>{head}'
-            f'<th class="num">Mediandage</th><th class="num">Overskr.</th></tr></thead>'
+            f'<th class="num">Mediandage</th><th class="num">Lovfrist</th><th class="num">Mål</th></tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
 
 
-def _breach_table(report: Report) -> str:
-    if not report.breaches:
-        return "<p>Ingen fristoverskridelser i perioden.</p>"
+def _breach_table(found: tuple[Breach, ...], empty: str) -> str:
+    if not found:
+        return f"<p>{escape(empty)}</p>"
     rows = "".join(
         f"<tr><td>{escape(b.reference)}</td><td>{escape(b.caseworker_name or NO_CASEWORKER)}</td>"
-        f"<td>{escape(b.team_name or NO_TEAM)}</td><td class=\"num\">{danish_date(b.due)}</td>"
+        f"<td>{escape(b.team_name or NO_TEAM)}</td><td>{escape(KIND_LABELS.get(b.kind, b.kind))}</td>"
+        f"<td class=\"num\">{danish_date(b.due)}</td>"
         f"<td class=\"num\">{danish_date(b.held_on)}</td><td>{escape(REASON_LABELS.get(b.reason, b.reason))}</td></tr>"
-        for b in report.breaches)
-    return ("<table><thead><tr><th>Sag</th><th>Sagsbehandler</th><th>Team</th><th class=\"num\">Frist</th>"
+        for b in found)
+    return ("<table><thead><tr><th>Sag</th><th>Sagsbehandler</th><th>Team</th><th>Frist for</th>"
+            "<th class=\"num\">Frist</th>"
             f"<th class=\"num\">Holdt</th><th>Årsag</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
@@ -360,13 +384,16 @@ def render_html(report: Report) -> str:
     tiles = "".join([
         _tile(pct(wp), "1. samtale på arbejdspladsen", f"{fraction(wp)} · mål {goal * 100:.0f} %", wp_state),
         _tile(pct(on_time), "1. samtale inden udgangen af uge 8", fraction(on_time),
-              "" if on_time.value is None else ("good" if f.breaches == 0 else "bad")),
+              "" if on_time.value is None else ("good" if f.breaches == f.missed_targets == 0 else "bad")),
         _tile(pct(f.measure_before_week_13), "Virksomhedsrettet indsats før uge 13",
               fraction(f.measure_before_week_13)),
         _tile(pct(f.employer_took_part), "Arbejdsgiveren deltog i 1. samtale", fraction(f.employer_took_part)),
         _tile(days_text(f.median_days_to_first_meeting), "Mediandage fra sygemelding til 1. samtale",
               f"{f.median_days_to_first_meeting.n} samtaler"),
-        _tile(str(f.breaches), "Fristoverskridelser", "se listen nedenfor", "bad" if f.breaches else "good"),
+        _tile(pct(f.exits_to_work), "Afgang til arbejde (hel eller delvis)", fraction(f.exits_to_work)),
+        _tile(str(f.breaches), "Lovfristoverskridelser", "se listen nedenfor", "bad" if f.breaches else "good"),
+        _tile(str(f.missed_targets), "Modellens mål ikke nået", "ikke lovfrister; se listen nedenfor",
+              "bad" if f.missed_targets else "good"),
     ])
 
     def per_scope(key: str) -> list[tuple[str, Share]]:
@@ -392,7 +419,10 @@ def render_html(report: Report) -> str:
         "<h2>Pr. team</h2>", f'<div class="card">{_scope_html_table("Team", report.by_team)}</div>',
         "<h2>Pr. sagsbehandler</h2>",
         f'<div class="card">{_scope_html_table("Sagsbehandler", report.by_caseworker)}</div>',
-        f"<h2>Fristoverskridelser ({len(report.breaches)})</h2>", f'<div class="card">{_breach_table(report)}</div>',
+        f"<h2>Lovfristoverskridelser ({len(report.breaches)})</h2>",
+        f'<div class="card">{_breach_table(report.breaches, "Ingen fristoverskridelser i perioden.")}</div>',
+        f"<h2>Modellens mål ikke nået ({len(report.missed_targets)})</h2>",
+        f'<div class="card">{_breach_table(report.missed_targets, "Ingen sager har overskredet modellens mål i perioden.")}</div>',
     ]
     footnote = "".join(f"<div><dt>{escape(term)}:</dt> <dd>{escape(text)}</dd></div>" for term, text in FOOTNOTE)
     title = f"Sammen om fastholdelse – kommune {report.municipality}"

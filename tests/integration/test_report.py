@@ -16,7 +16,8 @@ from sqlalchemy import event
 from domain.localtime import LOCAL_TZ, local_date
 from domain.model import CaseEnd, MeasureStart, MeetingOutcome, OutcomeReport, RsvpReceived
 from register.db import Register, upgrade
-from register.models import (CaseRow, CaseworkerRow, CitizenIdentity, DeadlineBreach, MeasureRow, MeetingRow)
+from register.models import (CaseRow, CaseworkerRow, CitizenIdentity, DeadlineBreach, MeasureRow, MeetingRow,
+                             MissedTarget)
 from register.report import Breach, Median, Share, build_report
 from register.report_command import ReportError, report_command
 from register.roster import load_roster, sync_roster
@@ -450,3 +451,93 @@ def test_rapport_subcommand_parses_danish_options(capsys):
         parser.parse_args(["rapport", "--help"])
     help_text = capsys.readouterr().out
     assert "--format {tabel,csv,html}" in help_text and "første dag i perioden" in help_text
+
+
+# --------------------------------------------------------------------------- the law and the model, apart (issue 10)
+
+def build_law_register(session) -> None:
+    """Cases on both sides of 1 July 2026 (today = 2026-12-20, period = first day in 2026-05-01 .. 2026-10-31)."""
+    sync_roster(session, load_roster(CONFIG_DIR / "roster.yaml"))
+    b = Builder(session)
+    # S1: 2025 rules, week 8 is § 13 b: due 2026-07-05 passed without a meeting -> a breach of the law.
+    b.case("S1", date(2026, 5, 11), caseworker="cw-anna")
+    # T1: 2026 rules, week 8 is the model's target: held late (due 2026-09-27, held 2026-10-06), recorded by
+    #     the engine as a missed target -> a missed target, not a breach.
+    t1 = b.case("T1", date(2026, 8, 3), caseworker="cw-anna")
+    t1.first_meeting_kind = "model_target"
+    b.meeting(t1, start=local(2026, 10, 6))
+    session.add(MissedTarget(case_id=t1.id, kind="first_meeting", due=t1.first_meeting_due,
+                             recorded_at=utc(2026, 9, 28)))
+    # T2: 2026 rules, not held and due 2026-10-04 passed, nothing recorded: a missed target by the dates alone;
+    #     the six-month minimum (due 2027-02-09) is not yet passed. A partial recovery: an exit to work.
+    t2 = b.case("T2", date(2026, 8, 10), caseworker="cw-jonas")
+    t2.first_meeting_kind, t2.partial_recovery_on, t2.partial_recovery_hours = "model_target", date(2026, 11, 2), 20
+    # T3: 2026 rules, the engine recorded a breach of the legal minimum (one conversation within six months).
+    t3 = b.case("T3", date(2026, 7, 1), caseworker="cw-jonas")
+    t3.first_meeting_kind = "model_target"
+    session.add(DeadlineBreach(case_id=t3.id, kind="first_conversation", due=date(2026, 12, 31),
+                               recorded_at=utc(2027, 1, 1)))
+    b.meeting(t3, start=local(2026, 8, 20), location="jobcenter")  # on time for week 8, at the job centre
+    # C1: category 1 (2025 rules) on the workplace track, first meeting at the job centre: outside the 70 % goal.
+    c1 = b.case("C1", date(2026, 5, 4), caseworker="cw-anna")
+    c1.category = 1
+    b.meeting(c1, start=local(2026, 6, 10), location="jobcenter")
+    # C2: category 2, first meeting at the workplace, on time; ended in full recovery.
+    c2 = b.case("C2", date(2026, 5, 18), caseworker="cw-anna", closed_on=date(2026, 9, 1), end_type="full_recovery")
+    c2.category = 2
+    b.meeting(c2, start=local(2026, 6, 20))
+    session.flush()
+
+
+def test_statutory_breaches_and_missed_model_targets_are_separate_rows(register_url):
+    from register.report_render import render_csv, render_html, render_table
+
+    upgrade(register_url)
+    register = Register(register_url)
+    try:
+        with register.session() as session:
+            build_law_register(session)
+        with register.session() as session:
+            r = build_report(session, "101", date(2026, 5, 1), date(2026, 10, 31), date(2026, 12, 20))
+    finally:
+        register.dispose()
+    f = r.overall
+    assert [(b.reference, b.kind, b.reason) for b in r.breaches] == [
+        ("S1", "first_meeting", "not_held"), ("T3", "first_conversation", "recorded")]
+    assert [(b.reference, b.reason, b.recorded) for b in r.missed_targets] == [
+        ("T1", "held_late", True), ("T2", "not_held", False)]
+    assert (f.breaches, f.missed_targets) == (2, 2)
+    # The 70 % goal counts categories 2 and 3, and cases without a category (2026): C2, T1, T3 -- not C1.
+    assert f.workplace_first_meeting == Share(2, 3)
+    assert f.exits_to_work == Share(2, 6)  # C2 (full recovery) and T2 (partial recovery) of six target cases
+    table = render_table(r)
+    breaches = table[table.index("Lovfristoverskridelser (2)"):table.index("Modellens mål ikke nået (2)")]
+    targets = table[table.index("Modellens mål ikke nået (2)"):]
+    assert "S1" in breaches and "T3" in breaches and "T1" not in breaches and "T2" not in breaches
+    assert "T1" in targets and "T2" in targets and "S1" not in targets
+    assert "lovens minimum" in breaches
+    index = {(row["figure"], row["scope"], row["scope_id"]): row
+             for row in csv.DictReader(io.StringIO(render_csv(r)))}
+    assert index[("first_meeting_breaches", "all", "")]["numerator"] == "2"
+    assert index[("missed_model_targets", "all", "")]["numerator"] == "2"
+    assert index[("missed_model_targets", "caseworker", "cw-jonas")]["numerator"] == "1"
+    assert (index[("exits_to_work", "all", "")]["numerator"], index[("exits_to_work", "all", "")]["denominator"]) \
+        == ("2", "6")
+    html = render_html(r)
+    assert "<h2>Lovfristoverskridelser (2)</h2>" in html and "<h2>Modellens mål ikke nået (2)</h2>" in html
+
+
+async def test_report_keeps_a_breach_and_a_missed_target_apart_through_the_workflow(env):
+    today = await server_today(env)
+    # 2026 rules (first day 60 days ago): week 8 is the model's target, already passed when the case opens.
+    target, target_handle = await start(env, sick_report(case_reference=reference()), absent_days=60)
+    # 2025 rules (first day 29 June 2026): week 8 is § 13 b's deadline, passed 23 August.
+    law, law_handle = await start(env, sick_report(case_reference=reference()),
+                                  absent_days=(today - date(2026, 6, 29)).days)
+    await wait_for(target_handle, lambda s: s.missed_targets == ["first_meeting"])
+    await wait_for(law_handle, lambda s: s.breaches == ["first_meeting"])
+    with env.register.session() as session:
+        r = build_report(session, target.municipality, date(2026, 6, 1), today, today)
+    assert [b.reference for b in r.breaches] == [law.reference]
+    assert [b.reference for b in r.missed_targets] == [target.reference]
+    assert (r.overall.breaches, r.overall.missed_targets) == (1, 1)
