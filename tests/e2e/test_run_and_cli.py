@@ -70,6 +70,14 @@ class Engine:
         return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
                 for p in sorted(self.mail_dir.glob("*.eml"))]
 
+    def wait_for(self, which, count: int, timeout: float = 30) -> list:
+        """The mails `which` picks out, once there are `count` of them (other mails may come in between)."""
+        deadline = time.monotonic() + timeout
+        while len(found := which(self.mails())) < count:
+            assert time.monotonic() < deadline, f"{len(found)} such mails, expected {count}"
+            time.sleep(0.2)
+        return found
+
     def wait_for_mails(self, count: int, timeout: float = 30) -> list:
         deadline = time.monotonic() + timeout
         while len(mails := self.mails()) < count:
@@ -106,8 +114,7 @@ def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
     assert "er oprettet" in engine.cli("opret", str(path))
     assert "kører allerede" in engine.cli("opret", str(path))
 
-    mails = engine.wait_for_mails(4)
-    invitations = [m for m in mails if calendar_methods(m) == ["REQUEST"]]
+    invitations = engine.wait_for(lambda mails: [m for m in mails if calendar_methods(m) == ["REQUEST"]], 3)
     assert len(invitations) == 3
     status = engine.cli("status", reference)
     assert "samtale booket" in status and "Møde 1" in status
@@ -131,7 +138,7 @@ def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
         assert time.monotonic() < deadline, status
         time.sleep(0.3)
     assert "ACCEPTED" in status
-    closing = [m for m in engine.wait_for_mails(6) if "afsluttet" in str(m["Subject"]).lower()]
+    closing = engine.wait_for(lambda mails: [m for m in mails if "afsluttet" in str(m["Subject"]).lower()], 2)
     assert len(closing) == 2
     # The register's audit trail says who did what.
     with sqlite3.connect(engine.mail_dir.parent / "register.db") as db:
@@ -156,3 +163,48 @@ def test_bad_sick_report_names_each_field(engine, tmp_path):
         assert field in out
     assert "Sagen findes ikke" in engine.cli("status", report["case_reference"], expect=1)
     assert engine.mails() == []
+
+
+def test_the_laws_commands(engine, tmp_path):
+    """Issue 10 through what a caseworker types: fast-track consent, partial recovery (not an end), a period
+    without benefit, the information form; `status` shows each."""
+    report = sick_report()
+    path = tmp_path / "sygemelding.json"
+    path.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    ref = report["case_reference"]
+    first_day = datetime.fromisoformat(report["first_day_of_absence"]).date()
+    assert "er oprettet" in engine.cli("opret", str(path))
+    deadline = time.monotonic() + 30
+    while "samtale booket" not in (status := engine.cli("status", ref)):
+        assert time.monotonic() < deadline, status
+        time.sleep(0.3)
+    assert "modellens mål" in status and "Revurdering (§ 24)" in status and "Lovens minimum" in status
+
+    assert "samtykke senest" in engine.cli("hurtigspor", ref, "--fra", "arbejdsgiver")
+    assert "almindelige frist" in engine.cli("--bruger", "anna.berg", "samtykke", ref, "--svar", "nej")
+    assert "venter ikke svar" in engine.cli("samtykke", ref, "--svar", "ja", expect=1)
+
+    refused = engine.cli("afslut", ref, "--type", "delvis-rask", expect=1)
+    assert "afslutter ikke sagen" in refused and f"fasthold delvis {ref}" in refused
+    assert "fortsætter" in engine.cli("delvis", ref, "--timer", "18.5", "--note", "Formiddage")
+    assert "ikke et tal" in engine.cli("delvis", ref, "--timer", "mange", expect=2)
+
+    start, end = first_day + timedelta(days=40), first_day + timedelta(days=60)
+    moved = engine.cli("pause", ref, "--fra", start.isoformat(), "--til", end.isoformat(), "--begrundelse", "Ferie")
+    assert "Revurderingen skal nu ske senest" in moved
+    assert "overlapper" in engine.cli("pause", ref, "--fra", end.isoformat(), "--til",
+                                      (end + timedelta(days=3)).isoformat(), expect=1)
+    assert "registreret" in engine.cli("oplysningsskema", ref)
+    assert "allerede registreret" in engine.cli("oplysningsskema", ref, expect=1)
+
+    status = engine.cli("status", ref)
+    assert "afslået" in status and "18.5 timer om ugen" in status and "Uden sygedagpenge" in status
+    assert "besvaret" in status and "samtale booket" in status  # still running: nothing ended it
+    with sqlite3.connect(engine.mail_dir.parent / "register.db") as db:
+        trail = dict(db.execute("SELECT action, actor FROM audit_events WHERE action IN "
+                                "('fast_track_consent', 'partial_recovery', 'benefit_pause')").fetchall())
+        row = db.execute("SELECT partial_recovery_hours, closed_at FROM cases WHERE reference = ?",
+                         (ref,)).fetchone()
+    assert trail["fast_track_consent"] == "anna.berg" and set(trail) == {"fast_track_consent", "partial_recovery",
+                                                                          "benefit_pause"}
+    assert row == (18.5, None)
