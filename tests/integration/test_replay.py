@@ -27,7 +27,11 @@ def test_there_are_histories_from_every_path():
     for path in ("seriously_ill", "watched", "silent_employer", "declines_to_host", "no_show", "fast_track",
                  "week_eight", "reassignment", "every_end", "death", "outcome", "refusals", "decline_leads",
                  "follow_ups", "predictable", "held_in_time", "sick_report_to_closed_case",
-                 "dev_rsvp_accept_then_decline"):
+                 "dev_rsvp_accept_then_decline",
+                 # issue 10: the law as written
+                 "partial_recovery_keeps", "fast_track_refused", "fast_track_agreed", "fast_track_lapses",
+                 "both_expect_under_26", "employers_estimate", "week_eight_target", "before_july_2026",
+                 "without_benefit", "information_form"):
         assert any(path in name for name in names), path
 
 
