@@ -71,6 +71,8 @@ def contexts(case=CASE) -> dict[str, dict]:
             "team_lead_name": "Peter Holm",
         },
         "case_closed": {"case": case, "end_type": "fuld raskmelding", "recipient_name": "Lars Jensen"},
+        "employer_estimate_request": {"case": case, "recipient_name": "Lars Jensen", "reminder": False},
+        "info_form_reminder": {"case": case, "recipient_name": "Mette Hansen", "deadline": date(2026, 1, 13)},
         "case_reassigned": {
             "case": case,
             "old_caseworker_name": "Ole Berg",
@@ -242,3 +244,29 @@ def test_filters_refuse_naive_datetimes():
 def test_name_tables():
     assert len(WEEKDAYS) == 7 and len(MONTHS) == 12
     assert [dato(date(2026, 1, d)).split()[0] for d in range(5, 12)] == list(WEEKDAYS)
+
+
+def test_employer_request_under_the_2026_rules_calls_week_eight_the_model_target_and_asks_for_the_estimate():
+    ctx = {**contexts()["employer_request"], "model_target_meeting": "ja", "ask_estimate": "ja"}
+    out = render("employer_request", ctx)
+    assert "kommunens eget mål" in out.text and "Efter sygedagpengeloven skal" not in out.text
+    assert "seks måneder" in out.text and "kommunens eget mål" in out.html
+    assert "Hvor længe forventer I, at fraværet varer?" in out.text and "Hvor længe forventer I" in out.html
+    plain = render("employer_request", contexts()["employer_request"])
+    assert "Hvor længe forventer I" not in plain.text and "kommunens eget mål" not in plain.text
+
+
+def test_the_employer_is_asked_for_its_estimate_and_told_why():
+    out = render("employer_estimate_request", contexts()["employer_estimate_request"])
+    assert out.subject == "Hvor længe forventer I, at sygefraværet varer? – sag FH-2026-0042"
+    assert "26 uger" in out.text and "både medarbejderen og arbejdsgiveren" in out.text
+    assert "antallet af uger" in out.text and "helbred" in out.text
+    reminder = render("employer_estimate_request", {**contexts()["employer_estimate_request"], "reminder": True})
+    assert reminder.subject.startswith("Påmindelse: ") and "skriver igen" in reminder.text
+
+
+def test_the_information_form_reminder_names_the_date_and_keeps_health_out_of_e_mail():
+    out = render("info_form_reminder", contexts()["info_form_reminder"])
+    assert out.subject == "Husk at besvare oplysningsskemaet senest 13. januar 2026 – sag FH-2026-0042"
+    assert "tirsdag den 13. januar 2026" in out.text and "Digital Post" in out.text and "§ 11" in out.text
+    assert "ikke sende svarene med almindelig e-mail" in out.text
