@@ -196,9 +196,9 @@ class HumanInput:
                                        f"{self.state.employer_expected_weeks or '-'} uger")
         await self.audit("expected_duration", duration.actor, employee_weeks=str(duration.employee_weeks),
                          employer_weeks=str(duration.employer_weeks))
-        if self.state.employer_expected_weeks is not None:
-            self.close_task("employer_estimate")  # asked for under the 2026 reform: it has come
         await self.apply_triage()
+        if self.state.track != Track.EMPLOYER_ESTIMATE_NEEDED:
+            self.close_task("employer_estimate")  # asked for under the 2026 reform: no longer needed
         self.changed = True
         return self.state.track
 
