@@ -177,11 +177,15 @@ def expected_location(state: CaseState) -> Location:
 
 def next_deadline(state: CaseState) -> date | None:
     """The deadline operations see on the case: the first meeting's (or fast track's) until held, then the
-    reassessment."""
+    reassessment. Once the model's week-8 target is missed (2026 reform), the law's six-month minimum."""
     if state.phase == Phase.CLOSED:
         return None
     if has_meeting_track(state) and not first_meeting_held(state):
-        due = state.deadlines.first_meeting_due
+        d = state.deadlines
+        if d.first_conversation_due is not None and "first_meeting" in state.missed_targets:
+            # The model's week-8 target has passed: what is owed now is the law's minimum (2026 reform).
+            return min(d.first_conversation_due, state.fast_track.due) if state.fast_track else d.first_conversation_due
+        due = d.first_meeting_due
         return min(due, state.fast_track.due) if state.fast_track else due
     return state.deadlines.reassessment_due
 

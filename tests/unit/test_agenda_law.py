@@ -130,3 +130,10 @@ def test_a_period_without_benefit_moves_the_reassessment_and_renames_its_task():
     assert agenda.reassessment_key(s) == "reassessment_task/2027-03-31"
     task = steps(s)["reassessment_task/2027-03-31"]
     assert task.when == at(s.deadlines.reassessment_task_day)
+
+
+def test_after_a_missed_week_eight_target_operations_see_the_laws_six_month_minimum():
+    s = state()
+    assert agenda.next_deadline(s) == date(2026, 9, 27)
+    s.missed_targets.append("first_meeting")
+    assert agenda.next_deadline(s) == date(2027, 2, 2)
