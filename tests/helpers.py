@@ -72,3 +72,24 @@ def calendar_part(message: EmailMessage):
 def rows(register, model, *where):
     with register.session() as session:
         return list(session.scalars(select(model).where(*where)))
+
+
+async def mail_to(sink, address: str, predicate, timeout: float = 15.0) -> EmailMessage:
+    """The first mail to `address` that satisfies `predicate`, waiting for it: a step's mails go out after the
+    state a test waits for has changed, so counting the mails already there is a race."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        found = [m for m in sink.to(address) if predicate(m)]
+        if found:
+            return found[0]
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"no such mail to {address}: {[str(m['Subject']) for m in sink.to(address)]}")
+        await asyncio.sleep(0.05)
+
+
+def subject_has(text: str):
+    return lambda message: text in str(message["Subject"])
+
+
+def body_has(*texts: str):
+    return lambda message: all(t in message.get_body(("plain",)).get_content() for t in texts)

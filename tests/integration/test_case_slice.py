@@ -10,7 +10,8 @@ from temporalio.client import WorkflowUpdateFailedError
 from domain.model import CaseEnd, MeetingOutcome, RsvpReceived
 from register.models import AuditEvent, CaseRow, CitizenIdentity, MeetingAttendee, MeetingRow, MessageRow
 from tests.conftest import sick_report
-from tests.helpers import calendar_part, finish, rows, server_today, start, wait_for, wait_for_mail
+from tests.helpers import (calendar_part, finish, mail_to, rows, server_today, start, subject_has, wait_for,
+                           wait_for_mail)
 from workflows.case_workflow import CaseWorkflow
 
 
@@ -66,8 +67,7 @@ async def test_sick_report_to_closed_case(env):
 
     # Time passes past the meeting: the caseworker is asked to record it.
     await env.env.sleep(meeting.end - await env.env.get_current_time() + timedelta(minutes=5))
-    await wait_for_mail(env.mail, 5)
-    task = env.mail.to(state.caseworker.email)[-1]
+    task = await mail_to(env.mail, state.caseworker.email, subject_has("Registrér møde 1"))
     assert calendar_part(task) is None and case.reference in str(task["Subject"]) + task.get_body(("plain",)).get_content()
 
     status = await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(1, True, True, "workplace"))
@@ -76,8 +76,9 @@ async def test_sick_report_to_closed_case(env):
     final = await finish(env, handle)
 
     assert final.phase == "closed" and final.end_type == "full_recovery"
-    assert [e.event for e in final.timeline][:4] == ["case_registered", "caseworker_assigned", "triaged",
-                                                     "employer_contacted"]
+    # At intake the caseworker is asked to send the information form (§ 11), then the employer is contacted.
+    assert [e.event for e in final.timeline][:6] == ["case_registered", "caseworker_assigned", "triaged",
+                                                     "info_form_sent", "caseworker_task", "employer_contacted"]
     # Nobody recorded the outcome within a month of being asked: the case says so rather than guess.
     assert final.outcome == "unknown"
     # The register holds the same story.
