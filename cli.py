@@ -70,8 +70,9 @@ def format_state(state: CaseState) -> str:
                      f"{state.latest_meeting_day.isoformat()})")
     if state.deadlines:
         d = state.deadlines
-        kind = "lovfrist" if d.first_meeting_kind == "statutory" else "modellens mål"
-        lines.append(f"  1. samtale er:      {kind} ({d.first_meeting_source})")
+        kind = (f"lovfrist ({d.first_meeting_source})" if d.first_meeting_kind == "statutory"
+                else "modellens mål (Sammen om fastholdelse), ikke en lovfrist")
+        lines.append(f"  1. samtale er:      {kind}")
         if d.first_conversation_due:
             lines.append(f"  Lovens minimum:     1. samtale senest {d.first_conversation_due.isoformat()} "
                          "(inden for seks måneder)")

@@ -1,0 +1,38 @@
+"""`fasthold status` shows what the law adds to a case: the kind of the week-8 deadline, the § 24 date, the
+consent to fast track, partial recoveries, periods without benefit, the information form and misses of each kind."""
+from __future__ import annotations
+
+from datetime import date
+
+from cli import format_state
+from domain.deadlines import compute_deadlines
+from domain.fast_track import answer_consent, request_fast_track
+from domain.model import BenefitPause, CaseState, PartialRecovery
+from domain.rulesets import load_rulesets, ruleset_for
+
+FIRST_DAY = date(2026, 8, 3)
+
+
+def test_status_shows_the_laws_facts():
+    rules = ruleset_for(FIRST_DAY, load_rulesets())
+    request = answer_consent(request_fast_track("employer", date(2026, 8, 7), FIRST_DAY, rules), False,
+                             date(2026, 8, 10), rules)
+    state = CaseState(reference="SAG-1", municipality="101", rule_set=rules.name, track="workplace",
+                      deadlines=compute_deadlines(FIRST_DAY, rules), fast_track_request=request,
+                      partial_recoveries=[PartialRecovery(18.5, date(2026, 11, 2))],
+                      benefit_pauses=[BenefitPause(date(2026, 9, 1), date(2026, 9, 30), "Ferie")],
+                      missed_targets=["first_meeting"], info_form_sent_on=date(2026, 8, 4))
+    text = format_state(state)
+    assert "modellens mål (Sammen om fastholdelse), ikke en lovfrist" in text
+    assert "Lovens minimum:     1. samtale senest 2027-02-02" in text
+    assert "Revurdering (§ 24): senest 2027-02-28" in text
+    assert "samtykke: afslået: den almindelige frist gælder" in text
+    assert "Delvis raskmeldt:   18.5 timer om ugen fra 2026-11-02" in text
+    assert "Uden sygedagpenge:  2026-09-01 til 2026-09-30 (Ferie)" in text
+    assert "Oplysningsskema:    sendt 2026-08-04, ikke besvaret" in text
+    assert "Modellens mål ikke nået: første opfølgningssamtale" in text and "Lovfrist overskredet" not in text
+    old = ruleset_for(date(2025, 3, 3), load_rulesets())
+    before = format_state(CaseState(reference="SAG-2", municipality="101", breaches=["first_meeting"],
+                                    deadlines=compute_deadlines(date(2025, 3, 3), old)))
+    assert "lovfrist (sygedagpengeloven § 13 b)" in before and "Lovfrist overskredet: første" in before
+    assert "Lovens minimum" not in before
