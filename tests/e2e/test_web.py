@@ -234,3 +234,68 @@ def employer_link(engine: Engine, reference: str) -> str:
                 and "henrik.lund@example.com" in str(message["To"]) and "/svar/" in message.get_body(("plain",)).get_content():
             return re.search(r"(http://\S+/svar/\S+)", message.get_body(("plain",)).get_content()).group(1)
     raise AssertionError("no employer request with a reply link")
+
+
+def signed_in_client(engine: Engine, email: str) -> tuple[httpx.Client, str]:
+    client = httpx.Client(base_url=engine.web, follow_redirects=False, timeout=60)
+    response = client.post("/login", data={"username": email, "password": engine.local_password})
+    assert response.status_code == 303, response.text
+    page = client.get("/sager")
+    return client, re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+
+def old_token(engine: Engine, *payload: str) -> str:
+    secret = (Path(engine.env["FASTHOLD_DATA_DIR"]) / "web-secret.key").read_text().strip()
+
+    class LongAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 40 * 24 * 3600
+
+    return URLSafeTimedSerializer(secret, salt=EMPLOYER_SALT, signer=LongAgo).dumps(list(payload))
+
+
+async def test_refusals_are_clear_danish_and_change_nothing(web_engine, cases, tmp_path):
+    engine = web_engine
+    mine, theirs = open_case(engine, ANNA, tmp_path, "mine"), open_case(engine, JONAS, tmp_path, "theirs")
+    anna, csrf = signed_in_client(engine, "anna.berg@jobcenter.example.dk")
+
+    # Not signed in: to the sign-in page. Wrong password: a Danish message, no session.
+    assert httpx.get(engine.web + "/opgaver").headers["location"].startswith("/login")
+    wrong = httpx.post(engine.web + "/login", data={"username": "anna.berg@jobcenter.example.dk", "password": "x"})
+    assert wrong.status_code == 400 and "forkert" in wrong.text and "fasthold_session" not in wrong.cookies
+
+    # Wrong role, another team's case, a case that does not exist.
+    assert anna.get("/team").status_code == 403
+    other = anna.get(f"/sager/{theirs}")
+    assert other.status_code == 403 and "Du har ikke adgang" in other.text
+    today = datetime.now(LOCAL_TZ).date().isoformat()
+    act = anna.post(f"/sager/{theirs}/handling/indsats", data={"csrf": csrf, "kind": "mentor", "start_date": today})
+    assert act.status_code == 403
+    assert (await cases.state(CaseRef("101", theirs))).measures == []
+    assert anna.get("/sager/FINDES-IKKE").status_code == 404
+
+    # Bad input names the field; a form without the session's CSRF token is refused; nothing changes.
+    bad = anna.post(f"/sager/{mine}/handling/varighed", data={"csrf": csrf, "employee_weeks": "tredive"})
+    assert bad.status_code == 400 and "Skriv et helt tal." in bad.text and "Traceback" not in bad.text
+    forged = anna.post(f"/sager/{mine}/handling/varighed", data={"employee_weeks": "40"})
+    assert forged.status_code == 400 and "Formularen var udløbet" in forged.text
+    assert (await cases.state(CaseRef("101", mine))).expected_weeks == 30
+
+    # A double submit (the same form sent twice) is one action.
+    form = {"csrf": csrf, "kind": "mentor", "start_date": today, "submission": "dobbelt-1"}
+    assert [anna.post(f"/sager/{mine}/handling/indsats", data=form).status_code for _ in range(2)] == [303, 303]
+    state = await cases.state(CaseRef("101", mine))
+    assert len(state.measures) == 1 and [e.event for e in state.timeline].count("measure_started") == 1
+
+    # The employer's link: tampered, expired, and a POST without the page's cookie change nothing.
+    link = employer_link(engine, mine)
+    token = link.rsplit("/", 1)[1]
+    tampered = httpx.get(f"{engine.web}/svar/{token[:-3]}{'A' if token[-3] != 'A' else 'B'}{token[-2:]}")
+    assert tampered.status_code == 404 and "Linket er ikke gyldigt" in tampered.text
+    expired = httpx.get(f"{engine.web}/svar/{old_token(engine, '101', mine, 'henrik.lund@example.com')}")
+    assert expired.status_code == 410 and "Linket er udløbet" in expired.text
+    blind = httpx.post(link, data={"answer": "ja", "nonce": "gæt"})
+    assert blind.status_code == 400 and (await cases.state(CaseRef("101", mine))).employer_hosts is None
+    shown = httpx.get(link)
+    assert shown.status_code == 200 and shown.headers["referrer-policy"] == "no-referrer"
+    assert "default-src 'self'" in shown.headers["content-security-policy"]
