@@ -196,7 +196,9 @@ def secrets_token() -> str:
 @page
 async def case_page(request: Request, user) -> Response:
     view = await allowed_view(request, user, request.path_params["reference"])
-    return web_of(request).page(request, "case.html", **case_context(request, user, view))
+    opened = request.query_params.get("handling", "")
+    return web_of(request).page(request, "case.html", **case_context(
+        request, user, view, active=opened if opened in forms.FORMS else ""))
 
 
 @page

@@ -36,6 +36,16 @@ class TaskRow:
     due: date
     days_left: int
     at_risk: bool
+    action: str = ""     # the case page's form that does the task
+
+
+# Which form does which task, by the task's key (the workflow names its tasks by these prefixes).
+TASK_ACTION = (("call_employer", "arbejdsgiver"), ("record_meeting/", "samtale"), ("counter/", "flyt"),
+               ("measure", "indsats"), ("return_check/", "afslut"), ("outcome", "udfald"))
+
+
+def action_for(key: str) -> str:
+    return next((slug for prefix, slug in TASK_ACTION if key.startswith(prefix)), "")
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,7 @@ def tasks(view: CaseView, today: date) -> list[TaskRow]:
     rows = []
     for t in s.open_tasks:
         left = agenda.working_days_left(today, t.due, closed)
-        rows.append(TaskRow(s.reference, t.key, t.title, t.what, t.due, left, left < 0 or risky))
+        rows.append(TaskRow(s.reference, t.key, t.title, t.what, t.due, left, left < 0 or risky, action_for(t.key)))
     return rows
 
 
