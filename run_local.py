@@ -1,7 +1,8 @@
 """Run the whole engine on embedded defaults in one terminal; Ctrl-C stops all of it.
 
 Starts the Temporal dev server (with its Web UI, persisting to <data_dir>/temporal.db, the project's search
-attributes registered), a local SMTP server that keeps every mail as an .eml file, and the worker.
+attributes registered), a local SMTP server that keeps every mail as an .eml file, the mail gateway, the codec
+server, the web workbench and the worker.
 """
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from engine.client import connect
 from engine.codec import EncryptionCodec, load_key
 from engine.codec_server import CodecServer
 from engine.mailsink import start_mail_sink
+from engine.local_secrets import local_password
 from gateway import start_gateway
 from engine.search_attributes import cli_flags
+from web.serve import start_web, stop_web
 from worker import build_worker, prepare_register
 
 log = logging.getLogger("fasthold.run")
@@ -58,7 +61,7 @@ async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds:
 async def run(settings: Settings) -> None:
     register, roster = prepare_register(settings)
     server = start_dev_server(settings)
-    controller = gateway = codec_server = None
+    controller = gateway = codec_server = web = None
     try:
         host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
         codec_server = CodecServer(EncryptionCodec(load_key(settings.payload_key, settings.data_path)),
@@ -68,8 +71,11 @@ async def run(settings: Settings) -> None:
         client = await wait_for_client(settings, server)
         controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
         gateway = start_gateway(settings, client, register)
+        web = await start_web(settings, client)
         print(
             "\nFastholdelsesmotoren kører.\n"
+            f"  Arbejdsbord:       {settings.base_url} (log ind med en e-mail fra config/roster.yaml og "
+            f"adgangskoden {local_password(settings)})\n"
             f"  Temporal Web UI:   http://{host}:{settings.temporal_ui_port}\n"
             f"  Sendte mails:      {settings.mail_path} (.eml-filer)\n"
             f"  Svar på invitationer: smtp://{settings.gateway_host}:{settings.gateway_port}\n"
@@ -89,6 +95,8 @@ async def run(settings: Settings) -> None:
                 await stop.wait()
                 print("Stopper ...", flush=True)
     finally:
+        if web is not None:
+            await stop_web(*web)
         if codec_server is not None:
             codec_server.stop()
         if gateway is not None:

@@ -20,6 +20,7 @@ from temporalio.exceptions import ApplicationError
 
 from config.settings import Settings
 from domain.model import Meeting
+from mailing.links import EmployerLink, case_url, employer_reply_url
 from mailing.ical import Attendee, MeetingInvite, build_cancel, build_request
 from mailing.mime import build_message
 from mailing.rendering import render
@@ -93,8 +94,13 @@ def meeting_invite(mail: OutgoingMail, organizer_email: str) -> MeetingInvite:
     )
 
 
-def template_context(mail: OutgoingMail) -> dict:
+def template_context(mail: OutgoingMail, settings: Settings | None = None) -> dict:
     context = {
+        "case_url": case_url(settings, mail.case.reference) if settings else "",
+        "reply_url": (employer_reply_url(settings, EmployerLink(mail.case.municipality, mail.case.reference,
+                                                                mail.recipient.email))
+                      if settings and mail.kind == "employer_request" and mail.recipient.role == "employer" else ""),
+        "link_days": settings.employer_link_days if settings else 30,
         "case": asdict(mail.case),
         "recipient_name": mail.recipient.name,
         "recipient_role": mail.recipient.role,
@@ -123,7 +129,7 @@ class MailActivities:
     @activity.defn
     async def send_mail(self, mail: OutgoingMail) -> str:
         """Send one message; returns 'sent' or 'already_sent'."""
-        rendered = render(mail.kind, template_context(mail))
+        rendered = render(mail.kind, template_context(mail, self.settings))
         message_id = message_id_for(mail.key, self.domain)
         if not await asyncio.to_thread(self._reserve, mail, message_id, rendered.subject):
             return "already_sent"

@@ -7,6 +7,7 @@ a caseworker names a meeting by number; the workflow needs its UID and current S
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Union
 
 from domain.model import (BenefitPause, CaseEnd, CounterProposal, EmployerAnswer, ExpectedDuration,
@@ -32,6 +33,17 @@ class AnswerOnBehalf:
     meeting_number: int
     email: str
     partstat: str
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class EmployerReply:
+    """The employer's answer from the reply page: hosts at the workplace, cannot (with a reason), or proposes
+    another time for the planned first meeting."""
+    hosts: bool | None            # None: neither, a proposed time instead
+    reason: str = ""
+    proposed_start: datetime | None = None
+    comment: str = ""
     actor: str = ""
 
 

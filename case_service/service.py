@@ -14,11 +14,12 @@ from temporalio.client import (Client, WorkflowExecutionStatus, WorkflowUpdateFa
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
-from case_service.commands import UPDATES, Action, AnswerOnBehalf, AttendeeAnswer, CaseRef
+from case_service.commands import UPDATES, Action, AnswerOnBehalf, AttendeeAnswer, CaseRef, EmployerReply
 from case_service.refusal import CaseRefusal, CaseUnavailable
 from config.settings import Settings
 from domain import labels
-from domain.model import CaseInput, CaseState, MeetingMove, Reassignment, RsvpReceived
+from domain.model import (CaseInput, CaseState, CaseView, CounterProposal, EmployerAnswer, MeetingMove,
+                          MeetingStatus, Reassignment, RsvpReceived)
 from domain.refusals import Refusal
 from engine import search_attributes as sa
 from register.roster import load_roster, municipalities
@@ -108,13 +109,14 @@ class CaseService:
         return WorkflowExecutionStatus(response.workflow_execution_info.status)
 
     # ------------------------------------------------------------------ a caseworker's action
-    async def act(self, ref: CaseRef, action: Action) -> ActionResult:
-        """Send one caseworker action to the case; a refusal comes back as CaseRefusal."""
+    async def act(self, ref: CaseRef, action: Action, *, update_id: str | None = None) -> ActionResult:
+        """Send one caseworker action to the case; a refusal comes back as CaseRefusal. The same `update_id`
+        (a form's submission id, say) is applied once however often it is sent."""
         meeting_number = getattr(action, "meeting_number", 0)
         if isinstance(action, AnswerOnBehalf):
             action = await self._resolve_answer(ref, action)
         method, name = UPDATES[type(action)]
-        value = str(await self._update(ref.workflow_id, method, action))
+        value = str(await self._update(ref.workflow_id, method, action, update_id=update_id))
         if isinstance(action, MeetingMove) and not value:
             raise CaseRefusal(Refusal.NO_FREE_TIME,
                               labels.NO_FREE_TIME_FOR_MOVE.format(number=action.meeting_number))
@@ -128,6 +130,28 @@ class CaseService:
         meeting = state.meetings[answer.meeting_number - 1]
         return RsvpReceived(meeting.uid, meeting.sequence, answer.email.strip().lower(), answer.partstat,
                             actor=answer.actor)
+
+    async def employer_reply(self, ref: CaseRef, employer_email: str, reply: EmployerReply, *,
+                             update_id: str) -> ActionResult:
+        """The employer's answer from the reply page, exactly as the caseworker's `arbejdsgiver` command or the
+        employer's own calendar answer would reach the case."""
+        if reply.hosts is not None:
+            return await self.act(ref, EmployerAnswer(reply.hosts, reply.reason, actor=reply.actor),
+                                  update_id=update_id)
+        view = await self.view(ref)
+        planned = [m for m in view.state.meetings if m.status == MeetingStatus.INVITED]
+        if not planned:
+            raise CaseRefusal(Refusal.MEETING_NOT_PLANNED, "Der er ikke noget planlagt møde at foreslå et andet "
+                                                           "tidspunkt for lige nu.", field="start")
+        if reply.proposed_start is None:
+            raise CaseRefusal(Refusal.BAD_PROPOSAL, "Angiv det tidspunkt, I foreslår.", field="start")
+        meeting = planned[0]
+        proposal = CounterProposal(meeting.uid, meeting.sequence, employer_email, reply.proposed_start,
+                                   reply.proposed_start + (meeting.end - meeting.start), reply.comment,
+                                   actor=reply.actor)
+        await self._update(ref.workflow_id, CaseWorkflow.propose_time, proposal, update_id=update_id)
+        return ActionResult("counter_proposal", "task_created", "Tak. Sagsbehandleren har fået jeres forslag og "
+                                                                 "vender tilbage.")
 
     async def reassign_many(self, changes: list[tuple[CaseRef, Reassignment]]) -> list[ActionResult | CaseRefusal]:
         """Reassign several cases (a caseworker who leaves): each case gets the workflow's own reassignment, one
@@ -153,6 +177,27 @@ class CaseService:
             raise CaseUnavailable("temporal timeout") from err
 
     # ------------------------------------------------------------------ reading cases
+    async def view(self, ref: CaseRef) -> CaseView:
+        """The case's sick report (without CPR) and its state."""
+        try:
+            return await self.client.get_workflow_handle(ref.workflow_id).query(CaseWorkflow.case_view)
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                raise CaseRefusal(Refusal.NO_SUCH_CASE, "Sagen findes ikke.", field="reference") from None
+            raise _unavailable_or(err)
+
+    async def views(self, refs: list[CaseRef], *, concurrency: int = 16) -> list[CaseView]:
+        """Several cases at once (a caseworker's list); a case that is gone meanwhile is left out."""
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(ref: CaseRef) -> CaseView | None:
+            async with gate:
+                try:
+                    return await self.view(ref)
+                except CaseRefusal:
+                    return None
+        return [v for v in await asyncio.gather(*(one(r) for r in refs)) if v is not None]
+
     async def state(self, ref: CaseRef) -> CaseState:
         try:
             return await self.client.get_workflow_handle(ref.workflow_id).query(CaseWorkflow.state_now)

@@ -43,10 +43,25 @@ class Settings:
     codec_port: int = 8234
     codec_token: str = ""
     history_event_limit: int = 8000
+    web_host: str = "127.0.0.1"
+    web_port: int = 8235
+    public_base_url: str = ""
+    web_secret: str = ""
+    local_password: str = ""
+    employer_link_days: int = 30
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_user_claim: str = "email"
 
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir).expanduser().resolve()
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach the web workbench: links in e-mails point here."""
+        return (self.public_base_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
 
     @property
     def resolved_database_url(self) -> str:

@@ -233,3 +233,24 @@ def confirmation(action: str, value: str, *, reference: str = "", meeting_number
 
 
 NO_FREE_TIME_FOR_MOVE = "Møde {number} kunne ikke flyttes: der er ingen ledig tid. Teamlederen er orienteret."
+
+
+# --- the case's timeline, as people read it -----------------------------------------------------------
+
+EVENT = {
+    "case_registered": "Sagen er oprettet", "caseworker_assigned": "Sagsbehandler tildelt",
+    "triaged": "Visiteret", "triage_kept": "Ny vurdering, forløbet fortsætter",
+    "employer_contacted": "Arbejdsgiveren kontaktet", "employer_reminded": "Arbejdsgiveren rykket",
+    "employer_hosts": "Arbejdsgiveren lægger lokaler til", "employer_declined_hosting": "Arbejdsgiveren kan ikke",
+    "caseworker_task": "Opgave til sagsbehandleren", "meeting_booked": "Møde booket", "meeting_moved": "Møde flyttet",
+    "meeting_reminders_sent": "Påmindelser sendt", "meeting_recorded": "Møde registreret", "rsvp": "Svar på invitation",
+    "counter_proposal": "Andet tidspunkt foreslået", "slot_taken": "Tidspunktet blev optaget",
+    "escalated": "Teamlederen orienteret", "mail_refused": "E-mail afvist", "deadline_breached": "Frist overskredet",
+    "expected_duration": "Ny forventet varighed", "fast_track_requested": "Anmodning om tidlig opfølgning",
+    "measure_started": "Indsats startet", "caseworker_reassigned": "Ny sagsbehandler", "case_closed": "Sagen afsluttet",
+    "outcome_recorded": "Afgang registreret",
+}
+
+
+def event(code: str) -> str:
+    return EVENT.get(code, code.replace("_", " "))

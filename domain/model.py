@@ -390,3 +390,10 @@ class CaseEnd:
     end_date: date
     note: str = ""
     actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as the workbench shows it: the sick report (without the CPR number) and the current state."""
+    case: CaseInput
+    state: CaseState

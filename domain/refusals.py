@@ -17,6 +17,7 @@ class Refusal(StrEnum):
     CASE_EXISTS_CLOSED = "CaseExistsClosed"
     INVALID_INPUT = "InvalidInput"
     ENGINE_REFUSED = "EngineRefused"
+    NOT_ALLOWED = "NotAllowed"
     # meetings and answers
     NO_SUCH_MEETING = "NoSuchMeeting"
     UNKNOWN_MEETING = "UnknownMeeting"

@@ -27,8 +27,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar_dk import add_working_days, working_day_on_or_after
     from domain.deadlines import compute_deadlines, outcome_request_day
     from domain.localtime import at_morning
-    from domain.model import (MEETING_TRACKS, TRACK_PHASE, CaseEnd, CaseInput, CaseState, EndType, MeetingStatus,
-                              OutcomeKind, Phase)
+    from domain.model import (MEETING_TRACKS, TRACK_PHASE, CaseEnd, CaseInput, CaseState, CaseView, EndType,
+                              MeetingStatus, OutcomeKind, Phase)
     from domain.practice import HISTORY_EVENT_LIMIT, OUTCOME_TASK_DUE_WORKING_DAYS, OUTCOME_WAIT_DAYS
     from domain.triage import triage
 
@@ -70,6 +70,11 @@ class CaseWorkflow(HumanInput, LawEvents, CaseSteps, CaseEffects):
         await self.collect_outcome()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.state
+
+    @workflow.query
+    def case_view(self) -> CaseView:
+        """The sick report (never with the CPR number, which the workflow does not keep) and the state."""
+        return CaseView(self.case, self.state)
 
     # ------------------------------------------------------------------ opening the case
     async def open_case(self, case: CaseInput) -> None:

@@ -1,89 +1,17 @@
 """End to end on the real dev server, through what a user types: the run command and `fasthold`."""
 from __future__ import annotations
 
-import email
-import email.policy
 import json
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port, sick_report
+from tests.conftest import sick_report
+from tests.e2e.engine import Engine
 
-ROOT = Path(__file__).resolve().parents[2]
-FASTHOLD = [sys.executable, "-m", "cli"]
-
-
-class Engine:
-    """`python run_local.py` in the background with its own data directory and ports."""
-
-    def __init__(self, data_dir: Path):
-        self.env = {
-            **os.environ,
-            "FASTHOLD_DATA_DIR": str(data_dir),
-            "FASTHOLD_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
-            "FASTHOLD_TEMPORAL_UI_PORT": str(free_port()),
-            "FASTHOLD_SMTP_PORT": str(free_port()),
-            "FASTHOLD_GATEWAY_PORT": str(free_port()),
-            "FASTHOLD_CODEC_PORT": str(free_port()),
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.mail_dir = data_dir / "mail"
-        self.process: subprocess.Popen | None = None
-        self.output = ""
-
-    def start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "run_local.py"], cwd=ROOT, env=self.env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 90
-        self.output = ""
-        while "Stop alt med Ctrl-C" not in self.output:
-            line = self.process.stdout.readline()
-            if not line and self.process.poll() is not None:
-                raise AssertionError(f"the engine stopped:\n{self.output}")
-            self.output += line
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the engine did not start:\n{self.output}")
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGINT)
-        rest, _ = self.process.communicate(timeout=60)
-        self.output += rest
-        return self.process.returncode
-
-    def cli(self, *args: str, expect: int = 0) -> str:
-        result = subprocess.run([*FASTHOLD, *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
-                                timeout=60)
-        assert result.returncode == expect, f"{args}: {result.returncode}\n{result.stdout}\n{result.stderr}"
-        assert "Traceback" not in result.stderr
-        return result.stdout + result.stderr
-
-    def mails(self) -> list:
-        return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-                for p in sorted(self.mail_dir.glob("*.eml"))]
-
-    def wait_for(self, which, count: int, timeout: float = 30) -> list:
-        """The mails `which` picks out, once there are `count` of them (other mails may come in between)."""
-        deadline = time.monotonic() + timeout
-        while len(found := which(self.mails())) < count:
-            assert time.monotonic() < deadline, f"{len(found)} such mails, expected {count}"
-            time.sleep(0.2)
-        return found
-
-    def wait_for_mails(self, count: int, timeout: float = 30) -> list:
-        deadline = time.monotonic() + timeout
-        while len(mails := self.mails()) < count:
-            assert time.monotonic() < deadline, f"{len(mails)} mails, expected {count}"
-            time.sleep(0.2)
-        return mails
 
 
 @pytest.fixture

@@ -157,9 +157,12 @@ def test_caseworker_task_says_what_which_case_and_by_when():
     assert out.subject == "Opgave: Ring til arbejdsgiveren – sag FH-2026-0042 – frist 20. januar 2026"
     assert "Frist: tirsdag den 20. januar 2026" in out.text
     assert TASK["what"] in out.text
-    assert "    fasthold meeting book FH-2026-0042 --start 2026-01-22T10:00" in out.text
-    no_command = render("caseworker_task", {"case": CASE, "task": {**TASK, "command": ""}})
-    assert "kommando" not in no_command.text and "<pre" not in no_command.html
+    # The task links to the case page in the workbench, never to a shell command.
+    assert "fasthold meeting" not in out.text and "kommando" not in out.text
+    linked = render("caseworker_task", {**contexts()["caseworker_task"],
+                                        "case_url": "https://fasthold.kommune.dk/sager/FH-2026-0042"})
+    assert "Åbn sagen, og løs opgaven her:\nhttps://fasthold.kommune.dk/sager/FH-2026-0042" in linked.text
+    assert 'href="https://fasthold.kommune.dk/sager/FH-2026-0042"' in linked.html
 
 
 def test_optional_fields_left_out_cleanly():

@@ -1,0 +1,66 @@
+"""Who may see and act on which case: a caseworker on her own cases, a team lead on her team's, nobody on
+another municipality's. The people are the roster's caseworkers and team leads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.model import CaseState
+
+
+class UserRole(StrEnum):
+    CASEWORKER = "caseworker"
+    TEAM_LEAD = "team_lead"
+
+
+@dataclass(frozen=True)
+class User:
+    id: str                       # the caseworker's roster id, or the team lead's e-mail address
+    name: str
+    email: str
+    role: UserRole
+    municipality: str
+    teams: tuple[str, ...]        # the caseworker's team, or the teams the lead leads
+
+    @property
+    def actor(self) -> str:
+        """How the user is named in the audit trail."""
+        return f"{self.id} (web)"
+
+
+def roster_users(roster: dict) -> dict[str, User]:
+    """Every person who may sign in, by lower-case e-mail address."""
+    teams = {t["id"]: t for t in roster.get("teams", [])}
+    users: dict[str, User] = {}
+    for worker in roster.get("caseworkers", []):
+        team = teams[worker["team"]]
+        email = worker["email"].lower()
+        users[email] = User(worker["id"], worker["name"], email, UserRole.CASEWORKER, str(team["municipality"]),
+                            (team["id"],))
+    for team in teams.values():
+        email = team["lead"]["email"].lower()
+        led = tuple(t["id"] for t in teams.values() if t["lead"]["email"].lower() == email)
+        users[email] = User(email, team["lead"]["name"], email, UserRole.TEAM_LEAD, str(team["municipality"]), led)
+    return users
+
+
+def team_of(roster: dict, caseworker_id: str) -> str:
+    for worker in roster.get("caseworkers", []):
+        if worker["id"] == caseworker_id:
+            return worker["team"]
+    return ""
+
+
+def colleagues(roster: dict, user: User) -> list[dict]:
+    """The caseworkers a user may hand cases to: the same municipality's."""
+    teams = {t["id"]: str(t["municipality"]) for t in roster.get("teams", [])}
+    return [w for w in roster.get("caseworkers", []) if teams.get(w["team"]) == user.municipality]
+
+
+def may_see(user: User, state: CaseState, roster: dict) -> bool:
+    if state.municipality != user.municipality or state.caseworker is None:
+        return False
+    if user.role == UserRole.CASEWORKER:
+        return state.caseworker.id == user.id
+    return team_of(roster, state.caseworker.id) in user.teams

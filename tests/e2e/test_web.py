@@ -1,0 +1,305 @@
+"""The web workbench as its users meet it: the engine started by the run command, a real Chromium (Debian's,
+driven by Playwright), axe-core on every page, screenshots of each page; and the refusals, over real HTTP.
+
+Screenshots are written to test-output/screenshots/ (kept out of git).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sqlite3
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from playwright.async_api import async_playwright
+
+from case_service import CaseService
+from case_service.commands import CaseRef
+from config.settings import load_settings
+from domain.localtime import LOCAL_TZ
+from engine.client import connect
+from mailing.links import EMPLOYER_SALT
+from tests.conftest import sick_report
+from tests.e2e.engine import ROOT, Engine
+
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "test-output" / "screenshots"
+ROSTER = ROOT / "tests" / "fixtures" / "roster_web.yaml"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ANNA, MIKKEL, SARA, JONAS = "cw-anna", "cw-mikkel", "cw-sara", "cw-jonas"
+
+
+@pytest.fixture(scope="module")
+def web_engine(tmp_path_factory):
+    engine = Engine(tmp_path_factory.mktemp("web") / "data")
+    engine.env["FASTHOLD_ROSTER_FILE"] = str(ROSTER)
+    engine.start()
+    yield engine
+    if engine.process.poll() is None:
+        engine.stop()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def cases(web_engine):
+    settings = load_settings(env=web_engine.env)
+    client = await connect(settings)
+    return CaseService(client, settings)
+
+
+def open_case(engine: Engine, caseworker: str, tmp_path: Path, name: str) -> str:
+    """A case started with the command line, then given to `caseworker` (the roster spreads new cases)."""
+    report = sick_report()
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    engine.cli("opret", str(path))
+    reference = report["case_reference"]
+    status = wait_status(engine, reference, "samtale booket")
+    if f"({caseworker})" not in status and caseworker_id_in(status) != caseworker:
+        engine.cli("--bruger", "test", "omfordel", reference, "--sagsbehandler", caseworker, "--begrundelse", "Test")
+    return reference
+
+
+def caseworker_id_in(status: str) -> str:
+    names = {"Anna Berg": ANNA, "Mikkel Krogh": MIKKEL, "Sara Lind": SARA, "Jonas Friis": JONAS}
+    found = re.search(r"Sagsbehandler:\s+(.+?) <", status)
+    return names.get(found.group(1), "") if found else ""
+
+
+def wait_status(engine: Engine, reference: str, text: str, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        status = engine.cli("status", reference)
+        if text in status:
+            return status
+        assert time.monotonic() < deadline, status
+        time.sleep(0.3)
+
+
+async def axe_and_shot(page, name: str) -> None:
+    """0 serious or critical WCAG 2.1 AA violations, and a screenshot of the page as a person sees it."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate("""async () => await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{name}: {bad}"
+
+
+async def sign_in(browser, engine: Engine, email: str):
+    context = await browser.new_context(bypass_csp=True, locale="da-DK")  # bypass only to inject axe
+    page = await context.new_page()
+    await page.goto(engine.web + "/")
+    await axe_and_shot(page, "01-log-ind")
+    await page.fill("#username", email)
+    await page.fill("#password", engine.local_password)
+    await page.click("button[type=submit]")
+    await page.wait_for_load_state()
+    return page
+
+
+async def submit(page, slug: str, values: dict[str, str]) -> None:
+    """Open the action's panel on the case page, fill it in as a person would, and send it."""
+    if await page.get_attribute(f"#handling-{slug}", "open") is None:
+        await page.click(f"#handling-{slug} summary")
+    panel = page.locator(f"#handling-{slug}")
+    for name, value in values.items():
+        radio = panel.locator(f"input[type=radio][name={name}][value='{value}']")
+        if await radio.count():
+            await radio.check()
+        elif await panel.locator(f"select[name={name}]").count():
+            await panel.locator(f"select[name={name}]").select_option(value)
+        else:
+            await panel.locator(f"[name={name}]").fill(value)
+    await page.click(f"#handling-{slug} button[type=submit]")
+    await page.wait_for_load_state()
+
+
+def register_rows(engine: Engine, sql: str, *params) -> list:
+    db = Path(engine.env["FASTHOLD_DATA_DIR"]) / "register.db"
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, cases, tmp_path):
+    engine = web_engine
+    first, second, third = (open_case(engine, ANNA, tmp_path, n) for n in ("a", "b", "c"))
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+
+        # --- the caseworker: her task from the opening e-mail, the case, two actions, a refusal
+        page = await sign_in(browser, engine, "anna.berg@jobcenter.example.dk")
+        assert page.url.endswith("/opgaver")
+        await page.wait_for_selector("text=Ring til arbejdsgiveren")
+        assert await page.locator(f"tr:has-text('{first}') >> text=Ring til arbejdsgiveren").count() == 1
+        await axe_and_shot(page, "02-mine-opgaver")
+        # One click: the case, with the task's form open. (The case has another task since issue 10: send the
+        # information form.)
+        await page.click(f"tr:has-text('{first}'):has-text('Ring til arbejdsgiveren') a")
+        await page.wait_for_load_state()
+        assert f"Sag {first}" in await page.inner_text("h1")
+        assert await page.get_attribute("#handling-arbejdsgiver", "open") is not None
+        await axe_and_shot(page, "03-sag")
+
+        await submit(page, "arbejdsgiver", {"hosts_at_workplace": "ja"})
+        assert "Samtalen holdes på arbejdspladsen." in await page.inner_text("[role=status]")
+        yesterday = (datetime.now(LOCAL_TZ) - timedelta(days=1)).replace(hour=10, minute=0)
+        await submit(page, "samtale", {"meeting_number": "1", "held": "ja", "employer_took_part": "ja",
+                                       "location": "workplace", "held_at": yesterday.strftime("%Y-%m-%dT%H:%M")})
+        assert "Møde 1 er registreret (holdt)." in await page.inner_text("[role=status]")
+        await axe_and_shot(page, "04-sag-efter-samtale")
+        state = await cases.state(CaseRef("101", first))
+        meeting = state.meetings[0]
+        assert state.employer_hosts is True and meeting.status == "held"
+        assert meeting.employer_took_part is True and meeting.actual_location == "workplace"
+        row = register_rows(engine, "SELECT m.status, m.employer_took_part, m.actual_location FROM meetings m "
+                                    "JOIN cases c ON c.id = m.case_id WHERE c.reference = ?", first)
+        assert row == [("held", 1, "workplace")]
+        actors = {a for (a,) in register_rows(engine, "SELECT a.actor FROM audit_events a JOIN cases c ON "
+                                                      "c.id = a.case_id WHERE c.reference = ?", first)}
+        assert "cw-anna (web)" in actors
+
+        # A refusal from the workflow's validator is shown next to the field, and nothing changes.
+        await submit(page, "varighed", {"employee_weeks": "99"})
+        assert "forventet varighed skal være 1-52 uger" in (await page.inner_text("#varighed-employee_weeks >> xpath=..")).lower()
+        assert (await cases.state(CaseRef("101", first))).expected_weeks == 30
+        await axe_and_shot(page, "05-sag-med-afvisning")
+        await page.goto(engine.web + "/sager")
+        assert second in await page.inner_text("main"), await page.inner_text("main")
+        await axe_and_shot(page, "06-mine-sager")
+        await page.goto(engine.web + "/rapport")
+        await axe_and_shot(page, "07-rapport")
+        csv = await page.request.get(engine.web + "/rapport.csv")
+        assert csv.ok and "text/csv" in csv.headers["content-type"]
+
+        # --- the employer: the link from the request e-mail; GET changes nothing, POST answers, twice is once
+        link = employer_link(engine, second)
+        before = await cases.state(CaseRef("101", second))
+        employer = await (await browser.new_context(bypass_csp=True)).new_page()
+        await employer.goto(link)
+        await axe_and_shot(employer, "08-arbejdsgiverens-svarside")
+        after_get = await cases.state(CaseRef("101", second))
+        assert after_get.employer_hosts is None and len(after_get.timeline) == len(before.timeline)
+        await employer.fill("#reason", "Vi har ingen mødelokaler i øjeblikket.")
+        await employer.click("form:has(input[value=nej]) button")
+        await employer.wait_for_load_state()
+        assert "Tak." in await employer.inner_text("[role=status]")
+        await axe_and_shot(employer, "09-arbejdsgiverens-kvittering")
+        await employer.go_back()
+        await employer.fill("#reason", "Vi har ingen mødelokaler i øjeblikket.")
+        await employer.click("form:has(input[value=nej]) button")  # a second click
+        await employer.wait_for_load_state()
+        state = await wait_until(cases, second, lambda s: s.employer_hosts is False)
+        assert [e.event for e in state.timeline].count("employer_declined_hosting") == 1
+        await page.goto(engine.web + f"/sager/{second}")
+        assert "Arbejdsgiveren kan ikke" in await page.inner_text("body")
+
+        # --- the team lead: overview, and all of Anna's cases spread over two named colleagues
+        lead = await sign_in(browser, engine, "lise.holm@jobcenter.example.dk")
+        assert lead.url.endswith("/team")
+        await axe_and_shot(lead, "10-team")
+        await lead.select_option("#from_caseworker", ANNA)
+        await lead.check(f"#to-{MIKKEL}")
+        await lead.check(f"#to-{SARA}")
+        await lead.fill("#reason", "Anna Berg er fratrådt.")
+        await lead.click("form[action='/team/omfordel'] button")
+        await lead.wait_for_load_state()
+        assert "3 af 3 sager er omfordelt." in await lead.inner_text("[role=status]")
+        await axe_and_shot(lead, "11-team-efter-omfordeling")
+        new = {r: (await cases.state(CaseRef("101", r))).caseworker.id for r in (first, second, third)}
+        assert set(new.values()) == {MIKKEL, SARA}, new
+        for reference, caseworker in new.items():
+            await lead.goto(engine.web + f"/sager/{reference}")
+            name = {MIKKEL: "Mikkel Krogh", SARA: "Sara Lind"}[caseworker]
+            assert name in await lead.inner_text(".workbench-facts")
+        await browser.close()
+
+
+async def wait_until(cases, reference, predicate, timeout: float = 20):
+    deadline = time.monotonic() + timeout
+    while True:
+        state = await cases.state(CaseRef("101", reference))
+        if predicate(state) or time.monotonic() > deadline:
+            return state
+        await asyncio.sleep(0.2)
+
+
+def employer_link(engine: Engine, reference: str) -> str:
+    for message in engine.wait_for_mails(1):
+        if reference in str(message["Subject"]) + message.get_body(("plain",)).get_content() \
+                and "henrik.lund@example.com" in str(message["To"]) and "/svar/" in message.get_body(("plain",)).get_content():
+            return re.search(r"(http://\S+/svar/\S+)", message.get_body(("plain",)).get_content()).group(1)
+    raise AssertionError("no employer request with a reply link")
+
+
+def signed_in_client(engine: Engine, email: str) -> tuple[httpx.Client, str]:
+    client = httpx.Client(base_url=engine.web, follow_redirects=False, timeout=60)
+    response = client.post("/login", data={"username": email, "password": engine.local_password})
+    assert response.status_code == 303, response.text
+    page = client.get("/sager")
+    return client, re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+
+def old_token(engine: Engine, *payload: str) -> str:
+    secret = (Path(engine.env["FASTHOLD_DATA_DIR"]) / "web-secret.key").read_text().strip()
+
+    class LongAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 40 * 24 * 3600
+
+    return URLSafeTimedSerializer(secret, salt=EMPLOYER_SALT, signer=LongAgo).dumps(list(payload))
+
+
+async def test_refusals_are_clear_danish_and_change_nothing(web_engine, cases, tmp_path):
+    engine = web_engine
+    mine, theirs = open_case(engine, ANNA, tmp_path, "mine"), open_case(engine, JONAS, tmp_path, "theirs")
+    anna, csrf = signed_in_client(engine, "anna.berg@jobcenter.example.dk")
+
+    # Not signed in: to the sign-in page. Wrong password: a Danish message, no session.
+    assert httpx.get(engine.web + "/opgaver").headers["location"].startswith("/login")
+    wrong = httpx.post(engine.web + "/login", data={"username": "anna.berg@jobcenter.example.dk", "password": "x"})
+    assert wrong.status_code == 400 and "forkert" in wrong.text and "fasthold_session" not in wrong.cookies
+
+    # Wrong role, another team's case, a case that does not exist.
+    assert anna.get("/team").status_code == 403
+    other = anna.get(f"/sager/{theirs}")
+    assert other.status_code == 403 and "Du har ikke adgang" in other.text
+    today = datetime.now(LOCAL_TZ).date().isoformat()
+    act = anna.post(f"/sager/{theirs}/handling/indsats", data={"csrf": csrf, "kind": "mentor", "start_date": today})
+    assert act.status_code == 403
+    assert (await cases.state(CaseRef("101", theirs))).measures == []
+    assert anna.get("/sager/FINDES-IKKE").status_code == 404
+
+    # Bad input names the field; a form without the session's CSRF token is refused; nothing changes.
+    bad = anna.post(f"/sager/{mine}/handling/varighed", data={"csrf": csrf, "employee_weeks": "tredive"})
+    assert bad.status_code == 400 and "Skriv et helt tal." in bad.text and "Traceback" not in bad.text
+    forged = anna.post(f"/sager/{mine}/handling/varighed", data={"employee_weeks": "40"})
+    assert forged.status_code == 400 and "Formularen var udløbet" in forged.text
+    assert (await cases.state(CaseRef("101", mine))).expected_weeks == 30
+
+    # A double submit (the same form sent twice) is one action.
+    form = {"csrf": csrf, "kind": "mentor", "start_date": today, "submission": "dobbelt-1"}
+    assert [anna.post(f"/sager/{mine}/handling/indsats", data=form).status_code for _ in range(2)] == [303, 303]
+    state = await cases.state(CaseRef("101", mine))
+    assert len(state.measures) == 1 and [e.event for e in state.timeline].count("measure_started") == 1
+
+    # The employer's link: tampered, expired, and a POST without the page's cookie change nothing.
+    link = employer_link(engine, mine)
+    token = link.rsplit("/", 1)[1]
+    tampered = httpx.get(f"{engine.web}/svar/{token[:-3]}{'A' if token[-3] != 'A' else 'B'}{token[-2:]}")
+    assert tampered.status_code == 404 and "Linket er ikke gyldigt" in tampered.text
+    expired = httpx.get(f"{engine.web}/svar/{old_token(engine, '101', mine, 'henrik.lund@example.com')}")
+    assert expired.status_code == 410 and "Linket er udløbet" in expired.text
+    blind = httpx.post(link, data={"answer": "ja", "nonce": "gæt"})
+    assert blind.status_code == 400 and (await cases.state(CaseRef("101", mine))).employer_hosts is None
+    shown = httpx.get(link)
+    assert shown.status_code == 200 and shown.headers["referrer-policy"] == "no-referrer"
+    assert "default-src 'self'" in shown.headers["content-security-policy"]

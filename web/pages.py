@@ -1,0 +1,353 @@
+"""The signed-in pages: "Mine opgaver", "Mine sager", the case page with a form for every caseworker action,
+the team lead's overview with reassignment, and the success report. Each handler translates the request into
+a call of the service layer and shows the answer or the refusal, next to the field it concerns."""
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from urllib.parse import quote
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from case_service import CaseFilter, CaseRefusal, CaseUnavailable
+from case_service.access import UserRole, colleagues, may_see, team_of
+from case_service.commands import CaseRef
+from domain import labels
+from domain.localtime import LOCAL_TZ
+from domain.model import CaseView, Reassignment
+from domain.refusals import Refusal
+from web import forms, present
+
+UNAVAILABLE = "Sagssystemet svarer ikke lige nu. Prøv igen om lidt."
+
+
+def today() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+def web_of(request: Request):
+    return request.app.state.web
+
+
+def signed_in(request: Request):
+    user = web_of(request).signin.current(request)
+    if user is None:
+        raise _Redirect(f"/login?videre={quote(request.url.path)}")
+    return user
+
+
+class _Redirect(Exception):
+    def __init__(self, to: str):
+        self.to = to
+
+
+def page(handler):
+    """Signed-in pages: a visitor who is not signed in is sent to the sign-in page."""
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request, signed_in(request))
+        except _Redirect as go:
+            return RedirectResponse(go.to, status_code=303)
+        except CaseUnavailable:
+            return web_of(request).page(request, "error.html", 503, title="Prøv igen om lidt", text=UNAVAILABLE)
+    wrapped.__name__ = handler.__name__
+    return wrapped
+
+
+# --------------------------------------------------------------------------- signing in and out
+async def home(request: Request) -> Response:
+    user = web_of(request).signin.current(request)
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    return RedirectResponse("/team" if user.role == UserRole.TEAM_LEAD else "/opgaver", status_code=303)
+
+
+async def login(request: Request) -> Response:
+    web = web_of(request)
+    onward = request.query_params.get("videre", "")
+    onward = onward if onward.startswith("/") and not onward.startswith("//") else "/"
+    if web.signin.uses_oidc:
+        return RedirectResponse(f"/login/oidc?videre={quote(onward)}", status_code=303)
+    if request.method == "GET":
+        return web.page(request, "login.html", onward=onward, error="", username="")
+    form = await request.form()
+    user = web.signin.check_local(str(form.get("username", "")), str(form.get("password", "")))
+    if user is None:
+        return web.page(request, "login.html", 400, onward=onward, username=str(form.get("username", ""))[:200],
+                        error="E-mailadressen eller adgangskoden er forkert.")
+    web.signin.start_session(request, user)
+    return RedirectResponse(onward, status_code=303)
+
+
+async def login_oidc(request: Request) -> Response:
+    web = web_of(request)
+    if not web.signin.uses_oidc:
+        return RedirectResponse("/login", status_code=303)
+    onward = request.query_params.get("videre", "/")
+    request.session["onward"] = onward if onward.startswith("/") and not onward.startswith("//") else "/"
+    return await web.signin.oauth.kommune.authorize_redirect(request, f"{web.settings.base_url}/auth/callback")
+
+
+async def oidc_callback(request: Request) -> Response:
+    web = web_of(request)
+    if not web.signin.uses_oidc:
+        return RedirectResponse("/login", status_code=303)
+    try:
+        token = await web.signin.oauth.kommune.authorize_access_token(request)
+    except Exception:
+        return web.page(request, "error.html", 400, title="Log ind mislykkedes",
+                        text="Kommunens log ind-tjeneste kunne ikke bekræfte dig. Prøv igen.")
+    user = web.signin.from_claims(dict(token.get("userinfo") or {}))
+    if user is None:
+        return web.page(request, "error.html", 403, title="Du har ikke adgang",
+                        text="Du er ikke oprettet som sagsbehandler eller teamleder i fastholdelsessystemet.")
+    onward = request.session.get("onward", "/")
+    web.signin.start_session(request, user)
+    return RedirectResponse(onward, status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    web = web_of(request)
+    form = await request.form()
+    if web.signin.csrf_ok(request, str(form.get("csrf", ""))):
+        request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+# --------------------------------------------------------------------------- the user's cases
+async def visible_views(request: Request, user, *, reference: str | None = None,
+                        include_closed: bool = False) -> list[CaseView]:
+    """The cases the user may see: her own, or her teams' for a team lead, in her municipality."""
+    web = web_of(request)
+    which = CaseFilter(user.municipality, reference=reference or None, running_only=not include_closed,
+                       caseworker=user.id if user.role == UserRole.CASEWORKER else None)
+    rows = await web.cases.find_cases(which)
+    if user.role == UserRole.TEAM_LEAD:
+        rows = [r for r in rows if team_of(web.roster, r.caseworker) in user.teams]
+    views = await web.cases.views([CaseRef(r.municipality, r.reference) for r in rows])
+    return [v for v in views if may_see(user, v.state, web.roster)]
+
+
+@page
+async def my_tasks(request: Request, user) -> Response:
+    day = today()
+    views = await visible_views(request, user)
+    task_rows = sorted((t for v in views for t in present.tasks(v, day)), key=lambda t: (t.due, t.reference))
+    return web_of(request).page(request, "tasks.html", tasks=task_rows, today=day)
+
+
+@page
+async def my_cases(request: Request, user) -> Response:
+    day = today()
+    query = request.query_params.get("q", "").strip()[:60]
+    status = request.query_params.get("vis", "aabne")
+    views = await visible_views(request, user, include_closed=status == "alle")
+    rows = [present.row(v, day) for v in views]
+    if query:
+        rows = [r for r in rows if query.lower() in r.reference.lower()]
+    if status == "risiko":
+        rows = [r for r in rows if r.at_risk or r.breached]
+    rows.sort(key=lambda r: (r.closed, r.next_deadline or date.max, r.reference))
+    return web_of(request).page(request, "cases.html", rows=rows, query=query, show=status)
+
+
+# --------------------------------------------------------------------------- one case
+async def allowed_view(request: Request, user, reference: str) -> CaseView:
+    web = web_of(request)
+    try:
+        view = await web.cases.view(CaseRef(user.municipality, reference))
+    except CaseRefusal:
+        raise HTTPException(404) from None
+    if not may_see(user, view.state, web.roster):
+        raise HTTPException(403)
+    return view
+
+
+def case_context(request: Request, user, view: CaseView, *, form_errors=None, active="", submitted=None,
+                 message="") -> dict:
+    web = web_of(request)
+    meetings = view.state.meetings
+    choices = {
+        "meeting_number": tuple((str(m.number), f"Møde {m.number} ({m.start.astimezone(LOCAL_TZ):%d.%m.%Y %H.%M}, "
+                                                 f"{present.MEETING_STATUS.get(m.status, m.status)})") for m in meetings),
+        "attendee_email": tuple(
+            (email, f"{role} ({email})") for email, role in (
+                (view.case.employer.contact_email.lower(), "Arbejdsgiver"),
+                (view.case.employee.email.lower(), "Medarbejder"))),
+        "caseworker_id": (("", "Den mindst belastede kollega"),) + tuple(
+            (w["id"], w["name"]) for w in colleagues(web.roster, user)
+            if view.state.caseworker is None or w["id"] != view.state.caseworker.id),
+    }
+    return dict(view=view, case=view.case, state=view.state, rows=present.deadlines(view),
+                answers=present.meeting_answers(view), tasks=present.tasks(view, today()),
+                status_names=present.MEETING_STATUS, forms=forms.FORMS, choices=choices,
+                errors=form_errors or {}, active=active, submitted=submitted or {}, message=message,
+                submission=secrets_token(), labels=labels, local=lambda dt: dt.astimezone(LOCAL_TZ))
+
+
+def secrets_token() -> str:
+    from web.app import new_submission_id
+
+    return new_submission_id()
+
+
+@page
+async def case_page(request: Request, user) -> Response:
+    view = await allowed_view(request, user, request.path_params["reference"])
+    opened = request.query_params.get("handling", "")
+    return web_of(request).page(request, "case.html", **case_context(
+        request, user, view, active=opened if opened in forms.FORMS else ""))
+
+
+@page
+async def case_action(request: Request, user) -> Response:
+    web = web_of(request)
+    reference, slug = request.path_params["reference"], request.path_params["action"]
+    action = forms.FORMS.get(slug)
+    if action is None:
+        raise HTTPException(404)
+    view = await allowed_view(request, user, reference)
+    data = {k: str(v) for k, v in (await request.form()).items()}
+    if not web.signin.csrf_ok(request, data.get("csrf", "")):
+        return web.page(request, "case.html", 400, **case_context(
+            request, user, view, active=slug, submitted=data,
+            message="Formularen var udløbet. Indlæs siden igen, og prøv en gang til."))
+    try:
+        command = forms.build(action, data, user.actor)
+        result = await web.cases.act(CaseRef(user.municipality, reference), command,
+                                     update_id=f"web-{data.get('submission', '')[:40]}" if data.get("submission")
+                                     else None)
+    except forms.FormErrors as bad:
+        return web.page(request, "case.html", 400, **case_context(
+            request, user, view, form_errors=bad.errors, active=slug, submitted=data,
+            message="Formularen har fejl. Ret de markerede felter."))
+    except CaseRefusal as refusal:
+        field = refusal.field if any(f.name == refusal.field for f in action.fields) else ""
+        text = refusal.message[:1].upper() + refusal.message[1:]
+        errors = {field: text} if field else {}
+        return web.page(request, "case.html", 409 if refusal.reason != Refusal.NOT_ALLOWED else 403,
+                        **case_context(request, user, await web.cases.view(CaseRef(user.municipality, reference)),
+                                       form_errors=errors, active=slug, submitted=data,
+                                       message=f"Afvist: {text}"))
+    request.session["flash"] = result.message
+    return RedirectResponse(f"/sager/{quote(reference, safe='')}", status_code=303)
+
+
+# --------------------------------------------------------------------------- the team lead
+@page
+async def team_page(request: Request, user) -> Response:
+    if user.role != UserRole.TEAM_LEAD:
+        raise HTTPException(403)
+    return await render_team(request, user)
+
+
+async def render_team(request: Request, user, status: int = 200, **extra) -> Response:
+    web = web_of(request)
+    day = today()
+    rows = [present.row(v, day) for v in await visible_views(request, user)]
+    team_workers = [w for w in web.roster.get("caseworkers", []) if w["team"] in user.teams]
+    load = [{"id": w["id"], "name": w["name"],
+             "cases": sum(r.caseworker_id == w["id"] for r in rows),
+             "tasks": sum(r.open_tasks for r in rows if r.caseworker_id == w["id"]),
+             "overdue": sum(r.overdue_tasks for r in rows if r.caseworker_id == w["id"])} for w in team_workers]
+    context = dict(at_risk=[r for r in rows if r.at_risk], breached=[r for r in rows if r.breached], load=load,
+                   everyone=colleagues(web.roster, user), errors={}, message="", results=[])
+    return web.page(request, "team.html", status, **{**context, **extra})
+
+
+@page
+async def bulk_reassign(request: Request, user) -> Response:
+    """All open cases of a caseworker who leaves, spread over named colleagues, least loaded first."""
+    web = web_of(request)
+    if user.role != UserRole.TEAM_LEAD:
+        raise HTTPException(403)
+    form = await request.form()
+    if not web.signin.csrf_ok(request, str(form.get("csrf", ""))):
+        return await render_team(request, user, 400, message="Formularen var udløbet. Prøv igen.")
+    leaving = str(form.get("from_caseworker", ""))
+    to = [str(v) for v in form.getlist("to_caseworkers") if str(v) != leaving]
+    reason = str(form.get("reason", "")).strip()[:500]
+    known = {w["id"] for w in colleagues(web.roster, user)}
+    errors = {}
+    if leaving not in known or team_of(web.roster, leaving) not in user.teams:
+        errors["from_caseworker"] = "Vælg en sagsbehandler fra dit team."
+    if not to or not set(to) <= known:
+        errors["to_caseworkers"] = "Vælg mindst én kollega, der skal overtage sagerne."
+    if not reason:
+        errors["reason"] = "Angiv en begrundelse for omfordelingen."
+    if errors:
+        return await render_team(request, user, 400, errors=errors, message="Formularen har fejl.")
+    everything = await visible_views(request, user)
+    views = [v for v in everything if v.state.caseworker.id == leaving]
+    load = {w: sum(1 for v in everything if v.state.caseworker.id == w) for w in to}
+    changes = []
+    for view in sorted(views, key=lambda v: v.state.reference):
+        target = min(to, key=lambda w: (load[w], to.index(w)))
+        load[target] += 1
+        changes.append((CaseRef(user.municipality, view.state.reference),
+                        Reassignment(reason, target, actor=user.actor)))
+    outcomes = await web.cases.reassign_many(changes)
+    names = {w["id"]: w["name"] for w in colleagues(web.roster, user)}
+    results = [(ref.reference, names.get(change.caseworker_id, change.caseworker_id),
+                "Omfordelt" if not isinstance(outcome, CaseRefusal) else f"Ikke omfordelt: {outcome.message}")
+               for (ref, change), outcome in zip(changes, outcomes)]
+    done = sum(not isinstance(o, CaseRefusal) for o in outcomes)
+    return await render_team(request, user, results=results,
+                             message=f"{done} af {len(changes)} sager er omfordelt." if changes
+                             else "Sagsbehandleren har ingen åbne sager.")
+
+
+# --------------------------------------------------------------------------- the success report
+def _period(request: Request) -> tuple[date, date]:
+    day = today()
+    try:
+        start = date.fromisoformat(request.query_params.get("fra", f"{day.year}-01-01"))
+        end = date.fromisoformat(request.query_params.get("til", day.isoformat()))
+    except ValueError:
+        raise HTTPException(400) from None
+    return start, end
+
+
+@page
+async def report_page(request: Request, user) -> Response:
+    start, end = _period(request)
+    return web_of(request).page(request, "report.html", start=start, end=end)
+
+
+async def _report(request: Request, user, fmt: str) -> str:
+    from register.report_command import ReportError, report_command
+
+    start, end = _period(request)
+    try:
+        return await asyncio.to_thread(report_command, web_of(request).settings, user.municipality, start, end, fmt,
+                                       None)
+    except ReportError as err:
+        raise _ReportProblem(str(err)) from None
+
+
+class _ReportProblem(Exception):
+    pass
+
+
+@page
+async def report_html(request: Request, user) -> Response:
+    try:
+        # The report is one self-contained page with inline CSS and SVG (no script): allow its inline styles.
+        return Response(await _report(request, user, "html"), media_type="text/html; charset=utf-8", headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                       "frame-ancestors 'none'"})
+    except _ReportProblem as err:
+        return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
+
+
+@page
+async def report_csv(request: Request, user) -> Response:
+    try:
+        text = await _report(request, user, "csv")
+    except _ReportProblem as err:
+        return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
+    start, end = _period(request)
+    return Response(text, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="succeskriterier-{start}-{end}.csv"'})
