@@ -20,7 +20,7 @@ from engine.codec import EncryptionCodec, load_key
 from engine.codec_server import CodecServer
 from engine.mailsink import start_mail_sink
 from engine.local_secrets import local_password
-from gateway import start_gateway
+from gateway import start_gateway, trust_line
 from engine.search_attributes import cli_flags
 from web.serve import start_web, stop_web
 from worker import build_worker, prepare_register
@@ -70,7 +70,9 @@ async def run(settings: Settings) -> None:
                                    token=settings.codec_token).start()
         client = await wait_for_client(settings, server)
         controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
-        gateway = start_gateway(settings, client, register)
+        # The embedded run's own gateway trusts mail handed over on this machine (there is no mail server here
+        # to vouch for senders); it says so below. Production trusts only its mail servers' verdicts.
+        gateway = start_gateway(settings, client, register, trust_loopback=True)
         web = await start_web(settings, client)
         print(
             "\nFastholdelsesmotoren kører.\n"
@@ -82,6 +84,7 @@ async def run(settings: Settings) -> None:
             f"  Sagsregister:      {settings.resolved_database_url}\n"
             f"  Start en sag:      .venv/bin/fasthold opret examples/sygemelding.json\n"
             f"  Se en sag:         .venv/bin/fasthold status SAG-2026-0001\n"
+            f"  {trust_line(gateway.trust)}\n"
             "Stop alt med Ctrl-C.\n",
             flush=True,
         )

@@ -43,6 +43,9 @@ class Settings:
     codec_port: int = 8234
     codec_token: str = ""
     history_event_limit: int = 8000
+    gateway_trusted_authserv_ids: str = ""
+    gateway_auth_methods: str = "dmarc"
+    gateway_trust_loopback: bool = False
     web_host: str = "127.0.0.1"
     web_port: int = 8235
     public_base_url: str = ""
