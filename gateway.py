@@ -16,6 +16,7 @@ import sys
 
 from config.settings import Settings, load_settings
 from engine.client import connect
+from engine.logs import configure_logging, set_workflow_id_resolver, workflow_id_resolver
 from mailing.gateway import start_gateway
 from register.db import Register, upgrade
 
@@ -26,6 +27,7 @@ async def run(settings: Settings) -> None:
     url = settings.resolved_database_url
     upgrade(url)  # a no-op when the worker has migrated the register already
     register = Register(url)
+    set_workflow_id_resolver(workflow_id_resolver(register))  # log lines name a case's workflow id too
     gateway = None
     try:
         try:
@@ -49,10 +51,10 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        asyncio.run(run(load_settings()))
+        settings = load_settings()
+        configure_logging(settings, "gateway")
+        asyncio.run(run(settings))
     except KeyboardInterrupt:
         pass
     except Exception as err:  # start-up problems are one line; the details go to the debug log

@@ -15,8 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from config.settings import Settings, load_settings
 from engine.binaries import find_binary
 from engine.client import connect
-from engine.codec import EncryptionCodec, load_key
-from engine.codec_server import CodecServer
+from engine.codec_server import from_settings as codec_server_from_settings
 from engine.mailsink import start_mail_sink
 from mailing.gateway import start_gateway
 from workflows.search_attributes import cli_flags
@@ -61,16 +60,15 @@ async def run(settings: Settings) -> None:
     controller = gateway = codec_server = None
     try:
         host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
-        codec_server = CodecServer(EncryptionCodec(load_key(settings.payload_key, settings.data_path)),
-                                   settings.codec_host, settings.codec_port,
-                                   allowed_origin=f"http://{host}:{settings.temporal_ui_port}",
-                                   token=settings.codec_token).start()
+        codec_server = codec_server_from_settings(settings).start()
         client = await wait_for_client(settings, server)
         controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
         gateway = start_gateway(settings, client, register)
         print(
             "\nFastholdelsesmotoren kører.\n"
             f"  Temporal Web UI:   http://{host}:{settings.temporal_ui_port}\n"
+            + (f"  Log ind på kodeserveren: http://{settings.codec_host}:{settings.codec_port}/login\n"
+               if settings.codec_token else "") +
             f"  Sendte mails:      {settings.mail_path} (.eml-filer)\n"
             f"  Svar på invitationer: smtp://{settings.gateway_host}:{settings.gateway_port}\n"
             f"  Sagsregister:      {settings.resolved_database_url}\n"
@@ -105,9 +103,12 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from engine.logs import configure_logging
+
     try:
-        asyncio.run(run(load_settings()))
+        settings = load_settings()
+        configure_logging(settings, "run", level="WARNING")
+        asyncio.run(run(settings))
     except KeyboardInterrupt:
         pass
     except Exception as err:  # start-up problems are shown as one line, with the details in the log
