@@ -14,7 +14,9 @@ So the server accepts the token two ways:
     The UI then sends the cookie when "include credentials" is on (TEMPORAL_CODEC_INCLUDE_CREDENTIALS=true in
     the UI container; in the dev server's UI, the Codec Server settings of the browser). The cookie holds an
     HMAC of the token, never the token.
-In production the municipality's single sign-on proxy in front of this server can set its own cookie instead.
+Decoded payloads never show a CPR number: the sick report's `cpr` field reads "(skjult)" (the number is in
+the register's citizen_identities, for those whose work needs it). In production the municipality's single
+sign-on proxy in front of this server can set its own cookie instead.
 
     python -m engine.codec_server      # FASTHOLD_CODEC_HOST/PORT, FASTHOLD_CODEC_TOKEN, the payload keys
 """
@@ -41,6 +43,7 @@ log = logging.getLogger("fasthold.codec")
 MAX_BODY = 4 * 1024 * 1024
 COOKIE = "fasthold_codec"
 COOKIE_SECONDS = 8 * 3600
+HIDDEN = "(skjult)"
 ALLOWED_HEADERS = "Content-Type, X-Namespace, Authorization, Authorization-Extras"
 
 LOGIN_PAGE = """<!doctype html>
@@ -59,6 +62,25 @@ LOGIN_PAGE = """<!doctype html>
 skal <em>Include cross-origin credentials</em> være slået til.</p>
 </body></html>
 """
+
+
+def _hide_cpr(value):
+    if isinstance(value, dict):
+        return {k: (HIDDEN if k.lower() == "cpr" and v else _hide_cpr(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hide_cpr(v) for v in value]
+    return value
+
+
+def without_cpr(payload: Payload) -> Payload:
+    """Operators read cases, never CPR numbers: the sick report's `cpr` field is shown hidden."""
+    if payload.metadata.get("encoding") != b"json/plain" or b'"cpr"' not in payload.data.lower():
+        return payload
+    try:
+        value = json.loads(payload.data)
+    except ValueError:
+        return payload
+    return Payload(metadata=dict(payload.metadata), data=json.dumps(_hide_cpr(value), ensure_ascii=False).encode())
 
 
 def session_value(token: str) -> str:
@@ -89,8 +111,10 @@ class CodecServer:
 
     def transform(self, path: str, body: dict) -> dict:
         payloads = [json_format.ParseDict(p, Payload()) for p in body.get("payloads", [])]
-        coder = self.codec.decode if path == "/decode" else self.codec.encode
-        result = asyncio.run(coder(payloads))
+        if path == "/decode":
+            result = [without_cpr(p) for p in asyncio.run(self.codec.decode(payloads))]
+        else:
+            result = asyncio.run(self.codec.encode(payloads))
         return {"payloads": [json_format.MessageToDict(p) for p in result]}
 
     def authorised(self, headers) -> bool:
