@@ -24,7 +24,8 @@ EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0
 # Ten digits, optionally DDMMYY-XXXX; not inside a longer run of digits (timestamps, ports, ids).
 CPR = re.compile(r"(?<![\d-])\d{6}-?\d{4}(?![\d-])")
 WORKFLOW_ID = re.compile(r"\bcase-(\d{3})-([A-Za-z0-9][A-Za-z0-9._-]*)")
-CASE_IN_MESSAGE = re.compile(r"\bcase (?!-\b)([A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9])")
+# "case SAG-2026-0001": a reference has a digit somewhere, which keeps "case metrics" from being read as one.
+CASE_IN_MESSAGE = re.compile(r"\bcase ([A-Za-z0-9][A-Za-z0-9._-]*\d[A-Za-z0-9._-]*)")
 TEXT_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 PROCESS = {"name": ""}
 
@@ -88,8 +89,9 @@ def case_context(record: logging.LogRecord, message: str) -> dict:
     else:
         match = CASE_IN_MESSAGE.search(message)
         if match:
-            found["case_reference"] = match.group(1)
-            workflow_id = _resolve(match.group(1))
+            reference = match.group(1).rstrip(".")
+            found["case_reference"] = reference
+            workflow_id = _resolve(reference)
             if workflow_id:
                 found["workflow_id"] = workflow_id
     return found
