@@ -17,6 +17,7 @@ from engine.binaries import find_binary
 from engine.client import connect
 from engine.codec_server import from_settings as codec_server_from_settings
 from engine.mailsink import start_mail_sink
+from engine.metrics import CaseMetrics, make_runtime
 from mailing.gateway import start_gateway
 from workflows.search_attributes import cli_flags
 from worker import build_worker, prepare_register
@@ -40,14 +41,14 @@ def start_dev_server(settings: Settings) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds: float = 60.0):
+async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds: float = 60.0, **options):
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         if server.poll() is not None:
             raise RuntimeError(f"Temporal dev server stopped (exit {server.returncode}); see "
                                f"{settings.data_path / 'temporal-server.log'}")
         try:
-            return await connect(settings)
+            return await connect(settings, **options)
         except Exception:
             if asyncio.get_running_loop().time() > deadline:
                 raise
@@ -57,11 +58,15 @@ async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds:
 async def run(settings: Settings) -> None:
     register, roster = prepare_register(settings)
     server = start_dev_server(settings)
-    controller = gateway = codec_server = None
+    controller = gateway = codec_server = metrics = None
     try:
         host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
         codec_server = codec_server_from_settings(settings).start()
-        client = await wait_for_client(settings, server)
+        runtime = make_runtime(settings)  # Prometheus when FASTHOLD_METRICS_PORT is set
+        client = await wait_for_client(settings, server, **({"runtime": runtime} if runtime else {}))
+        metrics = CaseMetrics(register, client, risk_working_days=settings.deadline_risk_working_days)
+        if settings.case_metrics_port:
+            metrics.start(settings.metrics_host, settings.case_metrics_port, settings.case_metrics_refresh_seconds)
         controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
         gateway = start_gateway(settings, client, register)
         print(
@@ -82,11 +87,13 @@ async def run(settings: Settings) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         with ThreadPoolExecutor(max_workers=16) as executor:
-            worker = build_worker(client, settings, register, roster, executor)
+            worker = build_worker(client, settings, register, roster, executor, metrics)
             async with worker:
                 await stop.wait()
                 print("Stopper ...", flush=True)
     finally:
+        if metrics is not None:
+            metrics.stop()
         if codec_server is not None:
             codec_server.stop()
         if gateway is not None:

@@ -8,12 +8,18 @@ from __future__ import annotations
 import json
 import re
 import time
+import urllib.request
 
 import pytest
 
 from tests.browser import chromium, screenshot
-from tests.conftest import sick_report
+from tests.conftest import free_port, sick_report
 from tests.e2e.test_run_and_cli import Engine
+
+def scrape(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        return response.read().decode()
+
 
 BANNER = "Codec Server could not connect"
 TOKEN = "driftens-hemmelige-nøgle"
@@ -89,7 +95,9 @@ def engine_with(tmp_path):
 
 
 def test_an_operator_finds_a_case_and_reads_it_decoded(engine_with, tmp_path):
-    engine = engine_with()
+    metrics_port, case_metrics_port = free_port(), free_port()
+    engine = engine_with(FASTHOLD_METRICS_PORT=str(metrics_port), FASTHOLD_CASE_METRICS_PORT=str(case_metrics_port),
+                         FASTHOLD_CASE_METRICS_REFRESH_SECONDS="1")
     first, second = start_cases(engine, tmp_path)
     ui = f"http://127.0.0.1:{engine.env['FASTHOLD_TEMPORAL_UI_PORT']}"
     codec_calls = []
@@ -103,6 +111,13 @@ def test_an_operator_finds_a_case_and_reads_it_decoded(engine_with, tmp_path):
     posts = [c for c in codec_calls if c[0] == "POST"]
     assert posts and all(url.endswith("/decode?preserveStorageRefs=true") and ns == "default"
                          for _, url, ns in posts)
+    # The embedded run serves the metrics too, when asked to.
+    assert "temporal_worker_task_slots_available" in scrape(metrics_port)
+    deadline = time.monotonic() + 30
+    while 'fasthold_cases_open{phase="meeting_booked"} 2.0' not in (text := scrape(case_metrics_port)):
+        assert time.monotonic() < deadline, text
+        time.sleep(0.5)
+    assert float(re.search(r"^fasthold_tasks_open (\S+)$", text, re.M).group(1)) >= 2  # "call the employer", each
 
 
 def test_with_a_codec_token_the_operator_signs_in_first(engine_with, tmp_path):
