@@ -50,7 +50,7 @@ PROCESSES: tuple[Process, ...] = (
     Process("worker", ("worker.py",),
             reads=("FASTHOLD_DATABASE_URL", "FASTHOLD_TASK_QUEUE", "FASTHOLD_TIMEZONE",
                    "FASTHOLD_HISTORY_EVENT_LIMIT", "FASTHOLD_DEADLINE_RISK_WORKING_DAYS",
-                   "FASTHOLD_CASE_METRICS_REFRESH_SECONDS", *TEMPORAL, *KEYS, *SMTP,
+                   "FASTHOLD_CASE_METRICS_REFRESH_SECONDS", "FASTHOLD_CASE_METRICS_TASK_QUERIES", *TEMPORAL, *KEYS, *SMTP,
                    *LOGS),
             ports=("FASTHOLD_METRICS_PORT", "FASTHOLD_CASE_METRICS_PORT"),
             health="http FASTHOLD_METRICS_PORT /metrics", replicas=2,
