@@ -67,6 +67,7 @@ class Topology:
         self.smtp_port = free_port()
         self.mail_dir = root / "mailpit"
         self.codec_token = "topologi-test-" + uuid.uuid4().hex[:8]
+        self.ui_port, self.codec_port = free_port(), free_port()
         self.running: dict[str, Running] = {}
         self.env_file = self.write_env_file(database_url)
 
@@ -85,7 +86,7 @@ class Topology:
             "FASTHOLD_SMTP_PORT": str(self.smtp_port),
             "FASTHOLD_TASK_QUEUE": f"topologi-{uuid.uuid4().hex[:6]}",
             "FASTHOLD_CASE_METRICS_REFRESH_SECONDS": "2",
-            "FASTHOLD_CODEC_ALLOWED_ORIGIN": "http://127.0.0.1:8233",
+            "FASTHOLD_CODEC_ALLOWED_ORIGIN": f"http://127.0.0.1:{self.ui_port}",
         })
         (self.root / "fasthold.env").write_text("".join(f"{k}={v}\n" for k, v in values.items()), encoding="utf-8")
         return values
@@ -104,9 +105,9 @@ class Topology:
         self.running[label] = Running(label, process, err, out, ports or {})
         return self.running[label]
 
-    def start_project_process(self, label: str, name: str) -> Running:
+    def start_project_process(self, label: str, name: str, **fixed_ports: int) -> Running:
         process = by_name(name)
-        ports = {setting: free_port() for setting in process.ports}
+        ports = {setting: fixed_ports.get(setting) or free_port() for setting in process.ports}
         return self.spawn(label, [sys.executable, *process.command], self.environment(name, ports), ports)
 
     def healthy(self, label: str, timeout: float = 90) -> None:
@@ -207,15 +208,17 @@ def topology(tmp_path):
         top = Topology(tmp_path, pg.create_database("fasthold"))
         host, _, port = top.temporal.rpartition(":")
         try:
+            # Temporal UI wired to the codec server, as TEMPORAL_CODEC_ENDPOINT does in docker-compose.yml.
             top.spawn("temporal", [find_binary("temporal"), "server", "start-dev", "--ip", host, "--port", port,
-                                   "--headless", "--log-level", "error"], dict(os.environ))
+                                   "--ui-port", str(top.ui_port), "--log-level", "error",
+                                   "--ui-codec-endpoint", f"http://127.0.0.1:{top.codec_port}"], dict(os.environ))
             top.spawn("mailpit", [sys.executable, "-m", "engine.mailsink", str(top.mail_dir),
                                   "--port", str(top.smtp_port)], dict(os.environ))
             setup = top.start_project_process("setup", "setup")
             assert setup.process.wait(timeout=180) == 0, setup.stderr.read_text()[-3000:]
-            for label, name in (("worker-a", "worker"), ("worker-b", "worker"), ("gateway", "gateway"),
-                                ("codec", "codec")):
+            for label, name in (("worker-a", "worker"), ("worker-b", "worker"), ("gateway", "gateway")):
                 top.start_project_process(label, name)
+            top.start_project_process("codec", "codec", FASTHOLD_CODEC_PORT=top.codec_port)
             for label in ("worker-a", "worker-b", "gateway", "codec"):
                 top.healthy(label)
             yield top
@@ -309,7 +312,9 @@ async def test_the_topology_survives_a_killed_worker(topology):
     assert metric(text, "fasthold_tasks_overdue") == 0
     assert metric(text, "fasthold_mail_attempts_total", outcome="sent") > 0
 
-    # The codec server decodes what the workers wrote, for a signed-in operator.
+    # The codec server decodes what the workers wrote, for a signed-in operator, as the UI asks it to.
+    with urllib.request.urlopen(f"http://127.0.0.1:{top.ui_port}/api/v1/settings", timeout=10) as response:
+        assert json.loads(response.read())["Codec"]["Endpoint"] == f"http://127.0.0.1:{top.codec_port}"
     handle = client.get_workflow_handle(f"case-101-{reports[0]['case_reference']}")
     history = await handle.fetch_history()
     started = history.events[0].workflow_execution_started_event_attributes.input.payloads[0]
@@ -319,8 +324,9 @@ async def test_the_topology_survives_a_killed_worker(topology):
         f"http://127.0.0.1:{codec_port}/decode?preserveStorageRefs=true", method="POST",
         data=json.dumps({"payloads": [json_format.MessageToDict(started)]}).encode(),
         headers={"Content-Type": "application/json", "X-Namespace": "default",
-                 "Authorization": f"Bearer {top.codec_token}"})
+                 "Origin": f"http://127.0.0.1:{top.ui_port}", "Authorization": f"Bearer {top.codec_token}"})
     with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Access-Control-Allow-Origin"] == f"http://127.0.0.1:{top.ui_port}"
         decoded = base64.b64decode(json.loads(response.read())["payloads"][0]["data"]).decode()
     assert reports[0]["case_reference"] in decoded and reports[0]["employer"]["name"] in decoded
 
