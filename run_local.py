@@ -64,7 +64,8 @@ async def run(settings: Settings) -> None:
         codec_server = codec_server_from_settings(settings).start()
         runtime = make_runtime(settings)  # Prometheus when FASTHOLD_METRICS_PORT is set
         client = await wait_for_client(settings, server, **({"runtime": runtime} if runtime else {}))
-        metrics = CaseMetrics(register, client, risk_working_days=settings.deadline_risk_working_days)
+        metrics = CaseMetrics(register, client, risk_working_days=settings.deadline_risk_working_days,
+                              task_queries=settings.case_metrics_task_queries)
         if settings.case_metrics_port:
             metrics.start(settings.metrics_host, settings.case_metrics_port, settings.case_metrics_refresh_seconds)
         controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)

@@ -93,7 +93,7 @@ async def main(settings: Settings | None = None) -> None:
     runtime = make_runtime(settings)
     client = await connect(settings, **({"runtime": runtime} if runtime else {}))
     metrics = CaseMetrics(register, client, risk_working_days=settings.deadline_risk_working_days,
-                          task_queries=settings.case_metrics_task_queries, namespace=settings.temporal_namespace)
+                          task_queries=settings.case_metrics_task_queries)
     if settings.case_metrics_port:
         metrics.start(settings.metrics_host, settings.case_metrics_port, settings.case_metrics_refresh_seconds)
     stop = asyncio.Event()

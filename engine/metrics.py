@@ -57,8 +57,7 @@ def make_runtime(settings) -> Runtime | None:
 class CaseMetrics:
     """The case metrics in their own registry, refreshed in the background."""
 
-    def __init__(self, register: Register, client=None, *, risk_working_days: int = 5, task_queries: int = 2000,
-                 namespace: str = "default"):
+    def __init__(self, register: Register, client=None, *, risk_working_days: int = 5, task_queries: int = 2000):
         self.register, self.client = register, client
         self.risk_working_days, self.task_queries = risk_working_days, task_queries
         self.registry = CollectorRegistry()
