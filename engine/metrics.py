@@ -33,7 +33,7 @@ from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, 
 from domain.calendar_dk import add_working_days
 from domain.localtime import LOCAL_TZ
 from register.db import Register
-from register.models import CaseRow, DeadlineBreach, MeetingRow, MessageRow
+from register.models import CaseRow, DeadlineBreach, MeetingAttendee, MeetingRow, MessageRow
 
 log = logging.getLogger("fasthold.metrics")
 STUCK_AFTER = timedelta(minutes=10)   # a message still 'sending' this long was not delivered: failed
@@ -108,11 +108,19 @@ class CaseMetrics:
             breaches = dict(s.execute(select(DeadlineBreach.kind, func.count()).group_by(DeadlineBreach.kind)).all())
             breached_open = s.scalar(select(func.count()).select_from(CaseRow).where(
                 CaseRow.closed_at.is_(None), CaseRow.deadline_breached.is_(True)))
+            # As the workflow's own check: safe once the first meeting is held, or booked in time and accepted by
+            # both employer and employee; otherwise at risk when the deadline is this close.
             held = exists().where(and_(MeetingRow.case_id == CaseRow.id, MeetingRow.status == "held"))
+            not_accepted = exists().where(and_(MeetingAttendee.meeting_id == MeetingRow.id,
+                                               MeetingAttendee.role.in_(("employer", "employee")),
+                                               MeetingAttendee.partstat != "ACCEPTED"))
+            accepted_in_time = exists().where(and_(
+                MeetingRow.case_id == CaseRow.id, MeetingRow.status == "invited",
+                func.date(MeetingRow.start) <= CaseRow.first_meeting_due, ~not_accepted))
             at_risk = s.scalar(select(func.count()).select_from(CaseRow).where(
                 CaseRow.closed_at.is_(None), CaseRow.deadline_breached.is_(False),
                 CaseRow.first_meeting_due.is_not(None), CaseRow.first_meeting_due <= risk_until,
-                CaseRow.phase.in_(("employer_contact", "booking", "meeting_booked")), ~held))
+                CaseRow.phase.in_(("employer_contact", "booking", "meeting_booked")), ~held, ~accepted_in_time))
             out = dict(s.execute(select(MessageRow.status, func.count()).where(MessageRow.direction == "out")
                                  .group_by(MessageRow.status)).all())
             stuck = s.scalar(select(func.count()).select_from(MessageRow).where(
