@@ -272,9 +272,10 @@ async def test_the_topology_survives_a_killed_worker(topology):
     gateway_port = top.running["gateway"].ports["FASTHOLD_GATEWAY_PORT"]
     employee = reports[0]["employee"]
     for report in reports[:3]:
-        invitation = next(m for m in mails(top.mail_dir)
-                          if m["X-Fasthold-Case"] == report["case_reference"] and m["X-Fasthold-Purpose"] == "invitation"
-                          and employee["email"] in str(m["To"]))
+        def invitation_of(report=report):
+            return next((m for m in mails(top.mail_dir) if m["X-Fasthold-Case"] == report["case_reference"]
+                         and m["X-Fasthold-Purpose"] == "invitation" and employee["email"] in str(m["To"])), None)
+        invitation = wait_until("the employee's invitation", invitation_of, timeout=240, every=2)
         send_smtp(gateway_port, reply_to(invitation, employee["email"], employee["name"], organizer),
                   employee["email"], organizer)
     send_smtp(gateway_port, reply_to(invitation, "fremmed@example.org", "En Fremmed", organizer),
@@ -298,9 +299,10 @@ async def test_the_topology_survives_a_killed_worker(topology):
     def open_metrics():
         text = scrape(case_port)
         ok = (metric(text, "fasthold_cases_open") == CASES and metric(text, "fasthold_replies", status="received") == 3
-              and metric(text, "fasthold_tasks_cases_queried") == CASES)
+              and metric(text, "fasthold_tasks_cases_queried") == CASES
+              and metric(text, "fasthold_mails", status="pending") == 0)   # a killed send is retried by now
         return text if ok else None
-    text = wait_until("case metrics of the open cases", open_metrics, timeout=60, every=1)
+    text = wait_until("case metrics of the open cases", open_metrics, timeout=240, every=1)
     assert metric(text, "fasthold_cases_open", phase="meeting_booked") == CASES
     assert metric(text, "fasthold_deadline_breaches", kind="first_meeting") == 2
     assert metric(text, "fasthold_cases_breached_open") == 2
