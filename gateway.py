@@ -34,6 +34,7 @@ from engine.client import connect
 from mailing.imip import normalise_address
 from mailing.inbox import Inbox, Received
 from mailing.reply_policy import CALENDAR_LIMIT, organizer_addresses
+from engine.logs import configure_logging, set_workflow_id_resolver, workflow_id_resolver
 from register.db import Register, upgrade
 
 __all__ = ["GatewayController", "start_gateway", "SMTP_LIMIT", "CALENDAR_LIMIT"]
@@ -220,6 +221,7 @@ async def run(settings: Settings) -> None:
     url = settings.resolved_database_url
     upgrade(url)  # a no-op when the worker has migrated the register already
     register = Register(url)
+    set_workflow_id_resolver(workflow_id_resolver(register))  # log lines name a case's workflow id too
     gateway = None
     try:
         try:
@@ -244,10 +246,10 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        asyncio.run(run(load_settings()))
+        settings = load_settings()
+        configure_logging(settings, "gateway")
+        asyncio.run(run(settings))
     except KeyboardInterrupt:
         pass
     except Exception as err:  # start-up problems are one line; the details go to the debug log
