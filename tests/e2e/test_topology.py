@@ -113,7 +113,7 @@ class Topology:
 
     def healthy(self, label: str, timeout: float = 90) -> None:
         running = self.running[label]
-        check = healthcheck(by_name(label.rstrip("-ab")), running.ports)
+        check = healthcheck(by_name(label.removesuffix("-a").removesuffix("-b")), running.ports)
         check[0] = sys.executable
         deadline = time.monotonic() + timeout
         while subprocess.run(check, capture_output=True, timeout=10).returncode != 0:
