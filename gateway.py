@@ -27,13 +27,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 from temporalio.client import Client
 
-from case_service.replies import UPDATE_TIMEOUT, Processor, Transient
+from case_service.replies import UPDATE_TIMEOUT, Processor, SenderTrust, Transient
 from case_service.service import CaseService
 from config.settings import Settings, load_settings
 from engine.client import connect
 from mailing.imip import normalise_address
 from mailing.inbox import Inbox, Received
 from mailing.reply_policy import CALENDAR_LIMIT, organizer_addresses
+from engine.logs import configure_logging, set_workflow_id_resolver, workflow_id_resolver
 from register.db import Register, upgrade
 
 __all__ = ["GatewayController", "start_gateway", "SMTP_LIMIT", "CALENDAR_LIMIT"]
@@ -61,7 +62,8 @@ class _Handler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", errors="surrogateescape")
         try:
-            item = self.inbox.keep(raw, list(envelope.rcpt_tos))
+            peer = session.peer[0] if isinstance(session.peer, tuple) and session.peer else ""
+            item = self.inbox.keep(raw, list(envelope.rcpt_tos), peer=str(peer))
         except OSError as exc:
             log.error("inbound message could not be kept (%s): deferred", type(exc).__name__)
             return "451 4.3.0 Temporary failure, please try again later"
@@ -89,12 +91,14 @@ class GatewayController:
 
     def __init__(self, settings: Settings, client: Client, register: Register, *,
                  addresses: frozenset[str] | None = None, smtp_limit: int = SMTP_LIMIT,
-                 calendar_limit: int = CALENDAR_LIMIT, update_timeout: float = UPDATE_TIMEOUT):
+                 calendar_limit: int = CALENDAR_LIMIT, update_timeout: float = UPDATE_TIMEOUT,
+                 trust_loopback: bool | None = None):
         self.hostname, self.port = settings.gateway_host, settings.gateway_port
+        self.trust = SenderTrust.from_settings(settings, loopback=trust_loopback)
         self.addresses = addresses or organizer_addresses(settings)
         self.inbox = Inbox(settings.data_path / "inbox")
         self.processor = Processor(CaseService(client, settings), register, self.inbox, calendar_limit=calendar_limit,
-                                   update_timeout=update_timeout)
+                                   update_timeout=update_timeout, trust=self.trust)
         self.smtp = _Controller(_Handler(self.addresses, self.inbox, self._hand_over), hostname=self.hostname,
                                 port=self.port, data_size_limit=smtp_limit, server_hostname="fasthold-gateway")
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -190,11 +194,25 @@ class GatewayController:
             self._count(-1)
 
 
+def trust_line(trust: SenderTrust) -> str:
+    """What the gateway believes about senders, said at start so nobody runs it trusting more than they think."""
+    if trust.loopback:
+        return ("Postindgangen stoler på svar, der afleveres fra denne maskine (127.0.0.1), uden kontrol af "
+                "afsenderen. Det er kun til lokal brug.")
+    if trust.authserv_ids:
+        return (f"Postindgangen stoler kun på afsendere, som mailserveren {', '.join(sorted(trust.authserv_ids))} "
+                f"har bekræftet ({', '.join(sorted(trust.methods))}); andre svar bliver en opgave til "
+                "sagsbehandleren.")
+    return ("Postindgangen har ingen betroet mailserver (gateway_trusted_authserv_ids): ingen svar registreres "
+            "automatisk; hvert svar bliver en opgave til sagsbehandleren.")
+
+
 def start_gateway(settings: Settings, client: Client, register: Register, **options) -> GatewayController:
     """Start the gateway in-process on ``settings.gateway_host:gateway_port``; call ``stop()`` (or ``aclose()``).
 
     Must be called from the event loop that owns ``client``. Options: ``addresses`` (default: the organizer
-    address(es) in the settings), ``smtp_limit``, ``calendar_limit``, ``update_timeout``.
+    address(es) in the settings), ``smtp_limit``, ``calendar_limit``, ``update_timeout``, ``trust_loopback``
+    (default: the setting ``gateway_trust_loopback``).
     """
     return GatewayController(settings, client, register, **options).start()
 
@@ -203,6 +221,7 @@ async def run(settings: Settings) -> None:
     url = settings.resolved_database_url
     upgrade(url)  # a no-op when the worker has migrated the register already
     register = Register(url)
+    set_workflow_id_resolver(workflow_id_resolver(register))  # log lines name a case's workflow id too
     gateway = None
     try:
         try:
@@ -212,6 +231,7 @@ async def run(settings: Settings) -> None:
         gateway = start_gateway(settings, client, register)
         print(f"Postindgangen kører: svar på invitationer modtages på smtp://{settings.gateway_host}:"
               f"{settings.gateway_port} og gemmes i {gateway.inbox.root}. Stop med Ctrl-C.", flush=True)
+        print(trust_line(gateway.trust), flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -226,10 +246,10 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        asyncio.run(run(load_settings()))
+        settings = load_settings()
+        configure_logging(settings, "gateway")
+        asyncio.run(run(settings))
     except KeyboardInterrupt:
         pass
     except Exception as err:  # start-up problems are one line; the details go to the debug log

@@ -16,13 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from config.settings import Settings, load_settings
 from engine.binaries import find_binary
 from engine.client import connect
-from engine.codec import EncryptionCodec, load_key
-from engine.codec_server import CodecServer
+from engine.codec_server import from_settings as codec_server_from_settings
 from engine.mailsink import start_mail_sink
 from engine.local_secrets import local_password
-from gateway import start_gateway
+from gateway import start_gateway, trust_line
 from engine.search_attributes import cli_flags
 from web.serve import start_web, stop_web
+from case_service.metrics import CaseMetrics
+from engine.runtime import make_runtime
 from worker import build_worker, prepare_register
 
 log = logging.getLogger("fasthold.run")
@@ -44,14 +45,14 @@ def start_dev_server(settings: Settings) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds: float = 60.0):
+async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds: float = 60.0, **options):
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         if server.poll() is not None:
             raise RuntimeError(f"Temporal dev server stopped (exit {server.returncode}); see "
                                f"{settings.data_path / 'temporal-server.log'}")
         try:
-            return await connect(settings)
+            return await connect(settings, **options)
         except Exception:
             if asyncio.get_running_loop().time() > deadline:
                 raise
@@ -61,27 +62,34 @@ async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds:
 async def run(settings: Settings) -> None:
     register, roster = prepare_register(settings)
     server = start_dev_server(settings)
-    controller = gateway = codec_server = web = None
+    controller = gateway = codec_server = web = metrics = None
     try:
         host = settings.temporal_address.rpartition(":")[0] or "127.0.0.1"
-        codec_server = CodecServer(EncryptionCodec(load_key(settings.payload_key, settings.data_path)),
-                                   settings.codec_host, settings.codec_port,
-                                   allowed_origin=f"http://{host}:{settings.temporal_ui_port}",
-                                   token=settings.codec_token).start()
-        client = await wait_for_client(settings, server)
+        codec_server = codec_server_from_settings(settings).start()
+        runtime = make_runtime(settings)  # Prometheus when FASTHOLD_METRICS_PORT is set
+        client = await wait_for_client(settings, server, **({"runtime": runtime} if runtime else {}))
+        metrics = CaseMetrics(register, client, risk_working_days=settings.deadline_risk_working_days,
+                              task_queries=settings.case_metrics_task_queries)
+        if settings.case_metrics_port:
+            metrics.start(settings.metrics_host, settings.case_metrics_port, settings.case_metrics_refresh_seconds)
         controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
-        gateway = start_gateway(settings, client, register)
+        # The embedded run's own gateway trusts mail handed over on this machine (there is no mail server here
+        # to vouch for senders); it says so below. Production trusts only its mail servers' verdicts.
+        gateway = start_gateway(settings, client, register, trust_loopback=True)
         web = await start_web(settings, client)
         print(
             "\nFastholdelsesmotoren kører.\n"
             f"  Arbejdsbord:       {settings.base_url} (log ind med en e-mail fra config/roster.yaml og "
             f"adgangskoden {local_password(settings)})\n"
             f"  Temporal Web UI:   http://{host}:{settings.temporal_ui_port}\n"
+            + (f"  Log ind på kodeserveren: http://{settings.codec_host}:{settings.codec_port}/login\n"
+               if settings.codec_token else "") +
             f"  Sendte mails:      {settings.mail_path} (.eml-filer)\n"
             f"  Svar på invitationer: smtp://{settings.gateway_host}:{settings.gateway_port}\n"
             f"  Sagsregister:      {settings.resolved_database_url}\n"
             f"  Start en sag:      .venv/bin/fasthold opret examples/sygemelding.json\n"
             f"  Se en sag:         .venv/bin/fasthold status SAG-2026-0001\n"
+            f"  {trust_line(gateway.trust)}\n"
             "Stop alt med Ctrl-C.\n",
             flush=True,
         )
@@ -90,13 +98,15 @@ async def run(settings: Settings) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         with ThreadPoolExecutor(max_workers=16) as executor:
-            worker = build_worker(client, settings, register, roster, executor)
+            worker = build_worker(client, settings, register, roster, executor, metrics)
             async with worker:
                 await stop.wait()
                 print("Stopper ...", flush=True)
     finally:
         if web is not None:
             await stop_web(*web)
+        if metrics is not None:
+            metrics.stop()
         if codec_server is not None:
             codec_server.stop()
         if gateway is not None:
@@ -113,9 +123,12 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from engine.logs import configure_logging
+
     try:
-        asyncio.run(run(load_settings()))
+        settings = load_settings()
+        configure_logging(settings, "run", level="WARNING")
+        asyncio.run(run(settings))
     except KeyboardInterrupt:
         pass
     except Exception as err:  # start-up problems are shown as one line, with the details in the log

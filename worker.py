@@ -1,13 +1,20 @@
 """The worker: runs CaseWorkflow and its activities on the task queue.
 
     python worker.py            # uses config/defaults.yaml and FASTHOLD_* environment variables
+
+Run as many replicas as the load needs: they share the task queue, and a case whose worker dies is picked up
+by another. Each replica serves the SDK's metrics on FASTHOLD_METRICS_PORT and the case metrics on
+FASTHOLD_CASE_METRICS_PORT (case_service/metrics.py); SIGTERM drains it (running activities finish) and stops it.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
+import sys
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -19,8 +26,8 @@ from activities.register import RegisterActivities
 from config.settings import Settings, load_settings
 from domain.calendar_dk import public_holidays
 from domain.rulesets import load_rulesets
-from register.db import Register, upgrade
-from register.roster import load_roster, sync_roster
+from register.db import Register
+from register.prepare import prepare_register  # noqa: F401  (re-exported: the entry points start with it)
 from workflows.case_workflow import CaseWorkflow
 
 log = logging.getLogger("fasthold.worker")
@@ -41,20 +48,13 @@ def warm_holiday_calendar(until_year: int | None = None) -> None:
         public_holidays(year)
 
 
-def prepare_register(settings: Settings) -> tuple[Register, dict]:
-    """Migrate the register to the newest revision and load the roster into it."""
-    url = settings.resolved_database_url
-    upgrade(url)
-    register = Register(url)
-    roster = load_roster(settings.roster_path)
-    with register.session() as session:
-        sync_roster(session, roster)
-    return register, roster
-
-
 def build_worker(client: Client, settings: Settings, register: Register, roster: dict,
-                 executor: ThreadPoolExecutor) -> Worker:
+                 executor: ThreadPoolExecutor, metrics=None, **options) -> Worker:
+    from case_service.metrics import CaseMetrics
+
     warm_holiday_calendar()
+    # Counts mail outcomes and records refusals in the register, served or not (see case_service/metrics.py).
+    metrics = metrics or CaseMetrics(register)
     registry = RegisterActivities(register, roster)
     planning = PlanningActivities(load_rulesets(settings.rulesets_path), registry)
     mail = MailActivities(settings, register)
@@ -69,24 +69,56 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
                     planning.rule_set_for, planning.free_slots,
                     mail.send_mail],
         activity_executor=executor,
+        interceptors=[metrics.interceptor()],
+        **options,
     )
 
 
 async def main(settings: Settings | None = None) -> None:
     from engine.client import connect
+    from case_service.metrics import CaseMetrics
+    from engine.runtime import make_runtime
 
     settings = settings or load_settings()
     register, roster = prepare_register(settings)
-    client = await connect(settings)
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(client, settings, register, roster, executor)
-        log.info("worker running on task queue %s", settings.task_queue)
-        await worker.run()
+    runtime = make_runtime(settings)
+    client = await connect(settings, **({"runtime": runtime} if runtime else {}))
+    metrics = CaseMetrics(register, client, risk_working_days=settings.deadline_risk_working_days,
+                          task_queries=settings.case_metrics_task_queries)
+    if settings.case_metrics_port:
+        metrics.start(settings.metrics_host, settings.case_metrics_port, settings.case_metrics_refresh_seconds)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        with ThreadPoolExecutor(max_workers=16) as executor:
+            worker = build_worker(client, settings, register, roster, executor, metrics,
+                                  graceful_shutdown_timeout=timedelta(seconds=20))
+            async with worker:
+                log.info("worker running on task queue %s (pid %s)", settings.task_queue, os.getpid())
+                await stop.wait()
+                log.info("worker stopping: draining running activities")
+    finally:
+        metrics.stop()
+        register.dispose()
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from engine.logs import configure_logging
+
+    configure_logging(load_settings(), "worker")
+    code = 0
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
         pass
+    except Exception as err:  # start-up problems are one line; the details are in the debug log
+        log.error("worker stopped: %s: %s", type(err).__name__, err)
+        log.debug("worker stopped", exc_info=True)
+        code = 1
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # As gateway.py: skip interpreter teardown, which can abort once a Temporal client existed (sdk-python#300).
+    os._exit(code)

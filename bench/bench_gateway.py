@@ -38,7 +38,7 @@ def bench_parse_and_decide(rounds: int) -> None:
             message_key(raw)
             mail = parse_inbound(raw)
             for reply in mail.replies:
-                decision = decide(reply, mail.sender, meeting)
+                decision = decide(reply, mail.sender, meeting, verified=True)
         elapsed = time.perf_counter() - started
         print(f"  {name:24} {len(raw):6d} bytes  {rounds / elapsed:8.0f} msg/s  "
               f"{elapsed / rounds * 1e6:7.0f} µs/msg  -> {decision.reason or type(decision.update).__name__}")

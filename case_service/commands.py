@@ -12,7 +12,7 @@ from typing import Union
 
 from domain.model import (BenefitPause, CaseEnd, CounterProposal, EmployerAnswer, ExpectedDuration,
                           FastTrackConsent, FastTrackRequest, InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome,
-                          OutcomeReport, PartialRecovery, Reassignment, RsvpReceived, workflow_id_for)
+                          OutcomeReport, PartialRecovery, Reassignment, ReplyReview, RsvpReceived, workflow_id_for)
 from workflows.case_workflow import CaseWorkflow
 
 
@@ -50,12 +50,13 @@ class EmployerReply:
 Action = Union[AnswerOnBehalf, MeetingOutcome, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart,
                Reassignment, MeetingMove, CaseEnd, OutcomeReport, FastTrackConsent, PartialRecovery, BenefitPause,
                InfoFormAnswer]
-AttendeeAnswer = Union[RsvpReceived, CounterProposal]
+AttendeeAnswer = Union[RsvpReceived, CounterProposal, ReplyReview]
 
 # Each command, the workflow update that carries it, and the action's name (for confirmations and logs).
 UPDATES = {
     RsvpReceived: (CaseWorkflow.record_rsvp, "answer"),
     CounterProposal: (CaseWorkflow.propose_time, "counter_proposal"),
+    ReplyReview: (CaseWorkflow.reply_for_review, "reply_for_review"),
     MeetingOutcome: (CaseWorkflow.record_meeting, "record_meeting"),
     EmployerAnswer: (CaseWorkflow.employer_answer, "employer_answer"),
     ExpectedDuration: (CaseWorkflow.new_expected_duration, "new_expected_duration"),

@@ -23,6 +23,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from case_service.refusal import CaseRefusal, CaseUnavailable
 from case_service.service import CaseService
+from domain.model import ReplyReview
+from mailing.authentication import sender_verified
 from mailing.imip import ImipError, InboundMail, parse_inbound
 from mailing.inbox import Inbox, Received
 from mailing.reply_policy import CALENDAR_LIMIT, PURPOSES, MeetingMatch, decide, message_key, reason_for
@@ -32,6 +34,27 @@ from register.db import Register
 log = logging.getLogger("fasthold.gateway")
 
 UPDATE_TIMEOUT = 60.0        # seconds to wait for a case to take an answer before trying again later
+
+
+@dataclass(frozen=True)
+class SenderTrust:
+    """Who vouches for a reply's sender: the configured authserv-ids of the municipality's mail servers, with
+    the accepted aligned methods; and, for the embedded run only, mail handed over on this machine."""
+    authserv_ids: frozenset[str] = frozenset()
+    methods: frozenset[str] = frozenset({"dmarc"})
+    loopback: bool = False
+
+    @classmethod
+    def from_settings(cls, settings, *, loopback: bool | None = None) -> "SenderTrust":
+        ids = frozenset(a.strip().lower() for a in settings.gateway_trusted_authserv_ids.split(",") if a.strip())
+        methods = frozenset(m.strip().lower() for m in settings.gateway_auth_methods.split(",") if m.strip())
+        return cls(ids, methods or frozenset({"dmarc"}),
+                   settings.gateway_trust_loopback if loopback is None else loopback)
+
+    def verified(self, mail: InboundMail, peer: str) -> bool:
+        if self.loopback and peer in ("127.0.0.1", "::1"):
+            return True
+        return sender_verified(mail.authentication_results, mail.sender, self.authserv_ids, self.methods)
 
 
 class Transient(Exception):
@@ -53,10 +76,11 @@ class Processor:
     """Takes one kept message from new/ to accepted/ or refused/, telling its case when it is an answer."""
 
     def __init__(self, cases: CaseService, register: Register, inbox: Inbox, *, calendar_limit: int = CALENDAR_LIMIT,
-                 update_timeout: float = UPDATE_TIMEOUT):
+                 update_timeout: float = UPDATE_TIMEOUT, trust: SenderTrust | None = None):
         self.cases, self.register, self.inbox = cases, register, inbox
         self.calendar_limit = calendar_limit
         self.update_timeout = update_timeout
+        self.trust = trust or SenderTrust()
 
     async def process(self, item: Received) -> Outcome | None:
         try:
@@ -71,7 +95,7 @@ class Processor:
             if earlier is not None:
                 outcome = Outcome(reason="duplicate", detail="duplicate", case_id=earlier[0], reference=earlier[1])
             else:
-                outcome = await self._outcome(raw, key)
+                outcome = await self._outcome(raw, key, item)
         except Transient:
             raise
         except (OperationalError, OSError) as exc:
@@ -101,28 +125,33 @@ class Processor:
                         kept.name)
         return outcome
 
-    async def _outcome(self, raw: bytes, key: str) -> Outcome:
+    async def _outcome(self, raw: bytes, key: str, item: Received) -> Outcome:
         try:
             mail = await asyncio.to_thread(parse_inbound, raw, self.calendar_limit)
         except ImipError as exc:
             return Outcome(reason=exc.code, detail=exc.code)
         except Exception:  # the parser met something it did not expect: the mail is unreadable, not fatal
             return Outcome(reason="unreadable", detail="unreadable")
-        return await self._answers(mail, key)
+        return await self._answers(mail, key, item)
 
-    async def _answers(self, mail: InboundMail, key: str) -> Outcome:
+    async def _answers(self, mail: InboundMail, key: str, item: Received) -> Outcome:
         outcome = Outcome()
         codes: list[str] = []
+        verified = self.trust.verified(mail, item.peer)
         for index, reply in enumerate(mail.replies):
             meeting = await asyncio.to_thread(replies.meeting_match, self.register, reply.uid)
-            decision = decide(reply, mail.sender, meeting)
-            if decision.update is None:
-                applied, code = False, decision.reason
-            else:
+            decision = decide(reply, mail.sender, meeting, verified=verified)
+            review = ""
+            if decision.update is not None:
                 applied, code = await self._apply(meeting, decision.update, f"{key}/{index}")
+            else:
+                applied, code = False, decision.reason
+                if decision.review:
+                    # Kept, not applied, and never only a file in a folder: the caseworker gets it to check.
+                    review = await self._for_review(meeting, reply, mail.sender, code, item, f"{key}/{index}")
             codes.append(code)
             outcome.answers.append({"method": reply.method, "uid": reply.uid, "sequence": reply.sequence,
-                                    "outcome": code, "applied": applied})
+                                    "outcome": code, "applied": applied, **({"review": review} if review else {})})
             if meeting is not None and outcome.case_id is None:
                 outcome.case_id, outcome.reference = meeting.case_id, meeting.reference
             if outcome.purpose == "unknown":
@@ -132,6 +161,20 @@ class Processor:
         outcome.detail = ",".join(codes)
         outcome.status = "refused" if outcome.reason else "received"
         return outcome
+
+    async def _for_review(self, meeting: MeetingMatch, reply, sender: str, reason: str, item: Received,
+                          update_key: str) -> str:
+        digest = hashlib.sha256(update_key.encode()).hexdigest()[:32]
+        review = ReplyReview(key=digest, uid=meeting.uid, reason=reason, sender=sender,
+                             attendee_email=reply.attendee_email, answer=reply.partstat or reply.method,
+                             comment=(reply.comment or "")[:1000], kept_as=item.path.stem)
+        try:
+            return await self.cases.deliver_answer(meeting.workflow_id, review, update_id=f"review-{digest}",
+                                                   timeout=self.update_timeout)
+        except CaseRefusal as refusal:
+            return reason_for(refusal.reason)  # the case has ended: the message is kept and recorded
+        except CaseUnavailable as err:
+            raise Transient(str(err)) from err
 
     async def _apply(self, meeting: MeetingMatch, update, update_key: str) -> tuple[bool, str]:
         """Send the answer to its case: (True, the workflow's result) or (False, a refusal reason code)."""

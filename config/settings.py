@@ -39,10 +39,31 @@ class Settings:
     roster_file: str = ""
     rulesets_file: str = ""
     payload_key: str = ""
+    payload_key_id: str = "fasthold-aesgcm-v1"
+    payload_previous_keys: str = ""
     codec_host: str = "127.0.0.1"
     codec_port: int = 8234
     codec_token: str = ""
+    codec_allowed_origin: str = ""
+    codec_cookie_secure: bool = False
+    temporal_tls: bool = False
+    temporal_tls_ca_file: str = ""
+    temporal_tls_cert_file: str = ""
+    temporal_tls_key_file: str = ""
+    temporal_tls_server_name: str = ""
+    temporal_api_key: str = ""
+    log_format: str = "text"
+    log_level: str = "INFO"
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 0
+    case_metrics_port: int = 0
+    case_metrics_refresh_seconds: int = 30
+    case_metrics_task_queries: int = 2000
+    deadline_risk_working_days: int = 5
     history_event_limit: int = 8000
+    gateway_trusted_authserv_ids: str = ""
+    gateway_auth_methods: str = "dmarc"
+    gateway_trust_loopback: bool = False
     web_host: str = "127.0.0.1"
     web_port: int = 8235
     public_base_url: str = ""
@@ -78,6 +99,14 @@ class Settings:
     @property
     def rulesets_path(self) -> Path:
         return Path(self.rulesets_file) if self.rulesets_file else CONFIG_DIR / "rulesets.yaml"
+
+    @property
+    def codec_origin(self) -> str:
+        """The origin of Temporal UI that may call the codec server (CORS)."""
+        if self.codec_allowed_origin:
+            return self.codec_allowed_origin
+        host = self.temporal_address.rpartition(":")[0] or "127.0.0.1"
+        return f"http://{host}:{self.temporal_ui_port}"
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)

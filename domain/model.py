@@ -266,6 +266,7 @@ class RsvpReceived:
     attendee_email: str
     partstat: str  # ACCEPTED | DECLINED | TENTATIVE
     actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+    comment: str = ""  # the attendee's note with the answer (COMMENT, X-RESPONSE-COMMENT)
 
 
 
@@ -397,3 +398,17 @@ class CaseView:
     """A case as the workbench shows it: the sick report (without the CPR number) and the current state."""
     case: CaseInput
     state: CaseState
+
+
+@dataclass(frozen=True)
+class ReplyReview:
+    """An answer the gateway kept but did not apply (sender not verified, an unknown address, conflicting
+    answers, an old version): the caseworker is told and decides. Never changes a meeting."""
+    key: str                 # from the kept message: the same message gives one task
+    uid: str
+    reason: str              # unverified | sender_mismatch | not_attendee | ambiguous | stale_sequence
+    sender: str
+    attendee_email: str
+    answer: str = ""         # PARTSTAT, or COUNTER
+    comment: str = ""
+    kept_as: str = ""        # the kept message's file name, for the caseworker or IT to find it

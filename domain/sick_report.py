@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
 
 from domain.model import CaseInput, Employee, Employer
+from domain.plain_text import hidden_characters
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]{1,39}$"
 
@@ -28,6 +29,15 @@ class SickReportError(ValueError):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _one_line(cls, value):
+        # Every text of the report ends up in mail headers, calendars or pages: one line, nothing hidden.
+        if isinstance(value, str) and hidden_characters(value):
+            raise ValueError("må ikke indeholde linjeskift eller usynlige styretegn "
+                             f"({', '.join(hidden_characters(value)[:3])})")
+        return value
 
 
 class ContactIn(_Strict):

@@ -46,3 +46,30 @@ def start_mail_sink(directory: Path, host: str = "127.0.0.1", port: int = 8025) 
     controller = Controller(sink, hostname=host, port=port)
     controller.start()
     return controller, sink
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run on its own, as the test topology's mail catcher (Mailpit's place in docker-compose.yml).
+
+        python -m engine.mailsink DIRECTORY [--host 127.0.0.1] [--port 8025]
+    """
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(prog="python -m engine.mailsink")
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8025)
+    args = parser.parse_args(argv)
+    controller, _ = start_mail_sink(args.directory, args.host, args.port)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    print(f"mail sink on {args.host}:{args.port} writing to {args.directory}", flush=True)
+    stop.wait()
+    controller.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -17,8 +17,14 @@ What real clients send, and what is handled here:
   with commas, an ``EMAIL=`` parameter when the value is not a mailto URI.
 
 The same reply usually appears twice (inline and attached); duplicates are
-removed. Outlook's TNEF (winmail.dat) is not decoded: such a mail is
-``not_calendar``.
+removed. Two parts that answer differently for the same attendee and UID are one
+*ambiguous* reply, never "the last one wins". Outlook's TNEF (winmail.dat) is not
+decoded: such a mail is ``not_calendar``.
+
+Mail comes from anywhere: ``parse_inbound`` raises nothing but ``ImipError``,
+whatever the input, and a part it cannot read never costs the good reply in
+another part of the same message. The size limit applies to the calendar parts,
+so a large signature image beside a reply does not refuse it.
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ class ItipReply:
     proposed_start: datetime | None
     proposed_end: datetime | None
     comment: str | None
+    ambiguous: bool = False   # the message answers differently for this attendee and UID in different places
 
 
 @dataclass(frozen=True)
@@ -61,12 +68,13 @@ class InboundMail:
     message_id: str
     subject: str
     replies: tuple[ItipReply, ...]
+    authentication_results: tuple[str, ...] = ()   # the Authentication-Results headers, topmost first
 
 
 class ImipError(ValueError):
     """Why an inbound mail could not be read as iMIP. ``code`` is stable, for logs and metrics:
 
-    ``not_calendar``, ``malformed_calendar``, ``too_large``, ``no_method``.
+    ``not_calendar``, ``malformed_calendar``, ``too_large``, ``no_method``, ``unreadable``.
     """
 
     def __init__(self, code: str, message: str):
@@ -78,15 +86,28 @@ class ImipError(ValueError):
 
 
 def parse_inbound(raw: bytes, max_bytes: int = 2_000_000) -> InboundMail:
-    """Parse one raw RFC 5322 message. Raises ImipError when it carries no usable iTIP object."""
-    if len(raw) > max_bytes:
-        raise ImipError("too_large", f"message is {len(raw)} bytes, limit {max_bytes}")
+    """Parse one raw RFC 5322 message. Raises ImipError (and nothing else) when it carries no usable iTIP object.
+
+    ``max_bytes`` limits the calendar parts, not the message: a photo beside a reply does not refuse it.
+    """
+    try:
+        return _parse(raw, max_bytes)
+    except ImipError:
+        raise
+    except RecursionError:
+        raise ImipError("unreadable", "message nested too deeply") from None
+    except Exception as exc:  # mail from anywhere: whatever the standard library trips over is "unreadable"
+        raise ImipError("unreadable", f"cannot read message: {type(exc).__name__}") from None
+
+
+def _parse(raw: bytes, max_bytes: int) -> InboundMail:
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
 
     sender = _sender(msg)
     message_id = _header(msg, "Message-ID").strip()
     subject = " ".join(_header(msg, "Subject").split())
+    auth = tuple(_all_headers(msg, "Authentication-Results"))
 
     candidates = list(_calendar_parts(msg))
     if not candidates:
@@ -94,24 +115,50 @@ def parse_inbound(raw: bytes, max_bytes: int = 2_000_000) -> InboundMail:
 
     replies: list[ItipReply] = []
     errors: list[ImipError] = []
+    size = 0
     for part in candidates:
         try:
-            replies.extend(_replies_from_part(part, sender))
+            text = _part_text(part)
+            size += len(text.encode("utf-8", "replace"))
+            if size > max_bytes:
+                raise ImipError("too_large", f"calendar parts exceed {max_bytes} bytes")
+            replies.extend(_replies_from_part(part, text, sender))
         except ImipError as exc:
+            if exc.code == "too_large":
+                raise
             errors.append(exc)
+        except RecursionError:
+            errors.append(ImipError("unreadable", "calendar part nested too deeply"))
+        except Exception as exc:  # one unreadable part never discards a good one beside it
+            errors.append(ImipError("malformed_calendar", f"cannot read calendar part: {type(exc).__name__}"))
     if not replies:
         # Prefer the most telling error: malformed beats no_method.
-        for code in ("malformed_calendar", "no_method"):
+        for code in ("malformed_calendar", "no_method", "unreadable"):
             for exc in errors:
                 if exc.code == code:
                     raise exc
         raise ImipError("malformed_calendar", "calendar has no VEVENT with a UID and an ATTENDEE")
+    return InboundMail(sender=sender, message_id=message_id, subject=subject, replies=_one_answer_each(replies),
+                       authentication_results=auth)
 
-    unique: list[ItipReply] = []
+
+def _one_answer_each(replies: list[ItipReply]) -> tuple[ItipReply, ...]:
+    """Duplicates (inline and attached) count once; different answers for the same attendee and UID in one
+    message are one ambiguous reply, so a decline can never end as an accept by the order of the parts."""
+    groups: dict[tuple[str, str], list[ItipReply]] = {}
     for reply in replies:
-        if reply not in unique:
-            unique.append(reply)
-    return InboundMail(sender=sender, message_id=message_id, subject=subject, replies=tuple(unique))
+        groups.setdefault((reply.uid, reply.attendee_email), [])
+        if reply not in groups[(reply.uid, reply.attendee_email)]:
+            groups[(reply.uid, reply.attendee_email)].append(reply)
+    out = []
+    for group in groups.values():
+        answers = {(r.method, r.partstat, r.sequence, r.proposed_start, r.proposed_end) for r in group}
+        first = group[0]
+        if len(answers) > 1:
+            first = ItipReply(first.method, first.uid, max(r.sequence for r in group), first.attendee_email, None,
+                              None, None, first.comment, ambiguous=True)
+        out.append(first)
+    return tuple(out)
 
 
 def normalise_address(value: str) -> str:
@@ -132,6 +179,13 @@ def _header(msg: EmailMessage, name: str) -> str:
     except Exception:  # pragma: no cover - defensive: the header parser has had crash bugs
         return ""
     return "" if value is None else str(value)
+
+
+def _all_headers(msg: EmailMessage, name: str) -> list[str]:
+    try:
+        return [" ".join(str(v).split()) for v in (msg.get_all(name) or [])]
+    except Exception:
+        return []
 
 
 def _sender(msg: EmailMessage) -> str:
@@ -161,13 +215,16 @@ def _calendar_parts(msg: EmailMessage):
 
 def _part_text(part) -> str:
     data = part.get_payload(decode=True)
-    if data is None:  # pragma: no cover - only for multiparts, filtered out
+    if not isinstance(data, bytes):  # pragma: no cover - only for multiparts, filtered out
         data = b""
-    charset = part.get_content_charset() or "utf-8"
+    try:
+        charset = part.get_content_charset() or "utf-8"
+    except Exception:
+        charset = "utf-8"
     for candidate in (charset, "utf-8"):
         try:
             return data.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError, ValueError, TypeError):  # unknown, "undefined", a NUL in the name
             continue
     return data.decode("latin-1")
 
@@ -175,8 +232,7 @@ def _part_text(part) -> str:
 # --------------------------------------------------------------------------- iCalendar
 
 
-def _replies_from_part(part, sender: str) -> list[ItipReply]:
-    text = _part_text(part)
+def _replies_from_part(part, text: str, sender: str) -> list[ItipReply]:
     if "BEGIN:VCALENDAR" not in text.upper():
         raise ImipError("malformed_calendar", "calendar part has no BEGIN:VCALENDAR")
     try:
@@ -234,7 +290,10 @@ def _replies_from_event(event, method: str, sender: str) -> list[ItipReply]:
         proposed_start = _as_utc(event, "DTSTART")
         proposed_end = _as_utc(event, "DTEND")
         if proposed_end is None and proposed_start is not None and event.get("DURATION") is not None:
-            proposed_end = proposed_start + event.decoded("DURATION")
+            try:
+                proposed_end = proposed_start + event.decoded("DURATION")
+            except (OverflowError, ValueError, TypeError) as exc:
+                raise ImipError("malformed_calendar", f"bad DURATION: {type(exc).__name__}") from None
 
     comment = _comment(event)
     return [
@@ -285,21 +344,28 @@ def _as_utc(event, name: str) -> datetime | None:
         value = event.decoded(name)
     except Exception as exc:
         raise ImipError("malformed_calendar", f"bad {name}: {exc}") from exc
-    if isinstance(value, datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            value = value.replace(tzinfo=LOCAL_TZ)  # floating time: the municipality's local time
-        return value.astimezone(timezone.utc)
-    if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    try:
+        if isinstance(value, datetime):
+            if value.tzinfo is None or value.utcoffset() is None:
+                value = value.replace(tzinfo=LOCAL_TZ)  # floating time: the municipality's local time
+            return value.astimezone(timezone.utc)
+        if isinstance(value, date):
+            return datetime.combine(value, time(0, 0), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    except (OverflowError, ValueError) as exc:  # year 1 or 9999 and the like
+        raise ImipError("malformed_calendar", f"{name} out of range: {type(exc).__name__}") from None
     raise ImipError("malformed_calendar", f"{name} is not a date or date-time")
 
 
 def _comment(event) -> str | None:
+    """The attendee's note: COMMENT (RFC 5545), or Google's X-RESPONSE-COMMENT on the ATTENDEE line."""
     raw = event.get("COMMENT")
-    if raw is None:
-        return None
-    if not isinstance(raw, list):
-        raw = [raw]
+    raw = [] if raw is None else raw if isinstance(raw, list) else [raw]
+    attendees = event.get("ATTENDEE")
+    attendees = [] if attendees is None else attendees if isinstance(attendees, list) else [attendees]
+    for attendee in attendees:
+        note = (getattr(attendee, "params", {}) or {}).get("X-RESPONSE-COMMENT")
+        if note:
+            raw.append(note)
     text = "\n".join(str(c).strip() for c in raw if str(c).strip())
-    return text or None
+    return text[:2000] or None
 

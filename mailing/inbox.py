@@ -21,6 +21,7 @@ class Received:
     rcpt_tos: tuple[str, ...] = ()
     received_at: str = ""
     attempt: int = 0
+    peer: str = ""           # the IP address that handed the message over (SMTP client)
 
 
 class Inbox:
@@ -32,12 +33,13 @@ class Inbox:
         for folder in (self.new, self.accepted, self.refused):
             folder.mkdir(parents=True, exist_ok=True)
 
-    def keep(self, raw: bytes, rcpt_tos: list[str]) -> Received:
+    def keep(self, raw: bytes, rcpt_tos: list[str], peer: str = "") -> Received:
         """Write atomically (a crash leaves no half file) before the SMTP 250 is sent."""
         now = datetime.now(timezone.utc)
         stem = f"{now.strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}"
-        item = Received(self.new / f"{stem}.eml", tuple(rcpt_tos), now.isoformat(timespec="seconds"))
-        _write_atomic(item.path.with_suffix(".json"), _json({"rcpt_tos": rcpt_tos, "received_at": item.received_at}))
+        item = Received(self.new / f"{stem}.eml", tuple(rcpt_tos), now.isoformat(timespec="seconds"), peer=peer)
+        _write_atomic(item.path.with_suffix(".json"), _json({"rcpt_tos": rcpt_tos, "received_at": item.received_at,
+                                                             "peer": peer}))
         _write_atomic(item.path, raw)
         return item
 
@@ -49,7 +51,8 @@ class Inbox:
                 meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 meta = {}
-            items.append(Received(path, tuple(meta.get("rcpt_tos", ())), meta.get("received_at", "")))
+            items.append(Received(path, tuple(meta.get("rcpt_tos", ())), meta.get("received_at", ""),
+                                  peer=str(meta.get("peer", ""))))
         return items
 
     def file(self, item: Received, status: str, reason: str, record: dict) -> Path:

@@ -40,6 +40,8 @@ from email.utils import format_datetime
 
 from icalendar import Calendar
 
+from domain.plain_text import one_line
+
 __all__ = ["build_message", "message_bytes", "calendar_method", "ATTACHMENT_NAME"]
 
 ATTACHMENT_NAME = "invite.ics"
@@ -88,6 +90,8 @@ def build_message(
     if not message_id.strip():
         raise ValueError("message_id must not be empty")
 
+    # Header text never breaks a line, whatever a name or subject holds (no header injection, no crash).
+    sender, to, subject = one_line(sender), [one_line(t) for t in to], one_line(subject)
     msg = EmailMessage(policy=_POLICY)
     msg["From"] = sender
     if len(msg["From"].addresses) != 1:

@@ -52,31 +52,47 @@ class MeetingMatch:
 
 @dataclass(frozen=True)
 class Decision:
-    """``update`` is the payload to send to the case (RsvpReceived or CounterProposal), or None with a reason."""
+    """``update`` is the payload to send to the case (RsvpReceived or CounterProposal), or None with a reason.
+    ``review``: not applied, but the caseworker is given the answer to look at (a person wrote it)."""
     reason: str = ""
     update: RsvpReceived | CounterProposal | None = None
+    review: bool = False
 
 
-def decide(reply: ItipReply, sender: str, meeting: MeetingMatch | None) -> Decision:
-    """Whether one parsed answer may go to its case, and as what. Pure: no I/O, no clock."""
+# Refused answers a person should see: the meeting is known, and someone answered it.
+FOR_REVIEW = frozenset({"unverified", "sender_mismatch", "not_attendee", "ambiguous", "stale_sequence"})
+
+
+def decide(reply: ItipReply, sender: str, meeting: MeetingMatch | None, *, verified: bool = False) -> Decision:
+    """Whether one parsed answer may go to its case, and as what. Pure: no I/O, no clock.
+
+    ``verified``: the receiving mail server vouches for the sender (see mailing.authentication). An answer
+    that is not verified, or not plainly from an attendee, is never applied: the caseworker gets it to check.
+    """
     if reply.method not in PURPOSES:
         return Decision("unsupported_method")
     if meeting is None:
         return Decision("unknown_uid")
     attendee = normalise_address(reply.attendee_email)
+    if reply.ambiguous:
+        return Decision("ambiguous", review=True)  # different answers in one message: a person decides
     if normalise_address(sender) != attendee:
-        return Decision("sender_mismatch")  # a delegate, a forwarder or a forgery: not the attendee answering
+        # A delegate, a forwarder, a mailbox answering for its alias, or a forgery: not the attendee answering.
+        return Decision("sender_mismatch", review=True)
     if attendee not in meeting.attendees:
-        return Decision("not_attendee")
+        return Decision("not_attendee", review=True)
+    if not verified:
+        return Decision("unverified", review=True)
     # Only an older version is refused here; the workflow, which holds the current one, checks equality.
     if reply.sequence < meeting.sequence:
-        return Decision("stale_sequence")
+        return Decision("stale_sequence", review=True)
     if meeting.status != MeetingStatus.INVITED:
         return Decision("meeting_not_planned")
     if reply.method == "REPLY":
         if reply.partstat not in PARTSTATS:
             return Decision("bad_partstat")
-        return Decision(update=RsvpReceived(meeting.uid, reply.sequence, attendee, reply.partstat))
+        return Decision(update=RsvpReceived(meeting.uid, reply.sequence, attendee, reply.partstat,
+                                            comment=reply.comment or ""))
     start, end = reply.proposed_start, reply.proposed_end
     if start is None or end is None or end <= start:
         return Decision("bad_proposal")

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 bash scripts/postgres.sh
-bash scripts/chromium.sh
+bash scripts/browser.sh
 exec .venv/bin/python -m pytest "$@"

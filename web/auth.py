@@ -7,6 +7,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import warnings
 
 from starlette.requests import Request
 
@@ -23,7 +24,11 @@ class SignIn:
         self.users = roster_users(roster)
         self.oauth = None
         if settings.oidc_issuer:
-            from authlib.integrations.starlette_client import OAuth
+            import authlib.deprecate  # noqa: F401  (it sets its own "always" filter on import: first, then ours)
+
+            with warnings.catch_warnings():  # Authlib announces its own httpx module's future, not ours
+                warnings.simplefilter("ignore", DeprecationWarning)
+                from authlib.integrations.starlette_client import OAuth
 
             self.oauth = OAuth()
             self.oauth.register(

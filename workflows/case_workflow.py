@@ -35,11 +35,12 @@ with workflow.unsafe.imports_passed_through():
 from workflows.effects import CaseEffects
 from workflows.human_input import HumanInput
 from workflows.law_events import PATCH_INFO_FORM, LawEvents
+from workflows.reviews import ReplyReviews
 from workflows.steps import CaseSteps
 
 
 @workflow.defn
-class CaseWorkflow(HumanInput, LawEvents, CaseSteps, CaseEffects):
+class CaseWorkflow(HumanInput, LawEvents, ReplyReviews, CaseSteps, CaseEffects):
     @workflow.init
     def __init__(self, case: CaseInput, carried: CaseState | None = None) -> None:
         # The CPR number is passed once to the register and never kept in the workflow's state.

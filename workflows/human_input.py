@@ -55,7 +55,13 @@ class HumanInput:
         await self.save(meeting)
         await self.audit("rsvp_recorded", rsvp.actor or f"{role} (svar på invitation)", meeting=str(meeting.number),
                          answer=rsvp.partstat)
-        self.note("rsvp", f"møde {meeting.number}: {role} {rsvp.partstat}")
+        self.note("rsvp", f"møde {meeting.number}: {role} {rsvp.partstat}"
+                  + (f" ({rsvp.comment[:500]})" if rsvp.comment else ""))
+        if rsvp.comment:
+            # The attendee's note (a reason to decline, say) reaches the caseworker, not only the timeline.
+            await self.task(f"comment/{meeting.uid}/{meeting.sequence}/{email}",
+                            labels.answer_with_comment(role, meeting.number, rsvp.partstat, rsvp.comment[:1000]),
+                            due=add_working_days(self.today(), COUNTER_TASK_DUE_WORKING_DAYS, self.closed))
         if rsvp.partstat == Partstat.DECLINED and meeting.uid not in self.state.reschedule:
             self.state.reschedule.append(meeting.uid)
         self.changed = True

@@ -22,6 +22,9 @@ with workflow.unsafe.imports_passed_through():
                                  RECORD_MEETING_DUE_WORKING_DAYS, RETURN_CHECK_DUE_WORKING_DAYS)
 
 
+PATCH_RANDOM_UID = "meeting-uid-random"
+
+
 class CaseSteps:
     # ------------------------------------------------------------------ the first meeting
     async def contact_employer(self) -> None:
@@ -64,9 +67,16 @@ class CaseSteps:
 
     def new_meeting(self, number: int, start: datetime) -> Meeting:
         return Meeting(
-            number=number, uid=f"{workflow.info().workflow_id}-meeting-{number}@fastholdelse", start=start,
+            number=number, uid=self.meeting_uid(number), start=start,
             end=start + timedelta(minutes=MEETING_MINUTES), location=self.meeting_address(),
             expected_location=agenda.expected_location(self.state), invited_at=workflow.now())
+
+    def meeting_uid(self, number: int) -> str:
+        """A UID nobody can guess from the case reference: an answer must name it, so a forger must know it.
+        Random from the workflow's deterministic source (the same on replay); older cases keep their kind."""
+        if workflow.patched(PATCH_RANDOM_UID):
+            return f"{workflow.uuid4()}@fastholdelse"
+        return f"{workflow.info().workflow_id}-meeting-{number}@fastholdelse"
 
     def meeting_address(self) -> str:
         """The address in the invitation: the workplace's, or the caseworker's job centre."""

@@ -53,9 +53,9 @@ async def cases(web_engine):
     return CaseService(client, settings)
 
 
-def open_case(engine: Engine, caseworker: str, tmp_path: Path, name: str) -> str:
+def open_case(engine: Engine, caseworker: str, tmp_path: Path, name: str, **changes) -> str:
     """A case started with the command line, then given to `caseworker` (the roster spreads new cases)."""
-    report = sick_report()
+    report = sick_report(**changes)
     path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(report), encoding="utf-8")
     engine.cli("opret", str(path))
@@ -260,13 +260,20 @@ def old_token(engine: Engine, *payload: str) -> str:
 
 async def test_refusals_are_clear_danish_and_change_nothing(web_engine, cases, tmp_path):
     engine = web_engine
-    mine, theirs = open_case(engine, ANNA, tmp_path, "mine"), open_case(engine, JONAS, tmp_path, "theirs")
+    markup = '<script>alert("x")</script><b>Firma</b>'
+    employer = {**sick_report()["employer"], "name": markup}
+    mine = open_case(engine, ANNA, tmp_path, "mine", employer=employer)
+    theirs = open_case(engine, JONAS, tmp_path, "theirs")
     anna, csrf = signed_in_client(engine, "anna.berg@jobcenter.example.dk")
 
     # Not signed in: to the sign-in page. Wrong password: a Danish message, no session.
     assert httpx.get(engine.web + "/opgaver").headers["location"].startswith("/login")
     wrong = httpx.post(engine.web + "/login", data={"username": "anna.berg@jobcenter.example.dk", "password": "x"})
     assert wrong.status_code == 400 and "forkert" in wrong.text and "fasthold_session" not in wrong.cookies
+
+    # Markup in a name is shown as text, never run.
+    page = anna.get(f"/sager/{mine}")
+    assert page.status_code == 200 and markup not in page.text and "&lt;script&gt;" in page.text
 
     # Wrong role, another team's case, a case that does not exist.
     assert anna.get("/team").status_code == 403

@@ -66,3 +66,76 @@ def test_bad_requests_are_refused_and_the_server_keeps_serving(server):
         post(server, "/steal", {})
     assert missing.value.code == 404
     assert post(server, "/decode", {"payloads": []})[0] == 200
+
+
+def raw_request(server, method, path, headers=None, body=b""):
+    """A request as Temporal UI's browser sends it (http.client: nothing added or normalised)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
+
+async def test_the_uis_own_request_is_answered_after_its_preflight(server):
+    # Temporal UI 2.5x: OPTIONS preflight, then POST /decode?preserveStorageRefs=true with X-Namespace.
+    status, headers, _ = raw_request(server, "OPTIONS", "/decode?preserveStorageRefs=true", {
+        "Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,x-namespace"})
+    assert status == 204 and headers["access-control-allow-origin"] == ORIGIN
+    assert "x-namespace" in headers["access-control-allow-headers"].lower()
+    assert headers["access-control-allow-credentials"] == "true"
+    plain = Payload(metadata={"encoding": b"json/plain"}, data=b'{"employer": "Bageriet Kornet ApS"}')
+    [encrypted] = await server.codec.encode([plain])
+    body = json.dumps({"payloads": [json_format.MessageToDict(encrypted)]}).encode()
+    status, headers, data = raw_request(server, "POST", "/decode?preserveStorageRefs=true", {
+        "Origin": ORIGIN, "Content-Type": "application/json", "X-Namespace": "default",
+        "Authorization": "Bearer s3cret"}, body)
+    assert status == 200 and headers["access-control-allow-origin"] == ORIGIN
+    assert json_format.ParseDict(json.loads(data)["payloads"][0], Payload()) == plain
+    # Another site's page gets no CORS grant, so its browser never hands it the answer.
+    _, headers, _ = raw_request(server, "OPTIONS", "/decode?preserveStorageRefs=true", {
+        "Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in headers
+
+
+def test_the_sign_in_cookie_stands_in_for_the_token(server):
+    from engine.codec_server import COOKIE, session_value
+
+    status, _, page = raw_request(server, "GET", "/login")
+    assert status == 200 and "Adgangsnøgle" in page.decode()
+    status, headers, _ = raw_request(server, "POST", "/login", {"Content-Type": "application/x-www-form-urlencoded"},
+                                     b"token=forkert")
+    assert status == 401 and "set-cookie" not in headers
+    status, headers, _ = raw_request(server, "POST", "/login", {"Content-Type": "application/x-www-form-urlencoded"},
+                                     b"token=s3cret")
+    cookie = headers["set-cookie"]
+    assert status == 200 and "HttpOnly" in cookie and "s3cret" not in cookie
+    value = cookie.split(";")[0]
+    assert value == f"{COOKIE}={session_value('s3cret')}"
+    status, _, _ = raw_request(server, "POST", "/decode?preserveStorageRefs=true",
+                               {"Cookie": value, "Content-Type": "application/json"}, b'{"payloads": []}')
+    assert status == 200
+    status, _, _ = raw_request(server, "POST", "/decode", {"Cookie": f"{COOKIE}=guess"}, b'{"payloads": []}')
+    assert status == 401
+
+
+def test_health_and_namespace(server):
+    status, _, data = raw_request(server, "GET", "/health")
+    assert status == 200 and json.loads(data)["status"] == "ok"
+    server.namespace = "default"
+    status, _, _ = raw_request(server, "POST", "/decode", {"X-Namespace": "other", "Authorization": "Bearer s3cret"},
+                               b'{"payloads": []}')
+    assert status == 403
+
+
+async def test_a_cpr_number_is_never_shown(server):
+    plain = Payload(metadata={"encoding": b"json/plain"},
+                    data=json.dumps({"employee": {"name": "Mette", "cpr": "0101801234"}}).encode())
+    [encrypted] = await server.codec.encode([plain])
+    _, _, body = post(server, "/decode", {"payloads": [json_format.MessageToDict(encrypted)]})
+    decoded = json_format.ParseDict(body["payloads"][0], Payload())
+    assert b"0101801234" not in decoded.data and json.loads(decoded.data)["employee"]["cpr"] == "(skjult)"

@@ -49,8 +49,11 @@ CPH = ZoneInfo("Europe/Copenhagen")
 
 @pytest_asyncio.fixture
 async def gateway(env):
+    # These tests are about reading and matching answers: the sender is trusted as the embedded run trusts it
+    # (handed over on loopback). Verification by Authentication-Results is tested in test_gateway_trust.py.
     settings = env.settings.replace(gateway_port=free_port())
-    gw = start_gateway(settings, env.client, env.register, smtp_limit=SMTP_LIMIT, calendar_limit=CALENDAR_LIMIT)
+    gw = start_gateway(settings, env.client, env.register, smtp_limit=SMTP_LIMIT, calendar_limit=CALENDAR_LIMIT,
+                       trust_loopback=True)
     yield gw
     await gw.aclose()
 
@@ -358,8 +361,12 @@ async def test_unreadable_mail_is_refused_and_kept_and_the_gateway_carries_on(en
                        b"Message-ID: <binary-calendar@example.com>\r\n"
                        b"Content-Type: text/calendar; method=REPLY; charset=utf-8\r\n"
                        b"Content-Transfer-Encoding: 8bit\r\n\r\nBEGIN:VCALENDAR\r\n" + garbage)
-    too_large = fresh(fixture_reply("plain_text.eml", b, b.employer, organizer=organizer)).replace(
-        b"\r\n\r\n", b"\r\n\r\n" + (b"x" * 76 + b"\r\n") * (CALENDAR_LIMIT // 78 + 10), 1)
+    # The limit is on the calendar part: one padded past it is refused (a large picture beside one is not).
+    padding = "".join(f"X-PAD-{i}:{'x' * 70}\r\n" for i in range(CALENDAR_LIMIT // 70))
+    too_large = (f"From: {b.employer}\r\nTo: {organizer}\r\nMessage-ID: <too-large@example.com>\r\n"
+                 "Content-Type: text/calendar; method=REPLY; charset=utf-8\r\n\r\n"
+                 f"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:{b.meeting.uid}\r\n{padding}"
+                 "END:VEVENT\r\nEND:VCALENDAR\r\n").encode()
 
     expected = {
         "malformed.eml": "malformed_calendar",
@@ -443,9 +450,9 @@ async def test_messages_left_by_a_stop_are_processed_on_start(env, cases):
     organizer = env.settings.organizer_email
     settings = env.settings.replace(gateway_port=free_port())
     Inbox(settings.data_path / "inbox").keep(
-        fixture_reply("thunderbird_accept.eml", b, b.employer, organizer=organizer), [organizer])
+        fixture_reply("thunderbird_accept.eml", b, b.employer, organizer=organizer), [organizer], peer="127.0.0.1")
 
-    gw = start_gateway(settings, env.client, env.register)
+    gw = start_gateway(settings, env.client, env.register, trust_loopback=True)
     try:
         await gw.idle()
         await wait_for(b.handle, answered(b.meeting.uid, b.employer, "ACCEPTED"))
@@ -483,7 +490,7 @@ def _reply(**changes) -> ItipReply:
      MEETING, "bad_proposal"),
 ])
 def test_decide(reply, sender, meeting, reason):
-    decision = decide(reply, sender, meeting)
+    decision = decide(reply, sender, meeting, verified=True)
     assert decision.reason == reason
     assert (decision.update is None) == bool(reason)
 
@@ -492,7 +499,7 @@ def test_decide_counter_and_message_key():
     start = datetime(2026, 3, 31, 11, tzinfo=timezone.utc)
     decision = decide(_reply(method="COUNTER", partstat="TENTATIVE", proposed_start=start,
                              proposed_end=start + timedelta(hours=1), comment="Passer bedre"),
-                      "a@example.com", MEETING)
+                      "a@example.com", MEETING, verified=True)
     assert (decision.update.start, decision.update.comment, decision.update.sequence) == (start, "Passer bedre", 2)
     assert message_key(b"Message-ID: <x@y>\r\n\r\nhej") == ("in/<x@y>", "<x@y>")
     key, message_id = message_key(b"\x00\xff garbage")

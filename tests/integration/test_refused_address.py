@@ -42,3 +42,26 @@ async def test_a_refused_employee_address_is_escalated_and_the_case_goes_on(env)
     # Employer and caseworker still got their invitations; the employee's address got nothing.
     assert env.mail.to(case.employer.contact_email) and env.mail.to(state.caseworker.email)
     assert env.mail.to("findes.ikke@example.com") == []
+
+
+async def test_a_refusal_is_recorded_in_the_register_and_counted(env):
+    """The register says `refused` (not a `sending` that never ends), and the case metrics count it."""
+    from sqlalchemy import select
+
+    from case_service.metrics import CaseMetrics
+    from register.models import MessageRow
+
+    report = sick_report()
+    report["employee"]["email"] = "findes.ikke@example.com"
+    case, handle = await start(env, report)
+    await wait_for(handle, lambda s: any(e.event == "mail_refused" for e in s.timeline))
+    with env.register.session() as s:
+        refused = s.scalars(select(MessageRow).where(MessageRow.status == "refused")).all()
+    assert [r.recipients for r in refused] == ["findes.ikke@example.com"]
+    assert "employee" in refused[0].detail and "550" in refused[0].detail
+    metrics = CaseMetrics(env.register)
+    metrics.refresh_register()
+    assert metrics.mails.labels("refused")._value.get() == 1
+    assert metrics.mails.labels("sent")._value.get() >= 2
+    assert metrics.cases_open.labels("employer_contact")._value.get() + \
+        metrics.cases_open.labels("meeting_booked")._value.get() == 1

@@ -147,7 +147,6 @@ def test_bytes_are_crlf_and_deterministic():
 @pytest.mark.parametrize(
     "changes",
     [
-        {"subject": "Hej\r\nBcc: victim@example.com"},
         {"extra_headers": {"X-Test": "a\nBcc: victim@example.com"}},
         {"extra_headers": {"Subject": "override"}},
         {"to": []},
@@ -159,6 +158,23 @@ def test_bytes_are_crlf_and_deterministic():
 def test_bad_input_is_refused(changes):
     with pytest.raises(ValueError):
         build_message(**base_kwargs(**changes))
+
+
+@pytest.mark.parametrize("changes", [
+    {"subject": "Hej\r\nBcc: victim@example.com"},
+    {"subject": "Hej\nBcc: victim@example.com\u202e"},
+    # Names reach the builder through formataddr, as activities/mail.py writes them.
+    {"to": [formataddr(("Mette\r\nBcc: victim@example.com", "mette@example.com"))]},
+    {"sender": formataddr(("Anna\r\nBcc: victim@example.com", "anna@kommune.example"))},
+])
+def test_header_text_with_line_breaks_cannot_add_a_header(changes):
+    # Flattened onto one line rather than refused: a refusal would only make the send retry forever.
+    msg = reparse(build_message(**base_kwargs(**changes)))
+    assert msg["Bcc"] is None
+    addresses = [a.addr_spec for header in ("To", "From") for a in msg[header].addresses]
+    assert "victim@example.com" not in addresses
+    raw = build_message(**base_kwargs(**changes)).as_bytes()
+    assert b"\r\nBcc:" not in raw and b"\nBcc:" not in raw
 
 
 def test_calendar_method_helper():

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes Debian's Chromium available for the browser tests (Playwright drives /usr/bin/chromium; its own browser
-# download cannot work here), installing it when missing and we may.
+# Makes Debian's Chromium available for the browser tests (Temporal UI through Playwright), installing it when
+# missing and we may. Playwright's own browser download cannot work on these machines: never `playwright install`.
 set -euo pipefail
 if [ -x /usr/bin/chromium ]; then
   exit 0
