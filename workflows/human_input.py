@@ -7,6 +7,8 @@ A mixin of `CaseWorkflow`.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
@@ -21,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
                               EndType, ExpectedDuration, FastTrack, FastTrackRequest, Location, Measure, MeasureKind,
                               MeasureStart, Meeting, MeetingMove, MeetingOutcome, MeetingStatus, OutcomeKind,
                               OutcomeReport, Partstat, Phase, Reassignment, Role, RsvpReceived)
-    from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS, MAX_EXPECTED_WEEKS
+    from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS, MAX_EXPECTED_WEEKS, PLAUSIBLE_DAYS_AHEAD
     from domain.refusals import Refusal
     from domain.triage import Track
 
@@ -92,6 +94,8 @@ class HumanInput:
         self.validate_answer(proposal.uid, proposal.sequence, proposal.attendee_email)
         if proposal.end <= proposal.start:
             raise refuse(Refusal.BAD_PROPOSAL, "det foreslåede møde slutter før det begynder")
+        if not self.plausible(proposal.start) or not self.plausible(proposal.end):
+            raise refuse(Refusal.BAD_PROPOSAL, "det foreslåede tidspunkt ligger mere end et år ude i fremtiden")
 
     def validate_answer(self, uid: str, sequence: int, attendee_email: str) -> None:
         """An answer counts only from an attendee of that meeting, for its current version, while planned."""
@@ -165,6 +169,8 @@ class HumanInput:
             raise refuse(Refusal.MEETING_NOT_PLANNED, "kun planlagte møder kan flyttes")
         if move.start <= workflow.now():
             raise refuse(Refusal.START_IN_PAST, "det nye tidspunkt ligger i fortiden")
+        if not self.plausible(move.start):
+            raise refuse(Refusal.START_TOO_FAR, "det nye tidspunkt ligger mere end et år ude i fremtiden")
 
     # ------------------------------------------------------------------ the employer, the duration, fast track
     @workflow.update
@@ -243,6 +249,8 @@ class HumanInput:
             raise refuse(Refusal.ALREADY_HELD, "første opfølgningssamtale er allerede holdt")
         if request.requested_on < self.case.first_day:
             raise refuse(Refusal.BAD_REQUEST_DATE, "anmodningen kan ikke ligge før første fraværsdag")
+        if request.requested_on > self.today():
+            raise refuse(Refusal.BAD_REQUEST_DATE, "anmodningen kan ikke ligge i fremtiden")
         if not fast_track_allowed(request.requested_by, request.requested_on, self.case.first_day, self.rules):
             raise refuse(Refusal.TOO_LATE, f"arbejdsgiveren kan kun anmode inden for de første "
                                            f"{self.rules.fast_track_employer_window_weeks} ugers fravær")
@@ -267,6 +275,8 @@ class HumanInput:
             raise refuse(Refusal.BAD_MEASURE, f"ukendt indsats {start.kind!r}")
         if start.start_date < self.case.first_day:
             raise refuse(Refusal.BAD_MEASURE_DATE, "indsatsen kan ikke begynde før første fraværsdag")
+        if not self.plausible_day(start.start_date):
+            raise refuse(Refusal.BAD_MEASURE_DATE, "startdatoen ligger mere end et år ude i fremtiden")
 
     # ------------------------------------------------------------------ another caseworker
     @workflow.update
@@ -339,6 +349,8 @@ class HumanInput:
             raise refuse(Refusal.BAD_END_TYPE, f"ukendt afslutning {end.end_type!r}")
         if end.end_date < self.case.first_day:
             raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger før første fraværsdag")
+        if not self.plausible_day(end.end_date):
+            raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger mere end et år ude i fremtiden")
 
     @workflow.update
     async def record_outcome(self, report: OutcomeReport) -> str:
@@ -358,6 +370,12 @@ class HumanInput:
     @workflow.query
     def state_now(self) -> CaseState:
         return self.state
+
+    def plausible_day(self, day) -> bool:
+        return day <= self.today() + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
+
+    def plausible(self, instant) -> bool:
+        return instant <= workflow.now() + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
 
     def require_open(self) -> None:
         if self.end is not None:
