@@ -155,9 +155,11 @@ class MailActivities:
                 timeout=30,
             )
         except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPRecipientRefused) as err:
+            code = getattr(err, "code", None) or getattr(getattr(err, "recipients", [None])[0], "code", "")
+            if isinstance(code, int) and code < 500:
+                raise  # 4xx: the server asks us to try later (a full mailbox, greylisting); the retry does
             # Permanent: retrying will not change the server's mind. The text names no address (it ends up in
             # the workflow's history); the workflow tells the team lead instead.
-            code = getattr(err, "code", None) or getattr(getattr(err, "recipients", [None])[0], "code", "")
             raise ApplicationError(f"the mail server refused the {mail.recipient.role}'s address ({code})",
                                    type="RecipientRefused", non_retryable=True) from None
         await asyncio.to_thread(self._mark_sent, mail.key)

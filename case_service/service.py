@@ -78,7 +78,7 @@ class CaseService:
         if case.municipality not in municipalities(load_roster(self.settings.roster_path)):
             raise CaseRefusal(Refusal.INVALID_INPUT, f"kommune {case.municipality} har ingen sagsbehandlere i "
                                                      "rostret (config/roster.yaml)", field="municipality")
-        status = await self._status(case.workflow_id)
+        status = await self.status(case.workflow_id)
         existed = status is not None
         if existed and status != WorkflowExecutionStatus.RUNNING:
             raise CaseRefusal(Refusal.CASE_EXISTS_CLOSED, f"Sagen {case.reference} findes allerede og er afsluttet. "
@@ -95,7 +95,7 @@ class CaseService:
         )
         return StartResult(handle.id, not existed)
 
-    async def _status(self, workflow_id: str) -> WorkflowExecutionStatus | None:
+    async def status(self, workflow_id: str) -> WorkflowExecutionStatus | None:
         """The case workflow's status, or None when there is none. Read from the raw answer: only the status is
         needed, and decoding the search attributes is not (the time-skipping server's datetimes do not parse)."""
         try:

@@ -191,6 +191,11 @@ def case_closed(end_type_code: str) -> str:
 MEETING_TAKEN_OVER = "Mødet overtages af en anden sagsbehandler."
 
 
+def operations_alert(step: str, attempts: int) -> str:
+    return (f"Driftsfejl: sagen venter, fordi trinnet '{step}' er fejlet {attempts} gange i træk. Motoren prøver "
+            "igen hver time. Kontakt it-driften, så fejlen bliver rettet.")
+
+
 # --- what a person is told when the engine has done what they asked ---------------------------------
 
 def confirmation(action: str, value: str, *, reference: str = "", meeting_number: int = 0) -> str:

@@ -30,5 +30,9 @@ COUNTER_TASK_DUE_WORKING_DAYS = 1         # a proposed new time is answered the 
 RETURN_CHECK_DUE_WORKING_DAYS = 3         # the expected return is followed up within three working days
 OUTCOME_TASK_DUE_WORKING_DAYS = 5         # the outcome is recorded within a week of being asked for
 
+ATTEMPTS_BEFORE_ALERT = 12               # an activity failing this often (about an hour of backing off) alerts operations
+HOURS_BETWEEN_ALERTED_RETRIES = 1         # after the alert the step is tried again every hour, never dropped
+PLAUSIBLE_DAYS_AHEAD = 366               # a date typed more than a year ahead is a typing error (and 9999 would
+                                          # overflow the date arithmetic that follows it)
 OUTCOME_WAIT_DAYS = 30                    # after asking for the outcome, wait this long before "unknown"
 HISTORY_EVENT_LIMIT = 8_000               # well under Temporal's 50k limit: a long case continues as new

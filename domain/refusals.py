@@ -25,6 +25,7 @@ class Refusal(StrEnum):
     MEETING_IN_FUTURE = "MeetingInFuture"
     ALREADY_RECORDED = "AlreadyRecorded"
     START_IN_PAST = "StartInPast"
+    START_TOO_FAR = "StartTooFar"
     NO_FREE_TIME = "NoFreeTime"
     NOT_AN_ATTENDEE = "NotAnAttendee"
     STALE_SEQUENCE = "StaleSequence"
@@ -69,6 +70,7 @@ REFUSAL_FIELD: dict[Refusal, str] = {
     Refusal.MEETING_IN_FUTURE: "held_at",
     Refusal.ALREADY_RECORDED: "meeting_number",
     Refusal.START_IN_PAST: "start",
+    Refusal.START_TOO_FAR: "start",
     Refusal.NO_FREE_TIME: "start",
     Refusal.NOT_AN_ATTENDEE: "attendee_email",
     Refusal.STALE_SEQUENCE: "sequence",

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import RetryState
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -20,13 +21,17 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar_dk import add_working_days
     from domain.localtime import local_date, local_end_of_day, local_midnight
     from domain.model import Meeting, OpenTask, OutcomeKind, Phase, Role, TimelineEntry
-    from domain.practice import MEETING_MINUTES, MEETING_NOTICE_WORKING_DAYS
+    from domain.practice import (ATTEMPTS_BEFORE_ALERT, HOURS_BETWEEN_ALERTED_RETRIES, MEETING_MINUTES,
+                                 MEETING_NOTICE_WORKING_DAYS)
     from engine import search_attributes as sa
 
 ACTIVITY_TIMEOUT = timedelta(minutes=2)
 # Mail and database outages are waited out, not given up on: a case must never silently lose a step.
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=10))
+BOUNDED_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=10),
+                            maximum_attempts=ATTEMPTS_BEFORE_ALERT)
 # Changes to a running case's code path are guarded, so cases started before them replay unchanged.
+PATCH_BOUNDED_RETRY = "bounded-retry-then-alert"
 PATCH_ESCALATION_COPY = "escalation-copy-to-caseworker"
 PATCH_AUDIT_ACTIONS = "audit-human-actions"
 
@@ -54,8 +59,45 @@ class CaseEffects:
 
     # ------------------------------------------------------------------ the activities
     async def activity(self, fn, arg):
+        """Run an activity until it succeeds. Outages are waited out, but never silently: after a bounded number
+        of attempts operations are alerted (the team lead is told, the register counts it) and the step is tried
+        again every hour. Refusals the activity marks non-retryable come straight back to the caller."""
+        if not workflow.patched(PATCH_BOUNDED_RETRY):
+            return await self._execute(fn, arg, RETRY)
+        alerted = False
+        while True:
+            try:
+                return await self._execute(fn, arg, BOUNDED_RETRY)
+            except ActivityError as err:
+                if err.retry_state != RetryState.MAXIMUM_ATTEMPTS_REACHED or self._alerting:
+                    raise
+            if not alerted:
+                alerted = True
+                await self.alert_operations(getattr(fn, "__name__", str(fn)))
+            await workflow.sleep(timedelta(hours=HOURS_BETWEEN_ALERTED_RETRIES))
+
+    async def _execute(self, fn, arg, retry: RetryPolicy):
         return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                                                      retry_policy=RETRY)
+                                                      retry_policy=retry)
+
+    _alerting = False
+
+    async def alert_operations(self, step: str) -> None:
+        """Tell the team lead (and the register, for the metrics) that a step keeps failing. Best effort: the
+        alert's own mail or write may fail for the same reason, and must not stop the retrying."""
+        self.note("operations_alert", step)
+        self._alerting = True
+        try:
+            for effect in (lambda: self.escalate(labels.operations_alert(step, ATTEMPTS_BEFORE_ALERT),
+                                                 key=f"operations/{step}/{len(self.state.timeline)}"),
+                           lambda: self._execute(RegisterActivities.update_case, self.case_update(
+                               "operations_alert", {}, detail={"step": step}), BOUNDED_RETRY)):
+                try:
+                    await effect()
+                except ActivityError:
+                    pass
+        finally:
+            self._alerting = False
 
     def summary(self) -> CaseSummary:
         worker = self.state.caseworker

@@ -8,6 +8,8 @@ A mixin of `CaseWorkflow`.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
@@ -22,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
                               ExpectedDuration, Location, Measure, MeasureKind, MeasureStart, Meeting, MeetingMove,
                               MeetingOutcome, MeetingStatus, OutcomeKind, OutcomeReport, Partstat, Phase,
                               Reassignment, Role, RsvpReceived, ends_the_case)
-    from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS, MAX_EXPECTED_WEEKS
+    from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS, MAX_EXPECTED_WEEKS, PLAUSIBLE_DAYS_AHEAD
     from domain.refusals import Refusal
     from domain.triage import Track
 
@@ -93,6 +95,8 @@ class HumanInput:
         self.validate_answer(proposal.uid, proposal.sequence, proposal.attendee_email)
         if proposal.end <= proposal.start:
             raise refuse(Refusal.BAD_PROPOSAL, "det foreslåede møde slutter før det begynder")
+        if not self.plausible(proposal.start) or not self.plausible(proposal.end):
+            raise refuse(Refusal.BAD_PROPOSAL, "det foreslåede tidspunkt ligger mere end et år ude i fremtiden")
 
     def validate_answer(self, uid: str, sequence: int, attendee_email: str) -> None:
         """An answer counts only from an attendee of that meeting, for its current version, while planned."""
@@ -166,6 +170,8 @@ class HumanInput:
             raise refuse(Refusal.MEETING_NOT_PLANNED, "kun planlagte møder kan flyttes")
         if move.start <= workflow.now():
             raise refuse(Refusal.START_IN_PAST, "det nye tidspunkt ligger i fortiden")
+        if not self.plausible(move.start):
+            raise refuse(Refusal.START_TOO_FAR, "det nye tidspunkt ligger mere end et år ude i fremtiden")
 
     # ------------------------------------------------------------------ the employer, the duration, fast track
     @workflow.update
@@ -235,6 +241,8 @@ class HumanInput:
             raise refuse(Refusal.BAD_MEASURE, f"ukendt indsats {start.kind!r}")
         if start.start_date < self.case.first_day:
             raise refuse(Refusal.BAD_MEASURE_DATE, "indsatsen kan ikke begynde før første fraværsdag")
+        if not self.plausible_day(start.start_date):
+            raise refuse(Refusal.BAD_MEASURE_DATE, "startdatoen ligger mere end et år ude i fremtiden")
 
     # ------------------------------------------------------------------ another caseworker
     @workflow.update
@@ -310,6 +318,8 @@ class HumanInput:
                                              "Registrér den som delvis raskmelding (fasthold delvis) i stedet")
         if end.end_date < self.case.first_day:
             raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger før første fraværsdag")
+        if not self.plausible_day(end.end_date):
+            raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger mere end et år ude i fremtiden")
 
     @workflow.update
     async def record_outcome(self, report: OutcomeReport) -> str:
@@ -329,6 +339,12 @@ class HumanInput:
     @workflow.query
     def state_now(self) -> CaseState:
         return self.state
+
+    def plausible_day(self, day) -> bool:
+        return day <= self.today() + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
+
+    def plausible(self, instant) -> bool:
+        return instant <= workflow.now() + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
 
     def require_open(self) -> None:
         if self.end is not None:

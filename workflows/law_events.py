@@ -101,6 +101,8 @@ class LawEvents:
             raise refuse(Refusal.ALREADY_HELD, "første opfølgningssamtale er allerede holdt")
         if request.requested_on < self.case.first_day:
             raise refuse(Refusal.BAD_REQUEST_DATE, "anmodningen kan ikke ligge før første fraværsdag")
+        if request.requested_on > self.today():
+            raise refuse(Refusal.BAD_REQUEST_DATE, "anmodningen kan ikke ligge i fremtiden")
         if not fast_track_allowed(request.requested_by, request.requested_on, self.case.first_day, self.rules):
             raise refuse(Refusal.TOO_LATE, f"arbejdsgiveren kan kun anmode inden for de første "
                                            f"{self.rules.fast_track_employer_window_weeks} ugers fravær")
@@ -173,6 +175,8 @@ class LawEvents:
             raise refuse(Refusal.BAD_HOURS, f"timer om ugen skal være mere end 0 og højst {MAX_HOURS_PER_WEEK}")
         if change.from_date < self.case.first_day:
             raise refuse(Refusal.BAD_FROM_DATE, "datoen ligger før første fraværsdag")
+        if not self.plausible_day(change.from_date):
+            raise refuse(Refusal.BAD_FROM_DATE, "datoen ligger mere end et år ude i fremtiden")
         if self.state.partial_recoveries and change.from_date < self.state.partial_recoveries[-1].from_date:
             raise refuse(Refusal.BAD_FROM_DATE, "datoen ligger før den seneste registrerede delvise raskmelding")
 
@@ -204,6 +208,9 @@ class LawEvents:
             raise refuse(Refusal.BAD_PERIOD, "perioden slutter før den begynder")
         if pause.start < self.case.first_day:
             raise refuse(Refusal.BAD_PERIOD, "perioden begynder før første fraværsdag")
+        if not self.plausible_day(pause.end):
+            # Also keeps the § 24 arithmetic, which runs on from the last pause, inside the calendar.
+            raise refuse(Refusal.BAD_PERIOD, "perioden slutter mere end et år ude i fremtiden")
         for other in self.state.benefit_pauses:
             if pause.start <= other.end and other.start <= pause.end:
                 raise refuse(Refusal.PERIOD_OVERLAPS, f"perioden overlapper en registreret periode "

@@ -41,6 +41,7 @@ class StandIns:
         self.saved: list[MeetingRecord] = []
         self.races_to_lose = lose_first_races
         self.busy: set[tuple[str, datetime]] = set()  # (caseworker id, start) already booked by another case
+        self.broken_kinds: set[str] = set()  # mails whose sending fails, as a bug would make it
         self.rulesets = load_rulesets()
 
     def activities(self):
@@ -80,6 +81,8 @@ class StandIns:
 
         @activity.defn(name="send_mail")
         def send_mail(mail: OutgoingMail) -> str:
+            if mail.kind in self.broken_kinds:
+                raise RuntimeError("template error")
             self.mails.append(mail)
             return "sent"
 
@@ -238,3 +241,24 @@ async def test_a_handed_over_meeting_that_clashes_with_the_new_caseworker_moves(
     moved = [m for m in standins.mails if m.kind == "invitation" and m.meeting.sequence == 2]
     assert {m.recipient.email for m in moved} >= {JONAS.email, "karen@firma.example.dk", "mette@example.com"}
     assert standins.saved[-1].caseworker_id == JONAS.id
+
+
+async def test_a_step_that_keeps_failing_alerts_operations_then_goes_on_when_it_works(time_env, client):
+    standins = StandIns()
+    standins.broken_kinds = {"employer_request"}  # e.g. a template error: no retry can fix it by itself
+
+    async def drive(case, handle):
+        await time_env.sleep(timedelta(hours=3))  # the bounded attempts run out; the alert goes out
+        state = await handle.query(CaseWorkflow.state_now)
+        assert [e.event for e in state.timeline].count("operations_alert") == 1
+        assert not any(m.kind == "employer_request" for m in standins.mails)
+        standins.broken_kinds = set()  # operations fixed it
+        await time_env.sleep(timedelta(hours=2))
+        state = await handle.query(CaseWorkflow.state_now)
+        assert any(e.event == "employer_contacted" for e in state.timeline)
+
+    await run_case(time_env, client, standins, 7, drive)
+    alerts = [m for m in standins.mails if m.kind == "escalation" and "Driftsfejl" in m.reason]
+    assert {m.recipient.role for m in alerts} == {"team_lead", "caseworker"}
+    assert any(u.action == "operations_alert" for u in standins.updates)
+    assert sum(m.kind == "employer_request" for m in standins.mails) == 1
