@@ -117,3 +117,13 @@ class Harness:
                     await handle.terminate("test finished")
             except Exception as err:  # the test's own result stands; say why cleaning up failed
                 print(f"could not terminate {handle.id}: {err}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """One table at the end of every run: what the reliability and security tests tried and what survived."""
+    from tests.reliability import TALLY, table
+
+    if TALLY:
+        terminalreporter.section("reliability and security")
+        for line in table():
+            terminalreporter.write_line(line)
