@@ -137,7 +137,7 @@ async def test_events_twice_late_or_out_of_order_are_handled_and_recorded(env):
     cases = CaseService(env.client, env.settings)
     # Recovery before any meeting was held: the case ends, what was planned is cancelled.
     case, handle = await start(env, sick_report())
-    state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
+    await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
     ref = CaseRef(case.municipality, case.reference)
     await cases.act(ref, CaseEnd("full_recovery", await server_today(env)))
     closed = await wait_for(handle, lambda s: s.phase == "closed")
