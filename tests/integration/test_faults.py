@@ -150,3 +150,4 @@ async def test_events_twice_late_or_out_of_order_are_handled_and_recorded(env):
     reliability.add(cases=1, faults_injected=3, faults_survived=3)
     final = await finish(env, handle)
     assert [e.event for e in final.timeline].count("case_closed") == 1
+
