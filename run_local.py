@@ -23,6 +23,7 @@ from gateway import start_gateway, trust_line
 from engine.search_attributes import cli_flags
 from web.serve import start_web, stop_web
 from case_service.metrics import CaseMetrics
+from case_service.retention import ensure_retention_schedule
 from engine.runtime import make_runtime
 from worker import build_worker, prepare_register
 
@@ -77,6 +78,7 @@ async def run(settings: Settings) -> None:
         # to vouch for senders); it says so below. Production trusts only its mail servers' verdicts.
         gateway = start_gateway(settings, client, register, trust_loopback=True)
         web = await start_web(settings, client)
+        await ensure_retention_schedule(client, settings)
         print(
             "\nFastholdelsesmotoren kører.\n"
             f"  Arbejdsbord:       {settings.base_url} (log ind med en e-mail fra config/roster.yaml og "

@@ -29,6 +29,8 @@ from domain.rulesets import load_rulesets
 from register.db import Register
 from register.prepare import prepare_register  # noqa: F401  (re-exported: the entry points start with it)
 from workflows.case_workflow import CaseWorkflow
+from workflows.retention import RetentionWorkflow
+from activities.retention import RetentionActivities
 
 log = logging.getLogger("fasthold.worker")
 
@@ -61,13 +63,13 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[CaseWorkflow],
+        workflows=[CaseWorkflow, RetentionWorkflow],
         workflow_runner=SANDBOX,
         activities=[registry.register_case, registry.assign_caseworker, registry.update_case,
                     registry.busy_intervals, registry.save_meeting, registry.record_breach, registry.save_measure,
                     registry.record_missed_target,
                     planning.rule_set_for, planning.free_slots,
-                    mail.send_mail],
+                    mail.send_mail, RetentionActivities(register).erase_personal_data],
         activity_executor=executor,
         interceptors=[metrics.interceptor()],
         **options,

@@ -61,6 +61,7 @@ class Settings:
     case_metrics_task_queries: int = 2000
     deadline_risk_working_days: int = 5
     history_event_limit: int = 8000
+    retention_days: int = 1095
     gateway_trusted_authserv_ids: str = ""
     gateway_auth_methods: str = "dmarc"
     gateway_trust_loopback: bool = False

@@ -38,6 +38,10 @@ async def setup(settings: Settings, wait_seconds: float = 120) -> None:
                 raise RuntimeError(f"Temporal did not answer on {settings.temporal_address}") from err
             await asyncio.sleep(2)
     added = await register_search_attributes(client, settings.temporal_namespace)
+    from case_service.retention import ensure_retention_schedule
+
+    await ensure_retention_schedule(client, settings)
+    log.info("retention schedule in place: personal data erased %s days after a case ends", settings.retention_days)
     log.info("search attributes registered on namespace %s: %s", settings.temporal_namespace,
              ", ".join(added) or "all there already")
 

@@ -19,6 +19,7 @@ from engine.binaries import find_binary
 from engine.client import data_converter
 from engine.mailsink import start_mail_sink
 from engine.search_setup import register_search_attributes
+from tests.pg import throwaway_postgres
 from worker import build_worker, prepare_register
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sygemelding.json"
@@ -42,6 +43,22 @@ def sick_report(**changes) -> dict:
     for key, value in changes.items():
         data[key] = value
     return data
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the whole session; it fails (never skips) when the binaries are missing."""
+    with throwaway_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database on the session's server, dropped after the test."""
+    name = f"fasthold_{uuid.uuid4().hex[:12]}"
+    url = pg_server.create_database(name)
+    yield url
+    pg_server.drop_database(name)
 
 
 @pytest.fixture
@@ -117,3 +134,13 @@ class Harness:
                     await handle.terminate("test finished")
             except Exception as err:  # the test's own result stands; say why cleaning up failed
                 print(f"could not terminate {handle.id}: {err}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """One table at the end of every run: what the reliability and security tests tried and what survived."""
+    from tests.reliability import TALLY, table
+
+    if TALLY:
+        terminalreporter.section("reliability and security")
+        for line in table():
+            terminalreporter.write_line(line)

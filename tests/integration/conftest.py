@@ -4,27 +4,7 @@
 """
 from __future__ import annotations
 
-import uuid
-
 import pytest
-
-from tests.pg import throwaway_postgres
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    """One PostgreSQL server for the whole session; it fails (never skips) when the binaries are missing."""
-    with throwaway_postgres() as server:
-        yield server
-
-
-@pytest.fixture
-def pg_url(pg_server):
-    """A fresh, empty database on the session's server, dropped after the test."""
-    name = f"fasthold_{uuid.uuid4().hex[:12]}"
-    url = pg_server.create_database(name)
-    yield url
-    pg_server.drop_database(name)
 
 
 @pytest.fixture

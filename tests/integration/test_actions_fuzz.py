@@ -16,6 +16,7 @@ from domain.model import (BenefitPause, CaseEnd, EmployerAnswer, ExpectedDuratio
                           InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, PartialRecovery,
                           Reassignment)
 from domain.refusals import Refusal
+from tests import reliability
 from tests.integration.test_workflow_standins import StandIns, _executor, a_case, client  # noqa: F401
 from domain.localtime import local_date
 from worker import SANDBOX, warm_holiday_calendar
@@ -98,4 +99,5 @@ async def test_thousands_of_random_actions_are_carried_out_or_refused(time_env, 
             assert (await cases.status(handle.id)).name in ("RUNNING", "COMPLETED")
             if (await cases.status(handle.id)).name == "RUNNING":
                 await handle.terminate("fuzz round done")
+    reliability.add(inputs=INPUTS["tried"], cases=4)
     assert INPUTS["tried"] == 4 * FUZZ_ACTIONS and INPUTS["accepted"] > 0 and INPUTS["refused"] > 0

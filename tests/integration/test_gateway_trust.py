@@ -14,13 +14,13 @@ import icalendar
 import pytest_asyncio
 
 from gateway import start_gateway
+from tests import reliability
 from tests.conftest import free_port
 from tests.helpers import calendar_part, wait_for
 from tests.integration.test_gateway import Booked, booked, inbound, invitation, quiet, send
 from workflows.case_workflow import CaseWorkflow
 
 TRUSTED = "mx.kommune.test"
-SPOOFS = {"tried": 0, "refused": 0}
 
 
 @pytest_asyncio.fixture
@@ -92,12 +92,12 @@ async def test_the_reviews_forgery_changes_nothing_and_reaches_the_caseworker(en
     organizer = env.settings.organizer_email
     forged = answer(env, b, attendee=b.employee, partstat="DECLINED")   # From: the employee, no verdict
     await send(gw, forged, "attacker@evil.example", organizer)
-    SPOOFS["tried"] += 1
+    reliability.add(spoofs_tried=1)
     await gw.idle()
     state = await wait_for(b.handle, lambda s: any(t.key.startswith("review/") for t in s.open_tasks))
     assert state.meetings[0].sequence == 0 and state.meetings[0].responses == {}  # nothing moved, nothing answered
     assert [r.detail for r in inbound(env)] == ["unverified"] and inbound(env)[0].status == "refused"
-    SPOOFS["refused"] += 1
+    reliability.add(spoofs_refused=1)
     await wait_for_task_mail(env, b.caseworker, "Svar modtaget, afsender ikke bekræftet")
 
     # A verdict from another server, or a pass for another domain, proves nothing either.
@@ -105,11 +105,11 @@ async def test_the_reviews_forgery_changes_nothing_and_reaches_the_caseworker(en
                  f"{TRUSTED}; dmarc=pass header.from=evil.example",
                  f"{TRUSTED}; dmarc=fail header.from=example.com"):
         await send(gw, answer(env, b, attendee=b.employee, partstat="DECLINED", auth=auth), b.employee, organizer)
-        SPOOFS["tried"] += 1
+        reliability.add(spoofs_tried=1)
     await gw.idle()
     state = await b.handle.query(CaseWorkflow.state_now)
     assert [r.detail for r in inbound(env)].count("unverified") == 4
-    SPOOFS["refused"] += 3
+    reliability.add(spoofs_refused=3, spoofs_accepted=0)
     assert state.meetings[0].sequence == 0 and state.meetings[0].responses == {}
 
     # The same answer, vouched for by the municipality's own mail server, is applied.

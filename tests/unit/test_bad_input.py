@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from domain.model import CaseInput
 from domain.sick_report import SickReportError, parse_sick_report
+from tests import reliability
 from tests.conftest import sick_report
 from web import forms
 
@@ -24,6 +25,7 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers(-10**12, 10**
 
 
 def intake(data) -> CaseInput | SickReportError:
+    reliability.add(inputs=1)
     try:
         case = parse_sick_report(data, today=TODAY)
     except SickReportError as refused:
@@ -66,6 +68,7 @@ def test_one_field_changed_to_anything_is_a_case_or_names_that_field(path, value
               st.text(min_size=2001, max_size=2100)), max_size=8))
 def test_a_submitted_form_is_a_command_or_names_each_bad_field(slug, data):
     form = forms.FORMS[slug]
+    reliability.add(inputs=1)
     try:
         command = forms.build(form, data, "test (web)")
     except forms.FormErrors as bad:

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mailing.imip import ImipError, parse_inbound
+from tests import reliability
 from tests.fixtures.replies import load, names
 
 UID = "9b2f7c1e-4d1a-4c36-9a0e-2b1f6e0c1a11@fastholdelse"
 SENDER = "henrik.lund@bageriet.dk"
-STATS = {"inputs": 0}
 
 
 def calendar(method: str = "REPLY", partstat: str = "ACCEPTED", extra: str = "", attendee: str = "",
@@ -42,7 +42,7 @@ def inline(cal: str, charset: str = "utf-8", method: str = "REPLY") -> tuple[str
 
 
 def parse_or_refuse(raw: bytes, limit: int = 2_000_000):
-    STATS["inputs"] += 1
+    reliability.add(inputs=1)
     try:
         return parse_inbound(raw, limit)
     except ImipError as err:

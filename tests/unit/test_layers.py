@@ -17,6 +17,8 @@ LAYERS = {
     "case_service": 3,
     "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4,
 }
+# Processes started with `python -m` that live beside their adapters: entry points all the same.
+ENTRY_MODULES = {"engine/setup.py", "engine/codec_server.py", "web/__main__.py"}
 # What the pure domain must never import: I/O and frameworks belong to the adapters.
 NOT_IN_DOMAIN = ("temporalio", "sqlalchemy", "aiosmtplib", "aiosmtpd", "jinja2", "icalendar", "alembic")
 
@@ -45,6 +47,8 @@ def top_level_imports(path: Path) -> set[str]:
 
 def layer_of(path: Path) -> tuple[str, int]:
     top = path.relative_to(ROOT).parts[0].removesuffix(".py")
+    if str(path.relative_to(ROOT)) in ENTRY_MODULES:
+        return top, 4
     return top, LAYERS[top]
 
 

@@ -1,0 +1,62 @@
+"""Erase personal data a configured time after a case ended, keeping what the success report counts.
+
+Erased: the CPR number (the row is deleted), the employee's and the employer contact's name, e-mail and phone,
+the workplace address, every attendee's e-mail address, the recipients, subjects and keys of the case's messages, the
+free text of its audit trail and of reassignment reasons. Kept: dates, track, phase, meetings (status, where,
+employer present), measures, breaches, outcome, the employer's name and CVR (a company, not a person): the
+report's figures are the same before and after (tested). A case is erased once (its `erased_at` marker is the
+audit event `personal_data_erased`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, cast, delete, literal, select, update
+
+from register.db import Register
+from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CitizenIdentity, MeetingAttendee,
+                             MeetingRow, MessageRow)
+
+ERASED = "(slettet)"
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    cases: int
+    identities: int
+
+
+def erase_ended_before(register: Register, cutoff: datetime, now: datetime) -> ErasureResult:
+    """Erase the personal data of every case closed before `cutoff` and not erased yet."""
+    with register.session() as session:
+        erased = select(AuditEvent.case_id).where(AuditEvent.action == "personal_data_erased")
+        case_ids = list(session.scalars(select(CaseRow.id).where(CaseRow.closed_at.is_not(None),
+                                                                 CaseRow.closed_at < cutoff,
+                                                                 CaseRow.id.not_in(erased))))
+        if not case_ids:
+            return ErasureResult(0, 0)
+        identities = session.execute(delete(CitizenIdentity).where(CitizenIdentity.case_id.in_(case_ids))).rowcount
+        session.execute(update(CaseRow).where(CaseRow.id.in_(case_ids)).values(
+            employee_name=ERASED, employee_email=ERASED, contact_name=ERASED, contact_email=ERASED,
+            contact_phone="", workplace_address=ERASED))
+        meetings = select(MeetingRow.id).where(MeetingRow.case_id.in_(case_ids))
+        # One placeholder per row: an attendee's address is unique per meeting.
+        session.execute(update(MeetingAttendee).where(MeetingAttendee.meeting_id.in_(meetings))
+                        .values(email=literal(ERASED + " ") + cast(MeetingAttendee.id, String)))
+        session.execute(update(MeetingRow).where(MeetingRow.case_id.in_(case_ids)).values(location=ERASED))
+        # The idempotency key names the recipient; years after the end it has nothing left to guard.
+        session.execute(update(MessageRow).where(MessageRow.case_id.in_(case_ids))
+                        .values(recipients=ERASED, subject=ERASED,
+                                message_key=literal("erased/") + cast(MessageRow.id, String)))
+        session.execute(update(AuditEvent).where(AuditEvent.case_id.in_(case_ids)).values(detail={}))
+        session.execute(update(CaseworkerAssignment).where(CaseworkerAssignment.case_id.in_(case_ids))
+                        .values(reason=ERASED))
+        for case_id in case_ids:
+            session.add(AuditEvent(case_id=case_id, at=now, actor="retention", action="personal_data_erased",
+                                   detail={}, event_key=f"retention/{case_id}"))
+        return ErasureResult(len(case_ids), identities or 0)
+
+
+def cutoff_for(now: datetime, retention_days: int) -> datetime:
+    return now - timedelta(days=retention_days)

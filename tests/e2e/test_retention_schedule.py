@@ -1,0 +1,33 @@
+"""The retention job is a Temporal Schedule (daily) on the real dev server: created by the setup, updated when
+run again, and a run erases what has passed its time."""
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from case_service.retention import ensure_retention_schedule
+from register.roster import load_roster
+from workflows.retention import SCHEDULE_ID
+
+
+async def test_the_daily_schedule_runs_the_retention_workflow(dev_client, settings, register):
+    from worker import build_worker
+
+    settings = settings.replace(retention_days=0)  # everything closed is old enough, for the test
+    await ensure_retention_schedule(dev_client, settings)
+    await ensure_retention_schedule(dev_client, settings)  # a second setup run updates, never fails
+    handle = dev_client.get_schedule_handle(SCHEDULE_ID)
+    described = await handle.describe()
+    assert described.schedule.spec.intervals[0].every == timedelta(days=1)
+    assert described.schedule.action.workflow == "RetentionWorkflow"
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        async with build_worker(dev_client, settings, register, load_roster(settings.roster_path), executor):
+            await handle.trigger()
+            for _ in range(100):
+                runs = [w async for w in dev_client.list_workflows("WorkflowType = 'RetentionWorkflow'")]
+                if runs and runs[0].status.name == "COMPLETED":
+                    break
+                await asyncio.sleep(0.3)
+            assert runs and runs[0].status.name == "COMPLETED"
+    await handle.delete()
