@@ -12,8 +12,9 @@ from datetime import date, datetime
 
 from case_service.commands import AnswerOnBehalf
 from domain.localtime import LOCAL_TZ
-from domain.model import (CaseEnd, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart, MeetingMove,
-                          MeetingOutcome, OutcomeReport, Reassignment)
+from domain.model import (BenefitPause, CaseEnd, EmployerAnswer, ExpectedDuration, FastTrackConsent, FastTrackRequest,
+                          InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, PartialRecovery,
+                          Reassignment)
 
 YES_NO = (("ja", "Ja"), ("nej", "Nej"))
 LOCATIONS = (("workplace", "På arbejdspladsen"), ("jobcenter", "På jobcentret"), ("phone", "Telefonisk"),
@@ -93,6 +94,27 @@ FORMS: dict[str, ActionForm] = {f.slug: f for f in (
         Field("employee_weeks", "Medarbejderens forventning (uger)", "number"),
         Field("employer_weeks", "Arbejdsgiverens forventning (uger)", "number", required=False),
     ), lambda v, actor: ExpectedDuration(v["employee_weeks"], v.get("employer_weeks"), actor=actor)),
+    ActionForm("samtykke", "Medarbejderens svar på arbejdsgiverens anmodning om tidlig opfølgning",
+               "Registrér svaret", (
+        Field("agrees", "Siger medarbejderen ja?", "radio", YES_NO),
+        Field("answered_on", "Dato for svaret", "date"),
+        Field("accept_late", "Tag et sent ja med alligevel?", "radio", YES_NO, required=False,
+              hint="Kun hvis medarbejderen svarede ja efter fristen på 2 bankdage."),
+    ), lambda v, actor: FastTrackConsent(_yes(v["agrees"]), v["answered_on"], _yes(v.get("accept_late")),
+                                         actor=actor)),
+    ActionForm("delvis", "Delvis raskmelding", "Registrér den delvise raskmelding", (
+        Field("hours_per_week", "Timer om ugen, medarbejderen arbejder", "decimal"),
+        Field("from_date", "Fra dato", "date"),
+        Field("note", "Bemærkning", "textarea", required=False),
+    ), lambda v, actor: PartialRecovery(v["hours_per_week"], v["from_date"], v.get("note") or "", actor=actor)),
+    ActionForm("pause", "Periode uden sygedagpenge", "Registrér perioden", (
+        Field("start", "Fra dato", "date"),
+        Field("end", "Til og med dato", "date"),
+        Field("reason", "Begrundelse", "textarea", required=False),
+    ), lambda v, actor: BenefitPause(v["start"], v["end"], v.get("reason") or "", actor=actor)),
+    ActionForm("oplysningsskema", "Oplysningsskemaet er besvaret", "Registrér svaret", (
+        Field("answered_on", "Dato for svaret", "date"),
+    ), lambda v, actor: InfoFormAnswer(v["answered_on"], actor=actor)),
     ActionForm("indsats", "Virksomhedsrettet indsats", "Registrér indsatsen", (
         Field("kind", "Indsats", "select", MEASURES),
         Field("start_date", "Startdato", "date"),
@@ -135,6 +157,14 @@ def parse(form: ActionForm, data: dict[str, str]) -> dict[str, object]:
 
 
 def _typed(f: Field, raw: str) -> object:
+    if f.kind == "decimal":
+        try:
+            value = float(raw.replace(",", "."))
+        except ValueError:
+            raise ValueError("Skriv et tal, fx 18,5.") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("Skriv et tal, fx 18,5.")
+        return value
     if f.name == "meeting_number" or f.kind == "number":
         if not raw.isdigit() or len(raw) > 4:
             raise ValueError("Skriv et helt tal.")

@@ -41,7 +41,8 @@ class TaskRow:
 
 # Which form does which task, by the task's key (the workflow names its tasks by these prefixes).
 TASK_ACTION = (("call_employer", "arbejdsgiver"), ("record_meeting/", "samtale"), ("counter/", "flyt"),
-               ("measure", "indsats"), ("return_check/", "afslut"), ("outcome", "udfald"))
+               ("measure", "indsats"), ("return_check/", "afslut"), ("outcome", "udfald"),
+               ("info_form", "oplysningsskema"), ("employer_estimate", "varighed"), ("fast_track_lapsed", "samtykke"))
 
 
 def action_for(key: str) -> str:

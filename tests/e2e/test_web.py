@@ -298,6 +298,16 @@ async def test_refusals_are_clear_danish_and_change_nothing(web_engine, cases, t
     state = await cases.state(CaseRef("101", mine))
     assert len(state.measures) == 1 and [e.event for e in state.timeline].count("measure_started") == 1
 
+    # The law's actions have their forms too: a partial recovery is a change of the case, not its end.
+    bad_hours = anna.post(f"/sager/{mine}/handling/delvis", data={"csrf": csrf, "hours_per_week": "mange",
+                                                                  "from_date": today})
+    assert bad_hours.status_code == 400 and "Skriv et tal" in bad_hours.text
+    partly = anna.post(f"/sager/{mine}/handling/delvis", data={"csrf": csrf, "hours_per_week": "18,5",
+                                                               "from_date": today, "submission": "delvis-1"})
+    assert partly.status_code == 303
+    state = await cases.state(CaseRef("101", mine))
+    assert [p.hours_per_week for p in state.partial_recoveries] == [18.5] and state.phase != "closed"
+
     # The employer's link: tampered, expired, and a POST without the page's cookie change nothing.
     link = employer_link(engine, mine)
     token = link.rsplit("/", 1)[1]

@@ -62,7 +62,8 @@ def test_one_field_changed_to_anything_is_a_case_or_names_that_field(path, value
     st.sampled_from(["hosts_at_workplace", "reason", "meeting_number", "held", "employer_took_part", "location",
                      "held_at", "attendee_email", "partstat", "start", "requested_by", "requested_on",
                      "employee_weeks", "employer_weeks", "kind", "start_date", "caseworker_id", "end_type",
-                     "end_date", "outcome", "junk"]),
+                     "end_date", "outcome", "agrees", "answered_on", "accept_late", "hours_per_week", "from_date",
+                     "note", "end", "junk"]),
     st.one_of(st.text(max_size=40), st.sampled_from(["ja", "nej", "1", "2026-12-01", "2026-12-01T10:00", "workplace",
                                                      "ACCEPTED", "employer", "mentor", "full_recovery", "work"]),
               st.text(min_size=2001, max_size=2100)), max_size=8))
