@@ -64,7 +64,7 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
         workflows=[CaseWorkflow],
         workflow_runner=SANDBOX,
         activities=[registry.register_case, registry.assign_caseworker, registry.update_case,
-                    registry.busy_intervals, registry.save_meeting, registry.record_breach, registry.save_measure,
+                    registry.busy_intervals, registry.save_meeting, registry.reserve_slot, registry.record_breach, registry.save_measure,
                     planning.rule_set_for, planning.free_slots,
                     mail.send_mail],
         activity_executor=executor,
