@@ -1,6 +1,7 @@
 """Activities that write the case register. Each is idempotent: a retry leaves one row, not two."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -122,14 +123,20 @@ def _jsonable(value):
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
+def wall_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 class RegisterActivities:
-    def __init__(self, register: Register, roster: dict):
+    def __init__(self, register: Register, roster: dict, clock: Callable[[], datetime] = wall_clock):
+        # `clock` stamps rows (opened_at, audit times); a simulation passes the simulated clock.
         self.register = register
         self.roster = roster
+        self.clock = clock
 
     @activity.defn
     def register_case(self, case: CaseInput) -> None:
-        now = datetime.now(timezone.utc)
+        now = self.clock()
         with self.register.session() as session:
             existing = session.scalar(select(CaseRow).where(CaseRow.reference == case.reference,
                                                             CaseRow.municipality == case.municipality))
@@ -156,7 +163,7 @@ class RegisterActivities:
     @activity.defn
     def assign_caseworker(self, request: AssignRequest) -> Caseworker:
         """Give the case ONE caseworker: a named one, or the active one in the municipality with fewest open cases."""
-        now = datetime.now(timezone.utc)
+        now = self.clock()
         with self.register.session() as session:
             case = _case(session, request.reference, request.municipality)
             if request.caseworker_id:
@@ -199,7 +206,7 @@ class RegisterActivities:
         unknown = set(update.fields) - UPDATABLE_CASE_FIELDS
         if unknown:
             raise ValueError(f"not updatable case fields: {sorted(unknown)}")
-        now = datetime.now(timezone.utc)
+        now = self.clock()
         with self.register.session() as session:
             case = _case(session, update.reference, update.municipality)
             if not _audit_once(session, case.id, update.event_key, update.action, update.actor,
@@ -232,7 +239,7 @@ class RegisterActivities:
                     MeetingRow.uid != meeting.uid, MeetingRow.end > start, MeetingRow.start < end))
                 if clash:
                     raise ApplicationError(f"slot taken by meeting {clash}", type="SlotTaken", non_retryable=True)
-            _write_meeting(session, case, row, record)
+            _write_meeting(session, case, row, record, self.clock())
 
     @activity.defn
     def reserve_slot(self, request: ReserveRequest) -> datetime | None:
@@ -263,12 +270,12 @@ class RegisterActivities:
             if not slots:
                 return None
             booked = replace(meeting, start=slots[0], end=slots[0] + duration)
-            _write_meeting(session, case, row, replace(record, meeting=booked))
+            _write_meeting(session, case, row, replace(record, meeting=booked), self.clock())
             return slots[0]
 
     @activity.defn
     def record_breach(self, breach: BreachRecord) -> None:
-        now = datetime.now(timezone.utc)
+        now = self.clock()
         with self.register.session() as session:
             case = _case(session, breach.reference, breach.municipality)
             if session.scalar(select(DeadlineBreach.id).where(DeadlineBreach.case_id == case.id,
@@ -280,7 +287,7 @@ class RegisterActivities:
 
     @activity.defn
     def save_measure(self, record: MeasureRecord) -> None:
-        now = datetime.now(timezone.utc)
+        now = self.clock()
         measure = record.measure
         with self.register.session() as session:
             case = _case(session, record.reference, record.municipality)
@@ -310,10 +317,9 @@ def _busy(session, caseworker_id: str, start: datetime, end: datetime, exclude_u
     return [(_aware(s), _aware(e)) for s, e in rows]
 
 
-def _write_meeting(session, case: CaseRow, row: MeetingRow | None, record: MeetingRecord) -> None:
+def _write_meeting(session, case: CaseRow, row: MeetingRow | None, record: MeetingRecord, now: datetime) -> None:
     """Write the meeting row, its audit event (once per version and answers) and its attendees' answers."""
     meeting = record.meeting
-    now = datetime.now(timezone.utc)
     start, end = meeting.start.astimezone(timezone.utc), meeting.end.astimezone(timezone.utc)
     if row is None:
         row = MeetingRow(case_id=case.id, number=meeting.number, uid=meeting.uid)

@@ -15,7 +15,7 @@ LAYERS = {
     "activities": 1, "mailing": 1, "register": 1, "engine": 1,
     "workflows": 2,
     "case_service": 3,
-    "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4,
+    "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4, "simulation": 4,
 }
 # What the pure domain must never import: I/O and frameworks belong to the adapters.
 NOT_IN_DOMAIN = ("temporalio", "sqlalchemy", "aiosmtplib", "aiosmtpd", "jinja2", "icalendar", "alembic")
