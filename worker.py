@@ -68,6 +68,8 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
                     planning.rule_set_for, planning.free_slots,
                     mail.send_mail],
         activity_executor=executor,
+        # Open cases mostly wait for weeks: keep a bounded number in memory (measured in bench/bench_memory.py).
+        max_cached_workflows=settings.max_cached_workflows,
     )
 
 

@@ -49,8 +49,9 @@ from workflows.case_workflow import CaseWorkflow
 
 STEP = timedelta(hours=6)          # the longest the clock moves before the people look at their mail again
 CONCURRENT_ACTS = 16               # people acting at the same simulated moment, at once
-SIM_HISTORY_LIMIT = 10_000_000
-MORNING_STOP = time(8, 5)     # no continue-as-new on the time-skipping server
+SIM_HISTORY_LIMIT = 10_000_000     # no continue-as-new on the time-skipping server
+SIM_CACHED_WORKFLOWS = 1000        # open cases kept in memory (about 0.4 MB each); the rest replay when woken
+MORNING_STOP = time(8, 5)          # just after the engine's dated steps (08:00) have gone out
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class RosterResult:
     refused: dict[str, int]
     wall_seconds: float
     register_url: str
+    history_sample: tuple[float, float] = (0.0, 0.0)   # activities and timers per case, from sampled histories
 
     @property
     def week_8(self) -> float | None:
@@ -119,7 +121,8 @@ def _stand_ins(world: World, registry: RegisterActivities, planning: PlanningAct
             registry.record_breach, registry.save_measure, planning.rule_set_for, reserve_slot, free_slots, send_mail]
 
 
-async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: bool = True) -> RosterResult:
+async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: bool = True,
+                     sample_histories: int = 0) -> RosterResult:
     """Simulate the scenario with `size` caseworkers; the register is kept in `out_dir`."""
     from tqdm import tqdm
 
@@ -154,11 +157,13 @@ async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: 
         with ThreadPoolExecutor(max_workers=8) as executor:
             async with Worker(client, task_queue=settings.task_queue, workflows=[CaseWorkflow],
                               activities=_stand_ins(world, registry, planning, holidays), workflow_runner=SANDBOX,
-                              activity_executor=executor, max_concurrent_activities=32):
+                              activity_executor=executor, max_concurrent_activities=8,
+                              max_cached_workflows=SIM_CACHED_WORKFLOWS):
                 bar = tqdm(total=(horizon - start).days, unit="dag", desc=f"{size} sagsbehandlere",
                            disable=not progress, leave=False)
                 await _drive(env, service, world, arrivals, start, horizon, bar)
                 bar.close()
+                sample = await _history_sample(client, scenario, arrivals[:sample_histories])
         today = local_date(horizon)
         with register.session() as session:
             report = build_report(session, scenario.municipality, min(a.first_day for a in arrivals),
@@ -171,7 +176,19 @@ async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: 
                                       escalations.get(s.scope.id, 0), s.figures.breaches)
                     for s in report.by_caseworker)
     return RosterResult(size, len(arrivals), report, figures, sum(escalations.values()), dict(world.mails),
-                        dict(world.acts), dict(world.refused), wallclock.monotonic() - started, url)
+                        dict(world.acts), dict(world.refused), wallclock.monotonic() - started, url, sample)
+
+
+async def _history_sample(client: Client, scenario: Scenario, arrivals: list[Arrival]) -> tuple[float, float]:
+    """Activities and timers per case, averaged over a few cases' histories (for the speed benchmark)."""
+    from temporalio.api.enums.v1 import EventType
+
+    activities = timers = 0
+    for arrival in arrivals:
+        history = await client.get_workflow_handle(_case(scenario, arrival).workflow_id).fetch_history()
+        activities += sum(e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED for e in history.events)
+        timers += sum(e.event_type == EventType.EVENT_TYPE_TIMER_STARTED for e in history.events)
+    return (activities / len(arrivals), timers / len(arrivals)) if arrivals else (0.0, 0.0)
 
 
 async def _drive(env, service: CaseService, world: World, arrivals: list[Arrival], start: datetime,
