@@ -70,6 +70,9 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
         activity_executor=executor,
         # Open cases mostly wait for weeks: keep a bounded number in memory (measured in bench/bench_memory.py).
         max_cached_workflows=settings.max_cached_workflows,
+        # A workflow task runs on the event loop, one at a time: taking 100 at once (the SDK's default) made the
+        # last wait past the 10 s task timeout in the 08:00 burst, and the server handed them out again.
+        max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
     )
 
 

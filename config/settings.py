@@ -44,6 +44,7 @@ class Settings:
     codec_token: str = ""
     history_event_limit: int = 8000
     max_cached_workflows: int = 300
+    max_concurrent_workflow_tasks: int = 10
     web_host: str = "127.0.0.1"
     web_port: int = 8235
     public_base_url: str = ""

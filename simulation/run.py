@@ -158,7 +158,7 @@ async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: 
             async with Worker(client, task_queue=settings.task_queue, workflows=[CaseWorkflow],
                               activities=_stand_ins(world, registry, planning, holidays), workflow_runner=SANDBOX,
                               activity_executor=executor, max_concurrent_activities=8,
-                              max_cached_workflows=SIM_CACHED_WORKFLOWS):
+                              max_cached_workflows=SIM_CACHED_WORKFLOWS, max_concurrent_workflow_tasks=10):
                 bar = tqdm(total=(horizon - start).days, unit="dag", desc=f"{size} sagsbehandlere",
                            disable=not progress, leave=False)
                 await _drive(env, service, world, arrivals, start, horizon, bar)
