@@ -23,7 +23,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from bench.reference import TimedInput, TimedReferenceWorkflow
 from engine.binaries import find_binary
-from simulation.run import STEP, _after_morning, run_roster
+from simulation.run import STEP, _after_morning, run_roster, skip
 from simulation.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +42,7 @@ async def reference_run(arrivals, horizon_weeks: int, activities: int, timers: i
             while now < horizon:
                 target = min([horizon, now + STEP, _after_morning(now), *(pending[:1])])
                 if target > now:
-                    await env.sleep(target - now)
+                    await skip(env, target - now)
                     now = max(target, await env.get_current_time())
                 while pending and pending[0] <= now:
                     pending.pop(0)
@@ -60,6 +60,9 @@ async def main(scenario_path: Path, weeks: int, caseworkers: int) -> None:
     out = Path(tempfile.mkdtemp(prefix="bench-sim-"))
     real = await run_roster(scenario, caseworkers, out, progress=False, sample_histories=20)
     activities, timers = real.history_sample
+    print(f"real workflow: {real.arrivals} cases in {real.wall_seconds:.0f} s "
+          f"({real.arrivals / real.wall_seconds:.2f} cases/s); per case {activities:.0f} activities, {timers:.0f} timers",
+          flush=True)
     span = 7 * (scenario.arrival_weeks + scenario.tail_weeks) / 2
     arrivals = scenario.arrivals(datetime.now(timezone.utc))
     reference = await reference_run(arrivals, scenario.arrival_weeks + scenario.tail_weeks, round(activities),
