@@ -12,6 +12,7 @@
     fasthold rapport --fra 2026-01-01 --til 2026-12-31 --format html --fil rapport.html
                                              the model's success criteria for a period
     fasthold skema                           print the sick report's JSON Schema
+    fasthold simuler examples/simulering.yaml   simulate a year of cases: how many caseworkers?
 
 Every message is Danish; every failure is one clear line and a non-zero exit code, never a traceback.
 """
@@ -39,6 +40,8 @@ from domain.model import (BenefitPause, CaseEnd, CaseState, EmployerAnswer, Expe
                           PartialRecovery, Reassignment)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
 from register.report_command import ReportError, add_report_parser, report_from_args
+from simulation.command import add_simulation_parser, simulate_from_args
+from simulation.scenario import ScenarioError
 
 
 class UserError(Exception):
@@ -229,6 +232,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--udfald", required=True, choices=sorted(OUTCOMES))
     add_report_parser(sub)
     sub.add_parser("skema", help="udskriv JSON-skemaet for en sygemelding")
+    add_simulation_parser(sub)
     return p
 
 
@@ -276,6 +280,8 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         return json.dumps(json_schema(), indent=2, ensure_ascii=False)
     if args.command == "rapport":  # reads the register only: no Temporal needed
         return report_from_args(args, settings, municipality)
+    if args.command == "simuler":  # its own time-skipping server: not the running engine
+        return await simulate_from_args(args)
     case = load_sick_report(args.fil, today=date.today()) if args.command == "opret" else None
     cases = CaseService(client or await _connect(settings), settings)
     if case is not None:
@@ -321,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     except CaseUnavailable:
         print("Temporal svarer ikke lige nu. Prøv igen om lidt.", file=sys.stderr)
         return 1
-    except (UserError, ReportError) as err:
+    except (UserError, ReportError, ScenarioError) as err:
         print(str(err), file=sys.stderr)
         return 1
     except Exception as err:  # the last guard: a user never sees a traceback

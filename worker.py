@@ -66,12 +66,17 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
         workflows=[CaseWorkflow, RetentionWorkflow],
         workflow_runner=SANDBOX,
         activities=[registry.register_case, registry.assign_caseworker, registry.update_case,
-                    registry.busy_intervals, registry.save_meeting, registry.record_breach, registry.save_measure,
-                    registry.record_missed_target,
+                    registry.busy_intervals, registry.save_meeting, registry.reserve_slot, registry.record_breach,
+                    registry.save_measure, registry.record_missed_target,
                     planning.rule_set_for, planning.free_slots,
                     mail.send_mail, RetentionActivities(register).erase_personal_data],
         activity_executor=executor,
         interceptors=[metrics.interceptor()],
+        # Open cases mostly wait for weeks: keep a bounded number in memory (measured in bench/bench_memory.py).
+        max_cached_workflows=settings.max_cached_workflows,
+        # A workflow task runs on the event loop, one at a time: taking 100 at once (the SDK's default) made the
+        # last wait past the 10 s task timeout in the 08:00 burst, and the server handed them out again.
+        max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
         **options,
     )
 

@@ -1,14 +1,16 @@
 """Activities that write the case register. Each is idempotent: a retry leaves one row, not two."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from domain.model import CaseInput, Caseworker, Measure, Meeting, MeetingStatus
+from domain.slots import WorkingHours, propose_slots
 from register.db import Register
 from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
                              DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, MissedTarget, Team)
@@ -61,6 +63,20 @@ class MeasureRecord:
 
 
 @dataclass(frozen=True)
+class ReserveRequest:
+    """Choose the caseworker's first free time in a window and book `record.meeting` there, in one transaction.
+
+    The meeting's own start and end are placeholders: the register chooses the time.
+    """
+    record: MeetingRecord
+    caseworker: Caseworker
+    earliest: datetime
+    latest_day: date
+    duration_minutes: int = 60
+    avoid: tuple[datetime, ...] = ()      # times already declined
+
+
+@dataclass(frozen=True)
 class BusyRequest:
     caseworker_id: str
     start: datetime
@@ -108,14 +124,20 @@ def _jsonable(value):
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
+def wall_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 class RegisterActivities:
-    def __init__(self, register: Register, roster: dict):
+    def __init__(self, register: Register, roster: dict, clock: Callable[[], datetime] = wall_clock):
+        # `clock` stamps rows (opened_at, audit times); a simulation passes the simulated clock.
         self.register = register
         self.roster = roster
+        self.clock = clock
 
     @activity.defn
     def register_case(self, case: CaseInput) -> None:
-        now = datetime.now(timezone.utc)
+        now = self.clock()
         with self.register.session() as session:
             existing = session.scalar(select(CaseRow).where(CaseRow.reference == case.reference,
                                                             CaseRow.municipality == case.municipality))
@@ -142,7 +164,7 @@ class RegisterActivities:
     @activity.defn
     def assign_caseworker(self, request: AssignRequest) -> Caseworker:
         """Give the case ONE caseworker: a named one, or the active one in the municipality with fewest open cases."""
-        now = datetime.now(timezone.utc)
+        now = self.clock()
         with self.register.session() as session:
             case = _case(session, request.reference, request.municipality)
             if request.caseworker_id:
@@ -185,7 +207,7 @@ class RegisterActivities:
         unknown = set(update.fields) - UPDATABLE_CASE_FIELDS
         if unknown:
             raise ValueError(f"not updatable case fields: {sorted(unknown)}")
-        now = datetime.now(timezone.utc)
+        now = self.clock()
         with self.register.session() as session:
             case = _case(session, update.reference, update.municipality)
             if not _audit_once(session, case.id, update.event_key, update.action, update.actor,
@@ -198,21 +220,13 @@ class RegisterActivities:
     def busy_intervals(self, request: BusyRequest) -> list[tuple[datetime, datetime]]:
         """The caseworker's booked meetings in a window: proposals must not collide with them."""
         # Compared in UTC: SQLite stores datetimes as text without their offset.
-        window_start, window_end = request.start.astimezone(timezone.utc), request.end.astimezone(timezone.utc)
         with self.register.session() as session:
-            rows = session.execute(
-                select(MeetingRow.start, MeetingRow.end).where(
-                    MeetingRow.caseworker_id == request.caseworker_id, MeetingRow.status == MeetingStatus.INVITED,
-                    MeetingRow.end > window_start, MeetingRow.start < window_end,
-                    MeetingRow.uid != request.exclude_uid)
-            ).all()
-            return [(_aware(s), _aware(e)) for s, e in rows]
+            return _busy(session, request.caseworker_id, request.start, request.end, request.exclude_uid)
 
     @activity.defn
     def save_meeting(self, record: MeetingRecord) -> None:
         """Write the meeting as the workflow now holds it (time, sequence, status, answers, outcome)."""
         meeting = record.meeting
-        now = datetime.now(timezone.utc)
         start, end = meeting.start.astimezone(timezone.utc), meeting.end.astimezone(timezone.utc)
         with self.register.session() as session:
             case = _case(session, record.reference, record.municipality)
@@ -220,43 +234,49 @@ class RegisterActivities:
             moved = row is None or _aware(row.start) != start or row.caseworker_id != record.caseworker_id
             if moved and meeting.status == MeetingStatus.INVITED:
                 # Lock the caseworker so two cases cannot book the same hour between check and write.
-                session.scalar(select(CaseworkerRow).where(CaseworkerRow.id == record.caseworker_id).with_for_update())
+                _lock_caseworker(session, record.caseworker_id)
                 clash = session.scalar(select(MeetingRow.uid).where(
                     MeetingRow.caseworker_id == record.caseworker_id, MeetingRow.status == MeetingStatus.INVITED,
                     MeetingRow.uid != meeting.uid, MeetingRow.end > start, MeetingRow.start < end))
                 if clash:
                     raise ApplicationError(f"slot taken by meeting {clash}", type="SlotTaken", non_retryable=True)
-            if row is None:
-                row = MeetingRow(case_id=case.id, number=meeting.number, uid=meeting.uid)
-                session.add(row)
-            row.sequence = meeting.sequence
-            row.caseworker_id = record.caseworker_id
-            row.start, row.end = start, end
-            row.location = meeting.location
-            row.expected_location = meeting.expected_location
-            row.actual_location = meeting.actual_location
-            row.status = meeting.status
-            row.employer_took_part = meeting.employer_took_part
-            row.held_at = meeting.held_at.astimezone(timezone.utc) if meeting.held_at else None
-            session.flush()
-            answers = ",".join(f"{k}={v}" for k, v in sorted(meeting.responses.items()))
-            _audit_once(session, case.id, f"{meeting.uid}/{meeting.sequence}/{meeting.status}/{answers}",
-                        "meeting_saved", "engine", {"number": meeting.number, "sequence": meeting.sequence,
-                                                    "status": meeting.status, "start": start.isoformat()}, now)
-            attendees = {a.email: a for a in session.scalars(select(MeetingAttendee).where(MeetingAttendee.meeting_id == row.id))}
-            for email, role in record.attendees.items():
-                attendee = attendees.get(email)
-                if attendee is None:
-                    attendee = MeetingAttendee(meeting_id=row.id, email=email, role=role)
-                    session.add(attendee)
-                partstat = meeting.responses.get(email, "NEEDS-ACTION")
-                if attendee.partstat != partstat:
-                    attendee.partstat = partstat
-                    attendee.responded_at = now
+            _write_meeting(session, case, row, record, self.clock())
+
+    @activity.defn
+    def reserve_slot(self, request: ReserveRequest) -> datetime | None:
+        """Choose AND book the caseworker's first free time, under the caseworker's lock; None if none is free.
+
+        Choosing in one activity and saving in another let a burst of cases for one caseworker all choose the
+        same first free hour and all but one lose the race and look again (cost growing with the square of the
+        burst). Here the choice is made while holding the lock the write needs, so each case costs one booking.
+        A retry of a booking that was written but not reported finds its own row and returns its time.
+        """
+        record, meeting = request.record, request.record.meeting
+        worker = request.caseworker
+        window_end = datetime.combine(request.latest_day + timedelta(days=1), time(0), tzinfo=request.earliest.tzinfo)
+        duration = timedelta(minutes=request.duration_minutes)
+        with self.register.session() as session:
+            case = _case(session, record.reference, record.municipality)
+            _lock_caseworker(session, record.caseworker_id)
+            row = session.scalar(select(MeetingRow).where(MeetingRow.uid == meeting.uid))
+            if (row is not None and row.sequence == meeting.sequence and row.status == MeetingStatus.INVITED
+                    and row.caseworker_id == record.caseworker_id):
+                return _aware(row.start)  # this very booking was made by an earlier attempt
+            busy = _busy(session, record.caseworker_id, request.earliest, window_end, meeting.uid)
+            busy += [(t, t + duration) for t in request.avoid]
+            hours = WorkingHours(days=tuple(worker.work_days), start=time.fromisoformat(worker.work_start),
+                                 end=time.fromisoformat(worker.work_end))
+            slots = propose_slots(earliest=request.earliest, latest_day=request.latest_day, hours=hours, busy=busy,
+                                  duration=duration, count=1)
+            if not slots:
+                return None
+            booked = replace(meeting, start=slots[0], end=slots[0] + duration)
+            _write_meeting(session, case, row, replace(record, meeting=booked), self.clock())
+            return slots[0]
 
     @activity.defn
     def record_breach(self, breach: BreachRecord) -> None:
-        now = datetime.now(timezone.utc)
+        now = self.clock()
         with self.register.session() as session:
             case = _case(session, breach.reference, breach.municipality)
             if session.scalar(select(DeadlineBreach.id).where(DeadlineBreach.case_id == case.id,
@@ -280,7 +300,7 @@ class RegisterActivities:
 
     @activity.defn
     def save_measure(self, record: MeasureRecord) -> None:
-        now = datetime.now(timezone.utc)
+        now = self.clock()
         measure = record.measure
         with self.register.session() as session:
             case = _case(session, record.reference, record.municipality)
@@ -292,6 +312,55 @@ class RegisterActivities:
                                        before_week_13=measure.before_week_13, registered_at=now))
                 session.add(AuditEvent(case_id=case.id, at=now, actor="caseworker", action="measure_started",
                                        detail={"kind": measure.kind, "start_date": measure.start_date.isoformat()}))
+
+
+def _lock_caseworker(session, caseworker_id: str) -> None:
+    # FOR UPDATE on PostgreSQL; on SQLite every transaction begins IMMEDIATE, which serialises writers already.
+    session.scalar(select(CaseworkerRow).where(CaseworkerRow.id == caseworker_id).with_for_update())
+
+
+def _busy(session, caseworker_id: str, start: datetime, end: datetime, exclude_uid: str) -> list[tuple[datetime, datetime]]:
+    # Compared in UTC: SQLite stores datetimes as text without their offset.
+    window_start, window_end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    rows = session.execute(
+        select(MeetingRow.start, MeetingRow.end).where(
+            MeetingRow.caseworker_id == caseworker_id, MeetingRow.status == MeetingStatus.INVITED,
+            MeetingRow.end > window_start, MeetingRow.start < window_end, MeetingRow.uid != exclude_uid)
+    ).all()
+    return [(_aware(s), _aware(e)) for s, e in rows]
+
+
+def _write_meeting(session, case: CaseRow, row: MeetingRow | None, record: MeetingRecord, now: datetime) -> None:
+    """Write the meeting row, its audit event (once per version and answers) and its attendees' answers."""
+    meeting = record.meeting
+    start, end = meeting.start.astimezone(timezone.utc), meeting.end.astimezone(timezone.utc)
+    if row is None:
+        row = MeetingRow(case_id=case.id, number=meeting.number, uid=meeting.uid)
+        session.add(row)
+    row.sequence = meeting.sequence
+    row.caseworker_id = record.caseworker_id
+    row.start, row.end = start, end
+    row.location = meeting.location
+    row.expected_location = meeting.expected_location
+    row.actual_location = meeting.actual_location
+    row.status = meeting.status
+    row.employer_took_part = meeting.employer_took_part
+    row.held_at = meeting.held_at.astimezone(timezone.utc) if meeting.held_at else None
+    session.flush()
+    answers = ",".join(f"{k}={v}" for k, v in sorted(meeting.responses.items()))
+    _audit_once(session, case.id, f"{meeting.uid}/{meeting.sequence}/{meeting.status}/{answers}",
+                "meeting_saved", "engine", {"number": meeting.number, "sequence": meeting.sequence,
+                                            "status": meeting.status, "start": start.isoformat()}, now)
+    attendees = {a.email: a for a in session.scalars(select(MeetingAttendee).where(MeetingAttendee.meeting_id == row.id))}
+    for email, role in record.attendees.items():
+        attendee = attendees.get(email)
+        if attendee is None:
+            attendee = MeetingAttendee(meeting_id=row.id, email=email, role=role)
+            session.add(attendee)
+        partstat = meeting.responses.get(email, "NEEDS-ACTION")
+        if attendee.partstat != partstat:
+            attendee.partstat = partstat
+            attendee.responded_at = now
 
 
 def _aware(value: datetime) -> datetime:

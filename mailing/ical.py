@@ -22,6 +22,8 @@ What real clients need, and how this module provides it:
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -177,12 +179,21 @@ def _vtimezone(start: datetime, end: datetime) -> Timezone:
 
 
 def _agrees_with_zoneinfo(vtz: Timezone, start: datetime, end: datetime) -> bool:
-    try:
-        rule_tz = vtz.to_tz(lookup_tzid=False)
-    except Exception:  # pragma: no cover - icalendar could not interpret it
+    rule_tz = _rule_tz(vtz.to_ical())
+    if rule_tz is None:  # pragma: no cover - icalendar could not interpret it
         return False
     for moment in (start, end):
         naive = moment.replace(tzinfo=None)
         if naive.replace(tzinfo=rule_tz).utcoffset() != moment.utcoffset():
             return False
     return True
+
+
+@functools.lru_cache(maxsize=4)
+def _rule_tz(vtimezone: bytes):
+    """The tzinfo of a VTIMEZONE, built once: it expands its RRULEs from 1970 and caches what it found, which
+    per message was the largest cost of building an invitation."""
+    try:
+        return Calendar.from_ical(vtimezone).to_tz(lookup_tzid=False)
+    except Exception:  # pragma: no cover - icalendar could not interpret it
+        return None

@@ -5,6 +5,7 @@ A mixin of `CaseWorkflow`: it uses the case (`self.case`) and its state (`self.s
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from temporalio import workflow
@@ -15,7 +16,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.mail import CaseSummary, MailActivities, OutgoingMail, Recipient, Task
     from activities.planning import PlanningActivities, SlotRequest
-    from activities.register import CaseUpdate, MeetingRecord, RegisterActivities
+    from activities.register import CaseUpdate, MeetingRecord, RegisterActivities, ReserveRequest
     from domain import labels
     from domain.agenda import next_deadline
     from domain.calendar_dk import add_working_days
@@ -34,6 +35,9 @@ BOUNDED_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_inter
 PATCH_BOUNDED_RETRY = "bounded-retry-then-alert"
 PATCH_ESCALATION_COPY = "escalation-copy-to-caseworker"
 PATCH_AUDIT_ACTIONS = "audit-human-actions"
+# Booking chooses and reserves the time in one register transaction (`reserve_slot`) instead of a look-up and
+# a save that a burst of cases for the same caseworker raced each other on.
+PATCH_ATOMIC_BOOKING = "atomic-booking"
 
 
 class CaseEffects:
@@ -195,12 +199,25 @@ class CaseEffects:
         await self.activity(RegisterActivities.save_meeting, MeetingRecord(
             self.case.reference, self.case.municipality, self.state.caseworker.id, meeting, self.attendee_roles()))
 
+    async def reserve(self, meeting: Meeting, latest_day: date, avoid: tuple[datetime, ...] = ()) -> Meeting | None:
+        """Book `meeting` at the caseworker's first free time by `latest_day`, in one step; None if none is free."""
+        start = await self.activity(RegisterActivities.reserve_slot, ReserveRequest(
+            MeetingRecord(self.case.reference, self.case.municipality, self.state.caseworker.id, meeting,
+                          self.attendee_roles()),
+            caseworker=self.state.caseworker, earliest=self.earliest_meeting_time(), latest_day=latest_day,
+            duration_minutes=MEETING_MINUTES, avoid=avoid))
+        if start is None:
+            return None
+        return replace(meeting, start=start, end=start + timedelta(minutes=MEETING_MINUTES))
+
+    def earliest_meeting_time(self) -> datetime:
+        earliest_day = add_working_days(self.today(), MEETING_NOTICE_WORKING_DAYS, self.closed)
+        return max(local_midnight(earliest_day), workflow.now())
+
     async def free_slots(self, latest_day: date, count: int, exclude_uid: str = "",
                          avoid: tuple[datetime, ...] = ()) -> list[datetime]:
-        earliest_day = add_working_days(self.today(), MEETING_NOTICE_WORKING_DAYS, self.closed)
-        earliest = max(local_midnight(earliest_day), workflow.now())
         return await self.activity(PlanningActivities.free_slots, SlotRequest(
-            caseworker=self.state.caseworker, earliest=earliest, latest_day=latest_day, count=count,
+            caseworker=self.state.caseworker, earliest=self.earliest_meeting_time(), latest_day=latest_day, count=count,
             duration_minutes=MEETING_MINUTES, exclude_uid=exclude_uid, avoid=avoid))
 
     # ------------------------------------------------------------------ the phase, for the register and ops

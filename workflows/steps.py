@@ -21,6 +21,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.practice import (BOOKING_ATTEMPTS, CALL_EMPLOYER_DUE_WORKING_DAYS, EMPLOYER_REQUEST_SLOTS, MEETING_MINUTES,
                                  RECORD_MEETING_DUE_WORKING_DAYS, RETURN_CHECK_DUE_WORKING_DAYS)
 
+from workflows.effects import PATCH_ATOMIC_BOOKING
+
 
 PATCH_RANDOM_UID = "meeting-uid-random"
 
@@ -45,6 +47,13 @@ class CaseSteps:
     async def _book_meeting(self, latest_day: date | None) -> bool:
         latest = latest_day or agenda.meeting_deadline(self.state, self.today())
         number = len(self.state.meetings) + 1
+        if workflow.patched(PATCH_ATOMIC_BOOKING):
+            meeting = await self.reserve(self.new_meeting(number, workflow.now()), latest)
+            if meeting is None:
+                self.state.retry_booking_on = agenda.retry_booking_day(self.today(), self.closed)
+                await self.escalate(labels.no_free_time(latest.isoformat()), key=f"no_slot/{self.today()}")
+                return False
+            return await self._booked(meeting, number)
         for attempt in range(BOOKING_ATTEMPTS):
             # After a lost race, try a later free time: the cases racing us all want the first one.
             slots = await self.free_slots(latest, count=1 + attempt)
@@ -58,6 +67,9 @@ class CaseSteps:
         else:
             self.state.retry_booking_on = agenda.retry_booking_day(self.today(), self.closed)
             return False  # another case kept taking the time: try again on the next working day
+        return await self._booked(meeting, number)
+
+    async def _booked(self, meeting: Meeting, number: int) -> bool:
         self.state.retry_booking_on = None
         self.state.meetings.append(meeting)
         await self.invite(meeting)
@@ -95,6 +107,15 @@ class CaseSteps:
             return False
         declined = (meeting.start,) if Partstat.DECLINED in meeting.responses.values() else ()
         for attempt in range(BOOKING_ATTEMPTS):
+            if start is None and workflow.patched(PATCH_ATOMIC_BOOKING):
+                moved = await self.reserve(self._moved(meeting, workflow.now()),
+                                           agenda.meeting_deadline(self.state, self.today(), meeting), avoid=declined)
+                if moved is None:
+                    await self.escalate(labels.no_free_time_to_move(meeting.number),
+                                        key=f"no_slot_move/{uid}/{meeting.sequence}")
+                    return False
+                start = moved.start
+                break
             if start is None:
                 slots = await self.free_slots(agenda.meeting_deadline(self.state, self.today(), meeting),
                                               count=1 + attempt, exclude_uid=uid, avoid=declined)
@@ -103,9 +124,7 @@ class CaseSteps:
                                         key=f"no_slot_move/{uid}/{meeting.sequence}")
                     return False
                 start = slots[-1]
-            moved = replace(meeting, start=start, end=start + timedelta(minutes=MEETING_MINUTES),
-                            location=self.meeting_address(), expected_location=agenda.expected_location(self.state),
-                            sequence=meeting.sequence + 1, responses={}, invited_at=workflow.now())
+            moved = self._moved(meeting, start)
             if await self.claim(moved):
                 break
             start = None  # a time named by the caseworker that another case took: propose one instead
@@ -115,6 +134,12 @@ class CaseSteps:
         await self.invite(moved)
         self.note("meeting_moved", f"møde {moved.number} til {start.isoformat()} (version {moved.sequence})")
         return True
+
+    def _moved(self, meeting: Meeting, start: datetime) -> Meeting:
+        """The meeting's next version at `start`: same UID, SEQUENCE+1, answers cleared."""
+        return replace(meeting, start=start, end=start + timedelta(minutes=MEETING_MINUTES),
+                       location=self.meeting_address(), expected_location=agenda.expected_location(self.state),
+                       sequence=meeting.sequence + 1, responses={}, invited_at=workflow.now())
 
     # ------------------------------------------------------------------ reminders, escalations, breaches
     async def remind_employer(self) -> None:

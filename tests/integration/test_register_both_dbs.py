@@ -240,3 +240,33 @@ def _cases(register, case) -> list[CaseRow]:
 
 def _utc(value: datetime) -> datetime:
     return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
+def test_a_burst_of_bookings_for_one_caseworker_takes_one_free_time_each(register, activities):
+    """reserve_slot chooses and books under the caseworker's lock: twelve cases at once, twelve distinct hours."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from activities.register import ReserveRequest
+
+    cases = [new_case(activities) for _ in range(12)]
+    worker = activities.assign_caseworker(AssignRequest(cases[0].reference, cases[0].municipality))
+    for case in cases[1:]:
+        activities.assign_caseworker(AssignRequest(case.reference, case.municipality, caseworker_id=worker.id))
+    earliest = MEETING_START - timedelta(hours=2)
+
+    def reserve(case):
+        request = ReserveRequest(MeetingRecord(case.reference, case.municipality, worker.id,
+                                               meeting(case, 1, earliest), roles(case, worker.email)),
+                                 caseworker=worker, earliest=earliest, latest_day=(earliest + timedelta(days=30)).date())
+        return request, activities.reserve_slot(request)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        booked = list(pool.map(reserve, cases))
+    starts = sorted(start for _, start in booked)
+    assert None not in starts and len(set(starts)) == 12
+    travel = timedelta(minutes=30)
+    assert all(b - a >= timedelta(hours=1) + travel for a, b in zip(starts, starts[1:]))  # never overlapping
+    assert all(s.weekday() < 5 for s in starts)
+    request, first = booked[0]
+    assert activities.reserve_slot(request) == first  # a retry finds its own booking
+    assert count(register, MeetingRow) == 12

@@ -15,7 +15,7 @@ LAYERS = {
     "activities": 1, "mailing": 1, "register": 1, "engine": 1,
     "workflows": 2,
     "case_service": 3,
-    "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4,
+    "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4, "simulation": 4,
 }
 # Processes started with `python -m` that live beside their adapters: entry points all the same.
 ENTRY_MODULES = {"engine/setup.py", "engine/codec_server.py", "web/__main__.py"}
