@@ -79,7 +79,7 @@ async def engine_run(cases: int) -> dict:
             rules = state.rules
             due = at_morning(add_working_days(state.employer_contacted_on, rules.employer_reminder_working_days,
                                               rules.closed_days))
-            await env.sleep(due - timedelta(minutes=1) - await env.get_current_time())
+            await skip(env, due - timedelta(minutes=1) - await env.get_current_time())
             before = sink.count("employer_request")
             since = time.time()
             await skip(env, timedelta(minutes=2))
@@ -106,7 +106,7 @@ async def reference_run(cases: int) -> dict:
                     0, "127.0.0.1", port, f"R{n}", wake_at=wake, mails_after_wake=1), id=f"{queue}-{n}",
                     task_queue=queue)
             await asyncio.sleep(2)
-            await env.sleep(wake - timedelta(minutes=1) - await env.get_current_time())
+            await skip(env, wake - timedelta(minutes=1) - await env.get_current_time())
             since = time.time()
             await skip(env, timedelta(minutes=2))
             await wait_for(lambda: sink.count("reference") >= cases, 1800, poll=0.2)

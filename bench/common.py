@@ -25,7 +25,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 from temporalio.worker import Worker  # noqa: E402
 
-from bench.reference import ACTIVITIES, ReferenceWorkflow  # noqa: E402
+from bench.reference import ACTIVITIES, ReferenceWorkflow, TimedReferenceWorkflow  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from domain.sick_report import parse_sick_report  # noqa: E402
 from engine.client import data_converter  # noqa: E402
@@ -95,7 +95,8 @@ async def engine_worker(env_client: Client, settings):
 @asynccontextmanager
 async def reference_worker(env_client: Client, task_queue: str):
     """The reference workflow's worker, with the same sandbox as the engine's."""
-    async with Worker(env_client, task_queue=task_queue, workflows=[ReferenceWorkflow], activities=ACTIVITIES,
+    async with Worker(env_client, task_queue=task_queue, workflows=[ReferenceWorkflow, TimedReferenceWorkflow],
+                      activities=ACTIVITIES,
                       workflow_runner=SANDBOX):
         yield env_client
 
