@@ -114,6 +114,12 @@ def format_state(state: CaseState) -> str:
     return "\n".join(lines)
 
 
+def danish_today() -> date:
+    """Today in Denmark, whatever the machine's time zone: a case's dates are Danish dates, and just after
+    midnight in Copenhagen a UTC machine would still say yesterday (and an answer would seem older than its form)."""
+    return datetime.now(LOCAL_TZ).date()
+
+
 def _user() -> str:
     try:
         return getpass.getuser()
@@ -234,7 +240,7 @@ def parser() -> argparse.ArgumentParser:
 
 def action_from_args(args, actor: str):
     """The typed command a subcommand asks for: the command line only translates words into it."""
-    today = date.today()
+    today = danish_today()
     if args.command == "svar":
         return AnswerOnBehalf(args.moede, args.email, PARTSTAT[args.svar], actor=actor)
     if args.command == "samtale":
@@ -276,7 +282,7 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         return json.dumps(json_schema(), indent=2, ensure_ascii=False)
     if args.command == "rapport":  # reads the register only: no Temporal needed
         return report_from_args(args, settings, municipality)
-    case = load_sick_report(args.fil, today=date.today()) if args.command == "opret" else None
+    case = load_sick_report(args.fil, today=danish_today()) if args.command == "opret" else None
     cases = CaseService(client or await _connect(settings), settings)
     if case is not None:
         started = await cases.start_case(case)
