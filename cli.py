@@ -117,6 +117,12 @@ def format_state(state: CaseState) -> str:
     return "\n".join(lines)
 
 
+def danish_today() -> date:
+    """Today in Denmark, whatever the machine's time zone: a case's dates are Danish dates, and just after
+    midnight in Copenhagen a UTC machine would still say yesterday (and an answer would seem older than its form)."""
+    return datetime.now(LOCAL_TZ).date()
+
+
 def _user() -> str:
     try:
         return getpass.getuser()
@@ -236,15 +242,9 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def local_today() -> date:
-    """Today in Denmark: what a caseworker means by "today", whatever the machine's clock zone (UTC on servers,
-    where the Danish date is a day ahead from midnight to 01:00 or 02:00)."""
-    return datetime.now(LOCAL_TZ).date()
-
-
 def action_from_args(args, actor: str):
     """The typed command a subcommand asks for: the command line only translates words into it."""
-    today = local_today()
+    today = danish_today()
     if args.command == "svar":
         return AnswerOnBehalf(args.moede, args.email, PARTSTAT[args.svar], actor=actor)
     if args.command == "samtale":
@@ -288,7 +288,7 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         return report_from_args(args, settings, municipality)
     if args.command == "simuler":  # its own time-skipping server: not the running engine
         return await simulate_from_args(args)
-    case = load_sick_report(args.fil, today=local_today()) if args.command == "opret" else None
+    case = load_sick_report(args.fil, today=danish_today()) if args.command == "opret" else None
     cases = CaseService(client or await _connect(settings), settings)
     if case is not None:
         started = await cases.start_case(case)

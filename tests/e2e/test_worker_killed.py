@@ -31,7 +31,9 @@ from tests.conftest import TEST_PAYLOAD_KEY, free_port, sick_report
 from tests.e2e.engine import ROOT
 from worker import prepare_register
 
-CASES, OPENING_MAILS, KILLS = 50, 5, 2
+# Opening a case: the employer's request, three invitations, and the caseworker's tasks to call the employer and to
+# send the information form (§ 11, issue 10).
+CASES, OPENING_MAILS, KILLS = 50, 6, 2
 
 
 def start_worker(env: dict, log) -> subprocess.Popen:
@@ -78,8 +80,9 @@ async def test_a_worker_killed_at_random_moments_loses_no_mail(settings, tmp_pat
             sent = {row.message_key: row.message_id for row in session.query(MessageRow)
                     .filter(MessageRow.direction == "out")}
         got = Counter(str(m["Message-ID"]) for m in sink.messages)
-        per_mail = Counter((str(m["X-Fasthold-Case"]), str(m["X-Fasthold-Purpose"]), str(m["To"]).lower())
-                           for m in sink.messages)
+        # One mail is one (case, purpose, recipient, subject): a caseworker gets two different tasks at the opening.
+        per_mail = Counter((str(m["X-Fasthold-Case"]), str(m["X-Fasthold-Purpose"]), str(m["To"]).lower(),
+                            str(m["Subject"])) for m in sink.messages)
         lost = len(set(sent.values()) - set(got))
         same = sum(n - 1 for n in got.values() if n > 1)
         different = sum(n - 1 for n in per_mail.values() if n > 1) - same

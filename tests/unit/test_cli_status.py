@@ -36,3 +36,15 @@ def test_status_shows_the_laws_facts():
                                     deadlines=compute_deadlines(date(2025, 3, 3), old)))
     assert "lovfrist (sygedagpengeloven § 13 b)" in before and "Lovfrist overskredet: første" in before
     assert "Lovens minimum" not in before
+
+
+def test_the_command_lines_today_is_the_danish_date():
+    # Just after midnight in Copenhagen a UTC machine still says yesterday; a default date must be Danish.
+    from datetime import datetime
+
+    from cli import action_from_args, danish_today, parser
+    from domain.localtime import LOCAL_TZ
+
+    assert danish_today() == datetime.now(LOCAL_TZ).date()
+    answer = action_from_args(parser().parse_args(["oplysningsskema", "SAG-1"]), "anna")
+    assert answer.answered_on == danish_today()
