@@ -30,14 +30,14 @@ async def test_postgresql_stopped_and_started_again_is_waited_out(dev_client, se
         with ThreadPoolExecutor(max_workers=8) as executor:
             async with build_worker(client, settings, register, roster, executor):
                 case = parse_sick_report(sick_report(), today=date.today())
-                pg_server.stop()  # the register's server goes down just as a case arrives
+                await asyncio.to_thread(pg_server.stop)  # the register's server goes down as a case arrives
                 try:
                     await CaseService(client, settings).start_case(case)
                     await asyncio.sleep(6)
                 finally:
-                    pg_server.start()
+                    await asyncio.to_thread(pg_server.start)  # the worker keeps running meanwhile
                 handle = client.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
-                await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline), timeout=180)
+                await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline), timeout=400)
                 [row] = rows(register, CaseRow, CaseRow.reference == case.reference)
                 assert row.caseworker_id and rows(register, CitizenIdentity, CitizenIdentity.case_id == row.id)
                 reliability.add(faults_survived=1)
