@@ -179,12 +179,7 @@ class CaseService:
     # ------------------------------------------------------------------ reading cases
     async def view(self, ref: CaseRef) -> CaseView:
         """The case's sick report (without CPR) and its state."""
-        try:
-            return await self.client.get_workflow_handle(ref.workflow_id).query(CaseWorkflow.case_view)
-        except RPCError as err:
-            if err.status == RPCStatusCode.NOT_FOUND:
-                raise CaseRefusal(Refusal.NO_SUCH_CASE, "Sagen findes ikke.", field="reference") from None
-            raise _unavailable_or(err)
+        return await self._query(ref, CaseWorkflow.case_view)
 
     async def views(self, refs: list[CaseRef], *, concurrency: int = 16) -> list[CaseView]:
         """Several cases at once (a caseworker's list); a case that is gone meanwhile is left out."""
@@ -199,8 +194,11 @@ class CaseService:
         return [v for v in await asyncio.gather(*(one(r) for r in refs)) if v is not None]
 
     async def state(self, ref: CaseRef) -> CaseState:
+        return await self._query(ref, CaseWorkflow.state_now)
+
+    async def _query(self, ref: CaseRef, query):
         try:
-            return await self.client.get_workflow_handle(ref.workflow_id).query(CaseWorkflow.state_now)
+            return await self.client.get_workflow_handle(ref.workflow_id).query(query)
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 raise CaseRefusal(Refusal.NO_SUCH_CASE, "Sagen findes ikke.", field="reference") from None
