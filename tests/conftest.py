@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -20,18 +19,13 @@ from engine.client import data_converter
 from engine.mailsink import start_mail_sink
 from engine.search_setup import register_search_attributes
 from tests.pg import throwaway_postgres
+from tests.ports import free_port  # noqa: F401  (re-exported: tests import it from here)
 from worker import build_worker, prepare_register
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sygemelding.json"
 HISTORIES = Path(__file__).resolve().parent / "histories"
 # A fixed key for tests only, so saved workflow histories can be decoded when they are replayed.
 TEST_PAYLOAD_KEY = "dGVzdC1vbmx5LWtleS1mb3ItZmFzdGhvbGQtdGVzdHM="
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def sick_report(**changes) -> dict:

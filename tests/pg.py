@@ -13,7 +13,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -22,6 +21,8 @@ from pathlib import Path
 from typing import Iterator
 
 import psycopg
+
+from tests.ports import free_port
 
 INSTALL_HINT = ("PostgreSQL's server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin "
                 "or on PATH. Install Debian's 'postgresql' package: bash scripts/postgres.sh")
@@ -41,12 +42,6 @@ def find_bin_dir() -> Path:
     if on_path and shutil.which("pg_ctl"):
         return Path(on_path).parent
     raise PostgresUnavailable(INSTALL_HINT)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class PostgresServer:
@@ -120,7 +115,7 @@ def throwaway_postgres() -> Iterator[PostgresServer]:
             for path in (root, root / "sockets"):
                 os.chown(path, info.pw_uid, info.pw_gid)
         for attempt in range(5):
-            server = PostgresServer(bin_dir, root, _free_port(), as_user)
+            server = PostgresServer(bin_dir, root, free_port(), as_user)
             if attempt == 0:
                 server.init()
             try:
