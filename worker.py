@@ -36,8 +36,15 @@ log = logging.getLogger("fasthold.worker")
 
 # Pure libraries the domain code uses; `holidays` imports its country tables lazily, which the sandbox would
 # otherwise re-import per workflow and refuse (dateutil reads the clock at import).
+PURE_LIBRARIES = ("holidays", "dateutil", "domain", "pydantic")
+# The mixins CaseWorkflow is made of hold no state at module level. Re-importing them for every case in memory
+# cost about 0.2 MB and a module load per case (bench/bench_memory.py); shared, only `case_workflow` itself is
+# loaded per case. Passed through, their calls are not checked by the sandbox, so
+# tests/unit/test_workflow_determinism.py checks their source for clocks, randomness and I/O instead.
+WORKFLOW_MIXINS = ("workflows.steps", "workflows.human_input", "workflows.effects", "workflows.reviews",
+                   "workflows.law_events")
 SANDBOX = SandboxedWorkflowRunner(
-    restrictions=SandboxRestrictions.default.with_passthrough_modules("holidays", "dateutil", "domain", "pydantic"))
+    restrictions=SandboxRestrictions.default.with_passthrough_modules(*PURE_LIBRARIES, *WORKFLOW_MIXINS))
 
 
 def warm_holiday_calendar(until_year: int | None = None) -> None:

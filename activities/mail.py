@@ -24,6 +24,7 @@ from mailing.links import EmployerLink, case_url, employer_reply_url
 from mailing.ical import Attendee, MeetingInvite, build_cancel, build_request
 from mailing.mime import build_message
 from mailing.rendering import render
+from mailing.smtp_pool import SmtpPool, SmtpTarget
 from register.db import Register
 from register.models import CaseRow, MessageRow
 
@@ -124,7 +125,10 @@ class MailActivities:
         self.settings = settings
         self.register = register
         self.domain = settings.organizer_email.rpartition("@")[2] or "localhost"
-        self._tls = ssl.create_default_context(cafile=settings.smtp_ca_file or None) if settings.smtp_starttls else None
+        tls = ssl.create_default_context(cafile=settings.smtp_ca_file or None) if settings.smtp_starttls else None
+        self.smtp = SmtpPool(SmtpTarget(settings.smtp_host, settings.smtp_port, settings.smtp_starttls, tls,
+                                        settings.smtp_username or None, settings.smtp_password or None),
+                             size=settings.smtp_connections, idle_seconds=settings.smtp_idle_seconds)
 
     @activity.defn
     async def send_mail(self, mail: OutgoingMail) -> str:
@@ -148,12 +152,7 @@ class MailActivities:
             extra_headers={"X-Fasthold-Case": mail.case.reference, "X-Fasthold-Purpose": mail.kind},
         )
         try:
-            await aiosmtplib.send(
-                message, hostname=self.settings.smtp_host, port=self.settings.smtp_port,
-                start_tls=self.settings.smtp_starttls, tls_context=self._tls,
-                username=self.settings.smtp_username or None, password=self.settings.smtp_password or None,
-                timeout=30,
-            )
+            await self.smtp.send(message)
         except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPRecipientRefused) as err:
             code = getattr(err, "code", None) or getattr(getattr(err, "recipients", [None])[0], "code", "")
             if isinstance(code, int) and code < 500:

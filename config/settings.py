@@ -31,6 +31,8 @@ class Settings:
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_ca_file: str = ""
+    smtp_connections: int = 4
+    smtp_idle_seconds: int = 30
     mail_dir: str = ""
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8026
