@@ -120,7 +120,9 @@ async def main(settings: Settings | None = None) -> None:
 
 if __name__ == "__main__":
     from engine.logs import configure_logging
+    from engine.memory import limit_malloc_arenas
 
+    limit_malloc_arenas(load_settings().malloc_arenas)  # before any thread starts: see engine/memory.py
     configure_logging(load_settings(), "worker")
     code = 0
     try:

@@ -68,6 +68,7 @@ class Settings:
     gateway_auth_methods: str = "dmarc"
     gateway_trust_loopback: bool = False
     max_cached_workflows: int = 300
+    malloc_arenas: int = 2
     max_concurrent_workflow_tasks: int = 10
     web_host: str = "127.0.0.1"
     web_port: int = 8235

@@ -116,6 +116,9 @@ class CaseInput:
     workplace_is_cause: bool = False
     # An operations setting, not part of the sick report: history size at which the case continues as new.
     history_event_limit: int | None = None
+    # For `fasthold simuler` only: run the activities inside the workflow task (local activities). The same
+    # steps in the same order, without a round trip through the server for each; see simulation/run.py.
+    local_activities: bool = False
 
     @property
     def workflow_id(self) -> str:

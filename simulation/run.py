@@ -4,7 +4,9 @@ What is real: the workflow code, the time-skipping Temporal server, the register
 real register activities, with the simulated clock stamping its rows), booking and planning (the real
 `reserve_slot` and `free_slots`, with the caseworkers' holidays added), the service layer through which the
 simulated people act. What stands in: `send_mail`, which counts each message once per key and hands it to the
-simulated people instead of an SMTP server.
+simulated people instead of an SMTP server. The activities run as local activities (`CaseInput.local_activities`):
+the same calls in the same order with the same retry policy, inside the workflow task instead of a round trip
+through the server for each, because the time-skipping server's round trips are what bound a simulation.
 
 The time-skipping server does not continue as new, so the cases get a history limit far beyond a year's
 events; it also hangs when many `result()` calls are awaited at once, so the driver never awaits results: it
@@ -87,7 +89,7 @@ def _case(scenario: Scenario, arrival: Arrival) -> CaseInput:
     return CaseInput(
         reference=f"SIM-{n:05d}", municipality=scenario.municipality, first_day=arrival.first_day,
         expected_weeks=arrival.expected_weeks, employer_expected_weeks=arrival.expected_weeks,
-        seriously_ill=arrival.seriously_ill, history_event_limit=SIM_HISTORY_LIMIT,
+        seriously_ill=arrival.seriously_ill, history_event_limit=SIM_HISTORY_LIMIT, local_activities=True,
         employee=Employee(f"Medarbejder {n}", f"medarbejder{n}@borger.example.dk"),
         employer=Employer(f"Virksomhed {n % 400} ApS", "12345674", f"Erhvervsvej {n % 400}, 2100 København Ø",
                           f"Kontakt {n}", f"kontakt{n}@virksomhed.example.dk"))
@@ -118,7 +120,8 @@ def _stand_ins(world: World, registry: RegisterActivities, planning: PlanningAct
         return planning.free_slots(SlotRequest(**{**request.__dict__, "avoid": request.avoid + extra}))
 
     return [registry.register_case, registry.assign_caseworker, registry.update_case, registry.save_meeting,
-            registry.record_breach, registry.save_measure, planning.rule_set_for, reserve_slot, free_slots, send_mail]
+            registry.record_breach, registry.record_missed_target, registry.save_measure, registry.busy_intervals,
+            planning.rule_set_for, reserve_slot, free_slots, send_mail]
 
 
 async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: bool = True,

@@ -81,6 +81,9 @@ class CaseEffects:
             await workflow.sleep(timedelta(hours=HOURS_BETWEEN_ALERTED_RETRIES))
 
     async def _execute(self, fn, arg, retry: RetryPolicy):
+        if self.case.local_activities:  # a simulation: see CaseInput.local_activities
+            return await workflow.execute_local_activity_method(fn, arg, start_to_close_timeout=ACTIVITY_TIMEOUT,
+                                                                retry_policy=retry)
         return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=ACTIVITY_TIMEOUT,
                                                       retry_policy=retry)
 
