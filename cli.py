@@ -88,7 +88,7 @@ def format_state(state: CaseState) -> str:
         lines.append(f"  Modellens mål ikke nået: {labels.DEADLINE_KIND.get(kind, kind)}")
     for m in state.meetings:
         answers = ", ".join(f"{k}: {v}" for k, v in sorted(m.responses.items())) or "ingen svar endnu"
-        lines.append(f"  Møde {m.number}: {m.start.isoformat()} {m.location} [{m.status}] ({answers})")
+        lines.append(f"  Møde {m.number}: {danish_time(m.start)} {m.location} [{m.status}] ({answers})")
     if state.fast_track:
         lines.append(f"  Tidlig opfølgning:  anmodet af {state.fast_track.requested_by} {state.fast_track.requested_on}, "
                      f"samtale senest {state.fast_track.due}")
@@ -112,9 +112,14 @@ def format_state(state: CaseState) -> str:
     if state.end_type:
         lines.append(f"  Afsluttet:          {state.end_type} {state.end_date}"
                      + (f", afgang: {state.outcome}" if state.outcome else ""))
-    lines.append("  Forløb:")
-    lines += [f"    {e.at.isoformat(timespec='seconds')}  {e.event}  {e.detail}" for e in state.timeline]
+    lines.append("  Forløb (dansk tid):")
+    lines += [f"    {danish_time(e.at)}  {e.event}  {e.detail}" for e in state.timeline]
     return "\n".join(lines)
+
+
+def danish_time(at: datetime) -> str:
+    """A moment as a person in the municipality reads it: local Danish time, to the minute (the workflow keeps UTC)."""
+    return at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def danish_today() -> date:

@@ -2,12 +2,12 @@
 consent to fast track, partial recoveries, periods without benefit, the information form and misses of each kind."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 from cli import format_state
 from domain.deadlines import compute_deadlines
 from domain.fast_track import answer_consent, request_fast_track
-from domain.model import BenefitPause, CaseState, PartialRecovery
+from domain.model import BenefitPause, CaseState, PartialRecovery, TimelineEntry
 from domain.rulesets import load_rulesets, ruleset_for
 
 FIRST_DAY = date(2026, 8, 3)
@@ -48,3 +48,13 @@ def test_the_command_lines_today_is_the_danish_date():
     assert danish_today() == datetime.now(LOCAL_TZ).date()
     answer = action_from_args(parser().parse_args(["oplysningsskema", "SAG-1"]), "anna")
     assert answer.answered_on == danish_today()
+
+
+def test_the_timeline_is_in_danish_time_summer_and_winter():
+    state = CaseState(reference="SAG-3", municipality="101", timeline=[
+        TimelineEntry(datetime(2026, 7, 1, 6, 0, tzinfo=timezone.utc), "sagen oprettet", ""),
+        TimelineEntry(datetime(2026, 12, 1, 7, 0, tzinfo=timezone.utc), "arbejdsgiver kontaktet", "")])
+    text = format_state(state)
+    assert "Forløb (dansk tid):" in text
+    assert "2026-07-01 08:00  sagen oprettet" in text and "2026-12-01 08:00  arbejdsgiver kontaktet" in text
+    assert "+00:00" not in text
