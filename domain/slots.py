@@ -29,6 +29,19 @@ class WorkingHours:
         object.__setattr__(self, "days", tuple(self.days))
 
 
+def _by_local_day(blocked: list[tuple[datetime, datetime]], zone, first: date, last: date) -> dict[date, list]:
+    """The blocked intervals under each local day they touch, within [first, last]: a slot lies within one
+    local day, so only that day's intervals can clash with it. Without this, a caseworker with many booked
+    meetings made every proposal scan all of them for every candidate slot (seen in a profile of 1,000 cases)."""
+    found: dict[date, list] = {}
+    for start, end in blocked:
+        day, until = max(start.astimezone(zone).date(), first), min(end.astimezone(zone).date(), last)
+        while day <= until:
+            found.setdefault(day, []).append((start, end))
+            day += timedelta(days=1)
+    return found
+
+
 def propose_slots(
     *,
     earliest: datetime,
@@ -71,15 +84,17 @@ def propose_slots(
         blocked.append((start - travel_buffer, end + travel_buffer))
     closed = normalise_closed_days(closed_days)
     allowed_weekdays = frozenset(hours.days)
+    blocked_on = _by_local_day(blocked, zone, earliest.astimezone(zone).date(), latest_day)
 
     def free_slots(day: date) -> list[datetime]:
         slots = []
         slot = datetime.combine(day, hours.start, tzinfo=zone)
         last_end = datetime.combine(day, hours.end, tzinfo=zone)
+        todays = blocked_on.get(day, ())
         # Wall-clock arithmetic on purpose: 10:00 stays 10:00 local across DST changes.
         while slot + duration <= last_end:
             slot_end = slot + duration
-            if slot >= earliest and not any(b_start < slot_end and slot < b_end for b_start, b_end in blocked):
+            if slot >= earliest and not any(b_start < slot_end and slot < b_end for b_start, b_end in todays):
                 slots.append(slot)
             slot += step
         return slots

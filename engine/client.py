@@ -18,13 +18,15 @@ from temporalio.converter import DefaultFailureConverterWithEncodedAttributes
 from temporalio.service import TLSConfig
 
 from config.settings import Settings, SettingsError
+from engine.payloads import SharedCachePayloadConverter
 from engine.codec import codec_from_settings
 
 
 def data_converter(settings: Settings) -> temporalio.converter.DataConverter:
     # The pydantic converter round-trips dates, tuples and nested dataclasses that the default one does not.
     # Failure messages and stack traces are encoded (so encrypted) too: an error's text may quote case data.
-    return dataclasses.replace(pydantic_data_converter, payload_codec=codec_from_settings(settings),
+    return dataclasses.replace(pydantic_data_converter, payload_converter_class=SharedCachePayloadConverter,
+                               payload_codec=codec_from_settings(settings),
                                failure_converter_class=DefaultFailureConverterWithEncodedAttributes)
 
 

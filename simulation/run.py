@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 from temporalio import activity
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -40,6 +40,7 @@ from domain.localtime import LOCAL_TZ, local_date
 from domain.model import CaseInput, Employee, Employer
 from domain.rulesets import load_rulesets
 from engine.binaries import find_binary
+from engine.payloads import SharedCachePayloadConverter
 from engine.search_setup import register_search_attributes
 from register.db import Register, upgrade
 from register.report import Report, build_report
@@ -148,7 +149,8 @@ async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: 
     env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=find_binary("temporal-test-server"))
     try:
         await register_search_attributes(env.client, env.client.namespace)
-        client = Client(**{**env.client.config(), "data_converter": pydantic_data_converter})
+        converter = DataConverter(payload_converter_class=SharedCachePayloadConverter)
+        client = Client(**{**env.client.config(), "data_converter": converter})
         service = CaseService(client, settings)
         world = World(scenario, service)
         start = await env.get_current_time()

@@ -250,3 +250,10 @@ def test_working_hours_and_slots_round_trip_through_temporal_pydantic_converter(
     assert back_hours == hours
     assert back_slots == slots
     assert all(s.utcoffset() == o.utcoffset() for s, o in zip(back_slots, slots))
+
+
+def test_a_long_absence_that_began_before_the_window_still_blocks_its_days():
+    # Away from 1 March until noon on 11 March: nothing on the 10th, the 11th only after noon and the buffer.
+    busy = [(cph(2025, 3, 1, 0), cph(2025, 3, 11, 12))]
+    slots = propose(cph(2025, 3, 10, 8), date(2025, 3, 11), busy, count=1)
+    assert slots == [cph(2025, 3, 11, 12, 30)]
