@@ -93,3 +93,16 @@ def subject_has(text: str):
 
 def body_has(*texts: str):
     return lambda message: all(t in message.get_body(("plain",)).get_content() for t in texts)
+
+
+async def quiet(handle, timeout: float = 15.0) -> None:
+    """Wait until the case has had no activity running for a moment."""
+    loop = asyncio.get_running_loop()
+    deadline, calm = loop.time() + timeout, 0
+    while calm < 3 and loop.time() < deadline:
+        try:
+            description = await handle.describe()
+        except Exception:  # a closed case (its search attributes may not even decode): nothing runs
+            return
+        calm = calm + 1 if not description.raw_description.pending_activities else 0
+        await asyncio.sleep(0.1)

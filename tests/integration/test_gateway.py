@@ -8,7 +8,6 @@ the invitation the mail sink actually received. The workflow may send more mail 
 """
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 import json
@@ -23,7 +22,6 @@ import aiosmtplib
 import icalendar
 import pytest
 import pytest_asyncio
-from temporalio.service import RPCError
 
 from domain.model import CaseEnd, CaseInput, CaseState, Meeting
 from gateway import start_gateway
@@ -56,35 +54,6 @@ async def gateway(env):
                        trust_loopback=True)
     yield gw
     await gw.aclose()
-
-
-@pytest_asyncio.fixture
-async def cases(env):
-    """Cases a test started, terminated at its end: the time-skipping server is shared by the session, and a
-    case left waiting on timers without its worker would hold back the clock for the tests after it."""
-    handles: list = []
-    yield handles
-    for handle in handles:
-        # Let what an answer set off (a decline moves the meeting) finish first: the test server does not skip
-        # time past an activity cut off by a termination.
-        await quiet(handle)
-        try:
-            await handle.terminate(reason="test finished")
-        except RPCError:
-            pass  # already closed
-
-
-async def quiet(handle, timeout: float = 15.0) -> None:
-    """Wait until the case has had no activity running for a moment."""
-    loop = asyncio.get_running_loop()
-    deadline, calm = loop.time() + timeout, 0
-    while calm < 3 and loop.time() < deadline:
-        try:
-            description = await handle.describe()
-        except Exception:  # a closed case (its search attributes may not even decode): nothing runs
-            return
-        calm = calm + 1 if not description.raw_description.pending_activities else 0
-        await asyncio.sleep(0.1)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from gateway import start_gateway
 from tests import reliability
 from tests.conftest import free_port
 from tests.helpers import calendar_part, wait_for
-from tests.integration.test_gateway import Booked, booked, inbound, invitation, quiet, send
+from tests.integration.test_gateway import Booked, booked, inbound, invitation, send
 from workflows.case_workflow import CaseWorkflow
 
 TRUSTED = "mx.kommune.test"
@@ -31,18 +31,6 @@ async def production_gateway(env):
     assert not gw.trust.loopback
     yield gw
     await gw.aclose()
-
-
-@pytest_asyncio.fixture
-async def cases():
-    handles: list = []
-    yield handles
-    for handle in handles:
-        await quiet(handle)
-        try:
-            await handle.terminate(reason="test finished")
-        except Exception:
-            pass
 
 
 def answer(env, b: Booked, *, attendee: str, partstat: str, sender: str | None = None, comment: str = "",
