@@ -46,7 +46,7 @@ async def reference_run(arrivals, horizon_weeks: int, activities: int, timers: i
                     now = max(target, await env.get_current_time())
                 while pending and pending[0] <= now:
                     pending.pop(0)
-                    await client.start_workflow(TimedReferenceWorkflow.run, TimedInput(activities, timers, span_days),
+                    await client.start_workflow(TimedReferenceWorkflow.run, TimedInput(activities, timers, span_days, local=True),
                                                 id=f"{queue}-{n}", task_queue=queue)
                     n += 1
     finally:

@@ -73,6 +73,7 @@ class TimedInput:
     activities: int          # no-op activities in all, spread over the timers
     timers: int
     span_days: float         # the timers fire evenly over this many days
+    local: bool = False      # local activities, as the simulation runs the case's (CaseInput.local_activities)
 
 
 @workflow.defn
@@ -87,7 +88,10 @@ class TimedReferenceWorkflow:
             await asyncio.sleep(spec.span_days * 86400 / max(1, spec.timers))
             share = spec.activities * (t + 1) // max(1, spec.timers) - done
             for n in range(share):
-                await workflow.execute_activity(noop, n, start_to_close_timeout=timeout)
+                if spec.local:
+                    await workflow.execute_local_activity(noop, n, start_to_close_timeout=timeout)
+                else:
+                    await workflow.execute_activity(noop, n, start_to_close_timeout=timeout)
             done += share
         return done
 

@@ -191,7 +191,10 @@ async def _history_sample(client: Client, scenario: Scenario, arrivals: list[Arr
     activities = timers = 0
     for arrival in arrivals:
         history = await client.get_workflow_handle(_case(scenario, arrival).workflow_id).fetch_history()
-        activities += sum(e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED for e in history.events)
+        activities += sum(e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+                          or (e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED  # a local activity's record
+                              and e.marker_recorded_event_attributes.marker_name == "core_local_activity")
+                          for e in history.events)
         timers += sum(e.event_type == EventType.EVENT_TYPE_TIMER_STARTED for e in history.events)
     return (activities / len(arrivals), timers / len(arrivals)) if arrivals else (0.0, 0.0)
 
