@@ -235,8 +235,9 @@ async def test_an_unmet_week_eight_target_is_escalated_then_recorded_as_a_missed
 async def test_a_case_from_before_july_2026_breaches_the_statutory_week_eight_deadline(env):
     # First day Monday 29 June 2026: the 2025 rules, where week 8 is § 13 b's deadline. It ended 23 August.
     case, handle = await start(env, sick_report(), absent_days=(await server_today(env) - date(2026, 6, 29)).days)
-    state = await wait_for(handle, lambda s: s.deadline_breached)
-    assert state.rule_set == "2025 sygedagpengeaftale" and state.deadlines.first_meeting_kind == "statutory"
+    # The timeline notes the breach once the register has it (the flag is set before that write).
+    state = await wait_for(handle, lambda s: any(e.event == "deadline_breached" for e in s.timeline))
+    assert state.deadline_breached and state.rule_set == "2025 sygedagpengeaftale" and state.deadlines.first_meeting_kind == "statutory"
     assert state.breaches == ["first_meeting"] and state.missed_targets == []
     [breach] = rows(env.register, DeadlineBreach, DeadlineBreach.case_id == case_row(env, case).id)
     assert (breach.kind, breach.due) == ("first_meeting", date(2026, 8, 23))
