@@ -316,7 +316,9 @@ async def test_the_topology_survives_a_killed_worker(topology):
 
     def open_metrics():
         text = scrape(case_port)
+        # The figures are recomputed every few seconds: wait for a snapshot taken after all four replies.
         ok = (metric(text, "fasthold_cases_open") == CASES and metric(text, "fasthold_replies", status="received") == 3
+              and metric(text, "fasthold_replies", status="refused") == 1
               and metric(text, "fasthold_tasks_cases_queried") == CASES
               and metric(text, "fasthold_mails", status="pending") == 0)   # a killed send is retried by now
         return text if ok else None
