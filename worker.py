@@ -57,6 +57,16 @@ def warm_holiday_calendar(until_year: int | None = None) -> None:
         public_holidays(year)
 
 
+def case_activities(registry: RegisterActivities, planning: PlanningActivities, send_mail, *,
+                    reserve_slot=None, free_slots=None) -> list:
+    """Every activity CaseWorkflow calls: the worker's list, and the simulation's with its stand-ins in place
+    (one list, so a new activity cannot be missing from either)."""
+    return [registry.register_case, registry.assign_caseworker, registry.update_case, registry.busy_intervals,
+            registry.save_meeting, reserve_slot or registry.reserve_slot, registry.record_breach,
+            registry.save_measure, registry.record_missed_target, planning.rule_set_for,
+            free_slots or planning.free_slots, send_mail]
+
+
 def build_worker(client: Client, settings: Settings, register: Register, roster: dict,
                  executor: ThreadPoolExecutor, metrics=None, **options) -> Worker:
     from case_service.metrics import CaseMetrics
@@ -72,11 +82,8 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
         task_queue=settings.task_queue,
         workflows=[CaseWorkflow, RetentionWorkflow],
         workflow_runner=SANDBOX,
-        activities=[registry.register_case, registry.assign_caseworker, registry.update_case,
-                    registry.busy_intervals, registry.save_meeting, registry.reserve_slot, registry.record_breach,
-                    registry.save_measure, registry.record_missed_target,
-                    planning.rule_set_for, planning.free_slots,
-                    mail.send_mail, RetentionActivities(register).erase_personal_data],
+        activities=[*case_activities(registry, planning, mail.send_mail),
+                    RetentionActivities(register).erase_personal_data],
         activity_executor=executor,
         interceptors=[metrics.interceptor()],
         # Open cases mostly wait for weeks: keep a bounded number in memory (measured in bench/bench_memory.py).
@@ -122,11 +129,12 @@ if __name__ == "__main__":
     from engine.logs import configure_logging
     from engine.memory import limit_malloc_arenas
 
-    limit_malloc_arenas(load_settings().malloc_arenas)  # before any thread starts: see engine/memory.py
-    configure_logging(load_settings(), "worker")
+    settings = load_settings()
+    limit_malloc_arenas(settings.malloc_arenas)  # before any thread starts: see engine/memory.py
+    configure_logging(settings, "worker")
     code = 0
     try:
-        asyncio.run(main())
+        asyncio.run(main(settings))
     except KeyboardInterrupt:
         pass
     except Exception as err:  # start-up problems are one line; the details are in the debug log

@@ -78,13 +78,13 @@ class SmtpPool:
             if _gone(err) or not conn.smtp.is_connected:
                 await self._close(conn)
             else:
-                self._give_back(conn)
+                await self._give_back(conn)
             raise
         except BaseException:
             await self._close(conn)  # in an unknown state: never reuse it
             raise
         conn.messages += 1
-        self._give_back(conn)
+        await self._give_back(conn)
 
     async def close(self) -> None:
         while self._idle:
@@ -117,9 +117,9 @@ class SmtpPool:
         self.opened += 1
         return _Connection(smtp)
 
-    def _give_back(self, conn: _Connection) -> None:
+    async def _give_back(self, conn: _Connection) -> None:
         if conn.messages >= self.messages_per_connection:
-            asyncio.ensure_future(self._close(conn))
+            await self._close(conn)
             return
         conn.idle_since = time.monotonic()
         self._idle.append(conn)

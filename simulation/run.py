@@ -47,7 +47,7 @@ from register.report import Report, build_report
 from register.roster import sync_roster
 from simulation.people import World, per_caseworker
 from simulation.scenario import Arrival, Scenario
-from worker import SANDBOX, warm_holiday_calendar
+from worker import SANDBOX, case_activities, warm_holiday_calendar
 from workflows.case_workflow import CaseWorkflow
 
 STEP = timedelta(hours=6)          # the longest the clock moves before the people look at their mail again
@@ -120,9 +120,7 @@ def _stand_ins(world: World, registry: RegisterActivities, planning: PlanningAct
         extra = away(request.caseworker.id, request.earliest, request.latest_day)
         return planning.free_slots(SlotRequest(**{**request.__dict__, "avoid": request.avoid + extra}))
 
-    return [registry.register_case, registry.assign_caseworker, registry.update_case, registry.save_meeting,
-            registry.record_breach, registry.record_missed_target, registry.save_measure, registry.busy_intervals,
-            planning.rule_set_for, reserve_slot, free_slots, send_mail]
+    return case_activities(registry, planning, send_mail, reserve_slot=reserve_slot, free_slots=free_slots)
 
 
 async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: bool = True,
