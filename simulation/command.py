@@ -14,8 +14,20 @@ def add_simulation_parser(sub) -> None:
     s.add_argument("--sagsbehandlere", type=_sizes, default=None,
                    help="antal sagsbehandlere at sammenligne, fx 4,6,8 (standard: scenariets roster.caseworkers)")
     s.add_argument("--uger", type=int, default=None, help="uger med nye sager (standard: scenariets weeks)")
+    s.add_argument("--start", type=_day, default=None, metavar="ÅÅÅÅ-MM-DD",
+                   help="første simulerede dag (standard: scenariets start, ellers i dag); "
+                        "en fast dag giver samme resultat, uanset hvornår der køres")
     s.add_argument("--ud", type=Path, default=Path("simulering"), help="mappe til tabel, plot og registre")
     s.add_argument("--stille", action="store_true", help="ingen statuslinje")
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"skriv datoen som ÅÅÅÅ-MM-DD (ikke {text!r})") from None
 
 
 def _sizes(text: str) -> list[int]:
@@ -37,6 +49,8 @@ async def simulate_from_args(args) -> str:
         if args.uger < 1:
             raise ScenarioError("--uger skal være mindst 1")
         scenario = dataclasses.replace(scenario, weeks=args.uger)
+    if args.start:
+        scenario = dataclasses.replace(scenario, start=args.start)
     result = await sweep(scenario, args.ud, progress=not args.stille)
     files = ", ".join(str(p) for p in (result.table_path, *result.plot_paths))
     return (f"{format_table(list(result.results))}\n\n"

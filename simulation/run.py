@@ -46,7 +46,7 @@ from register.db import Register, upgrade
 from register.report import Report, build_report
 from register.roster import sync_roster
 from simulation.people import World, per_caseworker
-from simulation.scenario import Arrival, Scenario
+from simulation.scenario import Arrival, Scenario, ScenarioError
 from worker import SANDBOX, case_activities, warm_holiday_calendar
 from workflows.case_workflow import CaseWorkflow
 
@@ -151,7 +151,7 @@ async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: 
         client = Client(**{**env.client.config(), "data_converter": converter})
         service = CaseService(client, settings)
         world = World(scenario, service)
-        start = await env.get_current_time()
+        start = await begin(env, scenario)
         arrivals = scenario.arrivals(start)
         holidays = {w["id"]: scenario.holidays(i, local_date(start)) for i, w in enumerate(roster["caseworkers"])}
         registry = RegisterActivities(register, roster, clock=lambda: activity.info().current_attempt_scheduled_time)
@@ -225,6 +225,28 @@ async def _drive(env, service: CaseService, world: World, arrivals: list[Arrival
         if days > shown:
             bar.update(days - shown)
             shown = days
+
+
+async def begin(env: WorkflowEnvironment, scenario: Scenario) -> datetime:
+    """The simulation's first moment: 08:05 on the scenario's start day (its clock moved there), or the
+    server's now when the scenario names no day. A fixed day makes a run repeatable on any later day: which
+    deadlines meet holidays and closed days then depends on the scenario, not on when it is run."""
+    if scenario.start is None:
+        return await env.get_current_time()
+    when = datetime.combine(scenario.start, MORNING_STOP, tzinfo=LOCAL_TZ)
+    now = await env.get_current_time()
+    if when < now:
+        raise ScenarioError(f"start: {scenario.start.isoformat()} er passeret; simuleringens ur kan kun gå frem "
+                            f"fra i dag ({local_date(now).isoformat()}). Vælg en senere dag, eller udelad start.")
+    await move_clock_to(env, when)
+    return when
+
+
+async def move_clock_to(env: WorkflowEnvironment, when: datetime) -> None:
+    """Move a time-skipping server's clock forward to `when` (it cannot go back: the caller checks)."""
+    now = await env.get_current_time()
+    if when > now:
+        await skip(env, when - now)
 
 
 async def skip(env: WorkflowEnvironment, duration: timedelta) -> None:

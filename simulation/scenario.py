@@ -32,6 +32,7 @@ class Scenario:
     municipality: str = "101"
     municipality_name: str = "Simuleret Kommune"
     seed: int = 1
+    start: date | None = None                        # the first simulated day; None: the day it is run
     weeks: int = 52                                  # weeks of arrivals
     tail_weeks: int = 12                             # simulated after the last arrival
     arrivals_per_week: tuple[int, ...] = (40,)       # one number, or one per week (repeated when shorter)
@@ -138,6 +139,16 @@ def _pair(data: dict, key: str, default) -> tuple:
     return tuple(value)
 
 
+def _day(data: dict, key: str) -> date | None:
+    value = data.get(key)
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ScenarioError(f"{key}: skriv en dato som ÅÅÅÅ-MM-DD (ikke {value!r})") from None
+
+
 def load_scenario(path: Path, caseworkers: list[int] | None = None) -> Scenario:
     """Read and check a scenario file; `caseworkers` overrides its roster sizes (the command's --sagsbehandlere)."""
     try:
@@ -170,7 +181,7 @@ def load_scenario(path: Path, caseworkers: list[int] | None = None) -> Scenario:
     scenario = Scenario(
         municipality=str(data.get("municipality", "101")),
         municipality_name=str(data.get("municipality_name", "Simuleret Kommune")),
-        seed=int(data.get("seed", 1)), weeks=int(data.get("weeks", 52)), tail_weeks=int(data.get("tail_weeks", 12)),
+        seed=int(data.get("seed", 1)), start=_day(data, "start"), weeks=int(data.get("weeks", 52)), tail_weeks=int(data.get("tail_weeks", 12)),
         arrivals_per_week=arrivals, first_days=first_days,
         report_lag_days=_pair(data, "report_lag_days", (3, 10)), durations=durations,
         actual_duration_spread=_share(data, "actual_duration_spread", 0.3),

@@ -18,6 +18,8 @@ from engine.binaries import find_binary
 from engine.client import data_converter
 from engine.mailsink import start_mail_sink
 from engine.search_setup import register_search_attributes
+from simulation.run import move_clock_to
+from tests import dates
 from tests.pg import throwaway_postgres
 from tests.ports import free_port  # noqa: F401  (re-exported: tests import it from here)
 from worker import build_worker, prepare_register
@@ -29,9 +31,10 @@ TEST_PAYLOAD_KEY = "dGVzdC1vbmx5LWtleS1mb3ItZmFzdGhvbGQtdGVzdHM="
 
 
 def sick_report(**changes) -> dict:
-    """The shipped example, made current: absence began two weeks ago, unless a test says otherwise."""
+    """The shipped example, made current: absence began two weeks before the test's today (tests/dates.py),
+    unless a test says otherwise."""
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data["first_day_of_absence"] = (date.today() - timedelta(days=14)).isoformat()
+    data["first_day_of_absence"] = (dates.today() - timedelta(days=14)).isoformat()
     # Letters between the digits: ten digits in a row would be refused as a possible CPR number.
     data["case_reference"] = "T-{}-{}".format(*(uuid.uuid4().hex[i:i + 5] for i in (0, 5)))
     for key, value in changes.items():
@@ -56,11 +59,15 @@ def pg_url(pg_server):
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return load_settings(env={}).replace(
+def settings(request, tmp_path):
+    settings = load_settings(env={}).replace(
         data_dir=str(tmp_path / "data"), smtp_port=free_port(), task_queue=f"tq-{uuid.uuid4().hex[:8]}",
         payload_key=TEST_PAYLOAD_KEY,
     )
+    marker = request.node.get_closest_marker("reform_from")
+    if marker:
+        settings = settings.replace(rulesets_file=str(dates.rulesets_with_reform_from(marker.args[0], tmp_path)))
+    return settings
 
 
 @pytest.fixture
@@ -77,14 +84,32 @@ def register(settings):
     register.dispose()
 
 
+@pytest.fixture
+def start_day() -> date:
+    """The day a test's time-skipping clock starts on; tests marked `across_the_year` get each of several."""
+    return dates.DEFAULT_START
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("across_the_year") and "start_day" in metafunc.fixturenames:
+        metafunc.parametrize("start_day", list(dates.ACROSS_THE_YEAR.values()), ids=list(dates.ACROSS_THE_YEAR))
+
+
 @pytest_asyncio.fixture
-async def time_env():
+async def time_env(start_day):
     # One time-skipping server per test: its clock and its open workflows never leak into the next test.
+    # Its clock is moved to the test's fixed day first, so the calendar a test meets never depends on the
+    # day the suite runs.
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=find_binary("temporal-test-server"))
     await register_search_attributes(env.client, env.client.namespace)
-    yield env
-    await env.shutdown()
+    await move_clock_to(env, dates.morning_of(start_day))
+    dates.set_active(start_day)
+    try:
+        yield env
+    finally:
+        dates.set_active(None)
+        await env.shutdown()
 
 
 @pytest_asyncio.fixture

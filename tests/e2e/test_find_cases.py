@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 
 from case_service import CaseFilter, CaseService
 from domain.sick_report import parse_sick_report
 from register.roster import load_roster
+from tests import dates
 from tests.conftest import sick_report
 from tests.helpers import wait_for
 from worker import build_worker
@@ -33,7 +33,7 @@ async def test_cases_are_found_by_reference_caseworker_and_phase(dev_client, set
         async with build_worker(dev_client, settings, register, load_roster(settings.roster_path), executor):
             started = []
             for n in range(3):
-                case = parse_sick_report(sick_report(case_reference=f"{prefix}-{n}"), today=date.today())
+                case = parse_sick_report(sick_report(case_reference=f"{prefix}-{n}"), today=dates.today())
                 await cases.start_case(case)
                 handle = dev_client.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
                 started.append(await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline)))

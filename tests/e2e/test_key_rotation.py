@@ -10,7 +10,6 @@ import base64
 import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 
 import pytest
 import pytest_asyncio
@@ -25,6 +24,7 @@ from engine.binaries import find_binary
 from engine.client import data_converter
 from engine.codec import KEY_ID, UnknownKeyError, codec_from_settings
 from register.roster import load_roster
+from tests import dates
 from tests.conftest import TEST_PAYLOAD_KEY, sick_report
 from tests.helpers import wait_for
 from worker import SANDBOX, build_worker
@@ -72,7 +72,7 @@ async def test_the_key_is_rotated_while_a_case_runs(dev_env, settings, mail, reg
     new_key = base64.b64encode(os.urandom(32)).decode()
     rotated = settings.replace(payload_key=new_key, payload_key_id="2026-12",
                                payload_previous_keys=f"{KEY_ID.decode()}={TEST_PAYLOAD_KEY}")
-    case = parse_sick_report(sick_report(case_reference=f"K-{uuid.uuid4().hex[:8]}"), today=date.today())
+    case = parse_sick_report(sick_report(case_reference=f"K-{uuid.uuid4().hex[:8]}"), today=dates.today())
 
     def client(s):
         return Client(**{**dev_env.client.config(), "data_converter": data_converter(s)})
@@ -91,7 +91,7 @@ async def test_the_key_is_rotated_while_a_case_runs(dev_env, settings, mail, reg
             handle = after.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
             assert await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(
                 meeting.uid, meeting.sequence, case.employer.contact_email, "ACCEPTED")) == "ACCEPTED"
-            await handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", date.today()))
+            await handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", dates.today()))
             final = await wait_for(handle, lambda s: s.phase == "closed")
             assert final.meetings[0].responses[case.employer.contact_email] == "ACCEPTED"
             history = await handle.fetch_history()

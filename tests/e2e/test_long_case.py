@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 
 from temporalio.client import WorkflowExecutionStatus
 
@@ -14,6 +14,7 @@ from case_service import CaseService
 from domain.model import CaseEnd, RsvpReceived
 from domain.sick_report import parse_sick_report
 from register.roster import load_roster
+from tests import dates
 from tests.conftest import sick_report
 from tests.helpers import wait_for
 from worker import build_worker
@@ -23,7 +24,7 @@ from engine.search_attributes import CASE_PHASE
 
 async def test_hundreds_of_events_continue_as_new_with_the_state_carried(dev_client, settings, mail, register):
     settings = settings.replace(history_event_limit=200)
-    case = parse_sick_report(sick_report(case_reference=f"L-{uuid.uuid4().hex[:8]}"), today=date.today())
+    case = parse_sick_report(sick_report(case_reference=f"L-{uuid.uuid4().hex[:8]}"), today=dates.today())
     with ThreadPoolExecutor(max_workers=8) as executor:
         async with build_worker(dev_client, settings, register, load_roster(settings.roster_path), executor):
             await CaseService(dev_client, settings).start_case(case)
@@ -48,7 +49,7 @@ async def test_hundreds_of_events_continue_as_new_with_the_state_carried(dev_cli
             assert description.typed_search_attributes.get(CASE_PHASE) == "meeting_booked"
             history = await handle.fetch_history()
             assert len(history.events) < 400
-            await handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", date.today()))
+            await handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", dates.today()))
             final = await wait_for(handle, lambda s: s.phase == "closed")
             assert final.end_type == "full_recovery" and final.runs == state.runs
             await handle.terminate("test finished: not waiting a month for the outcome")

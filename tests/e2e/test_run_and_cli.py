@@ -57,7 +57,7 @@ def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
     refused = engine.cli("svar", reference, "--email", "fremmed@example.org", "--svar", "nej", expect=1)
     assert "ikke deltager" in refused
 
-    held_at = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat(timespec="minutes")
+    held_at = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat(timespec="minutes")  # real now: the dev server's clock is the real one
     assert "holdt" in engine.cli("--bruger", "anna.berg", "samtale", reference, "--moede", "1", "--holdt", "ja",
                                  "--arbejdsgiver-deltog", "ja", "--sted", "arbejdspladsen", "--tidspunkt", held_at)
     assert "afsluttes" in engine.cli("afslut", reference, "--type", "rask")

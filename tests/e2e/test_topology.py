@@ -26,7 +26,7 @@ import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -42,6 +42,7 @@ from engine.client import connect
 from engine.topology import PROCESSES, by_name, healthcheck, wiring
 from register.db import Register
 from register.models import CaseRow, MeetingRow, MessageRow
+from tests import dates
 from tests.conftest import free_port, sick_report
 from tests.pg import throwaway_postgres
 
@@ -181,7 +182,7 @@ def reply_to(invitation: EmailMessage, attendee: str, name: str, organizer: str,
     answer = icalendar.Event()
     for key in ("UID", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY", "LOCATION", "ORGANIZER"):
         answer[key] = event[key]
-    answer.add("dtstamp", datetime.now(timezone.utc))
+    answer.add("dtstamp", datetime.now(timezone.utc))  # real now: a DTSTAMP is the moment the reply is written
     who = icalendar.vCalAddress(f"mailto:{attendee}")
     who.params["PARTSTAT"] = partstat
     answer.add("attendee", who)
@@ -238,7 +239,7 @@ async def test_the_topology_survives_a_killed_worker(topology):
                                   "FASTHOLD_DATA_DIR": str(top.root / "data-test")})
     client = await connect(settings)
     register = Register(settings.database_url)
-    today = date.today()
+    today = dates.today()
     reports = []
     for n in range(CASES):
         first_day = today - timedelta(days=14)

@@ -151,7 +151,7 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
 
         await submit(page, "arbejdsgiver", {"hosts_at_workplace": "ja"})
         assert "Samtalen holdes på arbejdspladsen." in await page.inner_text("[role=status]")
-        yesterday = (datetime.now(LOCAL_TZ) - timedelta(days=1)).replace(hour=10, minute=0)
+        yesterday = (datetime.now(LOCAL_TZ) - timedelta(days=1)).replace(hour=10, minute=0)  # real now: the dev server's clock is the real one
         await submit(page, "samtale", {"meeting_number": "1", "held": "ja", "employer_took_part": "ja",
                                        "location": "workplace", "held_at": yesterday.strftime("%Y-%m-%dT%H:%M")})
         assert "Møde 1 er registreret (holdt)." in await page.inner_text("[role=status]")
@@ -253,7 +253,7 @@ def old_token(engine: Engine, *payload: str) -> str:
 
     class LongAgo(TimestampSigner):
         def get_timestamp(self) -> int:
-            return int(time.time()) - 40 * 24 * 3600
+            return int(time.time()) - 40 * 24 * 3600  # real now: a signed link's age is checked against the real clock
 
     return URLSafeTimedSerializer(secret, salt=EMPLOYER_SALT, signer=LongAgo).dumps(list(payload))
 
@@ -279,7 +279,7 @@ async def test_refusals_are_clear_danish_and_change_nothing(web_engine, cases, t
     assert anna.get("/team").status_code == 403
     other = anna.get(f"/sager/{theirs}")
     assert other.status_code == 403 and "Du har ikke adgang" in other.text
-    today = datetime.now(LOCAL_TZ).date().isoformat()
+    today = datetime.now(LOCAL_TZ).date().isoformat()  # real now: the workbench's today is the real one
     act = anna.post(f"/sager/{theirs}/handling/indsats", data={"csrf": csrf, "kind": "mentor", "start_date": today})
     assert act.status_code == 403
     assert (await cases.state(CaseRef("101", theirs))).measures == []

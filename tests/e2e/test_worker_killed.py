@@ -13,7 +13,6 @@ import sys
 import time
 import uuid
 from collections import Counter
-from datetime import date
 
 from aiosmtpd.controller import Controller
 from temporalio.client import Client
@@ -26,6 +25,7 @@ from engine.client import data_converter
 from engine.mailsink import MailSink
 from engine.search_attributes import ALL
 from register.models import MessageRow
+from tests import dates
 from tests import reliability
 from tests.conftest import TEST_PAYLOAD_KEY, free_port, sick_report
 from tests.e2e.engine import ROOT
@@ -61,7 +61,7 @@ async def test_a_worker_killed_at_random_moments_loses_no_mail(settings, tmp_pat
     try:
         references = []
         for n in range(CASES):
-            case = parse_sick_report(sick_report(), today=date.today())
+            case = parse_sick_report(sick_report(), today=dates.today())
             await cases.start_case(case)
             references.append(case.reference)
         for kill in range(KILLS):  # while mail is flowing: SIGKILL, no chance to finish anything; then start again

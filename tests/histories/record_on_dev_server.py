@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client
@@ -24,6 +24,7 @@ from domain.sick_report import parse_sick_report
 from engine.binaries import find_binary
 from engine.client import data_converter
 from engine.mailsink import start_mail_sink
+from tests import dates
 from tests.conftest import TEST_PAYLOAD_KEY, free_port, sick_report
 from tests.helpers import wait_for
 from worker import build_worker, prepare_register
@@ -34,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 
 
 async def accept_then_decline(client, settings):
-    case = parse_sick_report(sick_report(), today=date.today())
+    case = parse_sick_report(sick_report(), today=dates.today())
     started = await CaseService(client, settings).start_case(case)
     handle = client.get_workflow_handle_for(CaseWorkflow.run, started.workflow_id)
     state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
@@ -48,7 +49,7 @@ async def accept_then_decline(client, settings):
         await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, 1, address, "ACCEPTED"))
     held_at = state.meetings[0].start - timedelta(days=2)  # held earlier by agreement, so it can be recorded now
     await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(1, True, True, "workplace", held_at))
-    await handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", date.today()))
+    await handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", dates.today()))
     await wait_for(handle, lambda s: s.phase == "closed")
     return handle
 

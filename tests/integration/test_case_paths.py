@@ -8,9 +8,11 @@ import icalendar
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
+from domain.calendar_dk import add_working_days
 from domain.localtime import local_date
 from domain.model import (CaseEnd, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart, MeetingMove,
                           MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived)
+from domain.rulesets import load_rulesets
 from register.models import AuditEvent, CaseRow, DeadlineBreach, MeasureRow, MeetingRow, MissedTarget
 from tests.conftest import sick_report
 from tests.helpers import (body_has, calendar_part, finish, mail_to, rows, server_today, start, wait_for,
@@ -19,6 +21,11 @@ from workflows.case_workflow import CaseWorkflow
 
 
 # ---------------------------------------------------------------- helpers
+def rule_set_named(name: str):
+    [rules] = [r for r in load_rulesets() if r.name == name]
+    return rules
+
+
 async def skip_to(env, when: datetime) -> None:
     now = await env.env.get_current_time()
     if when > now:
@@ -108,10 +115,15 @@ async def test_short_absence_is_only_watched_and_enters_the_model_when_it_grows(
 
 
 # ---------------------------------------------------------------- employer contact
+@pytest.mark.across_the_year  # reminders, deadlines and slots meet holidays and clock changes
 async def test_silent_employer_is_reminded_then_escalated(env):
     case, handle, state = await booked(env, absent_days=7)
     contacted = state.employer_contacted_on
-    await skip_to(env, datetime.combine(contacted + timedelta(days=9), datetime.min.time(),
+    # The escalation comes after the rule set's working days, which Easter or Christmas can stretch to
+    # two calendar weeks: the day after it, counted by the engine's own calendar.
+    rules = rule_set_named(state.rule_set)
+    escalated_on = add_working_days(contacted, rules.employer_escalation_working_days, rules.closed_days)
+    await skip_to(env, datetime.combine(escalated_on + timedelta(days=1), datetime.min.time(),
                                         tzinfo=state.meetings[0].start.tzinfo))
     state = await wait_for(handle, lambda s: "escalated" in [e.event for e in s.timeline])
     events = [e.event for e in state.timeline]
@@ -198,6 +210,7 @@ async def test_an_employer_cannot_ask_for_fast_track_after_week_five(env):
 
 
 # ---------------------------------------------------------------- deadlines
+@pytest.mark.across_the_year  # reminders, deadlines and slots meet holidays and clock changes
 async def test_an_unmet_week_eight_target_is_escalated_then_recorded_as_a_missed_target(env):
     # A 2026 case: the week-8 workplace meeting is the model's own target, not a deadline of the law (issue 10).
     case, handle, state = await booked(env, absent_days=30)
@@ -232,21 +245,26 @@ async def test_an_unmet_week_eight_target_is_escalated_then_recorded_as_a_missed
         __import__("engine.search_attributes", fromlist=["x"]).DEADLINE_BREACHED) is False
 
 
+@pytest.mark.reform_from(date(2036, 1, 1))
 async def test_a_case_from_before_july_2026_breaches_the_statutory_week_eight_deadline(env):
-    # First day Monday 29 June 2026: the 2025 rules, where week 8 is § 13 b's deadline. It ended 23 August.
-    case, handle = await start(env, sick_report(), absent_days=(await server_today(env) - date(2026, 6, 29)).days)
+    # Under the 2025 rules week 8 is § 13 b's deadline. The server's clock cannot go back to 2026, so the
+    # reform is moved to 2036 (the mark) and the case's first day is Monday 2 July 2035: week 8 ends Sunday
+    # 26 August 2035 (2 July + 8 weeks - 1 day), before the test's day (4 September 2035).
+    assert await server_today(env) == date(2035, 9, 4)
+    case, handle = await start(env, sick_report(), absent_days=(await server_today(env) - date(2035, 7, 2)).days)
     # The timeline notes the breach once the register has it (the flag is set before that write).
     state = await wait_for(handle, lambda s: any(e.event == "deadline_breached" for e in s.timeline))
     assert state.deadline_breached and state.rule_set == "2025 sygedagpengeaftale" and state.deadlines.first_meeting_kind == "statutory"
     assert state.breaches == ["first_meeting"] and state.missed_targets == []
     [breach] = rows(env.register, DeadlineBreach, DeadlineBreach.case_id == case_row(env, case).id)
-    assert (breach.kind, breach.due) == ("first_meeting", date(2026, 8, 23))
+    assert (breach.kind, breach.due) == ("first_meeting", date(2035, 8, 26))
     assert rows(env.register, MissedTarget) == [] and case_row(env, case).deadline_breached is True
-    await mail_to(env.mail, state.caseworker.lead_email, body_has("Lovfristen 2026-08-23", "overskredet"))
+    await mail_to(env.mail, state.caseworker.lead_email, body_has("Lovfristen 2035-08-26", "overskredet"))
 
 
 
 
+@pytest.mark.across_the_year  # reminders, deadlines and slots meet holidays and clock changes
 async def test_a_meeting_held_in_time_is_not_a_breach_and_reminders_go_out_before_it(env):
     case, handle, state = await booked(env, absent_days=3)
     later = state.meetings[0].start + timedelta(weeks=2)
@@ -389,6 +407,7 @@ async def test_refusals_name_the_problem(env):
 
 
 # ---------------------------------------------------------------- concurrency
+@pytest.mark.across_the_year  # reminders, deadlines and slots meet holidays and clock changes
 async def test_concurrent_cases_never_double_book_one_caseworker(env, tmp_path):
     import asyncio
 

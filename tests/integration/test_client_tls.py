@@ -10,7 +10,6 @@ import ipaddress
 import ssl
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from domain.sick_report import parse_sick_report
 from engine.binaries import find_binary
 from engine.client import connect, connect_options
 from register.roster import load_roster
+from tests import dates
 from tests.conftest import sick_report
 from tests.helpers import wait_for
 from worker import build_worker
@@ -67,7 +67,7 @@ def _name(cn: str) -> x509.Name:
 
 
 def _cert(subject, issuer, key, signer, *, ca=False, sans=(), client=False):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.timezone.utc)  # real now: TLS checks certificates against the real clock
     builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
                .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
                .not_valid_after(now + dt.timedelta(days=1))
@@ -149,7 +149,7 @@ async def test_a_worker_runs_a_case_over_mtls(dev_env, settings, mail, register,
                             temporal_tls_key_file=str(pki["client_key"]), temporal_tls_server_name=SERVER_NAME)
     try:
         client = await connect(mtls)
-        case = parse_sick_report(sick_report(case_reference=f"M-{uuid.uuid4().hex[:8]}"), today=date.today())
+        case = parse_sick_report(sick_report(case_reference=f"M-{uuid.uuid4().hex[:8]}"), today=dates.today())
         with ThreadPoolExecutor(max_workers=8) as executor:
             async with build_worker(client, mtls, register, load_roster(mtls.roster_path), executor):
                 await CaseService(client, mtls).start_case(case)

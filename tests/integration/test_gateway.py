@@ -225,7 +225,7 @@ async def test_a_reply_built_from_the_received_invitation(env, cases, gateway):
     answer = icalendar.Event()
     for name in ("UID", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY", "LOCATION", "ORGANIZER"):
         answer[name] = event[name]
-    answer.add("dtstamp", datetime.now(timezone.utc))
+    answer.add("dtstamp", datetime.now(timezone.utc))  # real now: a DTSTAMP is the moment the reply is written
     attendee = icalendar.vCalAddress(f"mailto:{b.employee}")
     attendee.params["PARTSTAT"] = "ACCEPTED"
     attendee.params["CN"] = b.case.employee.name

@@ -46,7 +46,7 @@ def answer(env, b: Booked, *, attendee: str, partstat: str, sender: str | None =
     for name in ("SEQUENCE", "DTSTART", "DTEND", "ORGANIZER"):
         body[name] = event[name]
     body.add("uid", uid or str(event["UID"]))
-    body.add("dtstamp", datetime.now(timezone.utc))
+    body.add("dtstamp", datetime.now(timezone.utc))  # real now: a DTSTAMP is the moment the reply is written
     who = icalendar.vCalAddress(f"mailto:{attendee}")
     who.params["PARTSTAT"] = partstat
     body.add("attendee", who)

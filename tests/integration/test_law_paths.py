@@ -3,7 +3,7 @@ server and the rows in a real SQLite register: partial recovery as an event of a
 consent to an employer's fast track (yes, no and silence), the 2026 triage (both estimates, or ask for the
 missing one), periods without benefit that move the § 24 reassessment, and the information form (§ 11).
 
-The server's clock starts at today's date (after 1 July 2026), so a case dated from it follows the 2026 rules.
+The server's clock starts on the suite's fixed day (tests/dates.py, after 1 July 2026), so a case dated from it follows the 2026 rules.
 """
 from __future__ import annotations
 
@@ -105,6 +105,7 @@ async def test_an_employers_fast_track_refused_by_the_employee_falls_back_to_the
     assert "fast_track_consent" in actions(env, case)
 
 
+@pytest.mark.across_the_year  # reminders, deadlines and slots meet holidays and clock changes
 async def test_an_employers_fast_track_agreed_to_moves_the_meeting_within_two_weeks(env):
     case, handle, state = await booked(env, absent_days=3)
     today, value, state = await employer_asks(env, handle, state)
@@ -177,6 +178,7 @@ async def test_a_2026_case_without_the_employers_estimate_asks_for_it_and_triage
 
 
 # ---------------------------------------------------------------- § 24 and the information form
+@pytest.mark.across_the_year  # reminders, deadlines and slots meet holidays and clock changes
 async def test_a_period_without_benefit_moves_the_reassessment_and_its_task(env):
     case, handle, state = await booked(env)
     before = state.deadlines.reassessment_due
@@ -203,6 +205,7 @@ async def test_a_period_without_benefit_moves_the_reassessment_and_its_task(env)
     assert f"{expected.day}. {months[expected.month - 1]} {expected.year}" in body and "§ 24" in body
 
 
+@pytest.mark.across_the_year  # reminders, deadlines and slots meet holidays and clock changes
 async def test_the_information_form_is_sent_at_intake_reminded_then_given_to_the_caseworker(env):
     case, handle = await start(env, sick_report(), absent_days=3)
     state = await wait_for(handle, lambda s: s.info_form_sent_on is not None)

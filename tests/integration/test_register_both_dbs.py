@@ -4,7 +4,7 @@ lives in citizen_identities only."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import MetaData, func, select
@@ -18,6 +18,7 @@ from register.db import Register, upgrade
 from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
                              MeetingAttendee, MeetingRow, Team)
 from register.roster import load_roster, sync_roster
+from tests import dates
 from tests.conftest import sick_report
 
 CPR = "0101801234"
@@ -49,8 +50,13 @@ def reference() -> str:
     return f"R-{uuid.uuid4().hex[:8]}"
 
 
+# The register's tests are about no particular day: they take the suite's fixed day, never the machine's.
+TODAY = dates.DEFAULT_START
+
+
 def new_case(activities, **changes):
-    case = parse_sick_report(sick_report(case_reference=reference(), **changes), today=date.today())
+    changes = {"first_day_of_absence": (TODAY - timedelta(days=14)).isoformat(), **changes}
+    case = parse_sick_report(sick_report(case_reference=reference(), **changes), today=TODAY)
     activities.register_case(case)
     return case
 
@@ -65,9 +71,8 @@ def roles(case, caseworker_email: str) -> dict[str, str]:
     return {case.employer.contact_email: "employer", case.employee.email: "employee", caseworker_email: "caseworker"}
 
 
-# A Monday two weeks ahead, 09:00 UTC.
-MEETING_START = (datetime.now(timezone.utc).replace(hour=9, minute=0, second=0, microsecond=0)
-                  + timedelta(days=7 - datetime.now(timezone.utc).weekday() + 7))
+# The Monday of the second week after TODAY, 09:00 UTC.
+MEETING_START = datetime.combine(TODAY + timedelta(days=7 - TODAY.weekday() + 7), time(9), tzinfo=timezone.utc)
 
 
 def test_migrated_database_dialect(register, register_url):
@@ -223,7 +228,9 @@ def test_cpr_is_stored_in_citizen_identities_only(register, activities):
                 holders.add(table.name)
     assert holders == {"citizen_identities"}
     # A case without a CPR number gets no identity row.
-    anonymous = parse_sick_report(sick_report(case_reference=reference()), today=date.today())
+    anonymous = parse_sick_report(sick_report(case_reference=reference(),
+                                              first_day_of_absence=(TODAY - timedelta(days=14)).isoformat()),
+                                  today=TODAY)
     from dataclasses import replace
 
     anonymous = replace(anonymous, employee=replace(anonymous.employee, cpr=None))

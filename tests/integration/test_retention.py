@@ -29,7 +29,7 @@ async def test_personal_data_is_erased_after_the_case_and_the_report_stays_the_s
     period = (date(today.year - 1, 1, 1), today)
     with env.register.session() as session:
         before = build_report(session, "101", *period, today)
-    later = datetime.now(timezone.utc) + timedelta(days=400)
+    later = datetime.now(timezone.utc) + timedelta(days=400)  # real now: the register stamps closed_at with the real clock
     result = erase_ended_before(env.register, cutoff=later, now=later)
     assert result.cases == 1 and result.identities == 1
 

@@ -58,7 +58,7 @@ class IdentityProvider:
             def do_POST(self):
                 form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
                 provider.token_requests.append(form)
-                now = int(time.time())
+                now = int(time.time())  # real now: token lifetimes are checked against the real clock
                 claims = {"iss": provider.issuer, "sub": "u-1", "aud": CLIENT_ID, "iat": now, "exp": now + 300,
                           "nonce": provider.nonce, "email": provider.next_email}
                 id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, provider.key)

@@ -45,7 +45,7 @@ def test_the_command_lines_today_is_the_danish_date():
     from cli import action_from_args, danish_today, parser
     from domain.localtime import LOCAL_TZ
 
-    assert danish_today() == datetime.now(LOCAL_TZ).date()
+    assert danish_today() == datetime.now(LOCAL_TZ).date()  # real now: the command line's today is Denmark's real date
     answer = action_from_args(parser().parse_args(["oplysningsskema", "SAG-1"]), "anna")
     assert answer.answered_on == danish_today()
 
