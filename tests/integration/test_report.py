@@ -527,17 +527,20 @@ def test_statutory_breaches_and_missed_model_targets_are_separate_rows(register_
     assert "<h2>Lovfristoverskridelser (2)</h2>" in html and "<h2>Modellens mål ikke nået (2)</h2>" in html
 
 
+@pytest.mark.reform_from(date(2035, 7, 1))
 async def test_report_keeps_a_breach_and_a_missed_target_apart_through_the_workflow(env):
+    # The server's clock cannot go back to 2026, so the 2026 reform is moved to 1 July 2035 (the mark).
     today = await server_today(env)
-    # 2026 rules (first day 60 days ago): week 8 is the model's target, already passed when the case opens.
+    assert today == date(2035, 9, 4)
+    # 2026 rules (first day 60 days ago, 6 July 2035): week 8 is the model's target, passed when the case opens.
     target, target_handle = await start(env, sick_report(case_reference=reference()), absent_days=60)
-    # 2025 rules (first day 29 June 2026): week 8 is § 13 b's deadline, passed 23 August.
+    # 2025 rules (first day Monday 4 June 2035): week 8 is § 13 b's deadline, passed Sunday 29 July 2035.
     law, law_handle = await start(env, sick_report(case_reference=reference()),
-                                  absent_days=(today - date(2026, 6, 29)).days)
+                                  absent_days=(today - date(2035, 6, 4)).days)
     await wait_for(target_handle, lambda s: s.missed_targets == ["first_meeting"])
     await wait_for(law_handle, lambda s: s.breaches == ["first_meeting"])
     with env.register.session() as session:
-        r = build_report(session, target.municipality, date(2026, 6, 1), today, today)
+        r = build_report(session, target.municipality, date(2035, 6, 1), today, today)
     assert [b.reference for b in r.breaches] == [law.reference]
     assert [b.reference for b in r.missed_targets] == [target.reference]
     assert (r.overall.breaches, r.overall.missed_targets) == (1, 1)
