@@ -85,9 +85,11 @@ def register(settings):
 
 
 @pytest.fixture
-def start_day() -> date:
-    """The day a test's time-skipping clock starts on; tests marked `across_the_year` get each of several."""
-    return dates.DEFAULT_START
+def start_day(request) -> date:
+    """The day a test's time-skipping clock starts on: the suite's default, the day of a `start_day(day)` mark
+    (a test whose dates are worked out by hand), or each of several for tests marked `across_the_year`."""
+    marker = request.node.get_closest_marker("start_day")
+    return marker.args[0] if marker else dates.DEFAULT_START
 
 
 def pytest_generate_tests(metafunc):
