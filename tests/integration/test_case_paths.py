@@ -245,6 +245,7 @@ async def test_an_unmet_week_eight_target_is_escalated_then_recorded_as_a_missed
         __import__("engine.search_attributes", fromlist=["x"]).DEADLINE_BREACHED) is False
 
 
+@pytest.mark.start_day(date(2035, 9, 4))
 @pytest.mark.reform_from(date(2036, 1, 1))
 async def test_a_case_from_before_july_2026_breaches_the_statutory_week_eight_deadline(env):
     # Under the 2025 rules week 8 is § 13 b's deadline. The server's clock cannot go back to 2026, so the
