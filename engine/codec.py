@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Iterable, List, Mapping
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
@@ -27,6 +28,19 @@ KEY_ID = b"fasthold-aesgcm-v1"
 
 class UnknownKeyError(ValueError):
     """A payload was encrypted with a key this process does not have (not current, not among the previous)."""
+
+    def __init__(self, key_id: str):
+        super().__init__(f"unknown payload key id {key_id!r}; add it to FASTHOLD_PAYLOAD_PREVIOUS_KEYS")
+        self.key_id = key_id
+
+
+class KeyMismatchError(UnknownKeyError):
+    """A payload names a key id this process has, but its key is another one: two keys were made under one id
+    (an empty FASTHOLD_PAYLOAD_KEY makes each machine generate its own under the default id)."""
+
+    def __init__(self, key_id: str):
+        ValueError.__init__(self, f"payload key id {key_id!r} names another key than this process's key of that id")
+        self.key_id = key_id
 
 
 class EncryptionCodec(PayloadCodec):
@@ -61,9 +75,11 @@ class EncryptionCodec(PayloadCodec):
             kid = p.metadata.get("encryption-key-id", b"")
             aes = self._keys.get(kid)
             if aes is None:
-                raise UnknownKeyError(f"unknown payload key id {kid.decode(errors='replace')!r}; "
-                                      "add it to FASTHOLD_PAYLOAD_PREVIOUS_KEYS")
-            out.append(Payload.FromString(aes.decrypt(p.data[:12], p.data[12:], None)))
+                raise UnknownKeyError(kid.decode(errors="replace"))
+            try:
+                out.append(Payload.FromString(aes.decrypt(p.data[:12], p.data[12:], None)))
+            except InvalidTag:
+                raise KeyMismatchError(kid.decode(errors="replace")) from None
         return out
 
     def _encrypt(self, data: bytes) -> bytes:
