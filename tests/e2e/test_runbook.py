@@ -56,7 +56,7 @@ def operator(tmp_path):
     env_file.write_text(f'FASTHOLD_PAYLOAD_KEY="{base64.b64encode(os.urandom(32)).decode()}"\n'
                         'FASTHOLD_PAYLOAD_KEY_ID=2026-01\nFASTHOLD_PAYLOAD_PREVIOUS_KEYS=\n', encoding="utf-8")
     engine = Engine(tmp_path / "data")
-    engine.env.update(sourced(env_file))
+    engine.env.update(sourced(env_file), FASTHOLD_LOG_LEVEL="INFO", FASTHOLD_LOG_FORMAT="json")
     engine.start()
     yield engine, env_file
     if engine.process.poll() is None:
@@ -129,6 +129,13 @@ def test_an_operator_follows_the_runbook(operator, tmp_path):
     assert f"Arbejderen {pid} er drænet og stoppet." in step(engine, "drain-worker.sh", pid)
     assert "draining running activities" in log.read_text(encoding="utf-8")
     assert "ACCEPTED" in engine.cli("status", reference)
+
+    # The embedded run honours FASTHOLD_LOG_LEVEL (INFO here), and its lines about the case name it.
+    engine.stop()
+    lines = [json.loads(line) for line in engine.output.splitlines() if line.startswith("{")]
+    assert any(line["level"] == "info" for line in lines)
+    about = [line for line in lines if line.get("case_reference") == reference]
+    assert about and all(line["workflow_id"] == f"case-101-{reference}" for line in about)
 
 
 def history_payloads(path: Path) -> list:
