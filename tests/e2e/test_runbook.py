@@ -38,6 +38,7 @@ def step(engine: Engine, script: str, *args: str, expect: int = 0, env_file: Pat
 
 def restart(engine: Engine, env_file: Path) -> None:
     assert engine.stop() == 0
+    engine.earlier = getattr(engine, "earlier", "") + engine.output   # start() begins a new output
     engine.env.update(sourced(env_file))
     for attempt in range(5):  # a port of the stopped run may linger a moment (another process may not take it)
         try:
@@ -132,7 +133,8 @@ def test_an_operator_follows_the_runbook(operator, tmp_path):
 
     # The embedded run honours FASTHOLD_LOG_LEVEL (INFO here), and its lines about the case name it.
     engine.stop()
-    lines = [json.loads(line) for line in engine.output.splitlines() if line.startswith("{")]
+    output = getattr(engine, "earlier", "") + engine.output
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     assert any(line["level"] == "info" for line in lines)
     about = [line for line in lines if line.get("case_reference") == reference]
     assert about and all(line["workflow_id"] == f"case-101-{reference}" for line in about)
