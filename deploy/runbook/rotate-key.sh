@@ -12,13 +12,12 @@ new_id=${2:?usage: rotate-key.sh ENV_FILE NEW_KEY_ID add|activate}
 step=${3:?usage: rotate-key.sh ENV_FILE NEW_KEY_ID add|activate}
 case $file in /*) ;; *) file="$PWD/$file" ;; esac
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-cp -p "$file" "$file.before-$step"
 exec "$PYTHON" - "$file" "$new_id" "$step" <<'PY'
 import base64, os, re, sys
 from pathlib import Path
 
 path, new_id, step = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-text = path.read_text(encoding="utf-8")
+text = original = path.read_text(encoding="utf-8")
 
 def get(key):
     match = re.search(rf"^{key}=\"?([^\"\n]*)\"?$", text, re.M)
@@ -54,5 +53,8 @@ elif step == "activate":
     print(f"Nøglen {new_id} krypterer nu; {current_id} dekrypterer kun. Genstart alle processer.")
 else:
     sys.exit(f"Ukendt trin {step!r}: add eller activate.")
+backup = path.with_name(f"{path.name}.before-{step}")   # only for a step that changes the file
+backup.write_text(original, encoding="utf-8")
+backup.chmod(path.stat().st_mode & 0o777)
 path.write_text(text, encoding="utf-8")
 PY

@@ -87,6 +87,9 @@ def test_an_operator_follows_the_runbook(operator, tmp_path):
     assert re.search(r"rotate-key.sh \S*fasthold.env 2026-12 activate", added)
     keys = sourced(env_file)
     assert keys["FASTHOLD_PAYLOAD_KEY_ID"] == "2026-01" and keys["FASTHOLD_PAYLOAD_PREVIOUS_KEYS"].startswith("2026-12=")
+    assert sourced(tmp_path / "fasthold.env.before-add")["FASTHOLD_PAYLOAD_PREVIOUS_KEYS"] == ""   # the copy
+    again = step(engine, "rotate-key.sh", "fasthold.env", "2026-12", "add", expect=1, env_file=env_file)
+    assert "allerede i brug" in again and sourced(env_file) == keys   # refused, nothing changed
     restart(engine, env_file)
     employer = report["employer"]["contact"]["email"]
     assert "registreret" in engine.cli("svar", reference, "--email", employer, "--svar", "ja")
