@@ -13,6 +13,10 @@
                                              the model's success criteria for a period
     fasthold skema                           print the sick report's JSON Schema
     fasthold simuler examples/simulering.yaml   simulate a year of cases: how many caseworkers?
+    fasthold historik REF --fil h.json       (operators) save a case's history as Temporal stores it
+    fasthold genafspil h.json                (operators) replay a saved history against this code and keys
+
+Global options (--bruger, --kommune) go before or after the subcommand.
 
 Every message is Danish; every failure is one clear line and a non-zero exit code, never a traceback.
 """
@@ -22,6 +26,7 @@ import argparse
 import getpass
 import asyncio
 import json
+import logging
 import os
 import sys
 from datetime import date, datetime
@@ -31,7 +36,7 @@ from temporalio.client import Client
 
 from case_service import CaseRefusal, CaseService, CaseUnavailable
 from case_service.commands import AnswerOnBehalf, CaseRef
-from config.settings import Settings, load_settings
+from config.settings import Settings, SettingsError, load_settings
 from domain import labels
 from domain.localtime import LOCAL_TZ
 from domain.refusals import Refusal
@@ -39,6 +44,7 @@ from domain.model import (BenefitPause, CaseEnd, CaseState, EmployerAnswer, Expe
                           FastTrackRequest, InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport,
                           PartialRecovery, Reassignment)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
+from engine.codec import KeyMismatchError, UnknownKeyError
 from register.report_command import ReportError, add_report_parser, report_from_args
 from simulation.command import add_simulation_parser, simulate_from_args
 from simulation.scenario import ScenarioError
@@ -60,6 +66,12 @@ OUTCOMES = {"job": "work", "uddannelse": "education", "andet": "other"}
 PARTIAL_RECOVERY_IS_NO_END = ("En delvis raskmelding afslutter ikke sagen: medarbejderen får nedsatte sygedagpenge, "
                               "og opfølgningen fortsætter (sygedagpengeloven § 8). Registrér den sådan:\n"
                               "  fasthold delvis {reference} --timer TIMER_OM_UGEN --fra ÅÅÅÅ-MM-DD")
+
+UNKNOWN_KEY = ("Sagens data er krypteret med nøglen med id '{key_id}', som denne maskine ikke har. Tilføj den "
+               "til FASTHOLD_PAYLOAD_PREVIOUS_KEYS ({key_id}=<nøglen>); se driftsvejledningen om nøgleskift.")
+KEY_MISMATCH = ("Sagens data er krypteret med en anden nøgle end denne maskines nøgle med samme id '{key_id}'. "
+                "Alle processer skal have den samme FASTHOLD_PAYLOAD_KEY (en tom nøgle giver hver maskine sin egen).")
+
 
 def format_state(state: CaseState) -> str:
     lines = [f"Sag {state.reference} (kommune {state.municipality})",
@@ -169,11 +181,20 @@ class DanishArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: fejl: {message}\n")
 
 
+def _global_options(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--kommune", default=default, help="kommunekode (standard fra konfigurationen)")
+    parser.add_argument("--bruger", default=default, help="hvem der handler, til sagens log (standard: dit brugernavn)")
+
+
 def parser() -> argparse.ArgumentParser:
     p = DanishArgumentParser(prog="fasthold", description="Sager om fastholdelse af sygemeldte.")
-    p.add_argument("--kommune", help="kommunekode (standard fra konfigurationen)")
-    p.add_argument("--bruger", default=None, help="hvem der handler, til sagens log (standard: dit brugernavn)")
+    _global_options(p, None)
+    # The same options after the subcommand (as the runbook writes them); SUPPRESS keeps a value given before it.
+    after = argparse.ArgumentParser(add_help=False)
+    _global_options(after, argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", required=True, parser_class=DanishArgumentParser)
+    original_add = sub.add_parser
+    sub.add_parser = lambda *a, **k: original_add(*a, parents=[after, *k.pop("parents", [])], **k)
     s = sub.add_parser("opret", help="opret en sag fra en sygemelding (JSON)")
     s.add_argument("fil", type=Path)
     s = sub.add_parser("status", help="vis en sag")
@@ -243,6 +264,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--udfald", required=True, choices=sorted(OUTCOMES))
     add_report_parser(sub)
     sub.add_parser("skema", help="udskriv JSON-skemaet for en sygemelding")
+    s = sub.add_parser("historik", help="(drift) gem en sags historik, som Temporal har den (krypteret)")
+    s.add_argument("reference")
+    s.add_argument("--fil", type=Path, required=True, help="hvor historikken gemmes (JSON)")
+    s = sub.add_parser("genafspil", help="(drift) genafspil en gemt historik med denne kode og disse nøgler")
+    s.add_argument("fil", type=Path)
     add_simulation_parser(sub)
     return p
 
@@ -293,6 +319,8 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         return report_from_args(args, settings, municipality)
     if args.command == "simuler":  # its own time-skipping server: not the running engine
         return await simulate_from_args(args)
+    if args.command == "genafspil":  # the code and keys of this process: no server needed
+        return await replay_history(args.fil, settings)
     case = load_sick_report(args.fil, today=danish_today()) if args.command == "opret" else None
     cases = CaseService(client or await _connect(settings), settings)
     if case is not None:
@@ -303,12 +331,92 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
     ref = CaseRef(municipality, args.reference)
     if args.command == "status":
         return format_state(await cases.state(ref))
+    if args.command == "historik":
+        return save_history(await cases.history(ref), args.fil)
     return (await cases.act(ref, action_from_args(args, actor))).message
 
 
-async def _connect(settings: Settings) -> Client:
-    from engine.client import connect
+def save_history(history, path: Path) -> str:
+    """The history as Temporal stores it (payloads still encrypted): for `genafspil`, or tests/histories/."""
+    try:
+        path.write_text(history.to_json(), encoding="utf-8")
+    except OSError as err:
+        raise UserError(f"Kan ikke skrive filen {path}: {err.strerror}.") from None
+    return f"Historikken for {history.workflow_id} ({len(history.events)} hændelser) er gemt i {path}."
 
+
+def history_payloads(history) -> list:
+    """Every payload in a history, wherever it sits (inputs, results, update arguments, failures)."""
+    from google.protobuf.message import Message
+    from temporalio.api.common.v1 import Payload
+
+    found = []
+
+    def walk(message) -> None:
+        if isinstance(message, Payload):
+            found.append(message)
+            return
+        for _, value in message.ListFields():
+            if isinstance(value, Message):
+                walk(value)
+            elif not isinstance(value, (str, bytes, int, float, bool)):  # repeated fields and maps
+                for item in (value.values() if hasattr(value, "values") else value):
+                    if isinstance(item, Message):
+                        walk(item)
+
+    for event in history.events:
+        walk(event)
+    return found
+
+
+async def replay_history(path: Path, settings: Settings) -> str:
+    """Replay a saved history against this code with this process's keys (the runbook's replay step): the
+    same sandbox and holiday calendar warm-up as the worker, and a missing key named before replaying."""
+    from temporalio.client import WorkflowHistory
+    from temporalio.runtime import Runtime, TelemetryConfig
+    from temporalio.worker import Replayer
+
+    from engine.client import data_converter
+    from engine.codec import codec_from_settings
+    from worker import SANDBOX, warm_holiday_calendar
+    from workflows.case_workflow import CaseWorkflow
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise UserError(f"Kan ikke læse filen {path}: {err.strerror}.") from None
+    try:
+        data = json.loads(text)
+        history = WorkflowHistory.from_json(path.stem.split("--")[-1], data)
+    except (ValueError, TypeError, KeyError) as err:
+        raise UserError(f"{path} er ikke en historik fra `fasthold historik` eller "
+                        f"`temporal workflow show --output json` ({type(err).__name__}).") from None
+    # Every payload decrypted first: a missing or different key is named here, not deep in a replay failure.
+    codec = codec_from_settings(settings)
+    for payload in history_payloads(history):
+        await codec.decode([payload])
+    warm_holiday_calendar()
+    # The SDK logs a failing activation with its traceback; the failure is reported below, in one message.
+    logging.getLogger("temporalio").setLevel(logging.CRITICAL)
+    quiet = Runtime(telemetry=TelemetryConfig(logging=None, metrics=None))
+    replayer = Replayer(workflows=[CaseWorkflow], workflow_runner=SANDBOX, data_converter=data_converter(settings),
+                        runtime=quiet)
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    if result.replay_failure is not None:
+        raise UserError(f"Historikken kan ikke genafspilles med denne kode: {result.replay_failure}\n"
+                        "En ændring i sagens forløb skal beskyttes med workflow.patched(...).")
+    return f"Historikken i {path} ({len(history.events)} hændelser) genafspilles uden fejl med denne kode."
+
+
+async def _connect(settings: Settings) -> Client:
+    from engine.client import ConnectionSettingsError, connect, connect_options
+
+    try:  # the settings first: a file that cannot be read is not an engine that is down
+        connect_options(settings)
+    except ConnectionSettingsError as err:
+        raise UserError(err.danish) from None
+    except ValueError as err:
+        raise UserError(f"Indstillingerne kan ikke bruges: {err}") from None
     try:
         return await connect(settings)
     except Exception:
@@ -338,6 +446,17 @@ def main(argv: list[str] | None = None) -> int:
     except CaseUnavailable:
         print("Temporal svarer ikke lige nu. Prøv igen om lidt.", file=sys.stderr)
         return 1
+    except KeyMismatchError as err:
+        print(KEY_MISMATCH.format(key_id=err.key_id), file=sys.stderr)
+        return 1
+    except UnknownKeyError as err:
+        print(UNKNOWN_KEY.format(key_id=err.key_id), file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `fasthold status X | head`: the reader has what it wanted
+        raise
+    except SettingsError as err:
+        print(f"Indstillingerne kan ikke bruges: {err}", file=sys.stderr)
+        return 2
     except (UserError, ReportError, ScenarioError) as err:
         print(str(err), file=sys.stderr)
         return 1
@@ -350,9 +469,15 @@ def entry() -> None:
     """Console entry point. Exits with os._exit once everything is flushed: the Temporal SDK's runtime can
     abort the interpreter at shutdown ("PyGILState_Release", temporalio/sdk-python#300), which would turn a
     clean answer into exit code -6."""
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader closed the pipe (`| head`): stop quietly, as other tools do
+        code = 0
+    try:
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
     os._exit(code)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -129,7 +130,8 @@ def main() -> int:
 
     try:
         settings = load_settings()
-        configure_logging(settings, "run", level="WARNING")
+        # The console is the operator's screen: warnings only, unless FASTHOLD_LOG_LEVEL asks for more (or less).
+        configure_logging(settings, "run", level=None if "FASTHOLD_LOG_LEVEL" in os.environ else "WARNING")
         asyncio.run(run(settings))
     except KeyboardInterrupt:
         pass

@@ -26,6 +26,7 @@ from activities.register import RegisterActivities
 from config.settings import Settings, load_settings
 from domain.calendar_dk import public_holidays
 from domain.rulesets import load_rulesets
+from engine.logs import remembering_runs
 from register.db import Register
 from register.prepare import prepare_register  # noqa: F401  (re-exported: the entry points start with it)
 from workflows.case_workflow import CaseWorkflow
@@ -81,7 +82,7 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
         client,
         task_queue=settings.task_queue,
         workflows=[CaseWorkflow, RetentionWorkflow],
-        workflow_runner=SANDBOX,
+        workflow_runner=remembering_runs(SANDBOX),   # the SDK's failure lines name only the run: see engine/logs
         activities=[*case_activities(registry, planning, mail.send_mail),
                     RetentionActivities(register).erase_personal_data],
         activity_executor=executor,

@@ -4,7 +4,9 @@ Why two endpoints: the SDK's metrics (task slots, poll latencies, workflow task 
 core on FASTHOLD_METRICS_PORT) say whether the engine is healthy; the case metrics (FASTHOLD_CASE_METRICS_PORT)
 say whether cases are: open cases by phase, deadline breaches (the law), missed targets (the model's own, kept
 apart since issue 10) and deadlines at risk, mails sent / failed /
-refused, replies received / refused, caseworker tasks open and overdue.
+refused, replies received / refused, caseworker tasks open and overdue, steps that alerted operations.
+The README's metric table is checked against this registry (tests/unit/test_monitoring.py); the alerts and
+the dashboard built on them are in deploy/.
 
 The case metrics are computed from the register, not counted inside the workflow, so the workflow's code
 (and its replay) is untouched and every worker replica reports the same numbers (aggregate with `max`, not
@@ -32,12 +34,19 @@ from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, 
 from domain.calendar_dk import add_working_days
 from domain.localtime import LOCAL_TZ
 from register.db import Register
-from register.models import CaseRow, DeadlineBreach, MeetingAttendee, MeetingRow, MessageRow, MissedTarget
+from register.models import AuditEvent, CaseRow, DeadlineBreach, MeetingAttendee, MeetingRow, MessageRow, MissedTarget
 from workflows.case_workflow import CaseWorkflow
 
 log = logging.getLogger("fasthold.metrics")
 STUCK_AFTER = timedelta(minutes=10)   # a message still 'sending' this long was not delivered: failed
 PHASES = ("intake", "employer_contact", "booking", "meeting_booked", "follow_up", "watch")
+# Every series exists from the start with 0, so an alert on its increase sees the first one (a series that
+# appears at 1 has no increase to see) and a dashboard shows 0 rather than "no data".
+BREACH_KINDS = ("first_meeting", "fast_track", "first_conversation")
+MISSED_TARGET_KINDS = ("first_meeting",)
+MAIL_STATUSES = ("sent", "pending", "failed", "refused")
+REPLY_STATUSES = ("received", "refused")
+MAIL_OUTCOMES = ("sent", "already_sent", "refused", "failed")
 
 
 class CaseMetrics:
@@ -55,6 +64,8 @@ class CaseMetrics:
         self.missed_targets = Gauge("fasthold_missed_targets",
                                     "Recorded missed targets of the model by kind (register); not breaches of the law.",
                                     ["kind"], registry=r)
+        self.operations_alerts = Gauge("fasthold_operations_alerts",
+                                       "Steps that kept failing and alerted operations (register).", registry=r)
         self.breached_open = Gauge("fasthold_cases_breached_open", "Open cases with a breached deadline.", registry=r)
         self.at_risk = Gauge("fasthold_deadlines_at_risk",
                              "Open cases whose first-meeting deadline is within the risk window, not yet met.",
@@ -76,11 +87,15 @@ class CaseMetrics:
                                      ["outcome"], registry=r)
         for phase in PHASES:
             self.cases_open.labels(phase)
-        for status in ("sent", "pending", "failed", "refused"):
+        for kind in BREACH_KINDS:
+            self.breaches.labels(kind)
+        for kind in MISSED_TARGET_KINDS:
+            self.missed_targets.labels(kind)
+        for status in MAIL_STATUSES:
             self.mails.labels(status)
-        for status in ("received", "refused"):
+        for status in REPLY_STATUSES:
             self.replies.labels(status)
-        for outcome in ("sent", "already_sent", "refused", "failed"):
+        for outcome in MAIL_OUTCOMES:
             self.mail_attempts.labels(outcome)
         self._server = None
         self._task: asyncio.Task | None = None
@@ -96,6 +111,8 @@ class CaseMetrics:
             closed = s.scalar(select(func.count()).select_from(CaseRow).where(CaseRow.closed_at.is_not(None)))
             breaches = dict(s.execute(select(DeadlineBreach.kind, func.count()).group_by(DeadlineBreach.kind)).all())
             missed = dict(s.execute(select(MissedTarget.kind, func.count()).group_by(MissedTarget.kind)).all())
+            alerts = s.scalar(select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.action == "operations_alert"))
             breached_open = s.scalar(select(func.count()).select_from(CaseRow).where(
                 CaseRow.closed_at.is_(None), CaseRow.deadline_breached.is_(True)))
             # As the workflow's own check: safe once the first meeting is held, or booked in time and accepted by
@@ -125,10 +142,11 @@ class CaseMetrics:
             if phase != "closed":
                 self.cases_open.labels(phase).set(by_phase.get(phase, 0))
         self.cases_closed.set(closed or 0)
-        for kind in set(breaches) | {"first_meeting"}:
+        for kind in set(breaches) | set(BREACH_KINDS):
             self.breaches.labels(kind).set(breaches.get(kind, 0))
-        for kind in set(missed) | {"first_meeting"}:
+        for kind in set(missed) | set(MISSED_TARGET_KINDS):
             self.missed_targets.labels(kind).set(missed.get(kind, 0))
+        self.operations_alerts.set(alerts or 0)
         self.breached_open.set(breached_open or 0)
         self.at_risk.set(at_risk or 0)
         self.mails.labels("sent").set(out.get("sent", 0))

@@ -196,6 +196,15 @@ class CaseService:
     async def state(self, ref: CaseRef) -> CaseState:
         return await self._query(ref, CaseWorkflow.state_now)
 
+    async def history(self, ref: CaseRef):
+        """The case's workflow history as Temporal stores it (for the runbook's replay)."""
+        try:
+            return await self.client.get_workflow_handle(ref.workflow_id).fetch_history()
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                raise CaseRefusal(Refusal.NO_SUCH_CASE, "Sagen findes ikke.", field="reference") from None
+            raise _unavailable_or(err)
+
     async def _query(self, ref: CaseRef, query):
         try:
             return await self.client.get_workflow_handle(ref.workflow_id).query(query)

@@ -1,4 +1,5 @@
-"""Settings: config/defaults.yaml, overridden key by key by FASTHOLD_<KEY> environment variables."""
+"""Settings: config/defaults.yaml, overridden key by key by FASTHOLD_<KEY> environment variables, or by the
+content of the file FASTHOLD_<KEY>_FILE names (compose secrets: /run/secrets/..., never in the environment)."""
 from __future__ import annotations
 
 import dataclasses
@@ -148,6 +149,27 @@ def load_settings(env: dict[str, str] | None = None, defaults_file: Path | None 
         if name in data and data[name] is not None:
             values[name] = _coerce(name, str(data[name]), kind) if kind is not str else str(data[name])
         env_value = env.get(ENV_PREFIX + name.upper())
+        secret_file = env.get(ENV_PREFIX + name.upper() + "_FILE")
+        if secret_file:
+            env_value = _read_secret(name, secret_file)
         if env_value is not None:
             values[name] = _coerce(name, env_value, kind)
     return Settings(**values)
+
+
+# A process given one of these as a file must find it filled in: an empty payload key (or web secret) would make
+# each process generate its own, and none could read (or trust) what another wrote.
+REQUIRED_IN_FILE = frozenset({"payload_key", "web_secret"})
+
+
+def _read_secret(name: str, path: str) -> str:
+    setting = f"{ENV_PREFIX}{name.upper()}_FILE"
+    try:
+        value = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as err:
+        raise SettingsError(f"{setting}: cannot read {path}: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{setting}: {path} is not UTF-8 text") from None
+    if not value and name in REQUIRED_IN_FILE:
+        raise SettingsError(f"{setting}: {path} is empty; every process must be given the same value")
+    return value

@@ -30,18 +30,31 @@ def data_converter(settings: Settings) -> temporalio.converter.DataConverter:
                                failure_converter_class=DefaultFailureConverterWithEncodedAttributes)
 
 
+class ConnectionSettingsError(SettingsError):
+    """Settings that cannot make a connection, with the cause in Danish for the person at a terminal."""
+
+    def __init__(self, english: str, danish: str):
+        super().__init__(english)
+        self.danish = danish
+
+
 def _read(path: str, setting: str) -> bytes:
     try:
         return Path(path).expanduser().read_bytes()
     except OSError as err:
-        raise SettingsError(f"FASTHOLD_{setting.upper()}: cannot read {path}: {err.strerror}") from None
+        name = f"FASTHOLD_{setting.upper()}"
+        raise ConnectionSettingsError(f"{name}: cannot read {path}: {err.strerror}",
+                                      f"Kan ikke læse filen {path} ({name}): {err.strerror}.") from None
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
     """TLS for the connection: False (plain, the dev server), True (system CAs) or a TLSConfig (mTLS, own CA)."""
     cert, key = settings.temporal_tls_cert_file, settings.temporal_tls_key_file
     if bool(cert) != bool(key):
-        raise SettingsError("FASTHOLD_TEMPORAL_TLS_CERT_FILE and FASTHOLD_TEMPORAL_TLS_KEY_FILE go together (mTLS)")
+        raise ConnectionSettingsError(
+            "FASTHOLD_TEMPORAL_TLS_CERT_FILE and FASTHOLD_TEMPORAL_TLS_KEY_FILE go together (mTLS)",
+            "FASTHOLD_TEMPORAL_TLS_CERT_FILE og FASTHOLD_TEMPORAL_TLS_KEY_FILE skal sættes sammen (mTLS): "
+            f"{'nøglen' if cert else 'certifikatet'} mangler.")
     wanted = settings.temporal_tls or bool(cert) or bool(settings.temporal_api_key) or bool(settings.temporal_tls_ca_file)
     if not wanted:
         return False

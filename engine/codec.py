@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import os
 from pathlib import Path
 from typing import Iterable, List, Mapping
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
-from temporalio.converter import PayloadCodec
+from temporalio.converter import PayloadCodec, SerializationContext, WithSerializationContext
 
 ENCODING = b"binary/encrypted"
 # The id of the one key used before keys had ids of their own: histories written then carry it.
@@ -28,8 +30,34 @@ KEY_ID = b"fasthold-aesgcm-v1"
 class UnknownKeyError(ValueError):
     """A payload was encrypted with a key this process does not have (not current, not among the previous)."""
 
+    def __init__(self, key_id: str, workflow_id: str = ""):
+        where = f" (workflow {workflow_id})" if workflow_id else ""
+        super().__init__(f"unknown payload key id {key_id!r}{where}; add it to FASTHOLD_PAYLOAD_PREVIOUS_KEYS")
+        self.key_id, self.workflow_id = key_id, workflow_id
 
-class EncryptionCodec(PayloadCodec):
+
+class KeyMismatchError(UnknownKeyError):
+    """A payload names a key id this process has, but its key is another one: two keys were made under one id
+    (an empty FASTHOLD_PAYLOAD_KEY makes each machine generate its own under the default id)."""
+
+    def __init__(self, key_id: str, workflow_id: str = ""):
+        where = f" (workflow {workflow_id})" if workflow_id else ""
+        ValueError.__init__(self, f"payload key id {key_id!r}{where} names another key than this process's key "
+                                  "of that id")
+        self.key_id, self.workflow_id = key_id, workflow_id
+
+
+class EncryptionCodec(PayloadCodec, WithSerializationContext):
+    workflow_id = ""   # of the payloads at hand, when the SDK says (its own failure lines name only the run)
+
+    def with_context(self, context: SerializationContext) -> "EncryptionCodec":
+        workflow_id = getattr(context, "workflow_id", None) or ""
+        if workflow_id == self.workflow_id:
+            return self
+        bound = copy.copy(self)
+        bound.workflow_id = workflow_id
+        return bound
+
     def __init__(self, key: bytes, key_id: bytes | str = KEY_ID, previous: Mapping[bytes | str, bytes] | None = None):
         self.key_id = key_id.encode() if isinstance(key_id, str) else key_id
         self._keys: dict[bytes, AESGCM] = {}
@@ -61,9 +89,11 @@ class EncryptionCodec(PayloadCodec):
             kid = p.metadata.get("encryption-key-id", b"")
             aes = self._keys.get(kid)
             if aes is None:
-                raise UnknownKeyError(f"unknown payload key id {kid.decode(errors='replace')!r}; "
-                                      "add it to FASTHOLD_PAYLOAD_PREVIOUS_KEYS")
-            out.append(Payload.FromString(aes.decrypt(p.data[:12], p.data[12:], None)))
+                raise UnknownKeyError(kid.decode(errors="replace"), self.workflow_id)
+            try:
+                out.append(Payload.FromString(aes.decrypt(p.data[:12], p.data[12:], None)))
+            except InvalidTag:
+                raise KeyMismatchError(kid.decode(errors="replace"), self.workflow_id) from None
         return out
 
     def _encrypt(self, data: bytes) -> bytes:

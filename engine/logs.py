@@ -29,9 +29,45 @@ CASE_IN_MESSAGE = re.compile(r"\bcase ([A-Za-z0-9][A-Za-z0-9._-]*\d[A-Za-z0-9._-
 TEXT_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 PROCESS = {"name": ""}
 
+# "Failed handling activation on workflow with run ID …" (the SDK's own lines name the run only).
+RUN_ID_IN_MESSAGE = re.compile(r"\brun ID ([0-9a-f-]{36})\b")
+
 _resolver: Callable[[str], str | None] | None = None
 _resolved: dict[str, str | None] = {}
+_runs: dict[str, str] = {}   # run id -> workflow id, of the workflows this process has run
 _lock = threading.Lock()
+
+
+def remember_run(run_id: str, workflow_id: str) -> None:
+    with _lock:
+        if len(_runs) > 50_000:  # bounded: the oldest entries matter least
+            for key in list(_runs)[:25_000]:
+                del _runs[key]
+        _runs[run_id] = workflow_id
+
+
+def workflow_of_run(run_id: str) -> str | None:
+    with _lock:
+        return _runs.get(run_id)
+
+
+def remembering_runs(runner):
+    """The worker's workflow runner, remembering each run's workflow id as it starts the run, so the SDK's
+    own lines about a failing workflow task (which name only the run id) carry the case too."""
+    from temporalio.worker import WorkflowRunner
+
+    class RunsRemembered(WorkflowRunner):
+        def prepare_workflow(self, defn) -> None:
+            runner.prepare_workflow(defn)
+
+        def create_instance(self, det):
+            remember_run(det.info.run_id, det.info.workflow_id)
+            return runner.create_instance(det)
+
+        def set_worker_level_failure_exception_types(self, types) -> None:
+            runner.set_worker_level_failure_exception_types(types)
+
+    return RunsRemembered()
 
 
 def scrub(text: str) -> str:
@@ -62,6 +98,11 @@ def _resolve(reference: str) -> str | None:
     return found
 
 
+def _error_text(record: logging.LogRecord) -> str:
+    error = record.exc_info[1] if record.exc_info else None
+    return str(error) if error is not None else ""
+
+
 def case_context(record: logging.LogRecord, message: str) -> dict:
     """workflow_id, case_reference (and run/activity ids) for a record, from wherever they can be seen."""
     found: dict = {}
@@ -82,6 +123,17 @@ def case_context(record: logging.LogRecord, message: str) -> dict:
         match = WORKFLOW_ID.search(message)
         if match:
             found["workflow_id"] = match.group(0)
+    run = found.get("run_id") or (m.group(1) if (m := RUN_ID_IN_MESSAGE.search(message)) else None)
+    if "workflow_id" not in found and run:
+        if workflow_id := workflow_of_run(str(run)):
+            found["workflow_id"] = workflow_id
+        elif match := WORKFLOW_ID.search(_error_text(record)):
+            # The SDK's line names the run; its error (the codec's, say) names the workflow: remember it for
+            # the lines about the same run that follow (the core's "Failing workflow task run_id=…").
+            found["workflow_id"] = match.group(0)
+            remember_run(str(run), match.group(0))
+        if "workflow_id" in found:
+            found.setdefault("run_id", str(run))
     if "workflow_id" in found:
         match = WORKFLOW_ID.match(str(found["workflow_id"]))
         if match:

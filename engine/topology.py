@@ -6,11 +6,14 @@ the environment this module gives them. tests/unit/test_compose.py checks that d
 same processes with the same environment, ports and health checks. Change the topology here first; both
 tests then say what else must follow.
 
-Settings reach a process two ways:
+Settings reach a process three ways:
   - wiring (`Process.wiring`): where the other processes are and where to listen; written out in
     docker-compose.yml, with the compose service names, and computed for loopback in the test;
-  - the env file (`Process.reads`): the municipality's own settings and every secret, from `fasthold.env`
-    (example: config/fasthold.env.example). docker-compose.yml holds no secret.
+  - the env file (`Process.reads`, not secret): the municipality's own settings, from `fasthold.env` (example:
+    config/fasthold.env.example), each service naming only those it reads;
+  - secrets (`Process.reads`, in SECRETS): compose secrets made from `fasthold.env`, mounted as files only in
+    the services that read them, and read through FASTHOLD_<KEY>_FILE (config/settings.py). No container
+    gets the whole env file; docker-compose.yml holds no secret.
 """
 from __future__ import annotations
 
@@ -139,3 +142,25 @@ def compose_healthcheck(process: Process) -> list[str]:
 
 def command_line(process: Process) -> str:
     return shlex.join(["python", *process.command])
+
+
+def secret_name(key: str) -> str:
+    """The compose secret that carries a secret setting: FASTHOLD_PAYLOAD_KEY -> payload_key."""
+    return key.removeprefix("FASTHOLD_").lower()
+
+
+def compose_environment(process: Process) -> dict[str, str | None]:
+    """A service's environment in docker-compose.yml: its wiring, the settings it reads from the env file (a
+    null value: compose passes the env file's value, or nothing when it is not set), and for each secret it
+    reads the file the secret is mounted as."""
+    environment: dict[str, str | None] = dict(compose_wiring(process))
+    for key in process.reads:
+        if key in SECRETS:
+            environment[f"{key}_FILE"] = f"/run/secrets/{secret_name(key)}"
+        else:
+            environment[key] = None
+    return environment
+
+
+def compose_secrets(process: Process) -> list[str]:
+    return sorted(secret_name(key) for key in process.reads if key in SECRETS)

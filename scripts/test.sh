@@ -5,4 +5,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 bash scripts/postgres.sh
 bash scripts/browser.sh
+bash scripts/prometheus.sh
 exec .venv/bin/python -m pytest "$@"

@@ -39,7 +39,7 @@ import cli
 from config.settings import load_settings
 from engine.binaries import find_binary
 from engine.client import connect
-from engine.topology import PROCESSES, by_name, healthcheck, wiring
+from engine.topology import PROCESSES, SECRETS, by_name, healthcheck, secret_name, wiring
 from register.db import Register
 from register.models import CaseRow, MeetingRow, MessageRow
 from tests import dates
@@ -74,11 +74,14 @@ class Topology:
 
     def write_env_file(self, database_url: str) -> dict[str, str]:
         """config/fasthold.env.example, filled in as an operator would (the test's own secrets)."""
-        values = {}
-        for line in (ROOT / "config" / "fasthold.env.example").read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.lstrip().startswith("#"):
-                key, _, value = line.partition("=")
-                values[key.strip()] = value.strip()
+        # As a shell (and compose) reads it: quoted values without their quotes.
+        done = subprocess.run(["bash", "-c", 'set -a; . "$1"; env -0', "bash",
+                               str(ROOT / "config" / "fasthold.env.example")],
+                              env={"PATH": os.environ["PATH"]}, capture_output=True, check=True)
+        names = {line.partition("=")[0] for line in (ROOT / "config" / "fasthold.env.example")
+                 .read_text(encoding="utf-8").splitlines() if line[:1].isalpha()}
+        values = {k: v for k, v in (item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
+                  if k in names}
         values.update({
             "FASTHOLD_DATABASE_URL": database_url,
             "FASTHOLD_PAYLOAD_KEY": base64.b64encode(os.urandom(32)).decode(),
@@ -94,9 +97,20 @@ class Topology:
         return values
 
     def environment(self, name: str, ports: dict[str, int]) -> dict[str, str]:
+        """As compose gives it: the settings the process reads, and each secret it reads as a file."""
         process = by_name(name)
         base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
-        return {**base, "PYTHONUNBUFFERED": "1", **self.env_file,
+        given = {}
+        secrets = self.root / "secrets"
+        secrets.mkdir(exist_ok=True)
+        for key in process.reads:
+            if key in SECRETS:
+                path = secrets / secret_name(key)
+                path.write_text(self.env_file.get(key, "") + "\n", encoding="utf-8")
+                given[f"{key}_FILE"] = str(path)
+            elif key in self.env_file:
+                given[key] = self.env_file[key]
+        return {**base, "PYTHONUNBUFFERED": "1", **given,
                 **wiring(process, temporal=self.temporal, ports=ports, bind_host="127.0.0.1",
                          data_dir=str(self.root / f"data-{name}"))}
 

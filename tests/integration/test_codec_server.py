@@ -5,6 +5,7 @@ import base64
 import json
 import os
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -24,12 +25,13 @@ def server():
     server.stop()
 
 
-def post(server, path, body, token="s3cret"):
+def post(server, path, body, token="s3cret", origin=ORIGIN):
+    """A POST as Temporal UI's page sends it (from its origin)."""
     request = urllib.request.Request(f"http://127.0.0.1:{server.port}{path}", data=json.dumps(body).encode(),
-                                     method="POST", headers={"Content-Type": "application/json",
+                                     method="POST", headers={"Content-Type": "application/json", "Origin": origin,
                                                              **({"Authorization": f"Bearer {token}"} if token else {})})
     with urllib.request.urlopen(request, timeout=5) as response:
-        return response.status, dict(response.headers), json.loads(response.read())
+        return response.status, {k.lower(): v for k, v in response.headers.items()}, json.loads(response.read())
 
 
 async def test_decode_gives_back_what_the_worker_encrypted(server):
@@ -37,7 +39,7 @@ async def test_decode_gives_back_what_the_worker_encrypted(server):
     [encrypted] = await server.codec.encode([plain])
     assert b"Mette" not in encrypted.data
     status, headers, body = post(server, "/decode", {"payloads": [json_format.MessageToDict(encrypted)]})
-    assert status == 200 and headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert status == 200 and headers["access-control-allow-origin"] == ORIGIN
     decoded = json_format.ParseDict(body["payloads"][0], Payload())
     assert decoded == plain
     # And the other way: what the UI encodes (e.g. a signal typed in it) the worker can read.
@@ -85,7 +87,7 @@ async def test_the_uis_own_request_is_answered_after_its_preflight(server):
     status, headers, _ = raw_request(server, "OPTIONS", "/decode?preserveStorageRefs=true", {
         "Origin": ORIGIN, "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type,x-namespace"})
-    assert status == 204 and headers["access-control-allow-origin"] == ORIGIN
+    assert status in (200, 204) and headers["access-control-allow-origin"] == ORIGIN
     assert "x-namespace" in headers["access-control-allow-headers"].lower()
     assert headers["access-control-allow-credentials"] == "true"
     plain = Payload(metadata={"encoding": b"json/plain"}, data=b'{"employer": "Bageriet Kornet ApS"}')
@@ -139,3 +141,46 @@ async def test_a_cpr_number_is_never_shown(server):
     _, _, body = post(server, "/decode", {"payloads": [json_format.MessageToDict(encrypted)]})
     decoded = json_format.ParseDict(body["payloads"][0], Payload())
     assert b"0101801234" not in decoded.data and json.loads(decoded.data)["employee"]["cpr"] == "(skjult)"
+
+
+def test_another_origin_is_refused_not_only_denied_cors(server):
+    """A script can forge nothing a browser would stop: with or without a token, another site's request is 403."""
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        post(server, "/decode", {"payloads": []}, origin="http://evil.example")
+    assert refused.value.code == 403
+    open_server = CodecServer(server.codec, "127.0.0.1", 0, ORIGIN).start()   # no token: the embedded run
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            post(open_server, "/decode", {"payloads": []}, token="", origin="http://evil.example")
+        assert refused.value.code == 403
+        assert post(open_server, "/decode", {"payloads": []}, token="")[0] == 200
+        # No Origin at all is not a browser (the temporal CLI): the token decides, and here there is none.
+        assert raw_request(open_server, "POST", "/decode", {"Content-Type": "application/json"},
+                           b'{"payloads": []}')[0] == 200
+    finally:
+        open_server.stop()
+
+
+def test_a_token_with_danish_letters_works_as_bearer_and_on_the_sign_in_page():
+    import http.client
+
+    token = "nøgle-æblegrød-Å"
+    server = CodecServer(EncryptionCodec(os.urandom(32)), "127.0.0.1", 0, ORIGIN, token=token).start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        conn.putrequest("POST", "/decode")
+        conn.putheader("Authorization", b"Bearer " + token.encode("utf-8"))   # as curl and the temporal CLI send it
+        conn.putheader("Content-Type", "application/json")
+        body = b'{"payloads": []}'
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        assert conn.getresponse().status == 200
+        conn.close()
+        status, headers, _ = raw_request(server, "POST", "/login",
+                                         {"Content-Type": "application/x-www-form-urlencoded"},
+                                         ("token=" + urllib.parse.quote(token)).encode())
+        assert status == 200 and "set-cookie" in headers
+        wrong = raw_request(server, "POST", "/decode", {"Authorization": b"Bearer " + "nøgle".encode()}, b"{}")
+        assert wrong[0] == 401
+    finally:
+        server.stop()

@@ -1,0 +1,151 @@
+"""The README's runbook, run as written: each procedure is a script in deploy/runbook/, and here an operator's
+session on a fresh embedded run follows them step by step: find a case by its reference, replay its history,
+rotate the payload key in two rolling restarts while the case goes on, and drain a worker."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import sick_report
+from tests.e2e.engine import ROOT, Engine
+
+RUNBOOK = ROOT / "deploy" / "runbook"
+
+
+def sourced(path: Path) -> dict[str, str]:
+    done = subprocess.run(["bash", "-c", 'set -a; . "$1"; env -0', "bash", str(path)], capture_output=True,
+                          env={"PATH": os.environ["PATH"]}, check=True)
+    pairs = dict(item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
+    return {k: v for k, v in pairs.items() if k.startswith("FASTHOLD_PAYLOAD")}
+
+
+def step(engine: Engine, script: str, *args: str, expect: int = 0, env_file: Path | None = None) -> str:
+    env = {**engine.env, **({"FASTHOLD_ENV_FILE": str(env_file)} if env_file else {})}
+    done = subprocess.run(["bash", str(RUNBOOK / script), *args], cwd=env_file.parent if env_file else ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == expect, f"{script} {args}: {done.returncode}\n{done.stdout}\n{done.stderr}"
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.stdout + done.stderr
+
+
+def restart(engine: Engine, env_file: Path) -> None:
+    assert engine.stop() == 0
+    engine.earlier = getattr(engine, "earlier", "") + engine.output   # start() begins a new output
+    engine.env.update(sourced(env_file))
+    for attempt in range(5):  # a port of the stopped run may linger a moment (another process may not take it)
+        try:
+            return engine.start()
+        except AssertionError as err:
+            if "address already in use" not in str(err) or attempt == 4:
+                raise
+            print(err)
+            time.sleep(2)
+
+
+@pytest.fixture
+def operator(tmp_path):
+    """A fresh embedded run whose payload key comes from an env file, as in production."""
+    env_file = tmp_path / "fasthold.env"
+    env_file.write_text(f'FASTHOLD_PAYLOAD_KEY="{base64.b64encode(os.urandom(32)).decode()}"\n'
+                        'FASTHOLD_PAYLOAD_KEY_ID=2026-01\nFASTHOLD_PAYLOAD_PREVIOUS_KEYS=\n', encoding="utf-8")
+    engine = Engine(tmp_path / "data")
+    engine.env.update(sourced(env_file), FASTHOLD_LOG_LEVEL="INFO", FASTHOLD_LOG_FORMAT="json")
+    engine.start()
+    yield engine, env_file
+    if engine.process.poll() is None:
+        engine.stop()
+
+
+def test_an_operator_follows_the_runbook(operator, tmp_path):
+    engine, env_file = operator
+    report = sick_report()
+    reference = report["case_reference"]
+    (tmp_path / "sygemelding.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    engine.cli("opret", str(tmp_path / "sygemelding.json"))
+    engine.wait_for_mails(3)
+
+    # Find a case by its reference: the workflow in Temporal, then its state.
+    found = step(engine, "find-case.sh", reference, env_file=env_file)
+    assert f"case-101-{reference}" in found and "Running" in found and f"Sag {reference}" in found
+    missing = step(engine, "find-case.sh", "SAG-FINDES-IKKE", expect=1, env_file=env_file)
+    assert "Ingen sag med referencen SAG-FINDES-IKKE" in missing
+
+    # Replay its history against this code and these keys.
+    replayed = step(engine, "replay-case.sh", reference, "before.json", env_file=env_file)
+    assert "genafspilles uden fejl" in replayed and (tmp_path / "before.json").exists()
+
+    # Rotate the key, in two rolling restarts, while the case goes on.
+    added = step(engine, "rotate-key.sh", "fasthold.env", "2026-12", "add", env_file=env_file)
+    assert re.search(r"rotate-key.sh \S*fasthold.env 2026-12 activate", added)
+    keys = sourced(env_file)
+    assert keys["FASTHOLD_PAYLOAD_KEY_ID"] == "2026-01" and keys["FASTHOLD_PAYLOAD_PREVIOUS_KEYS"].startswith("2026-12=")
+    assert sourced(tmp_path / "fasthold.env.before-add")["FASTHOLD_PAYLOAD_PREVIOUS_KEYS"] == ""   # the copy
+    again = step(engine, "rotate-key.sh", "fasthold.env", "2026-12", "add", expect=1, env_file=env_file)
+    assert "allerede i brug" in again and sourced(env_file) == keys   # refused, nothing changed
+    restart(engine, env_file)
+    employer = report["employer"]["contact"]["email"]
+    assert "registreret" in engine.cli("svar", reference, "--email", employer, "--svar", "ja")
+    activated = step(engine, "rotate-key.sh", "fasthold.env", "2026-12", "activate", env_file=env_file)
+    assert "2026-12 krypterer nu" in activated
+    keys = sourced(env_file)
+    assert keys["FASTHOLD_PAYLOAD_KEY_ID"] == "2026-12"
+    assert keys["FASTHOLD_PAYLOAD_PREVIOUS_KEYS"].startswith("2026-01=")
+    restart(engine, env_file)
+    assert "registreret" in engine.cli("svar", reference, "--email", report["employee"]["email"], "--svar", "ja")
+    assert "ACCEPTED" in engine.cli("status", reference)
+    replayed = step(engine, "replay-case.sh", reference, "after.json", env_file=env_file)
+    assert "genafspilles uden fejl" in replayed
+    ids = {p.metadata.get("encryption-key-id") for p in history_payloads(tmp_path / "after.json")}
+    assert {b"2026-01", b"2026-12"} <= ids   # the history holds payloads under both keys
+
+    # A machine without the keys: the command line names the key it lacks (not "uventet fejl: UnknownKeyError").
+    lacking = {**engine.env, "FASTHOLD_PAYLOAD_KEY": base64.b64encode(os.urandom(32)).decode(),
+               "FASTHOLD_PAYLOAD_KEY_ID": "2027-01", "FASTHOLD_PAYLOAD_PREVIOUS_KEYS": ""}
+    done = subprocess.run([sys.executable, "-m", "cli", "status", reference], cwd=ROOT, env=lacking,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "id '2026-12'" in done.stderr and "FASTHOLD_PAYLOAD_PREVIOUS_KEYS" in done.stderr
+    done = subprocess.run([sys.executable, "-m", "cli", "genafspil", str(tmp_path / "after.json")], cwd=ROOT,
+                          env=lacking, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "id '2026-01'" in done.stderr and "Traceback" not in done.stderr
+    # The same id with another key (two machines that each made their own): said so, not "InvalidTag".
+    other = {**lacking, "FASTHOLD_PAYLOAD_KEY_ID": "2026-12"}
+    done = subprocess.run([sys.executable, "-m", "cli", "status", reference], cwd=ROOT, env=other,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "en anden nøgle" in done.stderr and "'2026-12'" in done.stderr
+
+    # Drain a worker: a second worker beside the engine's stops cleanly on SIGTERM; the case is untouched.
+    log = tmp_path / "worker.log"
+    started = subprocess.run(["bash", "-c", f'{sys.executable} worker.py >"{log}" 2>&1 </dev/null & echo $!'],
+                             cwd=ROOT, env=engine.env, capture_output=True, text=True, check=True)
+    pid = started.stdout.strip()
+    deadline = time.monotonic() + 60
+    while "worker running" not in log.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+        time.sleep(0.3)
+    assert f"Arbejderen {pid} er drænet og stoppet." in step(engine, "drain-worker.sh", pid)
+    assert "draining running activities" in log.read_text(encoding="utf-8")
+    assert "ACCEPTED" in engine.cli("status", reference)
+
+    # The embedded run honours FASTHOLD_LOG_LEVEL (INFO here), and its lines about the case name it.
+    engine.stop()
+    output = getattr(engine, "earlier", "") + engine.output
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert any(line["level"] == "info" for line in lines)
+    about = [line for line in lines if line.get("case_reference") == reference]
+    assert about and all(line["workflow_id"] == f"case-101-{reference}" for line in about)
+
+
+def history_payloads(path: Path) -> list:
+    from temporalio.client import WorkflowHistory
+
+    from cli import history_payloads as payloads
+
+    return payloads(WorkflowHistory.from_json("h", path.read_text(encoding="utf-8")))
