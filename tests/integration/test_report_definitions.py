@@ -155,3 +155,77 @@ def test_each_definition_is_in_the_footnote(nine_cases):
         assert words in html, words
     text = render_csv(report(nine_cases))
     assert "outcome_not_yet_due,all,,1,4,0.2500" in text
+
+
+# --------------------------------------------------------------------------- baseline and pilot
+
+def add_baseline_cases(session) -> None:
+    """Two cases of 2025 for the baseline period 2025-01-01 .. 2025-12-31, both open and past week 13:
+    B1 met at the job centre, no measure; B2 met at the workplace, a measure before week 13.
+    Baseline: workplace 1/2, measure 1/2. Pilot (the nine cases): workplace 5/6 = 83.3 % (goal 70 %: met),
+    measure 2/7 = 28.6 %, difference 28.6 - 50.0 = -21.4 pp (goal +10 pp: not met)."""
+    b = Builder(session)
+    b1 = b.case("B1", date(2025, 3, 3), caseworker="cw-anna")
+    b.meeting(b1, start=local(2025, 4, 1), location="jobcenter")
+    b2 = b.case("B2", date(2025, 3, 10), caseworker="cw-anna")
+    b.meeting(b2, start=local(2025, 4, 2))
+    b.measure(b2, date(2025, 4, 20), True)
+    session.flush()
+
+
+def test_baseline_and_pilot_from_the_command(nine_cases, tmp_path):
+    import csv
+    import io
+
+    from config.settings import load_settings
+    from register.report_command import ReportError, compare_command
+
+    with nine_cases.session() as session:
+        add_baseline_cases(session)
+    settings = load_settings(env={}).replace(database_url=nine_cases.url, data_dir=str(tmp_path))
+    base = (date(2025, 1, 1), date(2025, 12, 31))
+    table = compare_command(settings, "101", base, (START, END), "tabel", None, today=TODAY)
+    lines = {line.split("  ")[0]: line for line in table.splitlines()}
+    assert "50,0 % (1/2)" in lines["1. samtale på arbejdspladsen"]
+    assert "83,3 % (5/6)" in lines["1. samtale på arbejdspladsen"]
+    assert "Opfyldt" in lines["1. samtale på arbejdspladsen"]
+    measure = lines["Virksomhedsrettet indsats før uge 13"]
+    assert "28,6 % (2/7)" in measure and "−21,4 procentpoint" in measure and "Ikke opfyldt" in measure
+    out = tmp_path / "sammenligning.csv"
+    assert compare_command(settings, "101", base, (START, END), "csv", out, today=TODAY) == \
+        f"Sammenligningen er skrevet til {out} (csv)."
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert {r["Kriterium"]: r["Status"] for r in rows}["Virksomhedsrettet indsats før uge 13"] == "Ikke opfyldt"
+    with pytest.raises(ReportError, match="--basis-fra 2025-12-31 ligger efter --basis-til 2025-01-01"):
+        compare_command(settings, "101", (base[1], base[0]), (START, END), "tabel", None, today=TODAY)
+
+
+def test_sammenlign_subcommand_parses_danish_options():
+    import argparse
+
+    from register.report_command import add_compare_parser
+
+    parser = argparse.ArgumentParser(prog="fasthold")
+    add_compare_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["sammenlign", "--basis-fra", "2025-01-01", "--basis-til", "2025-12-31",
+                              "--fra", "2026-01-01", "--til", "2026-03-31", "--format", "csv"])
+    assert (args.basis_fra, args.basis_til, args.fra, args.til, args.format) == (
+        date(2025, 1, 1), date(2025, 12, 31), START, END, "csv")
+
+
+def test_the_readme_command_line_runs(nine_cases, tmp_path):
+    """`fasthold sammenlign` exactly as README.md writes it, as a process, on this register."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    with nine_cases.session() as session:
+        add_baseline_cases(session)
+    fasthold = Path(sys.executable).parent / "fasthold"
+    env = {**os.environ, "FASTHOLD_DATABASE_URL": nine_cases.url, "FASTHOLD_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([str(fasthold), "sammenlign", "--basis-fra", "2025-01-01", "--basis-til", "2025-12-31",
+                           "--fra", "2026-01-01", "--til", "2026-12-31"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "basisperiode og pilotperiode" in done.stdout and "83,3 % (5/6)" in done.stdout

@@ -1,0 +1,87 @@
+"""The report page's parts for pilot learning (issue 22): baseline against pilot period, and the downloads
+that go with it. Each handler translates the request into a call of the register's report layer
+(register/report_command.py), which runs in a worker thread: the register is read with blocking I/O."""
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from web.pages import page, today, web_of
+
+
+def _date(request: Request, name: str, default: date | None, label: str, errors: dict) -> date | None:
+    text = request.query_params.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[name] = f"{label} skal være en dato (ÅÅÅÅ-MM-DD)."
+        return default
+
+
+def periods(request: Request) -> tuple[tuple[date, date], tuple[date, date] | None, dict[str, str]]:
+    """The pilot period (the report's own, default this year to today) and the baseline period, if asked for;
+    problems by field, in Danish."""
+    errors: dict[str, str] = {}
+    day = today()
+    start = _date(request, "fra", date(day.year, 1, 1), "Pilotperiodens første dag", errors)
+    end = _date(request, "til", day, "Pilotperiodens sidste dag", errors)
+    if start > end and "fra" not in errors:
+        errors["fra"] = "Pilotperiodens første dag ligger efter dens sidste dag."
+    base_start = _date(request, "basis_fra", None, "Basisperiodens første dag", errors)
+    base_end = _date(request, "basis_til", None, "Basisperiodens sidste dag", errors)
+    baseline = None
+    if base_start and base_end:
+        baseline = (base_start, base_end)
+        if base_start > base_end:
+            errors["basis_fra"] = "Basisperiodens første dag ligger efter dens sidste dag."
+    elif (base_start or base_end) and not errors:
+        errors["basis_til" if base_start else "basis_fra"] = "Angiv både første og sidste dag i basisperioden."
+    return (start, end), baseline, errors
+
+
+def _query(pilot, baseline) -> str:
+    q = f"fra={pilot[0].isoformat()}&til={pilot[1].isoformat()}"
+    return q + (f"&basis_fra={baseline[0].isoformat()}&basis_til={baseline[1].isoformat()}" if baseline else "")
+
+
+@page
+async def report_page(request: Request, user) -> Response:
+    from register.comparison_render import comparison_rows
+    from register.report_command import ReportError, build_comparison
+
+    web = web_of(request)
+    pilot, baseline, errors = periods(request)
+    rows, problem = None, ""
+    if baseline and not errors:
+        try:
+            comparison = await asyncio.to_thread(build_comparison, web.settings, user.municipality, baseline, pilot)
+            rows = comparison_rows(comparison)
+        except ReportError as err:
+            problem = str(err)
+    return web.page(request, "report.html", 400 if errors else 200, start=pilot[0], end=pilot[1],
+                    baseline=baseline, errors=errors, rows=rows, problem=problem, query=_query(pilot, baseline),
+                    values={k: request.query_params.get(k, "") for k in ("basis_fra", "basis_til")})
+
+
+@page
+async def comparison_csv(request: Request, user) -> Response:
+    from register.comparison_render import render_comparison_csv
+    from register.report_command import ReportError, build_comparison
+
+    web = web_of(request)
+    pilot, baseline, errors = periods(request)
+    if errors or baseline is None:
+        text = next(iter(errors.values()), "Vælg en basisperiode først.")
+        return web.page(request, "error.html", 400, title="Sammenligningen kan ikke laves", text=text)
+    try:
+        comparison = await asyncio.to_thread(build_comparison, web.settings, user.municipality, baseline, pilot)
+    except ReportError as err:
+        return web.page(request, "error.html", 400, title="Sammenligningen kan ikke laves", text=str(err))
+    name = f"sammenligning-{baseline[0]}-{baseline[1]}-mod-{pilot[0]}-{pilot[1]}.csv"
+    return Response(render_comparison_csv(comparison), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
