@@ -113,6 +113,7 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/team/omfordel", pages.bulk_reassign, methods=["POST"]),
         Route("/rapport", report_pages.report_page),
         Route("/rapport/sammenligning.csv", report_pages.comparison_csv),
+        Route("/rapport/evaluering.zip", report_pages.evaluation_zip),
         Route("/rapport/vis", pages.report_html),
         Route("/rapport.csv", pages.report_csv),
         Route("/svar/{token}", employer.reply_page, methods=["GET", "POST"]),

@@ -85,3 +85,27 @@ async def comparison_csv(request: Request, user) -> Response:
     name = f"sammenligning-{baseline[0]}-{baseline[1]}-mod-{pilot[0]}-{pilot[1]}.csv"
     return Response(render_comparison_csv(comparison), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@page
+async def evaluation_zip(request: Request, user) -> Response:
+    """The evaluation dataset for the pilot period, for a team lead: pseudonymised, audited with her name."""
+    from case_service.access import UserRole
+    from register.evaluation_command import export_evaluation
+    from register.report_command import ReportError
+
+    web = web_of(request)
+    if user.role != UserRole.TEAM_LEAD:
+        return web.page(request, "error.html", 403, title="Du har ikke adgang",
+                        text="Evalueringsdatasættet kan hentes af teamledere.")
+    pilot, _, errors = periods(request)
+    if errors.get("fra") or errors.get("til"):
+        return web.page(request, "error.html", 400, title="Datasættet kan ikke laves",
+                        text=errors.get("fra") or errors["til"])
+    try:
+        export = await asyncio.to_thread(export_evaluation, web.settings, user.municipality, *pilot, user.actor)
+    except ReportError as err:
+        return web.page(request, "error.html", 400, title="Datasættet kan ikke laves", text=str(err))
+    name = f"evaluering-{user.municipality}-{pilot[0]}-{pilot[1]}.zip"
+    return Response(export.zip_bytes(), media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -124,3 +124,29 @@ def test_a_bad_baseline_is_named_in_danish_next_to_its_field(lead_page):
     only_start = httpx.get(base + "/rapport/sammenligning.csv?basis_fra=2025-01-01",
                            cookies=page.context.cookies() and {c["name"]: c["value"] for c in page.context.cookies()})
     assert only_start.status_code == 400 and "Angiv både første og sidste dag i basisperioden." in only_start.text
+
+
+def test_a_team_lead_downloads_the_evaluation_dataset(lead_page, workbench):
+    import zipfile
+
+    import pandas as pd
+    from sqlalchemy import select
+
+    from register.models import AuditEvent
+
+    page, base = lead_page
+    _, settings = workbench
+    page.goto(base + "/rapport?fra=2026-01-01&til=2026-03-31")
+    with page.expect_download() as download:
+        page.click("text=Hent evalueringsdatasættet (ZIP)")
+    assert download.value.suggested_filename == "evaluering-101-2026-01-01-2026-03-31.zip"
+    bundle = zipfile.ZipFile(download.value.path())
+    frame = pd.read_parquet(io.BytesIO(bundle.read("sager.parquet")))
+    assert len(frame) == 9 and "P1" not in frame.to_string()
+    register = Register(settings.resolved_database_url)
+    try:
+        with register.session() as session:
+            actors = session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "evaluation_export")).all()
+    finally:
+        register.dispose()
+    assert actors == [f"{LEAD} (web)"]
