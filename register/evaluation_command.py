@@ -9,6 +9,8 @@ from pathlib import Path
 from config.settings import Settings
 from domain.localtime import LOCAL_TZ
 from engine.local_secrets import local_secret
+from register.duration_analysis import DurationAnalysis, analyse, curves_csv, draw
+from register.evaluation import evaluation_rows
 from register.evaluation_export import EvaluationExport, build_export
 from register.report_command import ReportError, _check_period, _iso_date, read_register
 
@@ -24,8 +26,22 @@ def export_evaluation(settings: Settings, municipality: str, start: date, end: d
     day = today or datetime.now(LOCAL_TZ).date()
     secret = evaluation_key(settings)
 
-    return read_register(settings, lambda session: build_export(session, municipality, start, end, day, secret,
-                                                                actor))
+    def work(session):
+        analysis = analyse(evaluation_rows(session, municipality, start, end, day, secret))
+        return build_export(session, municipality, start, end, day, secret, actor,
+                            {"varighed.png": draw(analysis), "varighed.csv": curves_csv(analysis)})
+
+    return read_register(settings, work)
+
+
+def duration_analysis(settings: Settings, municipality: str, start: date, end: date,
+                      today: date | None = None) -> DurationAnalysis:
+    """The Kaplan-Meier comparison by where the first meeting was held (reads; exports nothing)."""
+    _check_period(start, end)
+    day = today or datetime.now(LOCAL_TZ).date()
+    secret = evaluation_key(settings)
+    return read_register(settings, lambda session: analyse(evaluation_rows(session, municipality, start, end, day,
+                                                                           secret)))
 
 
 def add_evaluation_parser(subparsers) -> argparse.ArgumentParser:
@@ -33,7 +49,8 @@ def add_evaluation_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "evaluering", help="evalueringsdatasæt til den eksterne evaluator (pseudonymiseret, CSV og Parquet)",
         description=("Skriver ét datasæt med én række pr. sag (første fraværsdag i perioden), pseudonymiseret med "
-                     "kommunens hemmelige nøgle: sager.csv, sager.parquet og dataordbog.csv (dansk og engelsk). Ingen CPR-numre, navne, adresser eller fritekst. Udtrækket logges."))
+                     "kommunens hemmelige nøgle: sager.csv, sager.parquet og dataordbog.csv (dansk og engelsk), og "
+                     "varighedsanalysen (varighed.png, varighed.csv). Ingen CPR-numre, navne, adresser eller fritekst. Udtrækket logges."))
     p.add_argument("--fra", type=_iso_date, default=date(today.year, 1, 1), metavar="ÅÅÅÅ-MM-DD",
                    help="første dag i perioden (standard: 1. januar i år)")
     p.add_argument("--til", type=_iso_date, default=today, metavar="ÅÅÅÅ-MM-DD",

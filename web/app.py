@@ -114,6 +114,7 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/rapport", report_pages.report_page),
         Route("/rapport/sammenligning.csv", report_pages.comparison_csv),
         Route("/rapport/evaluering.zip", report_pages.evaluation_zip),
+        Route("/rapport/varighed.png", report_pages.duration_png),
         Route("/rapport/vis", pages.report_html),
         Route("/rapport.csv", pages.report_csv),
         Route("/svar/{token}", employer.reply_page, methods=["GET", "POST"]),

@@ -49,23 +49,72 @@ def _query(pilot, baseline) -> str:
     return q + (f"&basis_fra={baseline[0].isoformat()}&basis_til={baseline[1].isoformat()}" if baseline else "")
 
 
+def _days(value: float | None) -> str:
+    return "ikke nået" if value is None else f"{value:g}".replace(".", ",")
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f} %"
+
+
+def duration_view(analysis) -> dict:
+    """The Kaplan-Meier analysis as Danish text for the page's tables."""
+    from register.duration_analysis import GROUP_LABELS, TABLE_WEEKS, TRACK_LABELS
+
+    curves = [{"label": GROUP_LABELS[c.group], "n": c.n, "events": c.events, "median": _days(c.median_days),
+               "ci": f"{_days(c.median_ci[0])} – {_days(c.median_ci[1])}",
+               "weeks": [_share(c.still_away[w]) for w in TABLE_WEEKS]} for c in analysis.curves]
+    profiles = [{"label": GROUP_LABELS[p.group], "n": p.n,
+                 "expected": "–" if p.median_expected_weeks is None else _days(p.median_expected_weeks),
+                 "tracks": ", ".join(f"{TRACK_LABELS.get(t, t)} {n}" for t, n in sorted(p.tracks.items())),
+                 "fast_track": p.fast_track} for p in analysis.profiles]
+    logrank = ("" if analysis.logrank_p is None else
+               f"Log-rank-test for ens kurver: χ² = {analysis.logrank_statistic:.2f} med {analysis.logrank_df} "
+               f"frihedsgrader, p = {analysis.logrank_p:.3f}".replace(".", ",") + ".")
+    return {"curves": curves, "profiles": profiles, "logrank": logrank, "weeks": TABLE_WEEKS,
+            "cases": analysis.cases}
+
+
 @page
 async def report_page(request: Request, user) -> Response:
     from register.comparison_render import comparison_rows
+    from register.evaluation_command import duration_analysis
     from register.report_command import ReportError, build_comparison
 
     web = web_of(request)
     pilot, baseline, errors = periods(request)
-    rows, problem = None, ""
-    if baseline and not errors:
+    rows, problem, duration = None, "", None
+    if not errors:
         try:
-            comparison = await asyncio.to_thread(build_comparison, web.settings, user.municipality, baseline, pilot)
-            rows = comparison_rows(comparison)
+            if baseline:
+                comparison = await asyncio.to_thread(build_comparison, web.settings, user.municipality, baseline,
+                                                     pilot)
+                rows = comparison_rows(comparison)
+            duration = duration_view(await asyncio.to_thread(duration_analysis, web.settings, user.municipality,
+                                                             *pilot))
         except ReportError as err:
             problem = str(err)
     return web.page(request, "report.html", 400 if errors else 200, start=pilot[0], end=pilot[1],
                     baseline=baseline, errors=errors, rows=rows, problem=problem, query=_query(pilot, baseline),
+                    duration=duration,
                     values={k: request.query_params.get(k, "") for k in ("basis_fra", "basis_til")})
+
+
+@page
+async def duration_png(request: Request, user) -> Response:
+    from register.duration_analysis import draw
+    from register.evaluation_command import duration_analysis
+    from register.report_command import ReportError
+
+    web = web_of(request)
+    pilot, _, errors = periods(request)
+    if errors.get("fra") or errors.get("til"):
+        return web.page(request, "error.html", 400, title="Figuren kan ikke laves", text=errors.get("fra") or errors["til"])
+    try:
+        analysis = await asyncio.to_thread(duration_analysis, web.settings, user.municipality, *pilot)
+    except ReportError as err:
+        return web.page(request, "error.html", 400, title="Figuren kan ikke laves", text=str(err))
+    return Response(await asyncio.to_thread(draw, analysis), media_type="image/png")
 
 
 @page
