@@ -12,6 +12,7 @@ from engine.local_secrets import local_secret
 from register.duration_analysis import DurationAnalysis, analyse, curves_csv, draw
 from register.evaluation import evaluation_rows
 from register.evaluation_export import EvaluationExport, build_export
+from register.learning_log import learning_log_csv, learning_log_dictionary_csv
 from register.report_command import ReportError, _check_period, _iso_date, read_register
 
 
@@ -28,8 +29,10 @@ def export_evaluation(settings: Settings, municipality: str, start: date, end: d
 
     def work(session):
         analysis = analyse(evaluation_rows(session, municipality, start, end, day, secret))
-        return build_export(session, municipality, start, end, day, secret, actor,
-                            {"varighed.png": draw(analysis), "varighed.csv": curves_csv(analysis)})
+        return build_export(session, municipality, start, end, day, secret, actor, {
+            "varighed.png": draw(analysis), "varighed.csv": curves_csv(analysis),
+            "laeringslog.csv": learning_log_csv(session, municipality, start, end, secret),
+            "dataordbog-laeringslog.csv": learning_log_dictionary_csv()})
 
     return read_register(settings, work)
 
@@ -50,7 +53,7 @@ def add_evaluation_parser(subparsers) -> argparse.ArgumentParser:
         "evaluering", help="evalueringsdatasæt til den eksterne evaluator (pseudonymiseret, CSV og Parquet)",
         description=("Skriver ét datasæt med én række pr. sag (første fraværsdag i perioden), pseudonymiseret med "
                      "kommunens hemmelige nøgle: sager.csv, sager.parquet og dataordbog.csv (dansk og engelsk), og "
-                     "varighedsanalysen (varighed.png, varighed.csv). Ingen CPR-numre, navne, adresser eller fritekst. Udtrækket logges."))
+                     "varighedsanalysen (varighed.png, varighed.csv) og læringsloggen (laeringslog.csv). Ingen CPR-numre, navne, adresser eller fritekst. Udtrækket logges."))
     p.add_argument("--fra", type=_iso_date, default=date(today.year, 1, 1), metavar="ÅÅÅÅ-MM-DD",
                    help="første dag i perioden (standard: 1. januar i år)")
     p.add_argument("--til", type=_iso_date, default=today, metavar="ÅÅÅÅ-MM-DD",

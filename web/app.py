@@ -115,6 +115,8 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/rapport/sammenligning.csv", report_pages.comparison_csv),
         Route("/rapport/evaluering.zip", report_pages.evaluation_zip),
         Route("/rapport/varighed.png", report_pages.duration_png),
+        Route("/rapport/laeringslog", report_pages.learning_log_page),
+        Route("/rapport/laeringslog/skriv", report_pages.learning_log_write, methods=["POST"]),
         Route("/rapport/vis", pages.report_html),
         Route("/rapport.csv", pages.report_csv),
         Route("/svar/{token}", employer.reply_page, methods=["GET", "POST"]),

@@ -158,3 +158,76 @@ async def evaluation_zip(request: Request, user) -> Response:
     name = f"evaluering-{user.municipality}-{pilot[0]}-{pilot[1]}.zip"
     return Response(export.zip_bytes(), media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --------------------------------------------------------------------------- the learning log
+def _log_period(request: Request, errors: dict) -> tuple[date, date]:
+    day = today()
+    start = _date(request, "fra", date(day.year, 1, 1), "Første dag", errors)
+    end = _date(request, "til", day, "Sidste dag", errors)
+    if start > end and "fra" not in errors:
+        errors["fra"] = "Første dag ligger efter sidste dag."
+    return start, end
+
+
+async def _render_log(request: Request, user, status: int = 200, *, errors: dict | None = None,
+                      submitted: dict | None = None, message: str = "") -> Response:
+    from domain.learning_log import KINDS, TAGS
+    from register.learning_log import list_entries
+    from register.report_command import ReportError, read_register
+
+    web = web_of(request)
+    filter_errors: dict[str, str] = {}
+    start, end = _log_period(request, filter_errors)
+    tag = request.query_params.get("emne", "")
+    tag = tag if tag in TAGS else ""
+    entries, problem = [], ""
+    try:
+        entries = await asyncio.to_thread(read_register, web.settings, lambda s: list_entries(
+            s, user.municipality, start, end, tag or None))
+    except ReportError as err:
+        problem = str(err)
+    return web.page(request, "learning_log.html", status, kinds=KINDS, tags=TAGS, entries=entries, start=start,
+                    end=end, tag=tag, errors=errors or {}, filter_errors=filter_errors,
+                    submitted=submitted or {"tags": []}, message=message, problem=problem)
+
+
+@page
+async def learning_log_page(request: Request, user) -> Response:
+    return await _render_log(request, user)
+
+
+@page
+async def learning_log_write(request: Request, user) -> Response:
+    from datetime import datetime, timezone
+
+    from domain.learning_log import Entry, check
+    from register.learning_log import CaseNotVisible, add_entry
+    from register.report_command import ReportError, read_register
+
+    web = web_of(request)
+    form = await request.form()
+    submitted = {"kind": str(form.get("kind", "")), "tags": [str(t) for t in form.getlist("tags")],
+                 "text": str(form.get("text", ""))[:5000], "case_reference": str(form.get("case_reference", ""))[:60],
+                 "clear": form.get("clear") == "ja"}
+    if not web.signin.csrf_ok(request, str(form.get("csrf", ""))):
+        return await _render_log(request, user, 400, submitted=submitted, message="Formularen var udløbet. Prøv igen.")
+    entry = Entry(submitted["kind"], tuple(submitted["tags"]), submitted["text"], submitted["case_reference"].strip(),
+                  submitted["clear"])
+    errors = check(entry)
+    if not errors:
+        try:
+            await asyncio.to_thread(read_register, web.settings, lambda s: add_entry(
+                s, user.municipality, entry, author_id=user.id, author_role=str(user.role), teams=user.teams,
+                actor=user.actor, now=datetime.now(timezone.utc)))
+        except CaseNotVisible:
+            errors["case_reference"] = "Sagen findes ikke, eller du har ikke adgang til den."
+        except ReportError as err:
+            return await _render_log(request, user, 503, submitted=submitted, message=str(err))
+    if errors:
+        return await _render_log(request, user, 400, errors=errors, submitted=submitted,
+                                 message="Notatet er ikke gemt. Ret det markerede.")
+    request.session["flash"] = "Notatet er gemt i læringsloggen."
+    from starlette.responses import RedirectResponse
+
+    return RedirectResponse("/rapport/laeringslog", status_code=303)

@@ -169,3 +169,44 @@ def test_the_curves_are_drawn_with_their_numbers_and_a_plain_warning(lead_page):
     assert "Log-rank-test for ens kurver" in page.inner_text("main")
     image = page.request.get(base + "/rapport/varighed.png?fra=2026-01-01&til=2026-03-31")
     assert image.headers["content-type"] == "image/png" and image.body().startswith(b"\x89PNG")
+
+
+def test_a_team_lead_writes_two_entries_and_lists_them_by_tag(lead_page):
+    page, base = lead_page
+    page.goto(base + "/rapport")
+    page.click("text=Læringslog: hvad virkede, og hvad virkede ikke")
+    axe_and_shot(page, "22-04-laeringslog")
+    # A CPR number in the text is refused in Danish next to the field, and nothing is saved.
+    page.check("#kind-challenge")
+    page.check("#tag-health_advice")
+    page.fill("#text", "Borgeren 010180-1234 ventede på lægen.")
+    page.click("button:has-text('Gem notatet')")
+    assert "CPR-nummer" in page.locator("#text-fejl").inner_text()
+    axe_and_shot(page, "22-05-laeringslog-afvist")
+    page.fill("#text", "Lægens attest kom sent; vi aftalte en fast frist med lægehuset.")
+    page.fill("#case_reference", "P3")      # Team Nord's case: the lead may link it
+    page.check("#clear")
+    page.click("button:has-text('Gem notatet')")
+    assert "Notatet er gemt i læringsloggen." in page.inner_text("main")
+    page.check("#kind-worked")
+    page.check("#tag-employer_dialogue")
+    page.check("#tag-method")
+    page.fill("#text", "At ringe til lederen dagen før mødet gav færre aflysninger.")
+    page.click("button:has-text('Gem notatet')")
+    assert "Notatet er gemt i læringsloggen." in page.inner_text("main")
+    page.select_option("#emne", "method")
+    page.click("button:has-text('Vis notater')")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1 and "færre aflysninger" in rows.first.inner_text()
+    axe_and_shot(page, "22-06-laeringslog-metode")
+    page.select_option("#emne", "")
+    page.click("button:has-text('Vis notater')")
+    assert page.locator("table tbody tr").count() == 2
+    # The export carries both, the linked one pseudonymised.
+    day = page.locator("#til").input_value()
+    with page.expect_download() as download:
+        page.goto(base + f"/rapport?fra=2026-01-01&til={day}")
+        page.click("text=Hent evalueringsdatasættet (ZIP)")
+    import zipfile
+    log = zipfile.ZipFile(download.value.path()).read("laeringslog.csv").decode()
+    assert "færre aflysninger" in log and "fast frist med lægehuset" in log and "P3" not in log

@@ -49,8 +49,8 @@ def nine(register_url, tmp_path):
 
 def frames(export) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     bundle = zipfile.ZipFile(io.BytesIO(export.zip_bytes()))
-    assert sorted(bundle.namelist()) == ["dataordbog.csv", "sager.csv", "sager.parquet", "varighed.csv",
-                                         "varighed.png"]
+    assert sorted(bundle.namelist()) == ["dataordbog-laeringslog.csv", "dataordbog.csv", "laeringslog.csv",
+                                         "sager.csv", "sager.parquet", "varighed.csv", "varighed.png"]
     csv_frame = pd.read_csv(io.BytesIO(bundle.read("sager.csv")), dtype=str, keep_default_na=False)
     parquet_frame = pd.read_parquet(io.BytesIO(bundle.read("sager.parquet")))
     dictionary = pd.read_csv(io.BytesIO(bundle.read("dataordbog.csv")))
@@ -156,6 +156,7 @@ def test_the_readme_command_writes_the_files(nine, tmp_path):
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Evalueringsdatasættet (9 sager) er skrevet til" in done.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["dataordbog.csv", "sager.csv", "sager.parquet", "varighed.csv",
-                                                     "varighed.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["dataordbog-laeringslog.csv", "dataordbog.csv",
+                                                     "laeringslog.csv", "sager.csv", "sager.parquet",
+                                                     "varighed.csv", "varighed.png"]
     assert len(pd.read_parquet(out / "sager.parquet")) == 9
