@@ -178,13 +178,49 @@ def figure_rows(report: Report) -> list[FigureRow]:
     return rows
 
 
+CSV_HEADER = ["Nøgletal", "Opdeling", "Navn", "Tæller", "Nævner", "Værdi", "Kode", "Id"]
+SCOPE_CSV = {"all": "Hele kommunen", "team": "Team", "caseworker": "Sagsbehandler"}
+
+
+def figure_label(key: str) -> str:
+    """The Danish name of a figure's key, as a manager reads it."""
+    fixed = {"cases": "Sager i perioden", "target_cases": "Sager i målgruppen", "first_meeting_breaches":
+             BREACHES_LABEL, "missed_model_targets": MISSED_LABEL, "exits_to_work": EXITS_LABEL,
+             "median_days_to_first_meeting": MEDIAN_LABEL, **dict(SHARE_FIGURES)}
+    if key in fixed:
+        return fixed[key]
+    for prefix, title, labels in (("outcome_", "Afgang en måned efter afslutning", OUTCOME_LABELS),
+                                  ("track_", "Spor", TRACK_LABELS), ("end_type_", "Afslutning", END_TYPE_LABELS)):
+        if key.startswith(prefix):
+            rest = key.removeprefix(prefix)
+            return f"{title}: {labels.get(rest, rest)}"
+    return key
+
+
+def _danish_number(text: str) -> str:
+    return text.replace(".", ",")
+
+
 def render_csv(report: Report) -> str:
+    """Danish CSV: Danish names and headings, semicolons and decimal commas (what a Danish spreadsheet opens as
+    it is), UTF-8 with a byte-order mark. The last two columns keep the stable key and id for programs."""
+    names = {(s.scope.kind, s.scope.id): scope_name(s) for s in report.by_team + report.by_caseworker}
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["figure", "scope", "scope_id", "numerator", "denominator", "value"])
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
     for r in figure_rows(report):
-        writer.writerow([r.figure, r.scope, r.scope_id, r.numerator, r.denominator, r.value])
-    return out.getvalue()
+        writer.writerow([figure_label(r.figure), SCOPE_CSV[r.scope],
+                         WHOLE if r.scope == "all" else names.get((r.scope, r.scope_id), ""), r.numerator,
+                         r.denominator, _danish_number(r.value), r.figure, r.scope_id])
+    return "\ufeff" + out.getvalue()
+
+
+def read_csv(text: str) -> list[FigureRow]:
+    """The rows of `render_csv` back, with their keys and plain decimal points: for programs and tests."""
+    scopes = {v: k for k, v in SCOPE_CSV.items()}
+    return [FigureRow(row["Kode"], scopes[row["Opdeling"]], row["Id"], row["Tæller"], row["Nævner"],
+                      row["Værdi"].replace(",", "."))
+            for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")]
 
 
 # ------------------------------------------------------------------------------------------ terminal table
@@ -292,7 +328,9 @@ def _bar_rows(items: list[tuple[str, float | None, str, str]], goal: float | Non
     bar_w = CHART_WIDTH - label_w - text_w
     top = 24 if goal is not None else 6
     height = top + row_h * max(len(items), 1) + 6
-    parts = [f'<svg viewBox="0 0 {CHART_WIDTH} {height}" role="img">']
+    # The chart's numbers as its accessible name: a screen reader hears what the bars show.
+    name = "; ".join(f"{label}: {text}" for label, _, text, _ in items)
+    parts = [f'<svg viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="{escape(name)}">']
     for i, (label, value, text, colour) in enumerate(items):
         y = top + i * row_h
         short = label if len(label) <= 34 else label[:33] + "…"
@@ -331,7 +369,9 @@ def outcome_chart(outcomes: dict[str, Share]) -> str:
     """One stacked bar: what the closed cases' citizens did a month after the end."""
     total = next(iter(outcomes.values())).denominator if outcomes else 0
     width, height = CHART_WIDTH, 44
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img">']
+    name = "; ".join(f"{OUTCOME_LABELS[k]}: {share_text(outcomes[k])}" for k in OUTCOMES) if total else \
+        "Ingen afsluttede sager i målgruppen"
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(name)}">']
     if total == 0:
         parts.append(f'<rect x="0" y="4" width="{width}" height="30" fill="#eef1f4"/>')
         parts.append(f'<text x="{width / 2}" y="24" text-anchor="middle">Ingen afsluttede sager i målgruppen</text>')

@@ -210,3 +210,16 @@ def test_a_team_lead_writes_two_entries_and_lists_them_by_tag(lead_page):
     import zipfile
     log = zipfile.ZipFile(download.value.path()).read("laeringslog.csv").decode()
     assert "færre aflysninger" in log and "fast frist med lægehuset" in log and "P3" not in log
+
+
+def test_the_report_csv_is_danish(lead_page):
+    page, base = lead_page
+    page.goto(base + "/rapport?fra=2026-01-01&til=2026-03-31")
+    with page.expect_download() as download:
+        page.click("text=Hent rapporten som CSV (regneark)")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "Nøgletal;Opdeling;Navn;Tæller;Nævner;Værdi;Kode;Id"
+    assert "1. samtale på arbejdspladsen;Hele kommunen;Hele kommunen;5;6;0,8333;workplace_first_meeting;" in text
+    page.goto(base + "/rapport/vis?fra=2026-01-01&til=2026-03-31")
+    assert "Sådan er tallene opgjort" in page.inner_text("body")
+    axe_and_shot(page, "22-07-rapport-vis")

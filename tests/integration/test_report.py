@@ -307,9 +307,11 @@ def test_the_report_never_reads_cpr_or_citizen_names(known_register):
 
 
 def test_csv_has_every_figure_and_split(known_register):
-    from register.report_render import render_csv
+    from register.report_render import read_csv, render_csv
 
-    parsed = list(csv.DictReader(io.StringIO(render_csv(report_of(known_register)))))
+    text = render_csv(report_of(known_register))
+    assert text.splitlines()[0] == "\ufeffNøgletal;Opdeling;Navn;Tæller;Nævner;Værdi;Kode;Id"
+    parsed = [r.__dict__ for r in read_csv(text)]
     assert list(parsed[0]) == ["figure", "scope", "scope_id", "numerator", "denominator", "value"]
     index = {(r["figure"], r["scope"], r["scope_id"]): r for r in parsed}
     assert index[("workplace_first_meeting", "all", "")] | {} == {
@@ -343,7 +345,7 @@ def test_report_command_writes_each_format(known_register, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "A3" in html
     csv_text = report_command(settings, "101", START, END, "csv", None, today=TODAY)
-    assert csv_text.splitlines()[0] == "figure,scope,scope_id,numerator,denominator,value"
+    assert csv_text.splitlines()[0] == "\ufeffNøgletal;Opdeling;Navn;Tæller;Nævner;Værdi;Kode;Id"
     with pytest.raises(ReportError, match="Perioden er tom"):
         report_command(settings, "101", END, START, "tabel", None, today=TODAY)
 
@@ -495,7 +497,7 @@ def build_law_register(session) -> None:
 
 
 def test_statutory_breaches_and_missed_model_targets_are_separate_rows(register_url):
-    from register.report_render import render_csv, render_html, render_table
+    from register.report_render import read_csv, render_csv, render_html, render_table
 
     upgrade(register_url)
     register = Register(register_url)
@@ -521,8 +523,7 @@ def test_statutory_breaches_and_missed_model_targets_are_separate_rows(register_
     assert "S1" in breaches and "T3" in breaches and "T1" not in breaches and "T2" not in breaches
     assert "T1" in targets and "T2" in targets and "S1" not in targets
     assert "lovens minimum" in breaches
-    index = {(row["figure"], row["scope"], row["scope_id"]): row
-             for row in csv.DictReader(io.StringIO(render_csv(r)))}
+    index = {(row.figure, row.scope, row.scope_id): row.__dict__ for row in read_csv(render_csv(r))}
     assert index[("first_meeting_breaches", "all", "")]["numerator"] == "2"
     assert index[("missed_model_targets", "all", "")]["numerator"] == "2"
     assert index[("missed_model_targets", "caseworker", "cw-jonas")]["numerator"] == "1"

@@ -154,7 +154,8 @@ def test_each_definition_is_in_the_footnote(nine_cases):
                   "endnu ikke opgjort", "Hurtigspor: 1. samtale inden for to uger"):
         assert words in html, words
     text = render_csv(report(nine_cases))
-    assert "outcome_not_yet_due,all,,1,4,0.2500" in text
+    assert "Afgang en måned efter afslutning: Endnu ikke opgjort;Hele kommunen;Hele kommunen;1;4;0,2500;" \
+        "outcome_not_yet_due;" in text
 
 
 # --------------------------------------------------------------------------- baseline and pilot
