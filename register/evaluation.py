@@ -176,7 +176,8 @@ def evaluation_rows(session: Session, municipality: str, start: date, end: date,
         case_measures = measures.get(c.id, [])
         recovered_on = [d for d in (c.partial_recovery_on, ended_on if c.end_type in RECOVERY_ENDS else None) if d]
         returned = min(recovered_on) if recovered_on else None
-        censored_on = ended_on if ended and ended_on else today
+        # Never before the first day: a register whose clock ran ahead of `today` (a simulation) stays sane.
+        censored_on = max(ended_on if ended and ended_on else today, c.first_day)
         rows.append({
             "case_key": case_key(secret, municipality, c.reference),
             "municipality": municipality,

@@ -59,11 +59,13 @@ def add_evaluation_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--til", type=_iso_date, default=today, metavar="ÅÅÅÅ-MM-DD",
                    help="sidste dag i perioden (standard: i dag)")
     p.add_argument("--ud", type=Path, default=Path("evaluering"), help="mappe til filerne (standard: evaluering)")
+    p.add_argument("--dato", type=_iso_date, default=None, metavar="ÅÅÅÅ-MM-DD",
+                   help="opgør pr. denne dag, fx den sidste dag i en simulering (standard: i dag)")
     return p
 
 
 def evaluation_from_args(args: argparse.Namespace, settings: Settings, municipality: str, actor: str) -> str:
-    export = export_evaluation(settings, municipality, args.fra, args.til, actor)
+    export = export_evaluation(settings, municipality, args.fra, args.til, actor, args.dato)
     try:
         written = export.write_to(args.ud)
     except OSError as err:
