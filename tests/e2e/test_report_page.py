@@ -223,3 +223,32 @@ def test_the_report_csv_is_danish(lead_page):
     page.goto(base + "/rapport/vis?fra=2026-01-01&til=2026-03-31")
     assert "Sådan er tallene opgjort" in page.inner_text("body")
     axe_and_shot(page, "22-07-rapport-vis")
+
+
+def test_a_caseworker_reads_the_log_without_other_peoples_case_references(workbench, lead_page):
+    base, settings = workbench
+    page, _ = lead_page   # the lead's entries exist once the lead's test has run; write one here to be sure
+    page.goto(base + "/rapport/laeringslog")
+    page.check("#kind-idea")
+    page.check("#tag-visitation")
+    page.fill("#text", "Visitationen kunne ske allerede ved sygemeldingen.")
+    page.fill("#case_reference", "P2")
+    page.click("button:has-text('Gem notatet')")
+    assert "Notatet er gemt i læringsloggen." in page.inner_text("main")
+    context = page.context.browser.new_context(bypass_csp=True, locale="da-DK")
+    try:
+        anna = context.new_page()
+        anna.goto(base + "/login?videre=/rapport/laeringslog")
+        anna.fill("#username", "anna.berg@jobcenter.example.dk")
+        anna.fill("#password", local_password(settings))
+        anna.click("button[type=submit]")
+        anna.wait_for_load_state()
+        row = anna.locator("table tbody tr", has_text="Visitationen kunne ske")
+        assert row.locator("td").nth(4).inner_text() == "en sag" and "P2" not in anna.inner_text("main")
+        axe_and_shot(anna, "22-08-laeringslog-sagsbehandler")
+        # The dataset is for team leads.
+        assert anna.request.get(base + "/rapport/evaluering.zip").status == 403
+        anna.goto(base + "/rapport")
+        assert "Hent evalueringsdatasættet" not in anna.inner_text("main")
+    finally:
+        context.close()
