@@ -230,3 +230,39 @@ def test_the_readme_command_line_runs(nine_cases, tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert "basisperiode og pilotperiode" in done.stdout and "83,3 % (5/6)" in done.stdout
+
+
+# --------------------------------------------------------------------------- through the real workflow
+
+async def test_a_rebooked_first_meeting_after_a_no_show_counts_through_the_workflow(env):
+    """On the time-skipping server: meeting 1 is a no-show, the workflow books meeting 2, which is held at the
+    workplace in time. The report counts it as the first meeting: at the workplace and by the end of week 8."""
+    import uuid
+    from datetime import timedelta
+
+    from domain.model import MeetingOutcome, RsvpReceived
+    from tests.conftest import sick_report
+    from tests.helpers import server_today, start, wait_for
+    from workflows.case_workflow import CaseWorkflow
+
+    case, handle = await start(env, sick_report(case_reference=f"R-{uuid.uuid4().hex[:8]}"), absent_days=14)
+    state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
+    await env.env.sleep(state.meetings[0].end + timedelta(minutes=5) - await env.env.get_current_time())
+    await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(1, False, False, "workplace"))
+    state = await wait_for(handle, lambda s: len(s.meetings) == 2 and s.meetings[1].status == "invited")
+    second = state.meetings[1]
+    for address in (case.employer.contact_email, case.employee.email, state.caseworker.email):
+        await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(second.uid, second.sequence, address,
+                                                                           "ACCEPTED"))
+    await env.env.sleep(second.end + timedelta(minutes=5) - await env.env.get_current_time())
+    assert await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(2, True, True, "workplace")) \
+        == "held"
+    today = await server_today(env)
+    with env.register.session() as session:
+        r = build_report(session, case.municipality, case.first_day, case.first_day, today)
+    f = r.overall
+    assert f.target_cases == 1
+    assert f.workplace_first_meeting == Share(1, 1)      # meeting number 1 only: 0/0 (it was not held)
+    assert f.first_meeting_by_week_8 == Share(1, 1)      # meeting number 1 only: 0/0, and 0/1 after the due date
+    assert f.employer_took_part == Share(1, 1)
+    assert r.breaches == () and r.missed_targets == ()
