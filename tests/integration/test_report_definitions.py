@@ -266,3 +266,29 @@ async def test_a_rebooked_first_meeting_after_a_no_show_counts_through_the_workf
     assert f.first_meeting_by_week_8 == Share(1, 1)      # meeting number 1 only: 0/0, and 0/1 after the due date
     assert f.employer_took_part == Share(1, 1)
     assert r.breaches == () and r.missed_targets == ()
+
+
+async def test_a_fast_track_breach_recorded_by_the_workflow_is_in_the_report(env):
+    """On the time-skipping server: the employee asks for fast track; nobody accepts the moved meeting, so the
+    two-week deadline passes unmet and the workflow records a breach of kind fast_track (§ 13 b, stk. 2). The
+    report counts and lists it (it read only first-meeting and six-month breaches before)."""
+    import uuid
+    from datetime import datetime, timedelta
+
+    from domain.localtime import LOCAL_TZ
+    from domain.model import FastTrackRequest
+    from tests.conftest import sick_report
+    from tests.helpers import server_today, start, wait_for
+    from workflows.case_workflow import CaseWorkflow
+
+    case, handle = await start(env, sick_report(case_reference=f"R-{uuid.uuid4().hex[:8]}"), absent_days=3)
+    await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
+    due = date.fromisoformat(await handle.execute_update(
+        CaseWorkflow.request_fast_track, FastTrackRequest("employee", await server_today(env))))
+    later = datetime.combine(due + timedelta(days=3), datetime.min.time(), LOCAL_TZ)
+    await env.env.sleep(later - await env.env.get_current_time())
+    await wait_for(handle, lambda s: "fast_track" in s.breaches)
+    with env.register.session() as session:
+        r = build_report(session, case.municipality, case.first_day, case.first_day, await server_today(env))
+    assert [(b.reference, b.kind, b.due) for b in r.breaches] == [(case.reference, "fast_track", due)]
+    assert r.overall.breaches == 1
