@@ -46,7 +46,8 @@ def check(entry: Entry) -> dict[str, str]:
     elif len(text) > MAX_TEXT:
         errors["text"] = f"Notatet må højst være {MAX_TEXT} tegn (det er {len(text)})."
     elif _CPR.search(text):
-        errors["text"] = "Notatet ser ud til at indeholde et CPR-nummer. Fjern det: skriv om arbejdet, ikke om borgeren."
+        errors["text"] = ("Notatet ser ud til at indeholde et CPR-nummer. Fjern det: skriv om arbejdet, "
+                          "ikke om borgeren.")
     elif _EMAIL.search(text):
         errors["text"] = "Notatet indeholder en e-mailadresse. Fjern den: skriv om arbejdet, ikke om personer."
     elif _PHONE.search(text):

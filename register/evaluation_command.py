@@ -52,8 +52,9 @@ def add_evaluation_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "evaluering", help="evalueringsdatasæt til den eksterne evaluator (pseudonymiseret, CSV og Parquet)",
         description=("Skriver ét datasæt med én række pr. sag (første fraværsdag i perioden), pseudonymiseret med "
-                     "kommunens hemmelige nøgle: sager.csv, sager.parquet og dataordbog.csv (dansk og engelsk), og "
-                     "varighedsanalysen (varighed.png, varighed.csv) og læringsloggen (laeringslog.csv). Ingen CPR-numre, navne, adresser eller fritekst. Udtrækket logges."))
+                     "kommunens hemmelige nøgle: sager.csv, sager.parquet og dataordbog.csv (dansk og engelsk), "
+                     "varighedsanalysen (varighed.png, varighed.csv) og læringsloggen (laeringslog.csv). "
+                     "Ingen CPR-numre, navne, adresser eller fritekst om borgere. Udtrækket logges."))
     p.add_argument("--fra", type=_iso_date, default=date(today.year, 1, 1), metavar="ÅÅÅÅ-MM-DD",
                    help="første dag i perioden (standard: 1. januar i år)")
     p.add_argument("--til", type=_iso_date, default=today, metavar="ÅÅÅÅ-MM-DD",

@@ -1,6 +1,7 @@
 """The evaluation dataset as files: `sager.csv` (comma-separated, UTF-8, for any statistics program),
-`sager.parquet` (pyarrow, with the column types) and `dataordbog.csv` (each column in Danish and English),
-bundled as one ZIP for a download or written into a directory. Every export is recorded in the audit trail: who, when, which period, how many rows,
+`sager.parquet` (pyarrow, with the column types) and `dataordbog.csv` (each column in Danish and English), with
+whatever else the caller adds (the duration analysis, the learning log), bundled as one ZIP for a download or
+written into a directory. Every export is recorded in the audit trail: who, when, which period, how many rows,
 and the SHA-256 of each file.
 """
 from __future__ import annotations

@@ -1,13 +1,14 @@
-"""The report page's parts for pilot learning (issue 22): baseline against pilot period, and the downloads
-that go with it. Each handler translates the request into a call of the register's report layer
-(register/report_command.py), which runs in a worker thread: the register is read with blocking I/O."""
+"""The report page and its pilot-learning parts (issue 22): baseline against pilot period, how long cases last by
+where the first meeting was held, the evaluation dataset and the learning log. Each handler translates the request
+into a call of the register's report layer (register/report_command.py, evaluation_command.py, learning_log.py),
+run in a worker thread: the register is read with blocking I/O. None of these pages needs Temporal."""
 from __future__ import annotations
 
 import asyncio
 from datetime import date
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from web.pages import page, today, web_of
 
@@ -109,7 +110,8 @@ async def duration_png(request: Request, user) -> Response:
     web = web_of(request)
     pilot, _, errors = periods(request)
     if errors.get("fra") or errors.get("til"):
-        return web.page(request, "error.html", 400, title="Figuren kan ikke laves", text=errors.get("fra") or errors["til"])
+        return web.page(request, "error.html", 400, title="Figuren kan ikke laves",
+                        text=errors.get("fra") or errors["til"])
     try:
         analysis = await asyncio.to_thread(duration_analysis, web.settings, user.municipality, *pilot)
     except ReportError as err:
@@ -211,7 +213,8 @@ async def learning_log_write(request: Request, user) -> Response:
                  "text": str(form.get("text", ""))[:5000], "case_reference": str(form.get("case_reference", ""))[:60],
                  "clear": form.get("clear") == "ja"}
     if not web.signin.csrf_ok(request, str(form.get("csrf", ""))):
-        return await _render_log(request, user, 400, submitted=submitted, message="Formularen var udløbet. Prøv igen.")
+        return await _render_log(request, user, 400, submitted=submitted,
+                                 message="Formularen var udløbet. Prøv igen.")
     entry = Entry(submitted["kind"], tuple(submitted["tags"]), submitted["text"], submitted["case_reference"].strip(),
                   submitted["clear"])
     errors = check(entry)
@@ -228,6 +231,4 @@ async def learning_log_write(request: Request, user) -> Response:
         return await _render_log(request, user, 400, errors=errors, submitted=submitted,
                                  message="Notatet er ikke gemt. Ret det markerede.")
     request.session["flash"] = "Notatet er gemt i læringsloggen."
-    from starlette.responses import RedirectResponse
-
     return RedirectResponse("/rapport/laeringslog", status_code=303)
