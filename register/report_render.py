@@ -75,8 +75,8 @@ FOOTNOTE = (
                            "raskmelding, og åbne sager med en registreret delvis raskmelding, ud af målgruppens "
                            "sager. En delvis raskmelding, der blev fulgt af opsigelse, dødsfald, flytning eller "
                            "ophør, tæller ikke."),
-    ("Indsats før uge 13", "som jobindsats.dk's mål (seed 002): andel af målgruppens sager med en "
-                           "virksomhedsrettet indsats startet inden udgangen af 13. sygefraværsuge, ud af sager, "
+    ("Indsats før uge 13", "som målet på jobindsats.dk, som modellen henviser til: andel af målgruppens "
+                           "sager med en virksomhedsrettet indsats startet inden udgangen af 13. sygefraværsuge, ud af sager, "
                            "hvor fraværet varede hele uge 13 (uge 13 er slut, og sagen var ikke afsluttet inden). "
                            "En sag, der sluttede før uge 13, er ikke med i grundlaget."),
     ("Arbejdsgiveren deltog", "andel af holdte første samtaler, hvor arbejdsgiveren deltog."),
