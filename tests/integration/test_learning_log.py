@@ -80,3 +80,20 @@ def test_the_export_pseudonymises_the_case_and_leaves_unmarked_linked_text_out(l
     assert by["worked"]["text"] == "Ringede til lederen før mødet: godt." and by["worked"]["case_key"] == ""
     assert "P1" not in text and "P3" not in text and "cw-anna" not in text and "lise.holm" not in text
     assert by["did_not_work"]["tags"] == "visitation|method"
+
+
+def test_retention_erases_a_linked_note_unless_it_was_marked_clear(log):
+    from register.learning_log import list_entries
+    from register.models import CaseRow
+    from register.retention import ERASED, erase_ended_before
+
+    with log.session() as s:
+        for reference in ("P1", "P3"):   # P1's note is unmarked, P3's marked clear
+            case = s.scalars(select(CaseRow).where(CaseRow.reference == reference)).one()
+            case.closed_at = at(2026, 6, 1)
+    assert erase_ended_before(log, at(2029, 7, 1), at(2029, 7, 1)).cases >= 2
+    with log.session() as s:
+        by = {e.case_reference or e.kind: e.text for e in list_entries(s, "101", date(2026, 1, 1), date(2026, 12, 31))}
+    assert by["P1"] == ERASED
+    assert by["P3"] == "Lægens attest kom sent; vi ventede."
+    assert by["worked"] == "Ringede til lederen før mødet: godt."   # not linked to a case: not the case's data
