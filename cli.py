@@ -10,6 +10,8 @@
     fasthold pause REF --fra D --til D       a period without sickness benefit (moves the § 24 reassessment)
     fasthold oplysningsskema REF             the information form (§ 11) has been answered
     fasthold rapport --fra 2026-01-01 --til 2026-12-31 --format html --fil rapport.html
+    fasthold sammenlign --basis-fra 2025-01-01 --basis-til 2025-12-31 --fra 2026-01-01 --til 2026-12-31
+    fasthold evaluering --fra 2026-01-01 --til 2026-12-31 --ud evaluering
                                              the model's success criteria for a period
     fasthold skema                           print the sick report's JSON Schema
     fasthold simuler examples/simulering.yaml   simulate a year of cases: how many caseworkers?
@@ -45,7 +47,9 @@ from domain.model import (BenefitPause, CaseEnd, CaseState, EmployerAnswer, Expe
                           PartialRecovery, Reassignment)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
 from engine.codec import KeyMismatchError, UnknownKeyError
-from register.report_command import ReportError, add_report_parser, report_from_args
+from register.evaluation_command import add_evaluation_parser, evaluation_from_args
+from register.report_command import (ReportError, add_compare_parser, add_report_parser, compare_from_args,
+                                     report_from_args)
 from simulation.command import add_simulation_parser, simulate_from_args
 from simulation.scenario import ScenarioError
 
@@ -263,6 +267,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("reference")
     s.add_argument("--udfald", required=True, choices=sorted(OUTCOMES))
     add_report_parser(sub)
+    add_compare_parser(sub)
+    add_evaluation_parser(sub)
     sub.add_parser("skema", help="udskriv JSON-skemaet for en sygemelding")
     s = sub.add_parser("historik", help="(drift) gem en sags historik, som Temporal har den (krypteret)")
     s.add_argument("reference")
@@ -317,6 +323,10 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         return json.dumps(json_schema(), indent=2, ensure_ascii=False)
     if args.command == "rapport":  # reads the register only: no Temporal needed
         return report_from_args(args, settings, municipality)
+    if args.command == "sammenlign":
+        return compare_from_args(args, settings, municipality)
+    if args.command == "evaluering":
+        return evaluation_from_args(args, settings, municipality, actor)
     if args.command == "simuler":  # its own time-skipping server: not the running engine
         return await simulate_from_args(args)
     if args.command == "genafspil":  # the code and keys of this process: no server needed

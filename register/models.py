@@ -191,3 +191,21 @@ class MissedTarget(Base):
     kind: Mapped[str] = mapped_column(String(40))  # first_meeting
     due: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LearningLogEntry(Base):
+    """A short note of what worked, what did not, a challenge or an idea (seed 000: a pilot succeeds "hvis det
+    giver viden og læring"), written by a caseworker or team lead, tagged, optionally linked to a case. Free
+    text: the author is warned not to write about citizens, and the evaluation export leaves a case-linked text
+    out unless the author marked it clear of personal data (`clear_of_personal_data`)."""
+    __tablename__ = "learning_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(3), index=True)
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    author: Mapped[str] = mapped_column(String(100))        # the roster id or e-mail, as in the audit trail
+    author_role: Mapped[str] = mapped_column(String(20))    # caseworker | team_lead
+    kind: Mapped[str] = mapped_column(String(20))           # worked | did_not_work | challenge | idea
+    tags: Mapped[str] = mapped_column(String(200))          # '|'-separated tag keys
+    text: Mapped[str] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
+    clear_of_personal_data: Mapped[bool] = mapped_column(Boolean, default=False)

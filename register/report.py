@@ -8,8 +8,10 @@ Definitions (the same text, in Danish, is the HTML page's footnote):
 - Period: the cases of the municipality whose first day of absence (cases.first_day) lies in [start, end].
 - Target group: cases.track == 'workplace' (triaged into the model). Meeting, measure and outcome figures
   count target-group cases only; case counts by track and end type count every case in the period.
-- First meeting: meetings.number == 1. Held: meetings.status == 'held'; its time is held_at (the actual
-  time), else the booked start. Dates are local (Europe/Copenhagen) calendar dates.
+- First meeting: the case's first meeting HELD, whatever its number (after a no-show the rebooked meeting is
+  number 2 and is the first meeting); a case with no meeting held yet is judged by its first booked meeting
+  (the lowest number), which is "not yet held". Held: meetings.status == 'held'; its time is held_at (the
+  actual time), else the booked start. Dates are local (Europe/Copenhagen) calendar dates.
 - At the workplace: share of target cases whose first meeting was held with meetings.actual_location ==
   'workplace', out of target cases whose first meeting was held (goal 70 %). Seed 002 sets the goal for cases of
   visitation categories 2 and 3: a target case of category 1 is left out; a case without a category (the 2026
@@ -24,17 +26,24 @@ Definitions (the same text, in Danish, is the HTML page's footnote):
 - Breaches: every case with a deadline_breaches row of kind 'first_meeting' (reason 'recorded' when the dates
   alone do not show a breach), plus every target case with a statutory week 8 in the week-8 denominator that
   is not in its numerator (reason 'held_late' or 'not_held'), plus every case with a deadline_breaches row of
-  kind 'first_conversation' (the 2026 minimum of one conversation in six months); each with its reference.
+  ANY other kind the workflow records: 'fast_track' (§ 13 b stk. 2, the meeting within two weeks of a fast-
+  track request), 'first_conversation' (the 2026 minimum of one conversation in six months) and any kind
+  added later. The figure counts cases; the list has one row per case and kind, each with its reference.
 - Missed targets: the same judgement for target cases whose week 8 is the model's target, plus every case with
   a missed_targets row of kind 'first_meeting'.
-- Exits to work (seed 002: "raskmeldes helt eller delvis"): target cases that ended in full recovery, or have a
-  partial recovery recorded (cases.partial_recovery_on, or the old end type 'partial_recovery'), out of target
-  cases.
-- Measure before week 13: share of target cases with a measures row with before_week_13 true, out of target
-  cases whose week 13 has ended (today > first_day + 90 days) or that already have such a measure.
+- Exits to work (seed 002: "raskmeldes helt eller delvis"), judged by the case's FINAL state: a closed target
+  case counts when it ended in full recovery (or the old end type 'partial_recovery'); an open target case
+  counts when a partial recovery is recorded (cases.partial_recovery_on). A case that recovered partly and
+  then ended in dismissal, death, a move or end of benefit does not count. Out of target cases.
+- Measure before week 13, per the jobindsats.dk measure seed 002 names ("andelen, der får et virksomhedsrettet
+  tilbud inden udgangen af 13. sygefraværsuge"): the base is the target cases whose absence lasted through
+  week 13 -- week 13 has ended (today > first_day + 90 days) and the case had not ended by then (ended_on
+  is None or > first_day + 90 days). A case that recovered before week 13 is not in the base, with or
+  without a measure. The numerator: those with a measures row with before_week_13 true.
 - Employer participation: share of held first meetings of target cases with meetings.employer_took_part true.
 - Outcome one month after the end: closed target cases (closed_at set) by cases.outcome: 'work',
-  'education', 'other', anything else (including not yet recorded) 'unknown'.
+  'education', 'other'; when none of these is recorded: 'not_yet_due' while the month after the end has not
+  passed (today < ended_on + 1 calendar month), else 'unknown'. The five shares share one denominator.
 - Counts by triage track (cases.track; None = 'none', not triaged) and end type (cases.end_type; None = 'open').
 - Median days from sick report to first meeting: over target cases with a held first meeting, days from the
   local date of cases.opened_at (the sick report reached the engine) to the local date of the meeting.
@@ -54,6 +63,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.deadlines import same_date_months_later
 from domain.localtime import local_date
 from domain.model import MeetingStatus
 from register.models import CaseRow, CaseworkerRow, DeadlineBreach, MeasureRow, MeetingRow, MissedTarget, Team
@@ -62,7 +72,7 @@ TARGET_TRACK = "workplace"
 WORKPLACE = "workplace"
 GOAL_WORKPLACE_SHARE = 0.70
 MEASURE_WEEKS = 13
-OUTCOMES = ("work", "education", "other", "unknown")
+OUTCOMES = ("work", "education", "other", "unknown", "not_yet_due")
 WORKPLACE_GOAL_CATEGORIES = (2, 3)   # seed 002: the 70 % goal is for cases of visitation categories 2 and 3
 MODEL_TARGET = "model_target"
 # Known values first, in this order; any other value found in the register is appended.
@@ -177,7 +187,7 @@ class CaseFacts:
     first_meeting_statutory: bool = True      # False: week 8 is the model's target (cases.first_meeting_kind)
     target_missed_recorded: bool = False      # a missed_targets row of kind first_meeting
     partial_recovery_on: date | None = None
-    conversation_breach_due: date | None = None  # a deadline_breaches row of kind first_conversation
+    other_breaches: tuple[tuple[str, date], ...] = ()  # (kind, due) of deadline_breaches rows not first_meeting
 
 
 @dataclass(frozen=True)
@@ -224,20 +234,25 @@ def _judge(c: CaseFacts, today: date) -> _Judged:
     else:
         target_reason = missed or ("recorded" if c.target_missed_recorded else None)
         reason = "recorded" if c.breach_recorded else None  # recorded under older rules: still the law's
-    measure_window_over = today > c.first_day + timedelta(days=7 * MEASURE_WEEKS - 1)
+    week_13_ends = c.first_day + timedelta(days=7 * MEASURE_WEEKS - 1)
+    lasted_13_weeks = today > week_13_ends and (c.ended_on is None or c.ended_on > week_13_ends)
+    # By the final state: a partial recovery followed by dismissal, death or a move is not an exit to work.
+    if c.closed:
+        exit_to_work = c.end_type in ("full_recovery", "partial_recovery")
+    else:
+        exit_to_work = c.partial_recovery_on is not None
     return _Judged(
         facts=c, target=target, held=held, at_workplace=held and m.at_workplace,
         employer=held and m.employer_took_part, week8_settled=settled, on_time=on_time,
-        measure_counted=target and (c.measure_before_week_13 or measure_window_over), breach_reason=reason,
+        measure_counted=target and lasted_13_weeks, breach_reason=reason,
         days_to_meeting=(held_on - c.opened_on).days if held else None,
         workplace_goal=held and (c.category is None or c.category in WORKPLACE_GOAL_CATEGORIES),
         target_reason=target_reason,
-        exit_to_work=target and (c.end_type in ("full_recovery", "partial_recovery")
-                                 or c.partial_recovery_on is not None),
+        exit_to_work=target and exit_to_work,
     )
 
 
-def _figures(items: list[_Judged], track_keys: tuple[str, ...], end_keys: tuple[str, ...]) -> Figures:
+def _figures(items: list[_Judged], track_keys: tuple[str, ...], end_keys: tuple[str, ...], today: date) -> Figures:
     """All figures for one scope in a single pass over its cases."""
     n = Counter()
     tracks, ends, outcomes, days = Counter(), Counter(), Counter(), []
@@ -254,12 +269,12 @@ def _figures(items: list[_Judged], track_keys: tuple[str, ...], end_keys: tuple[
         n["on_time"] += j.on_time
         n["measure_base"] += j.measure_counted
         n["measure"] += j.measure_counted and c.measure_before_week_13
-        n["breaches"] += j.breach_reason is not None or c.conversation_breach_due is not None
+        n["breaches"] += j.breach_reason is not None or bool(c.other_breaches)
         n["missed_targets"] += j.target_reason is not None
         n["exits"] += j.exit_to_work
         if j.target and c.closed:
             n["closed"] += 1
-            outcomes[_outcome_of(c)] += 1
+            outcomes[_outcome_of(c, today)] += 1
         if j.days_to_meeting is not None:
             days.append(j.days_to_meeting)
     return Figures(
@@ -279,8 +294,13 @@ def _figures(items: list[_Judged], track_keys: tuple[str, ...], end_keys: tuple[
     )
 
 
-def _outcome_of(c: CaseFacts) -> str:
-    return c.outcome if c.outcome in ("work", "education", "other") else "unknown"
+def _outcome_of(c: CaseFacts, today: date) -> str:
+    if c.outcome in ("work", "education", "other"):
+        return c.outcome
+    # The outcome is what the person did a month after the end: before then it cannot be known yet.
+    if c.ended_on is not None and today < same_date_months_later(c.ended_on, 1):
+        return "not_yet_due"
+    return "unknown"
 
 
 def _keys(known: tuple[str, ...], found: Iterable[str]) -> tuple[str, ...]:
@@ -302,7 +322,7 @@ def compute_report(facts: Iterable[CaseFacts], people: Mapping[str, Person], *, 
         groups: dict[str, list[_Judged]] = {}
         for j in judged:
             groups.setdefault(key(j), []).append(j)
-        scopes = [ScopedFigures(Scope(kind, gid, name(items[0])), _figures(items, track_keys, end_keys))
+        scopes = [ScopedFigures(Scope(kind, gid, name(items[0])), _figures(items, track_keys, end_keys, today))
                   for gid, items in groups.items()]
         # By name; the group without a caseworker (or team) last.
         return tuple(sorted(scopes, key=lambda s: (s.scope.id == "", s.scope.name.lower(), s.scope.id)))
@@ -320,13 +340,12 @@ def compute_report(facts: Iterable[CaseFacts], people: Mapping[str, Person], *, 
 
     breaches = in_order(
         [row(j, j.breach_reason, j.facts.breach_recorded) for j in judged if j.breach_reason is not None]
-        + [row(j, "recorded", True, kind="first_conversation", due=j.facts.conversation_breach_due)
-           for j in judged if j.facts.conversation_breach_due is not None])
+        + [row(j, "recorded", True, kind=kind, due=due) for j in judged for kind, due in j.facts.other_breaches])
     missed_targets = in_order(row(j, j.target_reason, j.facts.target_missed_recorded)
                               for j in judged if j.target_reason is not None)
     return Report(
         municipality=municipality, start=start, end=end, today=today,
-        overall=_figures(judged, track_keys, end_keys),
+        overall=_figures(judged, track_keys, end_keys, today),
         by_team=split("team", lambda j: person(j).team_id, lambda j: person(j).team_name),
         by_caseworker=split("caseworker", lambda j: j.facts.caseworker_id, lambda j: person(j).name),
         breaches=breaches,
@@ -341,21 +360,34 @@ def _local(value: datetime) -> date:
     return local_date(value if value.tzinfo else value.replace(tzinfo=timezone.utc))
 
 
+def first_meeting_of(meetings: list):
+    """The first meeting HELD, whatever its number (a no-show's rebooked meeting is number 2); with none held,
+    the first booked one. `meetings` are ordered by number."""
+    held = [m for m in meetings if m.status == MeetingStatus.HELD]
+    return held[0] if held else (meetings[0] if meetings else None)
+
+
 def load_case_facts(session: Session, municipality: str, start: date, end: date) -> list[CaseFacts]:
     in_period = (select(CaseRow.id).where(CaseRow.municipality == municipality, CaseRow.first_day >= start,
                                           CaseRow.first_day <= end)).scalar_subquery()
-    meetings = {row.case_id: row for row in session.execute(
-        select(MeetingRow.case_id, MeetingRow.status, MeetingRow.held_at, MeetingRow.start,
-               MeetingRow.actual_location, MeetingRow.employer_took_part)
-        .where(MeetingRow.number == 1, MeetingRow.case_id.in_(in_period)))}
+    meetings: dict[int, object] = {}
+    for row in session.execute(
+            select(MeetingRow.case_id, MeetingRow.number, MeetingRow.status, MeetingRow.held_at, MeetingRow.start,
+                   MeetingRow.actual_location, MeetingRow.employer_took_part)
+            .where(MeetingRow.case_id.in_(in_period)).order_by(MeetingRow.case_id, MeetingRow.number)):
+        meetings.setdefault(row.case_id, []).append(row)
     measured = set(session.scalars(
         select(MeasureRow.case_id).where(MeasureRow.before_week_13.is_(True), MeasureRow.case_id.in_(in_period))))
-    breached = {row.case_id: row.due for row in session.execute(
-        select(DeadlineBreach.case_id, DeadlineBreach.due)
-        .where(DeadlineBreach.kind == "first_meeting", DeadlineBreach.case_id.in_(in_period)))}
-    conversation_breached = {row.case_id: row.due for row in session.execute(
-        select(DeadlineBreach.case_id, DeadlineBreach.due)
-        .where(DeadlineBreach.kind == "first_conversation", DeadlineBreach.case_id.in_(in_period)))}
+    breached: dict[int, date] = {}
+    other_breaches: dict[int, list[tuple[str, date]]] = {}
+    # Every kind the workflow records (first_meeting, fast_track, first_conversation, and any added later).
+    for row in session.execute(
+            select(DeadlineBreach.case_id, DeadlineBreach.kind, DeadlineBreach.due)
+            .where(DeadlineBreach.case_id.in_(in_period)).order_by(DeadlineBreach.case_id, DeadlineBreach.kind)):
+        if row.kind == "first_meeting":
+            breached[row.case_id] = row.due
+        else:
+            other_breaches.setdefault(row.case_id, []).append((row.kind, row.due))
     targets_missed = {row.case_id: row.due for row in session.execute(
         select(MissedTarget.case_id, MissedTarget.due)
         .where(MissedTarget.kind == "first_meeting", MissedTarget.case_id.in_(in_period)))}
@@ -366,7 +398,7 @@ def load_case_facts(session: Session, municipality: str, start: date, end: date)
                    CaseRow.end_type, CaseRow.outcome, CaseRow.category, CaseRow.first_meeting_kind,
                    CaseRow.partial_recovery_on)
             .where(CaseRow.id.in_(in_period)).order_by(CaseRow.id)):
-        m = meetings.get(c.id)
+        m = first_meeting_of(meetings.get(c.id, []))
         first = None
         if m is not None:
             held = m.status == MeetingStatus.HELD
@@ -381,7 +413,7 @@ def load_case_facts(session: Session, municipality: str, start: date, end: date)
             outcome=c.outcome, first_meeting=first, measure_before_week_13=c.id in measured,
             breach_recorded=c.id in breached, category=c.category,
             first_meeting_statutory=c.first_meeting_kind != MODEL_TARGET, target_missed_recorded=c.id in targets_missed,
-            partial_recovery_on=c.partial_recovery_on, conversation_breach_due=conversation_breached.get(c.id)))
+            partial_recovery_on=c.partial_recovery_on, other_breaches=tuple(other_breaches.get(c.id, ()))))
     return facts
 
 

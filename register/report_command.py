@@ -1,6 +1,6 @@
 """`fasthold rapport`: the model's success criteria for a municipality and a period, as a table, CSV or HTML.
 
-cli.py wires it in:
+cli.py wires it in (and `fasthold sammenlign` the same way, with add_compare_parser and compare_from_args):
 
     add_report_parser(sub)                       # in parser()
     if args.command == "rapport":                # in run()
@@ -20,6 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from config.settings import Settings
 from domain.localtime import LOCAL_TZ
 from register.db import Register, upgrade
+from register.comparison import Comparison, compare
+from register.comparison_render import render_comparison_csv, render_comparison_table
 from register.report import build_report
 from register.report_render import RENDERERS, render
 
@@ -57,13 +59,9 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def report_command(settings: Settings, municipality: str, start: date, end: date, fmt: str,
-                   output: Path | None, today: date | None = None) -> str:
-    """Build and render the report. Returns the report itself, or, with `output`, a line saying where it went."""
-    if start > end:
-        raise ReportError(f"Perioden er tom: --fra {start.isoformat()} ligger efter --til {end.isoformat()}.")
-    if fmt not in FORMATS:
-        raise ReportError(f"Ukendt format {fmt!r}. Vælg mellem {', '.join(FORMATS)}.")
+def read_register(settings: Settings, work):
+    """Run `work(session)` on the register, brought to the current schema first, as the worker would. Every
+    problem becomes a `ReportError` in Danish."""
     url = settings.resolved_database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise ReportError(f"Sagsregistret findes ikke ({url.removeprefix('sqlite:///')}). "
@@ -72,23 +70,83 @@ def report_command(settings: Settings, municipality: str, start: date, end: date
     try:
         if not inspect(register.engine).has_table("cases"):
             raise ReportError("Sagsregistret er tomt (ingen tabeller). Start motoren først: bash scripts/run.sh")
-        # A register from an older version is brought to the current schema first, as the worker would.
         upgrade(url)
         with register.session() as session:
-            report = build_report(session, municipality, start, end, today or datetime.now(LOCAL_TZ).date())
+            return work(session)
     except SQLAlchemyError as err:
         raise ReportError(f"Sagsregistret kan ikke læses: {type(err).__name__}.") from None
     finally:
         register.dispose()
-    text = render(report, fmt)
+
+
+def write_or_return(text: str, output: Path | None, fmt: str, what: str = "Rapporten") -> str:
     if output is None:
         return text.rstrip("\n")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as err:
-        raise ReportError(f"Rapporten kan ikke skrives til {output}: {err.strerror}.") from None
-    return f"Rapporten er skrevet til {output} ({fmt})."
+        raise ReportError(f"{what} kan ikke skrives til {output}: {err.strerror}.") from None
+    return f"{what} er skrevet til {output} ({fmt})."
+
+
+def _check_period(start: date, end: date, first: str = "--fra", last: str = "--til") -> None:
+    if start > end:
+        raise ReportError(f"Perioden er tom: {first} {start.isoformat()} ligger efter {last} {end.isoformat()}.")
+
+
+def report_command(settings: Settings, municipality: str, start: date, end: date, fmt: str,
+                   output: Path | None, today: date | None = None) -> str:
+    """Build and render the report. Returns the report itself, or, with `output`, a line saying where it went."""
+    _check_period(start, end)
+    if fmt not in FORMATS:
+        raise ReportError(f"Ukendt format {fmt!r}. Vælg mellem {', '.join(FORMATS)}.")
+    day = today or datetime.now(LOCAL_TZ).date()
+    report = read_register(settings, lambda session: build_report(session, municipality, start, end, day))
+    return write_or_return(render(report, fmt), output, fmt)
+
+
+def build_comparison(settings: Settings, municipality: str, baseline: tuple[date, date], pilot: tuple[date, date],
+                     today: date | None = None) -> Comparison:
+    _check_period(*baseline, "--basis-fra", "--basis-til")
+    _check_period(*pilot)
+    day = today or datetime.now(LOCAL_TZ).date()
+    return read_register(settings, lambda session: compare(build_report(session, municipality, *baseline, day),
+                                                           build_report(session, municipality, *pilot, day)))
+
+
+COMPARE_FORMATS = {"tabel": render_comparison_table, "csv": render_comparison_csv}
+
+
+def compare_command(settings: Settings, municipality: str, baseline: tuple[date, date], pilot: tuple[date, date],
+                    fmt: str, output: Path | None, today: date | None = None) -> str:
+    if fmt not in COMPARE_FORMATS:
+        raise ReportError(f"Ukendt format {fmt!r}. Vælg mellem {', '.join(COMPARE_FORMATS)}.")
+    comparison = build_comparison(settings, municipality, baseline, pilot, today)
+    return write_or_return(COMPARE_FORMATS[fmt](comparison), output, fmt, "Sammenligningen")
+
+
+def add_compare_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "sammenlign", help="basisperiode mod pilotperiode: forskel i procentpoint og om målene er nået",
+        description=("Sammenligner modellens succeskriterier i en basisperiode og en pilotperiode (sager efter "
+                     "første fraværsdag): andel i hver, forskellen i procentpoint med 95 %-konfidensinterval, og "
+                     "om målene er nået (70 % på arbejdspladsen; indsats før uge 13 øget med 10 procentpoint)."))
+    p.add_argument("--basis-fra", type=_iso_date, required=True, metavar="ÅÅÅÅ-MM-DD",
+                   help="første dag i basisperioden")
+    p.add_argument("--basis-til", type=_iso_date, required=True, metavar="ÅÅÅÅ-MM-DD",
+                   help="sidste dag i basisperioden")
+    p.add_argument("--fra", type=_iso_date, required=True, metavar="ÅÅÅÅ-MM-DD", help="første dag i pilotperioden")
+    p.add_argument("--til", type=_iso_date, required=True, metavar="ÅÅÅÅ-MM-DD", help="sidste dag i pilotperioden")
+    p.add_argument("--format", choices=tuple(COMPARE_FORMATS), default="tabel",
+                   help="tabel til skærmen eller csv til regneark (standard: tabel)")
+    p.add_argument("--fil", type=Path, default=None, help="skriv sammenligningen til denne fil")
+    return p
+
+
+def compare_from_args(args: argparse.Namespace, settings: Settings, municipality: str) -> str:
+    return compare_command(settings, municipality, (args.basis_fra, args.basis_til), (args.fra, args.til),
+                           args.format, args.fil)
 
 
 def report_from_args(args: argparse.Namespace, settings: Settings, municipality: str) -> str:

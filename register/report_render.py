@@ -32,8 +32,10 @@ BREACHES_LABEL = "Lovfristoverskridelser (sager)"
 MISSED_LABEL = "Modellens mål ikke nået, 1. samtale i uge 8 (sager)"
 EXITS_LABEL = "Afgang til arbejde (hel eller delvis raskmelding)"
 KIND_LABELS = {"first_meeting": "1. samtale inden udgangen af uge 8",
+               "fast_track": "Hurtigspor: 1. samtale inden for to uger (§ 13 b, stk. 2)",
                "first_conversation": "1. samtale inden for seks måneder (lovens minimum)"}
-OUTCOME_LABELS = {"work": "Beskæftigelse", "education": "Uddannelse", "other": "Andet", "unknown": "Ukendt"}
+OUTCOME_LABELS = {"work": "Beskæftigelse", "education": "Uddannelse", "other": "Andet", "unknown": "Ukendt",
+                  "not_yet_due": "Endnu ikke opgjort"}
 TRACK_LABELS = {"workplace": "Målgruppen (arbejdspladsspor)", "exempt": "Undtaget", "watch": "Overvåges",
                 "outside": "Uden for målgruppen", "none": "Ikke visiteret",
                 "employer_estimate_needed": "Afventer arbejdsgiverens skøn"}
@@ -50,8 +52,10 @@ FOOTNOTE = (
     ("Periode", "kommunens sager, hvis første fraværsdag ligger i perioden (begge dage medregnet)."),
     ("Målgruppen", "sager visiteret til modellens arbejdspladsspor. Tal om samtaler, indsatser og afgang "
                    "gælder kun målgruppen; fordelingen på spor og afslutning gælder alle sager."),
-    ("1. samtale", "møde nummer 1. Holdt: registreret som holdt; tidspunktet er det faktiske, ellers det "
-                   "bookede. Datoer er danske kalenderdatoer."),
+    ("1. samtale", "sagens første holdte samtale, uanset nummer (efter en udeblivelse er den nybookede samtale "
+                   "nummer 2); er ingen samtale holdt, den første bookede, som så er »ikke holdt«. Holdt: "
+                   "registreret som holdt; tidspunktet er det faktiske, ellers det bookede. Datoer er danske "
+                   "kalenderdatoer."),
     ("På arbejdspladsen", "andel af holdte første samtaler, der blev holdt på arbejdspladsen, i sager i "
                           "visitationskategori 2 og 3 (sager uden kategori, fra 1. juli 2026, tæller med). "
                           "Målet er 70 %."),
@@ -60,18 +64,25 @@ FOOTNOTE = (
                                 "passeret. En sag, der sluttede senest på fristdagen uden samtale, tæller ikke med."),
     ("Lovfristoverskridelser", "sager, hvor en frist i loven er overskredet: 1. samtale inden udgangen af uge 8, "
                                "hvor den er lovens frist (§ 13 b, før 1. juli 2026), holdt for sent eller ikke "
-                               "holdt, og sager, hvor motoren har registreret en overskridelse (også lovens minimum "
-                               "på én samtale inden for seks måneder)."),
+                               "holdt, og sager, hvor motoren har registreret en overskridelse af enhver art: "
+                               "hurtigsporets samtale inden for to uger (§ 13 b, stk. 2), lovens minimum på én "
+                               "samtale inden for seks måneder og andre frister. Tallet tæller sager; listen har "
+                               "én linje pr. sag og frist."),
     ("Modellens mål ikke nået", "sager, hvor 1. samtale inden udgangen af uge 8 er kommunens eget mål efter "
                                 "modellen (fra 1. juli 2026), og samtalen blev holdt for sent eller ikke er holdt. "
                                 "Det er ikke en lovfrist og opgøres for sig."),
-    ("Afgang til arbejde", "målgruppens sager, der er afsluttet med raskmelding, eller hvor en delvis "
-                           "raskmelding er registreret, ud af målgruppens sager."),
-    ("Indsats før uge 13", "andel af målgruppens sager med en virksomhedsrettet indsats startet før uge 13, "
-                           "ud af sager, hvor uge 13 er slut, eller som allerede har en sådan indsats."),
+    ("Afgang til arbejde", "opgjort efter sagens endelige status: afsluttede sager, der sluttede med "
+                           "raskmelding, og åbne sager med en registreret delvis raskmelding, ud af målgruppens "
+                           "sager. En delvis raskmelding, der blev fulgt af opsigelse, dødsfald, flytning eller "
+                           "ophør, tæller ikke."),
+    ("Indsats før uge 13", "som målet på jobindsats.dk, som modellen henviser til: andel af målgruppens "
+                           "sager med en virksomhedsrettet indsats startet inden udgangen af 13. sygefraværsuge, ud af sager, "
+                           "hvor fraværet varede hele uge 13 (uge 13 er slut, og sagen var ikke afsluttet inden). "
+                           "En sag, der sluttede før uge 13, er ikke med i grundlaget."),
     ("Arbejdsgiveren deltog", "andel af holdte første samtaler, hvor arbejdsgiveren deltog."),
     ("Afgang", "målgruppens afsluttede sager efter, hvad borgeren var i en måned efter afslutningen; "
-               "ukendt, når det ikke er registreret."),
+               "»endnu ikke opgjort«, når måneden efter afslutningen ikke er gået; »ukendt«, når måneden er gået, "
+               "og intet er registreret."),
     ("Mediandage", "medianen af dage fra sygemeldingen nåede jobcentret til 1. samtale blev holdt."),
     ("Sagsbehandler og team", "den nuværende ansvarlige sagsbehandler og dennes team."),
     ("Tegnet –", "betyder, at der ingen sager er at beregne andelen af."),
@@ -167,13 +178,49 @@ def figure_rows(report: Report) -> list[FigureRow]:
     return rows
 
 
+CSV_HEADER = ["Nøgletal", "Opdeling", "Navn", "Tæller", "Nævner", "Værdi", "Kode", "Id"]
+SCOPE_CSV = {"all": "Hele kommunen", "team": "Team", "caseworker": "Sagsbehandler"}
+
+
+def figure_label(key: str) -> str:
+    """The Danish name of a figure's key, as a manager reads it."""
+    fixed = {"cases": "Sager i perioden", "target_cases": "Sager i målgruppen", "first_meeting_breaches":
+             BREACHES_LABEL, "missed_model_targets": MISSED_LABEL, "exits_to_work": EXITS_LABEL,
+             "median_days_to_first_meeting": MEDIAN_LABEL, **dict(SHARE_FIGURES)}
+    if key in fixed:
+        return fixed[key]
+    for prefix, title, labels in (("outcome_", "Afgang en måned efter afslutning", OUTCOME_LABELS),
+                                  ("track_", "Spor", TRACK_LABELS), ("end_type_", "Afslutning", END_TYPE_LABELS)):
+        if key.startswith(prefix):
+            rest = key.removeprefix(prefix)
+            return f"{title}: {labels.get(rest, rest)}"
+    return key
+
+
+def _danish_number(text: str) -> str:
+    return text.replace(".", ",")
+
+
 def render_csv(report: Report) -> str:
+    """Danish CSV: Danish names and headings, semicolons and decimal commas (what a Danish spreadsheet opens as
+    it is), UTF-8 with a byte-order mark. The last two columns keep the stable key and id for programs."""
+    names = {(s.scope.kind, s.scope.id): scope_name(s) for s in report.by_team + report.by_caseworker}
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["figure", "scope", "scope_id", "numerator", "denominator", "value"])
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
     for r in figure_rows(report):
-        writer.writerow([r.figure, r.scope, r.scope_id, r.numerator, r.denominator, r.value])
-    return out.getvalue()
+        writer.writerow([figure_label(r.figure), SCOPE_CSV[r.scope],
+                         WHOLE if r.scope == "all" else names.get((r.scope, r.scope_id), ""), r.numerator,
+                         r.denominator, _danish_number(r.value), r.figure, r.scope_id])
+    return "\ufeff" + out.getvalue()
+
+
+def read_csv(text: str) -> list[FigureRow]:
+    """The rows of `render_csv` back, with their keys and plain decimal points: for programs and tests."""
+    scopes = {v: k for k, v in SCOPE_CSV.items()}
+    return [FigureRow(row["Kode"], scopes[row["Opdeling"]], row["Id"], row["Tæller"], row["Nævner"],
+                      row["Værdi"].replace(",", "."))
+            for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")]
 
 
 # ------------------------------------------------------------------------------------------ terminal table
@@ -240,7 +287,8 @@ def render_table(report: Report) -> str:
 # --------------------------------------------------------------------------------------------------- HTML
 
 GREEN, RED, BLUE, GREY = "#2e7d32", "#c62828", "#1f5f99", "#9e9e9e"
-OUTCOME_COLOURS = {"work": "#2e7d32", "education": "#1f5f99", "other": "#f0a30a", "unknown": "#bdbdbd"}
+OUTCOME_COLOURS = {"work": "#2e7d32", "education": "#1f5f99", "other": "#f0a30a", "unknown": "#bdbdbd",
+                   "not_yet_due": "#5b6773"}
 
 CSS = """
 *{box-sizing:border-box}
@@ -280,7 +328,9 @@ def _bar_rows(items: list[tuple[str, float | None, str, str]], goal: float | Non
     bar_w = CHART_WIDTH - label_w - text_w
     top = 24 if goal is not None else 6
     height = top + row_h * max(len(items), 1) + 6
-    parts = [f'<svg viewBox="0 0 {CHART_WIDTH} {height}" role="img">']
+    # The chart's numbers as its accessible name: a screen reader hears what the bars show.
+    name = "; ".join(f"{label}: {text}" for label, _, text, _ in items)
+    parts = [f'<svg viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="{escape(name)}">']
     for i, (label, value, text, colour) in enumerate(items):
         y = top + i * row_h
         short = label if len(label) <= 34 else label[:33] + "…"
@@ -319,7 +369,9 @@ def outcome_chart(outcomes: dict[str, Share]) -> str:
     """One stacked bar: what the closed cases' citizens did a month after the end."""
     total = next(iter(outcomes.values())).denominator if outcomes else 0
     width, height = CHART_WIDTH, 44
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img">']
+    name = "; ".join(f"{OUTCOME_LABELS[k]}: {share_text(outcomes[k])}" for k in OUTCOMES) if total else \
+        "Ingen afsluttede sager i målgruppen"
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(name)}">']
     if total == 0:
         parts.append(f'<rect x="0" y="4" width="{width}" height="30" fill="#eef1f4"/>')
         parts.append(f'<text x="{width / 2}" y="24" text-anchor="middle">Ingen afsluttede sager i målgruppen</text>')

@@ -2,7 +2,8 @@
 
 Erased: the CPR number (the row is deleted), the employee's and the employer contact's name, e-mail and phone,
 the workplace address, every attendee's e-mail address, the recipients, subjects and keys of the case's messages, the
-free text of its audit trail and of reassignment reasons. Kept: dates, track, phase, meetings (status, where,
+free text of its audit trail and of reassignment reasons, and learning-log notes linked to the case that their author
+did not mark clear of personal data. Kept: dates, track, phase, meetings (status, where,
 employer present), measures, breaches, outcome, the employer's name and CVR (a company, not a person): the
 report's figures are the same before and after (tested). A case is erased once (its `erased_at` marker is the
 audit event `personal_data_erased`).
@@ -15,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, delete, literal, select, update
 
 from register.db import Register
-from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CitizenIdentity, MeetingAttendee,
-                             MeetingRow, MessageRow)
+from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CitizenIdentity, LearningLogEntry,
+                             MeetingAttendee, MeetingRow, MessageRow)
 
 ERASED = "(slettet)"
 
@@ -52,6 +53,10 @@ def erase_ended_before(register: Register, cutoff: datetime, now: datetime) -> E
         session.execute(update(AuditEvent).where(AuditEvent.case_id.in_(case_ids)).values(detail={}))
         session.execute(update(CaseworkerAssignment).where(CaseworkerAssignment.case_id.in_(case_ids))
                         .values(reason=ERASED))
+        # A learning-log note about the case may name the person unless its author marked it clear (issue 22).
+        session.execute(update(LearningLogEntry).where(LearningLogEntry.case_id.in_(case_ids),
+                                                       LearningLogEntry.clear_of_personal_data.is_(False))
+                        .values(text=ERASED))
         for case_id in case_ids:
             session.add(AuditEvent(case_id=case_id, at=now, actor="retention", action="personal_data_erased",
                                    detail={}, event_key=f"retention/{case_id}"))

@@ -24,7 +24,7 @@ from config.settings import Settings
 from engine.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
 from register.roster import load_roster
-from web import employer, pages
+from web import employer, pages, report_pages
 from web.auth import SignIn
 
 log = logging.getLogger("fasthold.web")
@@ -111,7 +111,12 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/sager/{reference}/handling/{action}", pages.case_action, methods=["POST"]),
         Route("/team", pages.team_page),
         Route("/team/omfordel", pages.bulk_reassign, methods=["POST"]),
-        Route("/rapport", pages.report_page),
+        Route("/rapport", report_pages.report_page),
+        Route("/rapport/sammenligning.csv", report_pages.comparison_csv),
+        Route("/rapport/evaluering.zip", report_pages.evaluation_zip),
+        Route("/rapport/varighed.png", report_pages.duration_png),
+        Route("/rapport/laeringslog", report_pages.learning_log_page),
+        Route("/rapport/laeringslog/skriv", report_pages.learning_log_write, methods=["POST"]),
         Route("/rapport/vis", pages.report_html),
         Route("/rapport.csv", pages.report_csv),
         Route("/svar/{token}", employer.reply_page, methods=["GET", "POST"]),

@@ -310,12 +310,6 @@ def _period(request: Request) -> tuple[date, date]:
     return start, end
 
 
-@page
-async def report_page(request: Request, user) -> Response:
-    start, end = _period(request)
-    return web_of(request).page(request, "report.html", start=start, end=end)
-
-
 async def _report(request: Request, user, fmt: str) -> str:
     from register.report_command import ReportError, report_command
 

@@ -171,10 +171,14 @@ def test_every_figure_for_the_municipality(known_register):
     assert (f.cases, f.target_cases) == (13, 10)
     assert f.workplace_first_meeting == Share(5, 6)          # A1 A3 J1 M1 M3 of A1 A2 A3 J1 M1 M3
     assert f.first_meeting_by_week_8 == Share(5, 9)          # A1 A2 J1 M1 M3 of those + A3 A4 J2 U1 (not M2)
-    assert f.measure_before_week_13 == Share(3, 9)           # A1 J1 M1 of the target cases but M3
+    # Week-13 base: target cases whose absence lasted through week 13 (first day + 90 passed, not ended by
+    # then): A2 A4 J1 J2 U1; not A1 (ended 04-01, week 13 ended 04-05), A3 (05-01 / 05-03), M2 (ended 03-20),
+    # M1 and M3 (week 13 not over). With a measure before week 13: J1.
+    assert f.measure_before_week_13 == Share(1, 5)
     assert f.employer_took_part == Share(4, 6)               # A1 A3 M1 M3
     assert f.outcomes == {"work": Share(1, 5), "education": Share(1, 5), "other": Share(1, 5),
-                          "unknown": Share(2, 5)}            # A1 A3 M1 J1 M2 (A5 is outside the target group)
+                          "unknown": Share(2, 5), "not_yet_due": Share(0, 5)}
+    # A1 A3 M1 J1 M2 (A5 is outside the target group); J1 and M2 ended months ago: unknown, not "not yet due".
     assert f.by_track == {"workplace": 10, "exempt": 1, "watch": 0, "outside": 1, "none": 1}
     assert f.by_end_type == {"full_recovery": 4, "partial_recovery": 1, "dismissal": 1, "moved_municipality": 0,
                              "benefit_ended": 0, "death": 0, "open": 7}
@@ -213,16 +217,16 @@ def test_every_figure_per_caseworker(known_register):
     assert [anna.first_meeting_by_week_8, jonas.first_meeting_by_week_8, mads.first_meeting_by_week_8,
             nobody.first_meeting_by_week_8] == [Share(2, 4), Share(1, 2), Share(2, 2), Share(0, 1)]
     assert [anna.measure_before_week_13, jonas.measure_before_week_13, mads.measure_before_week_13,
-            nobody.measure_before_week_13] == [Share(1, 4), Share(1, 2), Share(1, 2), Share(0, 1)]
+            nobody.measure_before_week_13] == [Share(0, 2), Share(1, 2), Share(0, 0), Share(0, 1)]
     assert [anna.employer_took_part, jonas.employer_took_part, mads.employer_took_part,
             nobody.employer_took_part] == [Share(2, 3), Share(0, 1), Share(2, 2), Share(0, 0)]
     assert anna.outcomes == {"work": Share(1, 2), "education": Share(1, 2), "other": Share(0, 2),
-                             "unknown": Share(0, 2)}
+                             "unknown": Share(0, 2), "not_yet_due": Share(0, 2)}
     assert jonas.outcomes == {"work": Share(0, 1), "education": Share(0, 1), "other": Share(0, 1),
-                              "unknown": Share(1, 1)}
+                              "unknown": Share(1, 1), "not_yet_due": Share(0, 1)}
     assert mads.outcomes == {"work": Share(0, 2), "education": Share(0, 2), "other": Share(1, 2),
-                             "unknown": Share(1, 2)}
-    assert nobody.outcomes == {o: Share(0, 0) for o in ("work", "education", "other", "unknown")}
+                             "unknown": Share(1, 2), "not_yet_due": Share(0, 2)}
+    assert nobody.outcomes == {o: Share(0, 0) for o in ("work", "education", "other", "unknown", "not_yet_due")}
     assert [anna.median_days_to_first_meeting, jonas.median_days_to_first_meeting, mads.median_days_to_first_meeting,
             nobody.median_days_to_first_meeting] == [Median(42.0, 3), Median(37.0, 1), Median(47.0, 2),
                                                      Median(None, 0)]
@@ -247,10 +251,10 @@ def test_every_figure_per_team(known_register):
     assert (syd.cases, syd.target_cases) == (6, 5)
     assert syd.workplace_first_meeting == Share(3, 3)
     assert syd.first_meeting_by_week_8 == Share(3, 4)
-    assert syd.measure_before_week_13 == Share(2, 4)
+    assert syd.measure_before_week_13 == Share(1, 2)            # J1 of J1 J2
     assert syd.employer_took_part == Share(2, 3)
     assert syd.outcomes == {"work": Share(0, 3), "education": Share(0, 3), "other": Share(1, 3),
-                            "unknown": Share(2, 3)}
+                            "unknown": Share(2, 3), "not_yet_due": Share(0, 3)}
     assert syd.median_days_to_first_meeting == Median(46.0, 3)
     assert syd.breaches == 2
     assert syd.by_track == {"workplace": 5, "exempt": 1, "watch": 0, "outside": 0, "none": 0}
@@ -266,11 +270,11 @@ def test_today_decides_what_is_settled(known_register):
     assert on_12th.overall.first_meeting_by_week_8 == Share(5, 7)   # A1 A2 J1 M1 M3 of those + A3 J2
     assert [(b.reference, b.reason) for b in on_12th.breaches] == [("J1", "recorded"), ("J2", "not_held"),
                                                                     ("A3", "held_late")]
-    assert on_12th.overall.measure_before_week_13 == Share(3, 3)    # A1 J1 (week 13 over), M1 (has one)
+    assert on_12th.overall.measure_before_week_13 == Share(1, 1)    # J1 (lasted past 04-07); A1 ended before
     on_13th = report_of(known_register, today=date(2026, 4, 13))
     assert on_13th.overall.first_meeting_by_week_8 == Share(5, 8)   # + A4
     assert [b.reference for b in on_13th.breaches] == ["J1", "J2", "A3", "A4"]
-    assert on_13th.overall.measure_before_week_13 == Share(3, 4)    # + A2
+    assert on_13th.overall.measure_before_week_13 == Share(1, 2)    # + A2
 
 
 def test_other_municipality_and_empty_period(known_register):
@@ -303,9 +307,11 @@ def test_the_report_never_reads_cpr_or_citizen_names(known_register):
 
 
 def test_csv_has_every_figure_and_split(known_register):
-    from register.report_render import render_csv
+    from register.report_render import read_csv, render_csv
 
-    parsed = list(csv.DictReader(io.StringIO(render_csv(report_of(known_register)))))
+    text = render_csv(report_of(known_register))
+    assert text.splitlines()[0] == "\ufeffNøgletal;Opdeling;Navn;Tæller;Nævner;Værdi;Kode;Id"
+    parsed = [r.__dict__ for r in read_csv(text)]
     assert list(parsed[0]) == ["figure", "scope", "scope_id", "numerator", "denominator", "value"]
     index = {(r["figure"], r["scope"], r["scope_id"]): r for r in parsed}
     assert index[("workplace_first_meeting", "all", "")] | {} == {
@@ -339,7 +345,7 @@ def test_report_command_writes_each_format(known_register, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "A3" in html
     csv_text = report_command(settings, "101", START, END, "csv", None, today=TODAY)
-    assert csv_text.splitlines()[0] == "figure,scope,scope_id,numerator,denominator,value"
+    assert csv_text.splitlines()[0] == "\ufeffNøgletal;Opdeling;Navn;Tæller;Nævner;Værdi;Kode;Id"
     with pytest.raises(ReportError, match="Perioden er tom"):
         report_command(settings, "101", END, START, "tabel", None, today=TODAY)
 
@@ -404,10 +410,11 @@ async def test_report_on_cases_run_through_the_workflow(env):
     assert f.workplace_first_meeting == Share(1, 2)
     assert f.first_meeting_by_week_8 == Share(2, 2)          # both held before the end of week 8
     assert f.employer_took_part == Share(1, 2)
-    assert f.measure_before_week_13 == Share(1, 2)           # the second case's week 13 is over by report_day
+    # Both cases ended long before their week 13 was over: neither is in the week-13 base (jobindsats).
+    assert f.measure_before_week_13 == Share(0, 0)
     assert report_day > second.first_day + timedelta(days=90)
     assert f.outcomes == {"work": Share(1, 2), "education": Share(0, 2), "other": Share(0, 2),
-                          "unknown": Share(1, 2)}
+                          "unknown": Share(1, 2), "not_yet_due": Share(0, 2)}
     assert f.by_track["workplace"] == 2 and f.by_track[third_state.track] == 1
     assert f.by_end_type["full_recovery"] == 1 and f.by_end_type["dismissal"] == 2 and f.by_end_type["open"] == 0
     assert f.median_days_to_first_meeting == Median((days[0] + days[1]) / 2, 2)
@@ -423,7 +430,7 @@ async def test_report_on_cases_run_through_the_workflow(env):
     assert by_worker[second_state.caseworker.id].workplace_first_meeting == Share(0, 1)
     assert by_worker[second_state.caseworker.id].employer_took_part == Share(0, 1)
     by_team = {s.scope.id: s.figures for s in r.by_team}
-    assert by_team[first_state.caseworker.team_id].measure_before_week_13.numerator == 1
+    assert by_team[first_state.caseworker.team_id].measure_before_week_13 == Share(0, 0)  # ended before week 13
     assert by_team[first_state.caseworker.team_id].workplace_first_meeting.numerator == 1
 
 
@@ -490,7 +497,7 @@ def build_law_register(session) -> None:
 
 
 def test_statutory_breaches_and_missed_model_targets_are_separate_rows(register_url):
-    from register.report_render import render_csv, render_html, render_table
+    from register.report_render import read_csv, render_csv, render_html, render_table
 
     upgrade(register_url)
     register = Register(register_url)
@@ -516,8 +523,7 @@ def test_statutory_breaches_and_missed_model_targets_are_separate_rows(register_
     assert "S1" in breaches and "T3" in breaches and "T1" not in breaches and "T2" not in breaches
     assert "T1" in targets and "T2" in targets and "S1" not in targets
     assert "lovens minimum" in breaches
-    index = {(row["figure"], row["scope"], row["scope_id"]): row
-             for row in csv.DictReader(io.StringIO(render_csv(r)))}
+    index = {(row.figure, row.scope, row.scope_id): row.__dict__ for row in read_csv(render_csv(r))}
     assert index[("first_meeting_breaches", "all", "")]["numerator"] == "2"
     assert index[("missed_model_targets", "all", "")]["numerator"] == "2"
     assert index[("missed_model_targets", "caseworker", "cw-jonas")]["numerator"] == "1"

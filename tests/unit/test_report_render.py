@@ -10,7 +10,8 @@ from datetime import date
 import pytest
 
 from register.report import CaseFacts, FirstMeeting, Median, Person, Share, compute_report
-from register.report_render import (days_text, figure_rows, pct, render, render_csv, render_html, render_table,
+from register.report_render import (days_text, figure_rows, pct, read_csv, render, render_csv, render_html,
+                                    render_table,
                                     share_text)
 
 TODAY = date(2026, 6, 20)
@@ -73,8 +74,21 @@ def test_table(report):
     assert max(len(line) for line in text.splitlines()) <= 110
 
 
+def parsed_csv(report) -> list[dict]:
+    return [r.__dict__ for r in read_csv(render_csv(report))]
+
+
+def test_csv_is_danish(report):
+    text = render_csv(report)
+    assert text.startswith("\ufeffNøgletal;Opdeling;Navn;Tæller;Nævner;Værdi;Kode;Id\r\n")
+    assert "1. samtale på arbejdspladsen;Sagsbehandler;Bo Ø;1;1;1,0000;workplace_first_meeting;cw-b" in text
+    assert "1. samtale på arbejdspladsen;Hele kommunen;Hele kommunen;2;3;0,6667;workplace_first_meeting;" in text
+    assert "Afgang en måned efter afslutning: Beskæftigelse;Hele kommunen" in text
+    assert "Spor: Uden for målgruppen;Team;Team Syd;1;2;0,5000;track_outside;t-2" in text   # R3 R4
+
+
 def test_csv_rows(report):
-    parsed = list(csv.DictReader(io.StringIO(render_csv(report))))
+    parsed = parsed_csv(report)
     assert len(parsed) == len(figure_rows(report))
     assert {r["scope"] for r in parsed} == {"all", "team", "caseworker"}
     row = next(r for r in parsed if r["figure"] == "workplace_first_meeting" and r["scope"] == "caseworker"
@@ -101,7 +115,7 @@ def test_empty_report_renders_everywhere(empty):
     assert "–" in render_table(empty)
     html = render_html(empty)
     assert "Ingen fristoverskridelser" in html and "Ingen afsluttede sager" in html
-    rows = list(csv.DictReader(io.StringIO(render_csv(empty))))
+    rows = parsed_csv(empty)
     assert {r["scope"] for r in rows} == {"all"}
     assert next(r for r in rows if r["figure"] == "workplace_first_meeting")["value"] == "–"
 
