@@ -18,6 +18,7 @@ from register.evaluation_command import export_evaluation
 from register.models import CaseRow, CitizenIdentity, MeetingAttendee
 from simulation.scenario import load_scenario
 from simulation.sweep import sweep
+from tests import dates
 from tests.browser import OUTPUT
 
 YEAR = """
@@ -52,7 +53,8 @@ def personal_values(url: str) -> set[str]:
 
 async def test_a_simulated_year_exported_and_evaluated(tmp_path: Path):
     scenario = tmp_path / "year.yaml"
-    scenario.write_text(YEAR, encoding="utf-8")
+    # A fixed first day (tests/dates.py), so the year's calendar is the same on every day the suite runs.
+    scenario.write_text(f"start: {dates.DEFAULT_START.isoformat()}\n{YEAR}", encoding="utf-8")
     [result] = (await sweep(load_scenario(scenario), tmp_path / "out", progress=False)).results
     report = result.report
     settings = load_settings(env={}).replace(database_url=result.register_url, data_dir=str(tmp_path / "data"))
