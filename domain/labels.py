@@ -191,6 +191,13 @@ def case_closed(end_type_code: str) -> str:
 MEETING_TAKEN_OVER = "Mødet overtages af en anden sagsbehandler."
 
 
+def handover_refused(reference: str, new_name: str) -> str:
+    """A handover that did not happen: the case and its meetings stay with the caseworker who has it."""
+    return (f"Sag {reference} er ikke givet til {new_name}: et planlagt møde kolliderer med {new_name}s kalender, "
+            "og der er ingen ledig tid inden fristen. Sagen og mødet er uændret. Vælg en anden kollega, eller "
+            "aftal et tidspunkt efter fristen.")
+
+
 def operations_alert(step: str, attempts: int) -> str:
     return (f"Driftsfejl: sagen venter, fordi trinnet '{step}' er fejlet {attempts} gange i træk. Motoren prøver "
             "igen hver time. Kontakt it-driften, så fejlen bliver rettet.")
@@ -253,7 +260,7 @@ EVENT = {
     "escalated": "Teamlederen orienteret", "mail_refused": "E-mail afvist", "deadline_breached": "Frist overskredet",
     "expected_duration": "Ny forventet varighed", "fast_track_requested": "Anmodning om tidlig opfølgning",
     "measure_started": "Indsats startet", "caseworker_reassigned": "Ny sagsbehandler", "case_closed": "Sagen afsluttet",
-    "outcome_recorded": "Afgang registreret",
+    "outcome_recorded": "Afgang registreret", "handover_no_time": "Omfordeling ikke mulig",
 }
 
 

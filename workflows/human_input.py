@@ -28,6 +28,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.refusals import Refusal
     from domain.triage import Track
 
+from workflows.handover import PATCH_HANDOVER_PLACES_FIRST
+
 
 # Reassigning a case whose meeting clashes with the new caseworker's calendar used to fail the update.
 PATCH_HANDOVER_CLASH = "handover-moves-a-clashing-meeting"
@@ -248,6 +250,8 @@ class HumanInput:
     @workflow.update
     async def reassign(self, change: Reassignment) -> str:
         """Another caseworker takes the case: the reason is recorded and the new one gets the open tasks."""
+        if workflow.patched(PATCH_HANDOVER_PLACES_FIRST):
+            return await self.reassign_placing_meetings(change)  # workflows.handover
         old = self.state.caseworker
         try:
             new = await self.activity(RegisterActivities.assign_caseworker, AssignRequest(
