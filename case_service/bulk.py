@@ -9,12 +9,14 @@ from __future__ import annotations
 import secrets
 
 from temporalio import activity
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from case_service.commands import CaseRef
 from case_service.refusal import CaseRefusal
-from case_service.service import CaseFilter, CaseService
+from case_service.service import CaseFilter, CaseService, _unavailable_or
 from config.settings import Settings
 from domain.bulk import BulkProgress, BulkReassignmentRequest, CaseHandoverResult, HandoverOutcome, OneHandover
 from domain.localtime import LOCAL_TZ
@@ -31,19 +33,37 @@ class BulkReassignments:
         self.cases = CaseService(client, settings)
 
     async def start(self, municipality: str, from_caseworker: str, to_caseworkers: tuple[str, ...], reason: str,
-                    actor: str) -> BulkReassignmentRequest:
-        """Start handing every open case of `from_caseworker` to `to_caseworkers`; returns at once."""
+                    actor: str, *, submission: str = "") -> str:
+        """Start handing every open case of `from_caseworker` to `to_caseworkers`; returns the job's id at once.
+        The same `submission` (a form's one-time id) gives the same job, however often it is sent."""
+        job_id = f"{JOB_PREFIX}{submission or secrets.token_hex(8)}"
+        if await self._exists(job_id):
+            return job_id
         leaving = await self.cases.find_cases(CaseFilter(municipality, caseworker=from_caseworker, limit=100_000))
         load = {w: len(await self.cases.find_cases(CaseFilter(municipality, caseworker=w, limit=100_000)))
                 for w in to_caseworkers}
-        # The job id is random: nothing about a person in it, and two jobs for one caseworker never collide.
+        # The job id is the form's random id: nothing about a person in it, and two jobs never collide.
         request = BulkReassignmentRequest(
-            job_id=f"{JOB_PREFIX}{secrets.token_hex(8)}", municipality=municipality, from_caseworker=from_caseworker,
+            job_id=job_id, municipality=municipality, from_caseworker=from_caseworker,
             to_caseworkers=tuple(to_caseworkers), reason=reason, actor=actor,
             references=tuple(sorted(r.reference for r in leaving)), load=load)
-        await self.client.start_workflow(BulkReassignmentWorkflow.run, request, id=request.job_id,
-                                         task_queue=self.settings.task_queue)
-        return request
+        try:
+            await self.client.start_workflow(BulkReassignmentWorkflow.run, request, id=job_id,
+                                             task_queue=self.settings.task_queue,
+                                             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                                             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        except WorkflowAlreadyStartedError:
+            pass  # the same form sent twice at once: the first one started the job
+        return job_id
+
+    async def _exists(self, job_id: str) -> bool:
+        try:
+            await self.client.get_workflow_handle(job_id).describe()
+            return True
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise _unavailable_or(err) from None
 
     async def progress(self, job_id: str) -> BulkProgress | None:
         """The job's progress, or None when there is no such job."""
@@ -55,10 +75,7 @@ class BulkReassignments:
         except RPCError as err:
             if err.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
                 return None
-            raise
-
-    async def running(self, job_id: str) -> bool:
-        return (await self.client.get_workflow_handle(job_id).describe()).status == WorkflowExecutionStatus.RUNNING
+            raise _unavailable_or(err) from None
 
 
 class HandoverActivities:

@@ -20,6 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from case_service import CaseService
+from case_service.bulk import BulkReassignments
 from config.settings import Settings
 from engine.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
@@ -54,6 +55,10 @@ class Web:
     @property
     def cases(self) -> CaseService:
         return CaseService(self.client, self.settings)
+
+    @property
+    def bulk(self) -> BulkReassignments:
+        return BulkReassignments(self.client, self.settings)
 
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         user = self.signin.current(request)
@@ -111,6 +116,7 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/sager/{reference}/handling/{action}", pages.case_action, methods=["POST"]),
         Route("/team", pages.team_page),
         Route("/team/omfordel", pages.bulk_reassign, methods=["POST"]),
+        Route("/team/omfordeling/{job}", pages.bulk_progress),
         Route("/rapport", pages.report_page),
         Route("/rapport/vis", pages.report_html),
         Route("/rapport.csv", pages.report_csv),

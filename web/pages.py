@@ -15,8 +15,9 @@ from case_service import CaseFilter, CaseRefusal, CaseUnavailable
 from case_service.access import UserRole, colleagues, may_see, team_of
 from case_service.commands import CaseRef
 from domain import labels
+from domain.bulk import HandoverOutcome
 from domain.localtime import LOCAL_TZ
-from domain.model import CaseView, Reassignment
+from domain.model import CaseView
 from domain.refusals import Refusal
 from web import forms, present
 
@@ -253,7 +254,7 @@ async def render_team(request: Request, user, status: int = 200, **extra) -> Res
              "tasks": sum(r.open_tasks for r in rows if r.caseworker_id == w["id"]),
              "overdue": sum(r.overdue_tasks for r in rows if r.caseworker_id == w["id"])} for w in team_workers]
     context = dict(at_risk=[r for r in rows if r.at_risk], breached=[r for r in rows if r.breached], load=load,
-                   everyone=colleagues(web.roster, user), errors={}, message="", results=[])
+                   everyone=colleagues(web.roster, user), errors={}, message="", submission=secrets_token())
     return web.page(request, "team.html", status, **{**context, **extra})
 
 
@@ -279,75 +280,24 @@ async def bulk_reassign(request: Request, user) -> Response:
         errors["reason"] = "Angiv en begrundelse for omfordelingen."
     if errors:
         return await render_team(request, user, 400, errors=errors, message="Formularen har fejl.")
-    everything = await visible_views(request, user)
-    views = [v for v in everything if v.state.caseworker.id == leaving]
-    load = {w: sum(1 for v in everything if v.state.caseworker.id == w) for w in to}
-    changes = []
-    for view in sorted(views, key=lambda v: v.state.reference):
-        target = min(to, key=lambda w: (load[w], to.index(w)))
-        load[target] += 1
-        changes.append((CaseRef(user.municipality, view.state.reference),
-                        Reassignment(reason, target, actor=user.actor)))
-    outcomes = await web.cases.reassign_many(changes)
-    names = {w["id"]: w["name"] for w in colleagues(web.roster, user)}
-    results = [(ref.reference, names.get(change.caseworker_id, change.caseworker_id),
-                "Omfordelt" if not isinstance(outcome, CaseRefusal) else f"Ikke omfordelt: {outcome.message}")
-               for (ref, change), outcome in zip(changes, outcomes)]
-    done = sum(not isinstance(o, CaseRefusal) for o in outcomes)
-    return await render_team(request, user, results=results,
-                             message=f"{done} af {len(changes)} sager er omfordelt." if changes
-                             else "Sagsbehandleren har ingen åbne sager.")
-
-
-# --------------------------------------------------------------------------- the success report
-def _period(request: Request) -> tuple[date, date]:
-    day = today()
-    try:
-        start = date.fromisoformat(request.query_params.get("fra", f"{day.year}-01-01"))
-        end = date.fromisoformat(request.query_params.get("til", day.isoformat()))
-    except ValueError:
-        raise HTTPException(400) from None
-    return start, end
+    # The form's one-time submission id names the job: sending the form again (a double click, Back and send,
+    # a reload) finds the job already started instead of starting a second one.
+    submission = "".join(c for c in str(form.get("submission", "")) if c.isalnum() or c in "-_")[:40]
+    job = await web.bulk.start(user.municipality, leaving, tuple(to), reason, user.actor, submission=submission)
+    return RedirectResponse(f"/team/omfordeling/{quote(job, safe='')}", status_code=303)
 
 
 @page
-async def report_page(request: Request, user) -> Response:
-    start, end = _period(request)
-    return web_of(request).page(request, "report.html", start=start, end=end)
-
-
-async def _report(request: Request, user, fmt: str) -> str:
-    from register.report_command import ReportError, report_command
-
-    start, end = _period(request)
-    try:
-        return await asyncio.to_thread(report_command, web_of(request).settings, user.municipality, start, end, fmt,
-                                       None)
-    except ReportError as err:
-        raise _ReportProblem(str(err)) from None
-
-
-class _ReportProblem(Exception):
-    pass
-
-
-@page
-async def report_html(request: Request, user) -> Response:
-    try:
-        # The report is one self-contained page with inline CSS and SVG (no script): allow its inline styles.
-        return Response(await _report(request, user, "html"), media_type="text/html; charset=utf-8", headers={
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                                       "frame-ancestors 'none'"})
-    except _ReportProblem as err:
-        return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
-
-
-@page
-async def report_csv(request: Request, user) -> Response:
-    try:
-        text = await _report(request, user, "csv")
-    except _ReportProblem as err:
-        return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
-    start, end = _period(request)
-    return Response(text, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="succeskriterier-{start}-{end}.csv"'})
+async def bulk_progress(request: Request, user) -> Response:
+    """A bulk reassignment's progress and, case by case, what really happened."""
+    web = web_of(request)
+    if user.role != UserRole.TEAM_LEAD:
+        raise HTTPException(403)
+    progress = await web.bulk.progress(request.path_params["job"])
+    if progress is None or progress.request.municipality != user.municipality \
+            or team_of(web.roster, progress.request.from_caseworker) not in user.teams:
+        raise HTTPException(404)
+    names = {w["id"]: w["name"] for w in web.roster.get("caseworkers", [])}
+    by = {kind: [r for r in progress.results if r.outcome == kind] for kind in HandoverOutcome}
+    return web.page(request, "bulk_progress.html", progress=progress, names=names, by=by,
+                    leaving=names.get(progress.request.from_caseworker, progress.request.from_caseworker))

@@ -22,7 +22,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.mail import Recipient, Task
-    from activities.register import AssignRequest, MeetingRecord, RegisterActivities, ReserveRequest
+    from activities.register import AssignRequest, BusyRequest, MeetingRecord, RegisterActivities, ReserveRequest
     from domain import agenda, labels
     from domain.localtime import LOCAL_TZ
     from domain.model import Caseworker, Meeting, Partstat, Reassignment, Role
@@ -71,7 +71,7 @@ class Handover:
             responses = {k: v for k, v in meeting.responses.items() if k != self.caseworker_recipient.email.lower()}
             after = replace(meeting, sequence=meeting.sequence + 1, invited_at=workflow.now(), responses=responses)
             record = MeetingRecord(self.case.reference, self.case.municipality, new.id, after, roles)
-            if within_hours(new, after) and await self._try_save(record):
+            if within_hours(new, after) and await self._free_at(new, after) and await self._try_save(record):
                 placed.append((meeting, after))
                 continue
             declined = (meeting.start,) if Partstat.DECLINED in meeting.responses.values() else ()
@@ -86,6 +86,11 @@ class Handover:
             placed.append((meeting, replace(after, start=start, end=start + timedelta(minutes=MEETING_MINUTES),
                                             responses={})))
         return placed
+
+    async def _free_at(self, new: Caseworker, meeting: Meeting) -> bool:
+        """A look first: a save that clashes is refused by the register, but logged by the worker as a failure."""
+        return not await self.activity(RegisterActivities.busy_intervals, BusyRequest(
+            new.id, meeting.start, meeting.end, exclude_uid=meeting.uid))
 
     async def _try_save(self, record: MeetingRecord) -> bool:
         try:

@@ -212,7 +212,11 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
         await lead.fill("#reason", "Anna Berg er fratrådt.")
         await lead.click("form[action='/team/omfordel'] button")
         await lead.wait_for_load_state()
-        assert "3 af 3 sager er omfordelt." in await lead.inner_text("[role=status]")
+        assert "/team/omfordeling/" in lead.url  # a job in the background; its page follows it
+        await lead.wait_for_function(
+            "() => document.querySelector('[role=status]').textContent.includes('Omfordelingen er færdig')",
+            timeout=120_000, polling=1000)
+        assert "3 af 3 sager er behandlet." in await lead.inner_text("[role=status]")
         await axe_and_shot(lead, "11-team-efter-omfordeling")
         new = {r: (await cases.state(CaseRef("101", r))).caseworker.id for r in (first, second, third)}
         assert set(new.values()) == {MIKKEL, SARA}, new

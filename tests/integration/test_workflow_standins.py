@@ -18,7 +18,7 @@ from temporalio.worker import Worker
 
 from activities.mail import OutgoingMail
 from activities.planning import SlotRequest
-from activities.register import AssignRequest, BreachRecord, CaseUpdate, MeasureRecord, MeetingRecord, ReserveRequest
+from activities.register import AssignRequest, BreachRecord, BusyRequest, CaseUpdate, MeasureRecord, MeetingRecord, ReserveRequest
 from domain.localtime import LOCAL_TZ, local_date
 from domain.model import CaseInput, Caseworker, EmployerAnswer, Employee, Employer, Reassignment, RsvpReceived
 from domain.rulesets import RuleSet, load_rulesets, ruleset_for
@@ -105,6 +105,14 @@ class StandIns:
                 day += timedelta(days=1)
             return None
 
+        @activity.defn(name="busy_intervals")
+        def busy_intervals(request: BusyRequest) -> list[tuple[datetime, datetime]]:
+            taken = self.busy | {(r.caseworker_id, r.meeting.start) for r in self.saved
+                                 if r.meeting.uid != request.exclude_uid}
+            return [(start, start + timedelta(hours=1)) for worker, start in taken
+                    if worker == request.caseworker_id and request.start < start + timedelta(hours=1)
+                    and start < request.end]
+
         @activity.defn(name="send_mail")
         def send_mail(mail: OutgoingMail) -> str:
             if mail.kind in self.broken_kinds:
@@ -124,7 +132,7 @@ class StandIns:
         def save_measure(record: MeasureRecord) -> None:
             pass
 
-        return [register_case, rule_set_for, assign_caseworker, look_up_caseworker, update_case, free_slots, save_meeting, reserve_slot,
+        return [register_case, rule_set_for, assign_caseworker, look_up_caseworker, busy_intervals, update_case, free_slots, save_meeting, reserve_slot,
                 send_mail, record_breach, record_missed_target, save_measure]
 
     def kinds(self, to: str | None = None) -> list[str]:
