@@ -76,6 +76,7 @@ class Settings:
     web_secret: str = ""
     local_password: str = ""
     employer_link_days: int = 30
+    web_idle_minutes: int = 30
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: str = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from engine.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
 from register.roster import load_roster
 from web import employer, pages
+from register.db import Register
+from register.web_sessions import WebSessions
 from web.auth import SignIn
 
 log = logging.getLogger("fasthold.web")
@@ -47,7 +50,8 @@ class Web:
         self.settings = settings
         self.client = client
         self.roster = load_roster(settings.roster_path)
-        self.signin = SignIn(settings, self.roster)
+        self.signin = SignIn(settings, self.roster, WebSessions(
+            Register(settings.resolved_database_url), timedelta(minutes=settings.web_idle_minutes)))
         self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.templates.filters.update(dato=dato, datotid=datotid, kortdato=kortdato)

@@ -112,9 +112,17 @@ async def oidc_callback(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     web = web_of(request)
     form = await request.form()
-    if web.signin.csrf_ok(request, str(form.get("csrf", ""))):
-        request.session.clear()
+    # An older tab's form may carry a token from before a new sign-in: signing out is still what the person
+    # wants. A page of another site cannot do it for them: its request names its own origin (and SameSite
+    # keeps the cookie from it).
+    if web.signin.csrf_ok(request, str(form.get("csrf", ""))) or _same_origin(request):
+        web.signin.end_session(request)
     return RedirectResponse("/login", status_code=303)
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin", "")
+    return bool(origin) and origin.rstrip("/") == f"{request.url.scheme}://{request.url.netloc}"
 
 
 # --------------------------------------------------------------------------- the user's cases
@@ -225,6 +233,11 @@ async def case_action(request: Request, user) -> Response:
             request, user, view, form_errors=bad.errors, active=slug, submitted=data,
             message="Formularen har fejl. Ret de markerede felter."))
     except CaseRefusal as refusal:
+        if refusal.reason == Refusal.ALREADY_RECORDED:
+            # Back and send, a reload or a second tab: the case already holds this; nothing new is recorded.
+            request.session["flash"] = (f"Det er allerede registreret: {refusal.message}. "
+                                        "Der er ikke registreret noget nyt.")
+            return RedirectResponse(f"/sager/{quote(reference, safe='')}", status_code=303)
         field = refusal.field if any(f.name == refusal.field for f in action.fields) else ""
         text = refusal.message[:1].upper() + refusal.message[1:]
         errors = {field: text} if field else {}
@@ -301,3 +314,57 @@ async def bulk_progress(request: Request, user) -> Response:
     by = {kind: [r for r in progress.results if r.outcome == kind] for kind in HandoverOutcome}
     return web.page(request, "bulk_progress.html", progress=progress, names=names, by=by,
                     leaving=names.get(progress.request.from_caseworker, progress.request.from_caseworker))
+
+
+# --------------------------------------------------------------------------- the success report
+def _period(request: Request) -> tuple[date, date]:
+    day = today()
+    try:
+        start = date.fromisoformat(request.query_params.get("fra", f"{day.year}-01-01"))
+        end = date.fromisoformat(request.query_params.get("til", day.isoformat()))
+    except ValueError:
+        raise HTTPException(400) from None
+    return start, end
+
+
+@page
+async def report_page(request: Request, user) -> Response:
+    start, end = _period(request)
+    return web_of(request).page(request, "report.html", start=start, end=end)
+
+
+async def _report(request: Request, user, fmt: str) -> str:
+    from register.report_command import ReportError, report_command
+
+    start, end = _period(request)
+    try:
+        return await asyncio.to_thread(report_command, web_of(request).settings, user.municipality, start, end, fmt,
+                                       None)
+    except ReportError as err:
+        raise _ReportProblem(str(err)) from None
+
+
+class _ReportProblem(Exception):
+    pass
+
+
+@page
+async def report_html(request: Request, user) -> Response:
+    try:
+        # The report is one self-contained page with inline CSS and SVG (no script): allow its inline styles.
+        return Response(await _report(request, user, "html"), media_type="text/html; charset=utf-8", headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                       "frame-ancestors 'none'"})
+    except _ReportProblem as err:
+        return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
+
+
+@page
+async def report_csv(request: Request, user) -> Response:
+    try:
+        text = await _report(request, user, "csv")
+    except _ReportProblem as err:
+        return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
+    start, end = _period(request)
+    return Response(text, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="succeskriterier-{start}-{end}.csv"'})

@@ -174,6 +174,9 @@ class HumanInput:
             raise refuse(Refusal.START_IN_PAST, "det nye tidspunkt ligger i fortiden")
         if not self.plausible(move.start):
             raise refuse(Refusal.START_TOO_FAR, "det nye tidspunkt ligger mere end et år ude i fremtiden")
+        if move.start == self.state.meetings[move.meeting_number - 1].start:
+            # The same move sent again (Back and send, a second tab) would send everyone the meeting again.
+            raise refuse(Refusal.ALREADY_RECORDED, f"møde {move.meeting_number} ligger allerede på det tidspunkt")
 
     # ------------------------------------------------------------------ the employer, the duration, fast track
     @workflow.update
@@ -222,6 +225,9 @@ class HumanInput:
         for weeks in (duration.employee_weeks, duration.employer_weeks):
             if weeks is not None and not 1 <= weeks <= MAX_EXPECTED_WEEKS:
                 raise refuse(Refusal.BAD_DURATION, f"forventet varighed skal være 1-{MAX_EXPECTED_WEEKS} uger")
+        if duration.employee_weeks == self.state.expected_weeks and duration.employer_weeks in (
+                None, self.state.employer_expected_weeks):
+            raise refuse(Refusal.ALREADY_RECORDED, f"den forventede varighed er allerede {duration.employee_weeks} uger")
 
     # ------------------------------------------------------------------ measures
     @workflow.update
@@ -245,6 +251,8 @@ class HumanInput:
             raise refuse(Refusal.BAD_MEASURE_DATE, "indsatsen kan ikke begynde før første fraværsdag")
         if not self.plausible_day(start.start_date):
             raise refuse(Refusal.BAD_MEASURE_DATE, "startdatoen ligger mere end et år ude i fremtiden")
+        if any((m.kind, m.start_date) == (start.kind, start.start_date) for m in self.state.measures):
+            raise refuse(Refusal.ALREADY_RECORDED, "indsatsen med den startdato er allerede registreret")
 
     # ------------------------------------------------------------------ another caseworker
     @workflow.update

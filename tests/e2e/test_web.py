@@ -324,3 +324,77 @@ async def test_refusals_are_clear_danish_and_change_nothing(web_engine, cases, t
     shown = httpx.get(link)
     assert shown.status_code == 200 and shown.headers["referrer-policy"] == "no-referrer"
     assert "default-src 'self'" in shown.headers["content-security-policy"]
+
+
+async def test_back_and_send_reload_and_two_tabs_each_act_once(web_engine, cases, tmp_path):
+    """The repeats people really make: Back and send the form again (a fresh page, the values typed again),
+    reload after sending, and the same form sent from two tabs. Each records the fact once and says so."""
+    engine = web_engine
+    reference = open_case(engine, ANNA, tmp_path, "gentag")
+    ref = CaseRef("101", reference)
+    today = datetime.now(LOCAL_TZ).date()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = await sign_in(browser, engine, "anna.berg@jobcenter.example.dk")
+        await page.goto(f"{engine.web}/sager/{reference}")
+
+        # Back and send: the page comes back with a new submission id; the same partial recovery is not
+        # recorded a second time, and she is told.
+        partial = {"hours_per_week": "18,5", "from_date": today.isoformat()}
+        await submit(page, "delvis", partial)
+        assert "allerede" not in await page.inner_text("[role=status]")
+        await page.go_back()
+        await page.wait_for_load_state()
+        await submit(page, "delvis", partial)
+        assert "Det er allerede registreret" in await page.inner_text("[role=status]")
+        await axe_and_shot(page, "12-allerede-registreret")
+        state = await cases.state(ref)
+        assert [(p.hours_per_week, p.from_date) for p in state.partial_recoveries] == [(18.5, today)]
+
+        # Reload after sending: the browser asks for the case page again (sending redirected to it).
+        await submit(page, "indsats", {"kind": "mentor", "start_date": today.isoformat()})
+        await page.reload()
+        await page.wait_for_load_state()
+        assert len((await cases.state(ref)).measures) == 1
+
+        # Two tabs with the same form: the second says it is already there.
+        other = await page.context.new_page()
+        await other.goto(f"{engine.web}/sager/{reference}")
+        await page.goto(f"{engine.web}/sager/{reference}")
+        await submit(page, "varighed", {"employee_weeks": "40"})
+        await submit(other, "varighed", {"employee_weeks": "40"})
+        assert "Det er allerede registreret" in await other.inner_text("[role=status]")
+        state = await cases.state(ref)
+        assert state.expected_weeks == 40
+        assert [e.event for e in state.timeline].count("expected_duration") == 1
+        assert [e.event for e in state.timeline].count("partial_recovery") == 1
+        assert [e.event for e in state.timeline].count("measure_started") == 1
+        await browser.close()
+
+
+async def test_signing_out_ends_the_session_for_every_tab_and_every_copy_of_the_cookie(web_engine):
+    engine = web_engine
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = await sign_in(browser, engine, "anna.berg@jobcenter.example.dk")
+        older_tab = await page.context.new_page()
+        await older_tab.goto(engine.web + "/sager")
+        # She signs in again in the first tab: the older tab's "Log ud" now carries a token from before.
+        await page.goto(engine.web + "/login")
+        await page.fill("#username", "anna.berg@jobcenter.example.dk")
+        await page.fill("#password", engine.local_password)
+        await page.click("button[type=submit]")
+        await page.wait_for_load_state()
+        cookie = next(c for c in await page.context.cookies() if c["name"] == "fasthold_session")
+        copied = httpx.Client(base_url=engine.web, cookies={"fasthold_session": cookie["value"]}, timeout=30)
+        assert copied.get("/sager").status_code == 200  # the copy works while she is signed in
+
+        await older_tab.click("text=Log ud")
+        await older_tab.wait_for_load_state()
+        assert older_tab.url.endswith("/login")
+        await page.goto(engine.web + "/opgaver")
+        assert "/login" in page.url  # the other tab is signed out too
+        refused = copied.get("/sager")
+        assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
+        assert copied.get("/team").status_code == 303
+        await browser.close()
