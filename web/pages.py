@@ -20,6 +20,7 @@ from domain.localtime import LOCAL_TZ
 from domain.model import CaseView
 from domain.refusals import Refusal
 from web import forms, present
+from web.team_view import KINDS, team_lists
 
 UNAVAILABLE = "Sagssystemet svarer ikke lige nu. Prøv igen om lidt."
 
@@ -260,14 +261,23 @@ async def team_page(request: Request, user) -> Response:
 async def render_team(request: Request, user, status: int = 200, **extra) -> Response:
     web = web_of(request)
     day = today()
-    rows = [present.row(v, day) for v in await visible_views(request, user)]
+    views = await visible_views(request, user)
+    rows = [present.row(v, day) for v in views]
     team_workers = [w for w in web.roster.get("caseworkers", []) if w["team"] in user.teams]
     load = [{"id": w["id"], "name": w["name"],
              "cases": sum(r.caseworker_id == w["id"] for r in rows),
              "tasks": sum(r.open_tasks for r in rows if r.caseworker_id == w["id"]),
              "overdue": sum(r.overdue_tasks for r in rows if r.caseworker_id == w["id"])} for w in team_workers]
-    context = dict(at_risk=[r for r in rows if r.at_risk], breached=[r for r in rows if r.breached], load=load,
-                   everyone=colleagues(web.roster, user), errors={}, message="", submission=secrets_token())
+    tasks = [(t, v.state.caseworker.id, v.state.caseworker.name) for v in views for t in present.tasks(v, day)]
+    chosen = request.query_params.get("sagsbehandler", "")
+    try:
+        page_number = int(request.query_params.get("side", "1"))
+    except ValueError:
+        page_number = 1
+    lists = team_lists(rows, tasks, kind=request.query_params.get("vis", ""),
+                       caseworker=chosen if chosen in {w["id"] for w in team_workers} else "", page=page_number)
+    context = dict(lists=lists, kinds=KINDS, load=load, everyone=colleagues(web.roster, user), errors={},
+                   message="", submission=secrets_token())
     return web.page(request, "team.html", status, **{**context, **extra})
 
 
