@@ -36,13 +36,18 @@ class BulkReassignments:
                     actor: str, *, submission: str = "") -> str:
         """Start handing every open case of `from_caseworker` to `to_caseworkers`; returns the job's id at once.
         The same `submission` (a form's one-time id) gives the same job, however often it is sent."""
-        job_id = f"{JOB_PREFIX}{submission or secrets.token_hex(8)}"
+        prefix = f"{JOB_PREFIX}{municipality}-{from_caseworker}-"
+        job_id = f"{prefix}{submission or secrets.token_hex(8)}"
         if await self._exists(job_id):
-            return job_id
+            return job_id  # this very form, sent again
+        running = await self._running_job(prefix)
+        if running:
+            return running  # the same caseworker's cases are being handed over already (Back and send, a tab)
         leaving = await self.cases.find_cases(CaseFilter(municipality, caseworker=from_caseworker, limit=100_000))
         load = {w: len(await self.cases.find_cases(CaseFilter(municipality, caseworker=w, limit=100_000)))
                 for w in to_caseworkers}
-        # The job id is the form's random id: nothing about a person in it, and two jobs never collide.
+        # The job id: the municipality, the staff id of the caseworker who leaves, the form's random id. No
+        # citizen's data in it.
         request = BulkReassignmentRequest(
             job_id=job_id, municipality=municipality, from_caseworker=from_caseworker,
             to_caseworkers=tuple(to_caseworkers), reason=reason, actor=actor,
@@ -55,6 +60,16 @@ class BulkReassignments:
         except WorkflowAlreadyStartedError:
             pass  # the same form sent twice at once: the first one started the job
         return job_id
+
+    async def _running_job(self, prefix: str) -> str | None:
+        query = f"WorkflowType = '{BulkReassignmentWorkflow.__name__}' AND ExecutionStatus = 'Running'"
+        try:
+            async for execution in self.client.list_workflows(query, limit=1000):
+                if execution.id.startswith(prefix):
+                    return execution.id
+        except RPCError as err:
+            raise _unavailable_or(err) from None
+        return None
 
     async def _exists(self, job_id: str) -> bool:
         try:

@@ -20,9 +20,11 @@ from domain.localtime import LOCAL_TZ
 from domain.model import CaseView
 from domain.refusals import Refusal
 from web import forms, present
+from web.paging import asked_page, page_of
 from web.team_view import KINDS, team_lists
 
 UNAVAILABLE = "Sagssystemet svarer ikke lige nu. Prøv igen om lidt."
+TASKS_A_PAGE, CASES_A_PAGE = 50, 50
 
 
 def today() -> date:
@@ -145,7 +147,9 @@ async def my_tasks(request: Request, user) -> Response:
     day = today()
     views = await visible_views(request, user)
     task_rows = sorted((t for v in views for t in present.tasks(v, day)), key=lambda t: (t.due, t.reference))
-    return web_of(request).page(request, "tasks.html", tasks=task_rows, today=day)
+    return web_of(request).page(request, "tasks.html", paged=page_of(task_rows, asked_page(request), TASKS_A_PAGE),
+                                overdue=sum(t.days_left < 0 for t in task_rows),
+                                urgent=sum(t.at_risk for t in task_rows), today=day)
 
 
 @page
@@ -160,7 +164,8 @@ async def my_cases(request: Request, user) -> Response:
     if status == "risiko":
         rows = [r for r in rows if r.at_risk or r.breached]
     rows.sort(key=lambda r: (r.closed, r.next_deadline or date.max, r.reference))
-    return web_of(request).page(request, "cases.html", rows=rows, query=query, show=status)
+    return web_of(request).page(request, "cases.html", paged=page_of(rows, asked_page(request), CASES_A_PAGE),
+                                query=query, show=status)
 
 
 # --------------------------------------------------------------------------- one case

@@ -84,15 +84,12 @@ async def open_cases(engine: Engine, cases: CaseService, count: int, **changes) 
         await cases.start_case(report)
     marks = ",".join("?" * count)
     references = [r.reference for r in reports]
-    seen: list[int] = []
 
-    def settled() -> bool:
-        waiting = db(engine, f"SELECT count(*) FROM cases WHERE reference IN ({marks}) AND phase NOT IN "
-                             "('meeting_booked', 'employer_contact')", *references)[0][0]
-        seen.append(db(engine, f"SELECT count(*) FROM cases WHERE reference IN ({marks}) AND phase = "
-                               "'meeting_booked'", *references)[0][0])
-        return waiting == 0 and len(seen) >= 8 and seen[-1] == seen[-8]  # nothing new for a few seconds
-    eventually(settled, timeout=900, what=f"{count} cases opened and booked")
+    def unsettled() -> int:  # not yet registered, or neither booked nor told the lead that no time was free
+        return count - db(engine, f"SELECT count(*) FROM cases c WHERE c.reference IN ({marks}) AND (c.phase = "
+                                  "'meeting_booked' OR EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id "
+                                  "AND m.message_key LIKE '%/escalation/no_slot/%'))", *references)[0][0]
+    eventually(lambda: unsettled() == 0, timeout=900, what=f"{count} cases opened and booked")
     return references
 
 

@@ -383,7 +383,7 @@ async def test_signing_out_ends_the_session_for_every_tab_and_every_copy_of_the_
         await page.goto(engine.web + "/login")
         await page.fill("#username", "anna.berg@jobcenter.example.dk")
         await page.fill("#password", engine.local_password)
-        await page.click("button[type=submit]")
+        await page.click("main button[type=submit]")
         await page.wait_for_load_state()
         cookie = next(c for c in await page.context.cookies() if c["name"] == "fasthold_session")
         copied = httpx.Client(base_url=engine.web, cookies={"fasthold_session": cookie["value"]}, timeout=30)
