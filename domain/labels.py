@@ -261,6 +261,13 @@ EVENT = {
     "expected_duration": "Ny forventet varighed", "fast_track_requested": "Anmodning om tidlig opfølgning",
     "measure_started": "Indsats startet", "caseworker_reassigned": "Ny sagsbehandler", "case_closed": "Sagen afsluttet",
     "outcome_recorded": "Afgang registreret", "handover_no_time": "Omfordeling ikke mulig",
+    "benefit_pause": "Periode uden sygedagpenge", "employer_estimate_reminded": "Arbejdsgiveren rykket for skøn",
+    "employer_estimate_requested": "Arbejdsgiverens skøn efterspurgt",
+    "fast_track_consent": "Medarbejderens svar om tidlig opfølgning", "fast_track_in_force": "Tidlig opfølgning gælder",
+    "fast_track_lapsed": "Anmodning om tidlig opfølgning bortfaldet", "info_form_answered": "Oplysningsskema besvaret",
+    "info_form_reminded": "Påmindelse om oplysningsskema", "info_form_sent": "Oplysningsskema sendt",
+    "operations_alert": "Driftsfejl", "partial_recovery": "Delvis raskmelding", "reply_for_review": "Svar til kontrol",
+    "target_missed": "Modellens mål ikke nået",
 }
 
 
