@@ -170,6 +170,11 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
         # A refusal from the workflow's validator is shown next to the field, and nothing changes.
         await submit(page, "varighed", {"employee_weeks": "99"})
         assert "forventet varighed skal være 1-52 uger" in (await page.inner_text("#varighed-employee_weeks >> xpath=..")).lower()
+        # Focus is on the error summary at the top, in view, and its link leads to the field.
+        assert await page.evaluate("document.activeElement.id") == "fejlopsummering"
+        assert await page.evaluate("document.activeElement.getBoundingClientRect().top < window.innerHeight")
+        await page.click("#fejlopsummering a")
+        assert await page.evaluate("location.hash") == "#varighed-employee_weeks"
         assert (await cases.state(CaseRef("101", first))).expected_weeks == 30
         await axe_and_shot(page, "05-sag-med-afvisning")
         await page.goto(engine.web + "/sager")
