@@ -92,6 +92,22 @@ async def axe_and_shot(page, name: str) -> None:
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
            if v["impact"] in ("serious", "critical")]
     assert not bad, f"{name}: {bad}"
+    await assert_reflows(page, name)
+
+
+async def assert_reflows(page, name: str) -> None:
+    """WCAG 1.4.10: at 320 CSS px (400 % zoom of a 1280 px window) nothing scrolls sideways but the tables'
+    own boxes."""
+    size = page.viewport_size
+    await page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        wide = await page.evaluate("document.documentElement.scrollWidth")
+        if wide > 320:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(SHOTS / f"{name}-320px.png"), full_page=True)
+        assert wide <= 320, f"{name}: {wide} px wide at 320 px"
+    finally:
+        await page.set_viewport_size(size)
 
 
 async def sign_in(browser, engine: Engine, email: str):
