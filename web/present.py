@@ -28,6 +28,7 @@ class CaseRow:
     missed_target: bool = False          # the model's own week-8 target passed (not a breach of the law)
     missed_due: date | None = None       # the deadline that was missed or breached
     days_left: int | None = None         # working days to next_deadline (negative: passed)
+    missed_days_left: int | None = None  # working days to missed_due (negative: how long ago it passed)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ def row(view: CaseView, today: date) -> CaseRow:
         at_risk=agenda.case_at_risk(s, view.case, today) if s.deadlines else False, open_tasks=len(task_rows),
         overdue_tasks=sum(t.days_left < 0 for t in task_rows), closed=s.phase == Phase.CLOSED,
         missed_target=bool(s.missed_targets), missed_due=_missed_due(s),
+        missed_days_left=agenda.working_days_left(today, _missed_due(s), s.rules.closed_days)
+        if _missed_due(s) and s.rules else None,
         days_left=agenda.working_days_left(today, agenda.next_deadline(s), s.rules.closed_days)
         if s.deadlines and s.rules and agenda.next_deadline(s) else None)
 

@@ -419,3 +419,49 @@ async def test_signing_out_ends_the_session_for_every_tab_and_every_copy_of_the_
         assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
         assert copied.get("/team").status_code == 303
         await browser.close()
+
+
+async def test_the_team_page_lists_missed_targets_and_breaches_apart_with_counts(web_engine, cases):
+    """A case whose model target (2026 rules) passed, and one whose statutory week-8 deadline (2025 rules)
+    passed: each is counted and listed under its own heading, with the date that passed, and neither is
+    listed as merely "at risk"."""
+    from domain.model import Reassignment
+    from domain.sick_report import parse_sick_report
+    from mailing.rendering import kortdato
+
+    engine = web_engine
+    today = datetime.now(LOCAL_TZ).date()
+    missed = parse_sick_report(sick_report(first_day_of_absence=(today - timedelta(days=70)).isoformat()),
+                               today=today)
+    breached = parse_sick_report(sick_report(first_day_of_absence="2026-05-04", expected_absence_weeks=40,
+                                             employer_expected_absence_weeks=40), today=today)
+    for case in (missed, breached):
+        await cases.start_case(case)
+        state = await wait_until(cases, case.reference, lambda s: s.caseworker is not None)
+        if state.caseworker.id != ANNA:  # the roster spreads new cases; these are Anna's
+            await cases.act(CaseRef("101", case.reference), Reassignment("Test", ANNA))
+    await wait_until(cases, missed.reference, lambda s: "first_meeting" in s.missed_targets, timeout=60)
+    await wait_until(cases, breached.reference, lambda s: s.deadline_breached, timeout=60)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        lead = await sign_in(browser, engine, "lise.holm@jobcenter.example.dk")
+        await lead.goto(engine.web + "/team")
+        assert int(await lead.inner_text("#antal-maal strong")) >= 1
+        assert int(await lead.inner_text("#antal-brud strong")) >= 1
+        await lead.click("#antal-maal")
+        await lead.wait_for_load_state()
+        listed = await lead.inner_text("#team-liste")
+        assert missed.reference in listed and breached.reference not in listed
+        due = missed.first_day + timedelta(days=55)
+        assert kortdato(due) in listed  # the date that passed, not a later one
+        await axe_and_shot(lead, "13-team-maal-ikke-naaet")
+        await lead.goto(engine.web + "/team?vis=brud")
+        listed = await lead.inner_text("#team-liste")
+        assert breached.reference in listed and missed.reference not in listed
+        await lead.goto(engine.web + "/team?vis=risiko")
+        body = await lead.inner_text("main")
+        assert missed.reference not in body and breached.reference not in body
+        # Filtered to a colleague without these cases: they are not counted.
+        await lead.goto(engine.web + f"/team?vis=maal&sagsbehandler={SARA}")
+        assert missed.reference not in await lead.inner_text("main")
+        await browser.close()
