@@ -191,6 +191,16 @@ def case_closed(end_type_code: str) -> str:
 MEETING_TAKEN_OVER = "Mødet overtages af en anden sagsbehandler."
 
 
+def move_breaks(broken: tuple[str, ...], work_start: str, work_end: str, deadline) -> str:
+    """Why a meeting time named by hand needs the caseworker's confirmation (a clause, as validators give)."""
+    why = {"outside_hours": f"uden for sagsbehandlerens arbejdstid ({work_start.replace(':', '.')}-"
+                            f"{work_end.replace(':', '.')} på arbejdsdage)",
+           "closed_day": "på en dag, hvor jobcentret har lukket (weekend, helligdag eller lukkedag)",
+           "past_deadline": f"efter fristen {deadline:%d.%m.%Y}" if deadline else "efter fristen"}
+    return ("tidspunktet ligger " + " og ".join(why[b] for b in broken)
+            + ". Vælg et andet tidspunkt, eller bekræft, at mødet skal flyttes alligevel")
+
+
 def handover_refused(reference: str, new_name: str) -> str:
     """A handover that did not happen: the case and its meetings stay with the caseworker who has it."""
     return (f"Sag {reference} er ikke givet til {new_name}: et planlagt møde kolliderer med {new_name}s kalender, "

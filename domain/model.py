@@ -346,6 +346,8 @@ class MeetingMove:
     start: datetime
     reason: str = ""
     actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+    # A time outside working hours, on a closed day or after the deadline is moved to only when confirmed.
+    confirmed: bool = False
 
 
 

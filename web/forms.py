@@ -85,7 +85,10 @@ FORMS: dict[str, ActionForm] = {f.slug: f for f in (
     ActionForm("flyt", "Flyt et møde", "Flyt mødet", (
         Field("meeting_number", "Møde", "select"),
         Field("start", "Nyt tidspunkt", "datetime"),
-    ), lambda v, actor: MeetingMove(v["meeting_number"], v["start"], actor=actor)),
+        Field("confirmed", "Bekræft tidspunktet", "radio", (("ja", "Ja, flyt mødet alligevel"),), required=False,
+              hint="Kun når tidspunktet ligger uden for arbejdstiden, på en lukkedag eller efter fristen."),
+    ), lambda v, actor: MeetingMove(v["meeting_number"], v["start"], actor=actor,
+                                    confirmed=v.get("confirmed") == "ja")),
     ActionForm("hurtigspor", "Anmodning om tidlig opfølgning", "Registrér anmodningen", (
         Field("requested_by", "Hvem anmoder?", "select", REQUESTERS),
         Field("requested_on", "Dato for anmodningen", "date"),

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar_dk import add_working_days
     from domain.deadlines import week_of_absence
     from domain.localtime import LOCAL_TZ
+    from domain.move_rules import rules_broken
     from domain.model import (PARTSTATS, CaseEnd, CaseState, CounterProposal, EmployerAnswer, EndType,
                               ExpectedDuration, Location, Measure, MeasureKind, MeasureStart, Meeting, MeetingMove,
                               MeetingOutcome, MeetingStatus, OutcomeKind, OutcomeReport, Partstat, Phase,
@@ -158,8 +159,10 @@ class HumanInput:
 
     @workflow.update
     async def move_meeting_to(self, move: MeetingMove) -> str:
+        broken = self.rules_a_move_breaks(move)  # before the move: its deadline is the meeting's as it stands
         moved = await self.move_meeting(self.state.meetings[move.meeting_number - 1].uid, move.start)
-        await self.audit("meeting_moved", move.actor, meeting=str(move.meeting_number), start=move.start.isoformat())
+        await self.audit("meeting_moved", move.actor, meeting=str(move.meeting_number), start=move.start.isoformat(),
+                         **({"confirmed_despite": ",".join(broken)} if broken else {}))
         self.changed = True
         return self.state.meetings[move.meeting_number - 1].start.isoformat() if moved else ""
 
@@ -174,9 +177,22 @@ class HumanInput:
             raise refuse(Refusal.START_IN_PAST, "det nye tidspunkt ligger i fortiden")
         if not self.plausible(move.start):
             raise refuse(Refusal.START_TOO_FAR, "det nye tidspunkt ligger mere end et år ude i fremtiden")
+        broken = self.rules_a_move_breaks(move)
+        if broken and not move.confirmed:
+            d = self.state.caseworker
+            raise refuse(Refusal.NEEDS_CONFIRMATION, labels.move_breaks(broken, d.work_start, d.work_end,
+                                                                        self._move_deadline(move)))
         if move.start == self.state.meetings[move.meeting_number - 1].start:
             # The same move sent again (Back and send, a second tab) would send everyone the meeting again.
             raise refuse(Refusal.ALREADY_RECORDED, f"møde {move.meeting_number} ligger allerede på det tidspunkt")
+
+    def rules_a_move_breaks(self, move: MeetingMove) -> tuple[str, ...]:
+        end = move.start + (self.state.meetings[move.meeting_number - 1].end
+                            - self.state.meetings[move.meeting_number - 1].start)
+        return rules_broken(move.start, end, self.state.caseworker, self.closed, self._move_deadline(move))
+
+    def _move_deadline(self, move: MeetingMove):
+        return agenda.meeting_deadline(self.state, self.today(), self.state.meetings[move.meeting_number - 1])
 
     # ------------------------------------------------------------------ the employer, the duration, fast track
     @workflow.update

@@ -465,3 +465,31 @@ async def test_the_team_page_lists_missed_targets_and_breaches_apart_with_counts
         await lead.goto(engine.web + f"/team?vis=maal&sagsbehandler={SARA}")
         assert missed.reference not in await lead.inner_text("main")
         await browser.close()
+
+
+async def test_a_move_to_a_saturday_needs_a_confirmation_that_names_the_rule(web_engine, cases, tmp_path):
+    engine = web_engine
+    reference = open_case(engine, ANNA, tmp_path, "loerdag")
+    before = (await cases.state(CaseRef("101", reference))).meetings[0]
+    day = datetime.now(LOCAL_TZ).date() + timedelta(days=8)
+    saturday = day + timedelta(days=(5 - day.weekday()) % 7)
+    when = f"{saturday.isoformat()}T10:00"
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = await sign_in(browser, engine, "anna.berg@jobcenter.example.dk")
+        await page.goto(f"{engine.web}/sager/{reference}")
+        await submit(page, "flyt", {"meeting_number": "1", "start": when})
+        said = await page.inner_text("#handling-flyt")
+        assert "jobcentret har lukket" in said and "uden for sagsbehandlerens arbejdstid" in said
+        assert await page.evaluate("document.activeElement.id") == "fejlopsummering"
+        assert (await cases.state(CaseRef("101", reference))).meetings[0].start == before.start
+        await axe_and_shot(page, "14-flyt-kraever-bekraeftelse")
+        await submit(page, "flyt", {"meeting_number": "1", "start": when, "confirmed": "ja"})
+        assert "flyttet" in await page.inner_text("[role=status]")
+        await browser.close()
+    moved = (await cases.state(CaseRef("101", reference))).meetings[0]
+    assert moved.start.astimezone(LOCAL_TZ).date() == saturday and moved.sequence == before.sequence + 1
+    details = [json.loads(d) for (d,) in register_rows(
+        engine, "SELECT a.detail FROM audit_events a JOIN cases c ON c.id = a.case_id WHERE c.reference = ? AND "
+                "a.action = 'meeting_moved'", reference)]
+    assert [d.get("confirmed_despite") for d in details] == ["closed_day,outside_hours"]
