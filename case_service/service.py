@@ -121,7 +121,7 @@ class CaseService:
             raise CaseRefusal(Refusal.NO_FREE_TIME,
                               labels.NO_FREE_TIME_FOR_MOVE.format(number=action.meeting_number))
         shown = value
-        if isinstance(action, Reassignment):  # people read the colleague's name, not the roster id
+        if isinstance(action, Reassignment) and self.settings.roster_path:  # a name, not the roster id
             shown = next((w["name"] for w in load_roster(self.settings.roster_path).get("caseworkers", [])
                           if w["id"] == value), value)
         return ActionResult(name, value, labels.confirmation(name, shown, reference=ref.reference,

@@ -3,8 +3,9 @@ as the team lead does it: the job runs in the background, its page follows it, a
 the page is checked against the register, the calendars and the e-mails that really went out.
 
 The calendars are made to clash the way they do in a real team: the colleagues' own cases were booked at the
-same first free hours as hers. Four of her cases must have their meeting within two working days, when both
-colleagues are fully booked: those cannot be handed over, and the team lead is told.
+same first free hours as hers, and they hold meetings only 09-11 (tests/fixtures/roster_bulk.yaml), so many of
+her meetings are outside their hours. Four of her cases have their meeting overdue soon, when both colleagues
+are fully booked: those cannot be handed over, and the team lead is told.
 """
 from __future__ import annotations
 
@@ -29,15 +30,16 @@ from domain.localtime import LOCAL_TZ
 from domain.sick_report import parse_sick_report
 from engine.client import connect
 from tests.conftest import sick_report
-from tests.e2e.engine import Engine
-from tests.e2e.test_web import CHROMIUM_ARGS, ROSTER, axe_and_shot, sign_in
+from tests.e2e.engine import ROOT, Engine
+from tests.e2e.test_web import CHROMIUM_ARGS, axe_and_shot, sign_in
 
 ANNA, MIKKEL, SARA = "cw-anna", "cw-mikkel", "cw-sara"
+ROSTER = ROOT / "tests" / "fixtures" / "roster_bulk.yaml"
 EMAIL = {ANNA: "anna.berg@jobcenter.example.dk", MIKKEL: "mikkel.krogh@jobcenter.example.dk",
          SARA: "sara.lind@jobcenter.example.dk"}
 LEAD = "lise.holm@jobcenter.example.dk"
 pytestmark = pytest.mark.timeout(2400)  # 128 cases opened, then 102 handed over, on a shared machine
-NEAR, ORDINARY, EACH_COLLEAGUE = 4, 98, 13  # 13 one-hour meetings fill a colleague's first two days (9-15)
+NEAR, ORDINARY, EACH_COLLEAGUE = 4, 98, 19  # 19 meetings fill a colleague's (09-11) next two weeks
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +156,7 @@ async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully
     assert set(near) <= set(before) and len(before) >= 80  # the rest: her calendar was full before the deadline
     colleagues_hours = {utc(s) for (s,) in db(engine, "SELECT start FROM meetings WHERE caseworker_id IN (?, ?)",
                                               MIKKEL, SARA)}
-    assert sum(start in colleagues_hours for _, start, _ in before.values()) >= 2 * EACH_COLLEAGUE // 2
+    assert sum(start in colleagues_hours for _, start, _ in before.values()) >= 15
     mails_before = {(m["uid"], m["sequence"], m["method"], m["to"]) for m in calendar_mails(engine)}
 
     async with async_playwright() as p:
@@ -201,9 +203,9 @@ async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully
 
     # --- what the page says is what happened
     names = {"Anna Berg": ANNA, "Mikkel Krogh": MIKKEL, "Sara Lind": SARA}
-    assert {r[0] for r in not_moved} == set(near), "the four cases due within two days cannot be handed over"
-    assert len(meeting_moved) >= 10, "clashing meetings were moved"
-    assert len(moved) >= 10
+    # Those due soon find no free time with either colleague; others are moved to a free time, or keep theirs.
+    assert set(near) <= {r[0] for r in not_moved}
+    assert len(meeting_moved) >= 10 and len(moved) >= 3
     after = {ref: (caseworker, uid, utc(start), seq) for ref, caseworker, uid, start, seq in db(
         engine, "SELECT c.reference, m.caseworker_id, m.uid, m.start, m.sequence FROM meetings m "
                 "JOIN cases c ON c.id = m.case_id WHERE m.status = 'invited' AND c.reference IN (%s)"
