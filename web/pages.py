@@ -180,7 +180,7 @@ async def allowed_view(request: Request, user, reference: str) -> CaseView:
     except CaseRefusal:
         raise HTTPException(404) from None
     if not may_see(user, view.state, web.roster):
-        raise HTTPException(403)
+        raise HTTPException(404)  # the same answer as for no such case: which references exist is not told
     return view
 
 

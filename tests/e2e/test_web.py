@@ -303,10 +303,12 @@ async def test_refusals_are_clear_danish_and_change_nothing(web_engine, cases, t
     # Wrong role, another team's case, a case that does not exist.
     assert anna.get("/team").status_code == 403
     other = anna.get(f"/sager/{theirs}")
-    assert other.status_code == 403 and "Du har ikke adgang" in other.text
+    missing = anna.get("/sager/FINDES-IKKE")
+    assert other.status_code == missing.status_code == 404 and "Du har ikke adgang" not in other.text
+    assert other.text.replace(theirs, "X") == missing.text.replace("FINDES-IKKE", "X")  # nothing tells them apart
     today = datetime.now(LOCAL_TZ).date().isoformat()
     act = anna.post(f"/sager/{theirs}/handling/indsats", data={"csrf": csrf, "kind": "mentor", "start_date": today})
-    assert act.status_code == 403
+    assert act.status_code == 404
     assert (await cases.state(CaseRef("101", theirs))).measures == []
     assert anna.get("/sager/FINDES-IKKE").status_code == 404
 
@@ -493,3 +495,20 @@ async def test_a_move_to_a_saturday_needs_a_confirmation_that_names_the_rule(web
         engine, "SELECT a.detail FROM audit_events a JOIN cases c ON c.id = a.case_id WHERE c.reference = ? AND "
                 "a.action = 'meeting_moved'", reference)]
     assert [d.get("confirmed_despite") for d in details] == ["closed_day,outside_hours"]
+
+
+async def test_a_closed_cases_employer_link_says_only_that_it_is_closed(web_engine, cases, tmp_path):
+    from domain.model import CaseEnd
+
+    engine = web_engine
+    reference = open_case(engine, ANNA, tmp_path, "lukket")
+    link = employer_link(engine, reference)
+    assert "Mette" in httpx.get(link).text  # open: the question, with the employee's name
+    await cases.act(CaseRef("101", reference), CaseEnd("full_recovery", datetime.now(LOCAL_TZ).date(),
+                                                       actor="test"))
+    await wait_until(cases, reference, lambda s: s.phase == "closed")
+    closed = httpx.get(link)
+    assert closed.status_code == 410 and "Sagen er afsluttet" in closed.text
+    assert "Mette" not in closed.text and sick_report()["employee"]["name"] not in closed.text
+    answer = httpx.post(link, data={"answer": "ja", "nonce": "x"})
+    assert answer.status_code == 410 and "Mette" not in answer.text
