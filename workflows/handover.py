@@ -146,7 +146,15 @@ class Handover:
         await self.send("cancellation", old_recipient, key_suffix=f"/{after.uid}/{after.sequence}", meeting=after,
                         calendar_method="CANCEL", attendees=(old_recipient,), reason=labels.MEETING_TAKEN_OVER)
         self.state.meetings[after.number - 1] = after
-        await self.invite(after)
+        if after.start == before.start:
+            # Same time: the mail says who the new caseworker is, not "Ændret tidspunkt".
+            attendees = (self.employer, self.employee, self.caseworker_recipient)
+            for recipient in attendees:
+                await self.send("invitation", recipient, key_suffix=f"/{after.uid}/{after.sequence}", meeting=after,
+                                calendar_method="REQUEST", attendees=attendees,
+                                extra={"handed_over": self.state.caseworker.name})
+        else:
+            await self.invite(after)
         if after.start != before.start:
             self.note("meeting_moved", f"møde {after.number} til {_local(after.start)} (version {after.sequence}), "
                                        "fordi den nye sagsbehandler var optaget")
