@@ -38,7 +38,9 @@ def web_of(request: Request):
 def signed_in(request: Request):
     user = web_of(request).signin.current(request)
     if user is None:
-        raise _Redirect(f"/login?videre={quote(request.url.path)}")
+        # The whole address, query included: a deep link to a case's form (?handling=flyt) survives sign-in.
+        onward = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise _Redirect(f"/login?videre={quote(onward, safe='')}")
     return user
 
 

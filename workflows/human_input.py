@@ -346,8 +346,11 @@ class HumanInput:
                                              "Registrér den som delvis raskmelding (fasthold delvis) i stedet")
         if end.end_date < self.case.first_day:
             raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger før første fraværsdag")
-        if not self.plausible_day(end.end_date):
-            raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger mere end et år ude i fremtiden")
+        if end.end_date > self.today():
+            # The case would close now while the person is still off sick, and the outcome be asked for too
+            # soon: an end is recorded on or after the day it happens (issue 20).
+            raise refuse(Refusal.BAD_END_DATE, f"slutdatoen ligger i fremtiden; afslut sagen den "
+                                               f"{end.end_date:%d.%m.%Y} eller senere")
 
     @workflow.update
     async def record_outcome(self, report: OutcomeReport) -> str:

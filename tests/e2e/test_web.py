@@ -19,7 +19,7 @@ import pytest_asyncio
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from playwright.async_api import async_playwright
 
-from case_service import CaseService
+from case_service import CaseRefusal, CaseService
 from case_service.commands import CaseRef
 from config.settings import load_settings
 from domain.localtime import LOCAL_TZ
@@ -478,8 +478,17 @@ async def test_a_move_to_a_saturday_needs_a_confirmation_that_names_the_rule(web
     when = f"{saturday.isoformat()}T10:00"
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = await sign_in(browser, engine, "anna.berg@jobcenter.example.dk")
-        await page.goto(f"{engine.web}/sager/{reference}")
+        # A deep link to the case's move form, opened before signing in, still opens that form after it.
+        context = await browser.new_context(bypass_csp=True, locale="da-DK")
+        page = await context.new_page()
+        await page.goto(f"{engine.web}/sager/{reference}?handling=flyt")
+        assert "/login" in page.url
+        await page.fill("#username", "anna.berg@jobcenter.example.dk")
+        await page.fill("#password", engine.local_password)
+        await page.click("main button[type=submit]")
+        await page.wait_for_load_state()
+        assert page.url.endswith(f"/sager/{reference}?handling=flyt")
+        assert await page.get_attribute("#handling-flyt", "open") is not None
         await submit(page, "flyt", {"meeting_number": "1", "start": when})
         said = await page.inner_text("#handling-flyt")
         assert "jobcentret har lukket" in said and "uden for sagsbehandlerens arbejdstid" in said
@@ -512,3 +521,10 @@ async def test_a_closed_cases_employer_link_says_only_that_it_is_closed(web_engi
     assert "Mette" not in closed.text and sick_report()["employee"]["name"] not in closed.text
     answer = httpx.post(link, data={"answer": "ja", "nonce": "x"})
     assert answer.status_code == 410 and "Mette" not in answer.text
+    # An end date in the future is refused: the case would close while the person is still off sick.
+    other = open_case(engine, ANNA, tmp_path, "fremtid")
+    with pytest.raises(CaseRefusal) as refused:
+        await cases.act(CaseRef("101", other), CaseEnd("full_recovery", datetime.now(LOCAL_TZ).date()
+                                                       + timedelta(days=7), actor="test"))
+    assert "i fremtiden" in refused.value.message and refused.value.field == "end_date"
+    assert (await cases.state(CaseRef("101", other))).phase != "closed"
