@@ -6,6 +6,7 @@ One module, so a text is changed in one place and the process code reads as the 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -236,7 +237,8 @@ def confirmation(action: str, value: str, *, reference: str = "", meeting_number
             return f"Samtykket er registreret. Samtalen skal holdes senest {value.removeprefix('given:')}."
         return f"Svaret er registreret ({consent(value)})."
     if action == "partial_recovery":
-        return f"Den delvise raskmelding er registreret. Sagen fortsætter med opfølgning ({value} timer om ugen)."
+        return (f"Den delvise raskmelding er registreret. Sagen fortsætter med opfølgning "
+                f"({value.replace('.', ',')} timer om ugen).")
     if action == "benefit_pause":
         return f"Perioden uden sygedagpenge er registreret. Revurderingen skal nu ske senest {value}."
     if action == "info_form_answer":
@@ -311,3 +313,43 @@ def reply_review(reason: str, number: int, sender: str, answer: str, comment: st
 def answer_with_comment(role_code: str, number: int, answer: str, comment: str) -> TaskText:
     return TaskText(f"Bemærkning til svar på møde {number}",
                     f"{role(role_code)} {ANSWER.get(answer, answer)} og skriver: {comment}")
+
+
+# --- the timeline's details, as people read them --------------------------------------------------------
+
+# The workflow notes details as short text with its own codes in it; shown to people, each code is a word.
+DETAIL_WORDS = {
+    **{e.value: text for e, text in END_TYPE.items()},
+    "gradual_return": "gradvis tilbagevenden", "work_trial": "virksomhedspraktik", "wage_subsidy": "løntilskud",
+    "mentor": "mentor", "workplace": "arbejdspladsen", "jobcenter": "jobcentret", "phone": "telefonisk",
+    "elsewhere": "et andet sted", "in_target_group": "i målgruppen", "seriously_ill": "alvorligt syg",
+    "workplace_is_cause": "arbejdspladsen er årsagen", "employer_estimate_needed": "afventer arbejdsgiverens skøn",
+    "ACCEPTED": "deltager", "DECLINED": "kan ikke", "TENTATIVE": "måske", "held": "holdt", "no_show": "ikke holdt",
+    "employer": "arbejdsgiveren", "employee": "medarbejderen", "caseworker": "sagsbehandleren",
+    "first_meeting": "første opfølgningssamtale", "fast_track": "tidlig opfølgning",
+    "before_week_13": "inden uge 13", "after_week_13": "efter uge 13", "None": "ikke oplyst",
+}
+_ISO_INSTANT = re.compile(r"\b(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:[.,]\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_CODE = re.compile(r"\b[A-Za-z][A-Za-z_0-9]*\b")
+_UNDER_WEEKS = re.compile(r"\b(employee|both)_expect(?:s)?_under_(\d+)_weeks\b")
+
+
+def readable_detail(text: str, names: dict[str, str] | None = None) -> str:
+    """A timeline detail in Danish: codes as words, ids as names (`names`, e.g. caseworker ids), ISO times as
+    Danish local times and dates, decimal points as commas, "a -> b" as "a til b"."""
+    def instant(m: re.Match) -> str:
+        if m.group(3) is None:
+            return f"{m.group(1)[8:10]}.{m.group(1)[5:7]}.{m.group(1)[:4]} kl. {m.group(2).replace(':', '.')}"
+        value = datetime.fromisoformat(m.group(0).replace("Z", "+00:00"))
+        return local_time(value)
+
+    text = re.sub(r"(?<![\d:.])(\d+)\.(\d+)(?![\d.])", r"\1,\2", text)  # 18.5 -> 18,5, not in ISO times
+    text = _ISO_INSTANT.sub(instant, text)
+    text = _ISO_DAY.sub(lambda m: f"{m.group(3)}.{m.group(2)}.{m.group(1)}", text)
+    text = _UNDER_WEEKS.sub(lambda m: ("medarbejderen" if m.group(1) == "employee" else "begge")
+                            + f" forventer under {m.group(2)} uger", text)
+    text = text.replace(" -> ", " til ")
+    names = names or {}
+    text = re.sub(r"\bcw-[a-z0-9-]+\b", lambda m: names.get(m.group(0), m.group(0)), text)
+    return _CODE.sub(lambda m: DETAIL_WORDS.get(m.group(0), m.group(0)), text)

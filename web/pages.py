@@ -205,7 +205,8 @@ def case_context(request: Request, user, view: CaseView, *, form_errors=None, ac
                 answers=present.meeting_answers(view), tasks=present.tasks(view, today()),
                 status_names=present.MEETING_STATUS, forms=forms.FORMS, choices=choices,
                 errors=form_errors or {}, active=active, submitted=submitted or {}, message=message,
-                submission=secrets_token(), labels=labels, local=lambda dt: dt.astimezone(LOCAL_TZ))
+                submission=secrets_token(), labels=labels, local=lambda dt: dt.astimezone(LOCAL_TZ),
+                names={w["id"]: w["name"] for w in web.roster.get("caseworkers", [])})
 
 
 def secrets_token() -> str:
