@@ -190,6 +190,7 @@ def case_closed(end_type_code: str) -> str:
 
 
 MEETING_TAKEN_OVER = "Mødet overtages af en anden sagsbehandler."
+MEETING_HELD_EARLIER = "Samtalen er allerede holdt, før det planlagte tidspunkt."
 
 
 def move_breaks(broken: tuple[str, ...], work_start: str, work_end: str, deadline) -> str:

@@ -34,6 +34,8 @@ from workflows.handover import PATCH_HANDOVER_PLACES_FIRST
 
 # Reassigning a case whose meeting clashes with the new caseworker's calendar used to fail the update.
 PATCH_HANDOVER_CLASH = "handover-moves-a-clashing-meeting"
+# A meeting recorded as held before its planned time left the planned time in the attendees' calendars.
+PATCH_HELD_EARLIER_CANCELS = "meeting-held-earlier-cancels-the-planned-time"
 
 
 def refuse(reason: Refusal, message: str) -> ApplicationError:
@@ -127,6 +129,11 @@ class HumanInput:
     async def _record_meeting(self, outcome: MeetingOutcome) -> str:
         self._validate_meeting(outcome)  # again: a move may have come first
         meeting = self.state.meetings[outcome.meeting_number - 1]
+        if (outcome.held and outcome.held_at and meeting.start > workflow.now()
+                and workflow.patched(PATCH_HELD_EARLIER_CANCELS)):
+            # Held before its planned time: the planned time is still in everyone's calendar; take it out.
+            meeting.sequence += 1
+            await self.invite(meeting, cancel=True, reason=labels.MEETING_HELD_EARLIER)
         meeting.status = MeetingStatus.HELD if outcome.held else MeetingStatus.NO_SHOW
         meeting.employer_took_part = outcome.employer_took_part if outcome.held else None
         meeting.actual_location = outcome.location if outcome.held else None

@@ -175,6 +175,11 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
         state = await cases.state(CaseRef("101", first))
         meeting = state.meetings[0]
         assert state.employer_hosts is True and meeting.status == "held"
+        # Held before the planned time: the planned time leaves the three calendars (CANCEL, next SEQUENCE).
+        cancelled = engine.wait_for(lambda mails: [m for m in mails if m["X-Fasthold-Case"] == first
+                                                   and m["X-Fasthold-Purpose"] == "cancellation"], 3)
+        assert len(cancelled) == 3 and meeting.sequence == 1
+        assert all("allerede holdt" in m.get_body(("plain",)).get_content() for m in cancelled)
         assert meeting.employer_took_part is True and meeting.actual_location == "workplace"
         row = register_rows(engine, "SELECT m.status, m.employer_took_part, m.actual_location FROM meetings m "
                                     "JOIN cases c ON c.id = m.case_id WHERE c.reference = ?", first)
