@@ -218,6 +218,12 @@ def operations_alert(step: str, attempts: int) -> str:
 # --- what a person is told when the engine has done what they asked ---------------------------------
 
 def confirmation(action: str, value: str, *, reference: str = "", meeting_number: int = 0) -> str:
+    """What a person is told when the engine has done what they asked, with Danish dates."""
+    text = _confirmation(action, value, reference=reference, meeting_number=meeting_number)
+    return _ISO_DAY.sub(lambda m: f"{m.group(3)}.{m.group(2)}.{m.group(1)}", text)
+
+
+def _confirmation(action: str, value: str, *, reference: str = "", meeting_number: int = 0) -> str:
     """The Danish answer to a caseworker action that was carried out, by the action's name and result."""
     if action == "answer":
         return f"Svaret er registreret for møde {meeting_number}."

@@ -190,3 +190,11 @@ def _typed(f: Field, raw: str) -> object:
 
 def build(form: ActionForm, data: dict[str, str], actor: str):
     return form.build(parse(form, data), actor)
+
+
+def offered(state) -> dict[str, ActionForm]:
+    """The forms that can do something now: an open case has every action but the outcome; a closed one only
+    the outcome, until it is recorded (a form offered and then refused says something untrue)."""
+    if state.phase == "closed":
+        return {"udfald": FORMS["udfald"]} if state.outcome is None else {}
+    return {slug: f for slug, f in FORMS.items() if slug != "udfald"}

@@ -203,7 +203,7 @@ def case_context(request: Request, user, view: CaseView, *, form_errors=None, ac
     }
     return dict(view=view, case=view.case, state=view.state, rows=present.deadlines(view),
                 answers=present.meeting_answers(view), tasks=present.tasks(view, today()),
-                status_names=present.MEETING_STATUS, forms=forms.FORMS, choices=choices,
+                status_names=present.MEETING_STATUS, forms=forms.offered(view.state), choices=choices,
                 errors=form_errors or {}, active=active, submitted=submitted or {}, message=message,
                 submission=secrets_token(), labels=labels, local=lambda dt: dt.astimezone(LOCAL_TZ),
                 names={w["id"]: w["name"] for w in web.roster.get("caseworkers", [])})
