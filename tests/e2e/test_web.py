@@ -416,6 +416,9 @@ async def test_signing_out_ends_the_session_for_every_tab_and_every_copy_of_the_
         cookie = next(c for c in await page.context.cookies() if c["name"] == "fasthold_session")
         copied = httpx.Client(base_url=engine.web, cookies={"fasthold_session": cookie["value"]}, timeout=30)
         assert copied.get("/sager").status_code == 200  # the copy works while she is signed in
+        # A sign-out another site would make (no form token, not from this origin) signs nobody out.
+        assert copied.post("/logout", data={}, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 303
+        assert copied.get("/sager").status_code == 200
 
         await older_tab.click("text=Log ud")
         await older_tab.wait_for_load_state()
