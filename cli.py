@@ -244,6 +244,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("reference")
     s.add_argument("--moede", type=int, default=1)
     s.add_argument("--tidspunkt", type=_local_datetime, required=True, help="ÅÅÅÅ-MM-DDTTT:MM")
+    s.add_argument("--bekraeft", action="store_true",
+                   help="flyt også uden for arbejdstiden, på en lukkedag eller efter fristen")
     s = sub.add_parser("delvis", help="registrér en delvis raskmelding (sagen fortsætter)")
     s.add_argument("reference")
     s.add_argument("--timer", type=float, required=True, help="timer om ugen medarbejderen arbejder fra datoen")
@@ -298,7 +300,7 @@ def action_from_args(args, actor: str):
     if args.command == "omfordel":
         return Reassignment(args.begrundelse, args.sagsbehandler, actor=actor)
     if args.command == "flyt":
-        return MeetingMove(args.moede, args.tidspunkt, actor=actor)
+        return MeetingMove(args.moede, args.tidspunkt, actor=actor, confirmed=args.bekraeft)
     if args.command == "udfald":
         return OutcomeReport(OUTCOMES[args.udfald], actor=actor)
     if args.command == "afslut":

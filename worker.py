@@ -30,6 +30,7 @@ from engine.logs import remembering_runs
 from register.db import Register
 from register.prepare import prepare_register  # noqa: F401  (re-exported: the entry points start with it)
 from workflows.case_workflow import CaseWorkflow
+from workflows.bulk_reassignment import BulkReassignmentWorkflow
 from workflows.retention import RetentionWorkflow
 from activities.retention import RetentionActivities
 
@@ -43,7 +44,7 @@ PURE_LIBRARIES = ("holidays", "dateutil", "domain", "pydantic")
 # loaded per case. Passed through, their calls are not checked by the sandbox, so
 # tests/unit/test_workflow_determinism.py checks their source for clocks, randomness and I/O instead.
 WORKFLOW_MIXINS = ("workflows.steps", "workflows.human_input", "workflows.effects", "workflows.reviews",
-                   "workflows.law_events")
+                   "workflows.law_events", "workflows.handover")
 SANDBOX = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(*PURE_LIBRARIES, *WORKFLOW_MIXINS))
 
@@ -62,7 +63,7 @@ def case_activities(registry: RegisterActivities, planning: PlanningActivities, 
                     reserve_slot=None, free_slots=None) -> list:
     """Every activity CaseWorkflow calls: the worker's list, and the simulation's with its stand-ins in place
     (one list, so a new activity cannot be missing from either)."""
-    return [registry.register_case, registry.assign_caseworker, registry.update_case, registry.busy_intervals,
+    return [registry.register_case, registry.assign_caseworker, registry.look_up_caseworker, registry.update_case, registry.busy_intervals,
             registry.save_meeting, reserve_slot or registry.reserve_slot, registry.record_breach,
             registry.save_measure, registry.record_missed_target, planning.rule_set_for,
             free_slots or planning.free_slots, send_mail]
@@ -70,7 +71,9 @@ def case_activities(registry: RegisterActivities, planning: PlanningActivities, 
 
 def build_worker(client: Client, settings: Settings, register: Register, roster: dict,
                  executor: ThreadPoolExecutor, metrics=None, **options) -> Worker:
+    from case_service.bulk import HandoverActivities
     from case_service.metrics import CaseMetrics
+    from case_service.service import CaseService
 
     warm_holiday_calendar()
     # Counts mail outcomes and records refusals in the register, served or not (see case_service/metrics.py).
@@ -81,10 +84,11 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[CaseWorkflow, RetentionWorkflow],
+        workflows=[CaseWorkflow, RetentionWorkflow, BulkReassignmentWorkflow],
         workflow_runner=remembering_runs(SANDBOX),   # the SDK's failure lines name only the run: see engine/logs
         activities=[*case_activities(registry, planning, mail.send_mail),
-                    RetentionActivities(register).erase_personal_data],
+                    RetentionActivities(register).erase_personal_data,
+                    HandoverActivities(CaseService(client, settings)).hand_over_one_case],
         activity_executor=executor,
         interceptors=[metrics.interceptor()],
         # Open cases mostly wait for weeks: keep a bounded number in memory (measured in bench/bench_memory.py).

@@ -167,40 +167,55 @@ class RegisterActivities:
         now = self.clock()
         with self.register.session() as session:
             case = _case(session, request.reference, request.municipality)
-            if request.caseworker_id:
-                chosen = session.get(CaseworkerRow, request.caseworker_id)
-                if chosen is None or not chosen.active:
-                    raise ApplicationError(f"sagsbehandleren {request.caseworker_id!r} findes ikke eller er ikke aktiv",
-                                           type="UnknownCaseworker", non_retryable=True)
-            elif case.caseworker_id and case.caseworker_id not in request.exclude:
-                chosen = session.get(CaseworkerRow, case.caseworker_id)  # already assigned: a retry
-            else:
-                open_cases = (select(CaseRow.caseworker_id, func.count().label("n"))
-                              .where(CaseRow.closed_at.is_(None)).group_by(CaseRow.caseworker_id).subquery())
-                chosen = session.scalars(
-                    select(CaseworkerRow).join(Team, Team.id == CaseworkerRow.team_id)
-                    .outerjoin(open_cases, open_cases.c.caseworker_id == CaseworkerRow.id)
-                    .where(Team.municipality == request.municipality, CaseworkerRow.active.is_(True),
-                           CaseworkerRow.id.not_in(request.exclude))
-                    .order_by(func.coalesce(open_cases.c.n, 0), CaseworkerRow.id)
-                ).first()
-                if chosen is None:
-                    raise LookupError(f"no active caseworker in the roster for municipality {request.municipality}")
+            chosen = self._choose(session, case, request)
             if case.caseworker_id != chosen.id:
                 case.caseworker_id = chosen.id
                 session.add(CaseworkerAssignment(case_id=case.id, caseworker_id=chosen.id, assigned_at=now,
                                                  reason=request.reason))
                 session.add(AuditEvent(case_id=case.id, at=now, actor="engine", action="caseworker_assigned",
                                        detail={"caseworker": chosen.id, "reason": request.reason}))
-            team = session.get(Team, chosen.team_id)
-            hours = working_hours(self.roster, chosen.id)
-            return Caseworker(
-                id=chosen.id, name=chosen.name, email=chosen.email, phone=chosen.phone, team_id=team.id,
-                team_name=team.name, lead_name=team.lead_name, lead_email=team.lead_email,
-                work_days=tuple(hours.get("days", (0, 1, 2, 3, 4))), work_start=hours.get("start", "09:00"),
-                work_end=hours.get("end", "15:00"), office_address=team_config(self.roster, team.id).get("office", ""),
-                municipality_name=team_config(self.roster, team.id).get("municipality_name", ""),
-            )
+            return self._profile(session, chosen)
+
+    @activity.defn
+    def look_up_caseworker(self, request: AssignRequest) -> Caseworker:
+        """The caseworker `assign_caseworker` would give the case, without giving it: a handover first places the
+        case's meetings in the new caseworker's calendar and assigns only when they all have a place."""
+        with self.register.session() as session:
+            return self._profile(session, self._choose(session, _case(session, request.reference,
+                                                                      request.municipality), request))
+
+    def _choose(self, session, case: CaseRow, request: AssignRequest) -> CaseworkerRow:
+        if request.caseworker_id:
+            chosen = session.get(CaseworkerRow, request.caseworker_id)
+            if chosen is None or not chosen.active:
+                raise ApplicationError(f"sagsbehandleren {request.caseworker_id!r} findes ikke eller er ikke aktiv",
+                                       type="UnknownCaseworker", non_retryable=True)
+            return chosen
+        if case.caseworker_id and case.caseworker_id not in request.exclude:
+            return session.get(CaseworkerRow, case.caseworker_id)  # already assigned: a retry
+        open_cases = (select(CaseRow.caseworker_id, func.count().label("n"))
+                      .where(CaseRow.closed_at.is_(None)).group_by(CaseRow.caseworker_id).subquery())
+        chosen = session.scalars(
+            select(CaseworkerRow).join(Team, Team.id == CaseworkerRow.team_id)
+            .outerjoin(open_cases, open_cases.c.caseworker_id == CaseworkerRow.id)
+            .where(Team.municipality == request.municipality, CaseworkerRow.active.is_(True),
+                   CaseworkerRow.id.not_in(request.exclude))
+            .order_by(func.coalesce(open_cases.c.n, 0), CaseworkerRow.id)
+        ).first()
+        if chosen is None:
+            raise LookupError(f"no active caseworker in the roster for municipality {request.municipality}")
+        return chosen
+
+    def _profile(self, session, chosen: CaseworkerRow) -> Caseworker:
+        team = session.get(Team, chosen.team_id)
+        hours = working_hours(self.roster, chosen.id)
+        return Caseworker(
+            id=chosen.id, name=chosen.name, email=chosen.email, phone=chosen.phone, team_id=team.id,
+            team_name=team.name, lead_name=team.lead_name, lead_email=team.lead_email,
+            work_days=tuple(hours.get("days", (0, 1, 2, 3, 4))), work_start=hours.get("start", "09:00"),
+            work_end=hours.get("end", "15:00"), office_address=team_config(self.roster, team.id).get("office", ""),
+            municipality_name=team_config(self.roster, team.id).get("municipality_name", ""),
+        )
 
     @activity.defn
     def update_case(self, update: CaseUpdate) -> None:

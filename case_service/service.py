@@ -120,7 +120,11 @@ class CaseService:
         if isinstance(action, MeetingMove) and not value:
             raise CaseRefusal(Refusal.NO_FREE_TIME,
                               labels.NO_FREE_TIME_FOR_MOVE.format(number=action.meeting_number))
-        return ActionResult(name, value, labels.confirmation(name, value, reference=ref.reference,
+        shown = value
+        if isinstance(action, Reassignment) and self.settings.roster_path:  # a name, not the roster id
+            shown = next((w["name"] for w in load_roster(self.settings.roster_path).get("caseworkers", [])
+                          if w["id"] == value), value)
+        return ActionResult(name, value, labels.confirmation(name, shown, reference=ref.reference,
                                                              meeting_number=meeting_number))
 
     async def _resolve_answer(self, ref: CaseRef, answer: AnswerOnBehalf) -> RsvpReceived:

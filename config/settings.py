@@ -78,6 +78,7 @@ class Settings:
     local_password: str = ""
     evaluation_key: str = ""   # keyed hash of the evaluation dataset's case pseudonyms (issue 22)
     employer_link_days: int = 30
+    web_idle_minutes: int = 30
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: str = ""

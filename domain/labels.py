@@ -6,6 +6,7 @@ One module, so a text is changed in one place and the process code reads as the 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -189,6 +190,24 @@ def case_closed(end_type_code: str) -> str:
 
 
 MEETING_TAKEN_OVER = "Mødet overtages af en anden sagsbehandler."
+MEETING_HELD_EARLIER = "Samtalen er allerede holdt, før det planlagte tidspunkt."
+
+
+def move_breaks(broken: tuple[str, ...], work_start: str, work_end: str, deadline) -> str:
+    """Why a meeting time named by hand needs the caseworker's confirmation (a clause, as validators give)."""
+    why = {"outside_hours": f"uden for sagsbehandlerens arbejdstid ({work_start.replace(':', '.')}-"
+                            f"{work_end.replace(':', '.')} på arbejdsdage)",
+           "closed_day": "på en dag, hvor jobcentret har lukket (weekend, helligdag eller lukkedag)",
+           "past_deadline": f"efter fristen {deadline:%d.%m.%Y}" if deadline else "efter fristen"}
+    return ("tidspunktet ligger " + " og ".join(why[b] for b in broken)
+            + ". Vælg et andet tidspunkt, eller bekræft, at mødet skal flyttes alligevel")
+
+
+def handover_refused(reference: str, new_name: str) -> str:
+    """A handover that did not happen: the case and its meetings stay with the caseworker who has it."""
+    return (f"Sag {reference} er ikke givet til {new_name}: et planlagt møde kolliderer med {new_name}s kalender, "
+            "og der er ingen ledig tid inden fristen. Sagen og mødet er uændret. Vælg en anden kollega, eller "
+            "aftal et tidspunkt efter fristen.")
 
 
 def operations_alert(step: str, attempts: int) -> str:
@@ -199,6 +218,12 @@ def operations_alert(step: str, attempts: int) -> str:
 # --- what a person is told when the engine has done what they asked ---------------------------------
 
 def confirmation(action: str, value: str, *, reference: str = "", meeting_number: int = 0) -> str:
+    """What a person is told when the engine has done what they asked, with Danish dates."""
+    text = _confirmation(action, value, reference=reference, meeting_number=meeting_number)
+    return _ISO_DAY.sub(lambda m: f"{m.group(3)}.{m.group(2)}.{m.group(1)}", text)
+
+
+def _confirmation(action: str, value: str, *, reference: str = "", meeting_number: int = 0) -> str:
     """The Danish answer to a caseworker action that was carried out, by the action's name and result."""
     if action == "answer":
         return f"Svaret er registreret for møde {meeting_number}."
@@ -219,7 +244,8 @@ def confirmation(action: str, value: str, *, reference: str = "", meeting_number
             return f"Samtykket er registreret. Samtalen skal holdes senest {value.removeprefix('given:')}."
         return f"Svaret er registreret ({consent(value)})."
     if action == "partial_recovery":
-        return f"Den delvise raskmelding er registreret. Sagen fortsætter med opfølgning ({value} timer om ugen)."
+        return (f"Den delvise raskmelding er registreret. Sagen fortsætter med opfølgning "
+                f"({value.replace('.', ',')} timer om ugen).")
     if action == "benefit_pause":
         return f"Perioden uden sygedagpenge er registreret. Revurderingen skal nu ske senest {value}."
     if action == "info_form_answer":
@@ -253,7 +279,14 @@ EVENT = {
     "escalated": "Teamlederen orienteret", "mail_refused": "E-mail afvist", "deadline_breached": "Frist overskredet",
     "expected_duration": "Ny forventet varighed", "fast_track_requested": "Anmodning om tidlig opfølgning",
     "measure_started": "Indsats startet", "caseworker_reassigned": "Ny sagsbehandler", "case_closed": "Sagen afsluttet",
-    "outcome_recorded": "Afgang registreret",
+    "outcome_recorded": "Afgang registreret", "handover_no_time": "Omfordeling ikke mulig",
+    "benefit_pause": "Periode uden sygedagpenge", "employer_estimate_reminded": "Arbejdsgiveren rykket for skøn",
+    "employer_estimate_requested": "Arbejdsgiverens skøn efterspurgt",
+    "fast_track_consent": "Medarbejderens svar om tidlig opfølgning", "fast_track_in_force": "Tidlig opfølgning gælder",
+    "fast_track_lapsed": "Anmodning om tidlig opfølgning bortfaldet", "info_form_answered": "Oplysningsskema besvaret",
+    "info_form_reminded": "Påmindelse om oplysningsskema", "info_form_sent": "Oplysningsskema sendt",
+    "operations_alert": "Driftsfejl", "partial_recovery": "Delvis raskmelding", "reply_for_review": "Svar til kontrol",
+    "target_missed": "Modellens mål ikke nået",
 }
 
 
@@ -287,3 +320,43 @@ def reply_review(reason: str, number: int, sender: str, answer: str, comment: st
 def answer_with_comment(role_code: str, number: int, answer: str, comment: str) -> TaskText:
     return TaskText(f"Bemærkning til svar på møde {number}",
                     f"{role(role_code)} {ANSWER.get(answer, answer)} og skriver: {comment}")
+
+
+# --- the timeline's details, as people read them --------------------------------------------------------
+
+# The workflow notes details as short text with its own codes in it; shown to people, each code is a word.
+DETAIL_WORDS = {
+    **{e.value: text for e, text in END_TYPE.items()},
+    "gradual_return": "gradvis tilbagevenden", "work_trial": "virksomhedspraktik", "wage_subsidy": "løntilskud",
+    "mentor": "mentor", "workplace": "arbejdspladsen", "jobcenter": "jobcentret", "phone": "telefonisk",
+    "elsewhere": "et andet sted", "in_target_group": "i målgruppen", "seriously_ill": "alvorligt syg",
+    "workplace_is_cause": "arbejdspladsen er årsagen", "employer_estimate_needed": "afventer arbejdsgiverens skøn",
+    "ACCEPTED": "deltager", "DECLINED": "kan ikke", "TENTATIVE": "måske", "held": "holdt", "no_show": "ikke holdt",
+    "employer": "arbejdsgiveren", "employee": "medarbejderen", "caseworker": "sagsbehandleren",
+    "first_meeting": "første opfølgningssamtale", "fast_track": "tidlig opfølgning",
+    "before_week_13": "inden uge 13", "after_week_13": "efter uge 13", "None": "ikke oplyst",
+}
+_ISO_INSTANT = re.compile(r"\b(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:[.,]\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_CODE = re.compile(r"\b[A-Za-z][A-Za-z_0-9]*\b")
+_UNDER_WEEKS = re.compile(r"\b(employee|both)_expect(?:s)?_under_(\d+)_weeks\b")
+
+
+def readable_detail(text: str, names: dict[str, str] | None = None) -> str:
+    """A timeline detail in Danish: codes as words, ids as names (`names`, e.g. caseworker ids), ISO times as
+    Danish local times and dates, decimal points as commas, "a -> b" as "a til b"."""
+    def instant(m: re.Match) -> str:
+        if m.group(3) is None:
+            return f"{m.group(1)[8:10]}.{m.group(1)[5:7]}.{m.group(1)[:4]} kl. {m.group(2).replace(':', '.')}"
+        value = datetime.fromisoformat(m.group(0).replace("Z", "+00:00"))
+        return local_time(value)
+
+    text = re.sub(r"(?<![\d:.])(\d+)\.(\d+)(?![\d.])", r"\1,\2", text)  # 18.5 -> 18,5, not in ISO times
+    text = _ISO_INSTANT.sub(instant, text)
+    text = _ISO_DAY.sub(lambda m: f"{m.group(3)}.{m.group(2)}.{m.group(1)}", text)
+    text = _UNDER_WEEKS.sub(lambda m: ("medarbejderen" if m.group(1) == "employee" else "begge")
+                            + f" forventer under {m.group(2)} uger", text)
+    text = text.replace(" -> ", " til ")
+    names = names or {}
+    text = re.sub(r"\bcw-[a-z0-9-]+\b", lambda m: names.get(m.group(0), m.group(0)), text)
+    return _CODE.sub(lambda m: DETAIL_WORDS.get(m.group(0), m.group(0)), text)

@@ -334,6 +334,9 @@ class Reassignment:
     reason: str
     caseworker_id: str | None = None  # None: the engine picks the least loaded other caseworker
     actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+    # A handover that cannot happen is refused to whoever asked. Nobody is looking when a bulk reassignment
+    # reaches its last candidate, so then the team lead is told as well (an escalation e-mail).
+    tell_lead_if_refused: bool = False
 
 
 
@@ -343,6 +346,8 @@ class MeetingMove:
     start: datetime
     reason: str = ""
     actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+    # A time outside working hours, on a closed day or after the deadline is moved to only when confirmed.
+    confirmed: bool = False
 
 
 

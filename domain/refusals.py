@@ -50,6 +50,8 @@ class Refusal(StrEnum):
     BAD_OUTCOME = "BadOutcome"
     SAME_CASEWORKER = "SameCaseworker"
     UNKNOWN_CASEWORKER = "UnknownCaseworker"
+    NO_TIME_FOR_HANDOVER = "NoTimeForHandover"
+    NEEDS_CONFIRMATION = "NeedsConfirmation"
     # the law's events (issue 10): partial recovery, benefit pauses, fast-track consent, the information form
     NOT_AN_END = "NotAnEnd"
     BAD_HOURS = "BadHours"
@@ -90,6 +92,8 @@ REFUSAL_FIELD: dict[Refusal, str] = {
     Refusal.BAD_OUTCOME: "outcome",
     Refusal.SAME_CASEWORKER: "caseworker_id",
     Refusal.UNKNOWN_CASEWORKER: "caseworker_id",
+    Refusal.NO_TIME_FOR_HANDOVER: "caseworker_id",
+    Refusal.NEEDS_CONFIRMATION: "confirmed",
     Refusal.NOT_AN_END: "end_type",
     Refusal.BAD_HOURS: "hours_per_week",
     Refusal.BAD_FROM_DATE: "from_date",

@@ -209,3 +209,15 @@ class LearningLogEntry(Base):
     text: Mapped[str] = mapped_column(Text)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
     clear_of_personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WebSession(Base):
+    """A signed-in session of the workbench, so that signing out and an idle timeout end it on the server: the
+    cookie alone (signed, but a copy works as well as the original) no longer opens pages once it has ended.
+    Only a hash of the session's random id is kept."""
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's session id
+    user_email: Mapped[str] = mapped_column(String(254), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -20,11 +21,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from case_service import CaseService
+from case_service.bulk import BulkReassignments
 from config.settings import Settings
 from engine.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
 from register.roster import load_roster
 from web import employer, pages, report_pages
+from register.db import Register
+from register.web_sessions import WebSessions
 from web.auth import SignIn
 
 log = logging.getLogger("fasthold.web")
@@ -46,7 +50,8 @@ class Web:
         self.settings = settings
         self.client = client
         self.roster = load_roster(settings.roster_path)
-        self.signin = SignIn(settings, self.roster)
+        self.signin = SignIn(settings, self.roster, WebSessions(
+            Register(settings.resolved_database_url), timedelta(minutes=settings.web_idle_minutes)))
         self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.templates.filters.update(dato=dato, datotid=datotid, kortdato=kortdato)
@@ -54,6 +59,10 @@ class Web:
     @property
     def cases(self) -> CaseService:
         return CaseService(self.client, self.settings)
+
+    @property
+    def bulk(self) -> BulkReassignments:
+        return BulkReassignments(self.client, self.settings)
 
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         user = self.signin.current(request)
@@ -111,6 +120,7 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/sager/{reference}/handling/{action}", pages.case_action, methods=["POST"]),
         Route("/team", pages.team_page),
         Route("/team/omfordel", pages.bulk_reassign, methods=["POST"]),
+        Route("/team/omfordeling/{job}", pages.bulk_progress),
         Route("/rapport", report_pages.report_page),
         Route("/rapport/sammenligning.csv", report_pages.comparison_csv),
         Route("/rapport/evaluering.zip", report_pages.evaluation_zip),

@@ -1,6 +1,8 @@
 """Signing in: OpenID Connect through the municipality's identity provider in production (Authlib; settings
 only), a local sign-in for the roster's people in the embedded run. The session is a signed, HTTP-only cookie;
-every form carries the session's CSRF token.
+every form carries the session's CSRF token. The cookie names a session kept in the register
+(`register.web_sessions`): signing out, from any tab, or `web_idle_minutes` without a page ends it there, and
+a copy of the cookie is refused from then on.
 """
 from __future__ import annotations
 
@@ -14,14 +16,16 @@ from starlette.requests import Request
 from case_service.access import User, roster_users
 from config.settings import Settings
 from engine.local_secrets import local_password
+from register.web_sessions import WebSessions
 
 log = logging.getLogger("fasthold.web")
 
 
 class SignIn:
-    def __init__(self, settings: Settings, roster: dict):
+    def __init__(self, settings: Settings, roster: dict, sessions: WebSessions | None = None):
         self.settings = settings
         self.users = roster_users(roster)
+        self.sessions = sessions
         self.oauth = None
         if settings.oidc_issuer:
             import authlib.deprecate  # noqa: F401  (it sets its own "always" filter on import: first, then ours)
@@ -55,15 +59,31 @@ class SignIn:
         return self.users.get(value)
 
     def current(self, request: Request) -> User | None:
+        if "signed_in" in request.state._state:  # asked several times per page: the register once
+            return request.state.signed_in
         email = request.session.get("user")
-        return self.users.get(email) if email else None
+        user = self.users.get(email) if email else None
+        if user is not None and self.sessions is not None and not self.sessions.alive(
+                request.session.get("sid", ""), email):
+            request.session.clear()  # ended by a sign-out (perhaps in another tab) or by being idle
+            user = None
+        request.state.signed_in = user
+        return user
 
-    @staticmethod
-    def start_session(request: Request, user: User) -> None:
+    def start_session(self, request: Request, user: User) -> None:
         request.session.clear()
         request.session["user"] = user.email
         request.session["csrf"] = secrets.token_urlsafe(24)
+        if self.sessions is not None:
+            request.session["sid"] = self.sessions.start(user.email)
+        request.state.signed_in = user
         log.info("signed in (%s)", user.role)
+
+    def end_session(self, request: Request) -> None:
+        if self.sessions is not None:
+            self.sessions.end(request.session.get("sid", ""))
+        request.session.clear()
+        request.state.signed_in = None
 
     @staticmethod
     def csrf_ok(request: Request, submitted: str) -> bool:

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from case_service import CaseRefusal, CaseUnavailable
 from case_service.commands import CaseRef, EmployerReply
 from domain.localtime import LOCAL_TZ
-from domain.model import MeetingStatus
+from domain.model import MeetingStatus, Phase
 from mailing.links import LinkError, read_employer_token
 
 COOKIE = "fasthold_svar"
@@ -46,6 +46,11 @@ async def reply_page(request: Request) -> Response:
     if view.case.employer.contact_email.lower() != link.employer_email:
         return web.page(request, "error.html", 404, title="Linket virker ikke",
                         text="Linket hører ikke til sagens kontaktperson. Kontakt sagsbehandleren.")
+    if view.state.phase == Phase.CLOSED:
+        # Least privilege: a closed case's link says only that; the employee's name and the question are gone.
+        return web.page(request, "error.html", 410, title="Sagen er afsluttet",
+                        text="Sagen er afsluttet, så der er ikke noget at svare på. Kontakt jobcentret, hvis I har "
+                             "spørgsmål.")
     planned = [m for m in view.state.meetings if m.status == MeetingStatus.INVITED]
     context = dict(view=view, meeting=planned[0] if planned else None, token=token, errors={}, message="",
                    done="", submitted={}, local=lambda dt: dt.astimezone(LOCAL_TZ))

@@ -85,7 +85,10 @@ FORMS: dict[str, ActionForm] = {f.slug: f for f in (
     ActionForm("flyt", "Flyt et møde", "Flyt mødet", (
         Field("meeting_number", "Møde", "select"),
         Field("start", "Nyt tidspunkt", "datetime"),
-    ), lambda v, actor: MeetingMove(v["meeting_number"], v["start"], actor=actor)),
+        Field("confirmed", "Bekræft tidspunktet", "radio", (("ja", "Ja, flyt mødet alligevel"),), required=False,
+              hint="Kun når tidspunktet ligger uden for arbejdstiden, på en lukkedag eller efter fristen."),
+    ), lambda v, actor: MeetingMove(v["meeting_number"], v["start"], actor=actor,
+                                    confirmed=v.get("confirmed") == "ja")),
     ActionForm("hurtigspor", "Anmodning om tidlig opfølgning", "Registrér anmodningen", (
         Field("requested_by", "Hvem anmoder?", "select", REQUESTERS),
         Field("requested_on", "Dato for anmodningen", "date"),
@@ -187,3 +190,11 @@ def _typed(f: Field, raw: str) -> object:
 
 def build(form: ActionForm, data: dict[str, str], actor: str):
     return form.build(parse(form, data), actor)
+
+
+def offered(state) -> dict[str, ActionForm]:
+    """The forms that can do something now: an open case has every action but the outcome; a closed one only
+    the outcome, until it is recorded (a form offered and then refused says something untrue)."""
+    if state.phase == "closed":
+        return {"udfald": FORMS["udfald"]} if state.outcome is None else {}
+    return {slug: f for slug, f in FORMS.items() if slug != "udfald"}

@@ -15,12 +15,16 @@ from case_service import CaseFilter, CaseRefusal, CaseUnavailable
 from case_service.access import UserRole, colleagues, may_see, team_of
 from case_service.commands import CaseRef
 from domain import labels
+from domain.bulk import HandoverOutcome
 from domain.localtime import LOCAL_TZ
-from domain.model import CaseView, Reassignment
+from domain.model import CaseView
 from domain.refusals import Refusal
 from web import forms, present
+from web.paging import asked_page, page_of
+from web.team_view import KINDS, team_lists
 
 UNAVAILABLE = "Sagssystemet svarer ikke lige nu. Prøv igen om lidt."
+TASKS_A_PAGE, CASES_A_PAGE = 50, 50
 
 
 def today() -> date:
@@ -34,7 +38,9 @@ def web_of(request: Request):
 def signed_in(request: Request):
     user = web_of(request).signin.current(request)
     if user is None:
-        raise _Redirect(f"/login?videre={quote(request.url.path)}")
+        # The whole address, query included: a deep link to a case's form (?handling=flyt) survives sign-in.
+        onward = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise _Redirect(f"/login?videre={quote(onward, safe='')}")
     return user
 
 
@@ -111,9 +117,21 @@ async def oidc_callback(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     web = web_of(request)
     form = await request.form()
-    if web.signin.csrf_ok(request, str(form.get("csrf", ""))):
-        request.session.clear()
+    # An older tab's form may carry a token from before a new sign-in: signing out is still what the person
+    # wants. A page of another site cannot do it for them: the browser says where the request came from (and
+    # SameSite keeps the cookie from it).
+    if web.signin.csrf_ok(request, str(form.get("csrf", ""))) or _same_origin(request):
+        web.signin.end_session(request)
     return RedirectResponse("/login", status_code=303)
+
+
+def _same_origin(request: Request) -> bool:
+    # Browsers set Sec-Fetch-Site themselves (a page cannot); with our Referrer-Policy the Origin of a form
+    # post is "null", so Origin alone would not tell.
+    if request.headers.get("sec-fetch-site") == "same-origin":
+        return True
+    origin = request.headers.get("origin", "")
+    return bool(origin) and origin.rstrip("/") == f"{request.url.scheme}://{request.url.netloc}"
 
 
 # --------------------------------------------------------------------------- the user's cases
@@ -135,7 +153,9 @@ async def my_tasks(request: Request, user) -> Response:
     day = today()
     views = await visible_views(request, user)
     task_rows = sorted((t for v in views for t in present.tasks(v, day)), key=lambda t: (t.due, t.reference))
-    return web_of(request).page(request, "tasks.html", tasks=task_rows, today=day)
+    return web_of(request).page(request, "tasks.html", paged=page_of(task_rows, asked_page(request), TASKS_A_PAGE),
+                                overdue=sum(t.days_left < 0 for t in task_rows),
+                                urgent=sum(t.at_risk for t in task_rows), today=day)
 
 
 @page
@@ -150,7 +170,8 @@ async def my_cases(request: Request, user) -> Response:
     if status == "risiko":
         rows = [r for r in rows if r.at_risk or r.breached]
     rows.sort(key=lambda r: (r.closed, r.next_deadline or date.max, r.reference))
-    return web_of(request).page(request, "cases.html", rows=rows, query=query, show=status)
+    return web_of(request).page(request, "cases.html", paged=page_of(rows, asked_page(request), CASES_A_PAGE),
+                                query=query, show=status)
 
 
 # --------------------------------------------------------------------------- one case
@@ -161,7 +182,7 @@ async def allowed_view(request: Request, user, reference: str) -> CaseView:
     except CaseRefusal:
         raise HTTPException(404) from None
     if not may_see(user, view.state, web.roster):
-        raise HTTPException(403)
+        raise HTTPException(404)  # the same answer as for no such case: which references exist is not told
     return view
 
 
@@ -182,9 +203,10 @@ def case_context(request: Request, user, view: CaseView, *, form_errors=None, ac
     }
     return dict(view=view, case=view.case, state=view.state, rows=present.deadlines(view),
                 answers=present.meeting_answers(view), tasks=present.tasks(view, today()),
-                status_names=present.MEETING_STATUS, forms=forms.FORMS, choices=choices,
+                status_names=present.MEETING_STATUS, forms=forms.offered(view.state), choices=choices,
                 errors=form_errors or {}, active=active, submitted=submitted or {}, message=message,
-                submission=secrets_token(), labels=labels, local=lambda dt: dt.astimezone(LOCAL_TZ))
+                submission=secrets_token(), labels=labels, local=lambda dt: dt.astimezone(LOCAL_TZ),
+                names={w["id"]: w["name"] for w in web.roster.get("caseworkers", [])})
 
 
 def secrets_token() -> str:
@@ -224,6 +246,11 @@ async def case_action(request: Request, user) -> Response:
             request, user, view, form_errors=bad.errors, active=slug, submitted=data,
             message="Formularen har fejl. Ret de markerede felter."))
     except CaseRefusal as refusal:
+        if refusal.reason == Refusal.ALREADY_RECORDED:
+            # Back and send, a reload or a second tab: the case already holds this; nothing new is recorded.
+            request.session["flash"] = (f"Det er allerede registreret: {refusal.message}. "
+                                        "Der er ikke registreret noget nyt.")
+            return RedirectResponse(f"/sager/{quote(reference, safe='')}", status_code=303)
         field = refusal.field if any(f.name == refusal.field for f in action.fields) else ""
         text = refusal.message[:1].upper() + refusal.message[1:]
         errors = {field: text} if field else {}
@@ -246,14 +273,23 @@ async def team_page(request: Request, user) -> Response:
 async def render_team(request: Request, user, status: int = 200, **extra) -> Response:
     web = web_of(request)
     day = today()
-    rows = [present.row(v, day) for v in await visible_views(request, user)]
+    views = await visible_views(request, user)
+    rows = [present.row(v, day) for v in views]
     team_workers = [w for w in web.roster.get("caseworkers", []) if w["team"] in user.teams]
     load = [{"id": w["id"], "name": w["name"],
              "cases": sum(r.caseworker_id == w["id"] for r in rows),
              "tasks": sum(r.open_tasks for r in rows if r.caseworker_id == w["id"]),
              "overdue": sum(r.overdue_tasks for r in rows if r.caseworker_id == w["id"])} for w in team_workers]
-    context = dict(at_risk=[r for r in rows if r.at_risk], breached=[r for r in rows if r.breached], load=load,
-                   everyone=colleagues(web.roster, user), errors={}, message="", results=[])
+    tasks = [(t, v.state.caseworker.id, v.state.caseworker.name) for v in views for t in present.tasks(v, day)]
+    chosen = request.query_params.get("sagsbehandler", "")
+    try:
+        page_number = int(request.query_params.get("side", "1"))
+    except ValueError:
+        page_number = 1
+    lists = team_lists(rows, tasks, kind=request.query_params.get("vis", ""),
+                       caseworker=chosen if chosen in {w["id"] for w in team_workers} else "", page=page_number)
+    context = dict(lists=lists, kinds=KINDS, load=load, everyone=colleagues(web.roster, user), errors={},
+                   message="", submission=secrets_token())
     return web.page(request, "team.html", status, **{**context, **extra})
 
 
@@ -279,24 +315,27 @@ async def bulk_reassign(request: Request, user) -> Response:
         errors["reason"] = "Angiv en begrundelse for omfordelingen."
     if errors:
         return await render_team(request, user, 400, errors=errors, message="Formularen har fejl.")
-    everything = await visible_views(request, user)
-    views = [v for v in everything if v.state.caseworker.id == leaving]
-    load = {w: sum(1 for v in everything if v.state.caseworker.id == w) for w in to}
-    changes = []
-    for view in sorted(views, key=lambda v: v.state.reference):
-        target = min(to, key=lambda w: (load[w], to.index(w)))
-        load[target] += 1
-        changes.append((CaseRef(user.municipality, view.state.reference),
-                        Reassignment(reason, target, actor=user.actor)))
-    outcomes = await web.cases.reassign_many(changes)
-    names = {w["id"]: w["name"] for w in colleagues(web.roster, user)}
-    results = [(ref.reference, names.get(change.caseworker_id, change.caseworker_id),
-                "Omfordelt" if not isinstance(outcome, CaseRefusal) else f"Ikke omfordelt: {outcome.message}")
-               for (ref, change), outcome in zip(changes, outcomes)]
-    done = sum(not isinstance(o, CaseRefusal) for o in outcomes)
-    return await render_team(request, user, results=results,
-                             message=f"{done} af {len(changes)} sager er omfordelt." if changes
-                             else "Sagsbehandleren har ingen åbne sager.")
+    # The form's one-time submission id names the job: sending the form again (a double click, Back and send,
+    # a reload) finds the job already started instead of starting a second one.
+    submission = "".join(c for c in str(form.get("submission", "")) if c.isalnum() or c in "-_")[:40]
+    job = await web.bulk.start(user.municipality, leaving, tuple(to), reason, user.actor, submission=submission)
+    return RedirectResponse(f"/team/omfordeling/{quote(job, safe='')}", status_code=303)
+
+
+@page
+async def bulk_progress(request: Request, user) -> Response:
+    """A bulk reassignment's progress and, case by case, what really happened."""
+    web = web_of(request)
+    if user.role != UserRole.TEAM_LEAD:
+        raise HTTPException(403)
+    progress = await web.bulk.progress(request.path_params["job"])
+    if progress is None or progress.request.municipality != user.municipality \
+            or team_of(web.roster, progress.request.from_caseworker) not in user.teams:
+        raise HTTPException(404)
+    names = {w["id"]: w["name"] for w in web.roster.get("caseworkers", [])}
+    by = {kind: [r for r in progress.results if r.outcome == kind] for kind in HandoverOutcome}
+    return web.page(request, "bulk_progress.html", progress=progress, names=names, by=by,
+                    leaving=names.get(progress.request.from_caseworker, progress.request.from_caseworker))
 
 
 # --------------------------------------------------------------------------- the success report

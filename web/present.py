@@ -25,6 +25,10 @@ class CaseRow:
     open_tasks: int
     overdue_tasks: int
     closed: bool
+    missed_target: bool = False          # the model's own week-8 target passed (not a breach of the law)
+    missed_due: date | None = None       # the deadline that was missed or breached
+    days_left: int | None = None         # working days to next_deadline (negative: passed)
+    missed_days_left: int | None = None  # working days to missed_due (negative: how long ago it passed)
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,20 @@ def row(view: CaseView, today: date) -> CaseRow:
         caseworker_id=s.caseworker.id if s.caseworker else "", next_deadline=agenda.next_deadline(s) if s.deadlines
         else None, week=week if s.phase != Phase.CLOSED else None, breached=s.deadline_breached,
         at_risk=agenda.case_at_risk(s, view.case, today) if s.deadlines else False, open_tasks=len(task_rows),
-        overdue_tasks=sum(t.days_left < 0 for t in task_rows), closed=s.phase == Phase.CLOSED)
+        overdue_tasks=sum(t.days_left < 0 for t in task_rows), closed=s.phase == Phase.CLOSED,
+        missed_target=bool(s.missed_targets), missed_due=_missed_due(s),
+        missed_days_left=agenda.working_days_left(today, _missed_due(s), s.rules.closed_days)
+        if _missed_due(s) and s.rules else None,
+        days_left=agenda.working_days_left(today, agenda.next_deadline(s), s.rules.closed_days)
+        if s.deadlines and s.rules and agenda.next_deadline(s) else None)
+
+
+def _missed_due(s) -> date | None:
+    if s.deadlines is None or not (s.missed_targets or s.breaches):
+        return None
+    if "fast_track" in s.breaches and s.fast_track:
+        return s.fast_track.due
+    return s.deadlines.first_meeting_due
 
 
 def deadlines(view: CaseView) -> list[DeadlineRow]:

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.triage import triage
 
 from workflows.effects import CaseEffects
+from workflows.handover import Handover
 from workflows.human_input import HumanInput
 from workflows.law_events import PATCH_INFO_FORM, LawEvents
 from workflows.reviews import ReplyReviews
@@ -40,7 +41,7 @@ from workflows.steps import CaseSteps
 
 
 @workflow.defn
-class CaseWorkflow(HumanInput, LawEvents, ReplyReviews, CaseSteps, CaseEffects):
+class CaseWorkflow(HumanInput, Handover, LawEvents, ReplyReviews, CaseSteps, CaseEffects):
     @workflow.init
     def __init__(self, case: CaseInput, carried: CaseState | None = None) -> None:
         # The CPR number is passed once to the register and never kept in the workflow's state.

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar_dk import add_working_days
     from domain.deadlines import week_of_absence
     from domain.localtime import LOCAL_TZ
+    from domain.move_rules import rules_broken
     from domain.model import (PARTSTATS, CaseEnd, CaseState, CounterProposal, EmployerAnswer, EndType,
                               ExpectedDuration, Location, Measure, MeasureKind, MeasureStart, Meeting, MeetingMove,
                               MeetingOutcome, MeetingStatus, OutcomeKind, OutcomeReport, Partstat, Phase,
@@ -28,9 +29,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.refusals import Refusal
     from domain.triage import Track
 
+from workflows.handover import PATCH_HANDOVER_PLACES_FIRST
+
 
 # Reassigning a case whose meeting clashes with the new caseworker's calendar used to fail the update.
 PATCH_HANDOVER_CLASH = "handover-moves-a-clashing-meeting"
+# A meeting recorded as held before its planned time left the planned time in the attendees' calendars.
+PATCH_HELD_EARLIER_CANCELS = "meeting-held-earlier-cancels-the-planned-time"
 
 
 def refuse(reason: Refusal, message: str) -> ApplicationError:
@@ -124,6 +129,11 @@ class HumanInput:
     async def _record_meeting(self, outcome: MeetingOutcome) -> str:
         self._validate_meeting(outcome)  # again: a move may have come first
         meeting = self.state.meetings[outcome.meeting_number - 1]
+        if (outcome.held and outcome.held_at and meeting.start > workflow.now()
+                and workflow.patched(PATCH_HELD_EARLIER_CANCELS)):
+            # Held before its planned time: the planned time is still in everyone's calendar; take it out.
+            meeting.sequence += 1
+            await self.invite(meeting, cancel=True, reason=labels.MEETING_HELD_EARLIER)
         meeting.status = MeetingStatus.HELD if outcome.held else MeetingStatus.NO_SHOW
         meeting.employer_took_part = outcome.employer_took_part if outcome.held else None
         meeting.actual_location = outcome.location if outcome.held else None
@@ -156,8 +166,10 @@ class HumanInput:
 
     @workflow.update
     async def move_meeting_to(self, move: MeetingMove) -> str:
+        broken = self.rules_a_move_breaks(move)  # before the move: its deadline is the meeting's as it stands
         moved = await self.move_meeting(self.state.meetings[move.meeting_number - 1].uid, move.start)
-        await self.audit("meeting_moved", move.actor, meeting=str(move.meeting_number), start=move.start.isoformat())
+        await self.audit("meeting_moved", move.actor, meeting=str(move.meeting_number), start=move.start.isoformat(),
+                         **({"confirmed_despite": ",".join(broken)} if broken else {}))
         self.changed = True
         return self.state.meetings[move.meeting_number - 1].start.isoformat() if moved else ""
 
@@ -172,6 +184,22 @@ class HumanInput:
             raise refuse(Refusal.START_IN_PAST, "det nye tidspunkt ligger i fortiden")
         if not self.plausible(move.start):
             raise refuse(Refusal.START_TOO_FAR, "det nye tidspunkt ligger mere end et år ude i fremtiden")
+        broken = self.rules_a_move_breaks(move)
+        if broken and not move.confirmed:
+            d = self.state.caseworker
+            raise refuse(Refusal.NEEDS_CONFIRMATION, labels.move_breaks(broken, d.work_start, d.work_end,
+                                                                        self._move_deadline(move)))
+        if move.start == self.state.meetings[move.meeting_number - 1].start:
+            # The same move sent again (Back and send, a second tab) would send everyone the meeting again.
+            raise refuse(Refusal.ALREADY_RECORDED, f"møde {move.meeting_number} ligger allerede på det tidspunkt")
+
+    def rules_a_move_breaks(self, move: MeetingMove) -> tuple[str, ...]:
+        end = move.start + (self.state.meetings[move.meeting_number - 1].end
+                            - self.state.meetings[move.meeting_number - 1].start)
+        return rules_broken(move.start, end, self.state.caseworker, self.closed, self._move_deadline(move))
+
+    def _move_deadline(self, move: MeetingMove):
+        return agenda.meeting_deadline(self.state, self.today(), self.state.meetings[move.meeting_number - 1])
 
     # ------------------------------------------------------------------ the employer, the duration, fast track
     @workflow.update
@@ -220,6 +248,9 @@ class HumanInput:
         for weeks in (duration.employee_weeks, duration.employer_weeks):
             if weeks is not None and not 1 <= weeks <= MAX_EXPECTED_WEEKS:
                 raise refuse(Refusal.BAD_DURATION, f"forventet varighed skal være 1-{MAX_EXPECTED_WEEKS} uger")
+        if duration.employee_weeks == self.state.expected_weeks and duration.employer_weeks in (
+                None, self.state.employer_expected_weeks):
+            raise refuse(Refusal.ALREADY_RECORDED, f"den forventede varighed er allerede {duration.employee_weeks} uger")
 
     # ------------------------------------------------------------------ measures
     @workflow.update
@@ -243,11 +274,15 @@ class HumanInput:
             raise refuse(Refusal.BAD_MEASURE_DATE, "indsatsen kan ikke begynde før første fraværsdag")
         if not self.plausible_day(start.start_date):
             raise refuse(Refusal.BAD_MEASURE_DATE, "startdatoen ligger mere end et år ude i fremtiden")
+        if any((m.kind, m.start_date) == (start.kind, start.start_date) for m in self.state.measures):
+            raise refuse(Refusal.ALREADY_RECORDED, "indsatsen med den startdato er allerede registreret")
 
     # ------------------------------------------------------------------ another caseworker
     @workflow.update
     async def reassign(self, change: Reassignment) -> str:
         """Another caseworker takes the case: the reason is recorded and the new one gets the open tasks."""
+        if workflow.patched(PATCH_HANDOVER_PLACES_FIRST):
+            return await self.reassign_placing_meetings(change)  # workflows.handover
         old = self.state.caseworker
         try:
             new = await self.activity(RegisterActivities.assign_caseworker, AssignRequest(
@@ -318,8 +353,11 @@ class HumanInput:
                                              "Registrér den som delvis raskmelding (fasthold delvis) i stedet")
         if end.end_date < self.case.first_day:
             raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger før første fraværsdag")
-        if not self.plausible_day(end.end_date):
-            raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger mere end et år ude i fremtiden")
+        if end.end_date > self.today():
+            # The case would close now while the person is still off sick, and the outcome be asked for too
+            # soon: an end is recorded on or after the day it happens (issue 20).
+            raise refuse(Refusal.BAD_END_DATE, f"slutdatoen ligger i fremtiden; afslut sagen den "
+                                               f"{end.end_date:%d.%m.%Y} eller senere")
 
     @workflow.update
     async def record_outcome(self, report: OutcomeReport) -> str:

@@ -179,6 +179,11 @@ class LawEvents:
             raise refuse(Refusal.BAD_FROM_DATE, "datoen ligger mere end et år ude i fremtiden")
         if self.state.partial_recoveries and change.from_date < self.state.partial_recoveries[-1].from_date:
             raise refuse(Refusal.BAD_FROM_DATE, "datoen ligger før den seneste registrerede delvise raskmelding")
+        if any((p.hours_per_week, p.from_date) == (change.hours_per_week, change.from_date)
+               for p in self.state.partial_recoveries):
+            # The same fact sent again (Back and send, a second tab): recorded once (issue 20).
+            raise refuse(Refusal.ALREADY_RECORDED, "den delvise raskmelding med de timer fra den dato er allerede "
+                                                   "registreret")
 
     # ------------------------------------------------------------------ periods without benefit (§ 24)
     @workflow.update

@@ -19,7 +19,7 @@ import pytest_asyncio
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from playwright.async_api import async_playwright
 
-from case_service import CaseService
+from case_service import CaseRefusal, CaseService
 from case_service.commands import CaseRef
 from config.settings import load_settings
 from domain.localtime import LOCAL_TZ
@@ -92,6 +92,22 @@ async def axe_and_shot(page, name: str) -> None:
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
            if v["impact"] in ("serious", "critical")]
     assert not bad, f"{name}: {bad}"
+    await assert_reflows(page, name)
+
+
+async def assert_reflows(page, name: str) -> None:
+    """WCAG 1.4.10: at 320 CSS px (400 % zoom of a 1280 px window) nothing scrolls sideways but the tables'
+    own boxes."""
+    size = page.viewport_size
+    await page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        wide = await page.evaluate("document.documentElement.scrollWidth")
+        if wide > 320:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(SHOTS / f"{name}-320px.png"), full_page=True)
+        assert wide <= 320, f"{name}: {wide} px wide at 320 px"
+    finally:
+        await page.set_viewport_size(size)
 
 
 async def sign_in(browser, engine: Engine, email: str):
@@ -159,6 +175,11 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
         state = await cases.state(CaseRef("101", first))
         meeting = state.meetings[0]
         assert state.employer_hosts is True and meeting.status == "held"
+        # Held before the planned time: the planned time leaves the three calendars (CANCEL, next SEQUENCE).
+        cancelled = engine.wait_for(lambda mails: [m for m in mails if m["X-Fasthold-Case"] == first
+                                                   and m["X-Fasthold-Purpose"] == "cancellation"], 3)
+        assert len(cancelled) == 3 and meeting.sequence == 1
+        assert all("allerede holdt" in m.get_body(("plain",)).get_content() for m in cancelled)
         assert meeting.employer_took_part is True and meeting.actual_location == "workplace"
         row = register_rows(engine, "SELECT m.status, m.employer_took_part, m.actual_location FROM meetings m "
                                     "JOIN cases c ON c.id = m.case_id WHERE c.reference = ?", first)
@@ -170,6 +191,11 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
         # A refusal from the workflow's validator is shown next to the field, and nothing changes.
         await submit(page, "varighed", {"employee_weeks": "99"})
         assert "forventet varighed skal være 1-52 uger" in (await page.inner_text("#varighed-employee_weeks >> xpath=..")).lower()
+        # Focus is on the error summary at the top, in view, and its link leads to the field.
+        assert await page.evaluate("document.activeElement.id") == "fejlopsummering"
+        assert await page.evaluate("document.activeElement.getBoundingClientRect().top < window.innerHeight")
+        await page.click("#fejlopsummering a")
+        assert await page.evaluate("location.hash") == "#varighed-employee_weeks"
         assert (await cases.state(CaseRef("101", first))).expected_weeks == 30
         await axe_and_shot(page, "05-sag-med-afvisning")
         await page.goto(engine.web + "/sager")
@@ -212,7 +238,11 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
         await lead.fill("#reason", "Anna Berg er fratrådt.")
         await lead.click("form[action='/team/omfordel'] button")
         await lead.wait_for_load_state()
-        assert "3 af 3 sager er omfordelt." in await lead.inner_text("[role=status]")
+        assert "/team/omfordeling/" in lead.url  # a job in the background; its page follows it
+        await lead.wait_for_function(
+            "() => document.querySelector('[role=status]').textContent.includes('Omfordelingen er færdig')",
+            timeout=120_000, polling=1000)
+        assert "3 af 3 sager er behandlet." in await lead.inner_text("[role=status]")
         await axe_and_shot(lead, "11-team-efter-omfordeling")
         new = {r: (await cases.state(CaseRef("101", r))).caseworker.id for r in (first, second, third)}
         assert set(new.values()) == {MIKKEL, SARA}, new
@@ -278,10 +308,12 @@ async def test_refusals_are_clear_danish_and_change_nothing(web_engine, cases, t
     # Wrong role, another team's case, a case that does not exist.
     assert anna.get("/team").status_code == 403
     other = anna.get(f"/sager/{theirs}")
-    assert other.status_code == 403 and "Du har ikke adgang" in other.text
+    missing = anna.get("/sager/FINDES-IKKE")
+    assert other.status_code == missing.status_code == 404 and "Du har ikke adgang" not in other.text
+    assert other.text.replace(theirs, "X") == missing.text.replace("FINDES-IKKE", "X")  # nothing tells them apart
     today = datetime.now(LOCAL_TZ).date().isoformat()  # real now: the workbench's today is the real one
     act = anna.post(f"/sager/{theirs}/handling/indsats", data={"csrf": csrf, "kind": "mentor", "start_date": today})
-    assert act.status_code == 403
+    assert act.status_code == 404
     assert (await cases.state(CaseRef("101", theirs))).measures == []
     assert anna.get("/sager/FINDES-IKKE").status_code == 404
 
@@ -320,3 +352,187 @@ async def test_refusals_are_clear_danish_and_change_nothing(web_engine, cases, t
     shown = httpx.get(link)
     assert shown.status_code == 200 and shown.headers["referrer-policy"] == "no-referrer"
     assert "default-src 'self'" in shown.headers["content-security-policy"]
+
+
+async def test_back_and_send_reload_and_two_tabs_each_act_once(web_engine, cases, tmp_path):
+    """The repeats people really make: Back and send the form again (a fresh page, the values typed again),
+    reload after sending, and the same form sent from two tabs. Each records the fact once and says so."""
+    engine = web_engine
+    reference = open_case(engine, ANNA, tmp_path, "gentag")
+    ref = CaseRef("101", reference)
+    today = datetime.now(LOCAL_TZ).date()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = await sign_in(browser, engine, "anna.berg@jobcenter.example.dk")
+        await page.goto(f"{engine.web}/sager/{reference}")
+
+        # Back and send: the page comes back with a new submission id; the same partial recovery is not
+        # recorded a second time, and she is told.
+        partial = {"hours_per_week": "18,5", "from_date": today.isoformat()}
+        await submit(page, "delvis", partial)
+        assert "allerede" not in await page.inner_text("[role=status]")
+        await page.go_back()
+        await page.wait_for_load_state()
+        await submit(page, "delvis", partial)
+        assert "Det er allerede registreret" in await page.inner_text("[role=status]")
+        await axe_and_shot(page, "12-allerede-registreret")
+        state = await cases.state(ref)
+        assert [(p.hours_per_week, p.from_date) for p in state.partial_recoveries] == [(18.5, today)]
+
+        # Reload after sending: the browser asks for the case page again (sending redirected to it).
+        await submit(page, "indsats", {"kind": "mentor", "start_date": today.isoformat()})
+        await page.reload()
+        await page.wait_for_load_state()
+        assert len((await cases.state(ref)).measures) == 1
+
+        # Two tabs with the same form: the second says it is already there.
+        other = await page.context.new_page()
+        await other.goto(f"{engine.web}/sager/{reference}")
+        await page.goto(f"{engine.web}/sager/{reference}")
+        await submit(page, "varighed", {"employee_weeks": "40"})
+        await submit(other, "varighed", {"employee_weeks": "40"})
+        assert "Det er allerede registreret" in await other.inner_text("[role=status]")
+        state = await cases.state(ref)
+        assert state.expected_weeks == 40
+        assert [e.event for e in state.timeline].count("expected_duration") == 1
+        assert [e.event for e in state.timeline].count("partial_recovery") == 1
+        assert [e.event for e in state.timeline].count("measure_started") == 1
+        await browser.close()
+
+
+async def test_signing_out_ends_the_session_for_every_tab_and_every_copy_of_the_cookie(web_engine):
+    engine = web_engine
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = await sign_in(browser, engine, "anna.berg@jobcenter.example.dk")
+        older_tab = await page.context.new_page()
+        await older_tab.goto(engine.web + "/sager")
+        # She signs in again in the first tab: the older tab's "Log ud" now carries a token from before.
+        await page.goto(engine.web + "/login")
+        await page.fill("#username", "anna.berg@jobcenter.example.dk")
+        await page.fill("#password", engine.local_password)
+        await page.click("main button[type=submit]")
+        await page.wait_for_load_state()
+        cookie = next(c for c in await page.context.cookies() if c["name"] == "fasthold_session")
+        copied = httpx.Client(base_url=engine.web, cookies={"fasthold_session": cookie["value"]}, timeout=30)
+        assert copied.get("/sager").status_code == 200  # the copy works while she is signed in
+        # A sign-out another site would make (no form token, not from this origin) signs nobody out.
+        assert copied.post("/logout", data={}, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 303
+        assert copied.get("/sager").status_code == 200
+
+        await older_tab.click("text=Log ud")
+        await older_tab.wait_for_load_state()
+        assert older_tab.url.endswith("/login")
+        await page.goto(engine.web + "/opgaver")
+        assert "/login" in page.url  # the other tab is signed out too
+        refused = copied.get("/sager")
+        assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
+        assert copied.get("/team").status_code == 303
+        await browser.close()
+
+
+async def test_the_team_page_lists_missed_targets_and_breaches_apart_with_counts(web_engine, cases):
+    """A case whose model target (2026 rules) passed, and one whose statutory week-8 deadline (2025 rules)
+    passed: each is counted and listed under its own heading, with the date that passed, and neither is
+    listed as merely "at risk"."""
+    from domain.model import Reassignment
+    from domain.sick_report import parse_sick_report
+    from mailing.rendering import kortdato
+
+    engine = web_engine
+    today = datetime.now(LOCAL_TZ).date()
+    missed = parse_sick_report(sick_report(first_day_of_absence=(today - timedelta(days=70)).isoformat()),
+                               today=today)
+    breached = parse_sick_report(sick_report(first_day_of_absence="2026-05-04", expected_absence_weeks=40,
+                                             employer_expected_absence_weeks=40), today=today)
+    for case in (missed, breached):
+        await cases.start_case(case)
+        state = await wait_until(cases, case.reference, lambda s: s.caseworker is not None)
+        if state.caseworker.id != ANNA:  # the roster spreads new cases; these are Anna's
+            await cases.act(CaseRef("101", case.reference), Reassignment("Test", ANNA))
+    await wait_until(cases, missed.reference, lambda s: "first_meeting" in s.missed_targets, timeout=60)
+    await wait_until(cases, breached.reference, lambda s: s.deadline_breached, timeout=60)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        lead = await sign_in(browser, engine, "lise.holm@jobcenter.example.dk")
+        await lead.goto(engine.web + "/team")
+        assert int(await lead.inner_text("#antal-maal strong")) >= 1
+        assert int(await lead.inner_text("#antal-brud strong")) >= 1
+        await lead.click("#antal-maal")
+        await lead.wait_for_load_state()
+        listed = await lead.inner_text("#team-liste")
+        assert missed.reference in listed and breached.reference not in listed
+        due = missed.first_day + timedelta(days=55)
+        assert kortdato(due) in listed  # the date that passed, not a later one
+        await axe_and_shot(lead, "13-team-maal-ikke-naaet")
+        await lead.goto(engine.web + "/team?vis=brud")
+        listed = await lead.inner_text("#team-liste")
+        assert breached.reference in listed and missed.reference not in listed
+        await lead.goto(engine.web + "/team?vis=risiko")
+        body = await lead.inner_text("main")
+        assert missed.reference not in body and breached.reference not in body
+        # Filtered to a colleague without these cases: they are not counted.
+        await lead.goto(engine.web + f"/team?vis=maal&sagsbehandler={SARA}")
+        assert missed.reference not in await lead.inner_text("main")
+        await browser.close()
+
+
+async def test_a_move_to_a_saturday_needs_a_confirmation_that_names_the_rule(web_engine, cases, tmp_path):
+    engine = web_engine
+    reference = open_case(engine, ANNA, tmp_path, "loerdag")
+    before = (await cases.state(CaseRef("101", reference))).meetings[0]
+    day = datetime.now(LOCAL_TZ).date() + timedelta(days=8)
+    saturday = day + timedelta(days=(5 - day.weekday()) % 7)
+    when = f"{saturday.isoformat()}T10:00"
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        # A deep link to the case's move form, opened before signing in, still opens that form after it.
+        context = await browser.new_context(bypass_csp=True, locale="da-DK")
+        page = await context.new_page()
+        await page.goto(f"{engine.web}/sager/{reference}?handling=flyt")
+        assert "/login" in page.url
+        await page.fill("#username", "anna.berg@jobcenter.example.dk")
+        await page.fill("#password", engine.local_password)
+        await page.click("main button[type=submit]")
+        await page.wait_for_load_state()
+        assert page.url.endswith(f"/sager/{reference}?handling=flyt")
+        assert await page.get_attribute("#handling-flyt", "open") is not None
+        await submit(page, "flyt", {"meeting_number": "1", "start": when})
+        said = await page.inner_text("#handling-flyt")
+        assert "jobcentret har lukket" in said and "uden for sagsbehandlerens arbejdstid" in said
+        assert await page.evaluate("document.activeElement.id") == "fejlopsummering"
+        assert (await cases.state(CaseRef("101", reference))).meetings[0].start == before.start
+        await axe_and_shot(page, "14-flyt-kraever-bekraeftelse")
+        await submit(page, "flyt", {"meeting_number": "1", "start": when, "confirmed": "ja"})
+        assert "flyttet" in await page.inner_text("[role=status]")
+        await browser.close()
+    moved = (await cases.state(CaseRef("101", reference))).meetings[0]
+    assert moved.start.astimezone(LOCAL_TZ).date() == saturday and moved.sequence == before.sequence + 1
+    details = [json.loads(d) for (d,) in register_rows(
+        engine, "SELECT a.detail FROM audit_events a JOIN cases c ON c.id = a.case_id WHERE c.reference = ? AND "
+                "a.action = 'meeting_moved'", reference)]
+    assert [d.get("confirmed_despite") for d in details] == ["closed_day,outside_hours"]
+
+
+async def test_a_closed_cases_employer_link_says_only_that_it_is_closed(web_engine, cases, tmp_path):
+    from domain.model import CaseEnd
+
+    engine = web_engine
+    reference = open_case(engine, ANNA, tmp_path, "lukket")
+    link = employer_link(engine, reference)
+    assert "Mette" in httpx.get(link).text  # open: the question, with the employee's name
+    await cases.act(CaseRef("101", reference), CaseEnd("full_recovery", datetime.now(LOCAL_TZ).date(),
+                                                       actor="test"))
+    await wait_until(cases, reference, lambda s: s.phase == "closed")
+    closed = httpx.get(link)
+    assert closed.status_code == 410 and "Sagen er afsluttet" in closed.text
+    assert "Mette" not in closed.text and sick_report()["employee"]["name"] not in closed.text
+    answer = httpx.post(link, data={"answer": "ja", "nonce": "x"})
+    assert answer.status_code == 410 and "Mette" not in answer.text
+    # An end date in the future is refused: the case would close while the person is still off sick.
+    other = open_case(engine, ANNA, tmp_path, "fremtid")
+    with pytest.raises(CaseRefusal) as refused:
+        await cases.act(CaseRef("101", other), CaseEnd("full_recovery", datetime.now(LOCAL_TZ).date()
+                                                       + timedelta(days=7), actor="test"))
+    assert "i fremtiden" in refused.value.message and refused.value.field == "end_date"
+    assert (await cases.state(CaseRef("101", other))).phase != "closed"

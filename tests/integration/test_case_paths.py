@@ -224,7 +224,8 @@ async def test_an_unmet_week_eight_target_is_escalated_then_recorded_as_a_missed
     # ...the meeting is not held, and the end of week 8 passes.
     await handle.execute_update(CaseWorkflow.move_meeting_to, MeetingMove(
         len(state.meetings), datetime.combine(state.first_meeting_due + timedelta(days=10), datetime.min.time(),
-                                              tzinfo=state.meetings[0].start.tzinfo) + timedelta(hours=10)))
+                                              tzinfo=state.meetings[0].start.tzinfo) + timedelta(hours=10),
+        confirmed=True))  # past the deadline on purpose
     await skip_to(env, datetime.combine(state.first_meeting_due + timedelta(days=1), datetime.min.time(),
                                         tzinfo=state.meetings[0].start.tzinfo) + timedelta(hours=1))
     state = await wait_for(handle, lambda s: s.missed_targets)

@@ -9,12 +9,15 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+import re
+
 import httpx
 import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from tests.conftest import free_port
+from register.db import upgrade
 from web.app import create_app
 
 CLIENT_ID, CLIENT_SECRET = "fasthold-web", "hemmelig-i-test"
@@ -77,6 +80,7 @@ def idp():
 
 @pytest.fixture
 def web(settings, idp):
+    upgrade(settings.resolved_database_url)  # sessions are kept in the register
     app = create_app(settings.replace(oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
                                       oidc_client_secret=CLIENT_SECRET, public_base_url="http://fasthold.test"))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://fasthold.test")
@@ -107,6 +111,13 @@ async def test_a_roster_caseworker_signs_in_through_the_identity_provider(web, i
     # The local sign-in is not offered when the municipality's provider is configured.
     assert (await web.post("/login", data={"username": "anna.berg@jobcenter.example.dk",
                                            "password": "x"})).status_code == 303
+    # Signing out ends the session on the server: a copy of the cookie from before opens nothing after.
+    copy = dict(web.cookies)
+    page = await web.get("/rapport")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    assert (await web.post("/logout", data={"csrf": csrf})).headers["location"] == "/login"
+    async with httpx.AsyncClient(transport=web._transport, base_url="http://fasthold.test", cookies=copy) as thief:
+        assert (await thief.get("/rapport")).headers["location"].startswith("/login")
 
 
 async def test_someone_not_in_the_roster_is_not_let_in(web, idp):

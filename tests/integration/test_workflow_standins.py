@@ -11,13 +11,14 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from temporalio import activity
+from temporalio.client import WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from activities.mail import OutgoingMail
 from activities.planning import SlotRequest
-from activities.register import AssignRequest, BreachRecord, CaseUpdate, MeasureRecord, MeetingRecord, ReserveRequest
+from activities.register import AssignRequest, BreachRecord, BusyRequest, CaseUpdate, MeasureRecord, MeetingRecord, ReserveRequest
 from domain.localtime import LOCAL_TZ, local_date
 from domain.model import CaseInput, Caseworker, EmployerAnswer, Employee, Employer, Reassignment, RsvpReceived
 from domain.rulesets import RuleSet, load_rulesets, ruleset_for
@@ -43,6 +44,8 @@ class StandIns:
         self.busy: set[tuple[str, datetime]] = set()  # (caseworker id, start) already booked by another case
         self.broken_kinds: set[str] = set()  # mails whose sending fails, as a bug would make it
         self.rulesets = load_rulesets()
+        self.full: set[str] = set()  # caseworkers with no free time at all
+        self.assigned: list[str] = []  # the register's assignments, in order
 
     def activities(self):
         @activity.defn(name="register_case")
@@ -55,6 +58,11 @@ class StandIns:
 
         @activity.defn(name="assign_caseworker")
         def assign_caseworker(request: AssignRequest) -> Caseworker:
+            self.assigned.append(JONAS.id if request.exclude else ANNA.id)
+            return JONAS if request.exclude else ANNA
+
+        @activity.defn(name="look_up_caseworker")
+        def look_up_caseworker(request: AssignRequest) -> Caseworker:
             return JONAS if request.exclude else ANNA
 
         @activity.defn(name="update_case")
@@ -83,6 +91,8 @@ class StandIns:
         def reserve_slot(request: ReserveRequest) -> datetime | None:
             # The first free weekday at 10:00, chosen and booked in one step: no race to lose.
             record = request.record
+            if record.caseworker_id in self.full:
+                return None
             taken = self.busy | {(r.caseworker_id, r.meeting.start) for r in self.saved
                                  if r.meeting.uid != record.meeting.uid}
             day = local_date(request.earliest) + timedelta(days=1)
@@ -94,6 +104,14 @@ class StandIns:
                     return slot
                 day += timedelta(days=1)
             return None
+
+        @activity.defn(name="busy_intervals")
+        def busy_intervals(request: BusyRequest) -> list[tuple[datetime, datetime]]:
+            taken = self.busy | {(r.caseworker_id, r.meeting.start) for r in self.saved
+                                 if r.meeting.uid != request.exclude_uid}
+            return [(start, start + timedelta(hours=1)) for worker, start in taken
+                    if worker == request.caseworker_id and request.start < start + timedelta(hours=1)
+                    and start < request.end]
 
         @activity.defn(name="send_mail")
         def send_mail(mail: OutgoingMail) -> str:
@@ -114,7 +132,7 @@ class StandIns:
         def save_measure(record: MeasureRecord) -> None:
             pass
 
-        return [register_case, rule_set_for, assign_caseworker, update_case, free_slots, save_meeting, reserve_slot,
+        return [register_case, rule_set_for, assign_caseworker, look_up_caseworker, busy_intervals, update_case, free_slots, save_meeting, reserve_slot,
                 send_mail, record_breach, record_missed_target, save_measure]
 
     def kinds(self, to: str | None = None) -> list[str]:
@@ -253,14 +271,40 @@ async def test_a_handed_over_meeting_that_clashes_with_the_new_caseworker_moves(
         standins.busy.add((JONAS.id, before.start))  # Jonas has another case's meeting at that hour
         assert await handle.execute_update(CaseWorkflow.reassign, Reassignment("Orlov")) == JONAS.id
         after = (await handle.query(CaseWorkflow.state_now)).meetings[0]
-        assert after.uid == before.uid and after.start != before.start and after.sequence == 2
+        # One new version: placed at a free hour of Jonas's before anyone was told anything.
+        assert after.uid == before.uid and after.start != before.start and after.sequence == 1
 
     await run_case(time_env, client, standins, 7, drive)
     cancelled = [m for m in standins.mails if m.kind == "cancellation"]
     assert [m.recipient.email for m in cancelled] == [ANNA.email]
-    moved = [m for m in standins.mails if m.kind == "invitation" and m.meeting.sequence == 2]
-    assert {m.recipient.email for m in moved} >= {JONAS.email, "karen@firma.example.dk", "mette@example.com"}
-    assert standins.saved[-1].caseworker_id == JONAS.id
+    moved = [m for m in standins.mails if m.kind == "invitation" and m.meeting.sequence == 1]
+    assert {m.recipient.email for m in moved} == {JONAS.email, "karen@firma.example.dk", "mette@example.com"}
+    assert standins.saved[-1].caseworker_id == JONAS.id and standins.assigned[-1] == JONAS.id
+
+
+async def test_a_handover_with_no_free_time_for_the_meeting_changes_nothing_and_tells_the_lead(time_env, client):
+    standins = StandIns()
+
+    async def drive(case, handle):
+        await time_env.sleep(timedelta(minutes=1))
+        await handle.execute_update(CaseWorkflow.employer_answer, EmployerAnswer(True))
+        await time_env.sleep(timedelta(minutes=5))
+        before = (await handle.query(CaseWorkflow.state_now)).meetings[0]
+        standins.busy.add((JONAS.id, before.start))
+        standins.full.add(JONAS.id)  # and no other free hour before the deadline
+        mails_before = len(standins.mails)
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update(CaseWorkflow.reassign, Reassignment("Orlov", tell_lead_if_refused=True))
+        assert refused.value.cause.type == "NoTimeForHandover"
+        assert "Jonas" in refused.value.cause.message
+        state = await handle.query(CaseWorkflow.state_now)
+        assert state.caseworker.id == ANNA.id and state.meetings[0] == before
+        told = standins.mails[mails_before:]
+        assert {m.kind for m in told} == {"escalation"}  # no cancellation, no invitation, no handover mail
+
+    await run_case(time_env, client, standins, 7, drive)
+    assert JONAS.id not in standins.assigned
+    assert all(r.caseworker_id == ANNA.id for r in standins.saved)
 
 
 async def test_a_step_that_keeps_failing_alerts_operations_then_goes_on_when_it_works(time_env, client):

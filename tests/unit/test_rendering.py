@@ -128,6 +128,15 @@ def test_invitation_update_subject_and_roles():
         render("invitation", {**ctx, "recipient_role": "boss"})
 
 
+def test_a_handover_at_the_same_time_says_who_the_new_caseworker_is_not_that_the_time_changed():
+    ctx = contexts()["invitation"]
+    same = render("invitation", {**ctx, "meeting": {**MEETING, "is_update": True, "sequence": 1},
+                                 "handed_over": "Mikkel Krogh"})
+    assert same.subject.startswith("Ny sagsbehandler: Opfølgningssamtale")
+    assert "Ændret" not in same.subject and "ny sagsbehandler: Mikkel Krogh" in same.text
+    assert "Tidspunkt og sted er de samme" in same.html
+
+
 def test_employer_request_explains_why_and_lists_slots():
     out = render("employer_request", contexts()["employer_request"])
     assert "8. uge" in out.text and "sygedagpengeloven" in out.text
