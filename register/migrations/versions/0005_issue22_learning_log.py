@@ -1,7 +1,7 @@
 """the learning log: what worked, what did not, challenges and ideas, tagged and optionally linked to a case
 
 Revision ID: 0004_issue22
-Revises: 0003
+Revises: 0004_issue20
 Create Date: 2026-12-04 21:20:00
 
 Issue 22 (seed 000: a pilot succeeds when it gives knowledge and learning). A new table only; nothing existing
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0004_issue22'
-down_revision = '0003'
+down_revision = "0004_issue20"
 branch_labels = None
 depends_on = None
 
