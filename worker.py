@@ -65,7 +65,7 @@ def case_activities(registry: RegisterActivities, planning: PlanningActivities, 
     (one list, so a new activity cannot be missing from either)."""
     return [registry.register_case, registry.assign_caseworker, registry.look_up_caseworker, registry.update_case, registry.busy_intervals,
             registry.save_meeting, reserve_slot or registry.reserve_slot, registry.record_breach,
-            registry.save_measure, registry.record_missed_target, planning.rule_set_for,
+            registry.save_measure, registry.record_missed_target, registry.publish_view, planning.rule_set_for,
             free_slots or planning.free_slots, send_mail]
 
 

@@ -11,6 +11,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.model import CaseInput, Caseworker, Measure, Meeting, MeetingStatus
 from domain.slots import WorkingHours, propose_slots
+from register.case_list import PublishedView, publish
 from register.db import Register
 from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
                              DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, MissedTarget, Team)
@@ -160,6 +161,11 @@ class RegisterActivities:
                 session.add(CitizenIdentity(case_id=row.id, cpr=case.employee.cpr))
             _audit_once(session, row.id, f"{case.workflow_id}/registered", "case_registered", "engine",
                         {"first_day": case.first_day.isoformat(), "expected_weeks": case.expected_weeks}, now)
+
+    @activity.defn
+    def publish_view(self, published: PublishedView) -> None:
+        """The list pages' read model: the case's view as its workflow sees it now (register/case_list.py)."""
+        publish(self.register, published)
 
     @activity.defn
     def assign_caseworker(self, request: AssignRequest) -> Caseworker:

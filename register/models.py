@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from domain.model import MeetingStatus
@@ -221,3 +222,20 @@ class WebSession(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class CaseListEntry(Base):
+    """The list pages' read model: each case's view as its workflow last published it, so Mine opgaver, Mine
+    sager and Team read one table instead of asking every workflow. Written only by the case's own workflow
+    (RegisterActivities.publish_view); `version` grows with the workflow's history, so a late retry of an older
+    view never overwrites a newer one."""
+    __tablename__ = "case_list"
+    workflow_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(String(40))
+    caseworker_id: Mapped[str] = mapped_column(String(40), default="")
+    running: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    view: Mapped[str] = mapped_column(Text)   # the CaseView as JSON (never with the CPR number)
+
+    __table_args__ = (Index("ix_case_list_caseworker", "municipality", "caseworker_id", "running"),)

@@ -36,12 +36,13 @@ from workflows.effects import CaseEffects
 from workflows.handover import Handover
 from workflows.human_input import HumanInput
 from workflows.law_events import PATCH_INFO_FORM, LawEvents
+from workflows.read_model import ReadModel
 from workflows.reviews import ReplyReviews
 from workflows.steps import CaseSteps
 
 
 @workflow.defn
-class CaseWorkflow(HumanInput, Handover, LawEvents, ReplyReviews, CaseSteps, CaseEffects):
+class CaseWorkflow(HumanInput, Handover, LawEvents, ReplyReviews, CaseSteps, ReadModel, CaseEffects):
     @workflow.init
     def __init__(self, case: CaseInput, carried: CaseState | None = None) -> None:
         # The CPR number is passed once to the register and never kept in the workflow's state.
@@ -58,6 +59,7 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReplyReviews, CaseSteps, Cas
     # as the worker decodes arguments by position).
     @workflow.run
     async def run(self, case: CaseInput, carried: CaseState | None = None) -> CaseState:
+        self.start_publishing()
         if carried is None:
             await self.open_case(case)
         while self.end is None:
@@ -71,6 +73,7 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReplyReviews, CaseSteps, Cas
         await self.close_case()
         await self.collect_outcome()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.finish_publishing()
         return self.state
 
     @workflow.query

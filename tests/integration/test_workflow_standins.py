@@ -22,6 +22,7 @@ from activities.register import AssignRequest, BreachRecord, BusyRequest, CaseUp
 from domain.localtime import LOCAL_TZ, local_date
 from domain.model import CaseInput, Caseworker, EmployerAnswer, Employee, Employer, Reassignment, RsvpReceived
 from domain.rulesets import RuleSet, load_rulesets, ruleset_for
+from register.case_list import PublishedView
 from worker import SANDBOX, warm_holiday_calendar
 from workflows.case_workflow import CaseWorkflow
 
@@ -39,6 +40,7 @@ class StandIns:
         self.missed_targets: list[BreachRecord] = []
         self.rule_changes = rule_changes  # fields of the rule set in force to change, e.g. first_meeting_statutory
         self.updates: list[CaseUpdate] = []
+        self.published: list[PublishedView] = []
         self.saved: list[MeetingRecord] = []
         self.races_to_lose = lose_first_races
         self.busy: set[tuple[str, datetime]] = set()  # (caseworker id, start) already booked by another case
@@ -132,8 +134,12 @@ class StandIns:
         def save_measure(record: MeasureRecord) -> None:
             pass
 
+        @activity.defn(name="publish_view")
+        def publish_view(published: PublishedView) -> None:
+            self.published.append(published)
+
         return [register_case, rule_set_for, assign_caseworker, look_up_caseworker, busy_intervals, update_case, free_slots, save_meeting, reserve_slot,
-                send_mail, record_breach, record_missed_target, save_measure]
+                send_mail, record_breach, record_missed_target, save_measure, publish_view]
 
     def kinds(self, to: str | None = None) -> list[str]:
         return [m.kind for m in self.mails if to is None or m.recipient.email == to]
