@@ -57,7 +57,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -156,6 +156,15 @@ class Report:
     breaches: tuple[Breach, ...]
     goal_workplace_share: float = GOAL_WORKPLACE_SHARE
     missed_targets: tuple[Breach, ...] = ()   # the model's targets, never mixed with breaches of the law
+    audience: str = ""                        # whose cases, when not the whole municipality's ("dine sager")
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whose cases a report may name: a caseworker's own, a team lead's teams'. Least privilege: a report for
+    a person is computed from these cases only, so no figure, list or name comes from anyone else's."""
+    caseworkers: frozenset[str]
+    name: str                                 # said in the report's heading, e.g. "dine sager"
 
 
 # ------------------------------------------------------------------------------------------------ inputs
@@ -427,10 +436,15 @@ def load_people(session: Session, caseworker_ids: Iterable[str]) -> dict[str, Pe
     return {r.id: Person(r.name, r.team_id, r.team_name) for r in rows}
 
 
-def build_report(session: Session, municipality: str, start: date, end: date, today: date) -> Report:
-    """The report for `municipality`, cases whose first day of absence is in [start, end], as of `today`."""
+def build_report(session: Session, municipality: str, start: date, end: date, today: date,
+                 audience: Audience | None = None) -> Report:
+    """The report for `municipality`, cases whose first day of absence is in [start, end], as of `today`;
+    with `audience`, of that audience's cases only (the whole municipality's is for the command line)."""
     if start > end:
         raise ValueError(f"start {start.isoformat()} is after end {end.isoformat()}")
     facts = load_case_facts(session, municipality, start, end)
+    if audience is not None:
+        facts = [f for f in facts if f.caseworker_id in audience.caseworkers]
     people = load_people(session, (f.caseworker_id for f in facts))
-    return compute_report(facts, people, municipality=municipality, start=start, end=end, today=today)
+    report = compute_report(facts, people, municipality=municipality, start=start, end=end, today=today)
+    return replace(report, audience=audience.name) if audience is not None else report

@@ -22,7 +22,7 @@ from domain.localtime import LOCAL_TZ
 from register.db import Register, upgrade
 from register.comparison import Comparison, compare
 from register.comparison_render import render_comparison_csv, render_comparison_table
-from register.report import build_report
+from register.report import Audience, build_report
 from register.report_render import RENDERERS, render
 
 FORMATS = tuple(RENDERERS)  # tabel | csv | html
@@ -96,13 +96,15 @@ def _check_period(start: date, end: date, first: str = "--fra", last: str = "--t
 
 
 def report_command(settings: Settings, municipality: str, start: date, end: date, fmt: str,
-                   output: Path | None, today: date | None = None) -> str:
-    """Build and render the report. Returns the report itself, or, with `output`, a line saying where it went."""
+                   output: Path | None, today: date | None = None, audience: Audience | None = None) -> str:
+    """Build and render the report. Returns the report itself, or, with `output`, a line saying where it went.
+    With `audience` (the workbench's signed-in person) only that person's cases are counted and named."""
     _check_period(start, end)
     if fmt not in FORMATS:
         raise ReportError(f"Ukendt format {fmt!r}. Vælg mellem {', '.join(FORMATS)}.")
     day = today or datetime.now(LOCAL_TZ).date()
-    report = read_register(settings, lambda session: build_report(session, municipality, start, end, day))
+    report = read_register(settings, lambda session: build_report(session, municipality, start, end, day,
+                                                                     audience))
     return write_or_return(render(report, fmt), output, fmt)
 
 

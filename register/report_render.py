@@ -118,6 +118,11 @@ def danish_date(day: date | None) -> str:
     return day.strftime("%d-%m-%Y") if day else DASH
 
 
+def whole_name(report: Report) -> str:
+    """The name of the report's total: the municipality's, or, in a person's report, hers ("Dine sager")."""
+    return report.audience[:1].upper() + report.audience[1:] if report.audience else WHOLE
+
+
 def scope_name(scoped: ScopedFigures) -> str:
     if scoped.scope.name:
         return scoped.scope.name
@@ -129,7 +134,8 @@ def _share_of(figures: Figures, key: str) -> Share:
 
 
 def period_line(report: Report) -> str:
-    return (f"Kommune {report.municipality} · sager med første fraværsdag {danish_date(report.start)} – "
+    whose = f" · {report.audience}" if report.audience else ""
+    return (f"Kommune {report.municipality}{whose} · sager med første fraværsdag {danish_date(report.start)} – "
             f"{danish_date(report.end)} · opgjort {danish_date(report.today)}")
 
 
@@ -209,8 +215,9 @@ def render_csv(report: Report) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for r in figure_rows(report):
-        writer.writerow([figure_label(r.figure), SCOPE_CSV[r.scope],
-                         WHOLE if r.scope == "all" else names.get((r.scope, r.scope_id), ""), r.numerator,
+        in_all = SCOPE_CSV[r.scope] if r.scope != "all" or not report.audience else "I alt"
+        writer.writerow([figure_label(r.figure), in_all,
+                         whole_name(report) if r.scope == "all" else names.get((r.scope, r.scope_id), ""), r.numerator,
                          r.denominator, _danish_number(r.value), r.figure, r.scope_id])
     return "\ufeff" + out.getvalue()
 
@@ -449,7 +456,7 @@ def render_html(report: Report) -> str:
     ])
 
     def per_scope(key: str) -> list[tuple[str, Share]]:
-        return ([(WHOLE, _share_of(f, key))]
+        return ([(whole_name(report), _share_of(f, key))]
                 + [(f"Team: {scope_name(s)}", _share_of(s.figures, key)) for s in report.by_team]
                 + [(scope_name(s), _share_of(s.figures, key)) for s in report.by_caseworker])
 

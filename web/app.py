@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from case_service import CaseService
 from case_service.bulk import BulkReassignments
+from case_service.lists import CaseLists
 from config.settings import Settings
 from engine.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
@@ -50,8 +51,9 @@ class Web:
         self.settings = settings
         self.client = client
         self.roster = load_roster(settings.roster_path)
-        self.signin = SignIn(settings, self.roster, WebSessions(
-            Register(settings.resolved_database_url), timedelta(minutes=settings.web_idle_minutes)))
+        register = Register(settings.resolved_database_url)
+        self.signin = SignIn(settings, self.roster, WebSessions(register, timedelta(minutes=settings.web_idle_minutes)))
+        self.lists = CaseLists(register, self.roster)
         self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.templates.filters.update(dato=dato, datotid=datotid, kortdato=kortdato)

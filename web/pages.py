@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from case_service import CaseFilter, CaseRefusal, CaseUnavailable
+from case_service import CaseRefusal, CaseUnavailable
 from case_service.access import UserRole, colleagues, may_see, team_of
 from case_service.commands import CaseRef
 from domain import labels
@@ -135,17 +135,10 @@ def _same_origin(request: Request) -> bool:
 
 
 # --------------------------------------------------------------------------- the user's cases
-async def visible_views(request: Request, user, *, reference: str | None = None,
-                        include_closed: bool = False) -> list[CaseView]:
-    """The cases the user may see: her own, or her teams' for a team lead, in her municipality."""
-    web = web_of(request)
-    which = CaseFilter(user.municipality, reference=reference or None, running_only=not include_closed,
-                       caseworker=user.id if user.role == UserRole.CASEWORKER else None)
-    rows = await web.cases.find_cases(which)
-    if user.role == UserRole.TEAM_LEAD:
-        rows = [r for r in rows if team_of(web.roster, r.caseworker) in user.teams]
-    views = await web.cases.views([CaseRef(r.municipality, r.reference) for r in rows])
-    return [v for v in views if may_see(user, v.state, web.roster)]
+async def visible_views(request: Request, user, *, include_closed: bool = False) -> list[CaseView]:
+    """The cases the user may see: her own, or her teams' for a team lead, in her municipality (from the
+    register's read model, not from each case's workflow)."""
+    return await web_of(request).lists.visible(user, include_closed=include_closed)
 
 
 @page
@@ -354,8 +347,10 @@ async def _report(request: Request, user, fmt: str) -> str:
 
     start, end = _period(request)
     try:
-        return await asyncio.to_thread(report_command, web_of(request).settings, user.municipality, start, end, fmt,
-                                       None)
+        web = web_of(request)
+        # Least privilege: a caseworker's report counts and names only her cases, a team lead's her teams'.
+        return await asyncio.to_thread(report_command, web.settings, user.municipality, start, end, fmt, None,
+                                       audience=web.lists.report_audience(user))
     except ReportError as err:
         raise _ReportProblem(str(err)) from None
 

@@ -22,6 +22,7 @@ PATCH_READ_MODEL = "list-read-model"
 
 class ReadModel:
     _publisher: asyncio.Task | None = None
+    _publishing = False
 
     def start_publishing(self) -> None:
         if workflow.patched(PATCH_READ_MODEL):
@@ -31,6 +32,9 @@ class ReadModel:
         """The workflow is about to complete: its row says so, and shows the final state."""
         if self._publisher is None:
             return
+        # Let a publication under way finish rather than cancel its activity; then stop the watcher, which is
+        # only waiting (cancelling it sends no command).
+        await workflow.wait_condition(lambda: not self._publishing)
         self._publisher.cancel()
         await self.activity(RegisterActivities.publish_view, self._published(running=False))
 
@@ -38,8 +42,10 @@ class ReadModel:
         # Cheap to compute on every wake-up; nearly every change adds a timeline entry, the rest are listed.
         s = self.state
         return (len(s.timeline), len(s.open_tasks), s.phase, s.track, s.caseworker.id if s.caseworker else "",
-                tuple((m.status, m.sequence, m.start) for m in s.meetings), len(s.breaches), len(s.missed_targets),
-                s.deadline_breached, len(s.done), s.outcome, s.deadlines is not None)
+                tuple((m.status, m.sequence, m.start, len(m.responses)) for m in s.meetings), len(s.breaches),
+                len(s.missed_targets), s.deadline_breached, len(s.done), s.outcome, s.deadlines is not None,
+                len(s.measures), len(s.partial_recoveries), s.fast_track, s.end_type, s.expected_weeks,
+                s.employer_expected_weeks)
 
     def _published(self, *, running: bool) -> PublishedView:
         info = workflow.info()
@@ -58,4 +64,8 @@ class ReadModel:
             payload = workflow.payload_converter().to_payloads([CaseView(self.case, self.state)])[0].data
             if payload != last:
                 last = payload
-                await self.activity(RegisterActivities.publish_view, self._published(running=True))
+                self._publishing = True
+                try:
+                    await self.activity(RegisterActivities.publish_view, self._published(running=True))
+                finally:
+                    self._publishing = False

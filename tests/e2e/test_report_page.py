@@ -219,7 +219,8 @@ def test_the_report_csv_is_danish(lead_page):
         page.click("text=Hent rapporten som CSV (regneark)")
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[0] == "Nøgletal;Opdeling;Navn;Tæller;Nævner;Værdi;Kode;Id"
-    assert "1. samtale på arbejdspladsen;Hele kommunen;Hele kommunen;5;6;0,8333;workplace_first_meeting;" in text
+    # A team lead's report is of her team's cases (least privilege): the nine cases are all Team Nord's.
+    assert "1. samtale på arbejdspladsen;I alt;Dit team (Team Nord);5;6;0,8333;workplace_first_meeting;" in text
     page.goto(base + "/rapport/vis?fra=2026-01-01&til=2026-03-31")
     assert "Sådan er tallene opgjort" in page.inner_text("body")
     axe_and_shot(page, "22-07-rapport-vis")
