@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from domain.calendar_dk import add_working_days, is_working_day, working_day_on_or_after
+from domain.calendar_dk import add_working_days, working_day_on_or_after, working_days_in
 from domain.deadlines import STATUTORY, info_form_dates, next_followup_due, reminder_day
 from domain.localtime import at_morning, local_date, local_end_of_day
 from domain.model import (MEETING_TRACKS, CaseInput, CaseState, Location, Meeting, MeetingStatus, Partstat, Phase)
@@ -317,6 +317,5 @@ def case_at_risk(state: CaseState, case: CaseInput, today: date) -> bool:
 def working_days_left(today: date, due: date, closed) -> int:
     """Working days from today to the due day (0 on the day, negative when overdue)."""
     if due < today:
-        return -sum(1 for n in range(1, (today - due).days + 1)
-                    if is_working_day(due + timedelta(days=n - 1), closed))
-    return sum(1 for n in range(1, (due - today).days + 1) if is_working_day(today + timedelta(days=n), closed))
+        return -working_days_in(due, today - timedelta(days=1), closed)
+    return working_days_in(today + timedelta(days=1), due, closed)

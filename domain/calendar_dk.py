@@ -90,6 +90,29 @@ def is_working_day(d: date, closed_days: ClosedDays = DEFAULT_CLOSED_DAYS) -> bo
     return _is_working(_as_date(d), _closed_set(closed_days))
 
 
+def working_days_in(first: date, last: date, closed_days: ClosedDays = DEFAULT_CLOSED_DAYS) -> int:
+    """How many working days lie in [first, last] (0 when last < first). The closed days are checked once, not
+    per day: list pages count days left for hundreds of tasks on every load."""
+    closed = _closed_set(closed_days)
+    first, last = _as_date(first), _as_date(last)
+    if last < first:
+        return 0
+    span = (last - first).days + 1
+    weeks, rest = divmod(span, 7)
+    weekdays = weeks * 5 + sum(1 for n in range(rest) if (first.weekday() + n) % 7 < 5)
+    off = set()
+    for year in range(first.year, last.year + 1):
+        off.update(d for d in public_holidays(year) if first <= d <= last and d.weekday() < 5)
+        for month, day in closed:
+            try:
+                d = date(year, month, day)
+            except ValueError:   # 29 February in a common year
+                continue
+            if first <= d <= last and d.weekday() < 5:
+                off.add(d)
+    return weekdays - len(off)
+
+
 def add_working_days(d: date, n: int, closed_days: ClosedDays = DEFAULT_CLOSED_DAYS) -> date:
     """Move `n` working days from `d`, counting only working days.
 
