@@ -160,8 +160,10 @@ def main() -> None:
     lead = signed_in(base, "leder0@bench.dk", password)
     team_cases = args.mine + sum(1 for i in range(args.mine, args.cases)
                                  if others[i % len(others)]["team"] == "team-0")
-    pages = [("Mine opgaver", caseworker, "/opgaver", "Mine opgaver"),
-             ("Mine sager", caseworker, "/sager", "Mine sager"),
+    my_tasks = sum(len(p.view.state.open_tasks) for p in mine)
+    # Each page must show all of them (the counts at its top), not merely answer quickly.
+    pages = [("Mine opgaver", caseworker, "/opgaver", f'id="antal-opgaver">{my_tasks}<'),
+             ("Mine sager", caseworker, "/sager", f'id="antal-sager">{args.mine}<'),
              ("Mine sager, alle", caseworker, "/sager?vis=alle&side=3", "Mine sager"),
              (f"Team ({team_cases} sager)", lead, "/team", "Teamets overblik"),
              ("Team, opgaver over frist", lead, "/team?vis=opgaver", "Teamets overblik")]
