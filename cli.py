@@ -277,6 +277,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--fil", type=Path, required=True, help="hvor historikken gemmes (JSON)")
     s = sub.add_parser("genafspil", help="(drift) genafspil en gemt historik med denne kode og disse nøgler")
     s.add_argument("fil", type=Path)
+    sub.add_parser("opdater-lister", help="(drift) én gang efter opgraderingen: sæt åbne sager ind i arbejdsbordets "
+                                          "lister (sager, der blev oprettet før listernes læsemodel)")
     add_simulation_parser(sub)
     return p
 
@@ -340,6 +342,17 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         if started.new:
             return f"Sagen {case.reference} er oprettet (workflow {started.workflow_id})."
         return f"Sagen {case.reference} kører allerede; der er ikke oprettet en ny (workflow {started.workflow_id})."
+    if args.command == "opdater-lister":
+        from case_service.lists import publish_missing
+        from register.db import Register, upgrade
+
+        upgrade(settings.resolved_database_url)
+        register = Register(settings.resolved_database_url)
+        try:
+            added, there = await publish_missing(cases, register, municipality)
+        finally:
+            register.dispose()
+        return f"{added} åbne sager er sat ind i arbejdsbordets lister; {there} var der allerede."
     ref = CaseRef(municipality, args.reference)
     if args.command == "status":
         return format_state(await cases.state(ref))

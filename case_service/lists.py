@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from case_service.access import User, UserRole, may_see, team_of
+from case_service.refusal import CaseRefusal
 from domain.model import CaseView
 from register.case_list import CaseList
 from register.report import Audience
@@ -35,3 +36,36 @@ class CaseLists:
         views = await asyncio.to_thread(self.read_model.views, user.municipality, self.holders(user),
                                         include_closed=include_closed)
         return [v for v in views if may_see(user, v.state, self.roster)]
+
+
+async def publish_missing(cases, register: Register, municipality: str) -> tuple[int, int]:
+    """Once, after upgrading to the read model: put every running case that has no row yet into it, from its
+    workflow's own view. Cases started before the upgrade publish nothing themselves (their recorded history
+    predates it), so without this they would be missing from the lists. Returns (added, already there).
+    `cases` is a CaseService. Version 0: anything a workflow publishes later wins."""
+    from case_service.commands import CaseRef
+    from case_service.service import CaseFilter
+    from register.case_list import PublishedView, publish
+    from register.models import CaseListEntry
+
+    running = await cases.find_cases(CaseFilter(municipality, running_only=True, limit=1_000_000))
+
+    def known() -> set[str]:
+        from sqlalchemy import select
+        with register.session() as session:
+            return set(session.scalars(select(CaseListEntry.workflow_id).where(
+                CaseListEntry.municipality == municipality)))
+
+    there = await asyncio.to_thread(known)
+    missing = [r for r in running if r.workflow_id not in there]
+    added = 0
+    for row in missing:
+        try:
+            view = await cases.view(CaseRef(row.municipality, row.reference))
+        except CaseRefusal:  # ended meanwhile: it published its own row, or is gone
+            continue
+        await asyncio.to_thread(publish, register, PublishedView(
+            row.workflow_id, municipality, view.state.reference,
+            view.state.caseworker.id if view.state.caseworker else "", True, 0, view))
+        added += 1
+    return added, len(running) - len(missing)

@@ -57,3 +57,4 @@ async def test_the_register_holds_each_cases_current_view(env):
     assert done.state.phase == final.phase == "closed" and done.state.outcome == final.outcome
     listed = await CaseLists(env.register, load_roster(env.settings.roster_path)).visible(holder)
     assert all(v.state.reference != case.reference for v in listed)
+
