@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, delete, literal, select, update
 
 from register.db import Register
-from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CitizenIdentity, LearningLogEntry,
-                             MeetingAttendee, MeetingRow, MessageRow)
+from register.models import (AuditEvent, CaseListEntry, CaseRow, CaseworkerAssignment, CitizenIdentity,
+                             LearningLogEntry, MeetingAttendee, MeetingRow, MessageRow)
 
 ERASED = "(slettet)"
 
@@ -57,6 +57,9 @@ def erase_ended_before(register: Register, cutoff: datetime, now: datetime) -> E
         session.execute(update(LearningLogEntry).where(LearningLogEntry.case_id.in_(case_ids),
                                                        LearningLogEntry.clear_of_personal_data.is_(False))
                         .values(text=ERASED))
+        # The lists' read model holds the whole view (names, addresses): the row goes (issue 20).
+        session.execute(delete(CaseListEntry).where(CaseListEntry.workflow_id.in_(
+            select(CaseRow.workflow_id).where(CaseRow.id.in_(case_ids)))))
         for case_id in case_ids:
             session.add(AuditEvent(case_id=case_id, at=now, actor="retention", action="personal_data_erased",
                                    detail={}, event_key=f"retention/{case_id}"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from register.models import AuditEvent, CaseRow, CitizenIdentity, MeetingAttendee, MeetingRow, MessageRow
+from register.models import (AuditEvent, CaseListEntry, CaseRow, CitizenIdentity, MeetingAttendee, MeetingRow,
+                             MessageRow)
 from register.report import build_report
 from register.retention import ERASED, erase_ended_before
 from domain.model import CaseEnd, MeetingOutcome
@@ -30,8 +31,13 @@ async def test_personal_data_is_erased_after_the_case_and_the_report_stays_the_s
     with env.register.session() as session:
         before = build_report(session, "101", *period, today)
     later = await env.env.get_current_time() + timedelta(days=400)  # closed_at is the workflow's (server's) time
+    # The lists' read model holds the ended case's whole view (with the person's name) until erasure.
+    listed = rows(env.register, CaseListEntry, CaseListEntry.reference == ended.reference)
+    assert listed and ended.employee.name in listed[0].view
     result = erase_ended_before(env.register, cutoff=later, now=later)
     assert result.cases == 1 and result.identities == 1
+    assert rows(env.register, CaseListEntry, CaseListEntry.reference == ended.reference) == []
+    assert rows(env.register, CaseListEntry, CaseListEntry.reference == still_open.reference)
 
     with env.register.session() as session:
         after = build_report(session, "101", *period, today)
