@@ -10,8 +10,11 @@
 This module is the SMTP entry point only: what is done with a kept message is `case_service.replies`, which
 policy decides `mailing.reply_policy`, where it is kept `mailing.inbox`.
 
-Point the mail exchanger for the organizer address (FASTHOLD_ORGANIZER_EMAIL) at FASTHOLD_GATEWAY_HOST and
-FASTHOLD_GATEWAY_PORT. It needs the same FASTHOLD_TEMPORAL_ADDRESS, FASTHOLD_DATABASE_URL and
+The gateway is never the internet-facing mail exchanger. The municipality's mail server (the relay) receives
+mail for the organizer address (FASTHOLD_ORGANIZER_EMAIL), checks SPF/DKIM/DMARC, strips inbound
+Authentication-Results headers carrying its own authserv-id, adds its own on top, and forwards to
+FASTHOLD_GATEWAY_HOST:FASTHOLD_GATEWAY_PORT. Only the relay's addresses (FASTHOLD_GATEWAY_RELAY_NETWORKS) may
+connect; anyone else gets 554 when the connection opens. It needs the same FASTHOLD_TEMPORAL_ADDRESS, FASTHOLD_DATABASE_URL and
 FASTHOLD_PAYLOAD_KEY as the worker. Received mail is kept under <data_dir>/inbox/.
 """
 from __future__ import annotations
@@ -33,6 +36,7 @@ from config.settings import Settings, load_settings
 from engine.client import connect
 from mailing.imip import normalise_address
 from mailing.inbox import Inbox, Received
+from mailing.relays import RelayNetworks
 from mailing.reply_policy import CALENDAR_LIMIT, organizer_addresses
 from engine.logs import configure_logging, set_workflow_id_resolver, workflow_id_resolver
 from register.db import Register, upgrade
@@ -72,7 +76,32 @@ class _Handler:
 
 
 class _SMTP(SMTP):
-    """aiosmtpd's server, logging what it refuses for size (it receives nothing of such a message to keep)."""
+    """aiosmtpd's server, refusing any machine but the relays when the connection opens, and logging what it
+    refuses for size (it receives nothing of such a message to keep)."""
+
+    def __init__(self, handler, *, relays: RelayNetworks, **kwargs):
+        super().__init__(handler, **kwargs)
+        self.relays = relays
+        self._refused_peer = False
+
+    def connection_made(self, transport):
+        peer = transport.get_extra_info("peername")
+        address = str(peer[0]) if isinstance(peer, tuple) and peer else ""
+        if self._original_transport is None and not self.relays.allows(address):
+            # Before the greeting: a sender that is not our relay never gets to hand over a message, so no
+            # header it writes can pose as the relay's verdict.
+            self._refused_peer = True
+            log.warning("inbound connection refused: %s is not a configured relay (gateway_relay_networks)",
+                        address or "unknown peer")
+            transport.write(b"554 5.7.1 Forbindelse afvist: kun kommunens mailserver kan aflevere post her\r\n")
+            transport.close()
+            return
+        super().connection_made(transport)
+
+    def connection_lost(self, error):
+        if self._refused_peer:
+            return
+        super().connection_lost(error)
 
     async def push(self, status: str):
         if status.startswith("552"):
@@ -82,8 +111,12 @@ class _SMTP(SMTP):
 
 
 class _Controller(Controller):
+    def __init__(self, handler, *, relays: RelayNetworks, **kwargs):
+        super().__init__(handler, **kwargs)
+        self.relays = relays
+
     def factory(self):
-        return _SMTP(self.handler, **self.SMTP_kwargs)
+        return _SMTP(self.handler, relays=self.relays, **self.SMTP_kwargs)
 
 
 class GatewayController:
@@ -95,11 +128,13 @@ class GatewayController:
                  trust_loopback: bool | None = None):
         self.hostname, self.port = settings.gateway_host, settings.gateway_port
         self.trust = SenderTrust.from_settings(settings, loopback=trust_loopback)
+        self.relays = RelayNetworks.parse(settings.gateway_relay_networks)
         self.addresses = addresses or organizer_addresses(settings)
         self.inbox = Inbox(settings.data_path / "inbox")
         self.processor = Processor(CaseService(client, settings), register, self.inbox, calendar_limit=calendar_limit,
                                    update_timeout=update_timeout, trust=self.trust)
-        self.smtp = _Controller(_Handler(self.addresses, self.inbox, self._hand_over), hostname=self.hostname,
+        self.smtp = _Controller(_Handler(self.addresses, self.inbox, self._hand_over), relays=self.relays,
+                                hostname=self.hostname,
                                 port=self.port, data_size_limit=smtp_limit, server_hostname="fasthold-gateway")
         self._loop: asyncio.AbstractEventLoop | None = None
         self._queue: asyncio.Queue[Received] | None = None
@@ -194,8 +229,10 @@ class GatewayController:
             self._count(-1)
 
 
-def trust_line(trust: SenderTrust) -> str:
+def trust_line(trust: SenderTrust, relays: RelayNetworks | None = None) -> str:
     """What the gateway believes about senders, said at start so nobody runs it trusting more than they think."""
+    if relays is not None:
+        return f"Postindgangen tager kun imod post fra: {relays}. " + trust_line(trust)
     if trust.loopback:
         return ("Postindgangen stoler på svar, der afleveres fra denne maskine (127.0.0.1), uden kontrol af "
                 "afsenderen. Det er kun til lokal brug.")
@@ -231,7 +268,7 @@ async def run(settings: Settings) -> None:
         gateway = start_gateway(settings, client, register)
         print(f"Postindgangen kører: svar på invitationer modtages på smtp://{settings.gateway_host}:"
               f"{settings.gateway_port} og gemmes i {gateway.inbox.root}. Stop med Ctrl-C.", flush=True)
-        print(trust_line(gateway.trust), flush=True)
+        print(trust_line(gateway.trust, gateway.relays), flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

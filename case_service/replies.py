@@ -46,7 +46,8 @@ class SenderTrust:
 
     @classmethod
     def from_settings(cls, settings, *, loopback: bool | None = None) -> "SenderTrust":
-        ids = frozenset(a.strip().lower() for a in settings.gateway_trusted_authserv_ids.split(",") if a.strip())
+        # Exactly as written: the relay strips its own id by exact match, so only an exact match is its own.
+        ids = frozenset(a.strip() for a in settings.gateway_trusted_authserv_ids.split(",") if a.strip())
         methods = frozenset(m.strip().lower() for m in settings.gateway_auth_methods.split(",") if m.strip())
         return cls(ids, methods or frozenset({"dmarc"}),
                    settings.gateway_trust_loopback if loopback is None else loopback)

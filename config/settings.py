@@ -66,6 +66,7 @@ class Settings:
     retention_days: int = 1095
     gateway_trusted_authserv_ids: str = ""
     gateway_auth_methods: str = "dmarc"
+    gateway_relay_networks: str = "127.0.0.1/32,::1/128"
     gateway_trust_loopback: bool = False
     max_cached_workflows: int = 300
     malloc_arenas: int = 2

@@ -88,6 +88,7 @@ class Topology:
             "FASTHOLD_TASK_QUEUE": f"topologi-{uuid.uuid4().hex[:6]}",
             "FASTHOLD_CASE_METRICS_REFRESH_SECONDS": "2",
             "FASTHOLD_CODEC_ALLOWED_ORIGIN": f"http://127.0.0.1:{self.ui_port}",
+            "FASTHOLD_GATEWAY_RELAY_NETWORKS": "127.0.0.1/32",   # the test hands mail over as the relay would
         })
         (self.root / "fasthold.env").write_text("".join(f"{k}={v}\n" for k, v in values.items()), encoding="utf-8")
         return values

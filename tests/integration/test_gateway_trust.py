@@ -10,7 +10,9 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+import aiosmtplib
 import icalendar
+import pytest
 import pytest_asyncio
 
 from gateway import start_gateway
@@ -26,7 +28,7 @@ TRUSTED = "mx.kommune.test"
 @pytest_asyncio.fixture
 async def production_gateway(env):
     settings = env.settings.replace(gateway_port=free_port(), gateway_trusted_authserv_ids=TRUSTED,
-                                    gateway_auth_methods="dmarc")
+                                    gateway_auth_methods="dmarc", gateway_relay_networks="127.0.0.1/32")
     gw = start_gateway(settings, env.client, env.register)
     assert not gw.trust.loopback
     yield gw
@@ -135,3 +137,60 @@ async def test_a_decline_with_a_reason_brings_the_reason_to_the_caseworker(env, 
     task = next(t for t in state.open_tasks if t.key.startswith("comment/"))
     assert "Vi holder lukket i uge 49." in task.what and "kan ikke deltage" in task.what
     assert any("Vi holder lukket i uge 49." in e.detail for e in state.timeline)
+
+
+async def test_a_machine_that_is_not_the_relay_is_refused_when_it_connects(env, cases, production_gateway):
+    """The attacker of the review talked to the gateway directly. Now only the relay (127.0.0.1 here) may:
+    from 127.0.0.2 (another address on loopback) the connection is refused before anything is read."""
+    gw = production_gateway
+    b = await booked(env, cases)
+    domain = b.employee.split("@")[1]
+    forged = answer(env, b, attendee=b.employee, partstat="DECLINED",
+                    auth=f"{TRUSTED}; dmarc=pass header.from={domain}")
+    reliability.add(spoofs_tried=1)
+    with pytest.raises(aiosmtplib.SMTPException) as refused:
+        await aiosmtplib.send(forged, sender=b.employee, recipients=[env.settings.organizer_email],
+                              hostname=gw.hostname, port=gw.port, source_address=("127.0.0.2", 0))
+    assert "554" in str(refused.value) or "Forbindelse afvist" in str(refused.value)
+    reliability.add(spoofs_refused=1)
+    assert inbound(env) == [] and list(gw.inbox.new.iterdir()) == [] and list(gw.inbox.accepted.iterdir()) == []
+    state = await b.handle.query(CaseWorkflow.state_now)
+    assert state.meetings[0].sequence == 0 and state.meetings[0].responses == {}
+    # The relay itself is still served.
+    await send(gw, answer(env, b, attendee=b.employee, partstat="ACCEPTED",
+                          auth=f"{TRUSTED}; dmarc=pass header.from={domain}"), b.employee, env.settings.organizer_email)
+    await wait_for(b.handle, lambda s: s.meetings[0].responses.get(b.employee) == "ACCEPTED")
+
+
+def forgeries(domain: str) -> dict[str, list[str]]:
+    """The verdicts an attacker writes himself (issue 19), each as the relay would pass them on: its own header
+    on top (here a fail, or none at all where the relay adds nothing), the attacker's below or alone."""
+    relay_none = f"{TRUSTED}; dmarc=none header.from={domain}"
+    return {
+        "below_the_relays_header": [relay_none, f"{TRUSTED}; dmarc=pass header.from={domain}"],
+        "below_another_servers_header": ["mx.other.example; none", f"{TRUSTED}; dmarc=pass header.from={domain}"],
+        "authserv_id_in_other_case": [TRUSTED.upper() + f"; dmarc=pass header.from={domain}"],
+        "no_header_from": [f"{TRUSTED}; dmarc=pass"],
+        "pass_in_a_quoted_reason": [f'{TRUSTED}; dmarc=fail reason="policy; dmarc=pass" header.from={domain}'],
+    }
+
+
+async def test_every_forged_verdict_is_refused_by_the_running_gateway(env, cases, production_gateway):
+    gw = production_gateway
+    b = await booked(env, cases)
+    domain = b.employee.split("@")[1]
+    variants = forgeries(domain)
+    for name, headers in variants.items():
+        message = answer(env, b, attendee=b.employee, partstat="DECLINED", comment=name)
+        top = b"".join(f"Authentication-Results: {h}\r\n".encode() for h in headers)
+        await send(gw, top + message, b.employee, env.settings.organizer_email)
+        reliability.add(spoofs_tried=1)
+    state = await b.handle.query(CaseWorkflow.state_now)
+    assert state.meetings[0].sequence == 0 and state.meetings[0].responses == {}, "a forged answer was applied"
+    assert [r.detail for r in inbound(env)] == ["unverified"] * len(variants)
+    reliability.add(spoofs_refused=len(variants), spoofs_accepted=0)
+    # The genuine answer, with the relay's verdict on top, is applied.
+    await send(gw, answer(env, b, attendee=b.employee, partstat="DECLINED",
+                          auth=f"{TRUSTED}; dmarc=pass header.from={domain}"), b.employee, env.settings.organizer_email)
+    await wait_for(b.handle, lambda s: s.meetings[0].sequence == 1)
+    assert inbound(env)[-1].status == "received"
