@@ -39,6 +39,7 @@ from email.utils import collapse_rfc2231_value, getaddresses
 from icalendar import Calendar
 
 from domain.localtime import LOCAL_TZ
+from domain.plain_text import printable
 
 __all__ = ["ItipReply", "InboundMail", "ImipError", "parse_inbound", "normalise_address"]
 
@@ -366,6 +367,7 @@ def _comment(event) -> str | None:
         note = (getattr(attendee, "params", {}) or {}).get("X-RESPONSE-COMMENT")
         if note:
             raw.append(note)
-    text = "\n".join(str(c).strip() for c in raw if str(c).strip())
+    # What an attendee wrote reaches a terminal, a page and a mail: no escape sequences, no hidden controls.
+    text = "\n".join(printable(str(c)).strip() for c in raw if printable(str(c)).strip())
     return text[:2000] or None
 
