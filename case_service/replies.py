@@ -139,6 +139,7 @@ class Processor:
         outcome = Outcome()
         codes: list[str] = []
         verified = self.trust.verified(mail, item.peer)
+        reviewed = ""   # one message gives the caseworker at most one task, whatever it holds (26 ATTENDEEs: 1)
         for index, reply in enumerate(mail.replies):
             meeting = await asyncio.to_thread(replies.meeting_match, self.register, reply.uid)
             decision = decide(reply, mail.sender, meeting, verified=verified)
@@ -147,9 +148,13 @@ class Processor:
                 applied, code = await self._apply(meeting, decision.update, f"{key}/{index}")
             else:
                 applied, code = False, decision.reason
-                if decision.review:
+                if decision.review and reviewed:
+                    review = "same_message"   # the task already made for this message covers it
+                elif decision.review:
                     # Kept, not applied, and never only a file in a folder: the caseworker gets it to check.
-                    review = await self._for_review(meeting, reply, mail.sender, code, item, f"{key}/{index}")
+                    others = len(mail.replies) - 1
+                    review = reviewed = await self._for_review(meeting, reply, mail.sender, code, item,
+                                                               f"{key}/{index}", others)
             codes.append(code)
             outcome.answers.append({"method": reply.method, "uid": reply.uid, "sequence": reply.sequence,
                                     "outcome": code, "applied": applied, **({"review": review} if review else {})})
@@ -164,11 +169,14 @@ class Processor:
         return outcome
 
     async def _for_review(self, meeting: MeetingMatch, reply, sender: str, reason: str, item: Received,
-                          update_key: str) -> str:
+                          update_key: str, others: int = 0) -> str:
         digest = hashlib.sha256(update_key.encode()).hexdigest()[:32]
+        comment = (reply.comment or "")[:1000]
+        if others:
+            comment = (f"{comment}\n" if comment else "") + f"(Beskeden indeholder {others} svar mere; den er gemt som {item.path.stem}.)"
         review = ReplyReview(key=digest, uid=meeting.uid, reason=reason, sender=sender,
                              attendee_email=reply.attendee_email, answer=reply.partstat or reply.method,
-                             comment=(reply.comment or "")[:1000], kept_as=item.path.stem)
+                             comment=comment, kept_as=item.path.stem)
         try:
             return await self.cases.deliver_answer(meeting.workflow_id, review, update_id=f"review-{digest}",
                                                    timeout=self.update_timeout)

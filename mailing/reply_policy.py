@@ -99,6 +99,20 @@ def decide(reply: ItipReply, sender: str, meeting: MeetingMatch | None, *, verif
     return Decision(update=CounterProposal(meeting.uid, reply.sequence, attendee, start, end, reply.comment or ""))
 
 
+# How operations sees refused messages (the metric fasthold_replies_refused): by the first reason code.
+REFUSED_REASONS = ("unknown_uid", "unreadable", "unverified", "other")
+_UNREADABLE = frozenset({"unreadable", "not_calendar", "malformed_calendar", "no_method", "too_large",
+                         "unsupported_method", "bad_partstat", "bad_proposal", "internal_error"})
+
+
+def refused_reason(detail: str) -> str:
+    """The metric's reason for a refused message's detail (comma-separated codes, first one counts)."""
+    first = detail.split(",", 1)[0].strip()
+    if first in ("unknown_uid", "unverified"):
+        return first
+    return "unreadable" if first in _UNREADABLE else "other"
+
+
 def organizer_addresses(settings: Settings) -> frozenset[str]:
     """The addresses the gateway receives for: ``organizer_email``, which may list several, comma-separated."""
     return frozenset(normalise_address(a) for a in settings.organizer_email.split(",") if a.strip())
