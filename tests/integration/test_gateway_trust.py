@@ -5,6 +5,8 @@ and every one reaches the caseworker as a task."""
 from __future__ import annotations
 
 import asyncio
+import re
+import email
 import email.policy
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -194,3 +196,48 @@ async def test_every_forged_verdict_is_refused_by_the_running_gateway(env, cases
                           auth=f"{TRUSTED}; dmarc=pass header.from={domain}"), b.employee, env.settings.organizer_email)
     await wait_for(b.handle, lambda s: s.meetings[0].sequence == 1)
     assert inbound(env)[-1].status == "received"
+
+
+async def test_one_message_gives_one_task_whatever_it_holds(env, cases, production_gateway):
+    """A reply with 26 ATTENDEE lines made 26 tasks and 26 task e-mails; one message is one task."""
+    gw = production_gateway
+    b = await booked(env, cases)
+    raw = answer(env, b, attendee=b.employee, partstat="DECLINED")
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    calendar = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    parsed = icalendar.Calendar.from_ical(calendar.get_content())
+    [event] = list(parsed.walk("VEVENT"))
+    for n in range(25):
+        who = icalendar.vCalAddress(f"mailto:person{n}@example.com")
+        who.params["PARTSTAT"] = "DECLINED"
+        event.add("attendee", who)
+    calendar.set_content(parsed.to_ical(), maintype="text", subtype="calendar", params={"method": "REPLY"})
+    del message["From"]
+    message["From"] = "someone.else@example.com"     # matches none of them: every answer is for review
+    await send(gw, message.as_bytes(policy=email.policy.SMTP), "someone.else@example.com",
+               env.settings.organizer_email)
+    state = await wait_for(b.handle, lambda s: any(t.key.startswith("review/") for t in s.open_tasks))
+    await wait_for_task_mail(env, b.caseworker, "Svar")
+    await asyncio.sleep(2)   # room for more tasks and mails, if the gateway made them
+    state = await b.handle.query(CaseWorkflow.state_now)
+    reviews = [t for t in state.open_tasks if t.key.startswith("review/")]
+    assert len(reviews) == 1, [t.title for t in reviews]
+    assert "25 svar mere" in reviews[0].what
+    review_mails = [m for m in env.mail.to(b.caseworker) if "Svar" in str(m["Subject"])]
+    assert len(review_mails) == 1, [str(m["Subject"]) for m in review_mails]
+    assert state.meetings[0].responses == {}
+
+
+async def test_a_meeting_uid_comes_from_secrets_not_from_the_run(env, cases):
+    """workflow.uuid4() is seeded from the run, which the Temporal UI, the CLI and logs show; a new meeting's UID
+    comes from `secrets` in an activity instead (its result is in the history, so replay gives the same UID)."""
+    first, second = await booked(env, cases), await booked(env, cases)
+    for b in (first, second):
+        token = b.meeting.uid.split("@")[0]
+        assert not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", token)
+        assert len(token) >= 32 and b.case.reference not in b.meeting.uid
+        history = await b.handle.fetch_history()
+        scheduled = [e.activity_task_scheduled_event_attributes.activity_type.name for e in history.events
+                     if e.HasField("activity_task_scheduled_event_attributes")]
+        assert "new_meeting_uid" in scheduled
+    assert first.meeting.uid != second.meeting.uid

@@ -114,8 +114,12 @@ class StandIns:
         def save_measure(record: MeasureRecord) -> None:
             pass
 
+        @activity.defn(name="new_meeting_uid")
+        def new_meeting_uid(number: int) -> str:
+            return f"{uuid.uuid4().hex}@fastholdelse"
+
         return [register_case, rule_set_for, assign_caseworker, update_case, free_slots, save_meeting, reserve_slot,
-                send_mail, record_breach, record_missed_target, save_measure]
+                send_mail, record_breach, record_missed_target, save_measure, new_meeting_uid]
 
     def kinds(self, to: str | None = None) -> list[str]:
         return [m.kind for m in self.mails if to is None or m.recipient.email == to]
