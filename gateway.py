@@ -139,6 +139,8 @@ class GatewayController:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._queue: asyncio.Queue[Received] | None = None
         self._task: asyncio.Task | None = None
+        self._tasks: list[asyncio.Task] = []
+        self.concurrency = max(1, settings.gateway_concurrency)
         self._pending = 0
         self._lock = threading.Lock()
         self._listening = False
@@ -153,7 +155,9 @@ class GatewayController:
         for item in self.inbox.waiting():  # left by a stop or a crash: process them first
             self._count(+1)
             self._queue.put_nowait(item)
-        self._task = self._loop.create_task(self._work(), name="mail-gateway")
+        # Several messages at once: a slow one (up to its parse bound) never holds a genuine reply behind it.
+        self._tasks = [self._loop.create_task(self._work(), name=f"mail-gateway-{n}") for n in range(self.concurrency)]
+        self._task = self._tasks[0]
         self.smtp.start()
         self._listening = True
         log.info("mail gateway listening on %s:%s", self.hostname, self.port)
@@ -167,11 +171,13 @@ class GatewayController:
                 running = asyncio.get_running_loop()
             except RuntimeError:
                 running = None
-            if running is self._loop:
-                self._task.cancel()
-            else:
-                self._loop.call_soon_threadsafe(self._task.cancel)
+            for task in self._tasks:
+                if running is self._loop:
+                    task.cancel()
+                else:
+                    self._loop.call_soon_threadsafe(task.cancel)
         self._task = None
+        self._tasks = []
 
     async def aclose(self, timeout: float = 10.0) -> None:
         """Stop receiving, let what has been received be processed (up to ``timeout``), then stop."""

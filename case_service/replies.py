@@ -25,7 +25,9 @@ from case_service.refusal import CaseRefusal, CaseUnavailable
 from case_service.service import CaseService
 from domain.model import ReplyReview
 from mailing.authentication import sender_verified
-from mailing.imip import ImipError, InboundMail, parse_inbound
+from mailing.bounded_parse import PARSE_SECONDS, parse_bounded
+from mailing.imip import ImipError, InboundMail
+from mailing.message_shape import shape_problem
 from mailing.inbox import Inbox, Received
 from mailing.reply_policy import CALENDAR_LIMIT, PURPOSES, MeetingMatch, decide, message_key, reason_for
 from register import replies
@@ -77,8 +79,10 @@ class Processor:
     """Takes one kept message from new/ to accepted/ or refused/, telling its case when it is an answer."""
 
     def __init__(self, cases: CaseService, register: Register, inbox: Inbox, *, calendar_limit: int = CALENDAR_LIMIT,
-                 update_timeout: float = UPDATE_TIMEOUT, trust: SenderTrust | None = None):
+                 update_timeout: float = UPDATE_TIMEOUT, trust: SenderTrust | None = None,
+                 parse_seconds: float = PARSE_SECONDS):
         self.cases, self.register, self.inbox = cases, register, inbox
+        self.parse_seconds = parse_seconds
         self.calendar_limit = calendar_limit
         self.update_timeout = update_timeout
         self.trust = trust or SenderTrust()
@@ -90,11 +94,19 @@ class Processor:
             return None
         except OSError as exc:
             raise Transient(type(exc).__name__) from exc
-        key, message_id = message_key(raw)
+        # The shape first, on the bytes: a message no reply looks like is refused before any parser sees it.
+        problem = shape_problem(raw)
+        if problem:
+            key, message_id = f"in/sha256:{hashlib.sha256(raw).hexdigest()}", ""
+        else:
+            key, message_id = message_key(raw)
         try:
             earlier = await asyncio.to_thread(replies.recorded, self.register, key)
             if earlier is not None:
                 outcome = Outcome(reason="duplicate", detail="duplicate", case_id=earlier[0], reference=earlier[1])
+            elif problem:
+                log.warning("inbound message %s not parsed: %s", item.path.stem, problem)
+                outcome = Outcome(reason="too_complex", detail="too_complex")
             else:
                 outcome = await self._outcome(raw, key, item)
         except Transient:
@@ -108,8 +120,8 @@ class Processor:
 
         if outcome.reason != "duplicate":
             try:
-                await asyncio.to_thread(replies.record_inbound, self.register, key=key, message_id=message_id, raw=raw,
-                                        rcpt_tos=item.rcpt_tos, outcome=outcome)
+                await asyncio.to_thread(replies.record_inbound, self.register, key=key, message_id=message_id,
+                                        raw=b"" if problem else raw, rcpt_tos=item.rcpt_tos, outcome=outcome)
             except IntegrityError:
                 outcome = Outcome(reason="duplicate", detail="duplicate")  # recorded meanwhile by another gateway
             except OperationalError as exc:
@@ -128,9 +140,11 @@ class Processor:
 
     async def _outcome(self, raw: bytes, key: str, item: Received) -> Outcome:
         try:
-            mail = await asyncio.to_thread(parse_inbound, raw, self.calendar_limit)
+            mail = await asyncio.to_thread(parse_bounded, raw, self.calendar_limit, seconds=self.parse_seconds)
         except ImipError as exc:
             return Outcome(reason=exc.code, detail=exc.code)
+        except OSError as exc:  # no child process now (out of processes or files): try again later
+            raise Transient(type(exc).__name__) from exc
         except Exception:  # the parser met something it did not expect: the mail is unreadable, not fatal
             return Outcome(reason="unreadable", detail="unreadable")
         return await self._answers(mail, key, item)

@@ -68,6 +68,7 @@ class Settings:
     gateway_auth_methods: str = "dmarc"
     gateway_relay_networks: str = "127.0.0.1/32,::1/128"
     gateway_trust_loopback: bool = False
+    gateway_concurrency: int = 4
     max_cached_workflows: int = 300
     malloc_arenas: int = 2
     max_concurrent_workflow_tasks: int = 10

@@ -97,6 +97,8 @@ def parse_inbound(raw: bytes, max_bytes: int = 2_000_000) -> InboundMail:
         raise
     except RecursionError:
         raise ImipError("unreadable", "message nested too deeply") from None
+    except MemoryError:
+        raise  # the bounded parse (mailing.bounded_parse) reports it as too_complex
     except Exception as exc:  # mail from anywhere: whatever the standard library trips over is "unreadable"
         raise ImipError("unreadable", f"cannot read message: {type(exc).__name__}") from None
 
@@ -130,6 +132,8 @@ def _parse(raw: bytes, max_bytes: int) -> InboundMail:
             errors.append(exc)
         except RecursionError:
             errors.append(ImipError("unreadable", "calendar part nested too deeply"))
+        except MemoryError:
+            raise
         except Exception as exc:  # one unreadable part never discards a good one beside it
             errors.append(ImipError("malformed_calendar", f"cannot read calendar part: {type(exc).__name__}"))
     if not replies:

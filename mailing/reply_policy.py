@@ -101,7 +101,7 @@ def decide(reply: ItipReply, sender: str, meeting: MeetingMatch | None, *, verif
 
 # How operations sees refused messages (the metric fasthold_replies_refused): by the first reason code.
 REFUSED_REASONS = ("unknown_uid", "unreadable", "unverified", "other")
-_UNREADABLE = frozenset({"unreadable", "not_calendar", "malformed_calendar", "no_method", "too_large",
+_UNREADABLE = frozenset({"unreadable", "not_calendar", "malformed_calendar", "no_method", "too_large", "too_complex",
                          "unsupported_method", "bad_partstat", "bad_proposal", "internal_error"})
 
 

@@ -241,3 +241,22 @@ async def test_a_meeting_uid_comes_from_secrets_not_from_the_run(env, cases):
                      if e.HasField("activity_task_scheduled_event_attributes")]
         assert "new_meeting_uid" in scheduled
     assert first.meeting.uid != second.meeting.uid
+
+
+async def test_hostile_shapes_are_refused_unparsed_and_a_genuine_reply_is_applied(env, cases, production_gateway):
+    from tests.hostile_shapes import shapes
+
+    gw = production_gateway
+    b = await booked(env, cases)
+    hostile = shapes()
+    for raw in hostile.values():
+        await aiosmtplib.send(raw, sender="henrik@bageriet.example", recipients=[env.settings.organizer_email],
+                              hostname=gw.hostname, port=gw.port)
+    domain = b.employee.split("@")[1]
+    await send(gw, answer(env, b, attendee=b.employee, partstat="ACCEPTED",
+                          auth=f"{TRUSTED}; dmarc=pass header.from={domain}"), b.employee, env.settings.organizer_email)
+    await wait_for(b.handle, lambda s: s.meetings[0].responses.get(b.employee) == "ACCEPTED")
+    rows = inbound(env)
+    assert sorted(r.detail for r in rows if r.status == "refused") == ["too_complex"] * len(hostile)
+    assert [r.status for r in rows].count("received") == 1
+    assert len(list(gw.inbox.refused.glob("*-too_complex.eml"))) == len(hostile)   # kept, never dropped
