@@ -25,11 +25,13 @@ import os
 import signal
 import sys
 import threading
+from datetime import datetime, timezone
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 from temporalio.client import Client
 
+from case_service.inbox_retention import sweep_inbox
 from case_service.replies import UPDATE_TIMEOUT, Processor, SenderTrust, Transient
 from case_service.service import CaseService
 from config.settings import Settings, load_settings
@@ -141,6 +143,7 @@ class GatewayController:
         self._task: asyncio.Task | None = None
         self._tasks: list[asyncio.Task] = []
         self.concurrency = max(1, settings.gateway_concurrency)
+        self.retention_days = settings.retention_days
         self._pending = 0
         self._lock = threading.Lock()
         self._listening = False
@@ -158,6 +161,7 @@ class GatewayController:
         # Several messages at once: a slow one (up to its parse bound) never holds a genuine reply behind it.
         self._tasks = [self._loop.create_task(self._work(), name=f"mail-gateway-{n}") for n in range(self.concurrency)]
         self._task = self._tasks[0]
+        self._tasks.append(self._loop.create_task(self._sweep_daily(), name="mail-gateway-retention"))
         self.smtp.start()
         self._listening = True
         log.info("mail gateway listening on %s:%s", self.hostname, self.port)
@@ -215,6 +219,22 @@ class GatewayController:
         """From the SMTP thread: counted before the 250 is sent, so idle() never misses it."""
         self._count(+1)
         self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+
+    async def sweep_inbox(self) -> int:
+        """Erase kept messages whose case's personal data is erased, or that belong to no case and are older
+        than the retention period (case_service.inbox_retention)."""
+        return await asyncio.to_thread(sweep_inbox, self.inbox, self.processor.register, self.retention_days,
+                                       datetime.now(timezone.utc))
+
+    async def _sweep_daily(self) -> None:
+        while True:
+            try:
+                removed = await self.sweep_inbox()
+                if removed:
+                    log.info("retention: %s kept inbound message(s) erased", removed)
+            except Exception as exc:  # the register unreachable: the next round tries again
+                log.warning("retention of kept messages failed: %s", type(exc).__name__)
+            await asyncio.sleep(6 * 3600)
 
     async def _work(self) -> None:
         while True:

@@ -83,7 +83,7 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
         workflows=[CaseWorkflow, RetentionWorkflow],
         workflow_runner=SANDBOX,
         activities=[*case_activities(registry, planning, mail.send_mail),
-                    RetentionActivities(register).erase_personal_data],
+                    RetentionActivities(register, client, settings.temporal_namespace).erase_personal_data],
         activity_executor=executor,
         interceptors=[metrics.interceptor()],
         # Open cases mostly wait for weeks: keep a bounded number in memory (measured in bench/bench_memory.py).

@@ -64,6 +64,7 @@ class Settings:
     deadline_risk_working_days: int = 5
     history_event_limit: int = 8000
     retention_days: int = 1095
+    namespace_retention_days: int = 30
     gateway_trusted_authserv_ids: str = ""
     gateway_auth_methods: str = "dmarc"
     gateway_relay_networks: str = "127.0.0.1/32,::1/128"
