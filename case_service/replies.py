@@ -15,7 +15,10 @@ Logs name the case reference, the reason code and the kept file, never an e-mail
 from __future__ import annotations
 
 import asyncio
+import email.parser
+import email.policy
 import hashlib
+from email.utils import getaddresses
 import logging
 from dataclasses import dataclass, field
 
@@ -26,7 +29,7 @@ from case_service.service import CaseService
 from domain.model import ReplyReview
 from mailing.authentication import sender_verified
 from mailing.bounded_parse import PARSE_SECONDS, parse_bounded
-from mailing.imip import ImipError, InboundMail
+from mailing.imip import ImipError, InboundMail, ItipReply
 from mailing.message_shape import shape_problem
 from mailing.inbox import Inbox, Received
 from mailing.reply_policy import CALENDAR_LIMIT, PURPOSES, MeetingMatch, decide, message_key, reason_for
@@ -35,6 +38,8 @@ from register.db import Register
 
 log = logging.getLogger("fasthold.gateway")
 
+# Messages a person may have meant as an answer, though no calendar answer could be read from them.
+UNREADABLE_FOR_REVIEW = frozenset({"not_calendar", "malformed_calendar", "no_method", "unreadable"})
 UPDATE_TIMEOUT = 60.0        # seconds to wait for a case to take an answer before trying again later
 
 
@@ -142,7 +147,10 @@ class Processor:
         try:
             mail = await asyncio.to_thread(parse_bounded, raw, self.calendar_limit, seconds=self.parse_seconds)
         except ImipError as exc:
-            return Outcome(reason=exc.code, detail=exc.code)
+            outcome = Outcome(reason=exc.code, detail=exc.code)
+            if exc.code in UNREADABLE_FOR_REVIEW:
+                await self._unreadable_for_review(raw, key, item, outcome)
+            return outcome
         except OSError as exc:  # no child process now (out of processes or files): try again later
             raise Transient(type(exc).__name__) from exc
         except Exception:  # the parser met something it did not expect: the mail is unreadable, not fatal
@@ -181,6 +189,28 @@ class Processor:
         outcome.detail = ",".join(codes)
         outcome.status = "refused" if outcome.reason else "received"
         return outcome
+
+    async def _unreadable_for_review(self, raw: bytes, key: str, item: Received, outcome: Outcome) -> None:
+        """A person's answer the parser cannot read (Outlook's TNEF, a plain-text "I can't come") reaches the
+        caseworker when its sender is invited to a planned meeting and its subject is that invitation's."""
+        try:
+            headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+            senders = [a for _, a in getaddresses([str(headers.get("From") or "")]) if a]
+            subject = str(headers.get("Subject") or "")
+        except Exception:  # headers from anywhere: no sender, no task
+            return
+        if len(senders) != 1:
+            return
+        meeting = await asyncio.to_thread(replies.meeting_by_sender_and_subject, self.register, senders[0], subject)
+        if meeting is None:
+            return
+        unreadable = ItipReply(method="", uid=meeting.uid, sequence=meeting.sequence,
+                               attendee_email=senders[0].lower(), partstat=None, proposed_start=None,
+                               proposed_end=None, comment=None)
+        review = await self._for_review(meeting, unreadable, senders[0].lower(), "unreadable", item, f"{key}/0")
+        outcome.case_id, outcome.reference = meeting.case_id, meeting.reference
+        outcome.answers.append({"method": "", "uid": meeting.uid, "outcome": outcome.reason, "applied": False,
+                                "review": review})
 
     async def _for_review(self, meeting: MeetingMatch, reply, sender: str, reason: str, item: Received,
                           update_key: str, others: int = 0) -> str:

@@ -60,7 +60,8 @@ class Decision:
 
 
 # Refused answers a person should see: the meeting is known, and someone answered it.
-FOR_REVIEW = frozenset({"unverified", "sender_mismatch", "not_attendee", "ambiguous", "stale_sequence"})
+FOR_REVIEW = frozenset({"unverified", "sender_mismatch", "not_attendee", "ambiguous", "stale_sequence",
+                        "bad_partstat"})
 
 
 def decide(reply: ItipReply, sender: str, meeting: MeetingMatch | None, *, verified: bool = False) -> Decision:
@@ -90,7 +91,7 @@ def decide(reply: ItipReply, sender: str, meeting: MeetingMatch | None, *, verif
         return Decision("meeting_not_planned")
     if reply.method == "REPLY":
         if reply.partstat not in PARTSTATS:
-            return Decision("bad_partstat")
+            return Decision("bad_partstat", review=True)   # the attendee answered, but not in a way we read
         return Decision(update=RsvpReceived(meeting.uid, reply.sequence, attendee, reply.partstat,
                                             comment=reply.comment or ""))
     start, end = reply.proposed_start, reply.proposed_end

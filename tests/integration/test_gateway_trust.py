@@ -260,3 +260,26 @@ async def test_hostile_shapes_are_refused_unparsed_and_a_genuine_reply_is_applie
     assert sorted(r.detail for r in rows if r.status == "refused") == ["too_complex"] * len(hostile)
     assert [r.status for r in rows].count("received") == 1
     assert len(list(gw.inbox.refused.glob("*-too_complex.eml"))) == len(hostile)   # kept, never dropped
+
+
+async def test_a_persons_unreadable_answer_reaches_the_caseworker(env, cases, production_gateway):
+    """Outlook's TNEF or a plain-text "I can't come" holds no calendar answer; when its sender is invited to the
+    meeting and its subject is the invitation's, the caseworker gets it (one task); from a stranger, nobody."""
+    gw = production_gateway
+    b = await booked(env, cases)
+    subject = str(invitation(env, b.employee)["Subject"])
+    for sender in ("fremmed@example.org", b.employee):
+        message = EmailMessage()
+        message["From"], message["To"] = sender, env.settings.organizer_email
+        message["Subject"] = f"SV: {subject}"
+        message["Message-ID"] = make_msgid(domain="example.com")
+        message.set_content("Jeg kan desværre ikke komme den dag.")
+        message.add_attachment(b"\x78\x9f\x3e\x22" + b"\0" * 64, maintype="application", subtype="ms-tnef",
+                               filename="winmail.dat")
+        await send(gw, message.as_bytes(policy=email.policy.SMTP), sender, env.settings.organizer_email)
+    state = await wait_for(b.handle, lambda s: any(t.key.startswith("review/") for t in s.open_tasks))
+    reviews = [t for t in state.open_tasks if t.key.startswith("review/")]
+    assert len(reviews) == 1 and b.employee in reviews[0].what
+    assert [r.detail for r in inbound(env)] == ["not_calendar", "not_calendar"]
+    assert [r.case_id is not None for r in inbound(env)] == [False, True]
+    assert state.meetings[0].responses == {}
