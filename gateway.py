@@ -262,6 +262,10 @@ def trust_line(trust: SenderTrust, relays: RelayNetworks | None = None) -> str:
     if trust.loopback:
         return ("Postindgangen stoler på svar, der afleveres fra denne maskine (127.0.0.1), uden kontrol af "
                 "afsenderen. Det er kun til lokal brug.")
+    if trust.own is not None:
+        return ("Postindgangen kontrollerer selv afsenderens DKIM-signatur (afstemt med afsenderdomænets DMARC)"
+                + (f" og stoler på mailserveren {', '.join(sorted(trust.authserv_ids))}" if trust.authserv_ids else "")
+                + "; andre svar bliver en opgave til sagsbehandleren.")
     if trust.authserv_ids:
         return (f"Postindgangen stoler kun på afsendere, som mailserveren {', '.join(sorted(trust.authserv_ids))} "
                 f"har bekræftet ({', '.join(sorted(trust.methods))}); andre svar bliver en opgave til "

@@ -31,6 +31,7 @@ from mailing.authentication import sender_verified
 from mailing.bounded_parse import PARSE_SECONDS, parse_bounded
 from mailing.imip import ImipError, InboundMail, ItipReply
 from mailing.message_shape import shape_problem
+from mailing.own_verification import OwnVerification
 from mailing.inbox import Inbox, Received
 from mailing.reply_policy import CALENDAR_LIMIT, PURPOSES, MeetingMatch, decide, message_key, reason_for
 from register import replies
@@ -50,6 +51,7 @@ class SenderTrust:
     authserv_ids: frozenset[str] = frozenset()
     methods: frozenset[str] = frozenset({"dmarc"})
     loopback: bool = False
+    own: OwnVerification | None = field(default=None, compare=False)   # the gateway's own DKIM/DMARC check
 
     @classmethod
     def from_settings(cls, settings, *, loopback: bool | None = None) -> "SenderTrust":
@@ -57,12 +59,16 @@ class SenderTrust:
         ids = frozenset(a.strip() for a in settings.gateway_trusted_authserv_ids.split(",") if a.strip())
         methods = frozenset(m.strip().lower() for m in settings.gateway_auth_methods.split(",") if m.strip())
         return cls(ids, methods or frozenset({"dmarc"}),
-                   settings.gateway_trust_loopback if loopback is None else loopback)
+                   settings.gateway_trust_loopback if loopback is None else loopback,
+                   OwnVerification.from_settings(settings))
 
-    def verified(self, mail: InboundMail, peer: str) -> bool:
+    def verified(self, mail: InboundMail, peer: str, raw: bytes = b"") -> bool:
+        """Blocking (the own check asks DNS): call it from a thread."""
         if self.loopback and peer in ("127.0.0.1", "::1"):
             return True
-        return sender_verified(mail.authentication_results, mail.sender, self.authserv_ids, self.methods)
+        if sender_verified(mail.authentication_results, mail.sender, self.authserv_ids, self.methods):
+            return True
+        return bool(self.own and raw and self.own.verified(raw, mail.sender.rpartition("@")[2]))
 
 
 class Transient(Exception):
@@ -155,12 +161,12 @@ class Processor:
             raise Transient(type(exc).__name__) from exc
         except Exception:  # the parser met something it did not expect: the mail is unreadable, not fatal
             return Outcome(reason="unreadable", detail="unreadable")
-        return await self._answers(mail, key, item)
+        return await self._answers(mail, key, item, raw)
 
-    async def _answers(self, mail: InboundMail, key: str, item: Received) -> Outcome:
+    async def _answers(self, mail: InboundMail, key: str, item: Received, raw: bytes = b"") -> Outcome:
         outcome = Outcome()
         codes: list[str] = []
-        verified = self.trust.verified(mail, item.peer)
+        verified = await asyncio.to_thread(self.trust.verified, mail, item.peer, raw)
         reviewed = ""   # one message gives the caseworker at most one task, whatever it holds (26 ATTENDEEs: 1)
         for index, reply in enumerate(mail.replies):
             meeting = await asyncio.to_thread(replies.meeting_match, self.register, reply.uid)

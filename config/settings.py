@@ -70,6 +70,8 @@ class Settings:
     gateway_relay_networks: str = "127.0.0.1/32,::1/128"
     gateway_trust_loopback: bool = False
     gateway_concurrency: int = 4
+    gateway_verify_dkim: bool = False
+    gateway_dns_server: str = ""
     max_cached_workflows: int = 300
     malloc_arenas: int = 2
     max_concurrent_workflow_tasks: int = 10
