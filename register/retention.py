@@ -17,7 +17,7 @@ from sqlalchemy import String, cast, delete, literal, select, update
 
 from register.db import Register
 from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CitizenIdentity, MeetingAttendee,
-                             MeetingRow, MessageRow)
+                             MeetingRow, MessageRow, PendingIdentity)
 
 ERASED = "(slettet)"
 
@@ -28,9 +28,14 @@ class ErasureResult:
     identities: int
 
 
+PENDING_DAYS = 7   # a CPR number whose case never started (the start failed and was not retried)
+
+
 def erase_ended_before(register: Register, cutoff: datetime, now: datetime) -> ErasureResult:
     """Erase the personal data of every case closed before `cutoff` and not erased yet."""
     with register.session() as session:
+        session.execute(delete(PendingIdentity).where(
+            PendingIdentity.created_at < min(cutoff, now - timedelta(days=PENDING_DAYS))))
         erased = select(AuditEvent.case_id).where(AuditEvent.action == "personal_data_erased")
         case_ids = list(session.scalars(select(CaseRow.id).where(CaseRow.closed_at.is_not(None),
                                                                  CaseRow.closed_at < cutoff,
