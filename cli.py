@@ -41,6 +41,7 @@ from case_service.commands import AnswerOnBehalf, CaseRef
 from config.settings import Settings, SettingsError, load_settings
 from domain import labels
 from domain.localtime import LOCAL_TZ
+from domain.plain_text import printable
 from domain.refusals import Refusal
 from domain.model import (BenefitPause, CaseEnd, CaseState, EmployerAnswer, ExpectedDuration, FastTrackConsent,
                           FastTrackRequest, InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport,
@@ -130,7 +131,7 @@ def format_state(state: CaseState) -> str:
                      + (f", afgang: {state.outcome}" if state.outcome else ""))
     lines.append("  Forløb (dansk tid):")
     lines += [f"    {danish_time(e.at)}  {e.event}  {e.detail}" for e in state.timeline]
-    return "\n".join(lines)
+    return printable("\n".join(lines))   # what attendees wrote is in it: no escape sequence reaches a terminal
 
 
 def danish_time(at: datetime) -> str:
@@ -440,7 +441,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = load_settings()
-        print(asyncio.run(run(args, settings)))
+        # Cases hold what attendees wrote; a terminal must never receive an escape sequence from them.
+        print(printable(str(asyncio.run(run(args, settings)))))
         return 0
     except SickReportError as err:
         print("Sygemeldingen er ikke gyldig:", file=sys.stderr)

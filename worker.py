@@ -63,10 +63,10 @@ def case_activities(registry: RegisterActivities, planning: PlanningActivities, 
                     reserve_slot=None, free_slots=None) -> list:
     """Every activity CaseWorkflow calls: the worker's list, and the simulation's with its stand-ins in place
     (one list, so a new activity cannot be missing from either)."""
-    return [registry.register_case, registry.assign_caseworker, registry.look_up_caseworker, registry.update_case, registry.busy_intervals,
-            registry.save_meeting, reserve_slot or registry.reserve_slot, registry.record_breach,
+    return [registry.register_case, registry.assign_caseworker, registry.look_up_caseworker, registry.update_case,
+            registry.busy_intervals, registry.save_meeting, reserve_slot or registry.reserve_slot, registry.record_breach,
             registry.save_measure, registry.record_missed_target, planning.rule_set_for,
-            free_slots or planning.free_slots, send_mail]
+            free_slots or planning.free_slots, send_mail, planning.new_meeting_uid]
 
 
 def build_worker(client: Client, settings: Settings, register: Register, roster: dict,
@@ -87,7 +87,7 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
         workflows=[CaseWorkflow, RetentionWorkflow, BulkReassignmentWorkflow],
         workflow_runner=remembering_runs(SANDBOX),   # the SDK's failure lines name only the run: see engine/logs
         activities=[*case_activities(registry, planning, mail.send_mail),
-                    RetentionActivities(register).erase_personal_data,
+                    RetentionActivities(register, client, settings.temporal_namespace).erase_personal_data,
                     HandoverActivities(CaseService(client, settings)).hand_over_one_case],
         activity_executor=executor,
         interceptors=[metrics.interceptor()],

@@ -1,6 +1,7 @@
 """Planning lookups the workflow cannot do itself: the rule set in force, and free meeting times."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -31,6 +32,13 @@ class PlanningActivities:
     @activity.defn
     def rule_set_for(self, first_day: date) -> RuleSet:
         return ruleset_for(first_day, self.rulesets)
+
+    @activity.defn
+    def new_meeting_uid(self, number: int) -> str:
+        """A meeting UID nobody can compute: an answer must name its UID, so a forger must not be able to know
+        it. From `secrets` (the workflow's own random source is seeded from the run id, which the Temporal UI,
+        the CLI and logs show)."""
+        return f"{secrets.token_urlsafe(24)}@fastholdelse"
 
     @activity.defn
     def free_slots(self, request: SlotRequest) -> list[datetime]:

@@ -13,7 +13,7 @@ from domain.model import CaseInput, Caseworker, Measure, Meeting, MeetingStatus
 from domain.slots import WorkingHours, propose_slots
 from register.db import Register
 from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
-                             DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, MissedTarget, Team)
+                             PendingIdentity, DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, MissedTarget, Team)
 from register.roster import team_config, working_hours
 
 
@@ -156,8 +156,13 @@ class RegisterActivities:
             )
             session.add(row)
             session.flush()
-            if case.employee.cpr:
-                session.add(CitizenIdentity(case_id=row.id, cpr=case.employee.cpr))
+            # The service layer kept the CPR number apart (register.identities): it never enters the workflow.
+            pending = session.get(PendingIdentity, (case.municipality, case.reference))
+            cpr = case.employee.cpr or (pending.cpr if pending is not None else None)   # the first: older cases
+            if cpr:
+                session.add(CitizenIdentity(case_id=row.id, cpr=cpr))
+            if pending is not None:
+                session.delete(pending)
             _audit_once(session, row.id, f"{case.workflow_id}/registered", "case_registered", "engine",
                         {"first_day": case.first_day.isoformat(), "expected_weeks": case.expected_weeks}, now)
 

@@ -132,8 +132,13 @@ class StandIns:
         def save_measure(record: MeasureRecord) -> None:
             pass
 
-        return [register_case, rule_set_for, assign_caseworker, look_up_caseworker, busy_intervals, update_case, free_slots, save_meeting, reserve_slot,
-                send_mail, record_breach, record_missed_target, save_measure]
+        @activity.defn(name="new_meeting_uid")
+        def new_meeting_uid(number: int) -> str:
+            return f"{uuid.uuid4().hex}@fastholdelse"
+
+        return [register_case, rule_set_for, assign_caseworker, look_up_caseworker, busy_intervals, update_case,
+                free_slots, save_meeting, reserve_slot, send_mail, record_breach, record_missed_target, save_measure,
+                new_meeting_uid]
 
     def kinds(self, to: str | None = None) -> list[str]:
         return [m.kind for m in self.mails if to is None or m.recipient.email == to]
