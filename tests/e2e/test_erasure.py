@@ -11,7 +11,7 @@ import email.policy
 import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -28,6 +28,7 @@ from domain.sick_report import parse_sick_report
 from engine.mailsink import start_mail_sink
 from gateway import start_gateway
 from register.roster import load_roster
+from tests import dates
 from tests.conftest import free_port, sick_report
 from workflows.case_workflow import CaseWorkflow
 from workflows.retention import RetentionWorkflow
@@ -53,7 +54,7 @@ def reply(invitation: EmailMessage, attendee: str, comment: str) -> bytes:
     body = icalendar.Event()
     for name in ("UID", "SEQUENCE", "DTSTART", "DTEND", "ORGANIZER"):
         body[name] = event[name]
-    body.add("dtstamp", datetime.now(timezone.utc))
+    body.add("dtstamp", datetime.now(timezone.utc))  # real now: a DTSTAMP is the moment the reply is written
     who = icalendar.vCalAddress(f"mailto:{attendee}")
     who.params["PARTSTAT"] = "ACCEPTED"
     body.add("attendee", who)
@@ -116,7 +117,7 @@ async def test_a_case_ended_and_erased_leaves_no_personal_data(dev_client, setti
     settings = settings.replace(retention_days=0, gateway_port=free_port())
     report = sick_report()
     report["employee"]["cpr"] = "0101804321"
-    case = parse_sick_report(report, today=date.today())
+    case = parse_sick_report(report, today=dates.today())
     personal = {report["employee"]["cpr"], report["employee"]["name"], report["employee"]["email"],
                 report["employer"]["contact"]["name"], report["employer"]["contact"]["email"],
                 report["employer"]["contact"]["phone"], report["employer"]["workplace_address"],
@@ -147,7 +148,7 @@ async def test_a_case_ended_and_erased_leaves_no_personal_data(dev_client, setti
                 await eventually("the accepted answer", answered)
                 assert list(gateway.inbox.accepted.glob("*.eml")), "the reply was kept"
 
-                await service.act(ref, CaseEnd("full_recovery", date.today(), actor="test"),
+                await service.act(ref, CaseEnd("full_recovery", dates.today(), actor="test"),
                                   update_id=f"end-{uuid.uuid4().hex}")
 
                 async def closed():
