@@ -42,7 +42,7 @@ PURE_LIBRARIES = ("holidays", "dateutil", "domain", "pydantic")
 # loaded per case. Passed through, their calls are not checked by the sandbox, so
 # tests/unit/test_workflow_determinism.py checks their source for clocks, randomness and I/O instead.
 WORKFLOW_MIXINS = ("workflows.steps", "workflows.human_input", "workflows.effects", "workflows.reviews",
-                   "workflows.law_events")
+                   "workflows.law_events", "workflows.reform")
 SANDBOX = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(*PURE_LIBRARIES, *WORKFLOW_MIXINS))
 
@@ -64,6 +64,7 @@ def case_activities(registry: RegisterActivities, planning: PlanningActivities, 
     return [registry.register_case, registry.assign_caseworker, registry.update_case, registry.busy_intervals,
             registry.save_meeting, reserve_slot or registry.reserve_slot, registry.record_breach,
             registry.save_measure, registry.record_missed_target, planning.rule_set_for,
+            planning.rule_set_plan,
             free_slots or planning.free_slots, send_mail]
 
 

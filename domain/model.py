@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from domain.deadlines import CaseDeadlines
 from domain.fast_track import FastTrackStatus
-from domain.rulesets import RuleSet
+from domain.rulesets import RuleSet, RuleSetSwitch
 from domain.triage import Track
 
 
@@ -257,6 +257,9 @@ class CaseState:
     info_form_answered_on: date | None = None
     employer_pays: str | None = None                        # EmployerPays value when known (§ 40); None: salary assumed
     employer_estimate_requested_on: date | None = None      # 2026 reform: the employer was asked for its estimate
+    # Issue 21 (defaulted: cases opened before it keep deciding as they did):
+    triage_as_lived: bool = False                           # triage with the reform's paths (domain.triage flags)
+    rule_set_switch: RuleSetSwitch | None = None            # a later set that takes this case over on its date
 
 
 # --- signal and update payloads -------------------------------------------------------------------

@@ -174,7 +174,7 @@ def rule_set_for(first_day: date, today: date, rulesets: Sequence[RuleSet]) -> R
 def next_rule_set_switch(first_day: date, today: date, rulesets: Sequence[RuleSet]) -> date | None:
     """The next date after `today` on which a case with this first day changes rule set, or None.
 
-    The workflow sets a timer for it and calls rule_set_for again on that day.
+    The workflow sets a timer for it (`rule_set_plan`) and switches to the set in force on that day.
     """
     current = rule_set_for(first_day, today, rulesets)
     later = [r.valid_from for r in rulesets
@@ -252,3 +252,26 @@ def _closed_days(value: Any, what: str) -> tuple[tuple[int, int], ...]:
         return normalise_closed_days(value)
     except ValueError as err:
         raise ValueError(f"{what}: {err}") from None
+
+
+@dataclass(frozen=True)
+class RuleSetSwitch:
+    """A later set that takes over a running case on its date (`transition: all_running_cases`)."""
+
+    on: date
+    rules: RuleSet
+
+
+@dataclass(frozen=True)
+class RuleSetPlan:
+    """The set a case follows today, and the next switch ahead of it (None: it keeps this set to its end)."""
+
+    current: RuleSet
+    switch: RuleSetSwitch | None = None
+
+
+def rule_set_plan(first_day: date, today: date, rulesets: Sequence[RuleSet]) -> RuleSetPlan:
+    """What a case with this first day follows on `today`, and when and to what it switches next."""
+    on = next_rule_set_switch(first_day, today, rulesets)
+    switch = RuleSetSwitch(on, rule_set_for(first_day, on, rulesets)) if on is not None else None
+    return RuleSetPlan(rule_set_for(first_day, today, rulesets), switch)

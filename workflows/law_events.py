@@ -298,5 +298,5 @@ class LawEvents:
         await self.activity(RegisterActivities.record_missed_target,
                             BreachRecord(self.case.reference, self.case.municipality, kind, due))
         self.note("target_missed", f"{kind} {due.isoformat()}")
-        await self.escalate(labels.target_missed(kind, due.isoformat()), key=f"target/{kind}")
+        await self.escalate(labels.target_missed(kind, due.isoformat()), key=f"target/{kind}", deadline=due)
         await self.set_phase(self.state.phase)

@@ -180,7 +180,7 @@ class CaseSteps:
         await self.activity(RegisterActivities.record_breach,
                             BreachRecord(self.case.reference, self.case.municipality, kind, due))
         self.note("deadline_breached", f"{kind} {due.isoformat()}")
-        await self.escalate(labels.deadline_missed(kind, due.isoformat()), key=f"breach/{kind}")
+        await self.escalate(labels.deadline_missed(kind, due.isoformat()), key=f"breach/{kind}", deadline=due)
         await self.set_phase(self.state.phase)
 
     # ------------------------------------------------------------------ later in the case

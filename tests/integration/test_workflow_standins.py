@@ -16,11 +16,11 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from activities.mail import OutgoingMail
-from activities.planning import SlotRequest
+from activities.planning import RuleSetPlanRequest, SlotRequest
 from activities.register import AssignRequest, BreachRecord, CaseUpdate, MeasureRecord, MeetingRecord, ReserveRequest
 from domain.localtime import LOCAL_TZ, local_date
 from domain.model import CaseInput, Caseworker, EmployerAnswer, Employee, Employer, Reassignment, RsvpReceived
-from domain.rulesets import RuleSet, load_rulesets, ruleset_for
+from domain.rulesets import RuleSet, RuleSetPlan, load_rulesets, ruleset_for
 from worker import SANDBOX, warm_holiday_calendar
 from workflows.case_workflow import CaseWorkflow
 
@@ -52,6 +52,10 @@ class StandIns:
         @activity.defn(name="rule_set_for")
         def rule_set_for(first_day: date) -> RuleSet:
             return dataclasses.replace(ruleset_for(first_day, self.rulesets), **self.rule_changes)
+
+        @activity.defn(name="rule_set_plan")
+        def rule_set_plan(request: RuleSetPlanRequest) -> RuleSetPlan:
+            return RuleSetPlan(dataclasses.replace(ruleset_for(request.first_day, self.rulesets), **self.rule_changes))
 
         @activity.defn(name="assign_caseworker")
         def assign_caseworker(request: AssignRequest) -> Caseworker:
@@ -114,7 +118,7 @@ class StandIns:
         def save_measure(record: MeasureRecord) -> None:
             pass
 
-        return [register_case, rule_set_for, assign_caseworker, update_case, free_slots, save_meeting, reserve_slot,
+        return [register_case, rule_set_for, rule_set_plan, assign_caseworker, update_case, free_slots, save_meeting, reserve_slot,
                 send_mail, record_breach, record_missed_target, save_measure]
 
     def kinds(self, to: str | None = None) -> list[str]:

@@ -95,8 +95,9 @@ def test_an_employers_request_waits_two_bank_days_for_consent_then_lapses():
 
 
 def test_a_missing_employer_estimate_is_asked_for_then_reminded_and_escalated():
+    """On the waiting track of cases opened before issue 21 (their saved histories replay this)."""
     assert TRACK_PHASE[Track.EMPLOYER_ESTIMATE_NEEDED] == Phase.EMPLOYER_CONTACT
-    waiting = state(track=Track.EMPLOYER_ESTIMATE_NEEDED, expected_weeks=10)
+    waiting = state(track=Track.EMPLOYER_ESTIMATE_NEEDED, expected_weeks=10, triage_reason="employer_estimate_needed")
     assert agenda.needs_estimate_request(waiting)
     assert not agenda.needs_first_contact(waiting) and not agenda.needs_booking(waiting, FIRST_DAY)
     asked = replace(waiting, employer_estimate_requested_on=date(2026, 8, 4))  # Tuesday

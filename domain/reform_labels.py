@@ -1,0 +1,59 @@
+"""The Danish texts of the 2026 reform's paths (issue 21): a running case moved to a new rule set, a case that is
+no longer called in, and the answer to a caseworker who asks a case to look at the rule sets again.
+
+Apart from `domain.labels` so that the workbench's labels and these can change without stepping on each other.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from domain.deadlines import CaseDeadlines
+from domain.labels import DEADLINE_KIND, track
+
+DEADLINE_NAME = {**DEADLINE_KIND, "employer_conversation": "arbejdsgiverens sygefraværssamtale",
+                 "employer_report": "arbejdsgiverens anmeldelse", "measure": "virksomhedsrettet indsats inden uge 13",
+                 "reassessment": "revurdering (§ 24)"}
+KIND = {"statutory": "lovfrist", "model_target": "modellens mål"}
+
+NOT_CALLED_IN = ("Både medarbejderen og arbejdsgiveren forventer nu under 26 ugers fravær. Efter reglerne fra 1. juli "
+                 "2026 bliver medarbejderen som udgangspunkt ikke indkaldt, så mødet er aflyst. Sagen overvåges "
+                 "fortsat.")
+
+
+def category(value: int | None) -> str:
+    return "ingen (visitationen er udfaset)" if value is None else str(value)
+
+
+def rule_set_changed(old_name: str, new_name: str, on: date, old: CaseDeadlines, new: CaseDeadlines,
+                     old_track: str | None, new_track: str | None, old_category: int | None,
+                     new_category: int | None) -> str:
+    """What changed for the case when a new rule set took it over, and why, as one line of its timeline."""
+    parts = [f"Regelsættet «{new_name}» gælder fra {on.isoformat()} også for sager, der allerede kører "
+             f"(før: «{old_name}»)."]
+    parts.append(f"Spor: {track(old_track)} → {track(new_track)}." if old_track != new_track
+                 else f"Spor: uændret ({track(new_track)}).")
+    if old_category != new_category:
+        parts.append(f"Kategori: {category(old_category)} → {category(new_category)}.")
+    before = {d.name: d for d in old.all()}
+    changes = []
+    for deadline in new.all():
+        was = before.pop(deadline.name, None)
+        name = DEADLINE_NAME.get(deadline.name, deadline.name)
+        if was is None:
+            changes.append(f"ny {KIND[deadline.kind]}: {name} senest {deadline.due.isoformat()}")
+        elif (was.due, was.kind) != (deadline.due, deadline.kind):
+            changes.append(f"{name}: {was.due.isoformat()} ({KIND[was.kind]}) → {deadline.due.isoformat()} "
+                           f"({KIND[deadline.kind]})")
+    changes += [f"{DEADLINE_NAME.get(name, name)} gælder ikke længere" for name in before]
+    parts.append("Frister: " + ("; ".join(changes) if changes else "uændrede") + ".")
+    return " ".join(parts)
+
+
+def rules_refreshed(value: str) -> str:
+    """The answer to `regelsaet`: the case follows the same set, switched now, or has a switch ahead."""
+    if value.startswith("switched:"):
+        return f"Sagen følger nu regelsættet «{value.removeprefix('switched:')}»."
+    if value.startswith("switch_ahead:"):
+        on, _, name = value.removeprefix("switch_ahead:").partition("/")
+        return f"Sagen skifter til regelsættet «{name}» den {on}."
+    return f"Sagen følger fortsat regelsættet «{value.removeprefix('same:')}»."

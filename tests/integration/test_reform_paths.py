@@ -1,0 +1,118 @@
+"""The 2026 reform as municipalities live it (issue 21), path by path on the time-skipping server, with the mails
+received by a real SMTP server and the rows in a real SQLite register.
+
+Dates are checked by hand. First day Friday 20 November 2026 (the issue's example), rule set "2026
+beskæftigelsesreform" (lov nr. 1750 af 29. december 2025, L 66):
+- week 8 (the model's target, seed 002) ends on day 56: 20 Nov + 55 days = Thursday 14 January 2027;
+- the legal minimum of one follow-up conversation "within six months" ends the day before the same date six months
+  on (domain/deadlines.py, `statutory_first_conversation_due`): 20 May 2027 - 1 day = Wednesday 19 May 2027.
+Under the test's later rule set (four months, week 8 statutory again): 20 March 2027 - 1 day = Friday 19 March 2027.
+The sick report may be at most a year old, so these tests hold while the server's today is before 20 November 2027.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import icalendar
+import pytest
+
+from register.models import CaseRow, DeadlineBreach
+from tests.conftest import sick_report
+from tests.helpers import calendar_part, mail_to, rows, server_today, start, subject_has, wait_for
+from tests.integration.test_case_paths import skip_to
+from domain.localtime import LOCAL_TZ
+from domain.model import ExpectedDuration
+from workflows.case_workflow import CaseWorkflow
+
+FIRST_DAY = date(2026, 11, 20)
+WEEK_8 = date(2027, 1, 14)
+SIX_MONTHS = date(2027, 5, 19)
+
+
+def report(**changes) -> dict:
+    return {**sick_report(**changes), "first_day_of_absence": FIRST_DAY.isoformat()}
+
+
+def case_row(env, case) -> CaseRow:
+    [row] = rows(env.register, CaseRow, CaseRow.reference == case.reference)
+    return row
+
+
+def deadline(state, name):
+    return {d.name: d for d in state.deadlines.all()}[name]
+
+
+async def open_case(env, **changes):
+    assert await server_today(env) >= FIRST_DAY
+    data = report(**changes)
+    if changes.get("employer_expected_absence_weeks", 0) is None:
+        del data["employer_expected_absence_weeks"]
+    return await start(env, data, absent_days=None)
+
+
+# ---------------------------------------------------------------- 1. no case without a legal deadline
+async def test_a_case_waiting_for_the_employers_estimate_is_followed_as_if_long_and_breaches_the_minimum(env):
+    case, handle = await open_case(env, expected_absence_weeks=10, employer_expected_absence_weeks=None)
+    state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
+    # Followed as a long case while the estimate is asked for: the workplace track, its meeting, both deadlines.
+    assert (state.track, state.triage_reason) == ("workplace", "employer_estimate_needed")
+    assert state.triage_as_lived and state.rule_set == "2026 beskæftigelsesreform"
+    assert (deadline(state, "first_meeting").due, deadline(state, "first_meeting").kind) == (WEEK_8, "model_target")
+    minimum = deadline(state, "first_conversation")
+    assert (minimum.due, minimum.kind) == (SIX_MONTHS, "statutory")
+    employer = case.employer.contact_email
+    await mail_to(env.mail, employer, subject_has("Hvor længe forventer I"))
+    assert any(t.key == "employer_estimate" for t in state.open_tasks)
+    # Nobody records a meeting and the estimate never comes: the law's minimum is breached, on the case, in the
+    # register and to the team lead, the first minute after 19 May 2027.
+    await skip_to(env, datetime(2027, 5, 19, 23, 0, tzinfo=LOCAL_TZ))
+    state = await handle.query(CaseWorkflow.state_now)
+    assert "first_conversation" not in state.breaches
+    assert "target_missed" in [e.event for e in state.timeline]  # week 8, the model's own target, missed apart
+    await skip_to(env, datetime(2027, 5, 20, 9, 0, tzinfo=LOCAL_TZ))
+    state = await wait_for(handle, lambda s: "first_conversation" in s.breaches)
+    assert state.deadline_breached and state.breaches == ["first_conversation"]
+    [breach] = rows(env.register, DeadlineBreach)
+    assert (breach.kind, breach.due) == ("first_conversation", SIX_MONTHS)
+    await mail_to(env.mail, state.caseworker.lead_email, subject_has("frist 19. maj 2027"))
+
+
+async def test_both_estimates_under_26_weeks_before_a_meeting_stand_the_case_down_to_watch(env):
+    case, handle = await open_case(env, expected_absence_weeks=10, employer_expected_absence_weeks=None)
+    state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
+    uid = state.meetings[0].uid
+    track = await handle.execute_update(CaseWorkflow.new_expected_duration, ExpectedDuration(10, 12, actor="anna"))
+    assert track == "watch"
+    state = await handle.query(CaseWorkflow.state_now)
+    assert (state.phase, state.triage_reason) == ("watch", "both_expect_under_26_weeks")
+    assert state.meetings[0].status == "cancelled" and state.meetings[0].sequence == 1
+    assert not any(t.key in ("employer_estimate", "call_employer") for t in state.open_tasks)
+    # Everyone's calendar loses the meeting, with the reason.
+    for address in (case.employer.contact_email, case.employee.email):
+        cancel = await mail_to(env.mail, address, subject_has("Aflyst"))
+        assert "ikke indkaldt" in cancel.get_body(("plain",)).get_content()
+        event = next(iter(icalendar.Calendar.from_ical(calendar_part(cancel).get_content()).walk("VEVENT")))
+        assert (str(event["UID"]), int(event["SEQUENCE"])) == (uid, 1)
+    # No legal follow-up deadline any more, and a sourced reason instead (domain.triage.NOT_CALLED_IN_BY_LAW).
+    from domain.triage import NOT_CALLED_IN_BY_LAW, statutory_follow_up
+    assert statutory_follow_up(state.deadlines, state.track) is None and "L 66" in NOT_CALLED_IN_BY_LAW[state.track]
+    assert (case_row(env, case).track, case_row(env, case).triage_reason) == ("watch", "both_expect_under_26_weeks")
+
+
+# ---------------------------------------------------------------- 3. exemption under the 2026 rules
+@pytest.mark.parametrize("exemption", ["seriously_ill", "workplace_is_cause"])
+async def test_an_exempt_case_where_both_expect_under_26_weeks_is_not_called_in(env, exemption):
+    data = report(expected_absence_weeks=12, employer_expected_absence_weeks=20)
+    data["exemptions"] = {"seriously_ill": exemption == "seriously_ill",
+                          "workplace_is_cause": exemption == "workplace_is_cause"}
+    case, handle = await start(env, data, absent_days=None)
+    state = await wait_for(handle, lambda s: s.phase == "watch" and s.info_form_sent_on is not None)
+    reason = f"{exemption}_both_expect_under_26_weeks"
+    assert (state.track, state.triage_reason, state.meetings) == ("watch", reason, [])
+    assert [e.detail for e in state.timeline if e.event == "triaged"] == [f"watch: {reason}"]
+    assert env.mail.to(case.employer.contact_email) == [] and env.mail.to(case.employee.email) == []
+    assert (case_row(env, case).track, case_row(env, case).triage_reason) == ("watch", reason)
+    # The estimate grows past 26 weeks: the exemption decides where the meeting is held (the job centre).
+    assert await handle.execute_update(CaseWorkflow.new_expected_duration, ExpectedDuration(30)) == "exempt"
+    state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
+    assert state.meetings[0].expected_location == "jobcenter" and state.triage_reason == exemption

@@ -1,0 +1,119 @@
+"""The 2026 reform as municipalities live it (issue 21): a later rule set that takes over running cases on its date,
+a case that is no longer called in when both estimates say under 26 weeks, and a caseworker's request that a case
+look at the rule sets again (a set added to the configuration after the case opened). A mixin of `CaseWorkflow`.
+
+Replay safety: cases opened before this change never have `state.rule_set_switch` or `state.triage_as_lived`
+(both are set at opening under PATCH_REFORM_AS_LIVED), so their agenda and triage are what they were. The update
+`refresh_rule_sets` is new: no saved history contains it.
+"""
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.planning import PlanningActivities, RuleSetPlanRequest
+    from domain import agenda, reform_labels
+    from domain.deadlines import compute_deadlines, recompute_reassessment
+    from domain.model import MeetingStatus
+    from domain.rulesets import RuleSet
+    from domain.triage import Track, triage
+
+# Cases opened from this change triage with the reform's paths and learn of a later rule set that takes running
+# cases over: a new activity at opening, and a different triage, so older cases must not take either on replay.
+PATCH_REFORM_AS_LIVED = "reform-2026-as-lived"
+
+# Tasks that belong to a meeting; when the person is no longer called in, they go with the meetings.
+MEETING_TASKS = ("call_employer", "record_meeting/", "comment/", "counter/", "measure")
+
+
+class ReformEvents:
+    async def plan_rule_sets(self) -> None:
+        """At opening: the set the case follows today (a later set may already have taken over cases whose first
+        day came before it), and the next switch, for which the agenda holds a timer."""
+        plan = await self.activity(PlanningActivities.rule_set_plan,
+                                   RuleSetPlanRequest(self.case.first_day, self.today()))
+        self.state.rules = plan.current
+        self.state.rule_set_switch = plan.switch
+
+    def deadlines_under(self, rules: RuleSet):
+        """The case's deadlines under `rules`, with the periods already recorded that move § 24."""
+        deadlines = compute_deadlines(self.case.first_day, rules)
+        if self.state.benefit_pauses:
+            deadlines = recompute_reassessment(deadlines, rules, no_benefit=self.state.benefit_pauses)
+        return deadlines
+
+    async def switch_rule_set(self) -> None:
+        """The agenda's timer for a set with `transition: all_running_cases` has run out: the case follows it from
+        today. Deadlines are recomputed, the case is triaged again under the new set, and the timeline says what
+        changed and why."""
+        switch = self.state.rule_set_switch
+        plan = await self.activity(PlanningActivities.rule_set_plan,
+                                   RuleSetPlanRequest(self.case.first_day, self.today()))
+        self.state.rule_set_switch = plan.switch
+        if plan.current.name != self.rules.name:  # the set may have been taken out of the configuration since
+            await self.move_to_rules(plan.current, switch.on)
+
+    async def move_to_rules(self, rules: RuleSet, on) -> None:
+        old_rules, old_deadlines = self.rules, self.deadlines
+        old_track, old_category = self.state.track, self.state.category
+        self.state.rules, self.state.rule_set = rules, rules.name
+        self.state.deadlines = self.deadlines_under(rules)
+        self.state.first_meeting_due = self.deadlines.first_meeting_due
+        self.state.latest_meeting_day = self.deadlines.latest_meeting_day
+        await self.apply_triage()
+        self.state.category = self.triage_decision().category  # categories go or come with the set
+        self.note("rule_set_changed", reform_labels.rule_set_changed(
+            old_rules.name, rules.name, on, old_deadlines, self.deadlines, old_track, self.state.track, old_category,
+            self.state.category))
+        await self.set_phase(self.state.phase, fields={
+            "rule_set": rules.name, "category": self.state.category, "track": self.state.track.value,
+            "first_meeting_due": self.deadlines.first_meeting_due,
+            "first_meeting_kind": self.deadlines.first_meeting_kind})
+        self.changed = True
+
+    def triage_decision(self):
+        lived = self.state.triage_as_lived
+        return triage(expected_weeks=self.state.expected_weeks,
+                      employer_expected_weeks=self.state.employer_expected_weeks,
+                      seriously_ill=self.case.seriously_ill, workplace_is_cause=self.case.workplace_is_cause,
+                      rules=self.rules, missing_estimate_followed=lived, exemption_watched=lived)
+
+    async def stand_down(self) -> None:
+        """Both estimates now say under 26 weeks and no meeting has been held: the person is not called in (L 66).
+        Planned meetings are cancelled for every attendee and the meeting's tasks closed; the case is watched."""
+        async with self.meetings_lock:
+            for meeting in agenda.planned_meetings(self.state):
+                meeting.status = MeetingStatus.CANCELLED
+                meeting.sequence += 1
+                await self.save(meeting)
+                await self.invite(meeting, cancel=True, reason=reform_labels.NOT_CALLED_IN)
+        self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith(MEETING_TASKS)]
+        self.state.retry_booking_on = None
+
+    # ------------------------------------------------------------------ asked to look at the rule sets again
+    @workflow.update
+    async def refresh_rule_sets(self, actor: str) -> str:
+        """A set added to the configuration after the case opened reaches it: the case takes the set it follows
+        today, holds a timer for the next switch, and, opened before issue 21 and still waiting for the employer's
+        estimate, is followed as if long from now on."""
+        plan = await self.activity(PlanningActivities.rule_set_plan,
+                                   RuleSetPlanRequest(self.case.first_day, self.today()))
+        waiting = self.state.track == Track.EMPLOYER_ESTIMATE_NEEDED
+        self.state.triage_as_lived = True
+        result = f"same:{self.rules.name}"
+        if plan.current.name != self.rules.name:
+            await self.move_to_rules(plan.current, self.today())
+            result = f"switched:{plan.current.name}"
+        elif waiting:
+            await self.apply_triage()
+            await self.set_phase(self.state.phase)
+        self.state.rule_set_switch = plan.switch
+        if plan.switch is not None and result.startswith("same:"):
+            result = f"switch_ahead:{plan.switch.on.isoformat()}/{plan.switch.rules.name}"
+        await self.audit("rule_sets_refreshed", actor, result=result)
+        self.changed = True
+        return result
+
+    @refresh_rule_sets.validator
+    def _validate_refresh(self, actor: str) -> None:
+        self.require_open()
