@@ -36,7 +36,7 @@ from domain import labels
 from domain.localtime import LOCAL_TZ
 from domain.refusals import Refusal
 from domain.model import (BenefitPause, CaseEnd, CaseState, EmployerAnswer, ExpectedDuration, FastTrackConsent,
-                          FastTrackRequest, InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport,
+                          FastTrackRequest, InfoFormAnswer, InfoFormSent, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport,
                           PartialRecovery, Reassignment)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
 from register.report_command import ReportError, add_report_parser, report_from_args
@@ -57,6 +57,7 @@ REQUESTERS = {"arbejdsgiver": "employer", "medarbejder": "employee"}
 MEASURES = {"gradvis": "gradual_return", "praktik": "work_trial", "loentilskud": "wage_subsidy", "mentor": "mentor",
             "andet": "other"}
 OUTCOMES = {"job": "work", "uddannelse": "education", "andet": "other"}
+INFO_FORM_VIA_WORDS = {"digital-post": "digital_post", "arbejdsgiver": "employer_report"}
 PARTIAL_RECOVERY_IS_NO_END = ("En delvis raskmelding afslutter ikke sagen: medarbejderen får nedsatte sygedagpenge, "
                               "og opfølgningen fortsætter (sygedagpengeloven § 8). Registrér den sådan:\n"
                               "  fasthold delvis {reference} --timer TIMER_OM_UGEN --fra ÅÅÅÅ-MM-DD")
@@ -102,8 +103,7 @@ def format_state(state: CaseState) -> str:
     for pause in state.benefit_pauses:
         lines.append(f"  Uden sygedagpenge:  {pause.start} til {pause.end}" + (f" ({pause.reason})" if pause.reason else ""))
     if state.info_form_sent_on:
-        lines.append(f"  Oplysningsskema:    sendt {state.info_form_sent_on}, "
-                     + (f"besvaret {state.info_form_answered_on}" if state.info_form_answered_on else "ikke besvaret"))
+        lines.append(f"  Oplysningsskema:    {info_form_line(state)}")
     for measure in state.measures:
         lines.append(f"  Indsats:            {measure.kind} fra {measure.start_date}"
                      + (" (inden uge 13)" if measure.before_week_13 else " (efter uge 13)"))
@@ -235,13 +235,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--fra", type=_date, required=True, help="første dag uden sygedagpenge, ÅÅÅÅ-MM-DD")
     s.add_argument("--til", type=_date, required=True, help="sidste dag uden sygedagpenge, ÅÅÅÅ-MM-DD")
     s.add_argument("--begrundelse", default="")
-    s = sub.add_parser("oplysningsskema", help="registrér at oplysningsskemaet (§ 11) er besvaret")
+    s = sub.add_parser("oplysningsskema", help="registrér at oplysningsskemaet (§ 11) er sendt eller besvaret")
     s.add_argument("reference")
     s.add_argument("--besvaret", type=_date, default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
+    s.add_argument("--sendt", type=_date, default=None,
+                   help="dagen skemaet blev sendt, ÅÅÅÅ-MM-DD (registrerer afsendelsen i stedet for svaret)")
+    s.add_argument("--via", choices=sorted(INFO_FORM_VIA_WORDS), default="digital-post",
+                   help="digital-post, eller arbejdsgiver: sendt automatisk med arbejdsgiverens anmeldelse")
+    s.add_argument("--svarfrist", type=_date, default=None, help="en senere svarfrist aftalt med medarbejderen")
     s = sub.add_parser("udfald", help="registrér afgang en måned efter sagens afslutning")
     s.add_argument("reference")
     s.add_argument("--udfald", required=True, choices=sorted(OUTCOMES))
     add_report_parser(sub)
+    sub.add_parser("regelsaet", help="lad alle kørende sager se på regelsættene igen (et nyt regelsæt i konfigurationen)")
     sub.add_parser("skema", help="udskriv JSON-skemaet for en sygemelding")
     add_simulation_parser(sub)
     return p
@@ -280,6 +286,10 @@ def action_from_args(args, actor: str):
     if args.command == "pause":
         return BenefitPause(args.fra, args.til, args.begrundelse, actor=actor)
     if args.command == "oplysningsskema":
+        if args.sendt is not None or args.svarfrist is not None:
+            if args.besvaret is not None:
+                raise UserError("Brug enten --sendt (afsendelsen) eller --besvaret (svaret), ikke begge.")
+            return InfoFormSent(args.sendt or today, INFO_FORM_VIA_WORDS[args.via], args.svarfrist, actor=actor)
         return InfoFormAnswer(args.besvaret or today, actor=actor)
     raise UserError(f"Ukendt kommando {args.command}")
 
@@ -300,10 +310,29 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         if started.new:
             return f"Sagen {case.reference} er oprettet (workflow {started.workflow_id})."
         return f"Sagen {case.reference} kører allerede; der er ikke oprettet en ny (workflow {started.workflow_id})."
+    if args.command == "regelsaet":
+        return format_refreshed(await cases.refresh_rule_sets(municipality, actor))
     ref = CaseRef(municipality, args.reference)
     if args.command == "status":
         return format_state(await cases.state(ref))
     return (await cases.act(ref, action_from_args(args, actor))).message
+
+
+def format_refreshed(results) -> str:
+    """One line per running case: the rule set it follows now, or the switch ahead of it."""
+    from domain.reform_labels import rules_refreshed
+
+    lines = [f"{reference}: {rules_refreshed(r) if isinstance(r, str) else 'afvist: ' + r.message}"
+             for reference, r in results]
+    return "\n".join(lines + [f"{len(results)} kørende sager har set på regelsættene igen."])
+
+
+def info_form_line(state: CaseState) -> str:
+    """The information form as the caseworker reads it: sent (how, and whether the date is only intake's), its
+    answer date (agreed or the law's), and answered in time, late, or not yet."""
+    from domain.reform_labels import info_form_status
+
+    return info_form_status(state)
 
 
 async def _connect(settings: Settings) -> Client:

@@ -283,9 +283,18 @@ def law_steps(state: CaseState, now: datetime) -> list[DueStep]:
         steps.append(DueStep(local_midnight(switch.on), f"rule_set_switch/{switch.on.isoformat()}/{switch.rules.name}",
                              Step.RULE_SET_SWITCH))
     if state.info_form_sent_on is not None and state.info_form_answered_on is None:
-        form = info_form_dates(state.info_form_sent_on, rules)
-        steps.append(DueStep(at_morning(form.reminder_day), "info_form_reminder", Step.INFO_FORM_REMINDER))
-        steps.append(DueStep(at_morning(form.task_day), "info_form_task", Step.INFO_FORM_TASK))
+        form = info_form_dates(state.info_form_sent_on, rules, answer_due=state.info_form_answer_due)
+        if not state.info_form_sent_recorded:
+            steps.append(DueStep(at_morning(form.reminder_day), "info_form_reminder", Step.INFO_FORM_REMINDER))
+            steps.append(DueStep(at_morning(form.task_day), "info_form_task", Step.INFO_FORM_TASK))
+        else:
+            # Recorded (or moved by an agreed date): the keys name the dates, so moved dates give new steps. A
+            # reminder for an answer already due is pointless; the task comes after it still.
+            dated = f"{form.sent_on.isoformat()}/{form.answer_due.isoformat()}"
+            if form.answer_due >= local_date(now):
+                steps.append(DueStep(at_morning(form.reminder_day), f"info_form_reminder/{dated}",
+                                     Step.INFO_FORM_REMINDER))
+            steps.append(DueStep(at_morning(form.task_day), f"info_form_task/{dated}", Step.INFO_FORM_TASK))
     return steps
 
 

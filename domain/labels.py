@@ -223,7 +223,10 @@ def confirmation(action: str, value: str, *, reference: str = "", meeting_number
     if action == "benefit_pause":
         return f"Perioden uden sygedagpenge er registreret. Revurderingen skal nu ske senest {value}."
     if action == "info_form_answer":
-        return "Svaret på oplysningsskemaet er registreret."
+        return "Svaret på oplysningsskemaet er registreret" + (" (efter svarfristen)." if value == "late" else ".")
+    if action == "info_form_sent":
+        from domain.reform_labels import info_form_sent  # issue 21's texts live apart
+        return info_form_sent(value)
     if action == "start_measure":
         return "Indsatsen er registreret" + (" (inden uge 13)." if value == "before_week_13" else " (efter uge 13).")
     if action == "reassign":

@@ -260,6 +260,9 @@ class CaseState:
     # Issue 21 (defaulted: cases opened before it keep deciding as they did):
     triage_as_lived: bool = False                           # triage with the reform's paths (domain.triage flags)
     rule_set_switch: RuleSetSwitch | None = None            # a later set that takes this case over on its date
+    info_form_sent_recorded: bool = False                   # the form's real sending date is recorded (not intake's)
+    info_form_via: str | None = None                        # InfoFormSent.via: how it went out
+    info_form_answer_due: date | None = None                # an agreed later answer date (§ 11 stk. 3), else None
 
 
 # --- signal and update payloads -------------------------------------------------------------------
@@ -389,6 +392,20 @@ class InfoFormAnswer:
     """The employee's answer to the information form (oplysningsskema, sygedagpengeloven § 11) has come."""
     answered_on: date
     actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
+
+INFO_FORM_VIA = ("digital_post", "employer_report")
+
+
+@dataclass(frozen=True)
+class InfoFormSent:
+    """The information form (§ 11) went out on `sent_on`: through Digital Post by the caseworker, or automatically
+    when the employer's report came in (NemRefusion). `answer_due` is a later answer date agreed with the employee
+    ("medmindre andet aftales"); None: the law's 8 days from the sending."""
+    sent_on: date
+    via: str = "digital_post"  # one of INFO_FORM_VIA
+    answer_due: date | None = None
+    actor: str = ""  # who did it, for the audit trail
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.deadlines import CaseDeadlines
-from domain.labels import DEADLINE_KIND, track
+from domain.labels import DEADLINE_KIND, TaskText, long_date, track
 
 DEADLINE_NAME = {**DEADLINE_KIND, "employer_conversation": "arbejdsgiverens sygefraværssamtale",
                  "employer_report": "arbejdsgiverens anmeldelse", "measure": "virksomhedsrettet indsats inden uge 13",
@@ -57,3 +57,36 @@ def rules_refreshed(value: str) -> str:
         on, _, name = value.removeprefix("switch_ahead:").partition("/")
         return f"Sagen skifter til regelsættet «{name}» den {on}."
     return f"Sagen følger fortsat regelsættet «{value.removeprefix('same:')}»."
+
+
+def info_form_send_and_record() -> TaskText:
+    return TaskText("Send oplysningsskemaet, og registrér datoen",
+                    "Send oplysningsskemaet (sygedagpengeloven § 11) til medarbejderen via Digital Post, hvis det ikke "
+                    "allerede er sendt automatisk med arbejdsgiverens anmeldelse. Skemaet indeholder "
+                    "helbredsoplysninger og sendes derfor ikke med almindelig e-mail. Registrér den dag, skemaet blev "
+                    "sendt, og en senere svarfrist, hvis I har aftalt en: svarfristen, påmindelsen til medarbejderen "
+                    "og din opgave følger de datoer. Indtil da regnes de 8 dage fra i dag.")
+
+
+def info_form_sent(due_iso: str) -> str:
+    return f"Afsendelsen af oplysningsskemaet er registreret. Svarfristen er {long_date(date.fromisoformat(due_iso))}."
+
+
+VIA = {"digital_post": "med Digital Post", "employer_report": "automatisk med arbejdsgiverens anmeldelse"}
+
+
+def info_form_status(state) -> str:
+    """The information form in one line: sent when and how, its answer date, and answered in time, late or not."""
+    from domain.deadlines import info_form_dates
+
+    form = info_form_dates(state.info_form_sent_on, state.rules, answer_due=state.info_form_answer_due)
+    sent = f"sendt {form.sent_on.isoformat()}"
+    if state.info_form_sent_recorded:
+        sent += f" {VIA.get(state.info_form_via or '', '')}".rstrip()
+    else:
+        sent += " (antaget: sagens oprettelse)"
+    due = f"svarfrist {form.answer_due.isoformat()}" + (" (aftalt)" if state.info_form_answer_due else "")
+    answered = state.info_form_answered_on
+    if answered is None:
+        return f"{sent}, {due}, ikke besvaret"
+    return f"{sent}, {due}, besvaret {answered.isoformat()}" + (" (for sent)" if answered > form.answer_due else "")

@@ -11,22 +11,39 @@ The sick report may be at most a year old, so these tests hold while the server'
 """
 from __future__ import annotations
 
+import dataclasses
+import uuid
 from datetime import date, datetime, timedelta
 
 import icalendar
 import pytest
 
-from register.models import CaseRow, DeadlineBreach
+from register.models import AuditEvent, CaseRow, DeadlineBreach
 from tests.conftest import sick_report
-from tests.helpers import calendar_part, mail_to, rows, server_today, start, subject_has, wait_for
+from tests.helpers import calendar_part, mail_to, quiet, rows, server_today, start, subject_has, wait_for
 from tests.integration.test_case_paths import skip_to
 from domain.localtime import LOCAL_TZ
-from domain.model import ExpectedDuration
+from case_service import CaseRefusal, CaseService
+from case_service.commands import CaseRef
+from domain.deadlines import info_form_dates
+from domain.labels import long_date
+from domain.model import ExpectedDuration, InfoFormAnswer, InfoFormSent, Phase
+from domain.refusals import Refusal
+from domain.triage import Track
 from workflows.case_workflow import CaseWorkflow
 
 FIRST_DAY = date(2026, 11, 20)
 WEEK_8 = date(2027, 1, 14)
 SIX_MONTHS = date(2027, 5, 19)
+
+
+def morning(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_TZ) + timedelta(hours=9)
+
+
+async def act(env, case, action):
+    """Through the service layer, as the command line and the web workbench send it."""
+    return await CaseService(env.client, env.settings).act(CaseRef(case.municipality, case.reference), action)
 
 
 def report(**changes) -> dict:
@@ -116,3 +133,78 @@ async def test_an_exempt_case_where_both_expect_under_26_weeks_is_not_called_in(
     assert await handle.execute_update(CaseWorkflow.new_expected_duration, ExpectedDuration(30)) == "exempt"
     state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
     assert state.meetings[0].expected_location == "jobcenter" and state.triage_reason == exemption
+
+
+# ---------------------------------------------------------------- a case opened before issue 21, still waiting
+async def test_a_case_on_the_legacy_waiting_track_is_followed_once_asked_to_look_at_the_rule_sets(env):
+    """A case opened before issue 21 waits for the employer's estimate on a track without a deadline in its agenda.
+    `fasthold regelsaet` (the update `refresh_rule_sets`) moves it onto the followed track."""
+    case, handle = await open_case(env, expected_absence_weeks=10, employer_expected_absence_weeks=None,
+                                   case_reference=f"T-legacy-{uuid.uuid4().hex[:6]}")
+    opened = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
+    await quiet(handle)
+    await handle.terminate("replaced by the same case as a case opened before issue 21 carries it")
+    legacy = dataclasses.replace(
+        opened, track=Track.EMPLOYER_ESTIMATE_NEEDED, phase=Phase.EMPLOYER_CONTACT, triage_as_lived=False,
+        rule_set_switch=None, meetings=[], employer_contacted_on=None, done=["estimate_reminder", "estimate_escalation"],
+        open_tasks=[t for t in opened.open_tasks if t.key == "employer_estimate"])
+    handle = await env.client.start_workflow(
+        CaseWorkflow.run, args=[case.without_cpr(), legacy], id=case.workflow_id, task_queue=env.settings.task_queue)
+    env.started.append(handle)
+    await quiet(handle)
+    state = await handle.query(CaseWorkflow.state_now)
+    assert (state.track, state.meetings) == ("employer_estimate_needed", [])  # waiting, nothing booked
+    result = await handle.execute_update(CaseWorkflow.refresh_rule_sets, "anna.berg")
+    assert result == "same:2026 beskæftigelsesreform"
+    state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
+    assert (state.track, state.triage_reason, state.triage_as_lived) == ("workplace", "employer_estimate_needed", True)
+    assert any(t.key == "employer_estimate" for t in state.open_tasks)  # the estimate is still asked for
+    assert state.deadlines.first_conversation_due == SIX_MONTHS
+    audit = rows(env.register, AuditEvent, AuditEvent.action == "rule_sets_refreshed")
+    assert [(a.actor, a.detail) for a in audit][-1][0] == "anna.berg"
+
+
+# ---------------------------------------------------------------- 5. the information form on its real dates
+async def test_the_information_form_follows_its_real_sending_and_an_agreed_answer_date(env):
+    """The form went out automatically with the employer's report three days before the case reached the
+    caseworker, and a later answer date was agreed: the reminder, the caseworker's task and "late" follow those
+    dates, never the intake's. (Hand-checked dates of the same rules: tests/unit/test_agenda_law.py and
+    tests/unit/test_cli_status.py.)"""
+    case, handle = await open_case(env)
+    state = await wait_for(handle, lambda s: any(t.key == "info_form_send" for t in s.open_tasks))
+    today = await server_today(env)
+    [send_task] = [t for t in state.open_tasks if t.key == "info_form_send"]
+    assert "--sendt" in send_task.command and "registrér datoen" in send_task.title
+    sent_on = today - timedelta(days=3)
+    legal_due = sent_on + timedelta(days=8)  # § 11 stk. 3: 8 days after the sending, the literal date
+    # An "agreed" date that is not later than the law's, and a sending in the future, are refused at their field.
+    with pytest.raises(CaseRefusal) as refused:
+        await act(env, case, InfoFormSent(sent_on, "employer_report", legal_due))
+    assert (refused.value.reason, refused.value.field) == (Refusal.BAD_AGREED_DUE, "answer_due")
+    with pytest.raises(CaseRefusal) as refused:
+        await act(env, case, InfoFormSent(today + timedelta(days=1)))
+    assert (refused.value.reason, refused.value.field) == (Refusal.BAD_SENT_DATE, "sent_on")
+    agreed = sent_on + timedelta(days=30)
+    result = await act(env, case, InfoFormSent(sent_on, "employer_report", agreed, actor="anna.berg"))
+    assert result.value == agreed.isoformat() and long_date(agreed) in result.message
+    state = await handle.query(CaseWorkflow.state_now)
+    assert (state.info_form_sent_on, state.info_form_via, state.info_form_answer_due) == (
+        sent_on, "employer_report", agreed)
+    assert not any(t.key == "info_form_send" for t in state.open_tasks)
+    # The intake's dates pass: no reminder, no task (they would have come 8 days after intake).
+    await skip_to(env, morning(today + timedelta(days=12)))
+    state = await handle.query(CaseWorkflow.state_now)
+    assert not any(k.startswith("info_form") for k in state.done)
+    assert not [m for m in env.mail.to(case.employee.email) if "oplysningsskemaet" in str(m["Subject"])]
+    # Before the agreed date the employee is reminded of it; the working day after it, the caseworker gets a task.
+    form = info_form_dates(sent_on, state.rules, answer_due=agreed)
+    await skip_to(env, morning(form.task_day) + timedelta(hours=1))
+    state = await wait_for(handle, lambda s: any(k.startswith("info_form_task/") for k in s.done))
+    reminder = await mail_to(env.mail, case.employee.email, subject_has("oplysningsskemaet"))
+    assert long_date(agreed) in reminder.get_body(("plain",)).get_content()
+    task = await mail_to(env.mail, state.caseworker.email, subject_has("Oplysningsskemaet er ikke besvaret"))
+    assert long_date(agreed) in task.get_body(("plain",)).get_content()
+    # Answered the day after the agreed date: late.
+    result = await act(env, case, InfoFormAnswer(agreed + timedelta(days=1)))
+    assert result.value == "late" and "efter svarfristen" in result.message
+    assert "info_form_sent" in [a.action for a in rows(env.register, AuditEvent)]
