@@ -32,10 +32,10 @@ from temporalio.client import Client
 from case_service import CaseRefusal, CaseService, CaseUnavailable
 from case_service.commands import AnswerOnBehalf, CaseRef
 from config.settings import Settings, load_settings
-from domain import labels
+from domain import labels, reform_labels
 from domain.localtime import LOCAL_TZ
 from domain.refusals import Refusal
-from domain.model import (BenefitPause, CaseEnd, CaseState, EmployerAnswer, ExpectedDuration, FastTrackConsent,
+from domain.model import (BenefitPause, CaseEnd, CaseState, EarlierBenefit, EmployerAnswer, ExpectedDuration, FastTrackConsent,
                           FastTrackRequest, InfoFormAnswer, InfoFormSent, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport,
                           PartialRecovery, Reassignment)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
@@ -102,6 +102,9 @@ def format_state(state: CaseState) -> str:
         lines.append(f"  Delvis raskmeldt:   {change.hours_per_week:g} timer om ugen fra {change.from_date}")
     for pause in state.benefit_pauses:
         lines.append(f"  Uden sygedagpenge:  {pause.start} til {pause.end}" + (f" ({pause.reason})" if pause.reason else ""))
+    for period in state.earlier_benefit:
+        lines.append(f"  Tidligere dagpenge: {period.start} til {period.end} ({reform_labels.SOURCE[period.source]}"
+                     + (f", {period.note}" if period.note else "") + ") tæller med i § 24")
     if state.info_form_sent_on:
         lines.append(f"  Oplysningsskema:    {info_form_line(state)}")
     for measure in state.measures:
@@ -235,6 +238,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--fra", type=_date, required=True, help="første dag uden sygedagpenge, ÅÅÅÅ-MM-DD")
     s.add_argument("--til", type=_date, required=True, help="sidste dag uden sygedagpenge, ÅÅÅÅ-MM-DD")
     s.add_argument("--begrundelse", default="")
+    s = sub.add_parser("tidligere", help="registrér sygedagpenge i en tidligere sag (tæller med i § 24)")
+    s.add_argument("reference")
+    s.add_argument("--fra", type=_date, required=True, help="første dag med sygedagpenge, ÅÅÅÅ-MM-DD")
+    s.add_argument("--til", type=_date, required=True, help="sidste dag med sygedagpenge, ÅÅÅÅ-MM-DD")
+    s.add_argument("--note", default="", help="fx den kommune, der udbetalte")
     s = sub.add_parser("oplysningsskema", help="registrér at oplysningsskemaet (§ 11) er sendt eller besvaret")
     s.add_argument("reference")
     s.add_argument("--besvaret", type=_date, default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
@@ -285,6 +293,8 @@ def action_from_args(args, actor: str):
         return FastTrackConsent(YES_NO[args.svar], args.dato or today, args.sent_accepteret, actor=actor)
     if args.command == "pause":
         return BenefitPause(args.fra, args.til, args.begrundelse, actor=actor)
+    if args.command == "tidligere":
+        return EarlierBenefit(args.fra, args.til, "caseworker", args.note, actor=actor)
     if args.command == "oplysningsskema":
         if args.sendt is not None or args.svarfrist is not None:
             if args.besvaret is not None:

@@ -64,7 +64,7 @@ def case_activities(registry: RegisterActivities, planning: PlanningActivities, 
     return [registry.register_case, registry.assign_caseworker, registry.update_case, registry.busy_intervals,
             registry.save_meeting, reserve_slot or registry.reserve_slot, registry.record_breach,
             registry.save_measure, registry.record_missed_target, planning.rule_set_for,
-            planning.rule_set_plan,
+            planning.rule_set_plan, registry.earlier_benefit_periods,
             free_slots or planning.free_slots, send_mail]
 
 

@@ -254,7 +254,7 @@ def agenda(state: CaseState, case: CaseInput, now: datetime) -> list[DueStep]:
 def reassessment_key(state: CaseState) -> str:
     """The reassessment task's key. A recorded period without benefit moves the § 24 date, so the key names
     the date and a moved date gives a new task; a case without pauses keeps the key it always had."""
-    if not state.benefit_pauses:
+    if not state.benefit_pauses and not state.earlier_benefit:
         return "reassessment_task"
     return f"reassessment_task/{state.deadlines.reassessment_due.isoformat()}"
 

@@ -240,6 +240,7 @@ def reassessment_due_for(
     rules: RuleSet,
     no_benefit: Iterable[Period] = (),
     partial_benefit: Iterable[Period] = (),
+    earlier_benefit: Iterable[Period] = (),
 ) -> date:
     """The § 24 date: the last day of the calendar month in which sickness benefit has been paid
     for more than N weeks (22) within the preceding 9 calendar months.
@@ -252,11 +253,14 @@ def reassessment_due_for(
       date; they are accepted so that a period recorded as both paused and partly paid is refused.
     - Benefit is counted in calendar days: more than 22 weeks = the 155th benefit day. For an
       unbroken absence that is day 185 (30 + 154 + 1), and the date is the end of its month.
-    - The 9 months are read as the month being judged and the 8 before it. Only this case's days
-      count: benefit from an earlier, separate sickness is not known to the engine.
+    - The 9 months are read as the month being judged and the 8 before it.
+    - `earlier_benefit`: days sickness benefit was paid in EARLIER cases of the same person (issue 21: from the
+      register, or entered by the caseworker for another municipality's). Those within the 9 months count
+      too; only their days before this case's first day are read, so nothing is counted twice.
     """
     weeks = rules.reassessment_benefit_weeks or rules.reassessment_weeks
     threshold = 7 * weeks
+    earlier = sorted(d for d in _days_in(earlier_benefit, "earlier_benefit") if d < first_day)
     paused = _days_in(no_benefit, "no_benefit")
     overlap = paused & _days_in(partial_benefit, "partial_benefit")
     if overlap:
@@ -267,8 +271,10 @@ def reassessment_due_for(
     # Benefit days run on after the last pause, so the count passes the threshold within
     # threshold days of it: the loop always ends.
     while judged <= month_end(last_pause + timedelta(days=threshold + 1)):
-        window_start = max(_months_back(judged, rules.reassessment_window_months - 1), benefit_start)
-        paid = (judged - window_start).days + 1 - sum(1 for d in paused if window_start <= d <= judged)
+        window_from = _months_back(judged, rules.reassessment_window_months - 1)
+        window_start = max(window_from, benefit_start)
+        paid = ((judged - window_start).days + 1 - sum(1 for d in paused if window_start <= d <= judged)
+                + sum(1 for d in earlier if d >= window_from))
         if paid > threshold:
             return judged
         judged = month_end(judged + timedelta(days=1))
@@ -285,11 +291,13 @@ def recompute_reassessment(
     rules: RuleSet,
     no_benefit: Iterable[Period] = (),
     partial_benefit: Iterable[Period] = (),
+    earlier_benefit: Iterable[Period] = (),
 ) -> CaseDeadlines:
     """The case's deadlines with the reassessment date (and its task day) moved for the periods
-    without benefit. Partial benefit never moves it. Always uses the § 24 month-end rule, also for
-    a case whose rule set predates it: a recorded pause is new, so no saved history depends on it."""
-    due = reassessment_due_for(deadlines.first_day, rules, no_benefit, partial_benefit)
+    without benefit and the benefit of earlier cases. Partial benefit never moves it. Always uses the § 24
+    month-end rule, also for a case whose rule set predates it: a recorded period is new, so no saved
+    history depends on it."""
+    due = reassessment_due_for(deadlines.first_day, rules, no_benefit, partial_benefit, earlier_benefit)
     return replace(deadlines, reassessment_due=due, reassessment_task_day=reassessment_task_day(due, rules))
 
 

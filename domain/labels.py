@@ -224,6 +224,8 @@ def confirmation(action: str, value: str, *, reference: str = "", meeting_number
         return f"Perioden uden sygedagpenge er registreret. Revurderingen skal nu ske senest {value}."
     if action == "info_form_answer":
         return "Svaret på oplysningsskemaet er registreret" + (" (efter svarfristen)." if value == "late" else ".")
+    if action == "earlier_benefit":
+        return f"Den tidligere periode med sygedagpenge er registreret. Revurderingen skal nu ske senest {value}."
     if action == "info_form_sent":
         from domain.reform_labels import info_form_sent  # issue 21's texts live apart
         return info_form_sent(value)

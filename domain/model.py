@@ -263,6 +263,7 @@ class CaseState:
     info_form_sent_recorded: bool = False                   # the form's real sending date is recorded (not intake's)
     info_form_via: str | None = None                        # InfoFormSent.via: how it went out
     info_form_answer_due: date | None = None                # an agreed later answer date (§ 11 stk. 3), else None
+    earlier_benefit: list["EarlierBenefit"] = field(default_factory=list)  # § 24: benefit in earlier cases
 
 
 # --- signal and update payloads -------------------------------------------------------------------
@@ -392,6 +393,21 @@ class InfoFormAnswer:
     """The employee's answer to the information form (oplysningsskema, sygedagpengeloven § 11) has come."""
     answered_on: date
     actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
+
+EARLIER_BENEFIT_SOURCES = ("register", "caseworker")
+
+
+@dataclass(frozen=True)
+class EarlierBenefit:
+    """Sickness benefit paid to the same person in an earlier case (both days included); it counts toward the
+    § 24 limit within the 9 months. From this municipality's register (by the identity it holds), or entered by
+    the caseworker for a period another municipality paid."""
+    start: date
+    end: date
+    source: str = "caseworker"  # one of EARLIER_BENEFIT_SOURCES
+    note: str = ""              # e.g. the other municipality, or the earlier case's reference
+    actor: str = ""             # who did it, for the audit trail
 
 
 INFO_FORM_VIA = ("digital_post", "employer_report")

@@ -90,3 +90,15 @@ def info_form_status(state) -> str:
     if answered is None:
         return f"{sent}, {due}, ikke besvaret"
     return f"{sent}, {due}, besvaret {answered.isoformat()}" + (" (for sent)" if answered > form.answer_due else "")
+
+
+SOURCE = {"register": "fra registret", "caseworker": "indtastet"}
+
+
+def earlier_benefit(periods, before: date, after: date) -> str:
+    """Earlier benefit periods that count toward § 24, and what they did to the reassessment date."""
+    listed = "; ".join(f"{p.start.isoformat()} til {p.end.isoformat()} ({SOURCE.get(p.source, p.source)}"
+                       + (f", {p.note}" if p.note else "") + ")" for p in periods)
+    moved = (f"revurderingen flyttes fra {before.isoformat()} til {after.isoformat()}" if after != before
+             else f"revurdering fortsat senest {after.isoformat()}")
+    return f"Tidligere sygedagpenge tæller med (§ 24): {listed}; {moved}."

@@ -88,6 +88,8 @@ class CaseWorkflow(HumanInput, LawEvents, ReformEvents, ReplyReviews, CaseSteps,
         else:
             self.state.rules = await self.activity(PlanningActivities.rule_set_for, case.first_day)
         self.state.deadlines = compute_deadlines(case.first_day, self.rules)
+        if self.state.triage_as_lived:
+            await self.learn_earlier_benefit()  # § 24 counts benefit paid in the person's earlier cases
         self.state.rule_set = self.rules.name
         self.state.first_meeting_due = self.deadlines.first_meeting_due
         self.state.latest_meeting_day = self.deadlines.latest_meeting_day

@@ -186,7 +186,8 @@ class LawEvents:
         """A period without sickness benefit moves the § 24 reassessment date; its task follows the new date."""
         old_due, old_key = self.deadlines.reassessment_due, agenda.reassessment_key(self.state)
         self.state.benefit_pauses.append(pause)
-        self.state.deadlines = recompute_reassessment(self.deadlines, self.rules, no_benefit=self.state.benefit_pauses)
+        self.state.deadlines = recompute_reassessment(self.deadlines, self.rules, no_benefit=self.state.benefit_pauses,
+                                                      earlier_benefit=self.state.earlier_benefit)
         new_due = self.deadlines.reassessment_due
         if old_key in self.state.done:
             if new_due == old_due:

@@ -11,12 +11,19 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from dataclasses import replace
+    from datetime import timedelta
+
     from activities.planning import PlanningActivities, RuleSetPlanRequest
+    from activities.register import EarlierBenefitRequest, RegisterActivities
     from domain import agenda, reform_labels
     from domain.deadlines import compute_deadlines, recompute_reassessment
-    from domain.model import MeetingStatus
+    from domain.model import EarlierBenefit, MeetingStatus
+    from domain.refusals import Refusal
     from domain.rulesets import RuleSet
     from domain.triage import Track, triage
+
+from workflows.human_input import refuse
 
 # Cases opened from this change triage with the reform's paths and learn of a later rule set that takes running
 # cases over: a new activity at opening, and a different triage, so older cases must not take either on replay.
@@ -38,9 +45,58 @@ class ReformEvents:
     def deadlines_under(self, rules: RuleSet):
         """The case's deadlines under `rules`, with the periods already recorded that move § 24."""
         deadlines = compute_deadlines(self.case.first_day, rules)
-        if self.state.benefit_pauses:
-            deadlines = recompute_reassessment(deadlines, rules, no_benefit=self.state.benefit_pauses)
+        if self.state.benefit_pauses or self.state.earlier_benefit:
+            deadlines = recompute_reassessment(deadlines, rules, no_benefit=self.state.benefit_pauses,
+                                               earlier_benefit=self.state.earlier_benefit)
         return deadlines
+
+    # ------------------------------------------------------------------ § 24 across cases
+    async def learn_earlier_benefit(self) -> None:
+        """At opening: benefit paid to the same person in earlier cases of the register counts toward § 24's
+        22 weeks within 9 months, so the reassessment may come sooner."""
+        found = await self.activity(RegisterActivities.earlier_benefit_periods, EarlierBenefitRequest(
+            self.case.reference, self.case.municipality, self.case.first_day, self.rules.employer_period_days))
+        if not found:
+            return
+        self.state.earlier_benefit.extend(found)
+        before = self.deadlines.reassessment_due
+        self.state.deadlines = self.deadlines_under(self.rules)
+        self.note("earlier_benefit", reform_labels.earlier_benefit(found, before, self.deadlines.reassessment_due))
+
+    @workflow.update
+    async def record_earlier_benefit(self, period: EarlierBenefit) -> str:
+        """A period of sickness benefit in an earlier case (another municipality's, say), entered by the
+        caseworker: the § 24 date and the reassessment task move with it."""
+        old_due, old_key = self.deadlines.reassessment_due, agenda.reassessment_key(self.state)
+        self.state.earlier_benefit.append(replace(period, source="caseworker"))
+        self.state.deadlines = self.deadlines_under(self.rules)
+        new_due = self.deadlines.reassessment_due
+        if old_key in self.state.done:
+            if new_due == old_due:
+                self.state.done.append(agenda.reassessment_key(self.state))  # the task given still stands
+            else:
+                self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("reassessment")]
+        self.note("earlier_benefit", reform_labels.earlier_benefit([period], old_due, new_due))
+        await self.audit("earlier_benefit", period.actor, start=period.start.isoformat(), end=period.end.isoformat(),
+                         note=period.note, reassessment_due=new_due.isoformat())
+        await self.set_phase(self.state.phase)
+        self.changed = True
+        return new_due.isoformat()
+
+    @record_earlier_benefit.validator
+    def _validate_earlier_benefit(self, period: EarlierBenefit) -> None:
+        self.require_open()
+        if period.end < period.start:
+            raise refuse(Refusal.BAD_PERIOD, "perioden slutter før den begynder")
+        if period.end >= self.case.first_day:
+            raise refuse(Refusal.BAD_PERIOD, "perioden skal ligge før denne sags første fraværsdag")
+        if period.start < self.case.first_day - timedelta(days=366):
+            raise refuse(Refusal.BAD_PERIOD,
+                         "perioden ligger mere end et år før første fraværsdag og tæller ikke med")
+        for other in self.state.earlier_benefit:
+            if period.start <= other.end and other.start <= period.end:
+                raise refuse(Refusal.PERIOD_OVERLAPS, f"perioden overlapper en registreret periode "
+                                                      f"({other.start.isoformat()} til {other.end.isoformat()})")
 
     async def switch_rule_set(self) -> None:
         """The agenda's timer for a set with `transition: all_running_cases` has run out: the case follows it from

@@ -125,6 +125,10 @@ def test_the_laws_commands(engine, tmp_path):
     refreshed = engine.cli("regelsaet")  # issue 21: no set added, so every running case keeps its own
     assert f"{ref}: Sagen følger fortsat regelsættet «2026 beskæftigelsesreform»." in refreshed
     assert "kørende sager har set på regelsættene igen" in refreshed
+    before = (first_day - timedelta(days=100), first_day - timedelta(days=60))
+    assert "Revurderingen skal nu ske senest" in engine.cli("tidligere", ref, "--fra", before[0].isoformat(), "--til",
+                                                            before[1].isoformat(), "--note", "Aarhus Kommune")
+    assert f"Tidligere dagpenge: {before[0]} til {before[1]} (indtastet, Aarhus Kommune)" in engine.cli("status", ref)
     sent, agreed = first_day + timedelta(days=1), first_day + timedelta(days=21)
     assert "skal ligge efter lovens frist" in engine.cli("oplysningsskema", ref, "--sendt", sent.isoformat(),
                                                          "--svarfrist", (sent + timedelta(days=8)).isoformat(), expect=1)

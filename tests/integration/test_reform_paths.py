@@ -27,7 +27,7 @@ from case_service import CaseRefusal, CaseService
 from case_service.commands import CaseRef
 from domain.deadlines import info_form_dates
 from domain.labels import long_date
-from domain.model import ExpectedDuration, InfoFormAnswer, InfoFormSent, Phase
+from domain.model import CaseEnd, EarlierBenefit, ExpectedDuration, InfoFormAnswer, InfoFormSent, Phase
 from domain.refusals import Refusal
 from domain.triage import Track
 from workflows.case_workflow import CaseWorkflow
@@ -208,3 +208,42 @@ async def test_the_information_form_follows_its_real_sending_and_an_agreed_answe
     result = await act(env, case, InfoFormAnswer(agreed + timedelta(days=1)))
     assert result.value == "late" and "efter svarfristen" in result.message
     assert "info_form_sent" in [a.action for a in rows(env.register, AuditEvent)]
+
+
+# ---------------------------------------------------------------- 4. § 24 across cases
+async def test_benefit_in_earlier_cases_brings_the_reassessment_forward(env):
+    """The same person (the same CPR number in the register) had an earlier case: first day 4 July 2026, ended
+    1 October 2026, so benefit was paid from day 31, 3 August, to 1 October: 60 days. The new case's first day is
+    Monday 2 November 2026. By hand (tests/unit/test_reassessment.py): alone, § 24 gives 31 May 2027; with the
+    earlier case 31 March 2027; with 10 more days from another municipality (1-10 June 2026), 28 February 2027,
+    whose task comes 15 working days before, on Monday 8 February 2027."""
+    earlier, earlier_handle = await start(env, {**sick_report(), "first_day_of_absence": "2026-07-04"},
+                                          absent_days=None)
+    await wait_for(earlier_handle, lambda s: s.caseworker is not None and s.track is not None)
+    await act(env, earlier, CaseEnd("full_recovery", date(2026, 10, 1)))
+    await wait_for(earlier_handle, lambda s: s.phase == "closed")
+    case, handle = await start(env, {**sick_report(), "first_day_of_absence": "2026-11-02"}, absent_days=None)
+    state = await wait_for(handle, lambda s: s.caseworker is not None and s.track is not None)
+    assert [(p.start, p.end, p.source, p.note) for p in state.earlier_benefit] == [
+        (date(2026, 8, 3), date(2026, 10, 1), "register", earlier.reference)]
+    assert state.deadlines.reassessment_due == date(2027, 3, 31)
+    [found] = [e.detail for e in state.timeline if e.event == "earlier_benefit"]
+    assert "revurderingen flyttes fra 2027-05-31 til 2027-03-31" in found
+    # A period from another municipality, entered by the caseworker; one overlapping the register's is refused.
+    with pytest.raises(CaseRefusal) as refused:
+        await act(env, case, EarlierBenefit(date(2026, 9, 1), date(2026, 9, 10)))
+    assert (refused.value.reason, refused.value.field) == (Refusal.PERIOD_OVERLAPS, "start")
+    with pytest.raises(CaseRefusal) as refused:
+        await act(env, case, EarlierBenefit(date(2026, 10, 20), date(2026, 11, 5)))
+    assert (refused.value.reason, refused.value.field) == (Refusal.BAD_PERIOD, "end")
+    result = await act(env, case, EarlierBenefit(date(2026, 6, 1), date(2026, 6, 10), note="Aarhus Kommune",
+                                                 actor="anna.berg"))
+    assert result.value == "2027-02-28" and "2027-02-28" in result.message
+    state = await handle.query(CaseWorkflow.state_now)
+    assert state.deadlines.reassessment_task_day == date(2027, 2, 8)
+    await skip_to(env, morning(date(2027, 2, 8)) + timedelta(hours=1))
+    state = await wait_for(handle, lambda s: "reassessment_task/2027-02-28" in s.done)
+    task = await mail_to(env.mail, state.caseworker.email, subject_has("revurdering"))
+    assert "28. februar 2027" in task.get_body(("plain",)).get_content()
+    assert any(t.key == "reassessment/2027-02-28" for t in state.open_tasks)
+    assert "earlier_benefit" in [a.action for a in rows(env.register, AuditEvent)]

@@ -17,9 +17,9 @@ from temporalio.worker import Worker
 
 from activities.mail import OutgoingMail
 from activities.planning import RuleSetPlanRequest, SlotRequest
-from activities.register import AssignRequest, BreachRecord, CaseUpdate, MeasureRecord, MeetingRecord, ReserveRequest
+from activities.register import AssignRequest, EarlierBenefitRequest, BreachRecord, CaseUpdate, MeasureRecord, MeetingRecord, ReserveRequest
 from domain.localtime import LOCAL_TZ, local_date
-from domain.model import CaseInput, Caseworker, EmployerAnswer, Employee, Employer, Reassignment, RsvpReceived
+from domain.model import CaseInput, EarlierBenefit, Caseworker, EmployerAnswer, Employee, Employer, Reassignment, RsvpReceived
 from domain.rulesets import RuleSet, RuleSetPlan, load_rulesets, ruleset_for
 from worker import SANDBOX, warm_holiday_calendar
 from workflows.case_workflow import CaseWorkflow
@@ -56,6 +56,10 @@ class StandIns:
         @activity.defn(name="rule_set_plan")
         def rule_set_plan(request: RuleSetPlanRequest) -> RuleSetPlan:
             return RuleSetPlan(dataclasses.replace(ruleset_for(request.first_day, self.rulesets), **self.rule_changes))
+
+        @activity.defn(name="earlier_benefit_periods")
+        def earlier_benefit_periods(request: EarlierBenefitRequest) -> list[EarlierBenefit]:
+            return []
 
         @activity.defn(name="assign_caseworker")
         def assign_caseworker(request: AssignRequest) -> Caseworker:
@@ -118,7 +122,7 @@ class StandIns:
         def save_measure(record: MeasureRecord) -> None:
             pass
 
-        return [register_case, rule_set_for, rule_set_plan, assign_caseworker, update_case, free_slots, save_meeting, reserve_slot,
+        return [register_case, rule_set_for, rule_set_plan, earlier_benefit_periods, assign_caseworker, update_case, free_slots, save_meeting, reserve_slot,
                 send_mail, record_breach, record_missed_target, save_measure]
 
     def kinds(self, to: str | None = None) -> list[str]:
