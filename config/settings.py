@@ -64,6 +64,7 @@ class Settings:
     deadline_risk_working_days: int = 5
     history_event_limit: int = 8000
     retention_days: int = 1095
+    report_measure_base: str = "all_target_cases"
     gateway_trusted_authserv_ids: str = ""
     gateway_auth_methods: str = "dmarc"
     gateway_trust_loopback: bool = False

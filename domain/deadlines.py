@@ -189,11 +189,18 @@ def first_meeting_deadline(first_day: date, rules: RuleSet) -> Deadline:
 
 def statutory_first_conversation_due(first_day: date, rules: RuleSet) -> date | None:
     """Last day for the one follow-up conversation the 2026 reform requires within the first six
-    months (None under earlier rule sets). The six months end the day before the same date six
-    months on (see the module notes): first day 1 Jul 2026 -> 31 Dec 2026."""
+    months (None under earlier rule sets). By the rule set's `six_months_end` (issue 21):
+    - "day_before" (shipped): the six months end the day before the same date six months on (see the
+      module notes): first day 1 Jul 2026 -> 31 Dec 2026; 31 Aug 2026 -> 28 Feb 2027.
+    - "same_date": on the same date six months on, or the last day of a shorter month (forældelsesloven
+      § 27 reckons its own periods so): 1 Jul 2026 -> 1 Jan 2027; 31 Aug 2026 -> 28 Feb 2027."""
     months = rules.statutory_first_conversation_months
     if months is None:
         return None
+    if rules.six_months_end == "same_date":
+        year, month0 = divmod(first_day.month - 1 + months, 12)
+        last = month_end(date(first_day.year + year, month0 + 1, 1))
+        return min(last, date(last.year, last.month, min(first_day.day, last.day)))
     return same_date_months_later(first_day, months) - timedelta(days=1)
 
 

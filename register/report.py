@@ -31,7 +31,10 @@ Definitions (the same text, in Danish, is the HTML page's footnote):
   partial recovery recorded (cases.partial_recovery_on, or the old end type 'partial_recovery'), out of target
   cases.
 - Measure before week 13: share of target cases with a measures row with before_week_13 true, out of target
-  cases whose week 13 has ended (today > first_day + 90 days) or that already have such a measure.
+  cases whose week 13 has ended (today > first_day + 90 days) or that already have such a measure. Which
+  cases form that base is the setting `report_measure_base` (issue 21; MEASURE_BASES): 'all_target_cases'
+  (shipped) keeps a case that ended before the end of week 13 without a measure in the base; 'running_at_week_13'
+  leaves it out (only cases still running after week 13, or with a measure, count).
 - Employer participation: share of held first meetings of target cases with meetings.employer_took_part true.
 - Outcome one month after the end: closed target cases (closed_at set) by cases.outcome: 'work',
   'education', 'other', anything else (including not yet recorded) 'unknown'.
@@ -62,6 +65,9 @@ TARGET_TRACK = "workplace"
 WORKPLACE = "workplace"
 GOAL_WORKPLACE_SHARE = 0.70
 MEASURE_WEEKS = 13
+MEASURE_BASE_ALL = "all_target_cases"
+MEASURE_BASE_RUNNING = "running_at_week_13"
+MEASURE_BASES = (MEASURE_BASE_ALL, MEASURE_BASE_RUNNING)
 OUTCOMES = ("work", "education", "other", "unknown")
 WORKPLACE_GOAL_CATEGORIES = (2, 3)   # seed 002: the 70 % goal is for cases of visitation categories 2 and 3
 MODEL_TARGET = "model_target"
@@ -207,7 +213,7 @@ class _Judged:
     exit_to_work: bool = False
 
 
-def _judge(c: CaseFacts, today: date) -> _Judged:
+def _judge(c: CaseFacts, today: date, measure_base: str = MEASURE_BASE_ALL) -> _Judged:
     target = c.track == TARGET_TRACK
     m = c.first_meeting
     held = target and m is not None and m.held_on is not None
@@ -224,7 +230,10 @@ def _judge(c: CaseFacts, today: date) -> _Judged:
     else:
         target_reason = missed or ("recorded" if c.target_missed_recorded else None)
         reason = "recorded" if c.breach_recorded else None  # recorded under older rules: still the law's
-    measure_window_over = today > c.first_day + timedelta(days=7 * MEASURE_WEEKS - 1)
+    week_13_ends = c.first_day + timedelta(days=7 * MEASURE_WEEKS - 1)
+    measure_window_over = today > week_13_ends
+    if measure_base == MEASURE_BASE_RUNNING and c.ended_on is not None and c.ended_on <= week_13_ends:
+        measure_window_over = False  # ended within the 13 weeks: no measure was owed
     return _Judged(
         facts=c, target=target, held=held, at_workplace=held and m.at_workplace,
         employer=held and m.employer_took_part, week8_settled=settled, on_time=on_time,
@@ -288,9 +297,11 @@ def _keys(known: tuple[str, ...], found: Iterable[str]) -> tuple[str, ...]:
 
 
 def compute_report(facts: Iterable[CaseFacts], people: Mapping[str, Person], *, municipality: str, start: date,
-                   end: date, today: date) -> Report:
+                   end: date, today: date, measure_base: str = MEASURE_BASE_ALL) -> Report:
     """The whole report from plain facts: no database, no clock."""
-    judged = [_judge(c, today) for c in facts]
+    if measure_base not in MEASURE_BASES:
+        raise ValueError(f"measure_base must be one of {', '.join(MEASURE_BASES)}, got {measure_base!r}")
+    judged = [_judge(c, today, measure_base) for c in facts]
     track_keys = _keys(TRACKS, (j.facts.track or "none" for j in judged))
     end_keys = _keys(END_TYPES, (j.facts.end_type or "open" for j in judged))
     nobody = Person("", "", "")
@@ -395,10 +406,12 @@ def load_people(session: Session, caseworker_ids: Iterable[str]) -> dict[str, Pe
     return {r.id: Person(r.name, r.team_id, r.team_name) for r in rows}
 
 
-def build_report(session: Session, municipality: str, start: date, end: date, today: date) -> Report:
+def build_report(session: Session, municipality: str, start: date, end: date, today: date,
+                 measure_base: str = MEASURE_BASE_ALL) -> Report:
     """The report for `municipality`, cases whose first day of absence is in [start, end], as of `today`."""
     if start > end:
         raise ValueError(f"start {start.isoformat()} is after end {end.isoformat()}")
     facts = load_case_facts(session, municipality, start, end)
     people = load_people(session, (f.caseworker_id for f in facts))
-    return compute_report(facts, people, municipality=municipality, start=start, end=end, today=today)
+    return compute_report(facts, people, municipality=municipality, start=start, end=end, today=today,
+                          measure_base=measure_base)

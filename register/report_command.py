@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from config.settings import Settings
 from domain.localtime import LOCAL_TZ
 from register.db import Register, upgrade
-from register.report import build_report
+from register.report import MEASURE_BASES, build_report
 from register.report_render import RENDERERS, render
 
 FORMATS = tuple(RENDERERS)  # tabel | csv | html
@@ -64,6 +64,9 @@ def report_command(settings: Settings, municipality: str, start: date, end: date
         raise ReportError(f"Perioden er tom: --fra {start.isoformat()} ligger efter --til {end.isoformat()}.")
     if fmt not in FORMATS:
         raise ReportError(f"Ukendt format {fmt!r}. Vælg mellem {', '.join(FORMATS)}.")
+    if settings.report_measure_base not in MEASURE_BASES:
+        raise ReportError(f"FASTHOLD_REPORT_MEASURE_BASE skal være en af {', '.join(MEASURE_BASES)}, ikke "
+                          f"{settings.report_measure_base!r}.")
     url = settings.resolved_database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise ReportError(f"Sagsregistret findes ikke ({url.removeprefix('sqlite:///')}). "
@@ -75,7 +78,8 @@ def report_command(settings: Settings, municipality: str, start: date, end: date
         # A register from an older version is brought to the current schema first, as the worker would.
         upgrade(url)
         with register.session() as session:
-            report = build_report(session, municipality, start, end, today or datetime.now(LOCAL_TZ).date())
+            report = build_report(session, municipality, start, end, today or datetime.now(LOCAL_TZ).date(),
+                                  measure_base=settings.report_measure_base)
     except SQLAlchemyError as err:
         raise ReportError(f"Sagsregistret kan ikke læses: {type(err).__name__}.") from None
     finally:
