@@ -40,6 +40,7 @@ from domain.model import (BenefitPause, CaseEnd, CaseState, EarlierBenefit, Empl
                           PartialRecovery, Reassignment)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
 from register.report_command import ReportError, add_report_parser, report_from_args
+from decision_support.command import add_model_parser, model_from_args
 from simulation.command import add_simulation_parser, simulate_from_args
 from simulation.scenario import ScenarioError
 
@@ -258,6 +259,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("regelsaet", help="lad alle kørende sager se på regelsættene igen (et nyt regelsæt i konfigurationen)")
     sub.add_parser("skema", help="udskriv JSON-skemaet for en sygemelding")
     add_simulation_parser(sub)
+    add_model_parser(sub)
     return p
 
 
@@ -313,6 +315,8 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         return report_from_args(args, settings, municipality)
     if args.command == "simuler":  # its own time-skipping server: not the running engine
         return await simulate_from_args(args)
+    if args.command == "model":  # the register and the model files only: no Temporal needed
+        return model_from_args(args, settings)
     case = load_sick_report(args.fil, today=danish_today()) if args.command == "opret" else None
     cases = CaseService(client or await _connect(settings), settings)
     if case is not None:
