@@ -35,7 +35,7 @@ from config.settings import Settings, load_settings
 from domain import labels, reform_labels
 from domain.localtime import LOCAL_TZ
 from domain.refusals import Refusal
-from domain.model import (BenefitPause, CaseEnd, CaseState, EarlierBenefit, EmployerAnswer, ExpectedDuration, FastTrackConsent,
+from domain.model import (BenefitPause, CaseEnd, CaseState, EarlierBenefit, FollowUpDecision, EmployerAnswer, ExpectedDuration, FastTrackConsent,
                           FastTrackRequest, InfoFormAnswer, InfoFormSent, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport,
                           PartialRecovery, Reassignment)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
@@ -103,6 +103,8 @@ def format_state(state: CaseState) -> str:
         lines.append(f"  Delvis raskmeldt:   {change.hours_per_week:g} timer om ugen fra {change.from_date}")
     for pause in state.benefit_pauses:
         lines.append(f"  Uden sygedagpenge:  {pause.start} til {pause.end}" + (f" ({pause.reason})" if pause.reason else ""))
+    if state.risk is not None:
+        lines.append(f"  Beslutningsstøtte:  {reform_labels.risk_line(state.risk)}")
     for period in state.earlier_benefit:
         lines.append(f"  Tidligere dagpenge: {period.start} til {period.end} ({reform_labels.SOURCE[period.source]}"
                      + (f", {period.note}" if period.note else "") + ") tæller med i § 24")
@@ -239,6 +241,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--fra", type=_date, required=True, help="første dag uden sygedagpenge, ÅÅÅÅ-MM-DD")
     s.add_argument("--til", type=_date, required=True, help="sidste dag uden sygedagpenge, ÅÅÅÅ-MM-DD")
     s.add_argument("--begrundelse", default="")
+    s = sub.add_parser("opfoelgning", help="registrér din beslutning om en overvåget sag med høj risiko")
+    s.add_argument("reference")
+    s.add_argument("--indkald", required=True, choices=sorted(YES_NO), help="ja: medarbejderen indkaldes")
+    s.add_argument("--begrundelse", required=True)
     s = sub.add_parser("tidligere", help="registrér sygedagpenge i en tidligere sag (tæller med i § 24)")
     s.add_argument("reference")
     s.add_argument("--fra", type=_date, required=True, help="første dag med sygedagpenge, ÅÅÅÅ-MM-DD")
@@ -295,6 +301,8 @@ def action_from_args(args, actor: str):
         return FastTrackConsent(YES_NO[args.svar], args.dato or today, args.sent_accepteret, actor=actor)
     if args.command == "pause":
         return BenefitPause(args.fra, args.til, args.begrundelse, actor=actor)
+    if args.command == "opfoelgning":
+        return FollowUpDecision(YES_NO[args.indkald], args.begrundelse, actor=actor)
     if args.command == "tidligere":
         return EarlierBenefit(args.fra, args.til, "caseworker", args.note, actor=actor)
     if args.command == "oplysningsskema":

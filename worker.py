@@ -20,6 +20,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.decision_support import DecisionSupportActivities
 from activities.mail import MailActivities
 from activities.planning import PlanningActivities
 from activities.register import RegisterActivities
@@ -58,10 +59,15 @@ def warm_holiday_calendar(until_year: int | None = None) -> None:
 
 
 def case_activities(registry: RegisterActivities, planning: PlanningActivities, send_mail, *,
-                    reserve_slot=None, free_slots=None) -> list:
+                    reserve_slot=None, free_slots=None, risk_estimate=None) -> list:
     """Every activity CaseWorkflow calls: the worker's list, and the simulation's with its stand-ins in place
-    (one list, so a new activity cannot be missing from either)."""
-    return [registry.register_case, registry.assign_caseworker, registry.update_case, registry.busy_intervals,
+    (one list, so a new activity cannot be missing from either). Without `risk_estimate` decision support is off."""
+    from pathlib import Path
+
+    from activities.decision_support import DecisionSupportActivities
+
+    risk_estimate = risk_estimate or DecisionSupportActivities(Path("."), enabled=False).risk_estimate
+    return [risk_estimate, registry.register_case, registry.assign_caseworker, registry.update_case, registry.busy_intervals,
             registry.save_meeting, reserve_slot or registry.reserve_slot, registry.record_breach,
             registry.save_measure, registry.record_missed_target, planning.rule_set_for,
             planning.rule_set_plan, registry.earlier_benefit_periods,
@@ -83,7 +89,8 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
         task_queue=settings.task_queue,
         workflows=[CaseWorkflow, RetentionWorkflow],
         workflow_runner=SANDBOX,
-        activities=[*case_activities(registry, planning, mail.send_mail),
+        activities=[*case_activities(registry, planning, mail.send_mail, risk_estimate=DecisionSupportActivities(
+                        settings.data_path, settings.decision_support).risk_estimate),
                     RetentionActivities(register).erase_personal_data],
         activity_executor=executor,
         interceptors=[metrics.interceptor()],

@@ -229,6 +229,9 @@ def confirmation(action: str, value: str, *, reference: str = "", meeting_number
     if action == "info_form_sent":
         from domain.reform_labels import info_form_sent  # issue 21's texts live apart
         return info_form_sent(value)
+    if action == "follow_up_decision":
+        from domain.reform_labels import follow_up_decided
+        return follow_up_decided(value)
     if action == "start_measure":
         return "Indsatsen er registreret" + (" (inden uge 13)." if value == "before_week_13" else " (efter uge 13).")
     if action == "reassign":

@@ -264,6 +264,8 @@ class CaseState:
     info_form_via: str | None = None                        # InfoFormSent.via: how it went out
     info_form_answer_due: date | None = None                # an agreed later answer date (§ 11 stk. 3), else None
     earlier_benefit: list["EarlierBenefit"] = field(default_factory=list)  # § 24: benefit in earlier cases
+    risk: "RiskNote | None" = None                          # decision support's estimate at the latest triage
+    follow_up_decisions: list["FollowUpDecision"] = field(default_factory=list)  # the caseworker's, on an estimate
 
 
 # --- signal and update payloads -------------------------------------------------------------------
@@ -393,6 +395,25 @@ class InfoFormAnswer:
     """The employee's answer to the information form (oplysningsskema, sygedagpengeloven § 11) has come."""
     answered_on: date
     actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
+
+@dataclass(frozen=True)
+class RiskNote:
+    """Decision support's estimate that the absence passes 26 weeks, as the case keeps it: the band, the three
+    factors that weigh most (Danish label, contribution on the log-odds scale) and the model that made it."""
+    probability: float
+    band: str                                   # lav | middel | høj
+    factors: tuple[tuple[str, float], ...]
+    model_version: str
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class FollowUpDecision:
+    """The caseworker's decision on a watched case with a high estimate: call the person in or not, and why."""
+    call_in: bool
+    reason: str
+    actor: str = ""
 
 
 EARLIER_BENEFIT_SOURCES = ("register", "caseworker")

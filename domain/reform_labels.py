@@ -102,3 +102,27 @@ def earlier_benefit(periods, before: date, after: date) -> str:
     moved = (f"revurderingen flyttes fra {before.isoformat()} til {after.isoformat()}" if after != before
              else f"revurdering fortsat senest {after.isoformat()}")
     return f"Tidligere sygedagpenge tæller med (§ 24): {listed}; {moved}."
+
+
+BAND = {"lav": "lav", "middel": "middel", "høj": "høj"}
+
+
+def risk_line(risk) -> str:
+    """The estimate as people read it: the band, the three factors that weigh most, the model (and if synthetic)."""
+    factors = ", ".join(f"{label} ({'trækker op' if c > 0 else 'trækker ned'})" for label, c in risk.factors)
+    return (f"Risiko for fravær over 26 uger: {BAND.get(risk.band, risk.band)} ({risk.probability:.0%}). "
+            f"Vejer mest: {factors}. Model {risk.model_version}"
+            + (" (trænet på syntetiske data)." if risk.synthetic else "."))
+
+
+def consider_follow_up(risk) -> TaskText:
+    return TaskText("Overvej opfølgning",
+                    "Sagen overvåges, fordi både medarbejderen og arbejdsgiveren forventer under 26 ugers fravær, men "
+                    f"beslutningsstøtten vurderer risikoen for et længere forløb som høj. {risk_line(risk)} "
+                    "Vurderingen er kun et skøn: beslut selv, om medarbejderen skal indkaldes, og registrér "
+                    "beslutningen med en begrundelse.")
+
+
+def follow_up_decided(value: str) -> str:
+    return ("Beslutningen er registreret: medarbejderen indkaldes til en samtale på jobcentret."
+            if value == "call_in" else "Beslutningen er registreret: sagen overvåges fortsat.")

@@ -62,6 +62,7 @@ class Refusal(StrEnum):
     # issue 21: the information form on its real dates
     BAD_SENT_DATE = "BadSentDate"
     BAD_AGREED_DUE = "BadAgreedDue"
+    NOT_WATCHED = "NotWatched"
 
 
 # The request field each refusal concerns ("" for the request as a whole), by the field names of the
@@ -103,6 +104,7 @@ REFUSAL_FIELD: dict[Refusal, str] = {
     Refusal.NO_INFO_FORM: "answered_on",
     Refusal.BAD_SENT_DATE: "sent_on",
     Refusal.BAD_AGREED_DUE: "answer_due",
+    Refusal.NOT_WATCHED: "call_in",
 }
 
 

@@ -125,6 +125,8 @@ class CaseWorkflow(HumanInput, LawEvents, ReformEvents, ReplyReviews, CaseSteps,
             "rule_set": self.rules.name, "first_meeting_due": self.deadlines.first_meeting_due,
             "first_meeting_kind": self.deadlines.first_meeting_kind,
             "expected_weeks": self.state.expected_weeks, "employer_expected_weeks": self.state.employer_expected_weeks})
+        if lived:
+            await self.assess_risk()
 
     # ------------------------------------------------------------------ keeping the case moving
     async def take_next_step(self) -> None:

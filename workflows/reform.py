@@ -14,11 +14,13 @@ with workflow.unsafe.imports_passed_through():
     from dataclasses import replace
     from datetime import timedelta
 
+    from activities.decision_support import DecisionSupportActivities, RiskRequest
     from activities.planning import PlanningActivities, RuleSetPlanRequest
     from activities.register import EarlierBenefitRequest, RegisterActivities
     from domain import agenda, reform_labels
     from domain.deadlines import compute_deadlines, recompute_reassessment
-    from domain.model import EarlierBenefit, MeetingStatus
+    from domain.calendar_dk import add_working_days
+    from domain.model import EarlierBenefit, FollowUpDecision, MeetingStatus, Phase
     from domain.refusals import Refusal
     from domain.rulesets import RuleSet
     from domain.triage import Track, triage
@@ -28,6 +30,8 @@ from workflows.human_input import refuse
 # Cases opened from this change triage with the reform's paths and learn of a later rule set that takes running
 # cases over: a new activity at opening, and a different triage, so older cases must not take either on replay.
 PATCH_REFORM_AS_LIVED = "reform-2026-as-lived"
+
+CONSIDER_DUE_WORKING_DAYS = 3  # local practice: a high estimate is looked at within three working days
 
 # Tasks that belong to a meeting; when the person is no longer called in, they go with the meetings.
 MEETING_TASKS = ("call_employer", "record_meeting/", "comment/", "counter/", "measure")
@@ -49,6 +53,50 @@ class ReformEvents:
             deadlines = recompute_reassessment(deadlines, rules, no_benefit=self.state.benefit_pauses,
                                                earlier_benefit=self.state.earlier_benefit)
         return deadlines
+
+    # ------------------------------------------------------------------ decision support
+    async def assess_risk(self) -> None:
+        """At every triage: decision support's estimate that the absence passes 26 weeks (None when it is off or no
+        model is validated). A high estimate on a watched case gives the caseworker a task; she decides."""
+        days = sum((p.end - p.start).days + 1 for p in self.state.earlier_benefit)
+        self.state.risk = await self.activity(DecisionSupportActivities.risk_estimate, RiskRequest(
+            self.state.expected_weeks, self.state.employer_expected_weeks, days))
+        risk = self.state.risk
+        if risk is None or risk.band != "høj" or self.state.track != Track.WATCH:
+            return
+        key = f"consider_follow_up/{risk.model_version}/{self.state.expected_weeks}/{self.state.employer_expected_weeks}"
+        if key in self.state.done:
+            return
+        self.state.done.append(key)
+        self.note("risk_high", reform_labels.risk_line(risk))
+        await self.task(key, reform_labels.consider_follow_up(risk),
+                        due=add_working_days(self.today(), CONSIDER_DUE_WORKING_DAYS, self.closed),
+                        command=self.command("opfoelgning", "--indkald ja --begrundelse TEKST"))
+
+    @workflow.update
+    async def record_follow_up_decision(self, decision: FollowUpDecision) -> str:
+        """The caseworker's decision on a high estimate: call the person in (a job-centre meeting is booked) or not;
+        either way with a reason, audited and counted."""
+        risk = self.state.risk
+        self.state.follow_up_decisions.append(decision)
+        self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("consider_follow_up/")]
+        await self.audit("follow_up_decision", decision.actor, call_in=str(decision.call_in), reason=decision.reason,
+                         band=risk.band if risk else "", model=risk.model_version if risk else "")
+        self.note("follow_up_decision", ("indkaldes" if decision.call_in else "indkaldes ikke") + f": {decision.reason}")
+        if decision.call_in and self.state.track == Track.WATCH:
+            self.state.track, self.state.triage_reason = Track.OUTSIDE, "called_in_on_estimate"
+            await self.set_phase(Phase.BOOKING, fields={"track": self.state.track.value,
+                                                        "triage_reason": self.state.triage_reason})
+        self.changed = True
+        return "call_in" if decision.call_in else "watch"
+
+    @record_follow_up_decision.validator
+    def _validate_follow_up_decision(self, decision: FollowUpDecision) -> None:
+        self.require_open()
+        if self.state.track != Track.WATCH:
+            raise refuse(Refusal.NOT_WATCHED, "sagen overvåges ikke: den følges allerede op")
+        if not decision.reason.strip():
+            raise refuse(Refusal.REASON_REQUIRED, "angiv en begrundelse for beslutningen")
 
     # ------------------------------------------------------------------ § 24 across cases
     async def learn_earlier_benefit(self) -> None:

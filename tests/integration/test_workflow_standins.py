@@ -57,6 +57,10 @@ class StandIns:
         def rule_set_plan(request: RuleSetPlanRequest) -> RuleSetPlan:
             return RuleSetPlan(dataclasses.replace(ruleset_for(request.first_day, self.rulesets), **self.rule_changes))
 
+        @activity.defn(name="risk_estimate")
+        def risk_estimate(request) -> None:
+            return None
+
         @activity.defn(name="earlier_benefit_periods")
         def earlier_benefit_periods(request: EarlierBenefitRequest) -> list[EarlierBenefit]:
             return []
@@ -122,7 +126,7 @@ class StandIns:
         def save_measure(record: MeasureRecord) -> None:
             pass
 
-        return [register_case, rule_set_for, rule_set_plan, earlier_benefit_periods, assign_caseworker, update_case, free_slots, save_meeting, reserve_slot,
+        return [register_case, rule_set_for, rule_set_plan, earlier_benefit_periods, risk_estimate, assign_caseworker, update_case, free_slots, save_meeting, reserve_slot,
                 send_mail, record_breach, record_missed_target, save_measure]
 
     def kinds(self, to: str | None = None) -> list[str]:

@@ -54,7 +54,7 @@ def test_the_explanation_adds_up_to_the_estimate():
         logit = risk.base + sum(f.contribution for f in risk.factors)
         assert math.isclose(1 / (1 + math.exp(-logit)), risk.probability, rel_tol=1e-12)
         assert len(risk.top) == 3 and abs(risk.top[0].contribution) >= abs(risk.top[2].contribution)
-        assert risk.band == ("lav" if risk.probability < 0.2 else "middel" if risk.probability < 0.5 else "høj")
+        assert risk.band == ("lav" if risk.probability < 0.1 else "middel" if risk.probability < 0.2 else "høj")
     long = estimate(model, CaseFeatures(25, 25, 120))
     short = estimate(model, CaseFeatures(2, 2, 0))
     assert long.probability > short.probability and short.band == "lav"
