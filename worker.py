@@ -31,6 +31,8 @@ from register.db import Register
 from register.prepare import prepare_register  # noqa: F401  (re-exported: the entry points start with it)
 from workflows.case_workflow import CaseWorkflow
 from workflows.retention import RetentionWorkflow
+from workflows.retrain import RetrainWorkflow
+from activities.retrain import RetrainActivities
 from activities.retention import RetentionActivities
 
 log = logging.getLogger("fasthold.worker")
@@ -87,11 +89,11 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[CaseWorkflow, RetentionWorkflow],
+        workflows=[CaseWorkflow, RetentionWorkflow, RetrainWorkflow],
         workflow_runner=SANDBOX,
         activities=[*case_activities(registry, planning, mail.send_mail, risk_estimate=DecisionSupportActivities(
                         settings.data_path, settings.decision_support).risk_estimate),
-                    RetentionActivities(register).erase_personal_data],
+                    RetentionActivities(register).erase_personal_data, RetrainActivities(settings).retrain_model],
         activity_executor=executor,
         interceptors=[metrics.interceptor()],
         # Open cases mostly wait for weeks: keep a bounded number in memory (measured in bench/bench_memory.py).
