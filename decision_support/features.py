@@ -33,6 +33,27 @@ class CaseFeatures:
     age_band: str | None = None  # "<30" | "30-49" | "50+"; None: unknown
 
 
+def describe(name: str, case: CaseFeatures) -> str:
+    """The factor as the caseworker reads it, with this case's value ("ikke delvis sygemeldt", "... : 25 uger")."""
+    if name == "employee_weeks":
+        return f"{FEATURES[name]}: {case.employee_weeks} uger"
+    if name == "employer_weeks":
+        return (f"{FEATURES[name]}: {case.employer_weeks} uger" if case.employer_weeks is not None
+                else f"{FEATURES[name]}: mangler (medarbejderens skøn bruges)")
+    if name == "estimate_gap":
+        gap = (case.employer_weeks if case.employer_weeks is not None else case.employee_weeks) - case.employee_weeks
+        return f"{FEATURES[name]}: {gap:+d} uger"
+    if name == "employer_estimate_missing":
+        return FEATURES[name] if case.employer_weeks is None else "arbejdsgiverens skøn foreligger"
+    if name == "earlier_benefit_weeks":
+        return f"{FEATURES[name]}: {case.earlier_benefit_days // 7} uger"
+    if name == "partial":
+        return FEATURES[name] if case.partial else "ikke delvis sygemeldt"
+    if name == "age_50_plus":
+        return FEATURES[name] if case.age_band == "50+" else "under 50 år"
+    return FEATURES[name]
+
+
 def check_features(names: Sequence[str]) -> tuple[str, ...]:
     unknown = [n for n in names if n not in FEATURES]
     if unknown or not names:

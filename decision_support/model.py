@@ -14,13 +14,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from decision_support.cases import THRESHOLD_WEEKS, ClosedCase
-from decision_support.features import FEATURES, CaseFeatures, check_features, vector
+from decision_support.features import CaseFeatures, check_features, describe, vector
 
 TEST_SHARE = 0.3       # the newest 30 % of the closed cases judge the model
 CALIBRATION_BINS = 10
 # Upper bounds of the estimate per band. About one case in ten passes 26 weeks, and a watched case (both expect
 # under 26) starts lower still: one in five is already a high risk worth a caseworker's look.
 BANDS = ((0.1, "lav"), (0.2, "middel"), (1.01, "høj"))
+HIGH_FROM = BANDS[1][0]  # an estimate this high gives the caseworker a task: errors are judged at it
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,8 @@ def evaluate(model: RiskModel, cases: Sequence[ClosedCase]) -> Figures:
             positives = [pi for pi, yi in chosen if yi] or [0.0]
             negatives = [pi for pi, yi in chosen if not yi] or [1.0]
             groups[name] = {"cases": len(chosen),
-                            "false_negative": sum(pi < 0.5 for pi in positives) / len(positives),
-                            "false_positive": sum(pi >= 0.5 for pi in negatives) / len(negatives)}
+                            "false_negative": sum(pi < HIGH_FROM for pi in positives) / len(positives),
+                            "false_positive": sum(pi >= HIGH_FROM for pi in negatives) / len(negatives)}
     both = len(set(y)) == 2
     return Figures(auc=float(roc_auc_score(y, p)) if both else 0.5, brier=float(brier_score_loss(y, p)),
                    rule_auc=float(roc_auc_score(y, rule)) if both else 0.5,
@@ -161,7 +162,7 @@ def estimate(model: RiskModel, case: CaseFeatures) -> Estimate:
     """The risk for one case and each feature's exact contribution: base + sum(contributions) is the log-odds."""
     x = vector(case, model.features)
     base = model.intercept + sum(c * m for c, m in zip(model.coefficients, model.means))
-    factors = [Factor(name, FEATURES[name], c * (xi - m))
+    factors = [Factor(name, describe(name, case), c * (xi - m))
                for name, c, xi, m in zip(model.features, model.coefficients, x, model.means)]
     logit = base + sum(f.contribution for f in factors)
     probability = 1 / (1 + math.exp(-logit))

@@ -262,6 +262,10 @@ EVENT = {
     "expected_duration": "Ny forventet varighed", "fast_track_requested": "Anmodning om tidlig opfølgning",
     "measure_started": "Indsats startet", "caseworker_reassigned": "Ny sagsbehandler", "case_closed": "Sagen afsluttet",
     "outcome_recorded": "Afgang registreret",
+    # issue 21
+    "rule_set_changed": "Nyt regelsæt", "risk_high": "Høj risiko for langt forløb",
+    "follow_up_decision": "Beslutning om opfølgning", "earlier_benefit": "Tidligere sygedagpenge",
+    "info_form_sent": "Oplysningsskema sendt",
 }
 
 
