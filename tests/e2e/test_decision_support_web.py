@@ -50,3 +50,6 @@ async def test_a_high_estimate_on_the_case_page_the_decision_and_the_model_card(
         await browser.close()
     decided = register_rows(engine, "SELECT actor, detail FROM audit_events WHERE action = 'follow_up_decision'")
     assert len(decided) == 1 and json.loads(decided[0][1])["call_in"] == "False"
+    # Later she changes her mind, with the command line (the README's command): the person is called in.
+    assert "indkaldes" in engine.cli("opfoelgning", reference, "--indkald", "ja", "--begrundelse", "Ny oplysning")
+    wait_status(engine, reference, "samtale booket")
