@@ -3,6 +3,7 @@ errors per age band and gender, every kept model, and (for a team lead) the watc
 leads and the data protection officer; a caseworker sees it too, so she knows what an estimate rests on."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 
@@ -37,6 +38,24 @@ def calibration_png(model: RiskModel) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def decisions_counted(database_url: str, municipality: str) -> dict[str, int]:
+    """The caseworkers' decisions on high estimates, from the audit trail: called in, and not."""
+    from sqlalchemy import select
+
+    from register.db import Register
+    from register.models import AuditEvent, CaseRow
+
+    register = Register(database_url)
+    try:
+        with register.session() as session:
+            details = session.scalars(select(AuditEvent.detail).join(CaseRow, CaseRow.id == AuditEvent.case_id).where(
+                AuditEvent.action == "follow_up_decision", CaseRow.municipality == municipality)).all()
+    finally:
+        register.dispose()
+    called = sum(1 for d in details if d.get("call_in") == "True")
+    return {"called_in": called, "not_called_in": len(details) - called}
+
+
 @page
 async def model_card(request: Request, user) -> Response:
     web = web_of(request)
@@ -47,7 +66,8 @@ async def model_card(request: Request, user) -> Response:
     if user.role == UserRole.TEAM_LEAD and in_use is not None:
         views = [v for v in await visible_views(request, user) if v.state.track == Track.WATCH]
         watched = sorted(views, key=lambda v: -(v.state.risk.probability if v.state.risk else -1))
-    return web.page(request, "model_card.html", enabled=settings.decision_support, model=in_use,
+    decided = await asyncio.to_thread(decisions_counted, settings.resolved_database_url, user.municipality)
+    return web.page(request, "model_card.html", enabled=settings.decision_support, model=in_use, decided=decided,
                     models=list(reversed(models)), plot=calibration_png(in_use) if in_use else None,
                     features=[(name, FEATURES[name]) for name in features_setting(settings)],
                     min_cases=settings.decision_support_min_cases, bands=BANDS, watched=watched)

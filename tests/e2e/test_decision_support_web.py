@@ -45,6 +45,7 @@ async def test_a_high_estimate_on_the_case_page_the_decision_and_the_model_card(
         await lead.goto(f"{engine.web}/modelkort")
         card = await lead.inner_text("main")
         assert "Syntetiske data." in card and "AUC" in card and "Brier" in card and reference in card
+        assert "i 1 sag har sagsbehandleren besluttet ikke at indkalde" in " ".join(card.split())
         assert "køn k" in card and "alder 50+" in card and await lead.locator("img[alt^='Kalibreringsplot']").count()
         await axe_and_shot(lead, "22-modelkort")
         await browser.close()
