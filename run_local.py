@@ -26,6 +26,7 @@ from engine.search_attributes import cli_flags
 from web.serve import start_web, stop_web
 from case_service.metrics import CaseMetrics
 from case_service.retention import ensure_retention_schedule
+from case_service.retrain import ensure_retrain_schedule
 from engine.runtime import make_runtime
 from worker import build_worker, prepare_register
 
@@ -116,6 +117,7 @@ async def run(settings: Settings) -> None:
         gateway = start_gateway(settings, client, register, trust_loopback=gateway_trusts_loopback(settings))
         web = await start_web(settings, client)
         await ensure_retention_schedule(client, settings)
+        await ensure_retrain_schedule(client, settings)  # issue 21: decision support, retrained weekly
         print(
             "\nFastholdelsesmotoren kører.\n"
             f"  Arbejdsbord:       {settings.base_url} (log ind med en e-mail fra config/roster.yaml og "

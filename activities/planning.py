@@ -9,7 +9,7 @@ from temporalio import activity
 
 from activities.register import BusyRequest, RegisterActivities
 from domain.model import Caseworker
-from domain.rulesets import RuleSet, ruleset_for
+from domain.rulesets import RuleSet, RuleSetPlan, rule_set_plan, ruleset_for
 from domain.slots import WorkingHours, propose_slots
 
 
@@ -22,6 +22,12 @@ class SlotRequest:
     duration_minutes: int = 60
     exclude_uid: str = ""                 # the meeting being moved does not block its own new time
     avoid: tuple[datetime, ...] = ()      # times already declined
+
+
+@dataclass(frozen=True)
+class RuleSetPlanRequest:
+    first_day: date
+    today: date
 
 
 class PlanningActivities:
@@ -39,6 +45,10 @@ class PlanningActivities:
         it. From `secrets` (the workflow's own random source is seeded from the run id, which the Temporal UI,
         the CLI and logs show)."""
         return f"{secrets.token_urlsafe(24)}@fastholdelse"
+
+    def rule_set_plan(self, request: RuleSetPlanRequest) -> RuleSetPlan:
+        """The set a case follows today and its next switch (a set with `transition: all_running_cases`)."""
+        return rule_set_plan(request.first_day, request.today, self.rulesets)
 
     @activity.defn
     def free_slots(self, request: SlotRequest) -> list[datetime]:

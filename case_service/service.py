@@ -186,6 +186,18 @@ class CaseService:
                 results.append(refusal)
         return results
 
+    async def refresh_rule_sets(self, municipality: str, actor: str) -> list[tuple[str, str | CaseRefusal]]:
+        """Ask every running case of the municipality to look at the rule sets again (a set added to the
+        configuration after they opened, issue 21): each case's reference with its answer or refusal, in turn."""
+        results: list[tuple[str, str | CaseRefusal]] = []
+        for row in await self.find_cases(CaseFilter(municipality, running_only=True, limit=100_000)):
+            try:
+                results.append((row.reference, str(await self._update(
+                    row.workflow_id, CaseWorkflow.refresh_rule_sets, actor))))
+            except CaseRefusal as refusal:
+                results.append((row.reference, refusal))
+        return results
+
     # ------------------------------------------------------------------ an attendee's answer (the mail gateway)
     async def deliver_answer(self, workflow_id: str, answer: AttendeeAnswer, *, update_id: str,
                              timeout: float) -> str:

@@ -66,6 +66,11 @@ class Settings:
     history_event_limit: int = 8000
     retention_days: int = 1095
     namespace_retention_days: int = 30
+    report_measure_base: str = "running_at_week_13"
+    decision_support: bool = True
+    decision_support_min_cases: int = 500
+    decision_support_features: str = ("employee_weeks,employer_weeks,estimate_gap,employer_estimate_missing,"
+                                      "earlier_benefit_weeks,partial")
     gateway_trusted_authserv_ids: str = ""
     gateway_auth_methods: str = "dmarc"
     gateway_relay_networks: str = "127.0.0.1/32,::1/128"

@@ -185,7 +185,7 @@ class CaseSteps:
         await self.activity(RegisterActivities.record_breach,
                             BreachRecord(self.case.reference, self.case.municipality, kind, due))
         self.note("deadline_breached", f"{kind} {due.isoformat()}")
-        await self.escalate(labels.deadline_missed(kind, due.isoformat()), key=f"breach/{kind}")
+        await self.escalate(labels.deadline_missed(kind, due.isoformat()), key=f"breach/{kind}", deadline=due)
         await self.set_phase(self.state.phase)
 
     # ------------------------------------------------------------------ later in the case
@@ -196,7 +196,8 @@ class CaseSteps:
     async def prepare_reassessment(self) -> None:
         """The task names the § 24 date; after a period without benefit moved it, the task is a new one."""
         due = self.deadlines.reassessment_due
-        key = f"reassessment/{due.isoformat()}" if self.state.benefit_pauses else "reassessment"
+        moved = self.state.benefit_pauses or self.state.earlier_benefit
+        key = f"reassessment/{due.isoformat()}" if moved else "reassessment"
         self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("reassessment")]
         await self.task(key, labels.prepare_reassessment(self.rules.reassessment_weeks, due), due=due)
 
