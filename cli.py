@@ -15,6 +15,7 @@
     fasthold simuler examples/simulering.yaml   simulate a year of cases: how many caseworkers?
     fasthold historik REF --fil h.json       (operators) save a case's history as Temporal stores it
     fasthold genafspil h.json                (operators) replay a saved history against this code and keys
+    fasthold genbehandl [FIL]                (operators) list the replies the gateway kept, or reprocess one
 
 Global options (--bruger, --kommune) go before or after the subcommand.
 
@@ -269,6 +270,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--fil", type=Path, required=True, help="hvor historikken gemmes (JSON)")
     s = sub.add_parser("genafspil", help="(drift) genafspil en gemt historik med denne kode og disse nøgler")
     s.add_argument("fil", type=Path)
+    s = sub.add_parser("genbehandl", help="(drift) vis de afviste svar, postindgangen har gemt, eller "
+                                          "genbehandl ét, når årsagen er rettet")
+    s.add_argument("fil", nargs="?", help="det gemte svars filnavn i inbox/refused/ (uden fil: vis listen)")
     add_simulation_parser(sub)
     return p
 
@@ -321,6 +325,8 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         return await simulate_from_args(args)
     if args.command == "genafspil":  # the code and keys of this process: no server needed
         return await replay_history(args.fil, settings)
+    if args.command == "genbehandl":
+        return await reprocess_reply(args.fil, settings, actor, client)
     case = load_sick_report(args.fil, today=danish_today()) if args.command == "opret" else None
     cases = CaseService(client or await _connect(settings), settings)
     if case is not None:
@@ -406,6 +412,30 @@ async def replay_history(path: Path, settings: Settings) -> str:
         raise UserError(f"Historikken kan ikke genafspilles med denne kode: {result.replay_failure}\n"
                         "En ændring i sagens forløb skal beskyttes med workflow.patched(...).")
     return f"Historikken i {path} ({len(history.events)} hændelser) genafspilles uden fejl med denne kode."
+
+
+async def reprocess_reply(name: str | None, settings: Settings, actor: str, client: Client | None = None) -> str:
+    """The runbook's "reprocess a kept reply": on the gateway's machine, with the gateway's settings."""
+    from case_service.replies import Processor, SenderTrust
+    from case_service.reprocess import ReprocessRefused, answer_text, listing, reprocess
+    from mailing.inbox import Inbox
+    from register.db import Register
+
+    register = Register(settings.resolved_database_url)
+    try:
+        inbox = Inbox(settings.data_path / "inbox")
+        cases = CaseService(client, settings) if name is None else CaseService(client or await _connect(settings),
+                                                                                settings)
+        processor = Processor(cases, register, inbox, trust=SenderTrust.from_settings(settings))
+        if name is None:
+            return listing(processor)
+        try:
+            outcome = await reprocess(processor, name, actor=actor)
+        except ReprocessRefused as err:
+            raise UserError(str(err)) from None
+        return answer_text(outcome, name)
+    finally:
+        register.dispose()
 
 
 async def _connect(settings: Settings) -> Client:
