@@ -430,10 +430,10 @@ async def reprocess_reply(name: str | None, settings: Settings, actor: str, clie
         if name is None:
             return listing(processor)
         try:
-            outcome = await reprocess(processor, name, actor=actor)
+            outcome, filed = await reprocess(processor, name, actor=actor)
         except ReprocessRefused as err:
             raise UserError(str(err)) from None
-        return answer_text(outcome, name)
+        return answer_text(outcome, filed)
     finally:
         register.dispose()
 

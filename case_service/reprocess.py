@@ -103,7 +103,8 @@ def find(processor: Processor, name: str) -> Kept:
     return kept
 
 
-async def reprocess(processor: Processor, name: str, *, actor: str) -> Outcome:
+async def reprocess(processor: Processor, name: str, *, actor: str) -> tuple[Outcome, Path]:
+    """Feed one kept reply through again: its new outcome, and where it is kept now."""
     kept = find(processor, name)
     if why := kept.why_not():
         raise ReprocessRefused(why)
@@ -135,14 +136,15 @@ async def reprocess(processor: Processor, name: str, *, actor: str) -> Outcome:
     log.info("kept reply reprocessed: %s, case %s (%s, was %s)", outcome.status if outcome.status == "received"
              else outcome.reason, outcome.reference or "-", filed.name, earlier["reason"],
              extra=about_case(outcome.reference, outcome.workflow_id))
-    return outcome
+    return outcome, filed
 
 
-def answer_text(outcome: Outcome, name: str) -> str:
+def answer_text(outcome: Outcome, filed: Path) -> str:
+    where = f"{filed.parent.name}/{filed.name}"
     if outcome.status == "received":
-        return f"Svaret er genbehandlet og registreret på sag {outcome.reference}: {outcome.detail}. ({name})"
+        return f"Svaret er genbehandlet og registreret på sag {outcome.reference}: {outcome.detail}. Gemt som {where}."
     return (f"Svaret er genbehandlet, men stadig afvist: {outcome.reason} (sag {outcome.reference or '-'}). "
-            f"Det ligger fortsat i refused/.")
+            f"Gemt som {where}.")
 
 
 def _read(path: Path) -> Kept | None:
@@ -167,6 +169,10 @@ def _file(processor: Processor, kept: Kept, outcome: Outcome, actor: str, earlie
     tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     os.replace(tmp, target.with_suffix(".json"))
     if target != kept.path:
-        os.replace(kept.path, target)
+        try:
+            os.replace(kept.path, target)
+        except FileNotFoundError:  # filed meanwhile by another reprocessing of it; the case heard it once
+            raise ReprocessRefused(f"Svaret {kept.path.name} blev genbehandlet samtidig af en anden; se {target.name}.") \
+                from None
         kept.path.with_suffix(".json").unlink(missing_ok=True)
     return target

@@ -199,13 +199,13 @@ def test_an_operator_reprocesses_a_kept_reply(operator, tmp_path):
         # Fed through before the cause is fixed: refused again, for the same reason, and still kept.
         trusted = {"FASTHOLD_GATEWAY_TRUST_LOOPBACK": "true"}   # as the embedded run's gateway trusts
         again = step(engine, "reprocess-reply.sh", name, "--bruger", "drift-ab", env_file=env_file, env=trusted)
-        assert "stadig afvist: unknown_uid" in again and kept[0].exists()
+        assert f"stadig afvist: unknown_uid (sag -). Gemt som refused/{name}" in again and kept[0].exists()
 
         register_knows_the_meeting(True)
         done = step(engine, "reprocess-reply.sh", name, "--bruger", "drift-ab", env_file=env_file, env=trusted)
-        assert f"registreret på sag {reference}: ACCEPTED" in done
-        assert f"{employer}: ACCEPTED" in engine.cli("status", reference)
         accepted = inbox / "accepted" / f"{name.removesuffix('-unknown_uid.eml')}.eml"
+        assert f"registreret på sag {reference}: ACCEPTED. Gemt som accepted/{accepted.name}" in done
+        assert f"{employer}: ACCEPTED" in engine.cli("status", reference)
         record = json.loads(accepted.with_suffix(".json").read_text(encoding="utf-8"))
         assert not kept[0].exists() and (record["status"], record["case_reference"]) == ("received", reference)
         assert [(r["by"], r["earlier"]["reason"]) for r in record["reprocessed"]] == [("drift-ab", "unknown_uid")] * 2
