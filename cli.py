@@ -417,19 +417,24 @@ async def replay_history(path: Path, settings: Settings) -> str:
 async def reprocess_reply(name: str | None, settings: Settings, actor: str, client: Client | None = None) -> str:
     """The runbook's "reprocess a kept reply": on the gateway's machine, with the gateway's settings."""
     from case_service.replies import Processor, SenderTrust
-    from case_service.reprocess import ReprocessRefused, answer_text, listing, reprocess
+    from case_service.reprocess import ReprocessRefused, answer_text, find, listing, reprocess
     from mailing.inbox import Inbox
     from register.db import Register
 
+    if not (settings.data_path / "inbox" / "refused").is_dir():
+        raise UserError(f"Her er ingen postindgang: {settings.data_path / 'inbox'} findes ikke. Kør kommandoen, hvor "
+                        "postindgangen kører, med dens indstillinger (FASTHOLD_DATA_DIR).")
     register = Register(settings.resolved_database_url)
     try:
         inbox = Inbox(settings.data_path / "inbox")
-        cases = CaseService(client, settings) if name is None else CaseService(client or await _connect(settings),
-                                                                                settings)
-        processor = Processor(cases, register, inbox, trust=SenderTrust.from_settings(settings))
+        processor = Processor(CaseService(client, settings), register, inbox, trust=SenderTrust.from_settings(settings))
         if name is None:
             return listing(processor)
         try:
+            if why := find(processor, name).why_not():  # before connecting: Temporal is not needed to say no
+                raise ReprocessRefused(why)
+            if client is None:
+                processor.cases = CaseService(await _connect(settings), settings)
             outcome, filed = await reprocess(processor, name, actor=actor)
         except ReprocessRefused as err:
             raise UserError(str(err)) from None

@@ -77,7 +77,7 @@ def listing(processor: Processor) -> str:
     found = kept_replies(processor)
     if not found:
         return f"Der er ingen afviste svar i {processor.inbox.refused}."
-    lines = [f"Afviste svar i {processor.inbox.refused} (genbehandl et med: fasthold genbehandl <fil>):"]
+    lines = [f"Afviste svar i {processor.inbox.refused} (genbehandl ét med: fasthold genbehandl <fil>):"]
     for kept in found:
         record = kept.record
         why = kept.why_not()
