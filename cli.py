@@ -17,6 +17,7 @@
     fasthold simuler examples/simulering.yaml   simulate a year of cases: how many caseworkers?
     fasthold historik REF --fil h.json       (operators) save a case's history as Temporal stores it
     fasthold genafspil h.json                (operators) replay a saved history against this code and keys
+    fasthold genbehandl [FIL]                (operators) list the replies the gateway kept, or reprocess one
 
 Global options (--bruger, --kommune) go before or after the subcommand.
 
@@ -299,6 +300,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--fil", type=Path, required=True, help="hvor historikken gemmes (JSON)")
     s = sub.add_parser("genafspil", help="(drift) genafspil en gemt historik med denne kode og disse nøgler")
     s.add_argument("fil", type=Path)
+    s = sub.add_parser("genbehandl", help="(drift) vis de afviste svar, postindgangen har gemt, eller "
+                                          "genbehandl ét, når årsagen er rettet")
+    s.add_argument("fil", nargs="?", help="det gemte svars filnavn i inbox/refused/ (uden fil: vis listen)")
     add_simulation_parser(sub)
     add_model_parser(sub)
     return p
@@ -366,6 +370,8 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         return await replay_history(args.fil, settings)
     if args.command == "model":  # the register and the model files only: no Temporal needed
         return model_from_args(args, settings)
+    if args.command == "genbehandl":
+        return await reprocess_reply(args.fil, settings, actor, client)
     case = load_sick_report(args.fil, today=danish_today()) if args.command == "opret" else None
     cases = CaseService(client or await _connect(settings), settings)
     if case is not None:
@@ -470,6 +476,35 @@ async def replay_history(path: Path, settings: Settings) -> str:
         raise UserError(f"Historikken kan ikke genafspilles med denne kode: {result.replay_failure}\n"
                         "En ændring i sagens forløb skal beskyttes med workflow.patched(...).")
     return f"Historikken i {path} ({len(history.events)} hændelser) genafspilles uden fejl med denne kode."
+
+
+async def reprocess_reply(name: str | None, settings: Settings, actor: str, client: Client | None = None) -> str:
+    """The runbook's "reprocess a kept reply": on the gateway's machine, with the gateway's settings."""
+    from case_service.replies import Processor, SenderTrust
+    from case_service.reprocess import ReprocessRefused, answer_text, find, listing, reprocess
+    from mailing.inbox import Inbox
+    from register.db import Register
+
+    if not (settings.data_path / "inbox" / "refused").is_dir():
+        raise UserError(f"Her er ingen postindgang: {settings.data_path / 'inbox'} findes ikke. Kør kommandoen, hvor "
+                        "postindgangen kører, med dens indstillinger (FASTHOLD_DATA_DIR).")
+    register = Register(settings.resolved_database_url)
+    try:
+        inbox = Inbox(settings.data_path / "inbox")
+        processor = Processor(CaseService(client, settings), register, inbox, trust=SenderTrust.from_settings(settings))
+        if name is None:
+            return listing(processor)
+        try:
+            if why := find(processor, name).why_not():  # before connecting: Temporal is not needed to say no
+                raise ReprocessRefused(why)
+            if client is None:
+                processor.cases = CaseService(await _connect(settings), settings)
+            outcome, filed = await reprocess(processor, name, actor=actor)
+        except ReprocessRefused as err:
+            raise UserError(str(err)) from None
+        return answer_text(outcome, filed)
+    finally:
+        register.dispose()
 
 
 async def _connect(settings: Settings) -> Client:

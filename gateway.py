@@ -152,6 +152,7 @@ class GatewayController:
         """Call from the event loop that owns the Temporal client."""
         self._loop = asyncio.get_running_loop()
         self._queue = asyncio.Queue()
+        set_workflow_id_resolver(workflow_id_resolver(self.processor.register))  # lines naming a case by reference
         smtp_log = logging.getLogger("mail.log")  # aiosmtpd logs every sender and recipient at INFO
         if smtp_log.level == logging.NOTSET:
             smtp_log.setLevel(logging.WARNING)
@@ -244,7 +245,8 @@ class GatewayController:
             except Transient as exc:
                 item.attempt += 1
                 delay = min(300.0, 2.0 ** item.attempt)
-                log.warning("inbound message %s waits: %s; next try in %.0f s", item.path.stem, exc, delay)
+                log.warning("inbound message %s waits: %s; next try in %.0f s", item.path.stem, exc, delay,
+                            extra=exc.case)
                 self._loop.call_later(delay, self._queue.put_nowait, item)
                 continue
             except asyncio.CancelledError:
@@ -288,7 +290,6 @@ async def run(settings: Settings) -> None:
     url = settings.resolved_database_url
     upgrade(url)  # a no-op when the worker has migrated the register already
     register = Register(url)
-    set_workflow_id_resolver(workflow_id_resolver(register))  # log lines name a case's workflow id too
     gateway = None
     try:
         try:

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from case_service.refusal import CaseRefusal, CaseUnavailable
 from case_service.service import CaseService
 from domain.model import ReplyReview
+from engine.logs import about_case
 from mailing.authentication import sender_verified
 from mailing.bounded_parse import PARSE_SECONDS, parse_bounded
 from mailing.imip import ImipError, InboundMail, ItipReply
@@ -74,6 +75,10 @@ class SenderTrust:
 class Transient(Exception):
     """Temporal or the register cannot be reached now: keep the message in new/ and try again later."""
 
+    def __init__(self, message: str = "", *, case: dict | None = None):
+        super().__init__(message)
+        self.case = case or {}   # about_case(...) of the case that did not answer, for the log line
+
 
 @dataclass
 class Outcome:
@@ -84,6 +89,7 @@ class Outcome:
     case_id: int | None = None
     reference: str = ""
     answers: list[dict] = field(default_factory=list)
+    workflow_id: str = ""
 
 
 class Processor:
@@ -139,14 +145,15 @@ class Processor:
                 raise Transient(type(exc).__name__) from exc
         record = {"status": outcome.status, "reason": outcome.reason, "detail": outcome.detail,
                   "message_key": key, "case_reference": outcome.reference, "purpose": outcome.purpose,
-                  "received_at": item.received_at, "rcpt_tos": list(item.rcpt_tos), "answers": outcome.answers}
+                  "received_at": item.received_at, "rcpt_tos": list(item.rcpt_tos), "answers": outcome.answers,
+                  "peer": item.peer}   # kept: reprocessing (case_service.reprocess) trusts as the gateway did
         kept = await asyncio.to_thread(self.inbox.file, item, outcome.status, outcome.reason, record)
         if outcome.status == "received":
             log.info("inbound %s applied to case %s: %s (%s)", outcome.purpose, outcome.reference, outcome.detail,
-                     kept.name)
+                     kept.name, extra=about_case(outcome.reference, outcome.workflow_id))
         else:
             log.warning("inbound message refused: %s, case %s (%s)", outcome.reason, outcome.reference or "-",
-                        kept.name)
+                        kept.name, extra=about_case(outcome.reference, outcome.workflow_id))
         return outcome
 
     async def _outcome(self, raw: bytes, key: str, item: Received) -> Outcome:
@@ -188,6 +195,7 @@ class Processor:
                                     "outcome": code, "applied": applied, **({"review": review} if review else {})})
             if meeting is not None and outcome.case_id is None:
                 outcome.case_id, outcome.reference = meeting.case_id, meeting.reference
+                outcome.workflow_id = meeting.workflow_id
             if outcome.purpose == "unknown":
                 outcome.purpose = PURPOSES.get(reply.method, "unknown")
             if not applied and not outcome.reason:
@@ -233,7 +241,7 @@ class Processor:
         except CaseRefusal as refusal:
             return reason_for(refusal.reason)  # the case has ended: the message is kept and recorded
         except CaseUnavailable as err:
-            raise Transient(str(err)) from err
+            raise Transient(str(err), case=about_case(meeting.reference, meeting.workflow_id)) from err
 
     async def _apply(self, meeting: MeetingMatch, update, update_key: str) -> tuple[bool, str]:
         """Send the answer to its case: (True, the workflow's result) or (False, a refusal reason code)."""
@@ -245,5 +253,5 @@ class Processor:
         except CaseRefusal as refusal:
             return False, reason_for(refusal.reason)
         except CaseUnavailable as err:
-            raise Transient(str(err)) from err
+            raise Transient(str(err), case=about_case(meeting.reference, meeting.workflow_id)) from err
         return True, result
