@@ -46,6 +46,7 @@ class PlanningActivities:
         the CLI and logs show)."""
         return f"{secrets.token_urlsafe(24)}@fastholdelse"
 
+    @activity.defn
     def rule_set_plan(self, request: RuleSetPlanRequest) -> RuleSetPlan:
         """The set a case follows today and its next switch (a set with `transition: all_running_cases`)."""
         return rule_set_plan(request.first_day, request.today, self.rulesets)
