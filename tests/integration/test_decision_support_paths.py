@@ -11,9 +11,13 @@ from domain.model import FollowUpDecision
 from domain.refusals import Refusal
 from register.models import AuditEvent
 from tests.helpers import mail_to, rows, subject_has, wait_for
-from tests.integration.test_reform_paths import act, open_case
+from tests.integration.test_reform_paths import START, act, open_case
 from case_service import CaseRefusal
 from workflows.case_workflow import CaseWorkflow
+
+# The cases of tests/integration/test_reform_paths.py, on its fixed day: first day 20 November 2035, clock from
+# 4 December 2035 (issue 17).
+pytestmark = pytest.mark.start_day(START)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ it ended 1 October; a period without benefit 1-10 September splits it into 3-31 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from activities.register import CaseUpdate, EarlierBenefitRequest
 from domain.sick_report import parse_sick_report
@@ -26,8 +26,9 @@ def registered(activities, first_day: date, cpr: str):
 
 
 def ended(activities, case, on: date, pause: tuple[date, date] | None = None) -> None:
+    closed_at = datetime.combine(TODAY, time(9), timezone.utc)  # a fixed moment, never the machine's clock
     activities.update_case(CaseUpdate(case.reference, case.municipality, f"{case.reference}/end", "case_closed",
-                                      "engine", {"end_date": on, "closed_at": datetime.now(timezone.utc)}))
+                                      "engine", {"end_date": on, "closed_at": closed_at}))
     if pause:
         activities.update_case(CaseUpdate(case.reference, case.municipality, f"{case.reference}/pause",
                                           "benefit_pause", "anna", {},

@@ -77,7 +77,8 @@ async def test_partial_recovery_keeps_the_case_running_with_follow_ups(env):
 # ---------------------------------------------------------------- fast track and the employee's consent
 async def employer_asks(env, handle, state):
     """A case whose meeting is four weeks out; the employer asks for fast track today."""
-    later = state.meetings[0].start + timedelta(weeks=4)
+    # The same time of day in Denmark four weeks on, also across a change of summer time: within working hours.
+    later = state.meetings[0].start.astimezone(LOCAL_TZ) + timedelta(weeks=4)
     await handle.execute_update(CaseWorkflow.move_meeting_to, MeetingMove(1, later))
     state = await wait_for(handle, lambda s: was_moved(s, 1))
     today = await server_today(env)
@@ -191,7 +192,8 @@ async def test_a_period_without_benefit_moves_the_reassessment_and_its_task(env)
     expected = recompute_reassessment(state.deadlines, state.rules, no_benefit=[pause]).reassessment_due
     assert expected > before
     result = await act(env, case, pause)
-    assert result.value == expected.isoformat() and expected.isoformat() in result.message
+    # The confirmation gives the date the Danish way (issue 20).
+    assert result.value == expected.isoformat() and expected.strftime("%d.%m.%Y") in result.message
     with pytest.raises(CaseRefusal) as refused:
         await act(env, case, BenefitPause(start_day + timedelta(days=10), start_day + timedelta(days=50)))
     assert (refused.value.reason, refused.value.field) == (Refusal.PERIOD_OVERLAPS, "start")

@@ -1,13 +1,15 @@
 """The 2026 reform as municipalities live it (issue 21), path by path on the time-skipping server, with the mails
 received by a real SMTP server and the rows in a real SQLite register.
 
-Dates are checked by hand. First day Friday 20 November 2026 (the issue's example), rule set "2026
-beskæftigelsesreform" (lov nr. 1750 af 29. december 2025, L 66):
-- week 8 (the model's target, seed 002) ends on day 56: 20 Nov + 55 days = Thursday 14 January 2027;
+Dates are checked by hand, on a fixed day (issue 17): the server's clock starts on Tuesday 4 December 2035
+(START), two weeks after the first day, as the issue's example was written two weeks after its first day. First day
+Tuesday 20 November 2035, rule set "2026 beskæftigelsesreform" (lov nr. 1750 af 29. december 2025, L 66):
+- week 8 (the model's target, seed 002) ends on day 56: 20 Nov + 55 days (10 to 30 Nov, 31 to 31 Dec, 14 into
+  January) = Monday 14 January 2036;
 - the legal minimum of one follow-up conversation "within six months" ends the day before the same date six months
-  on (domain/deadlines.py, `statutory_first_conversation_due`): 20 May 2027 - 1 day = Wednesday 19 May 2027.
-Under the test's later rule set (four months, week 8 statutory again): 20 March 2027 - 1 day = Friday 19 March 2027.
-The sick report may be at most a year old, so these tests hold while the server's today is before 20 November 2027.
+  on (domain/deadlines.py, `statutory_first_conversation_due`): 20 May 2036 - 1 day = Monday 19 May 2036.
+Under the test's later rule set (four months, week 8 statutory again): 20 March 2036 - 1 day = Wednesday 19 March
+2036. All three are calendar dates: holidays and closed days do not move them.
 """
 from __future__ import annotations
 
@@ -32,9 +34,12 @@ from domain.refusals import Refusal
 from domain.triage import Track
 from workflows.case_workflow import CaseWorkflow
 
-FIRST_DAY = date(2026, 11, 20)
-WEEK_8 = date(2027, 1, 14)
-SIX_MONTHS = date(2027, 5, 19)
+START = date(2035, 12, 4)
+FIRST_DAY = date(2035, 11, 20)
+WEEK_8 = date(2036, 1, 14)
+SIX_MONTHS = date(2036, 5, 19)
+
+pytestmark = pytest.mark.start_day(START)
 
 
 def morning(day: date) -> datetime:
@@ -81,17 +86,17 @@ async def test_a_case_waiting_for_the_employers_estimate_is_followed_as_if_long_
     await mail_to(env.mail, employer, subject_has("Hvor længe forventer I"))
     assert any(t.key == "employer_estimate" for t in state.open_tasks)
     # Nobody records a meeting and the estimate never comes: the law's minimum is breached, on the case, in the
-    # register and to the team lead, the first minute after 19 May 2027.
-    await skip_to(env, datetime(2027, 5, 19, 23, 0, tzinfo=LOCAL_TZ))
+    # register and to the team lead, the first minute after 19 May 2036.
+    await skip_to(env, datetime(2036, 5, 19, 23, 0, tzinfo=LOCAL_TZ))
     state = await handle.query(CaseWorkflow.state_now)
     assert "first_conversation" not in state.breaches
     assert "target_missed" in [e.event for e in state.timeline]  # week 8, the model's own target, missed apart
-    await skip_to(env, datetime(2027, 5, 20, 9, 0, tzinfo=LOCAL_TZ))
+    await skip_to(env, datetime(2036, 5, 20, 9, 0, tzinfo=LOCAL_TZ))
     state = await wait_for(handle, lambda s: "first_conversation" in s.breaches)
     assert state.deadline_breached and state.breaches == ["first_conversation"]
     [breach] = rows(env.register, DeadlineBreach)
     assert (breach.kind, breach.due) == ("first_conversation", SIX_MONTHS)
-    await mail_to(env.mail, state.caseworker.lead_email, subject_has("frist 19. maj 2027"))
+    await mail_to(env.mail, state.caseworker.lead_email, subject_has("frist 19. maj 2036"))
 
 
 async def test_both_estimates_under_26_weeks_before_a_meeting_stand_the_case_down_to_watch(env):
@@ -212,38 +217,47 @@ async def test_the_information_form_follows_its_real_sending_and_an_agreed_answe
 
 # ---------------------------------------------------------------- 4. § 24 across cases
 async def test_benefit_in_earlier_cases_brings_the_reassessment_forward(env):
-    """The same person (the same CPR number in the register) had an earlier case: first day 4 July 2026, ended
-    1 October 2026, so benefit was paid from day 31, 3 August, to 1 October: 60 days. The new case's first day is
-    Monday 2 November 2026. By hand (tests/unit/test_reassessment.py): alone, § 24 gives 31 May 2027; with the
-    earlier case 31 March 2027; with 10 more days from another municipality (1-10 June 2026), 28 February 2027,
-    whose task comes 15 working days before, on Monday 8 February 2027."""
-    earlier, earlier_handle = await start(env, {**sick_report(), "first_day_of_absence": "2026-07-04"},
+    """The same person (the same CPR number in the register) had an earlier case: first day Wednesday 4 July 2035,
+    ended Monday 1 October 2035, so benefit was paid from day 31 (4 Jul + 30 days = Friday 3 August) to 1 October:
+    29 (3-31 Aug) + 30 (Sep) + 1 = 60 days. The new case's first day is Friday 2 November 2035; its benefit starts
+    on day 31, 2 November + 30 = Sunday 2 December 2035. By hand (§ 24: more than 22 weeks = 154 days in the month
+    judged and the 8 before it; the rule of tests/unit/test_reassessment.py):
+    - alone: days from 2 December: Dec 30, Jan 61, Feb 90 (2036 is a leap year), Mar 121, Apr 151, May 182; April
+      is not over 154, May is -> 31 May 2036;
+    - with the earlier case: judging February 2036 the window runs from 1 June 2035: 90 + 60 = 150, not over 154;
+      March (window from 1 July 2035): 121 + 60 = 181 -> 31 March 2036;
+    - with 10 more days from another municipality (1-10 June 2035): February gives 150 + 10 = 160 > 154, January
+      (window from 1 May 2035) 61 + 60 + 10 = 131 -> Friday 29 February 2036;
+    - its task 15 working days before (no holiday in February 2036; Easter is 13 April): Thu 28, Wed 27, Tue 26,
+      Mon 25, Fri 22, Thu 21, Wed 20, Tue 19, Mon 18, Fri 15, Thu 14, Wed 13, Tue 12, Mon 11, Fri 8 -> Friday
+      8 February 2036."""
+    earlier, earlier_handle = await start(env, {**sick_report(), "first_day_of_absence": "2035-07-04"},
                                           absent_days=None)
     await wait_for(earlier_handle, lambda s: s.caseworker is not None and s.track is not None)
-    await act(env, earlier, CaseEnd("full_recovery", date(2026, 10, 1)))
+    await act(env, earlier, CaseEnd("full_recovery", date(2035, 10, 1)))
     await wait_for(earlier_handle, lambda s: s.phase == "closed")
-    case, handle = await start(env, {**sick_report(), "first_day_of_absence": "2026-11-02"}, absent_days=None)
+    case, handle = await start(env, {**sick_report(), "first_day_of_absence": "2035-11-02"}, absent_days=None)
     state = await wait_for(handle, lambda s: s.caseworker is not None and s.track is not None)
     assert [(p.start, p.end, p.source, p.note) for p in state.earlier_benefit] == [
-        (date(2026, 8, 3), date(2026, 10, 1), "register", earlier.reference)]
-    assert state.deadlines.reassessment_due == date(2027, 3, 31)
+        (date(2035, 8, 3), date(2035, 10, 1), "register", earlier.reference)]
+    assert state.deadlines.reassessment_due == date(2036, 3, 31)
     [found] = [e.detail for e in state.timeline if e.event == "earlier_benefit"]
-    assert "revurderingen flyttes fra 2027-05-31 til 2027-03-31" in found
+    assert "revurderingen flyttes fra 2036-05-31 til 2036-03-31" in found
     # A period from another municipality, entered by the caseworker; one overlapping the register's is refused.
     with pytest.raises(CaseRefusal) as refused:
-        await act(env, case, EarlierBenefit(date(2026, 9, 1), date(2026, 9, 10)))
+        await act(env, case, EarlierBenefit(date(2035, 9, 1), date(2035, 9, 10)))
     assert (refused.value.reason, refused.value.field) == (Refusal.PERIOD_OVERLAPS, "start")
     with pytest.raises(CaseRefusal) as refused:
-        await act(env, case, EarlierBenefit(date(2026, 10, 20), date(2026, 11, 5)))
+        await act(env, case, EarlierBenefit(date(2035, 10, 20), date(2035, 11, 5)))
     assert (refused.value.reason, refused.value.field) == (Refusal.BAD_PERIOD, "end")
-    result = await act(env, case, EarlierBenefit(date(2026, 6, 1), date(2026, 6, 10), note="Aarhus Kommune",
+    result = await act(env, case, EarlierBenefit(date(2035, 6, 1), date(2035, 6, 10), note="Aarhus Kommune",
                                                  actor="anna.berg"))
-    assert result.value == "2027-02-28" and "2027-02-28" in result.message
+    assert result.value == "2036-02-29" and "29.02.2036" in result.message  # the confirmation says it in Danish
     state = await handle.query(CaseWorkflow.state_now)
-    assert state.deadlines.reassessment_task_day == date(2027, 2, 8)
-    await skip_to(env, morning(date(2027, 2, 8)) + timedelta(hours=1))
-    state = await wait_for(handle, lambda s: "reassessment_task/2027-02-28" in s.done)
+    assert state.deadlines.reassessment_task_day == date(2036, 2, 8)
+    await skip_to(env, morning(date(2036, 2, 8)) + timedelta(hours=1))
+    state = await wait_for(handle, lambda s: "reassessment_task/2036-02-29" in s.done)
     task = await mail_to(env.mail, state.caseworker.email, subject_has("revurdering"))
-    assert "28. februar 2027" in task.get_body(("plain",)).get_content()
-    assert any(t.key == "reassessment/2027-02-28" for t in state.open_tasks)
+    assert "29. februar 2036" in task.get_body(("plain",)).get_content()
+    assert any(t.key == "reassessment/2036-02-29" for t in state.open_tasks)
     assert "earlier_benefit" in [a.action for a in rows(env.register, AuditEvent)]
