@@ -10,6 +10,7 @@ receiving replies to invitations can afford many times over.
 """
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import resource
@@ -45,6 +46,16 @@ def parse_bounded(raw: bytes, calendar_limit: int, *, seconds: float = PARSE_SEC
     raise ImipError(result[1], result[2])
 
 
+def _out_of_memory(error: BaseException) -> bool:
+    """True when the bound caused the error somewhere down its chain (MemoryError, or ENOMEM from the OS)."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, MemoryError) or (isinstance(seen, OSError) and seen.errno == errno.ENOMEM):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _child() -> None:
     calendar_limit, memory = int(sys.argv[1]), int(sys.argv[2])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -52,7 +63,10 @@ def _child() -> None:
     try:
         result = ("ok", parse_inbound(raw, calendar_limit))
     except ImipError as err:
-        result = ("error", err.code, err.args[0])
+        if _out_of_memory(err):  # the bound, met inside a library (a lazy import, a file read): not the mail's fault
+            result = ("error", "too_complex", "parsing needed more memory than allowed")
+        else:
+            result = ("error", err.code, err.args[0])
     except MemoryError:
         result = ("error", "too_complex", "parsing needed more memory than allowed")
     sys.stdout.buffer.write(pickle.dumps(result))

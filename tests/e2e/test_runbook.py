@@ -250,7 +250,7 @@ def reply_to(invitation, attendee: str) -> bytes:
     for name in ("UID", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY", "ORGANIZER"):
         if name in event:
             answer[name] = event[name]
-    answer.add("dtstamp", datetime.now(timezone.utc))
+    answer.add("dtstamp", datetime.now(timezone.utc))  # real now: a DTSTAMP is the moment the reply is written
     who = icalendar.vCalAddress(f"mailto:{attendee}")
     who.params["PARTSTAT"] = "ACCEPTED"
     answer.add("attendee", who)
