@@ -7,7 +7,8 @@
      day of a shorter month. 20 Nov 2026 -> 20 May 2027; 1 Jul 2026 -> 1 Jan 2027; 31 Aug 2026 -> 28 Feb 2027;
      31 Aug 2027 -> 29 Feb 2028 (a leap year).
 2. The week-13 measure's base in the report, `report_measure_base`: a target case that ended before the end of
-   week 13 without a measure is in the base ('all_target_cases', shipped) or not ('running_at_week_13').
+   week 13 without a measure is in the base ('all_target_cases') or not ('running_at_week_13', shipped: the
+   measure seed 002 cites from jobindsats.dk counts the cases whose absence lasted through week 13).
 """
 from __future__ import annotations
 
