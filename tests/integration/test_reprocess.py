@@ -38,7 +38,9 @@ async def test_two_operators_at_once_reach_the_case_once(env, cases, gateway):
 
     done = [r for r in results if not isinstance(r, Exception)]
     assert done and all(outcome.status == "received" for outcome, _ in done)
-    assert all(isinstance(r, ReprocessRefused) and "samtidig" in str(r) for r in results if r not in done)
+    # The other is refused: while the first is at work ("samtidig"), or, on a slow machine, once it has finished.
+    assert all(isinstance(r, ReprocessRefused) and ("samtidig" in str(r) or "allerede registreret" in str(r))
+               for r in results if r not in done), results
     state = await wait_for(b.handle, answered(b.meeting.uid, b.employer, "ACCEPTED"))
     assert len(rsvp_events(state)) == 1                     # the same update id: applied once
     [row] = inbound(env)
