@@ -17,6 +17,7 @@
     fasthold simuler examples/simulering.yaml   simulate a year of cases: how many caseworkers?
     fasthold historik REF --fil h.json       (operators) save a case's history as Temporal stores it
     fasthold genafspil h.json                (operators) replay a saved history against this code and keys
+    fasthold genbehandl [FIL]                (operators) list the replies the gateway kept, or reprocess one
 
 Global options (--bruger, --kommune) go before or after the subcommand.
 
@@ -39,17 +40,19 @@ from temporalio.client import Client
 from case_service import CaseRefusal, CaseService, CaseUnavailable
 from case_service.commands import AnswerOnBehalf, CaseRef
 from config.settings import Settings, SettingsError, load_settings
-from domain import labels
+from domain import labels, reform_labels
 from domain.localtime import LOCAL_TZ
+from domain.plain_text import printable
 from domain.refusals import Refusal
-from domain.model import (BenefitPause, CaseEnd, CaseState, EmployerAnswer, ExpectedDuration, FastTrackConsent,
-                          FastTrackRequest, InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport,
+from domain.model import (BenefitPause, CaseEnd, CaseState, EarlierBenefit, FollowUpDecision, EmployerAnswer, ExpectedDuration, FastTrackConsent,
+                          FastTrackRequest, InfoFormAnswer, InfoFormSent, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport,
                           PartialRecovery, Reassignment)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
 from engine.codec import KeyMismatchError, UnknownKeyError
 from register.evaluation_command import add_evaluation_parser, evaluation_from_args
 from register.report_command import (ReportError, add_compare_parser, add_report_parser, compare_from_args,
                                      report_from_args)
+from decision_support.command import add_model_parser, model_from_args
 from simulation.command import add_simulation_parser, simulate_from_args
 from simulation.scenario import ScenarioError
 
@@ -67,6 +70,7 @@ REQUESTERS = {"arbejdsgiver": "employer", "medarbejder": "employee"}
 MEASURES = {"gradvis": "gradual_return", "praktik": "work_trial", "loentilskud": "wage_subsidy", "mentor": "mentor",
             "andet": "other"}
 OUTCOMES = {"job": "work", "uddannelse": "education", "andet": "other"}
+INFO_FORM_VIA_WORDS = {"digital-post": "digital_post", "arbejdsgiver": "employer_report"}
 PARTIAL_RECOVERY_IS_NO_END = ("En delvis raskmelding afslutter ikke sagen: medarbejderen får nedsatte sygedagpenge, "
                               "og opfølgningen fortsætter (sygedagpengeloven § 8). Registrér den sådan:\n"
                               "  fasthold delvis {reference} --timer TIMER_OM_UGEN --fra ÅÅÅÅ-MM-DD")
@@ -117,9 +121,13 @@ def format_state(state: CaseState) -> str:
         lines.append(f"  Delvis raskmeldt:   {change.hours_per_week:g} timer om ugen fra {change.from_date}")
     for pause in state.benefit_pauses:
         lines.append(f"  Uden sygedagpenge:  {pause.start} til {pause.end}" + (f" ({pause.reason})" if pause.reason else ""))
+    if state.risk is not None:
+        lines.append(f"  Beslutningsstøtte:  {reform_labels.risk_line(state.risk)}")
+    for period in state.earlier_benefit:
+        lines.append(f"  Tidligere dagpenge: {period.start} til {period.end} ({reform_labels.SOURCE[period.source]}"
+                     + (f", {period.note}" if period.note else "") + ") tæller med i § 24")
     if state.info_form_sent_on:
-        lines.append(f"  Oplysningsskema:    sendt {state.info_form_sent_on}, "
-                     + (f"besvaret {state.info_form_answered_on}" if state.info_form_answered_on else "ikke besvaret"))
+        lines.append(f"  Oplysningsskema:    {info_form_line(state)}")
     for measure in state.measures:
         lines.append(f"  Indsats:            {measure.kind} fra {measure.start_date}"
                      + (" (inden uge 13)" if measure.before_week_13 else " (efter uge 13)"))
@@ -130,7 +138,7 @@ def format_state(state: CaseState) -> str:
                      + (f", afgang: {state.outcome}" if state.outcome else ""))
     lines.append("  Forløb (dansk tid):")
     lines += [f"    {danish_time(e.at)}  {e.event}  {e.detail}" for e in state.timeline]
-    return "\n".join(lines)
+    return printable("\n".join(lines))   # what attendees wrote is in it: no escape sequence reaches a terminal
 
 
 def danish_time(at: datetime) -> str:
@@ -262,15 +270,30 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--fra", type=_date, required=True, help="første dag uden sygedagpenge, ÅÅÅÅ-MM-DD")
     s.add_argument("--til", type=_date, required=True, help="sidste dag uden sygedagpenge, ÅÅÅÅ-MM-DD")
     s.add_argument("--begrundelse", default="")
-    s = sub.add_parser("oplysningsskema", help="registrér at oplysningsskemaet (§ 11) er besvaret")
+    s = sub.add_parser("opfoelgning", help="registrér din beslutning om en overvåget sag med høj risiko")
+    s.add_argument("reference")
+    s.add_argument("--indkald", required=True, choices=sorted(YES_NO), help="ja: medarbejderen indkaldes")
+    s.add_argument("--begrundelse", required=True)
+    s = sub.add_parser("tidligere", help="registrér sygedagpenge i en tidligere sag (tæller med i § 24)")
+    s.add_argument("reference")
+    s.add_argument("--fra", type=_date, required=True, help="første dag med sygedagpenge, ÅÅÅÅ-MM-DD")
+    s.add_argument("--til", type=_date, required=True, help="sidste dag med sygedagpenge, ÅÅÅÅ-MM-DD")
+    s.add_argument("--note", default="", help="fx den kommune, der udbetalte")
+    s = sub.add_parser("oplysningsskema", help="registrér at oplysningsskemaet (§ 11) er sendt eller besvaret")
     s.add_argument("reference")
     s.add_argument("--besvaret", type=_date, default=None, help="ÅÅÅÅ-MM-DD (standard: i dag)")
+    s.add_argument("--sendt", type=_date, default=None,
+                   help="dagen skemaet blev sendt, ÅÅÅÅ-MM-DD (registrerer afsendelsen i stedet for svaret)")
+    s.add_argument("--via", choices=sorted(INFO_FORM_VIA_WORDS), default="digital-post",
+                   help="digital-post, eller arbejdsgiver: sendt automatisk med arbejdsgiverens anmeldelse")
+    s.add_argument("--svarfrist", type=_date, default=None, help="en senere svarfrist aftalt med medarbejderen")
     s = sub.add_parser("udfald", help="registrér afgang en måned efter sagens afslutning")
     s.add_argument("reference")
     s.add_argument("--udfald", required=True, choices=sorted(OUTCOMES))
     add_report_parser(sub)
     add_compare_parser(sub)
     add_evaluation_parser(sub)
+    sub.add_parser("regelsaet", help="lad alle kørende sager se på regelsættene igen (et nyt regelsæt i konfigurationen)")
     sub.add_parser("skema", help="udskriv JSON-skemaet for en sygemelding")
     s = sub.add_parser("historik", help="(drift) gem en sags historik, som Temporal har den (krypteret)")
     s.add_argument("reference")
@@ -279,7 +302,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("fil", type=Path)
     sub.add_parser("opdater-lister", help="(drift) én gang efter opgraderingen: sæt åbne sager ind i arbejdsbordets "
                                           "lister (sager, der blev oprettet før listernes læsemodel)")
+    s = sub.add_parser("genbehandl", help="(drift) vis de afviste svar, postindgangen har gemt, eller "
+                                          "genbehandl ét, når årsagen er rettet")
+    s.add_argument("fil", nargs="?", help="det gemte svars filnavn i inbox/refused/ (uden fil: vis listen)")
     add_simulation_parser(sub)
+    add_model_parser(sub)
     return p
 
 
@@ -315,7 +342,15 @@ def action_from_args(args, actor: str):
         return FastTrackConsent(YES_NO[args.svar], args.dato or today, args.sent_accepteret, actor=actor)
     if args.command == "pause":
         return BenefitPause(args.fra, args.til, args.begrundelse, actor=actor)
+    if args.command == "opfoelgning":
+        return FollowUpDecision(YES_NO[args.indkald], args.begrundelse, actor=actor)
+    if args.command == "tidligere":
+        return EarlierBenefit(args.fra, args.til, "caseworker", args.note, actor=actor)
     if args.command == "oplysningsskema":
+        if args.sendt is not None or args.svarfrist is not None:
+            if args.besvaret is not None:
+                raise UserError("Brug enten --sendt (afsendelsen) eller --besvaret (svaret), ikke begge.")
+            return InfoFormSent(args.sendt or today, INFO_FORM_VIA_WORDS[args.via], args.svarfrist, actor=actor)
         return InfoFormAnswer(args.besvaret or today, actor=actor)
     raise UserError(f"Ukendt kommando {args.command}")
 
@@ -335,6 +370,10 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         return await simulate_from_args(args)
     if args.command == "genafspil":  # the code and keys of this process: no server needed
         return await replay_history(args.fil, settings)
+    if args.command == "model":  # the register and the model files only: no Temporal needed
+        return model_from_args(args, settings)
+    if args.command == "genbehandl":
+        return await reprocess_reply(args.fil, settings, actor, client)
     case = load_sick_report(args.fil, today=danish_today()) if args.command == "opret" else None
     cases = CaseService(client or await _connect(settings), settings)
     if case is not None:
@@ -342,6 +381,8 @@ async def run(args, settings: Settings, client: Client | None = None) -> str:
         if started.new:
             return f"Sagen {case.reference} er oprettet (workflow {started.workflow_id})."
         return f"Sagen {case.reference} kører allerede; der er ikke oprettet en ny (workflow {started.workflow_id})."
+    if args.command == "regelsaet":
+        return format_refreshed(await cases.refresh_rule_sets(municipality, actor))
     if args.command == "opdater-lister":
         from case_service.lists import publish_missing
         from register.db import Register, upgrade
@@ -368,6 +409,23 @@ def save_history(history, path: Path) -> str:
     except OSError as err:
         raise UserError(f"Kan ikke skrive filen {path}: {err.strerror}.") from None
     return f"Historikken for {history.workflow_id} ({len(history.events)} hændelser) er gemt i {path}."
+
+
+def format_refreshed(results) -> str:
+    """One line per running case: the rule set it follows now, or the switch ahead of it."""
+    from domain.reform_labels import rules_refreshed
+
+    lines = [f"{reference}: {rules_refreshed(r) if isinstance(r, str) else 'afvist: ' + r.message}"
+             for reference, r in results]
+    return "\n".join(lines + [f"{len(results)} kørende sager har set på regelsættene igen."])
+
+
+def info_form_line(state: CaseState) -> str:
+    """The information form as the caseworker reads it: sent (how, and whether the date is only intake's), its
+    answer date (agreed or the law's), and answered in time, late, or not yet."""
+    from domain.reform_labels import info_form_status
+
+    return info_form_status(state)
 
 
 def history_payloads(history) -> list:
@@ -433,6 +491,35 @@ async def replay_history(path: Path, settings: Settings) -> str:
     return f"Historikken i {path} ({len(history.events)} hændelser) genafspilles uden fejl med denne kode."
 
 
+async def reprocess_reply(name: str | None, settings: Settings, actor: str, client: Client | None = None) -> str:
+    """The runbook's "reprocess a kept reply": on the gateway's machine, with the gateway's settings."""
+    from case_service.replies import Processor, SenderTrust
+    from case_service.reprocess import ReprocessRefused, answer_text, find, listing, reprocess
+    from mailing.inbox import Inbox
+    from register.db import Register
+
+    if not (settings.data_path / "inbox" / "refused").is_dir():
+        raise UserError(f"Her er ingen postindgang: {settings.data_path / 'inbox'} findes ikke. Kør kommandoen, hvor "
+                        "postindgangen kører, med dens indstillinger (FASTHOLD_DATA_DIR).")
+    register = Register(settings.resolved_database_url)
+    try:
+        inbox = Inbox(settings.data_path / "inbox")
+        processor = Processor(CaseService(client, settings), register, inbox, trust=SenderTrust.from_settings(settings))
+        if name is None:
+            return listing(processor)
+        try:
+            if why := find(processor, name).why_not():  # before connecting: Temporal is not needed to say no
+                raise ReprocessRefused(why)
+            if client is None:
+                processor.cases = CaseService(await _connect(settings), settings)
+            outcome, filed = await reprocess(processor, name, actor=actor)
+        except ReprocessRefused as err:
+            raise UserError(str(err)) from None
+        return answer_text(outcome, filed)
+    finally:
+        register.dispose()
+
+
 async def _connect(settings: Settings) -> Client:
     from engine.client import ConnectionSettingsError, connect, connect_options
 
@@ -453,7 +540,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         settings = load_settings()
-        print(asyncio.run(run(args, settings)))
+        # Cases hold what attendees wrote; a terminal must never receive an escape sequence from them.
+        print(printable(str(asyncio.run(run(args, settings)))))
         return 0
     except SickReportError as err:
         print("Sygemeldingen er ikke gyldig:", file=sys.stderr)

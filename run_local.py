@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,7 @@ from engine.search_attributes import cli_flags
 from web.serve import start_web, stop_web
 from case_service.metrics import CaseMetrics
 from case_service.retention import ensure_retention_schedule
+from case_service.retrain import ensure_retrain_schedule
 from engine.runtime import make_runtime
 from worker import build_worker, prepare_register
 
@@ -43,8 +45,43 @@ def start_dev_server(settings: Settings) -> subprocess.Popen:
         "--ui-codec-endpoint", f"http://{settings.codec_host}:{settings.codec_port}",
     ]
     log_file = open(settings.data_path / "temporal-server.log", "ab")
-    # Its own process group: Ctrl-C reaches us, and we stop the server after the worker has drained.
-    return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+    # Its own process group: Ctrl-C reaches us, and we stop the server after the worker has drained. It dies
+    # with us (kill -9 included), so no orphan is left for the next start to find.
+    return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to send SIGTERM when the process that started it dies."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the port check below still refuses an orphan
+        pass
+
+
+def refuse_a_server_we_did_not_start(settings: Settings) -> None:
+    """A Temporal server already on our address (an orphan of a killed run, or someone else's) is not ours:
+    attaching to it would run cases on a server whose data, settings and lifetime we do not control."""
+    host, _, port = settings.temporal_address.rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=1):
+            pass
+    except OSError:
+        return
+    raise RuntimeError(f"der kører allerede noget på {settings.temporal_address} (måske en Temporal-server fra en "
+                       "tidligere start, der blev afbrudt). Stop den, eller vælg en anden adresse med "
+                       "FASTHOLD_TEMPORAL_ADDRESS")
+
+
+def gateway_trusts_loopback(settings: Settings) -> bool:
+    """The embedded run's gateway trusts mail handed over on this machine unless told otherwise: there is no
+    mail server here to vouch for senders. FASTHOLD_GATEWAY_TRUST_LOOPBACK=false is honoured (the default
+    setting is false for production, so only an explicit setting can tell the two apart)."""
+    if "FASTHOLD_GATEWAY_TRUST_LOOPBACK" in os.environ:
+        return settings.gateway_trust_loopback
+    return True
 
 
 async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds: float = 60.0, **options):
@@ -62,6 +99,7 @@ async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds:
 
 
 async def run(settings: Settings) -> None:
+    refuse_a_server_we_did_not_start(settings)
     register, roster = prepare_register(settings)
     server = start_dev_server(settings)
     controller = gateway = codec_server = web = metrics = None
@@ -75,11 +113,11 @@ async def run(settings: Settings) -> None:
         if settings.case_metrics_port:
             metrics.start(settings.metrics_host, settings.case_metrics_port, settings.case_metrics_refresh_seconds)
         controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
-        # The embedded run's own gateway trusts mail handed over on this machine (there is no mail server here
-        # to vouch for senders); it says so below. Production trusts only its mail servers' verdicts.
-        gateway = start_gateway(settings, client, register, trust_loopback=True)
+        # It says below what it trusts. Production trusts only its mail servers' verdicts.
+        gateway = start_gateway(settings, client, register, trust_loopback=gateway_trusts_loopback(settings))
         web = await start_web(settings, client)
         await ensure_retention_schedule(client, settings)
+        await ensure_retrain_schedule(client, settings)  # issue 21: decision support, retrained weekly
         print(
             "\nFastholdelsesmotoren kører.\n"
             f"  Arbejdsbord:       {settings.base_url} (log ind med en e-mail fra config/roster.yaml og "

@@ -20,6 +20,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.decision_support import DecisionSupportActivities
 from activities.mail import MailActivities
 from activities.planning import PlanningActivities
 from activities.register import RegisterActivities
@@ -32,6 +33,8 @@ from register.prepare import prepare_register  # noqa: F401  (re-exported: the e
 from workflows.case_workflow import CaseWorkflow
 from workflows.bulk_reassignment import BulkReassignmentWorkflow
 from workflows.retention import RetentionWorkflow
+from workflows.retrain import RetrainWorkflow
+from activities.retrain import RetrainActivities
 from activities.retention import RetentionActivities
 
 log = logging.getLogger("fasthold.worker")
@@ -44,7 +47,7 @@ PURE_LIBRARIES = ("holidays", "dateutil", "domain", "pydantic")
 # loaded per case. Passed through, their calls are not checked by the sandbox, so
 # tests/unit/test_workflow_determinism.py checks their source for clocks, randomness and I/O instead.
 WORKFLOW_MIXINS = ("workflows.steps", "workflows.human_input", "workflows.effects", "workflows.reviews",
-                   "workflows.law_events", "workflows.handover")
+                   "workflows.law_events", "workflows.handover", "workflows.reform")
 SANDBOX = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(*PURE_LIBRARIES, *WORKFLOW_MIXINS))
 
@@ -60,13 +63,19 @@ def warm_holiday_calendar(until_year: int | None = None) -> None:
 
 
 def case_activities(registry: RegisterActivities, planning: PlanningActivities, send_mail, *,
-                    reserve_slot=None, free_slots=None) -> list:
+                    reserve_slot=None, free_slots=None, risk_estimate=None) -> list:
     """Every activity CaseWorkflow calls: the worker's list, and the simulation's with its stand-ins in place
-    (one list, so a new activity cannot be missing from either)."""
-    return [registry.register_case, registry.assign_caseworker, registry.look_up_caseworker, registry.update_case, registry.busy_intervals,
-            registry.save_meeting, reserve_slot or registry.reserve_slot, registry.record_breach,
-            registry.save_measure, registry.record_missed_target, registry.publish_view, planning.rule_set_for,
-            free_slots or planning.free_slots, send_mail]
+    (one list, so a new activity cannot be missing from either). Without `risk_estimate` decision support is off."""
+    from pathlib import Path
+
+    from activities.decision_support import DecisionSupportActivities
+
+    risk_estimate = risk_estimate or DecisionSupportActivities(Path("."), enabled=False).risk_estimate
+    return [risk_estimate, registry.register_case, registry.assign_caseworker, registry.look_up_caseworker,
+            registry.update_case, registry.busy_intervals, registry.save_meeting,
+            reserve_slot or registry.reserve_slot, registry.record_breach, registry.save_measure,
+            registry.record_missed_target, registry.publish_view, planning.rule_set_for, planning.rule_set_plan,
+            registry.earlier_benefit_periods, free_slots or planning.free_slots, send_mail, planning.new_meeting_uid]
 
 
 def build_worker(client: Client, settings: Settings, register: Register, roster: dict,
@@ -84,11 +93,13 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
     return Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[CaseWorkflow, RetentionWorkflow, BulkReassignmentWorkflow],
+        workflows=[CaseWorkflow, RetentionWorkflow, BulkReassignmentWorkflow, RetrainWorkflow],
         workflow_runner=remembering_runs(SANDBOX),   # the SDK's failure lines name only the run: see engine/logs
-        activities=[*case_activities(registry, planning, mail.send_mail),
-                    RetentionActivities(register).erase_personal_data,
-                    HandoverActivities(CaseService(client, settings)).hand_over_one_case],
+        activities=[*case_activities(registry, planning, mail.send_mail, risk_estimate=DecisionSupportActivities(
+                        settings.data_path, settings.decision_support).risk_estimate),
+                    RetentionActivities(register, client, settings.temporal_namespace).erase_personal_data,
+                    HandoverActivities(CaseService(client, settings)).hand_over_one_case,
+                    RetrainActivities(settings).retrain_model],
         activity_executor=executor,
         interceptors=[metrics.interceptor()],
         # Open cases mostly wait for weeks: keep a bounded number in memory (measured in bench/bench_memory.py).

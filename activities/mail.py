@@ -11,7 +11,7 @@ import hashlib
 import ssl
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
-from email.utils import formataddr
+from email.headerregistry import Address
 
 import aiosmtplib
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from config.settings import Settings
 from domain.model import Meeting
 from mailing.links import EmployerLink, case_url, employer_reply_url
 from mailing.ical import Attendee, MeetingInvite, build_cancel, build_request
+from mailing.addresses import mailbox, parse_mailbox
 from mailing.mime import build_message
 from mailing.rendering import render
 from mailing.smtp_pool import SmtpPool, SmtpTarget
@@ -143,12 +144,18 @@ class MailActivities:
             stamp = datetime.now(timezone.utc)
             calendar = build_request(invite, stamp) if mail.calendar_method == "REQUEST" else build_cancel(invite, stamp)
         # An invitation comes from its ORGANIZER address, which the mail gateway receives replies on.
-        sender = (formataddr((mail.case.caseworker_name, self.settings.organizer_email)) if calendar
-                  else self.settings.mail_from)
+        sender = (mailbox(mail.case.caseworker_name, self.settings.organizer_email) if calendar
+                  else parse_mailbox(self.settings.mail_from))
+        try:
+            recipient = _address(mail.recipient)
+        except ValueError:
+            # Not one plain address (intake refuses such; an old case may hold one): no retry can send it.
+            raise ApplicationError(f"the {mail.recipient.role}'s address is not a single e-mail address",
+                                   type="RecipientRefused", non_retryable=True) from None
         message = build_message(
-            sender=sender, to=[_address(mail.recipient)], subject=rendered.subject,
+            sender=sender, to=[recipient], subject=rendered.subject,
             text=rendered.text, html=rendered.html, message_id=message_id, calendar=calendar,
-            method=mail.calendar_method, reply_to=mail.case.caseworker_email,
+            method=mail.calendar_method, reply_to=mailbox("", mail.case.caseworker_email),
             extra_headers={"X-Fasthold-Case": mail.case.reference, "X-Fasthold-Purpose": mail.kind},
         )
         try:
@@ -184,5 +191,5 @@ class MailActivities:
             row.sent_at = datetime.now(timezone.utc)
 
 
-def _address(recipient: Recipient) -> str:
-    return formataddr((recipient.name, recipient.email))
+def _address(recipient: Recipient) -> Address:
+    return mailbox(recipient.name, recipient.email)

@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.model import CaseInput, Caseworker, Measure, Meeting, MeetingStatus
+from domain.model import CaseInput, Caseworker, EarlierBenefit, Measure, Meeting, MeetingStatus
 from domain.slots import WorkingHours, propose_slots
 from register.case_list import PublishedView, publish
 from register.db import Register
 from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
-                             DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, MissedTarget, Team)
+                             PendingIdentity, DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, MissedTarget, Team)
 from register.roster import team_config, working_hours
 
 
@@ -93,6 +93,14 @@ UPDATABLE_CASE_FIELDS = {
 }
 
 
+@dataclass(frozen=True)
+class EarlierBenefitRequest:
+    reference: str
+    municipality: str
+    first_day: date
+    employer_period_days: int  # § 24 stk. 2: the employer period of an earlier case does not count either
+
+
 def _case(session, reference: str, municipality: str) -> CaseRow:
     row = session.scalar(select(CaseRow).where(CaseRow.reference == reference, CaseRow.municipality == municipality))
     if row is None:
@@ -157,8 +165,13 @@ class RegisterActivities:
             )
             session.add(row)
             session.flush()
-            if case.employee.cpr:
-                session.add(CitizenIdentity(case_id=row.id, cpr=case.employee.cpr))
+            # The service layer kept the CPR number apart (register.identities): it never enters the workflow.
+            pending = session.get(PendingIdentity, (case.municipality, case.reference))
+            cpr = case.employee.cpr or (pending.cpr if pending is not None else None)   # the first: older cases
+            if cpr:
+                session.add(CitizenIdentity(case_id=row.id, cpr=cpr))
+            if pending is not None:
+                session.delete(pending)
             _audit_once(session, row.id, f"{case.workflow_id}/registered", "case_registered", "engine",
                         {"first_day": case.first_day.isoformat(), "expected_weeks": case.expected_weeks}, now)
 
@@ -166,6 +179,37 @@ class RegisterActivities:
     def publish_view(self, published: PublishedView) -> None:
         """The list pages' read model: the case's view as its workflow sees it now (register/case_list.py)."""
         publish(self.register, published)
+
+    @activity.defn
+    def earlier_benefit_periods(self, request: EarlierBenefitRequest) -> list[EarlierBenefit]:
+        """Sickness benefit paid to the same person in earlier, ended cases of this register (§ 24 counts it):
+        found by the identity the register holds for this case, which never leaves the register. Each earlier
+        case gives its days after its employer period up to its end, less the periods without benefit recorded
+        on it (split into separate periods). None when the case has no identity (it was never given one)."""
+        with self.register.session() as session:
+            case = _case(session, request.reference, request.municipality)
+            identity = session.get(CitizenIdentity, case.id)
+            if identity is None:
+                return []
+            earlier = session.scalars(
+                select(CaseRow).join(CitizenIdentity, CitizenIdentity.case_id == CaseRow.id)
+                .where(CitizenIdentity.cpr == identity.cpr, CaseRow.id != case.id, CaseRow.end_date.is_not(None),
+                       CaseRow.first_day < request.first_day).order_by(CaseRow.first_day)).all()
+            periods: list[EarlierBenefit] = []
+            for row in earlier:
+                start = row.first_day + timedelta(days=request.employer_period_days)
+                end = min(row.end_date, request.first_day - timedelta(days=1))
+                pauses = sorted((date.fromisoformat(e.detail["start"]), date.fromisoformat(e.detail["end"]))
+                                for e in session.scalars(select(AuditEvent).where(
+                                    AuditEvent.case_id == row.id, AuditEvent.action == "benefit_pause")))
+                for pause_start, pause_end in pauses:
+                    if start < pause_start <= end:
+                        periods.append(EarlierBenefit(start, pause_start - timedelta(days=1), "register",
+                                                      row.reference))
+                    start = max(start, pause_end + timedelta(days=1))
+                if start <= end:
+                    periods.append(EarlierBenefit(start, end, "register", row.reference))
+            return periods
 
     @activity.defn
     def assign_caseworker(self, request: AssignRequest) -> Caseworker:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Union
 
-from domain.model import (BenefitPause, CaseEnd, CounterProposal, EmployerAnswer, ExpectedDuration,
-                          FastTrackConsent, FastTrackRequest, InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome,
+from domain.model import (BenefitPause, CaseEnd, EarlierBenefit, FollowUpDecision, CounterProposal, EmployerAnswer, ExpectedDuration,
+                          FastTrackConsent, FastTrackRequest, InfoFormAnswer, InfoFormSent, MeasureStart, MeetingMove, MeetingOutcome,
                           OutcomeReport, PartialRecovery, Reassignment, ReplyReview, RsvpReceived, workflow_id_for)
 from workflows.case_workflow import CaseWorkflow
 
@@ -49,7 +49,7 @@ class EmployerReply:
 
 Action = Union[AnswerOnBehalf, MeetingOutcome, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart,
                Reassignment, MeetingMove, CaseEnd, OutcomeReport, FastTrackConsent, PartialRecovery, BenefitPause,
-               InfoFormAnswer]
+               InfoFormAnswer, InfoFormSent, EarlierBenefit, FollowUpDecision]
 AttendeeAnswer = Union[RsvpReceived, CounterProposal, ReplyReview]
 
 # Each command, the workflow update that carries it, and the action's name (for confirmations and logs).
@@ -70,4 +70,7 @@ UPDATES = {
     PartialRecovery: (CaseWorkflow.record_partial_recovery, "partial_recovery"),
     BenefitPause: (CaseWorkflow.record_benefit_pause, "benefit_pause"),
     InfoFormAnswer: (CaseWorkflow.record_info_form_answer, "info_form_answer"),
+    InfoFormSent: (CaseWorkflow.record_info_form_sent, "info_form_sent"),
+    EarlierBenefit: (CaseWorkflow.record_earlier_benefit, "earlier_benefit"),
+    FollowUpDecision: (CaseWorkflow.record_follow_up_decision, "follow_up_decision"),
 }

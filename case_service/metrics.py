@@ -33,6 +33,7 @@ from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, 
 
 from domain.calendar_dk import add_working_days
 from domain.localtime import LOCAL_TZ
+from mailing.reply_policy import REFUSED_REASONS, refused_reason
 from register.db import Register
 from register.models import AuditEvent, CaseRow, DeadlineBreach, MeetingAttendee, MeetingRow, MessageRow, MissedTarget
 from workflows.case_workflow import CaseWorkflow
@@ -74,6 +75,10 @@ class CaseMetrics:
                            ["status"], registry=r)
         self.replies = Gauge("fasthold_replies", "Inbound replies by status (register): received, refused.",
                              ["status"], registry=r)
+        self.replies_refused = Gauge(
+            "fasthold_replies_refused",
+            "Refused inbound messages by reason (register): unknown_uid (answers no meeting we know), unreadable "
+            "(no usable calendar answer), unverified, other.", ["reason"], registry=r)
         self.tasks_open = Gauge("fasthold_tasks_open", "Open caseworker tasks in running cases.", registry=r)
         self.tasks_overdue = Gauge("fasthold_tasks_overdue", "Open caseworker tasks past their due date.", registry=r)
         self.tasks_cases = Gauge("fasthold_tasks_cases_queried", "Running cases asked for their tasks.", registry=r)
@@ -95,6 +100,8 @@ class CaseMetrics:
             self.mails.labels(status)
         for status in REPLY_STATUSES:
             self.replies.labels(status)
+        for reason in REFUSED_REASONS:
+            self.replies_refused.labels(reason)
         for outcome in MAIL_OUTCOMES:
             self.mail_attempts.labels(outcome)
         self._server = None
@@ -138,6 +145,8 @@ class CaseMetrics:
                 MessageRow.created_at < now - STUCK_AFTER))
             inbound = dict(s.execute(select(MessageRow.status, func.count()).where(MessageRow.direction == "in")
                                      .group_by(MessageRow.status)).all())
+            refused_details = s.execute(select(MessageRow.detail, func.count()).where(
+                MessageRow.direction == "in", MessageRow.status == "refused").group_by(MessageRow.detail)).all()
         for phase in set(PHASES) | set(by_phase):
             if phase != "closed":
                 self.cases_open.labels(phase).set(by_phase.get(phase, 0))
@@ -155,6 +164,11 @@ class CaseMetrics:
         self.mails.labels("refused").set(out.get("refused", 0))
         self.replies.labels("received").set(inbound.get("received", 0))
         self.replies.labels("refused").set(inbound.get("refused", 0))
+        by_reason = dict.fromkeys(REFUSED_REASONS, 0)
+        for detail, count in refused_details:
+            by_reason[refused_reason(detail or "")] += count
+        for reason, count in by_reason.items():
+            self.replies_refused.labels(reason).set(count)
 
     # ------------------------------------------------------------------ from the running cases
     async def refresh_tasks(self, today: date | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timezone
 
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
@@ -22,6 +22,8 @@ from domain.model import (CaseInput, CaseState, CaseView, CounterProposal, Emplo
                           MeetingStatus, Reassignment, RsvpReceived)
 from domain.refusals import Refusal
 from engine import search_attributes as sa
+from register.db import Register
+from register.identities import keep_pending
 from register.roster import load_roster, municipalities
 from workflows.case_workflow import CaseWorkflow
 
@@ -68,6 +70,17 @@ class CaseSummaryRow:
     running: bool
 
 
+_REGISTERS: dict[str, Register] = {}
+
+
+def _register(url: str) -> Register:
+    """One handle per register database for the process (the service is made per request in some entry
+    points; an engine per request would leak connections)."""
+    if url not in _REGISTERS:
+        _REGISTERS[url] = Register(url)
+    return _REGISTERS[url]
+
+
 class CaseService:
     def __init__(self, client: Client, settings: Settings):
         self.client, self.settings = client, settings
@@ -83,6 +96,11 @@ class CaseService:
         if existed and status != WorkflowExecutionStatus.RUNNING:
             raise CaseRefusal(Refusal.CASE_EXISTS_CLOSED, f"Sagen {case.reference} findes allerede og er afsluttet. "
                                                           "Brug en ny sagsreference.", field="reference")
+        if case.employee.cpr and not existed:
+            # The CPR number goes to the register directly, never into the workflow's input and history.
+            await asyncio.to_thread(keep_pending, _register(self.settings.resolved_database_url), case.municipality,
+                                    case.reference, case.employee.cpr, datetime.now(timezone.utc))
+        case = case.without_cpr()
         # `carried` (None) is sent too: the worker decodes arguments by position.
         handle = await self.client.start_workflow(
             CaseWorkflow.run, args=[replace(case, history_event_limit=self.settings.history_event_limit), None],
@@ -166,6 +184,18 @@ class CaseService:
                 results.append(await self.act(ref, change))
             except CaseRefusal as refusal:
                 results.append(refusal)
+        return results
+
+    async def refresh_rule_sets(self, municipality: str, actor: str) -> list[tuple[str, str | CaseRefusal]]:
+        """Ask every running case of the municipality to look at the rule sets again (a set added to the
+        configuration after they opened, issue 21): each case's reference with its answer or refusal, in turn."""
+        results: list[tuple[str, str | CaseRefusal]] = []
+        for row in await self.find_cases(CaseFilter(municipality, running_only=True, limit=100_000)):
+            try:
+                results.append((row.reference, str(await self._update(
+                    row.workflow_id, CaseWorkflow.refresh_rule_sets, actor))))
+            except CaseRefusal as refusal:
+                results.append((row.reference, refusal))
         return results
 
     # ------------------------------------------------------------------ an attendee's answer (the mail gateway)

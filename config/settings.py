@@ -65,9 +65,19 @@ class Settings:
     deadline_risk_working_days: int = 5
     history_event_limit: int = 8000
     retention_days: int = 1095
+    namespace_retention_days: int = 30
+    report_measure_base: str = "running_at_week_13"
+    decision_support: bool = True
+    decision_support_min_cases: int = 500
+    decision_support_features: str = ("employee_weeks,employer_weeks,estimate_gap,employer_estimate_missing,"
+                                      "earlier_benefit_weeks,partial")
     gateway_trusted_authserv_ids: str = ""
     gateway_auth_methods: str = "dmarc"
+    gateway_relay_networks: str = "127.0.0.1/32,::1/128"
     gateway_trust_loopback: bool = False
+    gateway_concurrency: int = 4
+    gateway_verify_dkim: bool = False
+    gateway_dns_server: str = ""
     max_cached_workflows: int = 300
     malloc_arenas: int = 2
     max_concurrent_workflow_tasks: int = 10

@@ -15,11 +15,11 @@ from enum import StrEnum
 
 from domain.calendar_dk import add_working_days, working_day_on_or_after, working_days_in
 from domain.deadlines import STATUTORY, info_form_dates, next_followup_due, reminder_day
-from domain.localtime import at_morning, local_date, local_end_of_day
+from domain.localtime import at_morning, local_date, local_end_of_day, local_midnight
 from domain.model import (MEETING_TRACKS, CaseInput, CaseState, Location, Meeting, MeetingStatus, Partstat, Phase)
 from domain.practice import (BOOKING_RETRY_WORKING_DAYS, FOLLOWUP_BOOKING_WORKING_DAYS_BEFORE,
                              LATE_MEETING_WORKING_DAYS, MEASURE_TASK_WORKING_DAYS_BEFORE)
-from domain.triage import Track
+from domain.triage import ESTIMATE_NEEDED_REASON, Track
 
 # A deadline is missed at the first minute after the local end of its day.
 BREACH_GRACE = timedelta(minutes=1)
@@ -43,6 +43,8 @@ class Step(StrEnum):
     ESTIMATE_ESCALATION = "estimate_escalation"
     INFO_FORM_REMINDER = "info_form_reminder"              # § 11: remind the employee before the answer is due
     INFO_FORM_TASK = "info_form_task"                      # § 11: no answer: the caseworker acts
+    # Issue 21: only reachable through state that cases opened before it never have.
+    RULE_SET_SWITCH = "rule_set_switch"                    # a set with `transition: all_running_cases` takes over
 
 
 @dataclass(frozen=True)
@@ -110,11 +112,15 @@ def needs_booking(state: CaseState, today: date) -> bool:
     return not planned_meetings(state)
 
 
+def awaiting_estimate(state: CaseState) -> bool:
+    """2026 reform: the employee expects under 26 weeks and the employer has not said: its estimate is asked for.
+    On the legacy waiting track, or (issue 21) while the case is followed as if long."""
+    return state.triage_reason == ESTIMATE_NEEDED_REASON and state.employer_expected_weeks is None
+
+
 def needs_estimate_request(state: CaseState) -> bool:
-    """2026 reform: the employee expects under 26 weeks and the employer has said nothing: ask the employer
-    (a missing estimate is asked for, never assumed)."""
-    return (state.track == Track.EMPLOYER_ESTIMATE_NEEDED and state.employer_estimate_requested_on is None
-            and state.employer_expected_weeks is None)
+    """Ask the employer for its estimate (a missing estimate is asked for, never assumed)."""
+    return awaiting_estimate(state) and state.employer_estimate_requested_on is None
 
 
 def miss_kind(state: CaseState, deadline: str) -> str:
@@ -248,7 +254,7 @@ def agenda(state: CaseState, case: CaseInput, now: datetime) -> list[DueStep]:
 def reassessment_key(state: CaseState) -> str:
     """The reassessment task's key. A recorded period without benefit moves the § 24 date, so the key names
     the date and a moved date gives a new task; a case without pauses keeps the key it always had."""
-    if not state.benefit_pauses:
+    if not state.benefit_pauses and not state.earlier_benefit:
         return "reassessment_task"
     return f"reassessment_task/{state.deadlines.reassessment_due.isoformat()}"
 
@@ -263,8 +269,7 @@ def law_steps(state: CaseState, now: datetime) -> list[DueStep]:
     if request is not None and request.pending and request.consent_due is not None:
         steps.append(DueStep(local_end_of_day(request.consent_due) + BREACH_GRACE,
                              f"fast_track_consent/{request.requested_on.isoformat()}", Step.FAST_TRACK_CONSENT_LAPSE))
-    if (state.track == Track.EMPLOYER_ESTIMATE_NEEDED and state.employer_estimate_requested_on is not None
-            and state.employer_expected_weeks is None):
+    if awaiting_estimate(state) and state.employer_estimate_requested_on is not None:
         asked = state.employer_estimate_requested_on
         steps.append(DueStep(at_morning(add_working_days(asked, rules.employer_reminder_working_days, closed)),
                              "estimate_reminder", Step.ESTIMATE_REMINDER))
@@ -273,10 +278,23 @@ def law_steps(state: CaseState, now: datetime) -> list[DueStep]:
     if d.first_conversation_due is not None and has_meeting_track(state) and not first_meeting_held(state):
         steps.append(DueStep(local_end_of_day(d.first_conversation_due) + BREACH_GRACE, "breach/first_conversation",
                              Step.BREACH, deadline="first_conversation", due=d.first_conversation_due))
+    if state.rule_set_switch is not None:
+        switch = state.rule_set_switch
+        steps.append(DueStep(local_midnight(switch.on), f"rule_set_switch/{switch.on.isoformat()}/{switch.rules.name}",
+                             Step.RULE_SET_SWITCH))
     if state.info_form_sent_on is not None and state.info_form_answered_on is None:
-        form = info_form_dates(state.info_form_sent_on, rules)
-        steps.append(DueStep(at_morning(form.reminder_day), "info_form_reminder", Step.INFO_FORM_REMINDER))
-        steps.append(DueStep(at_morning(form.task_day), "info_form_task", Step.INFO_FORM_TASK))
+        form = info_form_dates(state.info_form_sent_on, rules, answer_due=state.info_form_answer_due)
+        if not state.info_form_sent_recorded:
+            steps.append(DueStep(at_morning(form.reminder_day), "info_form_reminder", Step.INFO_FORM_REMINDER))
+            steps.append(DueStep(at_morning(form.task_day), "info_form_task", Step.INFO_FORM_TASK))
+        else:
+            # Recorded (or moved by an agreed date): the keys name the dates, so moved dates give new steps. A
+            # reminder for an answer already due is pointless; the task comes after it still.
+            dated = f"{form.sent_on.isoformat()}/{form.answer_due.isoformat()}"
+            if form.answer_due >= local_date(now):
+                steps.append(DueStep(at_morning(form.reminder_day), f"info_form_reminder/{dated}",
+                                     Step.INFO_FORM_REMINDER))
+            steps.append(DueStep(at_morning(form.task_day), f"info_form_task/{dated}", Step.INFO_FORM_TASK))
     return steps
 
 

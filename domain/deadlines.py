@@ -189,11 +189,18 @@ def first_meeting_deadline(first_day: date, rules: RuleSet) -> Deadline:
 
 def statutory_first_conversation_due(first_day: date, rules: RuleSet) -> date | None:
     """Last day for the one follow-up conversation the 2026 reform requires within the first six
-    months (None under earlier rule sets). The six months end the day before the same date six
-    months on (see the module notes): first day 1 Jul 2026 -> 31 Dec 2026."""
+    months (None under earlier rule sets). By the rule set's `six_months_end` (issue 21):
+    - "day_before" (shipped): the six months end the day before the same date six months on (see the
+      module notes): first day 1 Jul 2026 -> 31 Dec 2026; 31 Aug 2026 -> 28 Feb 2027.
+    - "same_date": on the same date six months on, or the last day of a shorter month (forældelsesloven
+      § 27 reckons its own periods so): 1 Jul 2026 -> 1 Jan 2027; 31 Aug 2026 -> 28 Feb 2027."""
     months = rules.statutory_first_conversation_months
     if months is None:
         return None
+    if rules.six_months_end == "same_date":
+        year, month0 = divmod(first_day.month - 1 + months, 12)
+        last = month_end(date(first_day.year + year, month0 + 1, 1))
+        return min(last, date(last.year, last.month, min(first_day.day, last.day)))
     return same_date_months_later(first_day, months) - timedelta(days=1)
 
 
@@ -240,6 +247,7 @@ def reassessment_due_for(
     rules: RuleSet,
     no_benefit: Iterable[Period] = (),
     partial_benefit: Iterable[Period] = (),
+    earlier_benefit: Iterable[Period] = (),
 ) -> date:
     """The § 24 date: the last day of the calendar month in which sickness benefit has been paid
     for more than N weeks (22) within the preceding 9 calendar months.
@@ -252,11 +260,14 @@ def reassessment_due_for(
       date; they are accepted so that a period recorded as both paused and partly paid is refused.
     - Benefit is counted in calendar days: more than 22 weeks = the 155th benefit day. For an
       unbroken absence that is day 185 (30 + 154 + 1), and the date is the end of its month.
-    - The 9 months are read as the month being judged and the 8 before it. Only this case's days
-      count: benefit from an earlier, separate sickness is not known to the engine.
+    - The 9 months are read as the month being judged and the 8 before it.
+    - `earlier_benefit`: days sickness benefit was paid in EARLIER cases of the same person (issue 21: from the
+      register, or entered by the caseworker for another municipality's). Those within the 9 months count
+      too; only their days before this case's first day are read, so nothing is counted twice.
     """
     weeks = rules.reassessment_benefit_weeks or rules.reassessment_weeks
     threshold = 7 * weeks
+    earlier = sorted(d for d in _days_in(earlier_benefit, "earlier_benefit") if d < first_day)
     paused = _days_in(no_benefit, "no_benefit")
     overlap = paused & _days_in(partial_benefit, "partial_benefit")
     if overlap:
@@ -267,8 +278,10 @@ def reassessment_due_for(
     # Benefit days run on after the last pause, so the count passes the threshold within
     # threshold days of it: the loop always ends.
     while judged <= month_end(last_pause + timedelta(days=threshold + 1)):
-        window_start = max(_months_back(judged, rules.reassessment_window_months - 1), benefit_start)
-        paid = (judged - window_start).days + 1 - sum(1 for d in paused if window_start <= d <= judged)
+        window_from = _months_back(judged, rules.reassessment_window_months - 1)
+        window_start = max(window_from, benefit_start)
+        paid = ((judged - window_start).days + 1 - sum(1 for d in paused if window_start <= d <= judged)
+                + sum(1 for d in earlier if d >= window_from))
         if paid > threshold:
             return judged
         judged = month_end(judged + timedelta(days=1))
@@ -285,11 +298,13 @@ def recompute_reassessment(
     rules: RuleSet,
     no_benefit: Iterable[Period] = (),
     partial_benefit: Iterable[Period] = (),
+    earlier_benefit: Iterable[Period] = (),
 ) -> CaseDeadlines:
     """The case's deadlines with the reassessment date (and its task day) moved for the periods
-    without benefit. Partial benefit never moves it. Always uses the § 24 month-end rule, also for
-    a case whose rule set predates it: a recorded pause is new, so no saved history depends on it."""
-    due = reassessment_due_for(deadlines.first_day, rules, no_benefit, partial_benefit)
+    without benefit and the benefit of earlier cases. Partial benefit never moves it. Always uses the § 24
+    month-end rule, also for a case whose rule set predates it: a recorded period is new, so no saved
+    history depends on it."""
+    due = reassessment_due_for(deadlines.first_day, rules, no_benefit, partial_benefit, earlier_benefit)
     return replace(deadlines, reassessment_due=due, reassessment_task_day=reassessment_task_day(due, rules))
 
 

@@ -249,7 +249,15 @@ def _confirmation(action: str, value: str, *, reference: str = "", meeting_numbe
     if action == "benefit_pause":
         return f"Perioden uden sygedagpenge er registreret. Revurderingen skal nu ske senest {value}."
     if action == "info_form_answer":
-        return "Svaret på oplysningsskemaet er registreret."
+        return "Svaret på oplysningsskemaet er registreret" + (" (efter svarfristen)." if value == "late" else ".")
+    if action == "earlier_benefit":
+        return f"Den tidligere periode med sygedagpenge er registreret. Revurderingen skal nu ske senest {value}."
+    if action == "info_form_sent":
+        from domain.reform_labels import info_form_sent  # issue 21's texts live apart
+        return info_form_sent(value)
+    if action == "follow_up_decision":
+        from domain.reform_labels import follow_up_decided
+        return follow_up_decided(value)
     if action == "start_measure":
         return "Indsatsen er registreret" + (" (inden uge 13)." if value == "before_week_13" else " (efter uge 13).")
     if action == "reassign":
@@ -287,6 +295,8 @@ EVENT = {
     "info_form_reminded": "Påmindelse om oplysningsskema", "info_form_sent": "Oplysningsskema sendt",
     "operations_alert": "Driftsfejl", "partial_recovery": "Delvis raskmelding", "reply_for_review": "Svar til kontrol",
     "target_missed": "Modellens mål ikke nået",
+    "rule_set_changed": "Nyt regelsæt", "risk_high": "Høj risiko for langt forløb",
+    "follow_up_decision": "Beslutning om opfølgning", "earlier_benefit": "Tidligere sygedagpenge",
 }
 
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from domain.deadlines import CaseDeadlines
 from domain.fast_track import FastTrackStatus
-from domain.rulesets import RuleSet
+from domain.rulesets import RuleSet, RuleSetSwitch
 from domain.triage import Track
 
 
@@ -257,6 +257,15 @@ class CaseState:
     info_form_answered_on: date | None = None
     employer_pays: str | None = None                        # EmployerPays value when known (§ 40); None: salary assumed
     employer_estimate_requested_on: date | None = None      # 2026 reform: the employer was asked for its estimate
+    # Issue 21 (defaulted: cases opened before it keep deciding as they did):
+    triage_as_lived: bool = False                           # triage with the reform's paths (domain.triage flags)
+    rule_set_switch: RuleSetSwitch | None = None            # a later set that takes this case over on its date
+    info_form_sent_recorded: bool = False                   # the form's real sending date is recorded (not intake's)
+    info_form_via: str | None = None                        # InfoFormSent.via: how it went out
+    info_form_answer_due: date | None = None                # an agreed later answer date (§ 11 stk. 3), else None
+    earlier_benefit: list["EarlierBenefit"] = field(default_factory=list)  # § 24: benefit in earlier cases
+    risk: "RiskNote | None" = None                          # decision support's estimate at the latest triage
+    follow_up_decisions: list["FollowUpDecision"] = field(default_factory=list)  # the caseworker's, on an estimate
 
 
 # --- signal and update payloads -------------------------------------------------------------------
@@ -391,6 +400,54 @@ class InfoFormAnswer:
     """The employee's answer to the information form (oplysningsskema, sygedagpengeloven § 11) has come."""
     answered_on: date
     actor: str = ""  # who did it, for the audit trail (a user name, or "arbejdsgiver via e-mail")
+
+
+@dataclass(frozen=True)
+class RiskNote:
+    """Decision support's estimate that the absence passes 26 weeks, as the case keeps it: the band, the three
+    factors that weigh most (Danish label, contribution on the log-odds scale) and the model that made it."""
+    probability: float
+    band: str                                   # lav | middel | høj
+    factors: tuple[tuple[str, float], ...]
+    model_version: str
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class FollowUpDecision:
+    """The caseworker's decision on a watched case with a high estimate: call the person in or not, and why."""
+    call_in: bool
+    reason: str
+    actor: str = ""
+
+
+EARLIER_BENEFIT_SOURCES = ("register", "caseworker")
+
+
+@dataclass(frozen=True)
+class EarlierBenefit:
+    """Sickness benefit paid to the same person in an earlier case (both days included); it counts toward the
+    § 24 limit within the 9 months. From this municipality's register (by the identity it holds), or entered by
+    the caseworker for a period another municipality paid."""
+    start: date
+    end: date
+    source: str = "caseworker"  # one of EARLIER_BENEFIT_SOURCES
+    note: str = ""              # e.g. the other municipality, or the earlier case's reference
+    actor: str = ""             # who did it, for the audit trail
+
+
+INFO_FORM_VIA = ("digital_post", "employer_report")
+
+
+@dataclass(frozen=True)
+class InfoFormSent:
+    """The information form (§ 11) went out on `sent_on`: through Digital Post by the caseworker, or automatically
+    when the employer's report came in (NemRefusion). `answer_due` is a later answer date agreed with the employee
+    ("medmindre andet aftales"); None: the law's 8 days from the sending."""
+    sent_on: date
+    via: str = "digital_post"  # one of INFO_FORM_VIA
+    answer_due: date | None = None
+    actor: str = ""  # who did it, for the audit trail
 
 
 @dataclass(frozen=True)

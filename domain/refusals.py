@@ -61,6 +61,10 @@ class Refusal(StrEnum):
     NO_CONSENT_AWAITED = "NoConsentAwaited"
     BAD_ANSWER_DATE = "BadAnswerDate"
     NO_INFO_FORM = "NoInfoForm"
+    # issue 21: the information form on its real dates
+    BAD_SENT_DATE = "BadSentDate"
+    BAD_AGREED_DUE = "BadAgreedDue"
+    NOT_WATCHED = "NotWatched"
 
 
 # The request field each refusal concerns ("" for the request as a whole), by the field names of the
@@ -102,6 +106,9 @@ REFUSAL_FIELD: dict[Refusal, str] = {
     Refusal.NO_CONSENT_AWAITED: "agrees",
     Refusal.BAD_ANSWER_DATE: "answered_on",
     Refusal.NO_INFO_FORM: "answered_on",
+    Refusal.BAD_SENT_DATE: "sent_on",
+    Refusal.BAD_AGREED_DUE: "answer_due",
+    Refusal.NOT_WATCHED: "call_in",
 }
 
 

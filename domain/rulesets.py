@@ -33,6 +33,14 @@ TRANSITION_ALL_RUNNING = "all_running_cases"
 """Every case still running on the set's valid_from switches to it on that date."""
 TRANSITIONS = (TRANSITION_FIRST_DAY, TRANSITION_ALL_RUNNING)
 
+SIX_MONTHS_DAY_BEFORE = "day_before"
+""""Within the first six months" of the absence, day 1 being the first day: ends the day before the same date six
+months on (1 July -> 31 December), like "before the end of week 8" ends on day 56."""
+SIX_MONTHS_SAME_DATE = "same_date"
+"""Danish reckoning of a period that runs FROM a day (not counted): it ends on the same date six months on (1 July
+-> 1 January), or on the last day of the month when there is no such date (forældelsesloven § 27, stk. 1)."""
+SIX_MONTHS_ENDS = (SIX_MONTHS_DAY_BEFORE, SIX_MONTHS_SAME_DATE)
+
 
 @dataclass(frozen=True)
 class RuleSet:
@@ -79,11 +87,15 @@ class RuleSet:
     info_form_answer_days: int = 8  # § 11 stk. 3
     info_form_reminder_working_days_before: int = 2  # local practice
     info_form_task_working_days_after: int = 1  # local practice
+    # --- added for issue 21; the default keeps what a case started before it computed ---------------------------
+    six_months_end: str = "day_before"  # see SIX_MONTHS_ENDS and statutory_first_conversation_due
 
     def __post_init__(self) -> None:
         # Temporal's JSON converters may hand back lists; tuples keep the object hashable
         # and equal to the one that was sent.
         object.__setattr__(self, "triage_categories", tuple(self.triage_categories))
+        if self.six_months_end not in SIX_MONTHS_ENDS:
+            raise ValueError(f"six_months_end must be one of {', '.join(SIX_MONTHS_ENDS)}, got {self.six_months_end!r}")
         if self.transition not in TRANSITIONS:
             raise ValueError(f"transition must be one of {', '.join(TRANSITIONS)}, got {self.transition!r}")
         object.__setattr__(self, "closed_days", normalise_closed_days(self.closed_days))
@@ -96,7 +108,7 @@ _REQUIRED = ("name", "valid_from")
 _OPTIONAL_INTS = {"watch_only_below_weeks", "predictable_return_weeks", "reassessment_benefit_weeks",
                   "outcome_after_months", "statutory_first_conversation_months"}
 _BOOLS = {"first_meeting_statutory", "employer_estimate_required"}
-_STRINGS = {"transition"}
+_STRINGS = {"transition", "six_months_end"}
 _INTS = set(_FIELDS) - {"name", "valid_from", "triage_categories", "closed_days"} - _BOOLS - _STRINGS
 
 
@@ -174,7 +186,7 @@ def rule_set_for(first_day: date, today: date, rulesets: Sequence[RuleSet]) -> R
 def next_rule_set_switch(first_day: date, today: date, rulesets: Sequence[RuleSet]) -> date | None:
     """The next date after `today` on which a case with this first day changes rule set, or None.
 
-    The workflow sets a timer for it and calls rule_set_for again on that day.
+    The workflow sets a timer for it (`rule_set_plan`) and switches to the set in force on that day.
     """
     current = rule_set_for(first_day, today, rulesets)
     later = [r.valid_from for r in rulesets
@@ -210,6 +222,11 @@ def _ruleset(entry: Any, where: str, closed_days: tuple[tuple[int, int], ...]) -
             raise ValueError(f"{where}: field 'transition' must be one of {', '.join(TRANSITIONS)}, "
                              f"got {entry['transition']!r}")
         values["transition"] = entry["transition"]
+    if "six_months_end" in entry:
+        if entry["six_months_end"] not in SIX_MONTHS_ENDS:
+            raise ValueError(f"{where}: field 'six_months_end' must be one of {', '.join(SIX_MONTHS_ENDS)}, "
+                             f"got {entry['six_months_end']!r}")
+        values["six_months_end"] = entry["six_months_end"]
     if "triage_categories" in entry:
         values["triage_categories"] = _categories(entry["triage_categories"], f"{where}: field 'triage_categories'")
     values["closed_days"] = (
@@ -252,3 +269,26 @@ def _closed_days(value: Any, what: str) -> tuple[tuple[int, int], ...]:
         return normalise_closed_days(value)
     except ValueError as err:
         raise ValueError(f"{what}: {err}") from None
+
+
+@dataclass(frozen=True)
+class RuleSetSwitch:
+    """A later set that takes over a running case on its date (`transition: all_running_cases`)."""
+
+    on: date
+    rules: RuleSet
+
+
+@dataclass(frozen=True)
+class RuleSetPlan:
+    """The set a case follows today, and the next switch ahead of it (None: it keeps this set to its end)."""
+
+    current: RuleSet
+    switch: RuleSetSwitch | None = None
+
+
+def rule_set_plan(first_day: date, today: date, rulesets: Sequence[RuleSet]) -> RuleSetPlan:
+    """What a case with this first day follows on `today`, and when and to what it switches next."""
+    on = next_rule_set_switch(first_day, today, rulesets)
+    switch = RuleSetSwitch(on, rule_set_for(first_day, on, rulesets)) if on is not None else None
+    return RuleSetPlan(rule_set_for(first_day, today, rulesets), switch)

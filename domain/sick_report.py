@@ -11,10 +11,14 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationError, \
+    field_validator
 
 from domain.model import CaseInput, Employee, Employer
-from domain.plain_text import hidden_characters
+from domain.plain_text import hidden_characters, visible
+
+MAX_DEPTH = 20          # nesting a sick report never needs; deeper JSON is refused before it is decoded
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]{1,39}$"
 
@@ -25,6 +29,52 @@ class SickReportError(ValueError):
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
         super().__init__("\n".join(f"{field}: {message}" for field, message in problems))
+
+
+def _mail_address(value: str) -> str:
+    """One plain address, checked by email-validator: no display name, no encoded word, an ASCII local part
+    (the mail path does not use SMTPUTF8, so a local part such as `møtte` could never be delivered), the
+    domain converted to its ASCII (IDNA) form."""
+    if "=?" in value:
+        raise ValueError("må ikke indeholde kodede ord (=?...?=); skriv kun adressen")
+    try:
+        checked = validate_email(value, check_deliverability=False, allow_smtputf8=False,
+                                 allow_display_name=False, allow_quoted_local=False, allow_domain_literal=False)
+    except EmailNotValidError as err:
+        if any(ord(ch) > 127 for ch in value.partition("@")[0]):
+            raise ValueError("kan ikke bruges: delen før @ må kun have bogstaverne a-z, cifre og . _ - +") from None
+        raise ValueError(f"er ikke en gyldig e-mailadresse ({_email_reason(err)})") from None
+    return checked.ascii_email or checked.normalized
+
+
+def _email_reason(err: EmailNotValidError) -> str:
+    text = str(err).lower()
+    if "@" in text and ("must have" in text or "missing" in text):
+        return "mangler @ eller et domæne"
+    if "domain" in text:
+        return "domænet efter @ er ikke gyldigt"
+    return "tegn eller form, en mailadresse ikke kan have"
+
+
+def _name(value: str) -> str:
+    if not visible(value):
+        raise ValueError("skal indeholde synlige bogstaver")
+    return value
+
+
+def _iso_date(value: object) -> object:
+    """A date is written as text, ÅÅÅÅ-MM-DD: no numbers read as timestamps, no booleans."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+        raise ValueError("skal være en dato (ÅÅÅÅ-MM-DD)")
+    return value.strip()
+
+
+EmailAddress = Annotated[StrictStr, Field(max_length=254, json_schema_extra={"format": "email"}),
+                         AfterValidator(_mail_address)]
+Name = Annotated[StrictStr, Field(min_length=1, max_length=200), AfterValidator(_name)]
+Weeks = Annotated[int, Field(strict=True, ge=1, le=52)]
 
 
 class _Strict(BaseModel):
@@ -41,15 +91,15 @@ class _Strict(BaseModel):
 
 
 class ContactIn(_Strict):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    email: EmailStr
-    phone: Annotated[str, Field(max_length=40)] = ""
+    name: Name
+    email: EmailAddress
+    phone: Annotated[StrictStr, Field(max_length=40)] = ""
 
 
 class EmployeeIn(_Strict):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    email: EmailStr
-    cpr: str | None = None
+    name: Name
+    email: EmailAddress
+    cpr: StrictStr | None = None
 
     @field_validator("cpr")
     @classmethod
@@ -57,7 +107,7 @@ class EmployeeIn(_Strict):
         if value in (None, ""):
             return None
         digits = value.replace("-", "")
-        if not re.fullmatch(r"\d{10}", digits):
+        if not re.fullmatch(r"[0-9]{10}", digits):   # ASCII only: \d would take Arabic-Indic or full-width
             raise ValueError("skal være 10 cifre (DDMMÅÅ-XXXX)")
         day, month = int(digits[0:2]), int(digits[2:4])
         if not (1 <= day <= 31 and 1 <= month <= 12):
@@ -66,16 +116,16 @@ class EmployeeIn(_Strict):
 
 
 class EmployerIn(_Strict):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    cvr: str
-    workplace_address: Annotated[str, Field(min_length=5, max_length=300)]
+    name: Name
+    cvr: StrictStr
+    workplace_address: Annotated[StrictStr, Field(min_length=5, max_length=300), AfterValidator(_name)]
     contact: ContactIn
 
     @field_validator("cvr")
     @classmethod
     def _cvr(cls, value: str) -> str:
         digits = value.replace(" ", "")
-        if not re.fullmatch(r"\d{8}", digits):
+        if not re.fullmatch(r"[0-9]{8}", digits):
             raise ValueError("skal være 8 cifre")
         # CVR numbers carry a modulus-11 check digit; a typo is caught here, not at the employer's door.
         if sum(int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2, 1))) % 11:
@@ -84,16 +134,16 @@ class EmployerIn(_Strict):
 
 
 class ExemptionsIn(_Strict):
-    seriously_ill: bool = False
-    workplace_is_cause: bool = False
+    seriously_ill: StrictBool = False
+    workplace_is_cause: StrictBool = False
 
 
 class SickReportIn(_Strict):
-    case_reference: str = Field(pattern=REFERENCE_PATTERN)
-    municipality: str = Field(pattern=r"^\d{3}$")
-    first_day_of_absence: date
-    expected_absence_weeks: int = Field(ge=1, le=52)
-    employer_expected_absence_weeks: int | None = Field(default=None, ge=1, le=52)
+    case_reference: StrictStr = Field(pattern=REFERENCE_PATTERN)
+    municipality: StrictStr = Field(pattern=r"^[0-9]{3}$")
+    first_day_of_absence: Annotated[date, BeforeValidator(_iso_date)]
+    expected_absence_weeks: Weeks
+    employer_expected_absence_weeks: Weeks | None = None
     employee: EmployeeIn
     employer: EmployerIn
     exemptions: ExemptionsIn = ExemptionsIn()
@@ -125,7 +175,13 @@ _MESSAGES = {
     "value_error": "",
     "model_type": "skal være et objekt",
     "string_type": "skal være en tekst",
+    "dict_type": "skal være et objekt",
+    "list_type": "skal være en liste",
+    "int_from_float": "skal være et helt tal",
+    "none_required": "skal udelades",
 }
+_FALLBACK = "har en værdi af forkert type eller form"
+MAX_FILE_BYTES = 1_000_000
 
 
 def _problem(error: dict) -> tuple[str, str]:
@@ -137,7 +193,7 @@ def _problem(error: dict) -> tuple[str, str]:
         limit = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("le"))
         message = f"{_MESSAGES[kind]} (grænse: {limit})"
     else:
-        message = _MESSAGES.get(kind) or error["msg"]
+        message = _MESSAGES.get(kind) or _FALLBACK   # never pydantic's English
     if "email" in kind or (kind == "value_error" and "email" in error["msg"].lower()):
         message = "er ikke en gyldig e-mailadresse"
     return field, message
@@ -180,14 +236,52 @@ def parse_sick_report(data: object, *, today: date) -> CaseInput:
 
 def load_sick_report(path: Path, *, today: date) -> CaseInput:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise SickReportError([("(fil)", f"kan ikke læses: {exc.strerror or exc}")]) from None
+    return parse_sick_report(decode_sick_report(raw), today=today)
+
+
+def decode_sick_report(raw: bytes) -> object:
+    """The JSON of a sick report file, or SickReportError in Danish: too large, not UTF-8, nested too deeply,
+    not JSON."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise SickReportError([("(fil)", f"er for stor (over {MAX_FILE_BYTES // 1000} kB)")])
     try:
-        data = json.loads(text)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SickReportError([("(fil)", f"er ikke UTF-8-tekst (ugyldig byte ved position {exc.start}); gem "
+                                         "filen som UTF-8")]) from None
+    if _depth(text) > MAX_DEPTH:
+        raise SickReportError([("(fil)", f"er indlejret for dybt (mere end {MAX_DEPTH} niveauer)")])
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise SickReportError([("(fil)", f"er ikke gyldig JSON (linje {exc.lineno}, kolonne {exc.colno})")]) from None
-    return parse_sick_report(data, today=today)
+    except (RecursionError, ValueError):
+        raise SickReportError([("(fil)", "er ikke gyldig JSON")]) from None
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of [ and { outside strings, found without parsing (so without recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
 
 
 def json_schema() -> dict:

@@ -103,9 +103,19 @@ def _error_text(record: logging.LogRecord) -> str:
     return str(error) if error is not None else ""
 
 
+def about_case(reference: str | None = "", workflow_id: str | None = "") -> dict:
+    """`extra=` for a line about a case, where its text need not name it: both fields are written (the workflow
+    id looked up from the reference when only that is known). Lines of the mail gateway use it."""
+    return {key: str(value) for key, value in (("case_reference", reference), ("workflow_id", workflow_id))
+            if value}
+
+
 def case_context(record: logging.LogRecord, message: str) -> dict:
     """workflow_id, case_reference (and run/activity ids) for a record, from wherever they can be seen."""
     found: dict = {}
+    for key in ("workflow_id", "case_reference"):  # given explicitly (about_case): they come first
+        if value := getattr(record, key, None):
+            found[key] = str(value)
     for attr in ("temporal_workflow", "temporal_activity"):
         info = getattr(record, attr, None)
         if isinstance(info, dict):
@@ -139,9 +149,10 @@ def case_context(record: logging.LogRecord, message: str) -> dict:
         if match:
             found["municipality"], found["case_reference"] = match.group(1), match.group(2)
     else:
-        match = CASE_IN_MESSAGE.search(message)
-        if match:
+        reference = found.get("case_reference")
+        if not reference and (match := CASE_IN_MESSAGE.search(message)):
             reference = match.group(1).rstrip(".")
+        if reference:
             found["case_reference"] = reference
             workflow_id = _resolve(reference)
             if workflow_id:

@@ -39,6 +39,7 @@ from email.utils import collapse_rfc2231_value, getaddresses
 from icalendar import Calendar
 
 from domain.localtime import LOCAL_TZ
+from domain.plain_text import printable
 
 __all__ = ["ItipReply", "InboundMail", "ImipError", "parse_inbound", "normalise_address"]
 
@@ -96,6 +97,8 @@ def parse_inbound(raw: bytes, max_bytes: int = 2_000_000) -> InboundMail:
         raise
     except RecursionError:
         raise ImipError("unreadable", "message nested too deeply") from None
+    except MemoryError:
+        raise  # the bounded parse (mailing.bounded_parse) reports it as too_complex
     except Exception as exc:  # mail from anywhere: whatever the standard library trips over is "unreadable"
         raise ImipError("unreadable", f"cannot read message: {type(exc).__name__}") from None
 
@@ -129,6 +132,8 @@ def _parse(raw: bytes, max_bytes: int) -> InboundMail:
             errors.append(exc)
         except RecursionError:
             errors.append(ImipError("unreadable", "calendar part nested too deeply"))
+        except MemoryError:
+            raise
         except Exception as exc:  # one unreadable part never discards a good one beside it
             errors.append(ImipError("malformed_calendar", f"cannot read calendar part: {type(exc).__name__}"))
     if not replies:
@@ -366,6 +371,7 @@ def _comment(event) -> str | None:
         note = (getattr(attendee, "params", {}) or {}).get("X-RESPONSE-COMMENT")
         if note:
             raw.append(note)
-    text = "\n".join(str(c).strip() for c in raw if str(c).strip())
+    # What an attendee wrote reaches a terminal, a page and a mail: no escape sequences, no hidden controls.
+    text = "\n".join(printable(str(c)).strip() for c in raw if printable(str(c)).strip())
     return text[:2000] or None
 

@@ -68,6 +68,24 @@ class Inbox:
         return target
 
 
+    def kept(self) -> list[tuple[Path, dict]]:
+        """Every filed message (accepted/ and refused/) with its record."""
+        found = []
+        for folder in (self.accepted, self.refused):
+            for path in sorted(folder.glob("*.eml")):
+                try:
+                    record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    record = {}
+                found.append((path, record))
+        return found
+
+    def remove(self, path: Path) -> None:
+        """Erase a filed message and its record (retention)."""
+        path.unlink(missing_ok=True)
+        path.with_suffix(".json").unlink(missing_ok=True)
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "wb") as handle:

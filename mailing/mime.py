@@ -35,12 +35,14 @@ import email.policy
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime
 
 from icalendar import Calendar
 
 from domain.plain_text import one_line
+from mailing.addresses import mailbox, parse_mailbox
 
 __all__ = ["build_message", "message_bytes", "calendar_method", "ATTACHMENT_NAME"]
 
@@ -65,15 +67,15 @@ _RESERVED = {
 
 def build_message(
     *,
-    sender: str,
-    to: Sequence[str],
+    sender: str | Address,
+    to: Sequence[str | Address],
     subject: str,
     text: str,
     html: str,
     message_id: str,
     calendar: bytes | None = None,
     method: str | None = None,
-    reply_to: str | None = None,
+    reply_to: str | Address | None = None,
     extra_headers: Mapping[str, str] | None = None,
     date: datetime | None = None,
 ) -> EmailMessage:
@@ -83,20 +85,21 @@ def build_message(
     are added when missing), so a retried activity produces the same Message-ID.
     No Date header is added unless ``date`` is given (no clock in here).
     """
-    if isinstance(to, str):
+    if isinstance(to, (str, Address)):
         to = [to]
     if not to:
         raise ValueError("a message needs at least one recipient")
     if not message_id.strip():
         raise ValueError("message_id must not be empty")
 
-    # Header text never breaks a line, whatever a name or subject holds (no header injection, no crash).
-    sender, to, subject = one_line(sender), [one_line(t) for t in to], one_line(subject)
+    # Addresses are objects with cleaned names (mailing.addresses): no name can add a recipient however the
+    # header is folded; header text never breaks a line, whatever a subject holds.
+    sender_address = _as_address(sender)
+    recipients = [_as_address(t) for t in to]
+    subject = one_line(subject)
     msg = EmailMessage(policy=_POLICY)
-    msg["From"] = sender
-    if len(msg["From"].addresses) != 1:
-        raise ValueError(f"sender must be exactly one address (quote a display name with commas): {sender!r}")
-    msg["To"] = ", ".join(to)
+    msg["From"] = sender_address
+    msg["To"] = recipients
     msg["Subject"] = subject
     msg["Message-ID"] = _angle(message_id)
     if date is not None:
@@ -104,7 +107,7 @@ def build_message(
             raise ValueError("date must be timezone-aware")
         msg["Date"] = format_datetime(date)
     if reply_to:
-        msg["Reply-To"] = reply_to
+        msg["Reply-To"] = _as_address(reply_to)
     for name, value in (extra_headers or {}).items():
         if name.lower() in _RESERVED:
             raise ValueError(f"extra_headers may not set {name}")
@@ -158,6 +161,16 @@ def calendar_method(calendar: bytes) -> str | None:
 
 
 # --------------------------------------------------------------------------- internals
+
+
+def _as_address(value: str | Address) -> Address:
+    """An Address as built by mailing.addresses; text (a setting, a test) is parsed as exactly one mailbox."""
+    if isinstance(value, Address):
+        return mailbox(value.display_name, value.addr_spec)
+    try:
+        return parse_mailbox(one_line(value))
+    except (ValueError, IndexError) as exc:
+        raise ValueError(f"not exactly one address (quote a display name with commas): {value!r}") from exc
 
 
 def _text_part(content: str, subtype: str) -> MIMEPart:

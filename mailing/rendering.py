@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 
 from domain.localtime import LOCAL_TZ
+from domain.plain_text import printable
 
 __all__ = [
     "Rendered",
@@ -75,7 +76,9 @@ def render(kind: str, context: Mapping[str, Any]) -> Rendered:
     subject = _text_env().get_template(f"{kind}/subject.txt").render(ctx)
     text = _text_env().get_template(f"{kind}/body.txt").render(ctx)
     html = _html_env().get_template(f"{kind}/body.html").render(ctx)
-    return Rendered(subject=_one_line(subject), text=_tidy_text(text), html=html.strip() + "\n")
+    # Attendees' words (a reply's comment) reach these mails: no escape sequence or invisible control goes out.
+    return Rendered(subject=_one_line(subject), text=_tidy_text(printable(text)),
+                    html=printable(html).strip() + "\n")
 
 
 @lru_cache(maxsize=1)

@@ -60,7 +60,8 @@ class Decision:
 
 
 # Refused answers a person should see: the meeting is known, and someone answered it.
-FOR_REVIEW = frozenset({"unverified", "sender_mismatch", "not_attendee", "ambiguous", "stale_sequence"})
+FOR_REVIEW = frozenset({"unverified", "sender_mismatch", "not_attendee", "ambiguous", "stale_sequence",
+                        "bad_partstat"})
 
 
 def decide(reply: ItipReply, sender: str, meeting: MeetingMatch | None, *, verified: bool = False) -> Decision:
@@ -90,13 +91,27 @@ def decide(reply: ItipReply, sender: str, meeting: MeetingMatch | None, *, verif
         return Decision("meeting_not_planned")
     if reply.method == "REPLY":
         if reply.partstat not in PARTSTATS:
-            return Decision("bad_partstat")
+            return Decision("bad_partstat", review=True)   # the attendee answered, but not in a way we read
         return Decision(update=RsvpReceived(meeting.uid, reply.sequence, attendee, reply.partstat,
                                             comment=reply.comment or ""))
     start, end = reply.proposed_start, reply.proposed_end
     if start is None or end is None or end <= start:
         return Decision("bad_proposal")
     return Decision(update=CounterProposal(meeting.uid, reply.sequence, attendee, start, end, reply.comment or ""))
+
+
+# How operations sees refused messages (the metric fasthold_replies_refused): by the first reason code.
+REFUSED_REASONS = ("unknown_uid", "unreadable", "unverified", "other")
+_UNREADABLE = frozenset({"unreadable", "not_calendar", "malformed_calendar", "no_method", "too_large", "too_complex",
+                         "unsupported_method", "bad_partstat", "bad_proposal", "internal_error"})
+
+
+def refused_reason(detail: str) -> str:
+    """The metric's reason for a refused message's detail (comma-separated codes, first one counts)."""
+    first = detail.split(",", 1)[0].strip()
+    if first in ("unknown_uid", "unverified"):
+        return first
+    return "unreadable" if first in _UNREADABLE else "other"
 
 
 def organizer_addresses(settings: Settings) -> frozenset[str]:

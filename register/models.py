@@ -85,6 +85,16 @@ class CitizenIdentity(Base):
     cpr: Mapped[str] = mapped_column(String(10))
 
 
+class PendingIdentity(Base):
+    """A CPR number on its way to citizen_identities: written by the service layer before the case's workflow
+    starts (so the number is never in the workflow's input or history), moved when the case row is made."""
+    __tablename__ = "pending_identities"
+    municipality: Mapped[str] = mapped_column(String(3), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cpr: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class CaseworkerAssignment(Base):
     __tablename__ = "caseworker_assignments"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -26,6 +26,26 @@ def meeting_match(register: Register, uid: str) -> MeetingMatch | None:
                             attendees=frozenset(normalise_address(a) for a in attendees))
 
 
+def meeting_by_sender_and_subject(register: Register, sender: str, subject: str) -> MeetingMatch | None:
+    """The planned meeting an unreadable message most likely answers: one the sender is invited to, whose
+    invitation (sent to that sender) has a subject the message's subject contains ("Accepteret: <subject>",
+    "SV: <subject>"). None unless exactly one case fits: a guess must not pick between cases."""
+    sender, subject = normalise_address(sender), " ".join(subject.split()).lower()
+    if not sender or len(subject) < 10:
+        return None
+    with register.session() as session:
+        sent = session.execute(select(MessageRow.case_id, MessageRow.subject).where(
+            MessageRow.direction == "out", MessageRow.purpose == "invitation", MessageRow.recipients == sender)).all()
+        cases = {case_id for case_id, out in sent
+                 if case_id is not None and len(out or "") >= 10 and " ".join(out.split()).lower() in subject}
+        if len(cases) != 1:
+            return None
+        uid = session.scalar(select(MeetingRow.uid).join(MeetingAttendee, MeetingAttendee.meeting_id == MeetingRow.id)
+                             .where(MeetingRow.case_id == cases.pop(), MeetingRow.status == "invited",
+                                    MeetingAttendee.email == sender).order_by(MeetingRow.number.desc()))
+    return meeting_match(register, uid) if uid else None
+
+
 def recorded(register: Register, key: str) -> tuple[int | None, str] | None:
     """(case id, case reference) of the message already recorded under this key, or None."""
     with register.session() as session:

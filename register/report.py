@@ -39,7 +39,9 @@ Definitions (the same text, in Danish, is the HTML page's footnote):
   tilbud inden udgangen af 13. sygefraværsuge"): the base is the target cases whose absence lasted through
   week 13 -- week 13 has ended (today > first_day + 90 days) and the case had not ended by then (ended_on
   is None or > first_day + 90 days). A case that recovered before week 13 is not in the base, with or
-  without a measure. The numerator: those with a measures row with before_week_13 true.
+  without a measure. The numerator: those with a measures row with before_week_13 true. The setting
+  `report_measure_base` (MEASURE_BASES) chooses: 'running_at_week_13' (shipped, the definition above) or
+  'all_target_cases' (every target case once its week 13 is over, ended early or not, or with a measure).
 - Employer participation: share of held first meetings of target cases with meetings.employer_took_part true.
 - Outcome one month after the end: closed target cases (closed_at set) by cases.outcome: 'work',
   'education', 'other'; when none of these is recorded: 'not_yet_due' while the month after the end has not
@@ -72,6 +74,9 @@ TARGET_TRACK = "workplace"
 WORKPLACE = "workplace"
 GOAL_WORKPLACE_SHARE = 0.70
 MEASURE_WEEKS = 13
+MEASURE_BASE_ALL = "all_target_cases"
+MEASURE_BASE_RUNNING = "running_at_week_13"
+MEASURE_BASES = (MEASURE_BASE_RUNNING, MEASURE_BASE_ALL)
 OUTCOMES = ("work", "education", "other", "unknown", "not_yet_due")
 WORKPLACE_GOAL_CATEGORIES = (2, 3)   # seed 002: the 70 % goal is for cases of visitation categories 2 and 3
 MODEL_TARGET = "model_target"
@@ -226,7 +231,7 @@ class _Judged:
     exit_to_work: bool = False
 
 
-def _judge(c: CaseFacts, today: date) -> _Judged:
+def _judge(c: CaseFacts, today: date, measure_base: str = MEASURE_BASE_RUNNING) -> _Judged:
     target = c.track == TARGET_TRACK
     m = c.first_meeting
     held = target and m is not None and m.held_on is not None
@@ -245,6 +250,9 @@ def _judge(c: CaseFacts, today: date) -> _Judged:
         reason = "recorded" if c.breach_recorded else None  # recorded under older rules: still the law's
     week_13_ends = c.first_day + timedelta(days=7 * MEASURE_WEEKS - 1)
     lasted_13_weeks = today > week_13_ends and (c.ended_on is None or c.ended_on > week_13_ends)
+    in_measure_base = lasted_13_weeks
+    if measure_base == MEASURE_BASE_ALL:  # the older reading: every case once its week 13 is over
+        in_measure_base = today > week_13_ends or c.measure_before_week_13
     # By the final state: a partial recovery followed by dismissal, death or a move is not an exit to work.
     if c.closed:
         exit_to_work = c.end_type in ("full_recovery", "partial_recovery")
@@ -253,7 +261,7 @@ def _judge(c: CaseFacts, today: date) -> _Judged:
     return _Judged(
         facts=c, target=target, held=held, at_workplace=held and m.at_workplace,
         employer=held and m.employer_took_part, week8_settled=settled, on_time=on_time,
-        measure_counted=target and lasted_13_weeks, breach_reason=reason,
+        measure_counted=target and in_measure_base, breach_reason=reason,
         days_to_meeting=(held_on - c.opened_on).days if held else None,
         workplace_goal=held and (c.category is None or c.category in WORKPLACE_GOAL_CATEGORIES),
         target_reason=target_reason,
@@ -317,9 +325,11 @@ def _keys(known: tuple[str, ...], found: Iterable[str]) -> tuple[str, ...]:
 
 
 def compute_report(facts: Iterable[CaseFacts], people: Mapping[str, Person], *, municipality: str, start: date,
-                   end: date, today: date) -> Report:
+                   end: date, today: date, measure_base: str = MEASURE_BASE_RUNNING) -> Report:
     """The whole report from plain facts: no database, no clock."""
-    judged = [_judge(c, today) for c in facts]
+    if measure_base not in MEASURE_BASES:
+        raise ValueError(f"measure_base must be one of {', '.join(MEASURE_BASES)}, got {measure_base!r}")
+    judged = [_judge(c, today, measure_base) for c in facts]
     track_keys = _keys(TRACKS, (j.facts.track or "none" for j in judged))
     end_keys = _keys(END_TYPES, (j.facts.end_type or "open" for j in judged))
     nobody = Person("", "", "")
@@ -437,7 +447,7 @@ def load_people(session: Session, caseworker_ids: Iterable[str]) -> dict[str, Pe
 
 
 def build_report(session: Session, municipality: str, start: date, end: date, today: date,
-                 audience: Audience | None = None) -> Report:
+                 measure_base: str = MEASURE_BASE_RUNNING, audience: Audience | None = None) -> Report:
     """The report for `municipality`, cases whose first day of absence is in [start, end], as of `today`;
     with `audience`, of that audience's cases only (the whole municipality's is for the command line)."""
     if start > end:
@@ -446,5 +456,6 @@ def build_report(session: Session, municipality: str, start: date, end: date, to
     if audience is not None:
         facts = [f for f in facts if f.caseworker_id in audience.caseworkers]
     people = load_people(session, (f.caseworker_id for f in facts))
-    report = compute_report(facts, people, municipality=municipality, start=start, end=end, today=today)
+    report = compute_report(facts, people, municipality=municipality, start=start, end=end, today=today,
+                            measure_base=measure_base)
     return replace(report, audience=audience.name) if audience is not None else report

@@ -22,7 +22,7 @@ from domain.localtime import LOCAL_TZ
 from register.db import Register, upgrade
 from register.comparison import Comparison, compare
 from register.comparison_render import render_comparison_csv, render_comparison_table
-from register.report import Audience, build_report
+from register.report import MEASURE_BASES, Audience, build_report
 from register.report_render import RENDERERS, render
 
 FORMATS = tuple(RENDERERS)  # tabel | csv | html
@@ -59,9 +59,18 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
+def measure_base(settings: Settings) -> str:
+    """Which cases form the week-13 measure's base (the setting `report_measure_base`), checked."""
+    if settings.report_measure_base not in MEASURE_BASES:
+        raise ReportError(f"FASTHOLD_REPORT_MEASURE_BASE skal være en af {', '.join(MEASURE_BASES)}, ikke "
+                          f"{settings.report_measure_base!r}.")
+    return settings.report_measure_base
+
+
 def read_register(settings: Settings, work):
     """Run `work(session)` on the register, brought to the current schema first, as the worker would. Every
     problem becomes a `ReportError` in Danish."""
+    measure_base(settings)
     url = settings.resolved_database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         raise ReportError(f"Sagsregistret findes ikke ({url.removeprefix('sqlite:///')}). "
@@ -104,7 +113,8 @@ def report_command(settings: Settings, municipality: str, start: date, end: date
         raise ReportError(f"Ukendt format {fmt!r}. Vælg mellem {', '.join(FORMATS)}.")
     day = today or datetime.now(LOCAL_TZ).date()
     report = read_register(settings, lambda session: build_report(session, municipality, start, end, day,
-                                                                     audience))
+                                                                     measure_base=settings.report_measure_base,
+                                                                     audience=audience))
     return write_or_return(render(report, fmt), output, fmt)
 
 
@@ -113,8 +123,10 @@ def build_comparison(settings: Settings, municipality: str, baseline: tuple[date
     _check_period(*baseline, "--basis-fra", "--basis-til")
     _check_period(*pilot)
     day = today or datetime.now(LOCAL_TZ).date()
-    return read_register(settings, lambda session: compare(build_report(session, municipality, *baseline, day),
-                                                           build_report(session, municipality, *pilot, day)))
+    base = settings.report_measure_base
+    return read_register(settings, lambda session: compare(
+        build_report(session, municipality, *baseline, day, measure_base=base),
+        build_report(session, municipality, *pilot, day, measure_base=base)))
 
 
 COMPARE_FORMATS = {"tabel": render_comparison_table, "csv": render_comparison_csv}

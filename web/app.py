@@ -27,7 +27,7 @@ from config.settings import Settings
 from engine.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
 from register.roster import load_roster
-from web import employer, pages, report_pages
+from web import employer, model_card, pages, report_pages
 from register.db import Register
 from register.web_sessions import WebSessions
 from web.auth import SignIn
@@ -131,6 +131,7 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/rapport/laeringslog/skriv", report_pages.learning_log_write, methods=["POST"]),
         Route("/rapport/vis", pages.report_html),
         Route("/rapport.csv", pages.report_csv),
+        Route("/modelkort", model_card.model_card),  # issue 21: decision support's model card
         Route("/svar/{token}", employer.reply_page, methods=["GET", "POST"]),
         Route("/sundhed", lambda request: Response("ok", media_type="text/plain")),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

@@ -15,6 +15,7 @@ from domain.localtime import LOCAL_TZ
 from domain.model import (BenefitPause, CaseEnd, EmployerAnswer, ExpectedDuration, FastTrackConsent, FastTrackRequest,
                           InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, PartialRecovery,
                           Reassignment)
+from domain.model import EarlierBenefit, FollowUpDecision, InfoFormSent  # issue 21
 
 YES_NO = (("ja", "Ja"), ("nej", "Nej"))
 LOCATIONS = (("workplace", "På arbejdspladsen"), ("jobcenter", "På jobcentret"), ("phone", "Telefonisk"),
@@ -131,6 +132,23 @@ FORMS: dict[str, ActionForm] = {f.slug: f for f in (
         Field("end_type", "Hvordan sluttede sagen?", "select", END_TYPES),
         Field("end_date", "Slutdato", "date"),
     ), lambda v, actor: CaseEnd(v["end_type"], v["end_date"], actor=actor)),
+    # issue 21: the information form's real dates, benefit in earlier cases, the decision on a high estimate
+    ActionForm("oplysningsskema-sendt", "Oplysningsskemaet er sendt", "Registrér afsendelsen", (
+        Field("sent_on", "Dato for afsendelsen", "date"),
+        Field("via", "Hvordan blev det sendt?", "select", (("digital_post", "Med Digital Post"),
+                                                           ("employer_report", "Automatisk med arbejdsgiverens anmeldelse"))),
+        Field("answer_due", "Aftalt senere svarfrist", "date", required=False,
+              hint="Kun hvis I har aftalt en senere frist end 8 dage efter afsendelsen."),
+    ), lambda v, actor: InfoFormSent(v["sent_on"], v["via"], v.get("answer_due"), actor=actor)),
+    ActionForm("tidligere", "Sygedagpenge i en tidligere sag", "Registrér perioden", (
+        Field("start", "Fra dato", "date"),
+        Field("end", "Til og med dato", "date"),
+        Field("note", "Hvem udbetalte (fx en anden kommune)", "textarea", required=False),
+    ), lambda v, actor: EarlierBenefit(v["start"], v["end"], "caseworker", v.get("note") or "", actor=actor)),
+    ActionForm("opfoelgning", "Beslutning om opfølgning", "Registrér beslutningen", (
+        Field("call_in", "Skal medarbejderen indkaldes?", "radio", YES_NO),
+        Field("reason", "Begrundelse", "textarea"),
+    ), lambda v, actor: FollowUpDecision(_yes(v["call_in"]), v["reason"], actor=actor)),
     ActionForm("udfald", "Afgang en måned efter afslutningen", "Registrér afgangen", (
         Field("outcome", "Hvad laver personen nu?", "select", OUTCOMES),
     ), lambda v, actor: OutcomeReport(v["outcome"], actor=actor)),

@@ -30,19 +30,21 @@ with workflow.unsafe.imports_passed_through():
     from domain.model import (MEETING_TRACKS, TRACK_PHASE, CaseEnd, CaseInput, CaseState, CaseView, EndType,
                               MeetingStatus, OutcomeKind, Phase)
     from domain.practice import HISTORY_EVENT_LIMIT, OUTCOME_TASK_DUE_WORKING_DAYS, OUTCOME_WAIT_DAYS
-    from domain.triage import triage
+    from domain.triage import Track
 
 from workflows.effects import CaseEffects
 from workflows.handover import Handover
 from workflows.human_input import HumanInput
 from workflows.law_events import PATCH_INFO_FORM, LawEvents
 from workflows.read_model import ReadModel
+from workflows.reform import PATCH_REFORM_AS_LIVED, ReformEvents
 from workflows.reviews import ReplyReviews
 from workflows.steps import CaseSteps
 
 
 @workflow.defn
-class CaseWorkflow(HumanInput, Handover, LawEvents, ReplyReviews, CaseSteps, ReadModel, CaseEffects):
+class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, CaseSteps, ReadModel,
+                   CaseEffects):
     @workflow.init
     def __init__(self, case: CaseInput, carried: CaseState | None = None) -> None:
         # The CPR number is passed once to the register and never kept in the workflow's state.
@@ -85,8 +87,14 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReplyReviews, CaseSteps, Rea
     async def open_case(self, case: CaseInput) -> None:
         await self.activity(RegisterActivities.register_case, case)
         self.note("case_registered", f"første fraværsdag {case.first_day.isoformat()}")
-        self.state.rules = await self.activity(PlanningActivities.rule_set_for, case.first_day)
+        if workflow.patched(PATCH_REFORM_AS_LIVED):
+            self.state.triage_as_lived = True
+            await self.plan_rule_sets()  # the set in force today for this first day, and a later switch
+        else:
+            self.state.rules = await self.activity(PlanningActivities.rule_set_for, case.first_day)
         self.state.deadlines = compute_deadlines(case.first_day, self.rules)
+        if self.state.triage_as_lived:
+            await self.learn_earlier_benefit()  # § 24 counts benefit paid in the person's earlier cases
         self.state.rule_set = self.rules.name
         self.state.first_meeting_due = self.deadlines.first_meeting_due
         self.state.latest_meeting_day = self.deadlines.latest_meeting_day
@@ -99,25 +107,31 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReplyReviews, CaseSteps, Rea
 
     async def apply_triage(self) -> None:
         """Choose the track from the expected durations and the exemptions; a new duration re-triages."""
-        decision = triage(expected_weeks=self.state.expected_weeks,
-                          employer_expected_weeks=self.state.employer_expected_weeks,
-                          seriously_ill=self.case.seriously_ill, workplace_is_cause=self.case.workplace_is_cause,
-                          rules=self.rules)
+        decision = self.triage_decision()
         previous = self.state.track
         if previous == decision.track and self.state.triage_reason == decision.reason:
             return
+        lived = self.state.triage_as_lived
         if previous in MEETING_TRACKS and decision.track not in MEETING_TRACKS:
-            # A case already in follow-up keeps its meetings; the shorter estimate is recorded, not obeyed.
-            self.note("triage_kept", f"ny vurdering {decision.track} ({decision.reason}) ændrer ikke forløbet")
-            return
+            if not (lived and decision.track == Track.WATCH and not agenda.first_meeting_held(self.state)):
+                # A case already in follow-up keeps its meetings; the shorter estimate is recorded, not obeyed.
+                self.note("triage_kept", f"ny vurdering {decision.track} ({decision.reason}) ændrer ikke forløbet")
+                return
+            # Both now expect under 26 weeks before any meeting was held: not called in after all (L 66).
+            await self.stand_down()
+        phase = TRACK_PHASE[decision.track]
+        if lived and previous in MEETING_TRACKS and decision.track in MEETING_TRACKS and self.state.meetings:
+            phase = self.state.phase  # the estimate came while followed as if long: the meetings go on
         self.state.track, self.state.triage_reason = decision.track, decision.reason
         self.state.category = decision.category
         self.note("triaged", f"{decision.track}: {decision.reason}")
-        await self.set_phase(TRACK_PHASE[decision.track], fields={
+        await self.set_phase(phase, fields={
             "track": decision.track.value, "triage_reason": decision.reason, "category": decision.category,
             "rule_set": self.rules.name, "first_meeting_due": self.deadlines.first_meeting_due,
             "first_meeting_kind": self.deadlines.first_meeting_kind,
             "expected_weeks": self.state.expected_weeks, "employer_expected_weeks": self.state.employer_expected_weeks})
+        if lived:
+            await self.assess_risk()
 
     # ------------------------------------------------------------------ keeping the case moving
     async def take_next_step(self) -> None:
@@ -178,6 +192,8 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReplyReviews, CaseSteps, Rea
             await self.remind_info_form()
         elif due.step == Step.INFO_FORM_TASK:
             await self.info_form_unanswered()
+        elif due.step == Step.RULE_SET_SWITCH:
+            await self.switch_rule_set()
         # Step.RETRY_BOOKING only wakes the process, which then does what has become due.
 
     # ------------------------------------------------------------------ the end

@@ -166,16 +166,18 @@ class CaseEffects:
     def close_task(self, key: str) -> None:
         self.state.open_tasks = [t for t in self.state.open_tasks if t.key != key]
 
-    async def escalate(self, reason: str, *, key: str) -> None:
-        """Tell the team lead that a deadline is at risk or missed; `key` makes it one e-mail per occasion."""
+    async def escalate(self, reason: str, *, key: str, deadline: date | None = None) -> None:
+        """Tell the team lead that a deadline is at risk or missed; `key` makes it one e-mail per occasion. The
+        subject names `deadline` (by default the first meeting's)."""
         worker = self.state.caseworker
         lead = Recipient(worker.lead_name, worker.lead_email, Role.TEAM_LEAD.value)
+        dated = {"deadline": deadline} if deadline else {}
         await self.send("escalation", lead, key_suffix=f"/{key}", reason=reason,
-                        extra={"team_lead_name": worker.lead_name})
+                        extra={"team_lead_name": worker.lead_name}, **dated)
         if workflow.patched(PATCH_ESCALATION_COPY):
             # The caseworker sees what the team lead was told, so an escalation never surprises them.
             await self.send("escalation", self.caseworker_recipient, key_suffix=f"/{key}", reason=reason,
-                            extra={"team_lead_name": worker.lead_name})
+                            extra={"team_lead_name": worker.lead_name}, **dated)
         self.note("escalated", reason)
 
     async def record_outcome_value(self, outcome: OutcomeKind | str) -> None:

@@ -237,7 +237,7 @@ class HumanInput:
         await self.audit("expected_duration", duration.actor, employee_weeks=str(duration.employee_weeks),
                          employer_weeks=str(duration.employer_weeks))
         await self.apply_triage()
-        if self.state.track != Track.EMPLOYER_ESTIMATE_NEEDED:
+        if not agenda.awaiting_estimate(self.state):
             self.close_task("employer_estimate")  # asked for under the 2026 reform: no longer needed
         self.changed = True
         return self.state.track

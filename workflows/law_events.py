@@ -17,15 +17,15 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.register import BreachRecord, RegisterActivities
-    from domain import agenda, labels
+    from domain import agenda, labels, reform_labels
     from domain.calendar_dk import add_working_days
     from domain.deadlines import (STATUTORY, fast_track_allowed, fast_track_due, info_form_dates,
                                   recompute_reassessment)
     from domain.fast_track import Consent, answer_consent, lapse_if_silent
     from domain.fast_track import request_fast_track as open_fast_track_request
     from domain.localtime import local_date
-    from domain.model import (MEETING_TRACKS, BenefitPause, FastTrack, FastTrackConsent, FastTrackRequest,
-                              InfoFormAnswer, PartialRecovery, Phase, Role)
+    from domain.model import (INFO_FORM_VIA, MEETING_TRACKS, BenefitPause, FastTrack, FastTrackConsent,
+                              FastTrackRequest, InfoFormAnswer, InfoFormSent, PartialRecovery, Phase, Role)
     from domain.practice import (ESTIMATE_TASK_DUE_WORKING_DAYS, FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS,
                                  INFO_FORM_SEND_DUE_WORKING_DAYS, INFO_FORM_TASK_DUE_WORKING_DAYS, MAX_HOURS_PER_WEEK)
     from domain.refusals import Refusal
@@ -191,7 +191,8 @@ class LawEvents:
         """A period without sickness benefit moves the § 24 reassessment date; its task follows the new date."""
         old_due, old_key = self.deadlines.reassessment_due, agenda.reassessment_key(self.state)
         self.state.benefit_pauses.append(pause)
-        self.state.deadlines = recompute_reassessment(self.deadlines, self.rules, no_benefit=self.state.benefit_pauses)
+        self.state.deadlines = recompute_reassessment(self.deadlines, self.rules, no_benefit=self.state.benefit_pauses,
+                                                      earlier_benefit=self.state.earlier_benefit)
         new_due = self.deadlines.reassessment_due
         if old_key in self.state.done:
             if new_due == old_due:
@@ -224,30 +225,81 @@ class LawEvents:
     # ------------------------------------------------------------------ the information form (§ 11)
     async def send_info_form(self) -> None:
         """At intake the caseworker sends the form through Digital Post (it asks about health, so never by ordinary
-        e-mail); the 8 days run from today."""
+        e-mail), unless it went automatically with the employer's report. Until its real sending date is recorded
+        (`record_info_form_sent`, cases from issue 21 are asked to), the 8 days run from today."""
         self.state.info_form_sent_on = self.today()
         due = info_form_dates(self.today(), self.rules).answer_due
         self.note("info_form_sent", f"svarfrist {due.isoformat()}")
+        if self.state.triage_as_lived:
+            await self.task("info_form_send", reform_labels.info_form_send_and_record(),
+                            due=add_working_days(self.today(), INFO_FORM_SEND_DUE_WORKING_DAYS, self.closed),
+                            command=self.command("oplysningsskema", "--sendt ÅÅÅÅ-MM-DD"))
+            return
         await self.task("info_form_send", labels.info_form_send(),
                         due=add_working_days(self.today(), INFO_FORM_SEND_DUE_WORKING_DAYS, self.closed),
                         command=self.command("oplysningsskema", "--besvaret ÅÅÅÅ-MM-DD"))
 
+    def info_form(self):
+        """The form's dates: from its recorded sending and any agreed answer date (cases before issue 21: intake)."""
+        return info_form_dates(self.state.info_form_sent_on, self.rules, answer_due=self.state.info_form_answer_due)
+
+    def info_form_occasion(self) -> str:
+        """Once the real dates are recorded, each answer date is its own occasion for a reminder and a task."""
+        return f"/{self.info_form().answer_due.isoformat()}" if self.state.info_form_sent_recorded else ""
+
     async def remind_info_form(self) -> None:
-        due = info_form_dates(self.state.info_form_sent_on, self.rules).answer_due
-        await self.send("info_form_reminder", self.employee, deadline=due)
+        due = self.info_form().answer_due
+        await self.send("info_form_reminder", self.employee, deadline=due, key_suffix=self.info_form_occasion())
         self.note("info_form_reminded", f"svarfrist {due.isoformat()}")
 
     async def info_form_unanswered(self) -> None:
-        due = info_form_dates(self.state.info_form_sent_on, self.rules).answer_due
-        await self.task("info_form_missing", labels.info_form_missing(due),
+        due = self.info_form().answer_due
+        await self.task(f"info_form_missing{self.info_form_occasion()}", labels.info_form_missing(due),
                         due=add_working_days(self.today(), INFO_FORM_TASK_DUE_WORKING_DAYS, self.closed),
                         command=self.command("oplysningsskema", f"--besvaret {self.today().isoformat()}"))
+
+    @workflow.update
+    async def record_info_form_sent(self, sent: InfoFormSent) -> str:
+        """The form's real sending date (by Digital Post, or automatically with the employer's report), and a later
+        answer date if one was agreed: the answer date, the reminder, the task and "late" follow these dates."""
+        self.state.info_form_sent_on, self.state.info_form_via = sent.sent_on, sent.via
+        self.state.info_form_answer_due = sent.answer_due
+        self.state.info_form_sent_recorded = True
+        self.close_task("info_form_send")
+        self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("info_form_missing")]
+        due = self.info_form().answer_due
+        self.note("info_form_sent", f"{sent.sent_on.isoformat()} ({sent.via}), svarfrist {due.isoformat()}"
+                                    + (" (aftalt)" if sent.answer_due else ""))
+        await self.audit("info_form_sent", sent.actor, sent_on=sent.sent_on.isoformat(), via=sent.via,
+                         answer_due=due.isoformat(), agreed=str(sent.answer_due is not None))
+        self.changed = True
+        return due.isoformat()
+
+    @record_info_form_sent.validator
+    def _validate_info_form_sent(self, sent: InfoFormSent) -> None:
+        self.require_open()
+        if self.state.info_form_sent_on is None:
+            raise refuse(Refusal.NO_INFO_FORM, "sagen er oprettet, før oplysningsskemaet blev fulgt; registrér blot svaret")
+        if self.state.info_form_answered_on is not None:
+            raise refuse(Refusal.ALREADY_RECORDED, "svaret på oplysningsskemaet er allerede registreret")
+        if sent.via not in INFO_FORM_VIA:
+            raise refuse(Refusal.BAD_SENT_DATE, f"ukendt afsendelsesvej {sent.via!r}")
+        if sent.sent_on < self.case.first_day:
+            raise refuse(Refusal.BAD_SENT_DATE, "skemaet kan ikke være sendt før første fraværsdag")
+        if sent.sent_on > self.today():
+            raise refuse(Refusal.BAD_SENT_DATE, "afsendelsesdatoen ligger i fremtiden")
+        legal = info_form_dates(sent.sent_on, self.rules).answer_due
+        if sent.answer_due is not None and sent.answer_due <= legal:
+            raise refuse(Refusal.BAD_AGREED_DUE, f"en aftalt svarfrist skal ligge efter lovens frist "
+                                                 f"({legal.isoformat()}, 8 dage efter afsendelsen)")
+        if sent.answer_due is not None and not self.plausible_day(sent.answer_due):
+            raise refuse(Refusal.BAD_AGREED_DUE, "svarfristen ligger mere end et år ude i fremtiden")
 
     @workflow.update
     async def record_info_form_answer(self, answer: InfoFormAnswer) -> str:
         self.state.info_form_answered_on = answer.answered_on
         self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("info_form")]
-        due = info_form_dates(self.state.info_form_sent_on, self.rules).answer_due
+        due = self.info_form().answer_due
         on_time = "in_time" if answer.answered_on <= due else "late"
         self.note("info_form_answered", f"{answer.answered_on.isoformat()} ({on_time})")
         await self.audit("info_form_answered", answer.actor, answered_on=answer.answered_on.isoformat(),
@@ -303,5 +355,5 @@ class LawEvents:
         await self.activity(RegisterActivities.record_missed_target,
                             BreachRecord(self.case.reference, self.case.municipality, kind, due))
         self.note("target_missed", f"{kind} {due.isoformat()}")
-        await self.escalate(labels.target_missed(kind, due.isoformat()), key=f"target/{kind}")
+        await self.escalate(labels.target_missed(kind, due.isoformat()), key=f"target/{kind}", deadline=due)
         await self.set_phase(self.state.phase)

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.planning import PlanningActivities
     from activities.register import BreachRecord, RegisterActivities
     from domain import agenda, labels
     from domain.calendar_dk import add_working_days
@@ -25,6 +26,7 @@ from workflows.effects import PATCH_ATOMIC_BOOKING
 
 
 PATCH_RANDOM_UID = "meeting-uid-random"
+PATCH_SECRET_UID = "meeting-uid-secret"
 
 
 class CaseSteps:
@@ -48,7 +50,7 @@ class CaseSteps:
         latest = latest_day or agenda.meeting_deadline(self.state, self.today())
         number = len(self.state.meetings) + 1
         if workflow.patched(PATCH_ATOMIC_BOOKING):
-            meeting = await self.reserve(self.new_meeting(number, workflow.now()), latest)
+            meeting = await self.reserve(await self.new_meeting(number, workflow.now()), latest)
             if meeting is None:
                 self.state.retry_booking_on = agenda.retry_booking_day(self.today(), self.closed)
                 await self.escalate(labels.no_free_time(latest.isoformat()), key=f"no_slot/{self.today()}")
@@ -61,7 +63,7 @@ class CaseSteps:
                 self.state.retry_booking_on = agenda.retry_booking_day(self.today(), self.closed)
                 await self.escalate(labels.no_free_time(latest.isoformat()), key=f"no_slot/{self.today()}")
                 return False
-            meeting = self.new_meeting(number, slots[-1])
+            meeting = await self.new_meeting(number, slots[-1])
             if await self.claim(meeting):
                 break
         else:
@@ -77,15 +79,18 @@ class CaseSteps:
         self.note("meeting_booked", f"møde {number} {meeting.start.isoformat()} ({meeting.expected_location.value})")
         return True
 
-    def new_meeting(self, number: int, start: datetime) -> Meeting:
+    async def new_meeting(self, number: int, start: datetime) -> Meeting:
         return Meeting(
-            number=number, uid=self.meeting_uid(number), start=start,
+            number=number, uid=await self.meeting_uid(number), start=start,
             end=start + timedelta(minutes=MEETING_MINUTES), location=self.meeting_address(),
             expected_location=agenda.expected_location(self.state), invited_at=workflow.now())
 
-    def meeting_uid(self, number: int) -> str:
-        """A UID nobody can guess from the case reference: an answer must name it, so a forger must know it.
-        Random from the workflow's deterministic source (the same on replay); older cases keep their kind."""
+    async def meeting_uid(self, number: int) -> str:
+        """A UID nobody can compute: an answer must name it, so a forger must know it. From `secrets`, in an
+        activity (its result is in the history, so replay gives the same UID). Cases from before keep their
+        kind: the workflow's seeded random source (computable from the run id), or the numbered form."""
+        if workflow.patched(PATCH_SECRET_UID):
+            return await self.activity(PlanningActivities.new_meeting_uid, number)
         if workflow.patched(PATCH_RANDOM_UID):
             return f"{workflow.uuid4()}@fastholdelse"
         return f"{workflow.info().workflow_id}-meeting-{number}@fastholdelse"
@@ -180,7 +185,7 @@ class CaseSteps:
         await self.activity(RegisterActivities.record_breach,
                             BreachRecord(self.case.reference, self.case.municipality, kind, due))
         self.note("deadline_breached", f"{kind} {due.isoformat()}")
-        await self.escalate(labels.deadline_missed(kind, due.isoformat()), key=f"breach/{kind}")
+        await self.escalate(labels.deadline_missed(kind, due.isoformat()), key=f"breach/{kind}", deadline=due)
         await self.set_phase(self.state.phase)
 
     # ------------------------------------------------------------------ later in the case
@@ -191,7 +196,8 @@ class CaseSteps:
     async def prepare_reassessment(self) -> None:
         """The task names the § 24 date; after a period without benefit moved it, the task is a new one."""
         due = self.deadlines.reassessment_due
-        key = f"reassessment/{due.isoformat()}" if self.state.benefit_pauses else "reassessment"
+        moved = self.state.benefit_pauses or self.state.earlier_benefit
+        key = f"reassessment/{due.isoformat()}" if moved else "reassessment"
         self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("reassessment")]
         await self.task(key, labels.prepare_reassessment(self.rules.reassessment_weeks, due), due=due)
 

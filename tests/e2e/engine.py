@@ -59,7 +59,7 @@ class Engine:
         result = subprocess.run([*FASTHOLD, *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
                                 timeout=60)
         assert result.returncode == expect, f"{args}: {result.returncode}\n{result.stdout}\n{result.stderr}"
-        assert "Traceback" not in result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
         return result.stdout + result.stderr
 
     def mails(self) -> list:

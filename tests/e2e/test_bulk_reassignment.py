@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections import Counter
 import email.policy
-import re
 import sqlite3
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import icalendar
@@ -29,6 +28,7 @@ from domain.calendar_dk import add_working_days
 from domain.localtime import LOCAL_TZ
 from domain.sick_report import parse_sick_report
 from engine.client import connect
+from tests import dates
 from tests.conftest import sick_report
 from tests.e2e.engine import ROOT, Engine
 from tests.e2e.test_web import CHROMIUM_ARGS, axe_and_shot, sign_in
@@ -81,7 +81,7 @@ def booked(engine: Engine, caseworker: str) -> int:
 async def open_cases(engine: Engine, cases: CaseService, count: int, **changes) -> list[str]:
     """`count` new cases, once each has booked its meeting or found no free time before its deadline (a full
     calendar: then it stays without one, as in a real team at this size)."""
-    today = datetime.now(LOCAL_TZ).date()
+    today = dates.today()
     reports = [parse_sick_report(sick_report(**changes), today=today) for _ in range(count)]
     for report in reports:
         await cases.start_case(report)
@@ -135,7 +135,7 @@ async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully
     # --- the team as it is: Anna's cases booked first (four with their meeting due within two working days),
     # then her colleagues' own cases at the same first free hours.
     db(engine, "UPDATE caseworkers SET active = 0 WHERE id != ?", ANNA)
-    today = datetime.now(LOCAL_TZ).date()
+    today = dates.today()
     last_day = add_working_days(add_working_days(today, 2), 1)
     near = await open_cases(engine, cases, NEAR, first_day_of_absence=(last_day - timedelta(days=55)).isoformat())
     assert booked(engine, ANNA) == NEAR

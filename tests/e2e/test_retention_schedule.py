@@ -17,6 +17,11 @@ async def test_the_daily_schedule_runs_the_retention_workflow(dev_client, settin
     settings = settings.replace(retention_days=0)  # everything closed is old enough, for the test
     await ensure_retention_schedule(dev_client, settings)
     await ensure_retention_schedule(dev_client, settings)  # a second setup run updates, never fails
+    # The namespace keeps closed histories only as long as the setting says (the dev server's default is 1 day).
+    from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
+    described_ns = await dev_client.workflow_service.describe_namespace(
+        DescribeNamespaceRequest(namespace=settings.temporal_namespace))
+    assert described_ns.config.workflow_execution_retention_ttl.seconds == settings.namespace_retention_days * 86400
     handle = dev_client.get_schedule_handle(SCHEDULE_ID)
     described = await handle.describe()
     assert described.schedule.spec.intervals[0].every == timedelta(days=1)

@@ -122,6 +122,20 @@ def test_the_laws_commands(engine, tmp_path):
     assert "Revurderingen skal nu ske senest" in moved
     assert "overlapper" in engine.cli("pause", ref, "--fra", end.isoformat(), "--til",
                                       (end + timedelta(days=3)).isoformat(), expect=1)
+    refreshed = engine.cli("regelsaet")  # issue 21: no set added, so every running case keeps its own
+    assert f"{ref}: Sagen følger fortsat regelsættet «2026 beskæftigelsesreform»." in refreshed
+    assert "kørende sager har set på regelsættene igen" in refreshed
+    before = (first_day - timedelta(days=100), first_day - timedelta(days=60))
+    assert "Revurderingen skal nu ske senest" in engine.cli("tidligere", ref, "--fra", before[0].isoformat(), "--til",
+                                                            before[1].isoformat(), "--note", "Aarhus Kommune")
+    assert f"Tidligere dagpenge: {before[0]} til {before[1]} (indtastet, Aarhus Kommune)" in engine.cli("status", ref)
+    sent, agreed = first_day + timedelta(days=1), first_day + timedelta(days=21)
+    assert "skal ligge efter lovens frist" in engine.cli("oplysningsskema", ref, "--sendt", sent.isoformat(),
+                                                         "--svarfrist", (sent + timedelta(days=8)).isoformat(), expect=1)
+    assert "Svarfristen er" in engine.cli("oplysningsskema", ref, "--sendt", sent.isoformat(), "--via", "arbejdsgiver",
+                                          "--svarfrist", agreed.isoformat())
+    assert (f"sendt {sent} automatisk med arbejdsgiverens anmeldelse, svarfrist {agreed} (aftalt)"
+            in engine.cli("status", ref))
     assert "registreret" in engine.cli("oplysningsskema", ref)
     assert "allerede registreret" in engine.cli("oplysningsskema", ref, expect=1)
 

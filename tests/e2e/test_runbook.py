@@ -1,9 +1,11 @@
 """The README's runbook, run as written: each procedure is a script in deploy/runbook/, and here an operator's
 session on a fresh embedded run follows them step by step: find a case by its reference, replay its history,
-rotate the payload key in two rolling restarts while the case goes on, and drain a worker."""
+rotate the payload key in two rolling restarts while the case goes on, and drain a worker; and, on another
+fresh run, reprocess a reply the gateway kept because the register lacked its meeting, once that is fixed."""
 from __future__ import annotations
 
 import base64
+import email.policy
 import json
 import os
 import re
@@ -12,9 +14,11 @@ import sys
 import time
 from pathlib import Path
 
+import icalendar
 import pytest
 
 from tests.conftest import sick_report
+from tests.helpers import calendar_part
 from tests.e2e.engine import ROOT, Engine
 
 RUNBOOK = ROOT / "deploy" / "runbook"
@@ -27,8 +31,9 @@ def sourced(path: Path) -> dict[str, str]:
     return {k: v for k, v in pairs.items() if k.startswith("FASTHOLD_PAYLOAD")}
 
 
-def step(engine: Engine, script: str, *args: str, expect: int = 0, env_file: Path | None = None) -> str:
-    env = {**engine.env, **({"FASTHOLD_ENV_FILE": str(env_file)} if env_file else {})}
+def step(engine: Engine, script: str, *args: str, expect: int = 0, env_file: Path | None = None,
+         env: dict[str, str] | None = None) -> str:
+    env = {**engine.env, **({"FASTHOLD_ENV_FILE": str(env_file)} if env_file else {}), **(env or {})}
     done = subprocess.run(["bash", str(RUNBOOK / script), *args], cwd=env_file.parent if env_file else ROOT,
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == expect, f"{script} {args}: {done.returncode}\n{done.stdout}\n{done.stderr}"
@@ -149,3 +154,113 @@ def history_payloads(path: Path) -> list:
     from cli import history_payloads as payloads
 
     return payloads(WorkflowHistory.from_json("h", path.read_text(encoding="utf-8")))
+
+
+def test_an_operator_reprocesses_a_kept_reply(operator, tmp_path):
+    import smtplib
+
+    from sqlalchemy import select, update
+
+    from config.settings import load_settings
+    from register.db import Register
+    from register.models import AuditEvent, MeetingRow, MessageRow
+
+    engine, env_file = operator
+    report = sick_report()
+    reference = report["case_reference"]
+    employer = report["employer"]["contact"]["email"]
+    (tmp_path / "sygemelding.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    engine.cli("opret", str(tmp_path / "sygemelding.json"))
+    invitation = engine.wait_for(lambda mails: [m for m in mails if employer in str(m["To"])
+                                                and (c := calendar_part(m)) and c.get_param("method") == "REQUEST"], 1)[0]
+    settings = load_settings(env=engine.env)
+    register = Register(settings.resolved_database_url)
+    inbox = Path(engine.env["FASTHOLD_DATA_DIR"]) / "inbox"
+    uid = str(next(iter(icalendar.Calendar.from_ical(calendar_part(invitation).get_content()).walk("VEVENT")))["UID"])
+
+    def register_knows_the_meeting(known: bool) -> None:
+        """The cause to fix: a register restored from a backup older than the invitation lacks the meeting."""
+        old, new = (f"{uid}-missing", uid) if known else (uid, f"{uid}-missing")
+        with register.session() as session:
+            assert session.execute(update(MeetingRow).where(MeetingRow.uid == old).values(uid=new)).rowcount == 1
+
+    try:
+        register_knows_the_meeting(False)
+        with smtplib.SMTP("127.0.0.1", int(engine.env["FASTHOLD_GATEWAY_PORT"]), timeout=30) as smtp:
+            smtp.sendmail(employer, [settings.organizer_email], reply_to(invitation, employer))
+        deadline = time.monotonic() + 30
+        while not (kept := sorted((inbox / "refused").glob("*-unknown_uid.eml"))):
+            assert time.monotonic() < deadline, list(inbox.rglob("*"))
+            time.sleep(0.2)
+        name = kept[0].name
+
+        listed = step(engine, "reprocess-reply.sh", env_file=env_file)
+        assert name in listed and "årsag unknown_uid" in listed and "kan ikke genbehandles" not in listed
+        # Fed through before the cause is fixed: refused again, for the same reason, and still kept.
+        trusted = {"FASTHOLD_GATEWAY_TRUST_LOOPBACK": "true"}   # as the embedded run's gateway trusts
+        again = step(engine, "reprocess-reply.sh", name, "--bruger", "drift-ab", env_file=env_file, env=trusted)
+        assert f"stadig afvist: unknown_uid (sag -). Gemt som refused/{name}" in again and kept[0].exists()
+
+        register_knows_the_meeting(True)
+        done = step(engine, "reprocess-reply.sh", name, "--bruger", "drift-ab", env_file=env_file, env=trusted)
+        accepted = inbox / "accepted" / f"{name.removesuffix('-unknown_uid.eml')}.eml"
+        assert f"registreret på sag {reference}: ACCEPTED. Gemt som accepted/{accepted.name}" in done
+        assert f"{employer}: ACCEPTED" in engine.cli("status", reference)
+        record = json.loads(accepted.with_suffix(".json").read_text(encoding="utf-8"))
+        assert not kept[0].exists() and (record["status"], record["case_reference"]) == ("received", reference)
+        assert [(r["by"], r["earlier"]["reason"]) for r in record["reprocessed"]] == [("drift-ab", "unknown_uid")] * 2
+        with register.session() as session:
+            [row] = session.scalars(select(MessageRow).where(MessageRow.direction == "in")).all()
+            assert (row.status, row.detail) == ("received", "ACCEPTED") and row.case_id is not None
+            audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "reply_reprocessed")
+                                    .order_by(AuditEvent.id)).all()
+            assert [(a.actor, a.detail["status"], a.case_id) for a in audit] == [
+                ("drift-ab", "refused", None), ("drift-ab", "received", row.case_id)]
+
+        # Never applied twice: neither by the file name it had, nor by the one it has now.
+        for again in (name, accepted.name):
+            refused = step(engine, "reprocess-reply.sh", again, "--bruger", "drift-ab", expect=1,
+                           env_file=env_file, env=trusted)
+            assert "allerede registreret" in refused
+    finally:
+        register.dispose()
+
+    # The gateway's and the command's lines about the reply name the case (the first, unknown meeting, none).
+    engine.stop()
+    lines = [json.loads(line) for line in engine.output.splitlines() if line.startswith("{")]
+    refused_line = [line for line in lines if "inbound message refused: unknown_uid" in line["msg"]]
+    assert refused_line and "case_reference" not in refused_line[0]
+
+
+def reply_to(invitation, attendee: str) -> bytes:
+    """The attendee's calendar accepting the invitation it received (as tests/integration/test_gateway.py)."""
+    from datetime import datetime, timezone
+    from email.message import EmailMessage
+    from email.utils import make_msgid
+
+    sent = icalendar.Calendar.from_ical(calendar_part(invitation).get_content())
+    [event] = list(sent.walk("VEVENT"))
+    reply = icalendar.Calendar()
+    reply.add("prodid", "-//Test//Kalender//DA")
+    reply.add("version", "2.0")
+    reply.add("method", "REPLY")
+    for zone in sent.walk("VTIMEZONE"):
+        reply.add_component(zone)
+    answer = icalendar.Event()
+    for name in ("UID", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY", "ORGANIZER"):
+        if name in event:
+            answer[name] = event[name]
+    answer.add("dtstamp", datetime.now(timezone.utc))  # real now: a DTSTAMP is the moment the reply is written
+    who = icalendar.vCalAddress(f"mailto:{attendee}")
+    who.params["PARTSTAT"] = "ACCEPTED"
+    answer.add("attendee", who)
+    reply.add_component(answer)
+    message = EmailMessage()
+    message["From"] = attendee
+    message["To"] = str(invitation["From"])
+    message["Subject"] = "Accepteret: " + str(invitation["Subject"])
+    message["Message-ID"] = make_msgid(domain="example.com")
+    message.set_content("Jeg kommer.")
+    message.add_alternative(reply.to_ical(), maintype="text", subtype="calendar",
+                            params={"method": "REPLY"})
+    return message.as_bytes(policy=email.policy.SMTP)

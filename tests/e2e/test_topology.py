@@ -92,6 +92,7 @@ class Topology:
             "FASTHOLD_TASK_QUEUE": f"topologi-{uuid.uuid4().hex[:6]}",
             "FASTHOLD_CASE_METRICS_REFRESH_SECONDS": "2",
             "FASTHOLD_CODEC_ALLOWED_ORIGIN": f"http://127.0.0.1:{self.ui_port}",
+            "FASTHOLD_GATEWAY_RELAY_NETWORKS": "127.0.0.1/32",   # the test hands mail over as the relay would
         })
         (self.root / "fasthold.env").write_text("".join(f"{k}={v}\n" for k, v in values.items()), encoding="utf-8")
         return values
@@ -313,13 +314,19 @@ async def test_the_topology_survives_a_killed_worker(topology):
                   employee["email"], organizer)
     send_smtp(gateway_port, reply_to(invitation, "fremmed@example.org", "En Fremmed", organizer),
               "fremmed@example.org", organizer)
+    # Issue 19's forgery in the shipped layout: the relay's own verdict on top (none), the attacker's pass below
+    # it, declining a meeting already accepted. Kept and refused (a task for the caseworker), never applied.
+    relay_verdict = ("Authentication-Results: mx.kommune.example.dk; dmarc=none "
+                     f"header.from={employee['email'].split('@')[1]}\r\n").encode()
+    send_smtp(gateway_port, relay_verdict + reply_to(invitation, employee["email"], employee["name"], organizer,
+                                                     partstat="DECLINED"), employee["email"], organizer)
 
     def replies() -> dict:
         with register.session() as s:
             found = dict(s.execute(select(MessageRow.status, func.count()).where(MessageRow.direction == "in")
                                    .group_by(MessageRow.status)).all())
-        return found if sum(found.values()) >= 4 else None
-    assert wait_until("the replies", replies, timeout=60) == {"received": 3, "refused": 1}
+        return found if sum(found.values()) >= 5 else None
+    assert wait_until("the replies", replies, timeout=60) == {"received": 3, "refused": 2}
 
     # Metrics: the SDK's own on one port, the case metrics on another, both scraped from the surviving worker.
     worker_b = top.running["worker-b"]
@@ -333,7 +340,7 @@ async def test_the_topology_survives_a_killed_worker(topology):
         text = scrape(case_port)
         # The figures are recomputed every few seconds: wait for a snapshot taken after all four replies.
         ok = (metric(text, "fasthold_cases_open") == CASES and metric(text, "fasthold_replies", status="received") == 3
-              and metric(text, "fasthold_replies", status="refused") == 1
+              and metric(text, "fasthold_replies", status="refused") == 2
               and metric(text, "fasthold_tasks_cases_queried") == CASES
               and metric(text, "fasthold_mails", status="pending") == 0)   # a killed send is retried by now
         return text if ok else None
@@ -345,7 +352,8 @@ async def test_the_topology_survives_a_killed_worker(topology):
     assert metric(text, "fasthold_deadlines_at_risk") == 3
     assert metric(text, "fasthold_mails", status="sent") >= CASES * 5
     assert metric(text, "fasthold_mails", status="refused") == 0
-    assert metric(text, "fasthold_replies", status="refused") == 1
+    assert metric(text, "fasthold_replies", status="refused") == 2
+    assert metric(text, "fasthold_replies_refused", reason="unverified") == 1   # the forgery
     assert metric(text, "fasthold_tasks_open") >= CASES        # at least "call the employer" in every case
     assert metric(text, "fasthold_tasks_overdue") == 0
     assert metric(text, "fasthold_mail_attempts_total", outcome="sent") > 0

@@ -25,6 +25,7 @@ from config.settings import load_settings
 from domain.localtime import LOCAL_TZ
 from engine.client import connect
 from mailing.links import EMPLOYER_SALT
+from tests import dates
 from tests.conftest import sick_report
 from tests.e2e.engine import ROOT, Engine
 
@@ -311,7 +312,7 @@ async def test_refusals_are_clear_danish_and_change_nothing(web_engine, cases, t
     missing = anna.get("/sager/FINDES-IKKE")
     assert other.status_code == missing.status_code == 404 and "Du har ikke adgang" not in other.text
     assert other.text.replace(theirs, "X") == missing.text.replace("FINDES-IKKE", "X")  # nothing tells them apart
-    today = datetime.now(LOCAL_TZ).date().isoformat()  # real now: the workbench's today is the real one
+    today = dates.today().isoformat()  # real now: the workbench's today is the real one
     act = anna.post(f"/sager/{theirs}/handling/indsats", data={"csrf": csrf, "kind": "mentor", "start_date": today})
     assert act.status_code == 404
     assert (await cases.state(CaseRef("101", theirs))).measures == []
@@ -360,7 +361,7 @@ async def test_back_and_send_reload_and_two_tabs_each_act_once(web_engine, cases
     engine = web_engine
     reference = open_case(engine, ANNA, tmp_path, "gentag")
     ref = CaseRef("101", reference)
-    today = datetime.now(LOCAL_TZ).date()
+    today = dates.today()
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = await sign_in(browser, engine, "anna.berg@jobcenter.example.dk")
@@ -440,7 +441,7 @@ async def test_the_team_page_lists_missed_targets_and_breaches_apart_with_counts
     from mailing.rendering import kortdato
 
     engine = web_engine
-    today = datetime.now(LOCAL_TZ).date()
+    today = dates.today()
     missed = parse_sick_report(sick_report(first_day_of_absence=(today - timedelta(days=70)).isoformat()),
                                today=today)
     breached = parse_sick_report(sick_report(first_day_of_absence="2026-05-04", expected_absence_weeks=40,
@@ -481,7 +482,7 @@ async def test_a_move_to_a_saturday_needs_a_confirmation_that_names_the_rule(web
     engine = web_engine
     reference = open_case(engine, ANNA, tmp_path, "loerdag")
     before = (await cases.state(CaseRef("101", reference))).meetings[0]
-    day = datetime.now(LOCAL_TZ).date() + timedelta(days=8)
+    day = dates.today() + timedelta(days=8)
     saturday = day + timedelta(days=(5 - day.weekday()) % 7)
     when = f"{saturday.isoformat()}T10:00"
     async with async_playwright() as p:
@@ -521,7 +522,7 @@ async def test_a_closed_cases_employer_link_says_only_that_it_is_closed(web_engi
     reference = open_case(engine, ANNA, tmp_path, "lukket")
     link = employer_link(engine, reference)
     assert "Mette" in httpx.get(link).text  # open: the question, with the employee's name
-    await cases.act(CaseRef("101", reference), CaseEnd("full_recovery", datetime.now(LOCAL_TZ).date(),
+    await cases.act(CaseRef("101", reference), CaseEnd("full_recovery", dates.today(),
                                                        actor="test"))
     await wait_until(cases, reference, lambda s: s.phase == "closed")
     closed = httpx.get(link)
@@ -532,7 +533,7 @@ async def test_a_closed_cases_employer_link_says_only_that_it_is_closed(web_engi
     # An end date in the future is refused: the case would close while the person is still off sick.
     other = open_case(engine, ANNA, tmp_path, "fremtid")
     with pytest.raises(CaseRefusal) as refused:
-        await cases.act(CaseRef("101", other), CaseEnd("full_recovery", datetime.now(LOCAL_TZ).date()
+        await cases.act(CaseRef("101", other), CaseEnd("full_recovery", dates.today()
                                                        + timedelta(days=7), actor="test"))
     assert "i fremtiden" in refused.value.message and refused.value.field == "end_date"
     assert (await cases.state(CaseRef("101", other))).phase != "closed"

@@ -63,6 +63,11 @@ def test_risk_breach_mail_and_reply_figures(register_url):
                                                       ("out", "refused", 0), ("in", "received", 0), ("in", "refused", 0)]):
             s.add(MessageRow(message_key=f"k{i}", message_id=f"<{i}@x>", direction=direction, purpose="p",
                              recipients="r", subject="s", status=status, created_at=NOW - timedelta(minutes=age)))
+        # Refused inbound messages, by what operations must look at (issue 19): unknown UIDs, unreadable ones.
+        for i, detail in enumerate(["unknown_uid", "unknown_uid,unknown_uid", "not_calendar", "unreadable",
+                                    "malformed_calendar", "unverified", "case_closed"]):
+            s.add(MessageRow(message_key=f"in{i}", message_id=f"<in{i}@x>", direction="in", purpose="rsvp",
+                             recipients="r", subject="s", status="refused", detail=detail, created_at=NOW))
     metrics = CaseMetrics(register)
     metrics.refresh_register(today=TODAY, now=NOW)
     value = lambda gauge, *labels: (gauge.labels(*labels) if labels else gauge)._value.get()  # noqa: E731
@@ -72,5 +77,7 @@ def test_risk_breach_mail_and_reply_figures(register_url):
     assert value(metrics.cases_open, "meeting_booked") == 5 and value(metrics.cases_open, "employer_contact") == 1
     assert value(metrics.cases_closed) == 1
     assert [value(metrics.mails, s) for s in ("sent", "pending", "failed", "refused")] == [1, 1, 1, 1]
-    assert [value(metrics.replies, s) for s in ("received", "refused")] == [1, 1]
+    assert [value(metrics.replies, s) for s in ("received", "refused")] == [1, 8]
+    assert {r: value(metrics.replies_refused, r) for r in ("unknown_uid", "unreadable", "unverified", "other")} == \
+        {"unknown_uid": 2, "unreadable": 3, "unverified": 1, "other": 2}   # 'other': the detail-less row too
     register.dispose()

@@ -9,7 +9,7 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from domain.calendar_dk import add_working_days
-from domain.localtime import local_date
+from domain.localtime import LOCAL_TZ, local_date
 from domain.model import (CaseEnd, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart, MeetingMove,
                           MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived)
 from domain.rulesets import load_rulesets
@@ -269,7 +269,8 @@ async def test_a_case_from_before_july_2026_breaches_the_statutory_week_eight_de
 @pytest.mark.across_the_year  # reminders, deadlines and slots meet holidays and clock changes
 async def test_a_meeting_held_in_time_is_not_a_breach_and_reminders_go_out_before_it(env):
     case, handle, state = await booked(env, absent_days=3)
-    later = state.meetings[0].start + timedelta(weeks=2)
+    # The same time of day in Denmark two weeks on, also across a change of summer time: within working hours.
+    later = state.meetings[0].start.astimezone(LOCAL_TZ) + timedelta(weeks=2)
     await handle.execute_update(CaseWorkflow.move_meeting_to, MeetingMove(1, later))
     state = await wait_for(handle, lambda s: was_moved(s, 1))
     await hold_first_meeting(env, handle, case, state)

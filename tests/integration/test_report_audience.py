@@ -23,7 +23,8 @@ LISE = USERS["lise.holm@jobcenter.example.dk"]    # leads Team Nord
 def audience_report(register, user):
     from register.report import build_report
     with register.session() as session:
-        return build_report(session, "101", START, END, TODAY, CaseLists(register, ROSTER).report_audience(user))
+        return build_report(session, "101", START, END, TODAY,
+                            audience=CaseLists(register, ROSTER).report_audience(user))
 
 
 def test_a_caseworkers_report_is_of_her_own_cases_only(known_register):

@@ -17,11 +17,12 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from activities.mail import OutgoingMail
-from activities.planning import SlotRequest
-from activities.register import AssignRequest, BreachRecord, BusyRequest, CaseUpdate, MeasureRecord, MeetingRecord, ReserveRequest
+from activities.planning import RuleSetPlanRequest, SlotRequest
+from activities.register import (AssignRequest, BreachRecord, BusyRequest, CaseUpdate, EarlierBenefitRequest, MeasureRecord,
+                                 MeetingRecord, ReserveRequest)
 from domain.localtime import LOCAL_TZ, local_date
-from domain.model import CaseInput, Caseworker, EmployerAnswer, Employee, Employer, Reassignment, RsvpReceived
-from domain.rulesets import RuleSet, load_rulesets, ruleset_for
+from domain.model import CaseInput, EarlierBenefit, Caseworker, EmployerAnswer, Employee, Employer, Reassignment, RsvpReceived
+from domain.rulesets import RuleSet, RuleSetPlan, load_rulesets, ruleset_for
 from register.case_list import PublishedView
 from worker import SANDBOX, warm_holiday_calendar
 from workflows.case_workflow import CaseWorkflow
@@ -57,6 +58,18 @@ class StandIns:
         @activity.defn(name="rule_set_for")
         def rule_set_for(first_day: date) -> RuleSet:
             return dataclasses.replace(ruleset_for(first_day, self.rulesets), **self.rule_changes)
+
+        @activity.defn(name="rule_set_plan")
+        def rule_set_plan(request: RuleSetPlanRequest) -> RuleSetPlan:
+            return RuleSetPlan(dataclasses.replace(ruleset_for(request.first_day, self.rulesets), **self.rule_changes))
+
+        @activity.defn(name="risk_estimate")
+        def risk_estimate(request) -> None:
+            return None
+
+        @activity.defn(name="earlier_benefit_periods")
+        def earlier_benefit_periods(request: EarlierBenefitRequest) -> list[EarlierBenefit]:
+            return []
 
         @activity.defn(name="assign_caseworker")
         def assign_caseworker(request: AssignRequest) -> Caseworker:
@@ -134,12 +147,17 @@ class StandIns:
         def save_measure(record: MeasureRecord) -> None:
             pass
 
+        @activity.defn(name="new_meeting_uid")
+        def new_meeting_uid(number: int) -> str:
+            return f"{uuid.uuid4().hex}@fastholdelse"
+
         @activity.defn(name="publish_view")
         def publish_view(published: PublishedView) -> None:
             self.published.append(published)
 
-        return [register_case, rule_set_for, assign_caseworker, look_up_caseworker, busy_intervals, update_case, free_slots, save_meeting, reserve_slot,
-                send_mail, record_breach, record_missed_target, save_measure, publish_view]
+        return [register_case, rule_set_for, rule_set_plan, earlier_benefit_periods, risk_estimate, assign_caseworker,
+                look_up_caseworker, busy_intervals, update_case, free_slots, save_meeting, reserve_slot, send_mail,
+                record_breach, record_missed_target, save_measure, new_meeting_uid, publish_view]
 
     def kinds(self, to: str | None = None) -> list[str]:
         return [m.kind for m in self.mails if to is None or m.recipient.email == to]

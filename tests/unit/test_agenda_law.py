@@ -95,8 +95,9 @@ def test_an_employers_request_waits_two_bank_days_for_consent_then_lapses():
 
 
 def test_a_missing_employer_estimate_is_asked_for_then_reminded_and_escalated():
+    """On the waiting track of cases opened before issue 21 (their saved histories replay this)."""
     assert TRACK_PHASE[Track.EMPLOYER_ESTIMATE_NEEDED] == Phase.EMPLOYER_CONTACT
-    waiting = state(track=Track.EMPLOYER_ESTIMATE_NEEDED, expected_weeks=10)
+    waiting = state(track=Track.EMPLOYER_ESTIMATE_NEEDED, expected_weeks=10, triage_reason="employer_estimate_needed")
     assert agenda.needs_estimate_request(waiting)
     assert not agenda.needs_first_contact(waiting) and not agenda.needs_booking(waiting, FIRST_DAY)
     asked = replace(waiting, employer_estimate_requested_on=date(2026, 8, 4))  # Tuesday
@@ -117,6 +118,26 @@ def test_the_information_form_is_reminded_before_the_answer_is_due_then_becomes_
     answered = replace(sent, info_form_answered_on=date(2026, 8, 9))
     assert not {"info_form_reminder", "info_form_task"} & set(steps(answered))
     assert not {"info_form_reminder", "info_form_task"} & set(steps(state()))  # an older case never sent it
+
+
+def test_the_information_form_on_its_recorded_dates():
+    """Issue 21. Sent Friday 31 July 2026 with the employer's report (before the case reached the caseworker): due
+    Saturday 8 August (sent + 8 days, the literal date); reminder two working days before: Thursday 6 August; the
+    task the working day after: Monday 10 August. Agreed later: Friday 21 August -> reminder Wednesday 19 August,
+    task Monday 24 August. The keys name the dates, so a moved date gives new steps."""
+    recorded = state(info_form_sent_on=date(2026, 7, 31), info_form_sent_recorded=True,
+                     info_form_via="employer_report")
+    now = at(date(2026, 8, 4), 9)
+    found = {s.key: s for s in agenda.agenda(recorded, case(), now)}
+    assert found["info_form_reminder/2026-07-31/2026-08-08"].when == at(date(2026, 8, 6))
+    assert found["info_form_task/2026-07-31/2026-08-08"].when == at(date(2026, 8, 10))
+    agreed = replace(recorded, info_form_answer_due=date(2026, 8, 21))
+    found = {s.key: s for s in agenda.agenda(agreed, case(), now)}
+    assert found["info_form_reminder/2026-07-31/2026-08-21"].when == at(date(2026, 8, 19))
+    assert found["info_form_task/2026-07-31/2026-08-21"].when == at(date(2026, 8, 24))
+    # Recorded only after the answer was due: no reminder any more, the task at once.
+    late = {s.key for s in agenda.agenda(recorded, case(), at(date(2026, 8, 9), 9))}
+    assert "info_form_task/2026-07-31/2026-08-08" in late and not any(k.startswith("info_form_reminder") for k in late)
 
 
 def test_a_period_without_benefit_moves_the_reassessment_and_renames_its_task():

@@ -67,3 +67,16 @@ def test_a_replay_of_a_file_that_is_not_there_names_it(tmp_path):
     (tmp_path / "history.json").write_text("{}", encoding="utf-8")
     done = fasthold("genafspil", str(tmp_path / "history.json"))
     assert done.returncode == 1 and "er ikke en historik" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_reprocessing_where_no_gateway_keeps_mail_says_so(tmp_path):
+    for args in (["genbehandl"], ["genbehandl", "20261204T101500123456-1a2b3c4d-unknown_uid.eml", "--bruger", "ab"]):
+        done = fasthold(*args, FASTHOLD_DATA_DIR=str(tmp_path / "data"))
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert f"Her er ingen postindgang: {tmp_path / 'data' / 'inbox'} findes ikke" in done.stderr
+    assert not (tmp_path / "data" / "inbox").exists()   # and it made none
+    (tmp_path / "data" / "inbox" / "refused").mkdir(parents=True)
+    done = fasthold("genbehandl", FASTHOLD_DATA_DIR=str(tmp_path / "data"))
+    assert done.returncode == 0 and "Der er ingen afviste svar" in done.stdout
+    done = fasthold("genbehandl", "../../etc/passwd", FASTHOLD_DATA_DIR=str(tmp_path / "data"))
+    assert done.returncode == 1 and "Der er intet gemt svar ved navn passwd" in done.stderr

@@ -143,7 +143,13 @@ def test_nothing_is_published_beyond_this_machine():
     municipality's authenticating proxy and mail server reach them there."""
     for name, service in SERVICES.items():
         for port in service.get("ports", []):
-            assert str(port).startswith("127.0.0.1:"), (name, port)
+            # The gateway alone may be published on the internal address the municipality's relay reaches
+            # (GATEWAY_PUBLISH_ADDRESS, loopback unless set); never on every interface.
+            relay = name == "gateway" and str(port).startswith("${GATEWAY_PUBLISH_ADDRESS:-127.0.0.1}:")
+            assert str(port).startswith("127.0.0.1:") or relay, (name, port)
+    example = dict(line.split("=", 1) for line in (ROOT / "config" / "fasthold.env.example").read_text(
+        encoding="utf-8").splitlines() if line and not line.startswith("#") and "=" in line)
+    assert example.get("GATEWAY_PUBLISH_ADDRESS", "127.0.0.1").strip('"') not in ("", "0.0.0.0", "::")
 
 
 def test_every_service_gets_only_the_secrets_it_reads_as_files(tmp_path):

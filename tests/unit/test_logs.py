@@ -40,3 +40,18 @@ def test_addresses_and_cpr_numbers_are_scrubbed():
     text = TextFormatter().format(record("sent to %s", "a@b.dk", temporal_workflow={"workflow_id": "case-101-X-1"}))
     assert "[e-mail]" in text and "a@b.dk" not in text and "[sag X-1 workflow case-101-X-1]" in text
     assert load_settings(env={"FASTHOLD_LOG_FORMAT": "json"}).log_format == "json"
+
+
+def test_a_case_given_explicitly_is_written_whatever_the_text_says():
+    from engine.logs import about_case
+
+    line = json.loads(JsonFormatter().format(record("message %s waits", "x", **about_case("T-9", "case-101-T-9"))))
+    assert (line["case_reference"], line["workflow_id"], line["municipality"]) == ("T-9", "case-101-T-9", "101")
+    set_workflow_id_resolver(lambda ref: {"T-8": "case-102-T-8"}.get(ref))
+    try:
+        line = json.loads(JsonFormatter().format(record("duplicate", **about_case("T-8"))))
+        assert (line["case_reference"], line["workflow_id"]) == ("T-8", "case-102-T-8")
+    finally:
+        set_workflow_id_resolver(None)
+    assert about_case("", None) == {}
+    assert "case_reference" not in json.loads(JsonFormatter().format(record("refused", **about_case("", ""))))

@@ -182,3 +182,26 @@ class TestPausesAndPartialBenefit:
         before = compute_deadlines(self.first, legacy)
         assert before.reassessment_due == date(2026, 8, 2)  # legacy: end of week 22 = day 154
         assert recompute_reassessment(before, legacy).reassessment_due == date(2026, 9, 30)
+
+
+def test_benefit_in_earlier_cases_counts_within_the_nine_months():
+    """Issue 21, by hand. First day Monday 2 November 2026: benefit from day 31, 2 December. Unbroken, the 155th
+    benefit day is 5 May 2027 -> 31 May 2027.
+    An earlier case paid benefit 3 August - 1 October 2026 (29 + 30 + 1 = 60 days). Judging February 2027 the
+    window runs from 1 June 2026: 60 + (30 + 31 + 28 = 89) = 149 days, not more than 154. Judging March (window
+    from 1 July 2026): 60 + 120 = 180 > 154 -> 31 March 2027.
+    Another 10 days, 1 - 10 June 2026 (another municipality): February gives 159 > 154 -> 28 February 2027.
+    In April the window starts 1 August: the June days no longer count, which changes nothing once passed."""
+    first = D(2026, 11, 2)
+    rules = rules_for(first)
+    assert reassessment_due_for(first, rules) == D(2027, 5, 31)
+    register = [(D(2026, 8, 3), D(2026, 10, 1))]
+    assert reassessment_due_for(first, rules, earlier_benefit=register) == D(2027, 3, 31)
+    both = register + [(D(2026, 6, 1), D(2026, 6, 10))]
+    assert reassessment_due_for(first, rules, earlier_benefit=both) == D(2027, 2, 28)
+    # Days on or after this case's first day are this case's own: never counted twice.
+    assert reassessment_due_for(first, rules, earlier_benefit=[(D(2026, 11, 2), D(2027, 1, 31))]) == D(2027, 5, 31)
+    # Too old to matter: benefit in January 2026 is outside every window this case is judged in.
+    assert reassessment_due_for(first, rules, earlier_benefit=[(D(2026, 1, 1), D(2026, 3, 31))]) == D(2027, 5, 31)
+    # The task: 15 working days before Sunday 28 February 2027 is Monday 8 February.
+    assert reassessment_task_day(D(2027, 2, 28), rules) == D(2027, 2, 8)

@@ -111,3 +111,34 @@ def test_a_watched_case_is_held_only_to_the_deadlines_that_do_not_need_follow_up
     first_meeting = [d for d in deadlines.all() if d.name == "first_meeting"][0]
     assert first_meeting.miss_danish == "modellens mål ikke nået"
     assert [d for d in deadlines.all() if d.name == "reassessment"][0].miss_danish == "lovfrist overskredet"
+
+
+@pytest.mark.parametrize(
+    "kwargs, track, reason",
+    [
+        # Issue 21: a missing employer estimate is followed as if long (the track a long case gets) ...
+        (dict(expected=12, employer=None), Track.WORKPLACE, "employer_estimate_needed"),
+        (dict(expected=25, employer=None), Track.WORKPLACE, "employer_estimate_needed"),
+        (dict(expected=6, employer=None), Track.OUTSIDE, "employer_estimate_needed"),
+        # ... and both under 26 weeks is not called in, also when exempt; the reason keeps the exemption.
+        (dict(expected=12, employer=10, ill=True), Track.WATCH, "seriously_ill_both_expect_under_26_weeks"),
+        (dict(expected=25, employer=25, cause=True), Track.WATCH, "workplace_is_cause_both_expect_under_26_weeks"),
+        (dict(expected=12, employer=26, ill=True), Track.EXEMPT, "seriously_ill"),
+        (dict(expected=12, employer=None, ill=True), Track.EXEMPT, "seriously_ill"),
+        (dict(expected=12, employer=10), Track.WATCH, "both_expect_under_26_weeks"),
+    ],
+)
+def test_triage_as_municipalities_live_the_reform(kwargs, track, reason):
+    employer = kwargs.pop("employer")
+    decision = triage(expected_weeks=kwargs.pop("expected"), employer_expected_weeks=employer,
+                      seriously_ill=kwargs.pop("ill", False), workplace_is_cause=kwargs.pop("cause", False),
+                      rules=RULES_2026, missing_estimate_followed=True, exemption_watched=True)
+    assert (decision.track, decision.reason, decision.category) == (track, reason, None)
+
+
+def test_the_reform_paths_change_nothing_before_2026():
+    for ill in (False, True):
+        plain = run(RULES_2025, expected=12, employer=None, ill=ill)
+        lived = triage(expected_weeks=12, employer_expected_weeks=None, seriously_ill=ill, workplace_is_cause=False,
+                       rules=RULES_2025, missing_estimate_followed=True, exemption_watched=True)
+        assert plain == lived

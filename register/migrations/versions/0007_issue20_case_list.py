@@ -1,7 +1,7 @@
 """the list pages' read model: each case's view as its workflow last published it
 
 Revision ID: 0006_issue20b
-Revises: 0004_issue22
+Revises: 0004_issue19
 Create Date: 2026-12-04 22:05:00
 
 Issue 20 (fast lists). A new table only; nothing existing changes. Cases that are open when this is deployed
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_issue20b'
-down_revision = "0004_issue22"
+down_revision = "0004_issue19"
 branch_labels = None
 depends_on = None
 
