@@ -73,8 +73,10 @@ def assert_decoded(page, report: dict) -> None:
     assert f'"reference": "{report["case_reference"]}"' in body
     assert BANNER not in body
     assert "binary/encrypted" not in body
-    # Operators read cases, never CPR numbers.
-    assert report["employee"]["cpr"] not in body and "(skjult)" in body
+    # Operators read cases, never CPR numbers: the CPR number no longer enters the workflow at all (it goes from
+    # the sick report to the register's identities), so it is not there to decode; the codec server's "(skjult)"
+    # remains for histories of cases started before.
+    assert report["employee"]["cpr"] not in body
 
 
 @pytest.fixture
