@@ -203,7 +203,7 @@ async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully
     # How many land in each group depends on the real calendar of the day it runs (a dev-server test: its
     # clock is the real one) and on the order the job meets them; each path must be taken, and every case's
     # outcome is checked one by one below.
-    assert len(meeting_moved) >= 3 and len(moved) >= 3
+    assert meeting_moved and moved   # seen here: 9-12 moved to a new time, 2-6 kept their time
     after = {ref: (caseworker, uid, utc(start), seq) for ref, caseworker, uid, start, seq in db(
         engine, "SELECT c.reference, m.caseworker_id, m.uid, m.start, m.sequence FROM meetings m "
                 "JOIN cases c ON c.id = m.case_id WHERE m.status = 'invited' AND c.reference IN (%s)"
