@@ -18,6 +18,8 @@ and sender trust, and it never applies an answer twice:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -104,8 +106,32 @@ def find(processor: Processor, name: str) -> Kept:
 
 
 async def reprocess(processor: Processor, name: str, *, actor: str) -> tuple[Outcome, Path]:
-    """Feed one kept reply through again: its new outcome, and where it is kept now."""
+    """Feed one kept reply through again: its new outcome, and where it is kept now.
+
+    One reprocessing of a message at a time, across processes (two operators each run the CLI): the first
+    holds an exclusive lock on the message's stem; a second is refused at once, and one that comes after
+    finds the message where the first filed it."""
     kept = find(processor, name)
+    with _claim(processor, kept):
+        return await _reprocess(processor, find(processor, name), actor=actor)
+
+
+@contextlib.contextmanager
+def _claim(processor: Processor, kept: Kept):
+    lock_path = processor.inbox.refused / f".{kept.stem}.lock"
+    with open(lock_path, "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReprocessRefused(f"Svaret {kept.path.name} genbehandles samtidig af en anden; "
+                                   "se listen igen om lidt.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+async def _reprocess(processor: Processor, kept: Kept, *, actor: str) -> tuple[Outcome, Path]:
     if why := kept.why_not():
         raise ReprocessRefused(why)
     record = kept.record
