@@ -14,13 +14,16 @@ from temporalio.client import (Client, WorkflowExecutionStatus, WorkflowUpdateFa
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
-from case_service.commands import UPDATES, Action, AnswerOnBehalf, AttendeeAnswer, CaseRef, EmployerReply
+from case_service.command_spec import Said
+from case_service.commands import Action, AnswerOnBehalf, AttendeeAnswer, CaseRef, EmployerReply
+from case_service.registry import BY_PAYLOAD, UPDATES, confirmation
 from case_service.refusal import CaseRefusal, CaseUnavailable
 from config.settings import Settings
 from domain import labels
 from domain.model import (CaseInput, CaseState, CaseView, CounterProposal, EmployerAnswer, MeetingMove,
                           MeetingStatus, Reassignment, RsvpReceived)
 from domain.refusals import Refusal
+from domain.results import UpdateResult, from_legacy
 from engine import search_attributes as sa
 from register.db import Register
 from register.identities import keep_pending
@@ -44,6 +47,7 @@ class ActionResult:
     action: str     # the action's name, e.g. "employer_answer"
     value: str      # what the workflow answered (a status, a date, a caseworker id)
     message: str    # the Danish confirmation to show
+    result: UpdateResult = UpdateResult()   # what the workflow answered, typed (`value` is its older text form)
 
 
 @dataclass(frozen=True)
@@ -130,27 +134,27 @@ class CaseService:
     async def act(self, ref: CaseRef, action: Action, *, update_id: str | None = None) -> ActionResult:
         """Send one caseworker action to the case; a refusal comes back as CaseRefusal. The same `update_id`
         (a form's submission id, say) is applied once however often it is sent."""
+        command = BY_PAYLOAD[type(action)]
         meeting_number = getattr(action, "meeting_number", 0)
-        if isinstance(action, AnswerOnBehalf):
-            action = await self._resolve_answer(ref, action)
-        method, name = UPDATES[type(action)]
-        value = str(await self._update(ref.workflow_id, method, action, update_id=update_id))
-        if isinstance(action, MeetingMove) and not value:
+        sent = await self._resolve_answer(ref, action) if isinstance(action, AnswerOnBehalf) else action
+        result = from_legacy(await self._update(ref.workflow_id, command.update, sent, update_id=update_id))
+        value = _legacy_text(result)
+        if isinstance(action, MeetingMove) and (result.kind == "no_free_time" or not value):
             raise CaseRefusal(Refusal.NO_FREE_TIME,
                               labels.NO_FREE_TIME_FOR_MOVE.format(number=action.meeting_number))
-        shown = value
+        shown = result
         if isinstance(action, Reassignment) and self.settings.roster_path:  # a name, not the roster id
-            shown = next((w["name"] for w in load_roster(self.settings.roster_path).get("caseworkers", [])
-                          if w["id"] == value), value)
-        return ActionResult(name, value, labels.confirmation(name, shown, reference=ref.reference,
-                                                             meeting_number=meeting_number))
+            shown = replace(result, value=next((w["name"] for w in load_roster(self.settings.roster_path).get(
+                "caseworkers", []) if w["id"] == result.value), result.value))
+        return ActionResult(command.action, value, confirmation(command, shown, Said(ref.reference, meeting_number)),
+                            result)
 
     async def _resolve_answer(self, ref: CaseRef, answer: AnswerOnBehalf) -> RsvpReceived:
         state = await self.state(ref)
         if not 1 <= answer.meeting_number <= len(state.meetings):
             raise CaseRefusal(Refusal.NO_SUCH_MEETING, f"Sagen har intet møde nummer {answer.meeting_number}.")
         meeting = state.meetings[answer.meeting_number - 1]
-        return RsvpReceived(meeting.uid, meeting.sequence, answer.email.strip().lower(), answer.partstat,
+        return RsvpReceived(meeting.uid, meeting.sequence, answer.attendee_email.strip().lower(), answer.partstat,
                             actor=answer.actor)
 
     async def employer_reply(self, ref: CaseRef, employer_email: str, reply: EmployerReply, *,
@@ -205,8 +209,8 @@ class CaseService:
         sent. CaseRefusal when the case says no; CaseUnavailable when it cannot be asked now."""
         method, _ = UPDATES[type(answer)]
         try:
-            return str(await asyncio.wait_for(self._update(workflow_id, method, answer, update_id=update_id),
-                                              timeout=timeout))
+            return _legacy_text(from_legacy(await asyncio.wait_for(
+                self._update(workflow_id, method, answer, update_id=update_id), timeout=timeout)))
         except asyncio.TimeoutError as err:
             raise CaseUnavailable("temporal timeout") from err
 
@@ -273,6 +277,13 @@ class CaseService:
             if err.status == RPCStatusCode.NOT_FOUND:
                 raise CaseRefusal(Refusal.NO_SUCH_CASE, NO_SUCH_CASE, field="reference") from None
             raise _unavailable_or(err)
+
+
+def _legacy_text(result: UpdateResult) -> str:
+    """An update's answer in the text form entry points and tests read before typed results ("consent_due:D")."""
+    if result.kind in ("done", ""):
+        return result.value
+    return f"{result.kind}:{result.value}" if result.value else result.kind
 
 
 def _refusal(cause) -> CaseRefusal:

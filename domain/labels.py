@@ -215,61 +215,8 @@ def operations_alert(step: str, attempts: int) -> str:
             "igen hver time. Kontakt it-driften, så fejlen bliver rettet.")
 
 
-# --- what a person is told when the engine has done what they asked ---------------------------------
-
-def confirmation(action: str, value: str, *, reference: str = "", meeting_number: int = 0) -> str:
-    """What a person is told when the engine has done what they asked, with Danish dates."""
-    text = _confirmation(action, value, reference=reference, meeting_number=meeting_number)
-    return _ISO_DAY.sub(lambda m: f"{m.group(3)}.{m.group(2)}.{m.group(1)}", text)
-
-
-def _confirmation(action: str, value: str, *, reference: str = "", meeting_number: int = 0) -> str:
-    """The Danish answer to a caseworker action that was carried out, by the action's name and result."""
-    if action == "answer":
-        return f"Svaret er registreret for møde {meeting_number}."
-    if action == "record_meeting":
-        return f"Møde {meeting_number} er registreret ({'holdt' if value == 'held' else 'ikke holdt'})."
-    if action == "employer_answer":
-        return ("Samtalen holdes på arbejdspladsen." if value == "workplace"
-                else "Samtalen flyttes til jobcentret; deltagerne får en ny invitation.")
-    if action == "new_expected_duration":
-        return f"Den forventede varighed er registreret. Sagens spor er nu: {track(value)}."
-    if action == "request_fast_track":
-        if value.startswith("consent_due:"):
-            return ("Arbejdsgiverens anmodning er registreret. Medarbejderen skal give samtykke senest "
-                    f"{value.removeprefix('consent_due:')}; indtil da gælder den almindelige frist.")
-        return f"Anmodningen er registreret. Samtalen skal holdes senest {value}."
-    if action == "fast_track_consent":
-        if value.startswith("given:"):
-            return f"Samtykket er registreret. Samtalen skal holdes senest {value.removeprefix('given:')}."
-        return f"Svaret er registreret ({consent(value)})."
-    if action == "partial_recovery":
-        return (f"Den delvise raskmelding er registreret. Sagen fortsætter med opfølgning "
-                f"({value.replace('.', ',')} timer om ugen).")
-    if action == "benefit_pause":
-        return f"Perioden uden sygedagpenge er registreret. Revurderingen skal nu ske senest {value}."
-    if action == "info_form_answer":
-        return "Svaret på oplysningsskemaet er registreret" + (" (efter svarfristen)." if value == "late" else ".")
-    if action == "earlier_benefit":
-        return f"Den tidligere periode med sygedagpenge er registreret. Revurderingen skal nu ske senest {value}."
-    if action == "info_form_sent":
-        from domain.reform_labels import info_form_sent  # issue 21's texts live apart
-        return info_form_sent(value)
-    if action == "follow_up_decision":
-        from domain.reform_labels import follow_up_decided
-        return follow_up_decided(value)
-    if action == "start_measure":
-        return "Indsatsen er registreret" + (" (inden uge 13)." if value == "before_week_13" else " (efter uge 13).")
-    if action == "reassign":
-        return f"Sagen er givet til {value}. Den nye sagsbehandler har fået de åbne opgaver."
-    if action == "move_meeting":
-        return f"Møde {meeting_number} er flyttet; deltagerne får en opdateret invitation."
-    if action == "record_outcome":
-        return "Afgangen er registreret."
-    if action == "report_end":
-        return f"Sagen {reference} afsluttes nu."
-    return "Handlingen er registreret."
-
+# --- what a person is told when the engine has done what they asked -----------------------------------
+# Each command's confirmation is declared with the command, in case_service/registry.py.
 
 NO_FREE_TIME_FOR_MOVE = "Møde {number} kunne ikke flyttes: der er ingen ledig tid. Teamlederen er orienteret."
 

@@ -196,7 +196,7 @@ def case_context(request: Request, user, view: CaseView, *, form_errors=None, ac
     }
     return dict(view=view, case=view.case, state=view.state, rows=present.deadlines(view),
                 answers=present.meeting_answers(view), tasks=present.tasks(view, today()),
-                status_names=present.MEETING_STATUS, forms=forms.offered(view.state), choices=choices,
+                status_names=present.MEETING_STATUS, forms=forms.offered(view.state, user.role), choices=choices,
                 errors=form_errors or {}, active=active, submitted=submitted or {}, message=message,
                 submission=secrets_token(), labels=labels, local=lambda dt: dt.astimezone(LOCAL_TZ),
                 names={w["id"]: w["name"] for w in web.roster.get("caseworkers", [])})
@@ -223,6 +223,8 @@ async def case_action(request: Request, user) -> Response:
     action = forms.FORMS.get(slug)
     if action is None:
         raise HTTPException(404)
+    if user.role not in action.roles:
+        raise HTTPException(403)
     view = await allowed_view(request, user, reference)
     data = {k: str(v) for k, v in (await request.form()).items()}
     if not web.signin.csrf_ok(request, data.get("csrf", "")):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from case_service.commands import UPDATES, AnswerOnBehalf
+from case_service.commands import AnswerOnBehalf
+from case_service.registry import UPDATES
 from domain.refusals import REFUSAL_FIELD, Refusal, refusal_field
 
 

@@ -1,0 +1,4 @@
+"""`python -m cli`: the same as the `fasthold` command."""
+from cli import entry
+
+entry()
