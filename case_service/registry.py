@@ -237,8 +237,15 @@ ANSWER_UPDATES = {
     CounterProposal: (W.propose_time, "counter_proposal"),
     ReplyReview: (W.reply_for_review, "reply_for_review"),
 }
+
+
+def updates_of(commands: tuple[Command, ...]) -> dict[type, tuple]:
+    """Each command's payload, the workflow update that carries it, and the action's name."""
+    return {c.payload: (c.update, c.action) for c in commands}
+
+
 # Each payload, the workflow update that carries it, and the action's name (for confirmations and logs).
-UPDATES = {**ANSWER_UPDATES, **{c.payload: (c.update, c.action) for c in COMMANDS}}
+UPDATES = {**ANSWER_UPDATES, **updates_of(COMMANDS)}
 
 
 def confirmation(command: Command, result: UpdateResult | str, said: Said = Said()) -> str:

@@ -36,7 +36,9 @@ from pathlib import Path
 from temporalio.client import Client
 
 from case_service import CaseRefusal, CaseService, CaseUnavailable
+from case_service.command_spec import Command
 from case_service.commands import CaseRef
+from case_service.registry import COMMANDS
 from cli.arguments import DanishArgumentParser, UserError, _global_options, _user, danish_today
 from cli.case_commands import action_from_args, add_case_subcommands
 from cli.operations import _connect, history_payloads, replay_history, reprocess_reply, save_history
@@ -63,7 +65,7 @@ KEY_MISMATCH = ("Sagens data er krypteret med en anden nøgle end denne maskines
                 "Alle processer skal have den samme FASTHOLD_PAYLOAD_KEY (en tom nøgle giver hver maskine sin egen).")
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(commands: tuple[Command, ...] = COMMANDS) -> argparse.ArgumentParser:
     p = DanishArgumentParser(prog="fasthold", description="Sager om fastholdelse af sygemeldte.")
     _global_options(p, None)
     # The same options after the subcommand (as the runbook writes them); SUPPRESS keeps a value given before it.
@@ -76,7 +78,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("fil", type=Path)
     s = sub.add_parser("status", help="vis en sag")
     s.add_argument("reference")
-    add_case_subcommands(sub)
+    add_case_subcommands(sub, commands)
     add_report_parser(sub)
     add_compare_parser(sub)
     add_evaluation_parser(sub)
