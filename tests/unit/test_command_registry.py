@@ -128,3 +128,21 @@ def test_a_form_is_offered_by_the_case_and_the_role():
     leads_only = dataclasses.replace(BY_NAME["afslut"], roles=frozenset({TEAM_LEAD}))
     only = forms.forms_of((leads_only,))
     assert forms.offered(open_case, CASEWORKER, only) == {} and list(forms.offered(open_case, TEAM_LEAD, only)) == ["afslut"]
+
+
+def test_every_task_names_a_command_that_exists():
+    """A caseworker's task names the form that does it (web/present.py) and the command to type (written by
+    the workflow): both must be commands of the registry, with options their subcommand has."""
+    from pathlib import Path
+
+    from web.present import TASK_ACTION
+
+    assert {slug for _, slug in TASK_ACTION} <= set(BY_NAME)
+    options = {name: {o for action in sub._actions for o in action.option_strings}
+               for a in parser()._actions if a.dest == "command" for name, sub in a.choices.items()}
+    source = "".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[2] / "workflows").glob("*.py"))
+    suggested = re.findall(r'self\.command\(\s*"([a-z-]+)",\s*(.*?)\)\)', source, re.DOTALL)
+    assert len(suggested) >= 10
+    for verb, rest in suggested:
+        assert verb in options, verb
+        assert set(re.findall(r"--[a-z-]+", rest)) <= options[verb], (verb, rest)
