@@ -22,6 +22,10 @@
 
 Global options (--bruger, --kommune) go before or after the subcommand.
 
+The package: `arguments` (argparse in Danish, dates, the global options), `case_commands` (the caseworker's
+subcommands, derived from `case_service/registry.py`), `status` (a case as text), `operations` (history,
+replay, reprocessing, the connection to Temporal); here the parser, the dispatch and the entry point.
+
 Every message is Danish; every failure is one clear line and a non-zero exit code, never a traceback.
 """
 from __future__ import annotations
