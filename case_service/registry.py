@@ -251,4 +251,4 @@ UPDATES = {**ANSWER_UPDATES, **updates_of(COMMANDS)}
 def confirmation(command: Command, result: UpdateResult | str, said: Said = Said()) -> str:
     """What a person is told when the case has done what they asked, in Danish, from the case's typed answer
     (a workflow that still answers with a string is read through `domain.results.from_legacy`)."""
-    return command.confirm(from_legacy(result), said)
+    return command.confirm(result if isinstance(result, UpdateResult) else from_legacy(result), said)
