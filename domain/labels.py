@@ -292,6 +292,7 @@ DETAIL_WORDS = {
     "employer": "arbejdsgiveren", "employee": "medarbejderen", "caseworker": "sagsbehandleren",
     "first_meeting": "første opfølgningssamtale", "fast_track": "tidlig opfølgning",
     "before_week_13": "inden uge 13", "after_week_13": "efter uge 13", "None": "ikke oplyst",
+    "digital_post": "med Digital Post", "employer_report": "med arbejdsgiverens anmeldelse",
 }
 _ISO_INSTANT = re.compile(r"\b(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:[.,]\d+)?)?([+-]\d{2}:\d{2}|Z)?")
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")

@@ -20,3 +20,9 @@ def test_codes_ids_and_times_become_danish():
 def test_plain_danish_text_is_left_alone():
     text = "Arbejdsgiveren har ikke lokaler. Ring til Henrik på 20 30 40 50."
     assert readable_detail(text) == text
+
+
+def test_how_the_information_form_went_out_is_said_in_danish():
+    # The timeline's detail of "info_form_sent" names the channel by its code; a person reads the words.
+    assert readable_detail("employer_report") == "med arbejdsgiverens anmeldelse"
+    assert readable_detail("digital_post 2035-09-20") == "med Digital Post 20.09.2035"
