@@ -87,9 +87,57 @@ def test_only_the_service_layer_sends_workflow_updates():
     assert senders == ["case_service/service.py"]
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "workflows").glob("*.py")), ids=lambda p: p.name)
-def test_no_workflow_module_is_over_400_lines(path):
-    assert len(path.read_text(encoding="utf-8").splitlines()) <= 400
+MAX_LINES = 400
+# Not the product: the tests, the virtual environment and what tools write into the tree.
+NOT_PRODUCT = {"tests", ".venv", ".git", "build", "data", "tmp", "node_modules"}
+# Modules being split in parallel work of issue 18, each by the engineer named; the lead empties this list
+# after merging their branches. Nothing may be added to it.
+BEING_SPLIT = {
+    "cli.py": "H2, one command registry",
+    "domain/model.py": "H1, typed case state",
+    "domain/deadlines.py": "H1, pure decisions",
+}
+BEING_SPLIT_DIRS = {"workflows": "H1, thin workflow"}
+
+
+def product_python_files() -> list[Path]:
+    """Every .py file of the product: all of the repository but the tests, the venv and generated trees."""
+    return sorted(p for p in ROOT.rglob("*.py")
+                  if not NOT_PRODUCT & set(p.relative_to(ROOT).parts)
+                  and not any(part.endswith(".egg-info") for part in p.relative_to(ROOT).parts))
+
+
+PRODUCT_FILES = product_python_files()
+
+
+def test_the_size_walk_sees_the_whole_product():
+    seen = {str(p.relative_to(ROOT)) for p in PRODUCT_FILES}
+    assert {"cli.py", "worker.py", "domain/agenda.py", "web/app.py", "bench/bench_report.py",
+            "register/migrations/versions/0001_initial_register.py"} <= seen
+    assert not any(s.startswith(("tests/", ".venv/")) for s in seen)
+
+
+def in_allowance(path: Path) -> bool:
+    relative = path.relative_to(ROOT)
+    return str(relative) in BEING_SPLIT or relative.parts[0] in BEING_SPLIT_DIRS
+
+
+SIZED = [p for p in PRODUCT_FILES if not in_allowance(p)]
+
+
+@pytest.mark.parametrize("path", SIZED, ids=[str(p.relative_to(ROOT)) for p in SIZED])
+def test_no_module_is_over_400_lines(path):
+    relative = path.relative_to(ROOT)
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{relative} has {lines} lines: split it by what its parts hold"
+
+
+def test_the_allowance_names_only_modules_that_still_exist():
+    # Once a module is split (or a split module is back under the limit), its entry goes: the list only shrinks.
+    for name in BEING_SPLIT:
+        assert (ROOT / name).is_file(), f"{name} is gone: remove it from BEING_SPLIT"
+        assert len((ROOT / name).read_text(encoding="utf-8").splitlines()) > MAX_LINES, \
+            f"{name} is within {MAX_LINES} lines: remove it from BEING_SPLIT"
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if p.name == "__init__.py"] + [ROOT / "cli.py",
