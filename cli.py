@@ -49,8 +49,8 @@ from domain.model import (BenefitPause, CaseEnd, CaseState, EarlierBenefit, Foll
                           PartialRecovery, Reassignment)
 from domain.sick_report import SickReportError, json_schema, load_sick_report
 from engine.codec import KeyMismatchError, UnknownKeyError
-from register.evaluation_command import add_evaluation_parser, evaluation_from_args
-from register.report_command import (ReportError, add_compare_parser, add_report_parser, compare_from_args,
+from reporting.evaluation_command import add_evaluation_parser, evaluation_from_args
+from reporting.report_command import (ReportError, add_compare_parser, add_report_parser, compare_from_args,
                                      report_from_args)
 from decision_support.command import add_model_parser, model_from_args
 from simulation.command import add_simulation_parser, simulate_from_args

@@ -43,7 +43,7 @@ from engine.binaries import find_binary
 from engine.payloads import SharedCachePayloadConverter
 from engine.search_setup import register_search_attributes
 from register.db import Register, upgrade
-from register.report import Report, build_report
+from reporting.report import Report, build_report
 from register.roster import sync_roster
 from simulation.people import World, per_caseworker
 from simulation.scenario import Arrival, Scenario, ScenarioError

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 LAYERS = {
     "domain": 0, "config": 0,
     "activities": 1, "mailing": 1, "register": 1, "engine": 1,
+    "reporting": 1.5,  # reads the register; the register never imports it
     "workflows": 2,
     "case_service": 3,
     "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4, "simulation": 4,
@@ -45,7 +46,7 @@ def top_level_imports(path: Path) -> set[str]:
     return names
 
 
-def layer_of(path: Path) -> tuple[str, int]:
+def layer_of(path: Path) -> tuple[str, float]:
     top = path.relative_to(ROOT).parts[0].removesuffix(".py")
     if str(path.relative_to(ROOT)) in ENTRY_MODULES:
         return top, 4
@@ -57,7 +58,7 @@ MODULES = project_modules()
 
 def test_the_walk_sees_every_layer():
     tops = {layer_of(p)[0] for p in MODULES}
-    assert {"domain", "activities", "mailing", "register", "engine", "workflows", "case_service", "cli",
+    assert {"domain", "activities", "mailing", "register", "reporting", "engine", "workflows", "case_service", "cli",
             "gateway", "worker"} <= tops
 
 

@@ -9,10 +9,12 @@ from datetime import date
 
 import pytest
 
-from register.report import CaseFacts, FirstMeeting, Median, Person, Share, compute_report
-from register.report_render import (days_text, figure_rows, pct, read_csv, render, render_csv, render_html,
-                                    render_table,
-                                    share_text)
+from reporting.report import CaseFacts, FirstMeeting, Median, Person, Share, compute_report
+from reporting.formatting import days_text, pct, share_text
+from reporting.render import render
+from reporting.report_csv import figure_rows, read_csv, render_csv
+from reporting.report_html import render_html
+from reporting.report_table import render_table
 
 TODAY = date(2026, 6, 20)
 
