@@ -8,7 +8,7 @@ from pathlib import Path
 
 from config.settings import Settings
 from domain.localtime import LOCAL_TZ
-from engine.local_secrets import local_secret
+from localrun.local_secrets import local_secret
 from reporting.duration_analysis import DurationAnalysis, analyse, curves_csv, draw
 from reporting.evaluation import evaluation_rows
 from reporting.evaluation_export import EvaluationExport, build_export

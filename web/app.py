@@ -24,7 +24,7 @@ from case_service import CaseService
 from case_service.bulk import BulkReassignments
 from case_service.lists import CaseLists
 from config.settings import Settings
-from engine.local_secrets import web_secret
+from localrun.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
 from register.roster import load_roster
 from web import employer, model_card, pages, report_pages

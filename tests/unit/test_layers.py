@@ -4,6 +4,7 @@ of the process is too long to read."""
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -12,14 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # Lower layers never import higher ones. Same-layer imports are fine.
 LAYERS = {
     "domain": 0, "config": 0,
-    "activities": 1, "mailing": 1, "register": 1, "engine": 1,
+    "activities": 1, "mailing": 1, "register": 1, "engine": 1, "observability": 1, "localrun": 1,
+    "decision_support": 1,
     "reporting": 1.5,  # reads the register; the register never imports it
     "workflows": 2,
     "case_service": 3,
-    "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4, "simulation": 4,
+    "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4, "simulation": 4, "ops": 4, "worker_support": 4,
 }
-# Processes started with `python -m` that live beside their adapters: entry points all the same.
-ENTRY_MODULES = {"engine/setup.py", "engine/codec_server.py", "web/__main__.py"}
+# Shipped as packages but holding data only (read with importlib.resources), no code to place in a layer.
+DATA_PACKAGES = {"templates"}
 # What the pure domain must never import: I/O and frameworks belong to the adapters.
 NOT_IN_DOMAIN = ("temporalio", "sqlalchemy", "aiosmtplib", "aiosmtpd", "jinja2", "icalendar", "alembic")
 
@@ -48,18 +50,23 @@ def top_level_imports(path: Path) -> set[str]:
 
 def layer_of(path: Path) -> tuple[str, float]:
     top = path.relative_to(ROOT).parts[0].removesuffix(".py")
-    if str(path.relative_to(ROOT)) in ENTRY_MODULES:
-        return top, 4
     return top, LAYERS[top]
 
 
 MODULES = project_modules()
 
 
+def test_every_package_of_the_product_has_a_layer():
+    # A new package is placed in the layers before it can be shipped: the wheel's packages come from pyproject.
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    shipped = {name.split(".")[0] for name in setuptools["packages"] + setuptools["py-modules"]}
+    assert shipped - DATA_PACKAGES == set(LAYERS)
+
+
 def test_the_walk_sees_every_layer():
     tops = {layer_of(p)[0] for p in MODULES}
-    assert {"domain", "activities", "mailing", "register", "reporting", "engine", "workflows", "case_service", "cli",
-            "gateway", "worker"} <= tops
+    assert {"domain", "activities", "mailing", "register", "reporting", "engine", "observability", "localrun",
+            "workflows", "case_service", "cli", "gateway", "worker", "ops", "worker_support"} <= tops
 
 
 @pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(ROOT)) for p in MODULES])
