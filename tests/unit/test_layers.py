@@ -105,7 +105,8 @@ BEING_SPLIT = {
     "domain/model.py": "H1, typed case state",
     "domain/deadlines.py": "H1, pure decisions",
 }
-BEING_SPLIT_DIRS = {"workflows": "H1, thin workflow"}
+# workflows/ (H1 is reshaping it too) is not in the allowance: every workflow module is within the limit today,
+# as the earlier workflows-only size test required, and stays so.
 
 
 def product_python_files() -> list[Path]:
@@ -126,8 +127,7 @@ def test_the_size_walk_sees_the_whole_product():
 
 
 def in_allowance(path: Path) -> bool:
-    relative = path.relative_to(ROOT)
-    return str(relative) in BEING_SPLIT or relative.parts[0] in BEING_SPLIT_DIRS
+    return str(path.relative_to(ROOT)) in BEING_SPLIT
 
 
 SIZED = [p for p in PRODUCT_FILES if not in_allowance(p)]
