@@ -40,7 +40,7 @@ from mailing.imip import normalise_address
 from mailing.inbox import Inbox, Received
 from mailing.relays import RelayNetworks
 from mailing.reply_policy import CALENDAR_LIMIT, organizer_addresses
-from engine.logs import configure_logging, set_workflow_id_resolver, workflow_id_resolver
+from observability.logs import configure_logging, set_workflow_id_resolver, workflow_id_resolver
 from register.db import Register, upgrade
 
 __all__ = ["GatewayController", "start_gateway", "SMTP_LIMIT", "CALENDAR_LIMIT"]

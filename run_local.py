@@ -16,18 +16,18 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from config.settings import Settings, load_settings
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.client import connect
-from engine.codec_server import from_settings as codec_server_from_settings
-from engine.mailsink import start_mail_sink
-from engine.local_secrets import local_password
+from ops.codec_server import from_settings as codec_server_from_settings
+from localrun.mailsink import start_mail_sink
+from localrun.local_secrets import local_password
 from gateway import start_gateway, trust_line
 from engine.search_attributes import cli_flags
 from web.serve import start_web, stop_web
-from case_service.metrics import CaseMetrics
+from worker_support.case_metrics import CaseMetrics
 from case_service.retention import ensure_retention_schedule
 from case_service.retrain import ensure_retrain_schedule
-from engine.runtime import make_runtime
+from observability.runtime import make_runtime
 from worker import build_worker, prepare_register
 
 log = logging.getLogger("fasthold.run")
@@ -164,7 +164,7 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> int:
-    from engine.logs import configure_logging
+    from observability.logs import configure_logging
 
     try:
         settings = load_settings()

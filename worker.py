@@ -4,7 +4,7 @@
 
 Run as many replicas as the load needs: they share the task queue, and a case whose worker dies is picked up
 by another. Each replica serves the SDK's metrics on FASTHOLD_METRICS_PORT and the case metrics on
-FASTHOLD_CASE_METRICS_PORT (case_service/metrics.py); SIGTERM drains it (running activities finish) and stops it.
+FASTHOLD_CASE_METRICS_PORT (worker_support/case_metrics.py); SIGTERM drains it (running activities finish) and stops it.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from activities.register import RegisterActivities
 from config.settings import Settings, load_settings
 from domain.calendar_dk import public_holidays
 from domain.rulesets import load_rulesets
-from engine.logs import remembering_runs
+from observability.logs import remembering_runs
 from register.db import Register
 from register.prepare import prepare_register  # noqa: F401  (re-exported: the entry points start with it)
 from workflows.case_workflow import CaseWorkflow
@@ -81,11 +81,11 @@ def case_activities(registry: RegisterActivities, planning: PlanningActivities, 
 def build_worker(client: Client, settings: Settings, register: Register, roster: dict,
                  executor: ThreadPoolExecutor, metrics=None, **options) -> Worker:
     from case_service.bulk import HandoverActivities
-    from case_service.metrics import CaseMetrics
+    from worker_support.case_metrics import CaseMetrics
     from case_service.service import CaseService
 
     warm_holiday_calendar()
-    # Counts mail outcomes and records refusals in the register, served or not (see case_service/metrics.py).
+    # Counts mail outcomes and records refusals in the register, served or not (see worker_support/case_metrics.py).
     metrics = metrics or CaseMetrics(register)
     registry = RegisterActivities(register, roster)
     planning = PlanningActivities(load_rulesets(settings.rulesets_path), registry)
@@ -94,7 +94,7 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
         client,
         task_queue=settings.task_queue,
         workflows=[CaseWorkflow, RetentionWorkflow, BulkReassignmentWorkflow, RetrainWorkflow],
-        workflow_runner=remembering_runs(SANDBOX),   # the SDK's failure lines name only the run: see engine/logs
+        workflow_runner=remembering_runs(SANDBOX),   # the SDK's failure lines name only the run: see observability/logs
         activities=[*case_activities(registry, planning, mail.send_mail, risk_estimate=DecisionSupportActivities(
                         settings.data_path, settings.decision_support).risk_estimate),
                     RetentionActivities(register, client, settings.temporal_namespace).erase_personal_data,
@@ -113,8 +113,8 @@ def build_worker(client: Client, settings: Settings, register: Register, roster:
 
 async def main(settings: Settings | None = None) -> None:
     from engine.client import connect
-    from case_service.metrics import CaseMetrics
-    from engine.runtime import make_runtime
+    from worker_support.case_metrics import CaseMetrics
+    from observability.runtime import make_runtime
 
     settings = settings or load_settings()
     register, roster = prepare_register(settings)
@@ -142,11 +142,11 @@ async def main(settings: Settings | None = None) -> None:
 
 
 if __name__ == "__main__":
-    from engine.logs import configure_logging
-    from engine.memory import limit_malloc_arenas
+    from observability.logs import configure_logging
+    from worker_support.memory import limit_malloc_arenas
 
     settings = load_settings()
-    limit_malloc_arenas(settings.malloc_arenas)  # before any thread starts: see engine/memory.py
+    limit_malloc_arenas(settings.malloc_arenas)  # before any thread starts: see worker_support/memory.py
     configure_logging(settings, "worker")
     code = 0
     try:

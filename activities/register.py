@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.model import CaseInput, Caseworker, EarlierBenefit, Measure, Meeting, MeetingStatus
+# The requests are imported for the activities' signatures; the workflows import them from here too.
+from activities.register_requests import (AssignRequest, BreachRecord, BusyRequest, CaseUpdate, EarlierBenefitRequest,
+                                          MeasureRecord, MeetingRecord, ReserveRequest)
+from domain.model import CaseInput, Caseworker, EarlierBenefit, MeetingStatus
 from domain.slots import WorkingHours, propose_slots
 from register.case_list import PublishedView, publish
 from register.db import Register
@@ -17,88 +20,12 @@ from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, Casework
                              PendingIdentity, DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, MissedTarget, Team)
 from register.roster import team_config, working_hours
 
-
-@dataclass(frozen=True)
-class AssignRequest:
-    reference: str
-    municipality: str
-    reason: str = "ny sag"
-    exclude: tuple[str, ...] = ()
-    caseworker_id: str | None = None  # a named caseworker (reassignment by hand) instead of the least loaded
-
-
-@dataclass(frozen=True)
-class CaseUpdate:
-    """A change to the case row plus the audit event that explains it. `event_key` makes it happen once."""
-    reference: str
-    municipality: str
-    event_key: str
-    action: str
-    actor: str = "engine"
-    fields: dict = field(default_factory=dict)
-    detail: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class MeetingRecord:
-    reference: str
-    municipality: str
-    caseworker_id: str
-    meeting: Meeting
-    attendees: dict[str, str]  # e-mail -> role (employer | employee | caseworker)
-
-
-@dataclass(frozen=True)
-class BreachRecord:
-    reference: str
-    municipality: str
-    kind: str  # first_meeting | fast_track | first_conversation
-    due: date
-
-
-@dataclass(frozen=True)
-class MeasureRecord:
-    reference: str
-    municipality: str
-    measure: Measure
-
-
-@dataclass(frozen=True)
-class ReserveRequest:
-    """Choose the caseworker's first free time in a window and book `record.meeting` there, in one transaction.
-
-    The meeting's own start and end are placeholders: the register chooses the time.
-    """
-    record: MeetingRecord
-    caseworker: Caseworker
-    earliest: datetime
-    latest_day: date
-    duration_minutes: int = 60
-    avoid: tuple[datetime, ...] = ()      # times already declined
-
-
-@dataclass(frozen=True)
-class BusyRequest:
-    caseworker_id: str
-    start: datetime
-    end: datetime
-    exclude_uid: str = ""
-
-
 UPDATABLE_CASE_FIELDS = {
     "track", "triage_reason", "rule_set", "phase", "first_meeting_due", "deadline_breached", "closed_at",
     "end_type", "end_date", "outcome", "expected_weeks", "employer_expected_weeks", "category",
     "fast_track_requested_by", "fast_track_requested_on", "outcome_recorded_at",
     "first_meeting_kind", "partial_recovery_on", "partial_recovery_hours",
 }
-
-
-@dataclass(frozen=True)
-class EarlierBenefitRequest:
-    reference: str
-    municipality: str
-    first_day: date
-    employer_period_days: int  # § 24 stk. 2: the employer period of an earlier case does not count either
 
 
 def _case(session, reference: str, municipality: str) -> CaseRow:

@@ -25,7 +25,7 @@ from bench.reference import ReferenceInput, ReferenceWorkflow
 from case_service import CaseService
 from domain.calendar_dk import add_working_days
 from domain.localtime import at_morning
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.search_setup import register_search_attributes
 from tests.conftest import free_port
 from workflows.case_workflow import CaseWorkflow

@@ -27,9 +27,9 @@ from temporalio.testing import WorkflowEnvironment  # noqa: E402
 from case_service import CaseService  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from domain.sick_report import parse_sick_report  # noqa: E402
-from engine.binaries import find_binary  # noqa: E402
+from localrun.binaries import find_binary  # noqa: E402
 from engine.client import data_converter  # noqa: E402
-from engine.mailsink import start_mail_sink  # noqa: E402
+from localrun.mailsink import start_mail_sink  # noqa: E402
 from tests.conftest import free_port, sick_report  # noqa: E402
 from worker import build_worker, prepare_register  # noqa: E402
 from workflows.case_workflow import CaseWorkflow  # noqa: E402

@@ -19,12 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_report import END, START, TODAY, populate  # noqa: E402
-from register.comparison import compare  # noqa: E402
+from reporting.comparison import compare  # noqa: E402
 from register.db import Register, upgrade  # noqa: E402
-from register.duration_analysis import analyse, draw  # noqa: E402
-from register.evaluation import evaluation_rows  # noqa: E402
-from register.evaluation_export import cases_csv, cases_parquet  # noqa: E402
-from register.report import build_report  # noqa: E402
+from reporting.duration_analysis import analyse, draw  # noqa: E402
+from reporting.evaluation import evaluation_rows  # noqa: E402
+from reporting.evaluation_export import cases_csv, cases_parquet  # noqa: E402
+from reporting.report import build_report  # noqa: E402
 
 
 def timed(work, repeat: int):

@@ -20,7 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from bench.reference import ReferenceInput, ReferenceWorkflow
 from case_service import CaseService
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.search_attributes import ALL
 from tests.conftest import free_port
 

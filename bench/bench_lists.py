@@ -35,7 +35,7 @@ from domain.model import (CaseState, CaseView, Caseworker, Location, Meeting, Me
                           TimelineEntry, Track)
 from domain.rulesets import load_rulesets, ruleset_for  # noqa: E402
 from domain.sick_report import parse_sick_report  # noqa: E402
-from engine.local_secrets import local_password  # noqa: E402
+from localrun.local_secrets import local_password  # noqa: E402
 from register.case_list import PublishedView, publish  # noqa: E402
 from register.db import Register, upgrade  # noqa: E402
 from tests.conftest import sick_report  # noqa: E402

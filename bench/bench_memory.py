@@ -26,7 +26,7 @@ from temporalio.testing import WorkflowEnvironment
 from bench.reference import ReferenceInput, ReferenceWorkflow
 from case_service import CaseService
 from config.settings import load_settings
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.client import data_converter
 from engine.search_attributes import ALL
 

@@ -21,8 +21,8 @@ from sqlalchemy import insert  # noqa: E402
 
 from register.db import Register, upgrade  # noqa: E402
 from register.models import (CaseRow, CaseworkerRow, DeadlineBreach, MeasureRow, MeetingRow, Team)  # noqa: E402
-from register.report import build_report  # noqa: E402
-from register.report_render import render  # noqa: E402
+from reporting.report import build_report  # noqa: E402
+from reporting.render import render  # noqa: E402
 
 START, END, TODAY = date(2025, 1, 1), date(2025, 12, 31), date(2026, 6, 1)
 

@@ -22,7 +22,7 @@ from common import machine, reference_worker
 from temporalio.testing import WorkflowEnvironment
 
 from bench.reference import TimedInput, TimedReferenceWorkflow
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from simulation.run import STEP, _after_morning, run_roster, skip
 from simulation.scenario import load_scenario
 

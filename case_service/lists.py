@@ -9,7 +9,7 @@ from case_service.access import User, UserRole, may_see, team_of
 from case_service.refusal import CaseRefusal
 from domain.model import CaseView
 from register.case_list import CaseList
-from register.report import Audience
+from reporting.report import Audience
 from register.db import Register
 
 

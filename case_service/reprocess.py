@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from case_service.replies import Outcome, Processor, Transient
-from engine.logs import about_case
+from observability.logs import about_case
 from mailing.inbox import Received
 from register import reprocessing
 

@@ -10,12 +10,11 @@ from datetime import timedelta
 from google.protobuf.duration_pb2 import Duration
 from temporalio.api.namespace.v1 import NamespaceConfig
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, UpdateNamespaceRequest
+from temporalio.client import Client, Schedule
 from temporalio.service import RPCError
 
-from temporalio.client import (Client, Schedule, ScheduleActionStartWorkflow, ScheduleAlreadyRunningError,
-                               ScheduleIntervalSpec, ScheduleSpec, ScheduleUpdate)
-
 from activities.retention import RetentionRequest
+from case_service.schedules import ensure_schedule, periodic
 from config.settings import Settings
 from workflows.retention import SCHEDULE_ID, RetentionWorkflow
 
@@ -23,21 +22,15 @@ log = logging.getLogger("fasthold.retention")
 
 
 def retention_schedule(settings: Settings) -> Schedule:
-    return Schedule(
-        action=ScheduleActionStartWorkflow(RetentionWorkflow.run, RetentionRequest(settings.retention_days),
-                                           id=f"{SCHEDULE_ID}-run", task_queue=settings.task_queue),
-        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=timedelta(days=1))]))
+    return periodic(RetentionWorkflow.run, RetentionRequest(settings.retention_days), SCHEDULE_ID,
+                    settings.task_queue, timedelta(days=1))
 
 
 async def ensure_retention_schedule(client: Client, settings: Settings) -> None:
     """Create the daily schedule, or bring an existing one to the current settings; set the namespace's
     retention of closed histories."""
     await ensure_namespace_retention(client, settings)
-    schedule = retention_schedule(settings)
-    try:
-        await client.create_schedule(SCHEDULE_ID, schedule)
-    except ScheduleAlreadyRunningError:
-        await client.get_schedule_handle(SCHEDULE_ID).update(lambda _: ScheduleUpdate(schedule=schedule))
+    await ensure_schedule(client, SCHEDULE_ID, retention_schedule(settings))
 
 
 async def ensure_namespace_retention(client: Client, settings: Settings) -> bool:

@@ -53,8 +53,8 @@ from domain.plain_text import printable
 from domain.refusals import Refusal
 from domain.sick_report import SickReportError, json_schema, load_sick_report
 from engine.codec import KeyMismatchError, UnknownKeyError
-from register.evaluation_command import add_evaluation_parser, evaluation_from_args
-from register.report_command import (ReportError, add_compare_parser, add_report_parser, compare_from_args,
+from reporting.evaluation_command import add_evaluation_parser, evaluation_from_args
+from reporting.report_command import (ReportError, add_compare_parser, add_report_parser, compare_from_args,
                                      report_from_args)
 from simulation.command import add_simulation_parser, simulate_from_args
 from simulation.scenario import ScenarioError

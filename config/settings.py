@@ -19,80 +19,81 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: str = "data"
-    temporal_address: str = "localhost:7233"
-    temporal_namespace: str = "default"
-    temporal_ui_port: int = 8233
-    task_queue: str = "fastholdelse"
-    municipality: str = "101"
-    database_url: str = ""
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 8025
-    smtp_starttls: bool = False
-    smtp_username: str = ""
-    smtp_password: str = ""
-    smtp_ca_file: str = ""
-    smtp_connections: int = 4
-    smtp_idle_seconds: int = 30
-    mail_dir: str = ""
-    gateway_host: str = "127.0.0.1"
-    gateway_port: int = 8026
-    mail_from: str = "Jobcenter <fastholdelse@jobcenter.example.dk>"
-    organizer_email: str = "invitationer@jobcenter.example.dk"
-    roster_file: str = ""
-    rulesets_file: str = ""
-    payload_key: str = ""
-    payload_key_id: str = "fasthold-aesgcm-v1"
-    payload_previous_keys: str = ""
-    codec_host: str = "127.0.0.1"
-    codec_port: int = 8234
-    codec_token: str = ""
-    codec_allowed_origin: str = ""
-    codec_cookie_secure: bool = False
-    temporal_tls: bool = False
-    temporal_tls_ca_file: str = ""
-    temporal_tls_cert_file: str = ""
-    temporal_tls_key_file: str = ""
-    temporal_tls_server_name: str = ""
-    temporal_api_key: str = ""
-    log_format: str = "text"
-    log_level: str = "INFO"
-    metrics_host: str = "127.0.0.1"
-    metrics_port: int = 0
-    case_metrics_port: int = 0
-    case_metrics_refresh_seconds: int = 30
-    case_metrics_task_queries: int = 2000
-    deadline_risk_working_days: int = 5
-    history_event_limit: int = 8000
-    retention_days: int = 1095
-    namespace_retention_days: int = 30
-    report_measure_base: str = "running_at_week_13"
-    decision_support: bool = True
-    decision_support_min_cases: int = 500
-    decision_support_features: str = ("employee_weeks,employer_weeks,estimate_gap,employer_estimate_missing,"
-                                      "earlier_benefit_weeks,partial")
-    gateway_trusted_authserv_ids: str = ""
-    gateway_auth_methods: str = "dmarc"
-    gateway_relay_networks: str = "127.0.0.1/32,::1/128"
-    gateway_trust_loopback: bool = False
-    gateway_concurrency: int = 4
-    gateway_verify_dkim: bool = False
-    gateway_dns_server: str = ""
-    max_cached_workflows: int = 300
-    malloc_arenas: int = 2
-    max_concurrent_workflow_tasks: int = 10
-    web_host: str = "127.0.0.1"
-    web_port: int = 8235
-    public_base_url: str = ""
-    web_secret: str = ""
-    local_password: str = ""
-    evaluation_key: str = ""   # keyed hash of the evaluation dataset's case pseudonyms (issue 22)
-    employer_link_days: int = 30
-    web_idle_minutes: int = 30
-    oidc_issuer: str = ""
-    oidc_client_id: str = ""
-    oidc_client_secret: str = ""
-    oidc_user_claim: str = "email"
+    """Every setting, named and typed. Their defaults are in config/defaults.yaml only (with what each means):
+    `load_settings` requires every field there, so a default cannot be kept in two places and drift."""
+    data_dir: str
+    temporal_address: str
+    temporal_namespace: str
+    temporal_ui_port: int
+    task_queue: str
+    municipality: str
+    database_url: str
+    smtp_host: str
+    smtp_port: int
+    smtp_starttls: bool
+    smtp_username: str
+    smtp_password: str
+    smtp_ca_file: str
+    smtp_connections: int
+    smtp_idle_seconds: int
+    mail_dir: str
+    gateway_host: str
+    gateway_port: int
+    mail_from: str
+    organizer_email: str
+    roster_file: str
+    rulesets_file: str
+    payload_key: str
+    payload_key_id: str
+    payload_previous_keys: str
+    codec_host: str
+    codec_port: int
+    codec_token: str
+    codec_allowed_origin: str
+    codec_cookie_secure: bool
+    temporal_tls: bool
+    temporal_tls_ca_file: str
+    temporal_tls_cert_file: str
+    temporal_tls_key_file: str
+    temporal_tls_server_name: str
+    temporal_api_key: str
+    log_format: str
+    log_level: str
+    metrics_host: str
+    metrics_port: int
+    case_metrics_port: int
+    case_metrics_refresh_seconds: int
+    case_metrics_task_queries: int
+    deadline_risk_working_days: int
+    history_event_limit: int
+    retention_days: int
+    namespace_retention_days: int
+    report_measure_base: str
+    decision_support: bool
+    decision_support_min_cases: int
+    decision_support_features: str
+    gateway_trusted_authserv_ids: str
+    gateway_auth_methods: str
+    gateway_relay_networks: str
+    gateway_trust_loopback: bool
+    gateway_concurrency: int
+    gateway_verify_dkim: bool
+    gateway_dns_server: str
+    max_cached_workflows: int
+    malloc_arenas: int
+    max_concurrent_workflow_tasks: int
+    web_host: str
+    web_port: int
+    public_base_url: str
+    web_secret: str
+    local_password: str
+    evaluation_key: str
+    employer_link_days: int
+    web_idle_minutes: int
+    oidc_issuer: str
+    oidc_client_id: str
+    oidc_client_secret: str
+    oidc_user_claim: str
 
     @property
     def data_path(self) -> Path:
@@ -155,11 +156,13 @@ def load_settings(env: dict[str, str] | None = None, defaults_file: Path | None 
     unknown = set(data) - set(fields)
     if unknown:
         raise SettingsError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))}")
+    missing = {name for name in fields if data.get(name) is None}
+    if missing:
+        raise SettingsError(f"{path}: no default for setting(s): {', '.join(sorted(missing))}")
     values = {}
     for name, field in fields.items():
         kind = {"int": int, "bool": bool}.get(str(field.type), str)
-        if name in data and data[name] is not None:
-            values[name] = _coerce(name, str(data[name]), kind) if kind is not str else str(data[name])
+        values[name] = _coerce(name, str(data[name]), kind) if kind is not str else str(data[name])
         env_value = env.get(ENV_PREFIX + name.upper())
         secret_file = env.get(ENV_PREFIX + name.upper() + "_FILE")
         if secret_file:

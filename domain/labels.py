@@ -2,7 +2,7 @@
 caseworker's tasks and the team lead's escalations.
 
 One module, so a text is changed in one place and the process code reads as the process. Mail bodies live in
-`templates/`; the report's own labels in `register/report_render.py`.
+`templates/`; the report's own labels in `reporting/labels.py`.
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ can be rotated without stopping running cases: the current key encrypts, the pre
 what was written with them. A case that lives for a year keeps old payloads in its history; they stay
 readable for as long as their key is listed (FASTHOLD_PAYLOAD_PREVIOUS_KEYS), see the README's runbook.
 
-Temporal's server and UI see only ciphertext; the codec server (engine/codec_server.py) lets authorised
+Temporal's server and UI see only ciphertext; the codec server (ops/codec_server.py) lets authorised
 operators decode in the UI.
 """
 from __future__ import annotations

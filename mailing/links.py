@@ -12,7 +12,7 @@ from urllib.parse import quote
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from config.settings import Settings
-from engine.local_secrets import web_secret
+from localrun.local_secrets import web_secret
 
 EMPLOYER_SALT = "employer-reply-v1"
 

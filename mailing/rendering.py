@@ -1,5 +1,8 @@
 """Render the Danish e-mail templates in ``templates/<kind>/``. Pure: no I/O besides reading templates.
 
+The templates are package data of the ``templates`` package, found with importlib.resources (as installed, not
+relative to a source tree).
+
 Each kind is a folder with ``subject.txt``, ``body.txt`` and ``body.html``.
 Text templates are rendered without escaping; HTML templates with autoescape.
 A missing context variable is an error (``StrictUndefined``), never a blank.
@@ -20,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import jinja2
@@ -32,14 +35,14 @@ __all__ = [
     "Rendered",
     "render",
     "kinds",
-    "TEMPLATE_DIR",
+    "TEMPLATES",
     "dato",
     "tid",
     "datotid",
     "kortdato",
 ]
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = resources.files("templates")
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 MONTHS = (
@@ -86,10 +89,10 @@ def kinds() -> frozenset[str]:
     """The message kinds available: every folder with the three template files."""
     return frozenset(
         p.name
-        for p in TEMPLATE_DIR.iterdir()
+        for p in TEMPLATES.iterdir()
         if p.is_dir()
         and _KIND.match(p.name)
-        and all((p / f).is_file() for f in ("subject.txt", "body.txt", "body.html"))
+        and all(p.joinpath(f).is_file() for f in ("subject.txt", "body.txt", "body.html"))
     )
 
 
@@ -163,7 +166,7 @@ def _common(env: jinja2.Environment) -> jinja2.Environment:
 def _text_env() -> jinja2.Environment:
     return _common(
         jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+            loader=jinja2.PackageLoader("templates", "."),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             trim_blocks=True,
@@ -177,7 +180,7 @@ def _text_env() -> jinja2.Environment:
 def _html_env() -> jinja2.Environment:
     return _common(
         jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+            loader=jinja2.PackageLoader("templates", "."),
             undefined=jinja2.StrictUndefined,
             autoescape=True,
             trim_blocks=True,

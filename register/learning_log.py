@@ -1,4 +1,5 @@
-"""The learning log in the register: write an entry, list entries by tag and period, and the export's CSV.
+"""The learning log in the register: write an entry, list entries by tag and period (the export's CSV is in
+reporting/learning_log_export.py).
 
 A link to a case is stored as the case's row id, checked against what the author may see (a caseworker her own
 cases, a team lead her teams'). The export names a linked case only by its pseudonym (the evaluation dataset's
@@ -6,8 +7,6 @@ case_key) and leaves the text of a linked entry out unless the author marked it 
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -16,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from domain.learning_log import KINDS, TAGS, Entry
 from domain.localtime import LOCAL_TZ, local_date
-from register.evaluation import case_key
 from register.models import AuditEvent, CaseRow, CaseworkerRow, LearningLogEntry
 
 
@@ -95,45 +93,6 @@ def list_entries(session: Session, municipality: str, start: date, end: date,
 def _aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything stored is UTC.
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-COLUMNS = (
-    ("written_on", "Dato for notatet.", "Date of the entry."),
-    ("author_role", "Forfatterens rolle: caseworker (sagsbehandler) eller team_lead (teamleder).",
-     "The author's role: caseworker or team_lead."),
-    ("kind", "Art: worked (det virkede), did_not_work (det virkede ikke), challenge (udfordring), idea (idé).",
-     "Kind: worked, did_not_work, challenge, idea."),
-    ("tags", "Emner, adskilt af |: " + ", ".join(f"{k} ({v.lower()})" for k, v in TAGS.items()) + ".",
-     "Tags, separated by |: employer_dialogue, visitation, incapacity (assessment of incapacity for work), "
-     "health_advice, method."),
-    ("case_key", "Pseudonym for den tilknyttede sag (som i sager.csv); tom = ingen sag.",
-     "Pseudonym of the linked case (as in sager.csv); empty = no case."),
-    ("text", "Notatet. Tomt, når notatet er knyttet til en sag og forfatteren ikke har markeret det fri for "
-     "personoplysninger.", "The entry. Empty when it is linked to a case and the author did not mark it clear "
-     "of personal data."),
-    ("text_left_out", "true, når teksten er udeladt af hensyn til personoplysninger.",
-     "true when the text was left out to protect personal data."),
-)
-
-
-def learning_log_csv(session: Session, municipality: str, start: date, end: date, secret: str) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c[0] for c in COLUMNS])
-    for e in reversed(list_entries(session, municipality, start, end)):
-        left_out = bool(e.case_reference) and not e.clear_of_personal_data
-        writer.writerow([e.written_on.isoformat(), e.author_role, e.kind, "|".join(e.tags),
-                         case_key(secret, municipality, e.case_reference) if e.case_reference else "",
-                         "" if left_out else e.text, "true" if left_out else "false"])
-    return out.getvalue().encode("utf-8")
-
-
-def learning_log_dictionary_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["kolonne_column", "beskrivelse_da", "description_en"])
-    writer.writerows(COLUMNS)
-    return out.getvalue().encode("utf-8")
 
 
 def kind_label(kind: str) -> str:

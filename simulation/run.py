@@ -39,11 +39,11 @@ from config.settings import load_settings
 from domain.localtime import LOCAL_TZ, local_date
 from domain.model import CaseInput, Employee, Employer
 from domain.rulesets import load_rulesets
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.payloads import SharedCachePayloadConverter
 from engine.search_setup import register_search_attributes
 from register.db import Register, upgrade
-from register.report import Report, build_report
+from reporting.report import Report, build_report
 from register.roster import sync_roster
 from simulation.people import World, per_caseworker
 from simulation.scenario import Arrival, Scenario, ScenarioError

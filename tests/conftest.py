@@ -14,9 +14,9 @@ import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
 from config.settings import load_settings
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.client import data_converter
-from engine.mailsink import start_mail_sink
+from localrun.mailsink import start_mail_sink
 from engine.search_setup import register_search_attributes
 from simulation.run import move_clock_to
 from tests import dates

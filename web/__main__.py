@@ -4,7 +4,7 @@ from __future__ import annotations
 import uvicorn
 
 from config.settings import load_settings
-from engine.logs import configure_logging
+from observability.logs import configure_logging
 from web.app import create_app
 
 

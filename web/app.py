@@ -7,7 +7,6 @@ import logging
 import secrets
 from datetime import timedelta
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import jinja2
 from starlette.applications import Starlette
@@ -24,7 +23,7 @@ from case_service import CaseService
 from case_service.bulk import BulkReassignments
 from case_service.lists import CaseLists
 from config.settings import Settings
-from engine.local_secrets import web_secret
+from localrun.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
 from register.roster import load_roster
 from web import employer, model_card, pages, report_pages
@@ -33,7 +32,6 @@ from register.web_sessions import WebSessions
 from web.auth import SignIn
 
 log = logging.getLogger("fasthold.web")
-HERE = Path(__file__).resolve().parent
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -54,7 +52,7 @@ class Web:
         register = Register(settings.resolved_database_url)
         self.signin = SignIn(settings, self.roster, WebSessions(register, timedelta(minutes=settings.web_idle_minutes)))
         self.lists = CaseLists(register, self.roster)
-        self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+        self.templates = jinja2.Environment(loader=jinja2.PackageLoader("web", "templates"), autoescape=True,
                                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.templates.filters.update(dato=dato, datotid=datotid, kortdato=kortdato)
 
@@ -134,7 +132,7 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/modelkort", model_card.model_card),  # issue 21: decision support's model card
         Route("/svar/{token}", employer.reply_page, methods=["GET", "POST"]),
         Route("/sundhed", lambda request: Response("ok", media_type="text/plain")),
-        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        Mount("/static", StaticFiles(packages=[("web", "static")]), name="static"),
     ]
     app = Starlette(
         routes=routes, lifespan=lifespan,

@@ -15,7 +15,7 @@ from starlette.requests import Request
 
 from case_service.access import User, roster_users
 from config.settings import Settings
-from engine.local_secrets import local_password
+from localrun.local_secrets import local_password
 from register.web_sessions import WebSessions
 
 log = logging.getLogger("fasthold.web")

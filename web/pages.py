@@ -345,7 +345,7 @@ def _period(request: Request) -> tuple[date, date]:
 
 
 async def _report(request: Request, user, fmt: str) -> str:
-    from register.report_command import ReportError, report_command
+    from reporting.report_command import ReportError, report_command
 
     start, end = _period(request)
     try:

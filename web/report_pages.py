@@ -1,6 +1,6 @@
 """The report page and its pilot-learning parts (issue 22): baseline against pilot period, how long cases last by
 where the first meeting was held, the evaluation dataset and the learning log. Each handler translates the request
-into a call of the register's report layer (register/report_command.py, evaluation_command.py, learning_log.py),
+into a call of the report layer (reporting/report_command.py, evaluation_command.py) or the register's learning log,
 run in a worker thread: the register is read with blocking I/O. None of these pages needs Temporal."""
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def _share(value: float | None) -> str:
 
 def duration_view(analysis) -> dict:
     """The Kaplan-Meier analysis as Danish text for the page's tables."""
-    from register.duration_analysis import GROUP_LABELS, TABLE_WEEKS, TRACK_LABELS
+    from reporting.duration_analysis import GROUP_LABELS, TABLE_WEEKS, TRACK_LABELS
 
     curves = [{"label": GROUP_LABELS[c.group], "n": c.n, "events": c.events, "median": _days(c.median_days),
                "ci": f"{_days(c.median_ci[0])} – {_days(c.median_ci[1])}",
@@ -78,9 +78,9 @@ def duration_view(analysis) -> dict:
 
 @page
 async def report_page(request: Request, user) -> Response:
-    from register.comparison_render import comparison_rows
-    from register.evaluation_command import duration_analysis
-    from register.report_command import ReportError, build_comparison
+    from reporting.comparison_render import comparison_rows
+    from reporting.evaluation_command import duration_analysis
+    from reporting.report_command import ReportError, build_comparison
 
     web = web_of(request)
     pilot, baseline, errors = periods(request)
@@ -103,9 +103,9 @@ async def report_page(request: Request, user) -> Response:
 
 @page
 async def duration_png(request: Request, user) -> Response:
-    from register.duration_analysis import draw
-    from register.evaluation_command import duration_analysis
-    from register.report_command import ReportError
+    from reporting.duration_analysis import draw
+    from reporting.evaluation_command import duration_analysis
+    from reporting.report_command import ReportError
 
     web = web_of(request)
     pilot, _, errors = periods(request)
@@ -121,8 +121,8 @@ async def duration_png(request: Request, user) -> Response:
 
 @page
 async def comparison_csv(request: Request, user) -> Response:
-    from register.comparison_render import render_comparison_csv
-    from register.report_command import ReportError, build_comparison
+    from reporting.comparison_render import render_comparison_csv
+    from reporting.report_command import ReportError, build_comparison
 
     web = web_of(request)
     pilot, baseline, errors = periods(request)
@@ -142,8 +142,8 @@ async def comparison_csv(request: Request, user) -> Response:
 async def evaluation_zip(request: Request, user) -> Response:
     """The evaluation dataset for the pilot period, for a team lead: pseudonymised, audited with her name."""
     from case_service.access import UserRole
-    from register.evaluation_command import export_evaluation
-    from register.report_command import ReportError
+    from reporting.evaluation_command import export_evaluation
+    from reporting.report_command import ReportError
 
     web = web_of(request)
     if user.role != UserRole.TEAM_LEAD:
@@ -176,7 +176,7 @@ async def _render_log(request: Request, user, status: int = 200, *, errors: dict
                       submitted: dict | None = None, message: str = "") -> Response:
     from domain.learning_log import KINDS, TAGS
     from register.learning_log import list_entries
-    from register.report_command import ReportError, read_register
+    from reporting.report_command import ReportError, read_register
 
     web = web_of(request)
     filter_errors: dict[str, str] = {}
@@ -205,7 +205,7 @@ async def learning_log_write(request: Request, user) -> Response:
 
     from domain.learning_log import Entry, check
     from register.learning_log import CaseNotVisible, add_entry
-    from register.report_command import ReportError, read_register
+    from reporting.report_command import ReportError, read_register
 
     web = web_of(request)
     form = await request.form()

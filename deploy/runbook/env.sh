@@ -6,7 +6,7 @@ if [ -n "${FASTHOLD_ENV_FILE:-}" ]; then
 fi
 if [ -x .venv/bin/python ]; then PYTHON=.venv/bin/python; else PYTHON=python3; fi
 FASTHOLD=("$PYTHON" -m cli)
-TEMPORAL=${TEMPORAL:-$("$PYTHON" -c 'from engine.binaries import find_binary; print(find_binary("temporal"))' 2>/dev/null || command -v temporal)}
+TEMPORAL=${TEMPORAL:-$("$PYTHON" -c 'from localrun.binaries import find_binary; print(find_binary("temporal"))' 2>/dev/null || command -v temporal)}
 # The temporal CLI reads its connection from TEMPORAL_*: the same as the engine's.
 export TEMPORAL_ADDRESS=${FASTHOLD_TEMPORAL_ADDRESS:-localhost:7233}
 export TEMPORAL_NAMESPACE=${FASTHOLD_TEMPORAL_NAMESPACE:-default}

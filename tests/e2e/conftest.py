@@ -6,7 +6,7 @@ import pytest_asyncio
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.client import data_converter
 from engine.search_attributes import ALL
 

@@ -25,7 +25,7 @@ from case_service import CaseService
 from case_service.commands import CaseRef
 from domain.model import CaseEnd
 from domain.sick_report import parse_sick_report
-from engine.mailsink import start_mail_sink
+from localrun.mailsink import start_mail_sink
 from gateway import start_gateway
 from register.roster import load_roster
 from tests import dates

@@ -20,7 +20,7 @@ from temporalio.worker import Replayer
 from case_service import CaseService
 from domain.model import CaseEnd, RsvpReceived
 from domain.sick_report import parse_sick_report
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.client import data_converter
 from engine.codec import KEY_ID, UnknownKeyError, codec_from_settings
 from register.roster import load_roster

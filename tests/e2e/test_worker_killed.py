@@ -20,9 +20,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from case_service import CaseService
 from domain.sick_report import parse_sick_report
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.client import data_converter
-from engine.mailsink import MailSink
+from localrun.mailsink import MailSink
 from engine.search_attributes import ALL
 from register.models import MessageRow
 from tests import dates

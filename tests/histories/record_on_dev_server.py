@@ -21,9 +21,9 @@ from case_service import CaseService
 from config.settings import load_settings
 from domain.model import CaseEnd, MeetingOutcome, RsvpReceived
 from domain.sick_report import parse_sick_report
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.client import data_converter
-from engine.mailsink import start_mail_sink
+from localrun.mailsink import start_mail_sink
 from tests import dates
 from tests.conftest import TEST_PAYLOAD_KEY, free_port, sick_report
 from tests.helpers import wait_for

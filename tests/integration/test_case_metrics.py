@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from case_service.metrics import CaseMetrics
+from worker_support.case_metrics import CaseMetrics
 from register.models import CaseRow, DeadlineBreach, MeetingAttendee, MeetingRow, MessageRow, MissedTarget
 from tests.pg import throwaway_postgres
 from worker import prepare_register

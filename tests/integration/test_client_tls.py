@@ -24,7 +24,7 @@ from temporalio.testing import WorkflowEnvironment
 from case_service import CaseService
 from config.settings import SettingsError, load_settings
 from domain.sick_report import parse_sick_report
-from engine.binaries import find_binary
+from localrun.binaries import find_binary
 from engine.client import connect, connect_options
 from register.roster import load_roster
 from tests import dates

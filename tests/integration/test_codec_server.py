@@ -13,7 +13,7 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload
 
 from engine.codec import EncryptionCodec
-from engine.codec_server import CodecServer
+from ops.codec_server import CodecServer
 
 ORIGIN = "http://127.0.0.1:8233"
 
@@ -105,7 +105,7 @@ async def test_the_uis_own_request_is_answered_after_its_preflight(server):
 
 
 def test_the_sign_in_cookie_stands_in_for_the_token(server):
-    from engine.codec_server import COOKIE, session_value
+    from ops.codec_server import COOKIE, session_value
 
     status, _, page = raw_request(server, "GET", "/login")
     assert status == 200 and "Adgangsnøgle" in page.decode()

@@ -19,8 +19,8 @@ from datetime import date
 import pytest
 from scipy.stats import chi2
 
-from register.evaluation import evaluation_rows
-from register.duration_analysis import analyse, curves_csv, draw
+from reporting.evaluation import evaluation_rows
+from reporting.duration_analysis import analyse, curves_csv, draw
 from tests.integration.test_evaluation_dataset import nine  # noqa: F401 - the fixture
 
 TODAY = date(2026, 6, 20)

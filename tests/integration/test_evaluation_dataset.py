@@ -25,8 +25,8 @@ from sqlalchemy import select
 
 from config.settings import load_settings
 from register.db import Register, upgrade
-from register.evaluation import COLUMNS, case_key
-from register.evaluation_command import evaluation_key, export_evaluation
+from reporting.evaluation import COLUMNS, case_key
+from reporting.evaluation_command import evaluation_key, export_evaluation
 from register.models import AuditEvent, CaseRow, CitizenIdentity
 from tests.integration.test_report_definitions import build_nine_cases
 

@@ -20,7 +20,7 @@ from domain.model import CaseEnd, EmployerAnswer
 from domain.refusals import Refusal
 from domain.sick_report import parse_sick_report
 from engine.client import data_converter
-from engine.mailsink import MailSink
+from localrun.mailsink import MailSink
 from register.models import CaseRow, CitizenIdentity, MessageRow
 from register.roster import load_roster
 from tests import reliability
@@ -106,7 +106,7 @@ async def test_the_mail_server_down_then_deferring_loses_nothing(worker_env, tmp
 
 async def test_a_locked_register_is_waited_out_and_no_case_is_half_written(worker_env, tmp_path):
     time_env, client, settings, register = worker_env
-    from engine.mailsink import start_mail_sink
+    from localrun.mailsink import start_mail_sink
 
     controller, sink = start_mail_sink(tmp_path / "mail", settings.smtp_host, settings.smtp_port)
     db = settings.resolved_database_url.removeprefix("sqlite:///")

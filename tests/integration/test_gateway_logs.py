@@ -8,7 +8,7 @@ import logging
 
 import pytest_asyncio
 
-from engine.logs import JsonFormatter, TextFormatter, set_workflow_id_resolver
+from observability.logs import JsonFormatter, TextFormatter, set_workflow_id_resolver
 from gateway import start_gateway
 from tests.conftest import free_port
 from tests.integration.test_gateway import booked, fixture_reply, fresh, send

@@ -15,7 +15,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.mail import CaseSummary, MailActivities, OutgoingMail, Recipient
 from domain.model import Location, Meeting
-from engine.mailsink import start_mail_sink
+from localrun.mailsink import start_mail_sink
 
 HOSTILE_NAMES = [
     "Henrik <spy@evil.example> Lund Hansen med et langt efternavn der får linjen til at foldes over flere linjer",

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from domain.learning_log import Entry
-from register.evaluation import case_key
-from register.learning_log import CaseNotVisible, add_entry, learning_log_csv, list_entries
+from reporting.evaluation import case_key
+from register.learning_log import CaseNotVisible, add_entry, list_entries
+from reporting.learning_log_export import learning_log_csv
 from register.models import AuditEvent
 from tests.integration.test_evaluation_dataset import nine  # noqa: F401 - the fixture
 

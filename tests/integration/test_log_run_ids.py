@@ -14,7 +14,7 @@ from temporalio.worker import Replayer
 
 from config.settings import load_settings
 from engine.client import data_converter
-from engine.logs import JsonFormatter, remembering_runs
+from observability.logs import JsonFormatter, remembering_runs
 from tests.conftest import HISTORIES, TEST_PAYLOAD_KEY
 from worker import SANDBOX, warm_holiday_calendar
 from workflows.case_workflow import CaseWorkflow

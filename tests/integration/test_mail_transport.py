@@ -18,7 +18,7 @@ from sqlalchemy import select
 from temporalio.testing import ActivityEnvironment
 
 from activities.mail import CaseSummary, MailActivities, OutgoingMail, Recipient, Task
-from engine.mailsink import MailSink
+from localrun.mailsink import MailSink
 from register.models import MessageRow
 from tests.conftest import free_port
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from aiosmtpd.controller import Controller
 
-from engine.mailsink import MailSink
+from localrun.mailsink import MailSink
 from tests.conftest import sick_report
 from tests.helpers import start, wait_for
 
@@ -48,7 +48,7 @@ async def test_a_refusal_is_recorded_in_the_register_and_counted(env):
     """The register says `refused` (not a `sending` that never ends), and the case metrics count it."""
     from sqlalchemy import select
 
-    from case_service.metrics import CaseMetrics
+    from worker_support.case_metrics import CaseMetrics
     from register.models import MessageRow
 
     report = sick_report()

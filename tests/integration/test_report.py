@@ -18,8 +18,8 @@ from domain.model import CaseEnd, MeasureStart, MeetingOutcome, OutcomeReport, R
 from register.db import Register, upgrade
 from register.models import (CaseRow, CaseworkerRow, CitizenIdentity, DeadlineBreach, MeasureRow, MeetingRow,
                              MissedTarget)
-from register.report import Breach, Median, Share, build_report
-from register.report_command import ReportError, report_command
+from reporting.report import Breach, Median, Share, build_report
+from reporting.report_command import ReportError, report_command
 from register.roster import load_roster, sync_roster
 from config.settings import CONFIG_DIR, load_settings
 from tests.conftest import sick_report
@@ -299,7 +299,7 @@ def test_the_report_never_reads_cpr_or_citizen_names(known_register):
     finally:
         event.remove(known_register.engine, "before_cursor_execute", capture)
     assert statements and not any("citizen_identities" in s or "employee_" in s for s in statements)
-    from register.report_render import render
+    from reporting.render import render
 
     for fmt in ("tabel", "csv", "html"):
         text = render(report, fmt)
@@ -307,7 +307,7 @@ def test_the_report_never_reads_cpr_or_citizen_names(known_register):
 
 
 def test_csv_has_every_figure_and_split(known_register):
-    from register.report_render import read_csv, render_csv
+    from reporting.report_csv import read_csv, render_csv
 
     text = render_csv(report_of(known_register))
     assert text.splitlines()[0] == "\ufeffNøgletal;Opdeling;Navn;Tæller;Nævner;Værdi;Kode;Id"
@@ -441,7 +441,7 @@ def _aware(value: datetime) -> datetime:
 def test_rapport_subcommand_parses_danish_options(capsys):
     import argparse
 
-    from register.report_command import add_report_parser
+    from reporting.report_command import add_report_parser
 
     parser = argparse.ArgumentParser(prog="fasthold")
     add_report_parser(parser.add_subparsers(dest="command", required=True))
@@ -497,7 +497,9 @@ def build_law_register(session) -> None:
 
 
 def test_statutory_breaches_and_missed_model_targets_are_separate_rows(register_url):
-    from register.report_render import read_csv, render_csv, render_html, render_table
+    from reporting.report_csv import read_csv, render_csv
+    from reporting.report_html import render_html
+    from reporting.report_table import render_table
 
     upgrade(register_url)
     register = Register(register_url)

@@ -9,7 +9,7 @@ import pytest
 from case_service.access import roster_users
 from case_service.lists import CaseLists
 from config.settings import CONFIG_DIR, load_settings
-from register.report_command import report_command
+from reporting.report_command import report_command
 from register.roster import load_roster
 from tests.integration.test_report import END, START, TODAY, known_register, report_of  # noqa: F401 (fixture)
 
@@ -21,7 +21,7 @@ LISE = USERS["lise.holm@jobcenter.example.dk"]    # leads Team Nord
 
 
 def audience_report(register, user):
-    from register.report import build_report
+    from reporting.report import build_report
     with register.session() as session:
         return build_report(session, "101", START, END, TODAY,
                             audience=CaseLists(register, ROSTER).report_audience(user))

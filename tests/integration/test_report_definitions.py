@@ -50,7 +50,7 @@ import pytest
 from config.settings import CONFIG_DIR
 from register.db import Register, upgrade
 from register.models import DeadlineBreach
-from register.report import Median, Share, build_report
+from reporting.report import Median, Share, build_report
 from register.roster import load_roster, sync_roster
 from tests.integration.test_report import Builder, local, utc
 
@@ -147,7 +147,8 @@ def test_outcome_not_yet_due_is_apart_from_unknown(nine_cases):
 
 
 def test_each_definition_is_in_the_footnote(nine_cases):
-    from register.report_render import render_csv, render_html
+    from reporting.report_csv import render_csv
+    from reporting.report_html import render_html
 
     html = render_html(report(nine_cases))
     for words in ("uanset nummer", "hurtigsporets samtale", "endelige status", "jobindsats.dk",
@@ -179,7 +180,7 @@ def test_baseline_and_pilot_from_the_command(nine_cases, tmp_path):
     import io
 
     from config.settings import load_settings
-    from register.report_command import ReportError, compare_command
+    from reporting.report_command import ReportError, compare_command
 
     with nine_cases.session() as session:
         add_baseline_cases(session)
@@ -204,7 +205,7 @@ def test_baseline_and_pilot_from_the_command(nine_cases, tmp_path):
 def test_sammenlign_subcommand_parses_danish_options():
     import argparse
 
-    from register.report_command import add_compare_parser
+    from reporting.report_command import add_compare_parser
 
     parser = argparse.ArgumentParser(prog="fasthold")
     add_compare_parser(parser.add_subparsers(dest="command", required=True))

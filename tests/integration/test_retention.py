@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from register.models import (AuditEvent, CaseListEntry, CaseRow, CitizenIdentity, MeetingAttendee, MeetingRow,
                              MessageRow)
-from register.report import build_report
+from reporting.report import build_report
 from register.retention import ERASED, erase_ended_before
 from domain.model import CaseEnd, MeetingOutcome
 from tests.conftest import sick_report

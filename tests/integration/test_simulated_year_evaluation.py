@@ -13,8 +13,8 @@ import pandas as pd
 from sqlalchemy import create_engine, select
 
 from config.settings import load_settings
-from register.duration_analysis import analyse
-from register.evaluation_command import export_evaluation
+from reporting.duration_analysis import analyse
+from reporting.evaluation_command import export_evaluation
 from register.models import CaseRow, CitizenIdentity, MeetingAttendee
 from simulation.scenario import load_scenario
 from simulation.sweep import sweep

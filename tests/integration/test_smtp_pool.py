@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from temporalio.testing import ActivityEnvironment
 
 from activities.mail import MailActivities
-from engine.mailsink import MailSink
+from localrun.mailsink import MailSink
 from mailing.smtp_pool import SmtpPool, SmtpTarget
 from tests.conftest import free_port
 from tests.integration.test_mail_transport import relay, task_mail  # noqa: F401  (the relay fixture)

@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from register.comparison import MET, NO_GOAL, NOT_KNOWN, NOT_MET, compare, work_or_education
-from register.comparison_render import comparison_rows, render_comparison_csv, render_comparison_table
-from register.report import CaseFacts, FirstMeeting, Share, compute_report
+from reporting.comparison import MET, NO_GOAL, NOT_KNOWN, NOT_MET, compare, work_or_education
+from reporting.comparison_render import comparison_rows, render_comparison_csv, render_comparison_table
+from reporting.report import CaseFacts, FirstMeeting, Share, compute_report
 
 TODAY = date(2026, 12, 20)
 

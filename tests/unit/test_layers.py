@@ -4,6 +4,7 @@ of the process is too long to read."""
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # Lower layers never import higher ones. Same-layer imports are fine.
 LAYERS = {
     "domain": 0, "config": 0,
-    "activities": 1, "mailing": 1, "register": 1, "engine": 1,
+    "activities": 1, "mailing": 1, "register": 1, "engine": 1, "observability": 1, "localrun": 1,
+    "decision_support": 1,
+    "reporting": 1.5,  # reads the register; the register never imports it
     "workflows": 2,
     "case_service": 3,
-    "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4, "simulation": 4,
+    "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4, "simulation": 4, "ops": 4, "worker_support": 4,
 }
-# Processes started with `python -m` that live beside their adapters: entry points all the same.
-ENTRY_MODULES = {"engine/setup.py", "engine/codec_server.py", "web/__main__.py"}
+# Shipped as packages but holding data only (read with importlib.resources), no code to place in a layer.
+DATA_PACKAGES = {"templates"}
 # What the pure domain must never import: I/O and frameworks belong to the adapters.
 NOT_IN_DOMAIN = ("temporalio", "sqlalchemy", "aiosmtplib", "aiosmtpd", "jinja2", "icalendar", "alembic")
 
@@ -45,20 +48,25 @@ def top_level_imports(path: Path) -> set[str]:
     return names
 
 
-def layer_of(path: Path) -> tuple[str, int]:
+def layer_of(path: Path) -> tuple[str, float]:
     top = path.relative_to(ROOT).parts[0].removesuffix(".py")
-    if str(path.relative_to(ROOT)) in ENTRY_MODULES:
-        return top, 4
     return top, LAYERS[top]
 
 
 MODULES = project_modules()
 
 
+def test_every_package_of_the_product_has_a_layer():
+    # A new package is placed in the layers before it can be shipped: the wheel's packages come from pyproject.
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    shipped = {name.split(".")[0] for name in setuptools["packages"] + setuptools["py-modules"]}
+    assert shipped - DATA_PACKAGES == set(LAYERS)
+
+
 def test_the_walk_sees_every_layer():
     tops = {layer_of(p)[0] for p in MODULES}
-    assert {"domain", "activities", "mailing", "register", "engine", "workflows", "case_service", "cli",
-            "gateway", "worker"} <= tops
+    assert {"domain", "activities", "mailing", "register", "reporting", "engine", "observability", "localrun",
+            "workflows", "case_service", "cli", "gateway", "worker", "ops", "worker_support"} <= tops
 
 
 @pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(ROOT)) for p in MODULES])
@@ -87,9 +95,56 @@ def test_only_the_service_layer_sends_workflow_updates():
     assert senders == ["case_service/service.py"]
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "workflows").glob("*.py")), ids=lambda p: p.name)
-def test_no_workflow_module_is_over_400_lines(path):
-    assert len(path.read_text(encoding="utf-8").splitlines()) <= 400
+MAX_LINES = 400
+# Not the product: the tests, the virtual environment and what tools write into the tree.
+NOT_PRODUCT = {"tests", ".venv", ".git", "build", "data", "tmp", "node_modules"}
+# Modules being split in parallel work of issue 18, each by the engineer named; the lead empties this list
+# after merging their branches. Nothing may be added to it.
+BEING_SPLIT = {
+    "domain/model.py": "H1, typed case state",
+    "domain/deadlines.py": "H1, pure decisions",
+}
+# workflows/ (H1 is reshaping it too) is not in the allowance: every workflow module is within the limit today,
+# as the earlier workflows-only size test required, and stays so.
+
+
+def product_python_files() -> list[Path]:
+    """Every .py file of the product: all of the repository but the tests, the venv and generated trees."""
+    return sorted(p for p in ROOT.rglob("*.py")
+                  if not NOT_PRODUCT & set(p.relative_to(ROOT).parts)
+                  and not any(part.endswith(".egg-info") for part in p.relative_to(ROOT).parts))
+
+
+PRODUCT_FILES = product_python_files()
+
+
+def test_the_size_walk_sees_the_whole_product():
+    seen = {str(p.relative_to(ROOT)) for p in PRODUCT_FILES}
+    assert {"cli/__init__.py", "worker.py", "domain/agenda.py", "web/app.py", "bench/bench_report.py",
+            "register/migrations/versions/0001_initial_register.py"} <= seen
+    assert not any(s.startswith(("tests/", ".venv/")) for s in seen)
+
+
+def in_allowance(path: Path) -> bool:
+    return str(path.relative_to(ROOT)) in BEING_SPLIT
+
+
+SIZED = [p for p in PRODUCT_FILES if not in_allowance(p)]
+
+
+@pytest.mark.parametrize("path", SIZED, ids=[str(p.relative_to(ROOT)) for p in SIZED])
+def test_no_module_is_over_400_lines(path):
+    relative = path.relative_to(ROOT)
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{relative} has {lines} lines: split it by what its parts hold"
+
+
+def test_the_allowance_names_only_modules_that_still_exist():
+    # Once a module is split (or a split module is back under the limit), its entry goes: the list only shrinks.
+    for name in BEING_SPLIT:
+        assert (ROOT / name).is_file(), f"{name} is gone: remove it from BEING_SPLIT"
+        assert len((ROOT / name).read_text(encoding="utf-8").splitlines()) > MAX_LINES, \
+            f"{name} is within {MAX_LINES} lines: remove it from BEING_SPLIT"
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if p.name == "__init__.py"] + [

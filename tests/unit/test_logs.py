@@ -5,7 +5,7 @@ import json
 import logging
 
 from config.settings import load_settings
-from engine.logs import JsonFormatter, TextFormatter, scrub, set_workflow_id_resolver
+from observability.logs import JsonFormatter, TextFormatter, scrub, set_workflow_id_resolver
 
 
 def record(msg: str, *args, **extra) -> logging.LogRecord:
@@ -43,7 +43,7 @@ def test_addresses_and_cpr_numbers_are_scrubbed():
 
 
 def test_a_case_given_explicitly_is_written_whatever_the_text_says():
-    from engine.logs import about_case
+    from observability.logs import about_case
 
     line = json.loads(JsonFormatter().format(record("message %s waits", "x", **about_case("T-9", "case-101-T-9"))))
     assert (line["case_reference"], line["workflow_id"], line["municipality"]) == ("T-9", "case-101-T-9", "101")

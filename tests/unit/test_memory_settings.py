@@ -1,7 +1,7 @@
-"""The worker's malloc arena limit reaches glibc (engine/memory.py); 0 leaves glibc's default."""
+"""The worker's malloc arena limit reaches glibc (worker_support/memory.py); 0 leaves glibc's default."""
 from __future__ import annotations
 
-from engine.memory import limit_malloc_arenas
+from worker_support.memory import limit_malloc_arenas
 
 
 def test_glibc_takes_the_limit():  # the machines this runs on are Debian: glibc

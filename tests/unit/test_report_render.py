@@ -9,10 +9,12 @@ from datetime import date
 
 import pytest
 
-from register.report import CaseFacts, FirstMeeting, Median, Person, Share, compute_report
-from register.report_render import (days_text, figure_rows, pct, read_csv, render, render_csv, render_html,
-                                    render_table,
-                                    share_text)
+from reporting.report import CaseFacts, FirstMeeting, Median, Person, Share, compute_report
+from reporting.formatting import days_text, pct, share_text
+from reporting.render import render
+from reporting.report_csv import figure_rows, read_csv, render_csv
+from reporting.report_html import render_html
+from reporting.report_table import render_table
 
 TODAY = date(2026, 6, 20)
 
@@ -124,3 +126,17 @@ def test_unknown_format(report):
     with pytest.raises(ValueError):
         render(report, "pdf")
     assert render(report, "csv") == render_csv(report)
+
+
+def test_bar_lengths_goal_line_and_colours():
+    from reporting.report_html import GREEN, RED, bar_chart, environment, share_chart
+
+    chart = share_chart([("Hele kommunen", Share(2, 3)), ("Team: Nord", Share(3, 4)), ("Bo", Share(0, 0))], 0.7)
+    whole, nord, nobody = chart.bars
+    assert (whole.width, nord.width, nobody.width) == (320.0, 360.0, None)   # of 480 units for 100 %
+    assert (whole.colour, nord.colour) == (RED, GREEN) and whole.bold and not nord.bold
+    assert chart.goal_x == 586.0 and chart.goal_text == "mål 70 %"
+    assert chart.name == "Hele kommunen: 66,7 % (2/3); Team: Nord: 75,0 % (3/4); Bo: –"
+    svg = environment().get_template("charts.svg").module.bars(chart)
+    assert 'width="320.0"' in svg and 'x1="586.0"' in svg and svg.count("<rect") == 5  # 3 tracks, 2 bars
+    assert bar_chart([("x" * 40, 1, "1", GREEN)], None, 2).bars[0].label == "x" * 33 + "…"

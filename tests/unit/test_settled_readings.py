@@ -19,7 +19,7 @@ import pytest
 
 from domain.deadlines import statutory_first_conversation_due
 from domain.rulesets import load_rulesets, rulesets_from_data
-from register.report import CaseFacts, compute_report
+from reporting.report import CaseFacts, compute_report
 
 RULES_2026 = load_rulesets()[-1]
 SAME_DATE = dataclasses.replace(RULES_2026, six_months_end="same_date")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from register.report import Figures, Report, Share
+from reporting.report import Figures, Report, Share
 
 GOAL_LEVEL = "level"          # the pilot's share must reach a level
 GOAL_INCREASE = "increase"    # the pilot's share must rise by a number of percentage points

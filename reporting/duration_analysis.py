@@ -8,7 +8,7 @@ job centre are more often exempt (seriously ill) or expected to be away longer; 
 are young. So the groups differ before any meeting, and the differences in the curves are not the effect of the
 place. `group_profiles` gives what the reader should compare (expected absence, track, fast track).
 
-Input: the evaluation dataset's rows (register/evaluation.py): `days_to_return_or_censoring`, `return_to_work`,
+Input: the evaluation dataset's rows (reporting/evaluation.py): `days_to_return_or_censoring`, `return_to_work`,
 `first_meeting_place_group`, and for the profiles `expected_weeks`, `track`, `fast_track_requested_by`. Cases
 not triaged (track empty) are left out: they have not entered the process the groups describe.
 """
@@ -19,7 +19,7 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from register.evaluation import PLACE_GROUPS
+from reporting.evaluation import PLACE_GROUPS
 
 GROUP_LABELS = {"workplace": "På arbejdspladsen", "jobcenter": "I jobcentret", "other": "Andet sted (telefon m.m.)",
                 "none": "Ingen samtale holdt"}

@@ -20,10 +20,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from config.settings import Settings
 from domain.localtime import LOCAL_TZ
 from register.db import Register, upgrade
-from register.comparison import Comparison, compare
-from register.comparison_render import render_comparison_csv, render_comparison_table
-from register.report import MEASURE_BASES, Audience, build_report
-from register.report_render import RENDERERS, render
+from reporting.comparison import Comparison, compare
+from reporting.comparison_render import render_comparison_csv, render_comparison_table
+from reporting.report import MEASURE_BASES, Audience, build_report
+from reporting.render import RENDERERS, render
 
 FORMATS = tuple(RENDERERS)  # tabel | csv | html
 
@@ -32,7 +32,7 @@ class ReportError(Exception):
     """A problem to show the user as it is, in Danish."""
 
 
-def _iso_date(text: str) -> date:
+def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -48,9 +48,9 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
                      "fristoverskridelser, virksomhedsrettet indsats før uge 13, arbejdsgiverens deltagelse, "
                      "afgang en måned efter afslutning, sager efter spor og afslutning og mediandage fra "
                      "sygemelding til 1. samtale - for hele kommunen, pr. team og pr. sagsbehandler."))
-    p.add_argument("--fra", type=_iso_date, default=date(today.year, 1, 1), metavar="ÅÅÅÅ-MM-DD",
+    p.add_argument("--fra", type=iso_date, default=date(today.year, 1, 1), metavar="ÅÅÅÅ-MM-DD",
                    help="første dag i perioden (standard: 1. januar i år)")
-    p.add_argument("--til", type=_iso_date, default=today, metavar="ÅÅÅÅ-MM-DD",
+    p.add_argument("--til", type=iso_date, default=today, metavar="ÅÅÅÅ-MM-DD",
                    help="sidste dag i perioden (standard: i dag)")
     p.add_argument("--format", choices=FORMATS, default="tabel",
                    help="tabel til skærmen, csv til regneark eller html med diagrammer (standard: tabel)")
@@ -99,7 +99,7 @@ def write_or_return(text: str, output: Path | None, fmt: str, what: str = "Rappo
     return f"{what} er skrevet til {output} ({fmt})."
 
 
-def _check_period(start: date, end: date, first: str = "--fra", last: str = "--til") -> None:
+def check_period(start: date, end: date, first: str = "--fra", last: str = "--til") -> None:
     if start > end:
         raise ReportError(f"Perioden er tom: {first} {start.isoformat()} ligger efter {last} {end.isoformat()}.")
 
@@ -108,7 +108,7 @@ def report_command(settings: Settings, municipality: str, start: date, end: date
                    output: Path | None, today: date | None = None, audience: Audience | None = None) -> str:
     """Build and render the report. Returns the report itself, or, with `output`, a line saying where it went.
     With `audience` (the workbench's signed-in person) only that person's cases are counted and named."""
-    _check_period(start, end)
+    check_period(start, end)
     if fmt not in FORMATS:
         raise ReportError(f"Ukendt format {fmt!r}. Vælg mellem {', '.join(FORMATS)}.")
     day = today or datetime.now(LOCAL_TZ).date()
@@ -120,8 +120,8 @@ def report_command(settings: Settings, municipality: str, start: date, end: date
 
 def build_comparison(settings: Settings, municipality: str, baseline: tuple[date, date], pilot: tuple[date, date],
                      today: date | None = None) -> Comparison:
-    _check_period(*baseline, "--basis-fra", "--basis-til")
-    _check_period(*pilot)
+    check_period(*baseline, "--basis-fra", "--basis-til")
+    check_period(*pilot)
     day = today or datetime.now(LOCAL_TZ).date()
     base = settings.report_measure_base
     return read_register(settings, lambda session: compare(
@@ -146,12 +146,12 @@ def add_compare_parser(subparsers) -> argparse.ArgumentParser:
         description=("Sammenligner modellens succeskriterier i en basisperiode og en pilotperiode (sager efter "
                      "første fraværsdag): andel i hver, forskellen i procentpoint med 95 %-konfidensinterval, og "
                      "om målene er nået (70 % på arbejdspladsen; indsats før uge 13 øget med 10 procentpoint)."))
-    p.add_argument("--basis-fra", type=_iso_date, required=True, metavar="ÅÅÅÅ-MM-DD",
+    p.add_argument("--basis-fra", type=iso_date, required=True, metavar="ÅÅÅÅ-MM-DD",
                    help="første dag i basisperioden")
-    p.add_argument("--basis-til", type=_iso_date, required=True, metavar="ÅÅÅÅ-MM-DD",
+    p.add_argument("--basis-til", type=iso_date, required=True, metavar="ÅÅÅÅ-MM-DD",
                    help="sidste dag i basisperioden")
-    p.add_argument("--fra", type=_iso_date, required=True, metavar="ÅÅÅÅ-MM-DD", help="første dag i pilotperioden")
-    p.add_argument("--til", type=_iso_date, required=True, metavar="ÅÅÅÅ-MM-DD", help="sidste dag i pilotperioden")
+    p.add_argument("--fra", type=iso_date, required=True, metavar="ÅÅÅÅ-MM-DD", help="første dag i pilotperioden")
+    p.add_argument("--til", type=iso_date, required=True, metavar="ÅÅÅÅ-MM-DD", help="sidste dag i pilotperioden")
     p.add_argument("--format", choices=tuple(COMPARE_FORMATS), default="tabel",
                    help="tabel til skærmen eller csv til regneark (standard: tabel)")
     p.add_argument("--fil", type=Path, default=None, help="skriv sammenligningen til denne fil")

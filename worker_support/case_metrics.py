@@ -1,4 +1,4 @@
-"""The case metrics operations act on, for Prometheus (the SDK's own metrics: engine/runtime.py).
+"""The case metrics operations act on, for Prometheus (the SDK's own metrics: observability/runtime.py).
 
 Why two endpoints: the SDK's metrics (task slots, poll latencies, workflow task failures; served by the SDK's
 core on FASTHOLD_METRICS_PORT) say whether the engine is healthy; the case metrics (FASTHOLD_CASE_METRICS_PORT)

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
-from register.evaluation import COLUMNS, evaluation_rows
+from reporting.evaluation import COLUMNS, evaluation_rows
 from register.models import AuditEvent
 
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_()}

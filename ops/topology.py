@@ -49,7 +49,7 @@ class Process:
 
 
 PROCESSES: tuple[Process, ...] = (
-    Process("setup", ("-m", "engine.setup"),
+    Process("setup", ("-m", "ops.setup"),
             reads=("FASTHOLD_DATABASE_URL", "FASTHOLD_TASK_QUEUE", *TEMPORAL, *KEYS, *LOGS),
             oneshot=True, wiring=("FASTHOLD_TEMPORAL_ADDRESS", "FASTHOLD_LOG_FORMAT")),
     Process("worker", ("worker.py",),
@@ -68,7 +68,7 @@ PROCESSES: tuple[Process, ...] = (
             ports=("FASTHOLD_GATEWAY_PORT",), health="smtp FASTHOLD_GATEWAY_PORT",
             wiring=("FASTHOLD_TEMPORAL_ADDRESS", "FASTHOLD_LOG_FORMAT", "FASTHOLD_DATA_DIR", "FASTHOLD_GATEWAY_HOST",
                     "FASTHOLD_GATEWAY_PORT")),
-    Process("codec", ("-m", "engine.codec_server"),
+    Process("codec", ("-m", "ops.codec_server"),
             reads=("FASTHOLD_TEMPORAL_NAMESPACE", "FASTHOLD_CODEC_TOKEN", "FASTHOLD_CODEC_ALLOWED_ORIGIN",
                    "FASTHOLD_CODEC_COOKIE_SECURE", *KEYS, *LOGS),
             ports=("FASTHOLD_CODEC_PORT",), health="http FASTHOLD_CODEC_PORT /health",

@@ -5,7 +5,7 @@ Why apart from the worker: several worker replicas starting at once would race t
 database and to insert the roster. docker-compose.yml runs this first (`service_completed_successfully`);
 tests/e2e/test_topology.py does the same. Safe to run again: every step is idempotent.
 
-    python -m engine.setup
+    python -m ops.setup
 """
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ async def setup(settings: Settings, wait_seconds: float = 120) -> None:
 
 
 def main() -> int:
-    from engine.logs import configure_logging
+    from observability.logs import configure_logging
 
     settings = load_settings()
     configure_logging(settings, "setup")

@@ -51,12 +51,12 @@ def start_mail_sink(directory: Path, host: str = "127.0.0.1", port: int = 8025) 
 def main(argv: list[str] | None = None) -> int:
     """Run on its own, as the test topology's mail catcher (Mailpit's place in docker-compose.yml).
 
-        python -m engine.mailsink DIRECTORY [--host 127.0.0.1] [--port 8025]
+        python -m localrun.mailsink DIRECTORY [--host 127.0.0.1] [--port 8025]
     """
     import argparse
     import signal
 
-    parser = argparse.ArgumentParser(prog="python -m engine.mailsink")
+    parser = argparse.ArgumentParser(prog="python -m localrun.mailsink")
     parser.add_argument("directory", type=Path)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8025)

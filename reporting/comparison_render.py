@@ -7,8 +7,10 @@ import csv
 import io
 from dataclasses import dataclass
 
-from register.comparison import GOAL_INCREASE, GOAL_LEVEL, ComparedCriterion, Comparison
-from register.report_render import DASH, _table, danish_date, fraction, pct
+from reporting.comparison import GOAL_INCREASE, GOAL_LEVEL, ComparedCriterion, Comparison
+from reporting.formatting import danish_date, fraction, pct
+from reporting.labels import DASH
+from reporting.report_table import text_table
 
 CRITERION_LABELS = {
     "workplace_first_meeting": "1. samtale på arbejdspladsen",
@@ -72,7 +74,7 @@ def render_comparison_table(c: Comparison) -> str:
     out = ["Sammen om fastholdelse – basisperiode og pilotperiode",
            f"Kommune {c.pilot.municipality} · basisperiode {base} · pilotperiode {pilot} · "
            f"opgjort {danish_date(c.pilot.today)}", ""]
-    out += _table(["Kriterium", "Basis", "Pilot", "Forskel", "95 %-konfidensinterval", "Mål", "Status"],
+    out += text_table(["Kriterium", "Basis", "Pilot", "Forskel", "95 %-konfidensinterval", "Mål", "Status"],
                   [[r.label, f"{r.baseline} ({r.baseline_fraction})", f"{r.pilot} ({r.pilot_fraction})",
                     r.difference, r.interval, r.goal, r.status] for r in comparison_rows(c)], right_from=99)
     out += ["", "Forskel: pilotperiodens andel minus basisperiodens, i procentpoint. Intervallet er Newcombes "

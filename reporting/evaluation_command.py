@@ -8,12 +8,12 @@ from pathlib import Path
 
 from config.settings import Settings
 from domain.localtime import LOCAL_TZ
-from engine.local_secrets import local_secret
-from register.duration_analysis import DurationAnalysis, analyse, curves_csv, draw
-from register.evaluation import evaluation_rows
-from register.evaluation_export import EvaluationExport, build_export
-from register.learning_log import learning_log_csv, learning_log_dictionary_csv
-from register.report_command import ReportError, _check_period, _iso_date, read_register
+from localrun.local_secrets import local_secret
+from reporting.duration_analysis import DurationAnalysis, analyse, curves_csv, draw
+from reporting.evaluation import evaluation_rows
+from reporting.evaluation_export import EvaluationExport, build_export
+from reporting.learning_log_export import learning_log_csv, learning_log_dictionary_csv
+from reporting.report_command import ReportError, check_period, iso_date, read_register
 
 
 def evaluation_key(settings: Settings) -> str:
@@ -23,7 +23,7 @@ def evaluation_key(settings: Settings) -> str:
 
 def export_evaluation(settings: Settings, municipality: str, start: date, end: date, actor: str,
                       today: date | None = None) -> EvaluationExport:
-    _check_period(start, end)
+    check_period(start, end)
     day = today or datetime.now(LOCAL_TZ).date()
     secret = evaluation_key(settings)
 
@@ -40,7 +40,7 @@ def export_evaluation(settings: Settings, municipality: str, start: date, end: d
 def duration_analysis(settings: Settings, municipality: str, start: date, end: date,
                       today: date | None = None) -> DurationAnalysis:
     """The Kaplan-Meier comparison by where the first meeting was held (reads; exports nothing)."""
-    _check_period(start, end)
+    check_period(start, end)
     day = today or datetime.now(LOCAL_TZ).date()
     secret = evaluation_key(settings)
     return read_register(settings, lambda session: analyse(evaluation_rows(session, municipality, start, end, day,
@@ -55,12 +55,12 @@ def add_evaluation_parser(subparsers) -> argparse.ArgumentParser:
                      "kommunens hemmelige nøgle: sager.csv, sager.parquet og dataordbog.csv (dansk og engelsk), "
                      "varighedsanalysen (varighed.png, varighed.csv) og læringsloggen (laeringslog.csv). "
                      "Ingen CPR-numre, navne, adresser eller fritekst om borgere. Udtrækket logges."))
-    p.add_argument("--fra", type=_iso_date, default=date(today.year, 1, 1), metavar="ÅÅÅÅ-MM-DD",
+    p.add_argument("--fra", type=iso_date, default=date(today.year, 1, 1), metavar="ÅÅÅÅ-MM-DD",
                    help="første dag i perioden (standard: 1. januar i år)")
-    p.add_argument("--til", type=_iso_date, default=today, metavar="ÅÅÅÅ-MM-DD",
+    p.add_argument("--til", type=iso_date, default=today, metavar="ÅÅÅÅ-MM-DD",
                    help="sidste dag i perioden (standard: i dag)")
     p.add_argument("--ud", type=Path, default=Path("evaluering"), help="mappe til filerne (standard: evaluering)")
-    p.add_argument("--dato", type=_iso_date, default=None, metavar="ÅÅÅÅ-MM-DD",
+    p.add_argument("--dato", type=iso_date, default=None, metavar="ÅÅÅÅ-MM-DD",
                    help="opgør pr. denne dag, fx den sidste dag i en simulering (standard: i dag)")
     return p
 

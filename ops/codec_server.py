@@ -23,7 +23,7 @@ Decoded payloads never show a CPR number: the sick report's `cpr` field reads "(
 the register's citizen_identities, for those whose work needs it). In production the municipality's single
 sign-on proxy in front of this server can set its own cookie instead.
 
-    python -m engine.codec_server      # FASTHOLD_CODEC_HOST/PORT, FASTHOLD_CODEC_TOKEN, the payload keys
+    python -m ops.codec_server      # FASTHOLD_CODEC_HOST/PORT, FASTHOLD_CODEC_TOKEN, the payload keys
 """
 from __future__ import annotations
 
@@ -265,7 +265,7 @@ def from_settings(settings) -> CodecServer:
 
 def main() -> int:
     from config.settings import load_settings
-    from engine.logs import configure_logging
+    from observability.logs import configure_logging
 
     settings = load_settings()
     configure_logging(settings, "codec")

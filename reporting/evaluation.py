@@ -29,7 +29,7 @@ from domain.deadlines import same_date_months_later
 from domain.localtime import local_date
 from domain.model import MeetingStatus
 from register.models import CaseRow, DeadlineBreach, MeasureRow, MeetingRow, MissedTarget
-from register.report import first_meeting_of
+from reporting.report import first_meeting_of
 
 RECOVERY_ENDS = ("full_recovery", "partial_recovery")
 PLACE_GROUPS = ("workplace", "jobcenter", "other", "none")  # where the first meeting was held
