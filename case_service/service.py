@@ -21,6 +21,7 @@ from domain import labels
 from domain.model import (CaseInput, CaseState, CaseView, CounterProposal, EmployerAnswer, MeetingMove,
                           MeetingStatus, Reassignment, RsvpReceived)
 from domain.refusals import Refusal
+from domain.results import UpdateResult, from_legacy
 from engine import search_attributes as sa
 from register.db import Register
 from register.identities import keep_pending
@@ -44,6 +45,7 @@ class ActionResult:
     action: str     # the action's name, e.g. "employer_answer"
     value: str      # what the workflow answered (a status, a date, a caseworker id)
     message: str    # the Danish confirmation to show
+    kind: str = "done"  # the outcome's kind (domain.results.UpdateResult), e.g. "consent_due", "given"
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,8 @@ class CaseService:
         if isinstance(action, AnswerOnBehalf):
             action = await self._resolve_answer(ref, action)
         method, name = UPDATES[type(action)]
-        value = str(await self._update(ref.workflow_id, method, action, update_id=update_id))
+        result = from_legacy(await self._update(ref.workflow_id, method, action, update_id=update_id))
+        value = result.value
         if isinstance(action, MeetingMove) and not value:
             raise CaseRefusal(Refusal.NO_FREE_TIME,
                               labels.NO_FREE_TIME_FOR_MOVE.format(number=action.meeting_number))
@@ -142,8 +145,8 @@ class CaseService:
         if isinstance(action, Reassignment) and self.settings.roster_path:  # a name, not the roster id
             shown = next((w["name"] for w in load_roster(self.settings.roster_path).get("caseworkers", [])
                           if w["id"] == value), value)
-        return ActionResult(name, value, labels.confirmation(name, shown, reference=ref.reference,
-                                                             meeting_number=meeting_number))
+        return ActionResult(name, value, labels.confirmation(name, shown, kind=result.kind, reference=ref.reference,
+                                                             meeting_number=meeting_number), kind=result.kind)
 
     async def _resolve_answer(self, ref: CaseRef, answer: AnswerOnBehalf) -> RsvpReceived:
         state = await self.state(ref)
@@ -186,13 +189,13 @@ class CaseService:
                 results.append(refusal)
         return results
 
-    async def refresh_rule_sets(self, municipality: str, actor: str) -> list[tuple[str, str | CaseRefusal]]:
+    async def refresh_rule_sets(self, municipality: str, actor: str) -> list[tuple[str, UpdateResult | CaseRefusal]]:
         """Ask every running case of the municipality to look at the rule sets again (a set added to the
         configuration after they opened, issue 21): each case's reference with its answer or refusal, in turn."""
-        results: list[tuple[str, str | CaseRefusal]] = []
+        results: list[tuple[str, UpdateResult | CaseRefusal]] = []
         for row in await self.find_cases(CaseFilter(municipality, running_only=True, limit=100_000)):
             try:
-                results.append((row.reference, str(await self._update(
+                results.append((row.reference, from_legacy(await self._update(
                     row.workflow_id, CaseWorkflow.refresh_rule_sets, actor))))
             except CaseRefusal as refusal:
                 results.append((row.reference, refusal))
@@ -205,8 +208,8 @@ class CaseService:
         sent. CaseRefusal when the case says no; CaseUnavailable when it cannot be asked now."""
         method, _ = UPDATES[type(answer)]
         try:
-            return str(await asyncio.wait_for(self._update(workflow_id, method, answer, update_id=update_id),
-                                              timeout=timeout))
+            return from_legacy(await asyncio.wait_for(self._update(workflow_id, method, answer, update_id=update_id),
+                                                      timeout=timeout)).shown
         except asyncio.TimeoutError as err:
             raise CaseUnavailable("temporal timeout") from err
 
@@ -264,7 +267,7 @@ class CaseService:
     async def _update(self, workflow_id: str, method, arg, *, update_id: str | None = None):
         handle = self.client.get_workflow_handle(workflow_id)
         try:
-            return await handle.execute_update(method, arg, id=update_id)
+            return await handle.execute_update(method, arg, id=update_id, result_type=UpdateResult)
         except WorkflowUpdateFailedError as err:
             raise _refusal(err.cause) from None
         except WorkflowUpdateRPCTimeoutOrCancelledError as err:

@@ -217,13 +217,14 @@ def operations_alert(step: str, attempts: int) -> str:
 
 # --- what a person is told when the engine has done what they asked ---------------------------------
 
-def confirmation(action: str, value: str, *, reference: str = "", meeting_number: int = 0) -> str:
-    """What a person is told when the engine has done what they asked, with Danish dates."""
-    text = _confirmation(action, value, reference=reference, meeting_number=meeting_number)
+def confirmation(action: str, value: str, *, kind: str = "done", reference: str = "", meeting_number: int = 0) -> str:
+    """What a person is told when the engine has done what they asked (the update's result: its `kind` and
+    `value`, domain.results.UpdateResult), with Danish dates."""
+    text = _confirmation(action, value, kind=kind, reference=reference, meeting_number=meeting_number)
     return _ISO_DAY.sub(lambda m: f"{m.group(3)}.{m.group(2)}.{m.group(1)}", text)
 
 
-def _confirmation(action: str, value: str, *, reference: str = "", meeting_number: int = 0) -> str:
+def _confirmation(action: str, value: str, *, kind: str = "done", reference: str = "", meeting_number: int = 0) -> str:
     """The Danish answer to a caseworker action that was carried out, by the action's name and result."""
     if action == "answer":
         return f"Svaret er registreret for møde {meeting_number}."
@@ -235,13 +236,13 @@ def _confirmation(action: str, value: str, *, reference: str = "", meeting_numbe
     if action == "new_expected_duration":
         return f"Den forventede varighed er registreret. Sagens spor er nu: {track(value)}."
     if action == "request_fast_track":
-        if value.startswith("consent_due:"):
+        if kind == "consent_due":
             return ("Arbejdsgiverens anmodning er registreret. Medarbejderen skal give samtykke senest "
-                    f"{value.removeprefix('consent_due:')}; indtil da gælder den almindelige frist.")
+                    f"{value}; indtil da gælder den almindelige frist.")
         return f"Anmodningen er registreret. Samtalen skal holdes senest {value}."
     if action == "fast_track_consent":
-        if value.startswith("given:"):
-            return f"Samtykket er registreret. Samtalen skal holdes senest {value.removeprefix('given:')}."
+        if kind == "given":
+            return f"Samtykket er registreret. Samtalen skal holdes senest {value}."
         return f"Svaret er registreret ({consent(value)})."
     if action == "partial_recovery":
         return (f"Den delvise raskmelding er registreret. Sagen fortsætter med opfølgning "

@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import agenda, labels
     from domain.agenda import DueStep, Step
     from domain.calendar_dk import add_working_days, working_day_on_or_after
+    from domain.decisions import missed_deadline
     from domain.deadlines import compute_deadlines, outcome_request_day
     from domain.localtime import at_morning
     from domain.model import (MEETING_TRACKS, TRACK_PHASE, CaseEnd, CaseInput, CaseState, CaseView, EndType,
@@ -32,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.practice import HISTORY_EVENT_LIMIT, OUTCOME_TASK_DUE_WORKING_DAYS, OUTCOME_WAIT_DAYS
     from domain.triage import Track
 
+from workflows.effect_runner import run_effects
 from workflows.effects import CaseEffects
 from workflows.handover import Handover
 from workflows.human_input import HumanInput
@@ -169,7 +171,9 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, 
         elif due.step == Step.FIRST_MEETING_AT_RISK:
             await self.warn_if_first_meeting_at_risk()
         elif due.step == Step.BREACH:
-            await self.breach(due.deadline, due.due)
+            # A statutory deadline breached, or the model's own target missed: domain.decisions.missed_deadline.
+            self.state, effects = missed_deadline.decide(self.state, due.deadline, due.due)
+            await run_effects(self, effects)
         elif due.step == Step.MEETING_REMINDER:
             await self.remind_attendees(due.meeting)
         elif due.step == Step.RECORD_MEETING:

@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.model import Caseworker, Meeting, Partstat, Reassignment, Role
     from domain.practice import MEETING_MINUTES
     from domain.refusals import Refusal
+    from domain.results import UpdateResult, done
 
 PATCH_HANDOVER_PLACES_FIRST = "handover-places-meetings-before-handing-over"
 
@@ -41,7 +42,7 @@ def within_hours(worker: Caseworker, meeting: Meeting) -> bool:
 
 
 class Handover:
-    async def reassign_placing_meetings(self, change: Reassignment) -> str:
+    async def reassign_placing_meetings(self, change: Reassignment) -> UpdateResult:
         old = self.state.caseworker
         new = await self._caseworker_for(change, old)
         async with self.meetings_lock:
@@ -49,7 +50,7 @@ class Handover:
             if placed is None:
                 return await self._refuse_handover(change, old, new)
             await self._hand_over(change, old, new, placed)
-        return new.id
+        return done(new.id)
 
     async def _caseworker_for(self, change: Reassignment, old: Caseworker) -> Caseworker:
         try:
@@ -108,7 +109,7 @@ class Handover:
             if not await self.claim(before):
                 await self._move_meeting(before.uid, None)
 
-    async def _refuse_handover(self, change: Reassignment, old: Caseworker, new: Caseworker) -> str:
+    async def _refuse_handover(self, change: Reassignment, old: Caseworker, new: Caseworker) -> UpdateResult:
         attempt = sum(e.event == "handover_no_time" for e in self.state.timeline)
         reason = labels.handover_refused(self.case.reference, new.name)
         await self.audit("caseworker_handover_refused", change.actor, old=old.id, new=new.id, reason=change.reason)

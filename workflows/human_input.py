@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
                               Reassignment, Role, RsvpReceived, ends_the_case)
     from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS, MAX_EXPECTED_WEEKS, PLAUSIBLE_DAYS_AHEAD
     from domain.refusals import Refusal
+    from domain.results import UpdateResult, done
     from domain.triage import Track
 
 from workflows.handover import PATCH_HANDOVER_PLACES_FIRST
@@ -46,11 +47,11 @@ def refuse(reason: Refusal, message: str) -> ApplicationError:
 class HumanInput:
     # ------------------------------------------------------------------ answers to invitations
     @workflow.update
-    async def record_rsvp(self, rsvp: RsvpReceived) -> str:
+    async def record_rsvp(self, rsvp: RsvpReceived) -> UpdateResult:
         async with self.meetings_lock:
             return await self._record_rsvp(rsvp)
 
-    async def _record_rsvp(self, rsvp: RsvpReceived) -> str:
+    async def _record_rsvp(self, rsvp: RsvpReceived) -> UpdateResult:
         self.validate_answer(rsvp.uid, rsvp.sequence, rsvp.attendee_email)  # again: a move may have come first
         meeting = self.meeting_by_uid(rsvp.uid)
         email = rsvp.attendee_email.lower()
@@ -72,7 +73,7 @@ class HumanInput:
         if rsvp.partstat == Partstat.DECLINED and meeting.uid not in self.state.reschedule:
             self.state.reschedule.append(meeting.uid)
         self.changed = True
-        return rsvp.partstat
+        return done(rsvp.partstat)
 
     @record_rsvp.validator
     def _validate_rsvp(self, rsvp: RsvpReceived) -> None:
@@ -81,7 +82,7 @@ class HumanInput:
             raise refuse(Refusal.BAD_PARTSTAT, f"ukendt svar {rsvp.partstat!r}")
 
     @workflow.update
-    async def propose_time(self, proposal: CounterProposal) -> str:
+    async def propose_time(self, proposal: CounterProposal) -> UpdateResult:
         meeting = self.meeting_by_uid(proposal.uid)
         role = self.role_of(proposal.attendee_email)
         self.note("counter_proposal", f"møde {meeting.number}: {role} foreslår {proposal.start.isoformat()}")
@@ -93,7 +94,7 @@ class HumanInput:
                         due=add_working_days(self.today(), COUNTER_TASK_DUE_WORKING_DAYS, self.closed),
                         command=self.command("flyt", f"--moede {meeting.number} "
                                                      f"--tidspunkt {local.strftime('%Y-%m-%dT%H:%M')}"))
-        return "task_created"
+        return UpdateResult("task_created")
 
     @propose_time.validator
     def _validate_counter(self, proposal: CounterProposal) -> None:
@@ -122,11 +123,11 @@ class HumanInput:
 
     # ------------------------------------------------------------------ meetings held or not, and moved
     @workflow.update
-    async def record_meeting(self, outcome: MeetingOutcome) -> str:
+    async def record_meeting(self, outcome: MeetingOutcome) -> UpdateResult:
         async with self.meetings_lock:
             return await self._record_meeting(outcome)
 
-    async def _record_meeting(self, outcome: MeetingOutcome) -> str:
+    async def _record_meeting(self, outcome: MeetingOutcome) -> UpdateResult:
         self._validate_meeting(outcome)  # again: a move may have come first
         meeting = self.state.meetings[outcome.meeting_number - 1]
         if (outcome.held and outcome.held_at and meeting.start > workflow.now()
@@ -147,7 +148,7 @@ class HumanInput:
         if outcome.held:
             await self.set_phase(Phase.FOLLOW_UP)
         self.changed = True  # a no-show leaves no planned meeting: the process books a new one
-        return meeting.status
+        return done(meeting.status)
 
     @record_meeting.validator
     def _validate_meeting(self, outcome: MeetingOutcome) -> None:
@@ -165,13 +166,13 @@ class HumanInput:
             raise refuse(Refusal.BAD_LOCATION, f"ukendt sted {outcome.location!r}")
 
     @workflow.update
-    async def move_meeting_to(self, move: MeetingMove) -> str:
+    async def move_meeting_to(self, move: MeetingMove) -> UpdateResult:
         broken = self.rules_a_move_breaks(move)  # before the move: its deadline is the meeting's as it stands
         moved = await self.move_meeting(self.state.meetings[move.meeting_number - 1].uid, move.start)
         await self.audit("meeting_moved", move.actor, meeting=str(move.meeting_number), start=move.start.isoformat(),
                          **({"confirmed_despite": ",".join(broken)} if broken else {}))
         self.changed = True
-        return self.state.meetings[move.meeting_number - 1].start.isoformat() if moved else ""
+        return done(self.state.meetings[move.meeting_number - 1].start.isoformat() if moved else "")
 
     @move_meeting_to.validator
     def _validate_move(self, move: MeetingMove) -> None:
@@ -203,7 +204,7 @@ class HumanInput:
 
     # ------------------------------------------------------------------ the employer, the duration, fast track
     @workflow.update
-    async def employer_answer(self, answer: EmployerAnswer) -> str:
+    async def employer_answer(self, answer: EmployerAnswer) -> UpdateResult:
         """The employer hosts the meeting at the workplace, or declines: then it moves to the job centre."""
         self.state.employer_hosts = answer.hosts_at_workplace
         await self.audit("employer_answered", answer.actor, hosts=str(answer.hosts_at_workplace), reason=answer.reason)
@@ -216,7 +217,7 @@ class HumanInput:
                 if meeting.expected_location == Location.WORKPLACE and meeting.uid not in self.state.reschedule:
                     self.state.reschedule.append(meeting.uid)
         self.changed = True
-        return Location.WORKPLACE if answer.hosts_at_workplace else Location.JOBCENTER
+        return done(Location.WORKPLACE if answer.hosts_at_workplace else Location.JOBCENTER)
 
     @employer_answer.validator
     def _validate_employer_answer(self, answer: EmployerAnswer) -> None:
@@ -228,7 +229,7 @@ class HumanInput:
                                                   "arbejdspladsen")
 
     @workflow.update
-    async def new_expected_duration(self, duration: ExpectedDuration) -> str:
+    async def new_expected_duration(self, duration: ExpectedDuration) -> UpdateResult:
         self.state.expected_weeks = duration.employee_weeks
         if duration.employer_weeks is not None:
             self.state.employer_expected_weeks = duration.employer_weeks
@@ -240,7 +241,7 @@ class HumanInput:
         if not agenda.awaiting_estimate(self.state):
             self.close_task("employer_estimate")  # asked for under the 2026 reform: no longer needed
         self.changed = True
-        return self.state.track
+        return done(self.state.track)
 
     @new_expected_duration.validator
     def _validate_duration(self, duration: ExpectedDuration) -> None:
@@ -254,7 +255,7 @@ class HumanInput:
 
     # ------------------------------------------------------------------ measures
     @workflow.update
-    async def start_measure(self, start: MeasureStart) -> str:
+    async def start_measure(self, start: MeasureStart) -> UpdateResult:
         week = week_of_absence(self.case.first_day, start.start_date)
         measure = Measure(start.kind, start.start_date, before_week_13=start.start_date <= self.deadlines.measure_due)
         self.state.measures.append(measure)
@@ -263,7 +264,7 @@ class HumanInput:
         await self.audit("measure_started", start.actor, kind=start.kind, start_date=start.start_date.isoformat())
         self.close_task("measure")
         self.note("measure_started", f"{start.kind} fra {start.start_date.isoformat()} (uge {week})")
-        return "before_week_13" if measure.before_week_13 else "after_week_13"
+        return done("before_week_13" if measure.before_week_13 else "after_week_13")
 
     @start_measure.validator
     def _validate_measure(self, start: MeasureStart) -> None:
@@ -279,7 +280,7 @@ class HumanInput:
 
     # ------------------------------------------------------------------ another caseworker
     @workflow.update
-    async def reassign(self, change: Reassignment) -> str:
+    async def reassign(self, change: Reassignment) -> UpdateResult:
         """Another caseworker takes the case: the reason is recorded and the new one gets the open tasks."""
         if workflow.patched(PATCH_HANDOVER_PLACES_FIRST):
             return await self.reassign_placing_meetings(change)  # workflows.handover
@@ -308,7 +309,7 @@ class HumanInput:
                             task=Task(task.title, task.what, task.due, task.command))
         await self.set_phase(self.state.phase)
         self.changed = True
-        return new.id
+        return done(new.id)
 
     async def hand_over_meetings(self, old_recipient: Recipient) -> None:
         old_email = old_recipient.email
@@ -338,10 +339,10 @@ class HumanInput:
 
     # ------------------------------------------------------------------ the end, and the outcome after it
     @workflow.update
-    async def report_end(self, end: CaseEnd) -> str:
+    async def report_end(self, end: CaseEnd) -> UpdateResult:
         self.end = end
         await self.audit("end_reported", end.actor, end_type=end.end_type, end_date=end.end_date.isoformat())
-        return end.end_type
+        return done(end.end_type)
 
     @report_end.validator
     def _validate_end(self, end: CaseEnd) -> None:
@@ -360,10 +361,10 @@ class HumanInput:
                                                f"{end.end_date:%d.%m.%Y} eller senere")
 
     @workflow.update
-    async def record_outcome(self, report: OutcomeReport) -> str:
+    async def record_outcome(self, report: OutcomeReport) -> UpdateResult:
         await self.audit("outcome_reported", report.actor, outcome=report.outcome)
         await self.record_outcome_value(report.outcome)
-        return report.outcome
+        return done(report.outcome)
 
     @record_outcome.validator
     def _validate_outcome(self, report: OutcomeReport) -> None:

@@ -16,7 +16,7 @@ from datetime import date
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.register import BreachRecord, RegisterActivities
+    from activities.register import RegisterActivities
     from domain import agenda, labels, reform_labels
     from domain.calendar_dk import add_working_days
     from domain.deadlines import (STATUTORY, fast_track_allowed, fast_track_due, info_form_dates,
@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.practice import (ESTIMATE_TASK_DUE_WORKING_DAYS, FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS,
                                  INFO_FORM_SEND_DUE_WORKING_DAYS, INFO_FORM_TASK_DUE_WORKING_DAYS, MAX_HOURS_PER_WEEK)
     from domain.refusals import Refusal
+    from domain.results import UpdateResult, done
     from domain.triage import Track
 
 from workflows.human_input import refuse
@@ -43,7 +44,7 @@ PATCH_INFO_FORM = "information-form-at-intake"
 class LawEvents:
     # ------------------------------------------------------------------ fast track and consent
     @workflow.update
-    async def request_fast_track(self, request: FastTrackRequest) -> str:
+    async def request_fast_track(self, request: FastTrackRequest) -> UpdateResult:
         """Early follow-up on request. The employee's own request is in force at once; the employer's waits for
         the employee's consent within 2 bank days, and until then the ordinary deadline is the only one."""
         if workflow.patched(PATCH_FAST_TRACK_CONSENT):
@@ -59,8 +60,8 @@ class LawEvents:
                     "fast_track_requested_by": request.requested_by,
                     "fast_track_requested_on": request.requested_on}))
                 self.changed = True
-                return f"consent_due:{status.consent_due.isoformat()}"
-        return await self.put_fast_track_in_force(request.requested_by, request.requested_on, request.actor)
+                return UpdateResult("consent_due", status.consent_due.isoformat())
+        return done(await self.put_fast_track_in_force(request.requested_by, request.requested_on, request.actor))
 
     async def put_fast_track_in_force(self, requested_by: str, requested_on: date, actor: str,
                                       consented: bool = False) -> str:
@@ -108,7 +109,7 @@ class LawEvents:
                                            f"{self.rules.fast_track_employer_window_weeks} ugers fravær")
 
     @workflow.update
-    async def answer_fast_track_consent(self, answer: FastTrackConsent) -> str:
+    async def answer_fast_track_consent(self, answer: FastTrackConsent) -> UpdateResult:
         """The employee's yes or no to the employer's request; a no (or silence) leaves the ordinary deadline."""
         status = answer_consent(self.state.fast_track_request, answer.agrees, answer.answered_on, self.rules,
                                 accept_late=answer.accept_late)
@@ -121,8 +122,8 @@ class LawEvents:
         if status.in_force:
             due = await self.put_fast_track_in_force(status.requested_by, status.requested_on, answer.actor,
                                                      consented=True)
-            return f"given:{due}"
-        return status.consent
+            return UpdateResult("given", due)
+        return done(status.consent)
 
     @answer_fast_track_consent.validator
     def _validate_consent(self, answer: FastTrackConsent) -> None:
@@ -155,7 +156,7 @@ class LawEvents:
 
     # ------------------------------------------------------------------ partial recovery: a change, not an end
     @workflow.update
-    async def record_partial_recovery(self, change: PartialRecovery) -> str:
+    async def record_partial_recovery(self, change: PartialRecovery) -> UpdateResult:
         """Partly back at work (reduced hours): reduced benefit and follow-up go on (§ 8); the case stays open."""
         self.state.partial_recoveries.append(change)
         hours = f"{change.hours_per_week:g}"
@@ -166,7 +167,7 @@ class LawEvents:
             "partial_recovery_on": self.state.partial_recoveries[0].from_date,
             "partial_recovery_hours": change.hours_per_week}))
         self.changed = True
-        return hours
+        return done(hours)
 
     @record_partial_recovery.validator
     def _validate_partial_recovery(self, change: PartialRecovery) -> None:
@@ -187,7 +188,7 @@ class LawEvents:
 
     # ------------------------------------------------------------------ periods without benefit (§ 24)
     @workflow.update
-    async def record_benefit_pause(self, pause: BenefitPause) -> str:
+    async def record_benefit_pause(self, pause: BenefitPause) -> UpdateResult:
         """A period without sickness benefit moves the § 24 reassessment date; its task follows the new date."""
         old_due, old_key = self.deadlines.reassessment_due, agenda.reassessment_key(self.state)
         self.state.benefit_pauses.append(pause)
@@ -205,7 +206,7 @@ class LawEvents:
                          reason=pause.reason, reassessment_due=new_due.isoformat())
         await self.set_phase(self.state.phase)
         self.changed = True
-        return new_due.isoformat()
+        return done(new_due.isoformat())
 
     @record_benefit_pause.validator
     def _validate_benefit_pause(self, pause: BenefitPause) -> None:
@@ -259,7 +260,7 @@ class LawEvents:
                         command=self.command("oplysningsskema", f"--besvaret {self.today().isoformat()}"))
 
     @workflow.update
-    async def record_info_form_sent(self, sent: InfoFormSent) -> str:
+    async def record_info_form_sent(self, sent: InfoFormSent) -> UpdateResult:
         """The form's real sending date (by Digital Post, or automatically with the employer's report), and a later
         answer date if one was agreed: the answer date, the reminder, the task and "late" follow these dates."""
         self.state.info_form_sent_on, self.state.info_form_via = sent.sent_on, sent.via
@@ -273,7 +274,7 @@ class LawEvents:
         await self.audit("info_form_sent", sent.actor, sent_on=sent.sent_on.isoformat(), via=sent.via,
                          answer_due=due.isoformat(), agreed=str(sent.answer_due is not None))
         self.changed = True
-        return due.isoformat()
+        return done(due.isoformat())
 
     @record_info_form_sent.validator
     def _validate_info_form_sent(self, sent: InfoFormSent) -> None:
@@ -296,7 +297,7 @@ class LawEvents:
             raise refuse(Refusal.BAD_AGREED_DUE, "svarfristen ligger mere end et år ude i fremtiden")
 
     @workflow.update
-    async def record_info_form_answer(self, answer: InfoFormAnswer) -> str:
+    async def record_info_form_answer(self, answer: InfoFormAnswer) -> UpdateResult:
         self.state.info_form_answered_on = answer.answered_on
         self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("info_form")]
         due = self.info_form().answer_due
@@ -305,7 +306,7 @@ class LawEvents:
         await self.audit("info_form_answered", answer.actor, answered_on=answer.answered_on.isoformat(),
                          answer_due=due.isoformat())
         self.changed = True
-        return on_time
+        return done(on_time)
 
     @record_info_form_answer.validator
     def _validate_info_form_answer(self, answer: InfoFormAnswer) -> None:
@@ -345,15 +346,3 @@ class LawEvents:
         if self.rules.employer_estimate_required and self.state.employer_expected_weeks is None:
             extra["ask_estimate"] = "ja"
         return extra
-
-    # ------------------------------------------------------------------ a missed target is not a breach
-    async def miss_target(self, kind: str, due: date) -> None:
-        """The model's own target passed unmet: recorded and escalated, but apart from breaches of the law (the
-        case is not flagged as breached)."""
-        if kind not in self.state.missed_targets:
-            self.state.missed_targets.append(kind)
-        await self.activity(RegisterActivities.record_missed_target,
-                            BreachRecord(self.case.reference, self.case.municipality, kind, due))
-        self.note("target_missed", f"{kind} {due.isoformat()}")
-        await self.escalate(labels.target_missed(kind, due.isoformat()), key=f"target/{kind}", deadline=due)
-        await self.set_phase(self.state.phase)

@@ -1,0 +1,91 @@
+"""What a decision asks the world to do, as plain data; `workflows.effect_runner` carries each out in order.
+
+The order of a decision's effects is the order of the workflow's commands, so a running case replays only if
+a decision keeps it: add new effects behind a `workflow.patched(...)` in the runner, never reorder old ones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from domain.labels import TaskText
+from domain.model import Meeting
+
+
+@dataclass(frozen=True)
+class Note:
+    """A line on the case's timeline."""
+    event: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Who did what, in the register's audit trail."""
+    action: str
+    actor: str
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Escalate:
+    """Tell the team lead (with a copy to the caseworker); `key` makes it one e-mail per occasion."""
+    reason: str
+    key: str
+    deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class RecordBreach:
+    """A statutory deadline passed unmet: the register counts it as a breach of the law."""
+    kind: str
+    due: date
+
+
+@dataclass(frozen=True)
+class RecordMissedTarget:
+    """The model's own target passed unmet: counted apart from breaches of the law."""
+    kind: str
+    due: date
+
+
+@dataclass(frozen=True)
+class PublishPhase:
+    """Write the case's phase, next deadline and breach flag to its search attributes and the register."""
+
+
+@dataclass(frozen=True)
+class SaveMeeting:
+    """The meeting as it now is, in the register (and so in the caseworker's calendar)."""
+    meeting: Meeting
+
+
+@dataclass(frozen=True)
+class GiveTask:
+    """A task e-mail to the caseworker; it stays open until done."""
+    key: str
+    text: TaskText
+    due: date
+    command: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateRegister:
+    """Fields of the case's register row, with the action's name for the register's history."""
+    action: str
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QueueMove:
+    """Ask the process to move this planned meeting to a new time (after a decline, a change of place)."""
+    uid: str
+
+
+@dataclass(frozen=True)
+class Wake:
+    """The process reconsiders its next step at once (something it waits for may have changed)."""
+
+
+Effect = (Note | Audit | Escalate | RecordBreach | RecordMissedTarget | PublishPhase | SaveMeeting | GiveTask
+          | UpdateRegister | QueueMove | Wake)
