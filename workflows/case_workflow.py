@@ -28,8 +28,9 @@ with workflow.unsafe.imports_passed_through():
     from domain.decisions import missed_deadline
     from domain.deadlines import compute_deadlines, outcome_request_day
     from domain.localtime import at_morning
-    from domain.model import (MEETING_TRACKS, TRACK_PHASE, CaseEnd, CaseInput, CaseState, CaseView, EndType,
-                              MeetingStatus, OutcomeKind, Phase)
+    from domain.model import (MEETING_TRACKS, TRACK_PHASE, CaseInput, CaseState, CaseView, EndType, MeetingStatus,
+                              OutcomeKind, Phase)
+    from domain.payloads import CaseEnd
     from domain.practice import HISTORY_EVENT_LIMIT, OUTCOME_TASK_DUE_WORKING_DAYS, OUTCOME_WAIT_DAYS
     from domain.triage import Track
 

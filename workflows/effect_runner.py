@@ -9,6 +9,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.register import BreachRecord, RegisterActivities
+    from domain import agenda
     from domain.decisions import effects as fx
 
 
@@ -32,17 +33,28 @@ async def run_effect(case, effect: fx.Effect) -> None:
         case fx.RecordMissedTarget(kind, due):
             await case.activity(RegisterActivities.record_missed_target,
                                 BreachRecord(case.case.reference, case.case.municipality, kind, due))
-        case fx.PublishPhase():
-            await case.set_phase(case.state.phase)
+        case fx.PublishPhase(phase):
+            await case.set_phase(phase or case.state.phase)
         case fx.SaveMeeting(meeting):
             await case.save(meeting)
+        case fx.PutMeeting(meeting):
+            case.state.meetings[meeting.number - 1] = meeting
+        case fx.SendCancellation(meeting, reason):
+            await case.invite(meeting, cancel=True, reason=reason)
         case fx.GiveTask(key, text, due, command):
             await case.task(key, text, due=due, command=command)
+        case fx.CloseTasks(key, prefix):
+            case.state.open_tasks = [t for t in case.state.open_tasks
+                                     if not (t.key.startswith(key) if prefix else t.key == key)]
         case fx.UpdateRegister(action, fields):
             await case.activity(RegisterActivities.update_case, case.case_update(action, fields))
         case fx.QueueMove(uid):
             if uid not in case.state.reschedule:
                 case.state.reschedule.append(uid)
+        case fx.QueueMovesAt(location):
+            for meeting in agenda.planned_meetings(case.state):
+                if meeting.expected_location == location and meeting.uid not in case.state.reschedule:
+                    case.state.reschedule.append(meeting.uid)
         case fx.Wake():
             case.changed = True
         case _:

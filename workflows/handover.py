@@ -25,7 +25,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.register import AssignRequest, BusyRequest, MeetingRecord, RegisterActivities, ReserveRequest
     from domain import agenda, labels
     from domain.localtime import LOCAL_TZ
-    from domain.model import Caseworker, Meeting, Partstat, Reassignment, Role
+    from domain.model import Caseworker, Meeting, Partstat, Role
+    from domain.payloads import Reassignment
     from domain.practice import MEETING_MINUTES
     from domain.refusals import Refusal
     from domain.results import UpdateResult, done

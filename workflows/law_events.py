@@ -19,20 +19,22 @@ with workflow.unsafe.imports_passed_through():
     from activities.register import RegisterActivities
     from domain import agenda, labels, reform_labels
     from domain.calendar_dk import add_working_days
-    from domain.deadlines import (STATUTORY, fast_track_allowed, fast_track_due, info_form_dates,
-                                  recompute_reassessment)
+    from domain.deadlines import STATUTORY, fast_track_allowed, fast_track_due, info_form_dates
     from domain.fast_track import Consent, answer_consent, lapse_if_silent
     from domain.fast_track import request_fast_track as open_fast_track_request
     from domain.localtime import local_date
-    from domain.model import (INFO_FORM_VIA, MEETING_TRACKS, BenefitPause, FastTrack, FastTrackConsent,
-                              FastTrackRequest, InfoFormAnswer, InfoFormSent, PartialRecovery, Phase, Role)
+    from domain.model import MEETING_TRACKS, FastTrack, Phase, Role
+    from domain.payloads import (INFO_FORM_VIA, BenefitPause, FastTrackConsent, FastTrackRequest, InfoFormAnswer,
+                                 InfoFormSent, PartialRecovery)
     from domain.practice import (ESTIMATE_TASK_DUE_WORKING_DAYS, FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS,
-                                 INFO_FORM_SEND_DUE_WORKING_DAYS, INFO_FORM_TASK_DUE_WORKING_DAYS, MAX_HOURS_PER_WEEK)
+                                 INFO_FORM_SEND_DUE_WORKING_DAYS, INFO_FORM_TASK_DUE_WORKING_DAYS)
+    from domain.decisions import law_events as law
     from domain.refusals import Refusal
     from domain.results import UpdateResult, done
     from domain.triage import Track
 
-from workflows.human_input import refuse
+from workflows.effect_runner import run_effects
+from workflows.human_input import check, refuse
 
 # An employer's fast-track request waits for the employee's consent (bek. om opfølgning § 4). Before, it was in
 # force at once; a case that took such a request before this change replays the old way.
@@ -154,74 +156,29 @@ class LawEvents:
                         due=add_working_days(self.today(), FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS, self.closed),
                         command=self.command("samtykke", "--svar ja --sent-accepteret"))
 
-    # ------------------------------------------------------------------ partial recovery: a change, not an end
+    # ------------------------------------------------------------------ partial recovery, periods without benefit
     @workflow.update
     async def record_partial_recovery(self, change: PartialRecovery) -> UpdateResult:
         """Partly back at work (reduced hours): reduced benefit and follow-up go on (§ 8); the case stays open."""
-        self.state.partial_recoveries.append(change)
-        hours = f"{change.hours_per_week:g}"
-        self.note("partial_recovery", f"{hours} timer om ugen fra {change.from_date.isoformat()}")
-        await self.audit("partial_recovery", change.actor, hours_per_week=hours,
-                         from_date=change.from_date.isoformat(), note=change.note)
-        await self.activity(RegisterActivities.update_case, self.case_update("partial_recovery", {
-            "partial_recovery_on": self.state.partial_recoveries[0].from_date,
-            "partial_recovery_hours": change.hours_per_week}))
-        self.changed = True
-        return done(hours)
+        self.state, effects = law.decide_partial_recovery(self.state, self.context(), change)
+        await run_effects(self, effects)
+        return done(law.hours(change))
 
     @record_partial_recovery.validator
     def _validate_partial_recovery(self, change: PartialRecovery) -> None:
-        self.require_open()
-        if not 0 < change.hours_per_week <= MAX_HOURS_PER_WEEK:
-            raise refuse(Refusal.BAD_HOURS, f"timer om ugen skal være mere end 0 og højst {MAX_HOURS_PER_WEEK}")
-        if change.from_date < self.case.first_day:
-            raise refuse(Refusal.BAD_FROM_DATE, "datoen ligger før første fraværsdag")
-        if not self.plausible_day(change.from_date):
-            raise refuse(Refusal.BAD_FROM_DATE, "datoen ligger mere end et år ude i fremtiden")
-        if self.state.partial_recoveries and change.from_date < self.state.partial_recoveries[-1].from_date:
-            raise refuse(Refusal.BAD_FROM_DATE, "datoen ligger før den seneste registrerede delvise raskmelding")
-        if any((p.hours_per_week, p.from_date) == (change.hours_per_week, change.from_date)
-               for p in self.state.partial_recoveries):
-            # The same fact sent again (Back and send, a second tab): recorded once (issue 20).
-            raise refuse(Refusal.ALREADY_RECORDED, "den delvise raskmelding med de timer fra den dato er allerede "
-                                                   "registreret")
+        check(law.validate_partial_recovery(self.state, self.context(), change))
 
-    # ------------------------------------------------------------------ periods without benefit (§ 24)
     @workflow.update
     async def record_benefit_pause(self, pause: BenefitPause) -> UpdateResult:
         """A period without sickness benefit moves the § 24 reassessment date; its task follows the new date."""
-        old_due, old_key = self.deadlines.reassessment_due, agenda.reassessment_key(self.state)
-        self.state.benefit_pauses.append(pause)
-        self.state.deadlines = recompute_reassessment(self.deadlines, self.rules, no_benefit=self.state.benefit_pauses,
-                                                      earlier_benefit=self.state.earlier_benefit)
-        new_due = self.deadlines.reassessment_due
-        if old_key in self.state.done:
-            if new_due == old_due:
-                self.state.done.append(agenda.reassessment_key(self.state))  # the task given still stands
-            else:
-                self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("reassessment")]
-        self.note("benefit_pause", f"{pause.start.isoformat()} til {pause.end.isoformat()}; revurdering senest "
-                                   f"{new_due.isoformat()}")
-        await self.audit("benefit_pause", pause.actor, start=pause.start.isoformat(), end=pause.end.isoformat(),
-                         reason=pause.reason, reassessment_due=new_due.isoformat())
-        await self.set_phase(self.state.phase)
-        self.changed = True
-        return done(new_due.isoformat())
+        self.state, effects = law.decide_benefit_pause(self.state, self.context(), pause)
+        due = self.deadlines.reassessment_due
+        await run_effects(self, effects)
+        return done(due.isoformat())
 
     @record_benefit_pause.validator
     def _validate_benefit_pause(self, pause: BenefitPause) -> None:
-        self.require_open()
-        if pause.end < pause.start:
-            raise refuse(Refusal.BAD_PERIOD, "perioden slutter før den begynder")
-        if pause.start < self.case.first_day:
-            raise refuse(Refusal.BAD_PERIOD, "perioden begynder før første fraværsdag")
-        if not self.plausible_day(pause.end):
-            # Also keeps the § 24 arithmetic, which runs on from the last pause, inside the calendar.
-            raise refuse(Refusal.BAD_PERIOD, "perioden slutter mere end et år ude i fremtiden")
-        for other in self.state.benefit_pauses:
-            if pause.start <= other.end and other.start <= pause.end:
-                raise refuse(Refusal.PERIOD_OVERLAPS, f"perioden overlapper en registreret periode "
-                                                      f"({other.start.isoformat()} til {other.end.isoformat()})")
+        check(law.validate_benefit_pause(self.state, self.context(), pause))
 
     # ------------------------------------------------------------------ the information form (§ 11)
     async def send_info_form(self) -> None:

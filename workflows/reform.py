@@ -20,7 +20,8 @@ with workflow.unsafe.imports_passed_through():
     from domain import agenda, reform_labels
     from domain.deadlines import compute_deadlines, recompute_reassessment
     from domain.calendar_dk import add_working_days
-    from domain.model import EarlierBenefit, FollowUpDecision, MeetingStatus, Phase
+    from domain.model import MeetingStatus, Phase
+    from domain.payloads import EarlierBenefit, FollowUpDecision
     from domain.refusals import Refusal
     from domain.results import UpdateResult, done
     from domain.rulesets import RuleSet

@@ -9,7 +9,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain import labels
     from domain.calendar_dk import add_working_days
-    from domain.model import ReplyReview
+    from domain.payloads import ReplyReview
     from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS
     from domain.refusals import Refusal
     from domain.results import UpdateResult, done

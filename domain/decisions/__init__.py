@@ -8,10 +8,11 @@ plain data (`domain.decisions.effects`); the workflow only carries them out, in 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from domain.localtime import local_date
 from domain.model import CaseInput
+from domain.practice import PLAUSIBLE_DAYS_AHEAD
 from domain.refusals import Refusal
 
 
@@ -29,6 +30,14 @@ class Context:
     case: CaseInput
     now: datetime
     attendees: dict[str, str]
+    ended: bool = False  # the end has been reported: the case is closing
+
+    def plausible(self, instant: datetime) -> bool:
+        """Not more than a year ahead: further is a typing error, and would leave the calendar's range."""
+        return instant <= self.now + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
+
+    def plausible_day(self, day: date) -> bool:
+        return day <= self.today + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
 
     @property
     def today(self) -> date:
@@ -36,6 +45,10 @@ class Context:
 
     def role_of(self, email: str) -> str:
         return self.attendees.get(email.lower(), "ukendt")
+
+
+def refuse_if_closed(context: Context) -> Refused | None:
+    return Refused(Refusal.CASE_CLOSED, "sagen er afsluttet") if context.ended else None
 
 
 def task_command(case: CaseInput, verb: str, options: str) -> str:

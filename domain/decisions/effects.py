@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.labels import TaskText
-from domain.model import Meeting
+from domain.model import Location, Meeting, Phase
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,9 @@ class RecordMissedTarget:
 
 @dataclass(frozen=True)
 class PublishPhase:
-    """Write the case's phase, next deadline and breach flag to its search attributes and the register."""
+    """Write the case's phase (`phase`, or the one it has), next deadline and breach flag to its search
+    attributes and the register."""
+    phase: Phase | None = None
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,33 @@ class SaveMeeting:
 
 
 @dataclass(frozen=True)
+class PutMeeting:
+    """The meeting takes this form in the case's state only now, after the effects before it (a later step of
+    one decision, where the order of state changes and commands is what a running case replays)."""
+    meeting: Meeting
+
+
+@dataclass(frozen=True)
+class SendCancellation:
+    """Every attendee's calendar loses this version of the meeting, with the reason."""
+    meeting: Meeting
+    reason: str
+
+
+@dataclass(frozen=True)
 class GiveTask:
     """A task e-mail to the caseworker; it stays open until done."""
     key: str
     text: TaskText
     due: date
     command: str = ""
+
+
+@dataclass(frozen=True)
+class CloseTasks:
+    """The caseworker's open tasks whose key is `key` (or, with `prefix`, starts with it) are done."""
+    key: str
+    prefix: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,9 +106,15 @@ class QueueMove:
 
 
 @dataclass(frozen=True)
+class QueueMovesAt:
+    """Ask the process to move every meeting then planned at `location` (the employer cannot host)."""
+    location: Location
+
+
+@dataclass(frozen=True)
 class Wake:
     """The process reconsiders its next step at once (something it waits for may have changed)."""
 
 
-Effect = (Note | Audit | Escalate | RecordBreach | RecordMissedTarget | PublishPhase | SaveMeeting | GiveTask
-          | UpdateRegister | QueueMove | Wake)
+Effect = (Note | Audit | Escalate | RecordBreach | RecordMissedTarget | PublishPhase | SaveMeeting | PutMeeting | SendCancellation
+          | GiveTask | CloseTasks | UpdateRegister | QueueMove | QueueMovesAt | Wake)
