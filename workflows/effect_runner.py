@@ -8,9 +8,11 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.mail import Recipient, Task
     from activities.register import BreachRecord, RegisterActivities
     from domain import agenda
     from domain.decisions import effects as fx
+    from domain.model import Caseworker, OpenTask, Role
 
 
 async def run_effects(case, effects: list[fx.Effect]) -> None:
@@ -41,6 +43,14 @@ async def run_effect(case, effect: fx.Effect) -> None:
             case.state.meetings[meeting.number - 1] = meeting
         case fx.SendCancellation(meeting, reason):
             await case.invite(meeting, cancel=True, reason=reason)
+        case fx.Invite(meeting):
+            await case.invite(meeting)
+        case fx.SendMail(kind, to, key_suffix, fields, attendees):
+            extra = {"attendees": tuple(recipient(case, a) for a in attendees)} if attendees else {}
+            if isinstance(fields.get("task"), OpenTask):
+                task = fields["task"]
+                fields = {**fields, "task": Task(task.title, task.what, task.due, task.command)}
+            await case.send(kind, recipient(case, to), key_suffix=key_suffix, **fields, **extra)
         case fx.GiveTask(key, text, due, command):
             await case.task(key, text, due=due, command=command)
         case fx.CloseTasks(key, prefix):
@@ -59,3 +69,11 @@ async def run_effect(case, effect: fx.Effect) -> None:
             case.changed = True
         case _:
             raise TypeError(f"unknown effect {effect!r}")
+
+
+def recipient(case, to: Role | Caseworker) -> Recipient:
+    """A role of the case as the person it is now, or a named caseworker."""
+    if isinstance(to, Caseworker):
+        return Recipient(to.name, to.email, Role.CASEWORKER.value)
+    return {Role.EMPLOYER: case.employer, Role.EMPLOYEE: case.employee,
+            Role.CASEWORKER: case.caseworker_recipient}[Role(to)]

@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
                                  MeetingOutcome, OutcomeReport, Reassignment,
                                  RsvpReceived)
     from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS, MAX_EXPECTED_WEEKS, PLAUSIBLE_DAYS_AHEAD
-    from domain.decisions import Refused, employer_reply, meeting_answers, meeting_held
+    from domain.decisions import Refused, employer_reply, meeting_answers, meeting_held, reassignment
     from domain.refusals import Refusal
     from domain.results import UpdateResult, done
     from domain.triage import Track
@@ -255,11 +255,7 @@ class HumanInput:
 
     @reassign.validator
     def _validate_reassign(self, change: Reassignment) -> None:
-        self.require_open()
-        if not change.reason.strip():
-            raise refuse(Refusal.REASON_REQUIRED, "angiv en begrundelse for omfordelingen")
-        if change.caseworker_id == self.state.caseworker.id:
-            raise refuse(Refusal.SAME_CASEWORKER, "sagen har allerede denne sagsbehandler")
+        check(reassignment.validate(self.state, self.context(), change))
 
     # ------------------------------------------------------------------ the end, and the outcome after it
     @workflow.update

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.labels import TaskText
-from domain.model import Location, Meeting, Phase
+from domain.model import Caseworker, Location, Meeting, Phase, Role
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,24 @@ class SendCancellation:
 
 
 @dataclass(frozen=True)
+class Invite:
+    """Every attendee gets this version of the meeting (an invitation, or its new time)."""
+    meeting: Meeting
+
+
+@dataclass(frozen=True)
+class SendMail:
+    """One e-mail of `kind`, once per occasion (`key_suffix`). `to` and `attendees` are roles of the case
+    (employer, employee, its caseworker now) or a named caseworker (the one handing the case over); a task
+    in `fields` is an OpenTask."""
+    kind: str
+    to: Role | Caseworker
+    key_suffix: str
+    fields: dict = field(default_factory=dict)
+    attendees: tuple[Role | Caseworker, ...] = ()
+
+
+@dataclass(frozen=True)
 class GiveTask:
     """A task e-mail to the caseworker; it stays open until done."""
     key: str
@@ -117,4 +135,4 @@ class Wake:
 
 
 Effect = (Note | Audit | Escalate | RecordBreach | RecordMissedTarget | PublishPhase | SaveMeeting | PutMeeting | SendCancellation
-          | GiveTask | CloseTasks | UpdateRegister | QueueMove | QueueMovesAt | Wake)
+          | Invite | SendMail | GiveTask | CloseTasks | UpdateRegister | QueueMove | QueueMovesAt | Wake)
