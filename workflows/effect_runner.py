@@ -35,8 +35,10 @@ async def run_effect(case, effect: fx.Effect) -> None:
         case fx.RecordMissedTarget(kind, due):
             await case.activity(RegisterActivities.record_missed_target,
                                 BreachRecord(case.case.reference, case.case.municipality, kind, due))
-        case fx.PublishPhase(phase):
-            await case.set_phase(phase or case.state.phase)
+        case fx.PublishPhase(phase, fields, now_field):
+            stamp = {now_field: workflow.now()} if now_field else {}
+            await case.set_phase(phase or case.state.phase,
+                                 **({"fields": {**fields, **stamp}} if fields is not None or stamp else {}))
         case fx.SaveMeeting(meeting):
             await case.save(meeting)
         case fx.PutMeeting(meeting):
@@ -65,6 +67,8 @@ async def run_effect(case, effect: fx.Effect) -> None:
             for meeting in agenda.planned_meetings(case.state):
                 if meeting.expected_location == location and meeting.uid not in case.state.reschedule:
                     case.state.reschedule.append(meeting.uid)
+        case fx.RecordEnd(end_type, end_date):
+            case.state.end_type, case.state.end_date = end_type, end_date
         case fx.Wake():
             case.changed = True
         case _:

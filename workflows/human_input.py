@@ -17,20 +17,15 @@ with workflow.unsafe.imports_passed_through():
     from activities.mail import Recipient, Task
     from activities.register import AssignRequest, MeasureRecord, RegisterActivities
     from domain import agenda, labels
-    from domain.calendar_dk import add_working_days
+    from domain.decisions import Refused, case_end, employer_reply, meeting_answers, meeting_held, reassignment
     from domain.deadlines import week_of_absence
-    from domain.localtime import LOCAL_TZ
     from domain.move_rules import rules_broken
-    from domain.model import (PARTSTATS, CaseState, EndType, Location, Measure, MeasureKind, Meeting, MeetingStatus,
-                              OutcomeKind, Partstat, Phase, Role, ends_the_case)
+    from domain.model import Measure, MeasureKind, Meeting, MeetingStatus
     from domain.payloads import (CaseEnd, CounterProposal, EmployerAnswer, ExpectedDuration, MeasureStart, MeetingMove,
-                                 MeetingOutcome, OutcomeReport, Reassignment,
-                                 RsvpReceived)
-    from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS, MAX_EXPECTED_WEEKS, PLAUSIBLE_DAYS_AHEAD
-    from domain.decisions import Refused, employer_reply, meeting_answers, meeting_held, reassignment
+                                 MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived)
+    from domain.practice import MAX_EXPECTED_WEEKS, PLAUSIBLE_DAYS_AHEAD
     from domain.refusals import Refusal
     from domain.results import UpdateResult, done
-    from domain.triage import Track
 
 from workflows.effect_runner import run_effects
 from workflows.handover import PATCH_HANDOVER_PLACES_FIRST
@@ -266,19 +261,7 @@ class HumanInput:
 
     @report_end.validator
     def _validate_end(self, end: CaseEnd) -> None:
-        self.require_open()
-        if end.end_type not in {e.value for e in EndType}:
-            raise refuse(Refusal.BAD_END_TYPE, f"ukendt afslutning {end.end_type!r}")
-        if not ends_the_case(end.end_type):
-            raise refuse(Refusal.NOT_AN_END, "en delvis raskmelding afslutter ikke sagen: opfølgningen fortsætter. "
-                                             "Registrér den som delvis raskmelding (fasthold delvis) i stedet")
-        if end.end_date < self.case.first_day:
-            raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger før første fraværsdag")
-        if end.end_date > self.today():
-            # The case would close now while the person is still off sick, and the outcome be asked for too
-            # soon: an end is recorded on or after the day it happens (issue 20).
-            raise refuse(Refusal.BAD_END_DATE, f"slutdatoen ligger i fremtiden; afslut sagen den "
-                                               f"{end.end_date:%d.%m.%Y} eller senere")
+        check(case_end.validate(self.state, self.context(), end))
 
     @workflow.update
     async def record_outcome(self, report: OutcomeReport) -> UpdateResult:
@@ -288,16 +271,7 @@ class HumanInput:
 
     @record_outcome.validator
     def _validate_outcome(self, report: OutcomeReport) -> None:
-        if self.end is None:
-            raise refuse(Refusal.CASE_OPEN, "afgang kan først registreres, når sagen er afsluttet")
-        if self.state.outcome is not None:
-            raise refuse(Refusal.ALREADY_RECORDED, "afgangen er allerede registreret")
-        if report.outcome not in {OutcomeKind.WORK, OutcomeKind.EDUCATION, OutcomeKind.OTHER}:
-            raise refuse(Refusal.BAD_OUTCOME, f"ukendt afgang {report.outcome!r}")
-
-    @workflow.query
-    def state_now(self) -> CaseState:
-        return self.state
+        check(case_end.validate_outcome(self.state, self.context(), report))
 
     def plausible_day(self, day) -> bool:
         return day <= self.today() + timedelta(days=PLAUSIBLE_DAYS_AHEAD)

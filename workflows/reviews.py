@@ -12,7 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.payloads import ReplyReview
     from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS
     from domain.refusals import Refusal
-    from domain.results import UpdateResult, done
+    from domain.results import UpdateResult
 
 from workflows.human_input import refuse
 

@@ -165,11 +165,6 @@ class CaseSteps:
                         command=self.command("samtale", f"--moede {meeting.number} --holdt ja --arbejdsgiver-deltog ja "
                                                         "--sted arbejdspladsen"))
 
-    async def warn_if_first_meeting_at_risk(self) -> None:
-        """N working days before the deadline: is the first meeting booked and accepted? If not, tell the lead."""
-        if agenda.first_meeting_at_risk(self.state, self.employer.email, self.employee.email):
-            await self.escalate(labels.FIRST_MEETING_AT_RISK, key="booking_at_risk")
-
 
     # ------------------------------------------------------------------ later in the case
     async def suggest_measure(self) -> None:

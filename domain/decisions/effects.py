@@ -54,6 +54,8 @@ class PublishPhase:
     """Write the case's phase (`phase`, or the one it has), next deadline and breach flag to its search
     attributes and the register."""
     phase: Phase | None = None
+    fields: dict | None = None  # more of the register row's fields
+    now_field: str = ""         # a field that records the moment it is written (the register's closed_at)
 
 
 @dataclass(frozen=True)
@@ -130,9 +132,16 @@ class QueueMovesAt:
 
 
 @dataclass(frozen=True)
+class RecordEnd:
+    """The case's state records how and when the case ended (from here on it is closing)."""
+    end_type: str
+    end_date: date
+
+
+@dataclass(frozen=True)
 class Wake:
     """The process reconsiders its next step at once (something it waits for may have changed)."""
 
 
 Effect = (Note | Audit | Escalate | RecordBreach | RecordMissedTarget | PublishPhase | SaveMeeting | PutMeeting | SendCancellation
-          | Invite | SendMail | GiveTask | CloseTasks | UpdateRegister | QueueMove | QueueMovesAt | Wake)
+          | Invite | SendMail | GiveTask | CloseTasks | UpdateRegister | QueueMove | QueueMovesAt | RecordEnd | Wake)

@@ -46,3 +46,17 @@ def test_the_fast_track_deadline_is_statutory_even_under_the_reform():
     due = s.deadlines.first_meeting_due - timedelta(weeks=3)
     after, effects = missed_deadline.decide(s, "fast_track", due)
     assert after.breaches == ["fast_track"] and isinstance(effects[0], RecordBreach)
+
+
+def test_the_lead_is_warned_before_week_eight_unless_the_first_meeting_is_booked_and_accepted():
+    from domain.decisions.effects import Escalate
+    from tests.unit.decision_cases import EMPLOYEE, EMPLOYER, context
+
+    now = at(state().deadlines.booking_escalation_day, 8)
+    [warning] = missed_deadline.warn_if_at_risk(state(), context(now))
+    assert warning == Escalate("Første opfølgningssamtale er ikke booket og accepteret, og fristen nærmer sig.",
+                               key="booking_at_risk")
+    only_employer = state(meetings=[meeting(responses={EMPLOYER: "ACCEPTED"})])
+    assert len(missed_deadline.warn_if_at_risk(only_employer, context(now))) == 1
+    both = state(meetings=[meeting(responses={EMPLOYER: "ACCEPTED", EMPLOYEE: "ACCEPTED"})])
+    assert missed_deadline.warn_if_at_risk(both, context(now)) == []
