@@ -19,16 +19,17 @@ with workflow.unsafe.imports_passed_through():
     from activities.register import RegisterActivities
     from domain import agenda, labels, reform_labels
     from domain.calendar_dk import add_working_days
-    from domain.deadlines import STATUTORY, fast_track_allowed, fast_track_due, info_form_dates
-    from domain.fast_track import Consent, answer_consent, lapse_if_silent
+    from domain.decisions import fast_track
+    from domain.decisions import law_events as law
+    from domain.deadlines import STATUTORY, fast_track_due, info_form_dates
+    from domain.fast_track import answer_consent, lapse_if_silent
     from domain.fast_track import request_fast_track as open_fast_track_request
     from domain.localtime import local_date
-    from domain.model import MEETING_TRACKS, FastTrack, Phase, Role
+    from domain.model import MEETING_TRACKS, FastTrack, Phase
     from domain.payloads import (INFO_FORM_VIA, BenefitPause, FastTrackConsent, FastTrackRequest, InfoFormAnswer,
                                  InfoFormSent, PartialRecovery)
     from domain.practice import (ESTIMATE_TASK_DUE_WORKING_DAYS, FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS,
                                  INFO_FORM_SEND_DUE_WORKING_DAYS, INFO_FORM_TASK_DUE_WORKING_DAYS)
-    from domain.decisions import law_events as law
     from domain.refusals import Refusal
     from domain.results import UpdateResult, done
     from domain.triage import Track
@@ -92,23 +93,7 @@ class LawEvents:
 
     @request_fast_track.validator
     def _validate_fast_track(self, request: FastTrackRequest) -> None:
-        self.require_open()
-        if request.requested_by not in (Role.EMPLOYER, Role.EMPLOYEE):
-            raise refuse(Refusal.BAD_REQUESTER, "anmodningen skal komme fra arbejdsgiver eller medarbejder")
-        if self.state.fast_track is not None:
-            raise refuse(Refusal.ALREADY_REQUESTED, "der er allerede anmodet om tidlig opfølgning")
-        if self.state.fast_track_request is not None and self.state.fast_track_request.pending:
-            raise refuse(Refusal.ALREADY_REQUESTED, "der venter allerede svar fra medarbejderen på en anmodning om "
-                                                    "tidlig opfølgning")
-        if agenda.first_meeting_held(self.state):
-            raise refuse(Refusal.ALREADY_HELD, "første opfølgningssamtale er allerede holdt")
-        if request.requested_on < self.case.first_day:
-            raise refuse(Refusal.BAD_REQUEST_DATE, "anmodningen kan ikke ligge før første fraværsdag")
-        if request.requested_on > self.today():
-            raise refuse(Refusal.BAD_REQUEST_DATE, "anmodningen kan ikke ligge i fremtiden")
-        if not fast_track_allowed(request.requested_by, request.requested_on, self.case.first_day, self.rules):
-            raise refuse(Refusal.TOO_LATE, f"arbejdsgiveren kan kun anmode inden for de første "
-                                           f"{self.rules.fast_track_employer_window_weeks} ugers fravær")
+        check(fast_track.validate_request(self.state, self.context(), request))
 
     @workflow.update
     async def answer_fast_track_consent(self, answer: FastTrackConsent) -> UpdateResult:
@@ -129,17 +114,7 @@ class LawEvents:
 
     @answer_fast_track_consent.validator
     def _validate_consent(self, answer: FastTrackConsent) -> None:
-        self.require_open()
-        status = self.state.fast_track_request
-        if status is None or status.consent not in (Consent.PENDING, Consent.LAPSED):
-            raise refuse(Refusal.NO_CONSENT_AWAITED, "der venter ikke svar på en anmodning om tidlig opfølgning "
-                                                     "fra arbejdsgiveren")
-        if agenda.first_meeting_held(self.state):
-            raise refuse(Refusal.ALREADY_HELD, "første opfølgningssamtale er allerede holdt")
-        if answer.answered_on < status.requested_on:
-            raise refuse(Refusal.BAD_ANSWER_DATE, "svaret kan ikke ligge før anmodningen")
-        if answer.answered_on > self.today():
-            raise refuse(Refusal.BAD_ANSWER_DATE, "svaret kan ikke ligge i fremtiden")
+        check(fast_track.validate_consent(self.state, self.context(), answer))
 
     async def lapse_fast_track_consent(self) -> None:
         """Two bank days passed without the employee's yes: no fast track, the ordinary deadline holds."""
