@@ -49,6 +49,13 @@ from workflows.steps import CaseSteps
 @workflow.defn
 class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, CaseSteps, ReadModel,
                    CaseEffects):
+    # What every part of the workflow reads and writes (the mixins use nothing else of the case's own).
+    case: CaseInput                 # the sick report, without the CPR number
+    state: CaseState                # all the case has decided and recorded; carried across continue-as-new
+    end: CaseEnd | None             # the end, once reported: the process closes the case
+    changed: bool                   # set by updates: the process reconsiders its next step at once
+    meetings_lock: asyncio.Lock     # meetings are changed by the process and by updates, one change at a time
+
     @workflow.init
     def __init__(self, case: CaseInput, carried: CaseState | None = None) -> None:
         # The CPR number is passed once to the register and never kept in the workflow's state.
