@@ -9,7 +9,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.mail import Recipient, Task
-    from activities.register import BreachRecord, RegisterActivities
+    from activities.register import BreachRecord, MeasureRecord, RegisterActivities
     from domain import agenda
     from domain.decisions import effects as fx
     from domain.model import Caseworker, OpenTask, Role
@@ -69,6 +69,9 @@ async def run_effect(case, effect: fx.Effect) -> None:
                     case.state.reschedule.append(meeting.uid)
         case fx.RecordEnd(end_type, end_date):
             case.state.end_type, case.state.end_date = end_type, end_date
+        case fx.SaveMeasure(measure):
+            await case.activity(RegisterActivities.save_measure,
+                                MeasureRecord(case.case.reference, case.case.municipality, measure))
         case fx.Wake():
             case.changed = True
         case _:

@@ -15,15 +15,15 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.mail import Recipient, Task
-    from activities.register import AssignRequest, MeasureRecord, RegisterActivities
+    from activities.register import AssignRequest, RegisterActivities
     from domain import agenda, labels
-    from domain.decisions import Refused, case_end, employer_reply, meeting_answers, meeting_held, reassignment
-    from domain.deadlines import week_of_absence
+    from domain.decisions import (Refused, case_end, employer_reply, expected_duration, measures, meeting_answers,
+                                  meeting_held, reassignment)
     from domain.move_rules import rules_broken
-    from domain.model import Measure, MeasureKind, Meeting, MeetingStatus
+    from domain.model import Meeting, MeetingStatus
     from domain.payloads import (CaseEnd, CounterProposal, EmployerAnswer, ExpectedDuration, MeasureStart, MeetingMove,
                                  MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived)
-    from domain.practice import MAX_EXPECTED_WEEKS, PLAUSIBLE_DAYS_AHEAD
+    from domain.practice import PLAUSIBLE_DAYS_AHEAD
     from domain.refusals import Refusal
     from domain.results import UpdateResult, done
 
@@ -164,38 +164,19 @@ class HumanInput:
 
     @new_expected_duration.validator
     def _validate_duration(self, duration: ExpectedDuration) -> None:
-        self.require_open()
-        for weeks in (duration.employee_weeks, duration.employer_weeks):
-            if weeks is not None and not 1 <= weeks <= MAX_EXPECTED_WEEKS:
-                raise refuse(Refusal.BAD_DURATION, f"forventet varighed skal være 1-{MAX_EXPECTED_WEEKS} uger")
-        if duration.employee_weeks == self.state.expected_weeks and duration.employer_weeks in (
-                None, self.state.employer_expected_weeks):
-            raise refuse(Refusal.ALREADY_RECORDED, f"den forventede varighed er allerede {duration.employee_weeks} uger")
+        check(expected_duration.validate(self.state, self.context(), duration))
 
     # ------------------------------------------------------------------ measures
     @workflow.update
     async def start_measure(self, start: MeasureStart) -> UpdateResult:
-        week = week_of_absence(self.case.first_day, start.start_date)
-        measure = Measure(start.kind, start.start_date, before_week_13=start.start_date <= self.deadlines.measure_due)
-        self.state.measures.append(measure)
-        await self.activity(RegisterActivities.save_measure,
-                            MeasureRecord(self.case.reference, self.case.municipality, measure))
-        await self.audit("measure_started", start.actor, kind=start.kind, start_date=start.start_date.isoformat())
-        self.close_task("measure")
-        self.note("measure_started", f"{start.kind} fra {start.start_date.isoformat()} (uge {week})")
-        return done("before_week_13" if measure.before_week_13 else "after_week_13")
+        self.state, effects = measures.decide(self.state, self.context(), start)
+        measure = self.state.measures[-1]
+        await run_effects(self, effects)
+        return done(measures.counted_as(measure))
 
     @start_measure.validator
     def _validate_measure(self, start: MeasureStart) -> None:
-        self.require_open()
-        if start.kind not in {k.value for k in MeasureKind}:
-            raise refuse(Refusal.BAD_MEASURE, f"ukendt indsats {start.kind!r}")
-        if start.start_date < self.case.first_day:
-            raise refuse(Refusal.BAD_MEASURE_DATE, "indsatsen kan ikke begynde før første fraværsdag")
-        if not self.plausible_day(start.start_date):
-            raise refuse(Refusal.BAD_MEASURE_DATE, "startdatoen ligger mere end et år ude i fremtiden")
-        if any((m.kind, m.start_date) == (start.kind, start.start_date) for m in self.state.measures):
-            raise refuse(Refusal.ALREADY_RECORDED, "indsatsen med den startdato er allerede registreret")
+        check(measures.validate(self.state, self.context(), start))
 
     # ------------------------------------------------------------------ another caseworker
     @workflow.update

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.labels import TaskText
-from domain.model import Caseworker, Location, Meeting, Phase, Role
+from domain.model import Caseworker, Location, Measure, Meeting, Phase, Role
 
 
 @dataclass(frozen=True)
@@ -139,9 +139,15 @@ class RecordEnd:
 
 
 @dataclass(frozen=True)
+class SaveMeasure:
+    """The measure in the register (the report counts measures before week 13)."""
+    measure: Measure
+
+
+@dataclass(frozen=True)
 class Wake:
     """The process reconsiders its next step at once (something it waits for may have changed)."""
 
 
 Effect = (Note | Audit | Escalate | RecordBreach | RecordMissedTarget | PublishPhase | SaveMeeting | PutMeeting | SendCancellation
-          | Invite | SendMail | GiveTask | CloseTasks | UpdateRegister | QueueMove | QueueMovesAt | RecordEnd | Wake)
+          | Invite | SendMail | GiveTask | CloseTasks | UpdateRegister | QueueMove | QueueMovesAt | RecordEnd | SaveMeasure | Wake)
