@@ -20,22 +20,22 @@ with workflow.unsafe.imports_passed_through():
     from domain import agenda, labels, reform_labels
     from domain.calendar_dk import add_working_days
     from domain.decisions import fast_track
+    from domain.decisions import info_form as info_form_rules
     from domain.decisions import law_events as law
     from domain.deadlines import STATUTORY, fast_track_due, info_form_dates
     from domain.fast_track import answer_consent, lapse_if_silent
     from domain.fast_track import request_fast_track as open_fast_track_request
     from domain.localtime import local_date
     from domain.model import MEETING_TRACKS, FastTrack, Phase
-    from domain.payloads import (INFO_FORM_VIA, BenefitPause, FastTrackConsent, FastTrackRequest, InfoFormAnswer,
+    from domain.payloads import (BenefitPause, FastTrackConsent, FastTrackRequest, InfoFormAnswer,
                                  InfoFormSent, PartialRecovery)
     from domain.practice import (ESTIMATE_TASK_DUE_WORKING_DAYS, FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS,
                                  INFO_FORM_SEND_DUE_WORKING_DAYS, INFO_FORM_TASK_DUE_WORKING_DAYS)
-    from domain.refusals import Refusal
     from domain.results import UpdateResult, done
     from domain.triage import Track
 
 from workflows.effect_runner import run_effects
-from workflows.human_input import check, refuse
+from workflows.human_input import check
 
 # An employer's fast-track request waits for the employee's consent (bek. om opfølgning § 4). Before, it was in
 # force at once; a case that took such a request before this change replays the old way.
@@ -210,23 +210,7 @@ class LawEvents:
 
     @record_info_form_sent.validator
     def _validate_info_form_sent(self, sent: InfoFormSent) -> None:
-        self.require_open()
-        if self.state.info_form_sent_on is None:
-            raise refuse(Refusal.NO_INFO_FORM, "sagen er oprettet, før oplysningsskemaet blev fulgt; registrér blot svaret")
-        if self.state.info_form_answered_on is not None:
-            raise refuse(Refusal.ALREADY_RECORDED, "svaret på oplysningsskemaet er allerede registreret")
-        if sent.via not in INFO_FORM_VIA:
-            raise refuse(Refusal.BAD_SENT_DATE, f"ukendt afsendelsesvej {sent.via!r}")
-        if sent.sent_on < self.case.first_day:
-            raise refuse(Refusal.BAD_SENT_DATE, "skemaet kan ikke være sendt før første fraværsdag")
-        if sent.sent_on > self.today():
-            raise refuse(Refusal.BAD_SENT_DATE, "afsendelsesdatoen ligger i fremtiden")
-        legal = info_form_dates(sent.sent_on, self.rules).answer_due
-        if sent.answer_due is not None and sent.answer_due <= legal:
-            raise refuse(Refusal.BAD_AGREED_DUE, f"en aftalt svarfrist skal ligge efter lovens frist "
-                                                 f"({legal.isoformat()}, 8 dage efter afsendelsen)")
-        if sent.answer_due is not None and not self.plausible_day(sent.answer_due):
-            raise refuse(Refusal.BAD_AGREED_DUE, "svarfristen ligger mere end et år ude i fremtiden")
+        check(info_form_rules.validate_sent(self.state, self.context(), sent))
 
     @workflow.update
     async def record_info_form_answer(self, answer: InfoFormAnswer) -> UpdateResult:
@@ -242,15 +226,7 @@ class LawEvents:
 
     @record_info_form_answer.validator
     def _validate_info_form_answer(self, answer: InfoFormAnswer) -> None:
-        self.require_open()
-        if self.state.info_form_sent_on is None:
-            raise refuse(Refusal.NO_INFO_FORM, "der er ikke sendt et oplysningsskema i denne sag")
-        if self.state.info_form_answered_on is not None:
-            raise refuse(Refusal.ALREADY_RECORDED, "svaret på oplysningsskemaet er allerede registreret")
-        if answer.answered_on < self.state.info_form_sent_on:
-            raise refuse(Refusal.BAD_ANSWER_DATE, "svaret kan ikke ligge før skemaet blev sendt")
-        if answer.answered_on > self.today():
-            raise refuse(Refusal.BAD_ANSWER_DATE, "svaret kan ikke ligge i fremtiden")
+        check(info_form_rules.validate_answer(self.state, self.context(), answer))
 
     # ------------------------------------------------------------------ the employer's estimate (2026 reform)
     async def ask_employer_for_estimate(self) -> None:
