@@ -4,6 +4,7 @@ many, read a case's state, find cases. The only code outside the worker that tal
 from __future__ import annotations
 
 import asyncio
+from typing import Any, cast
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
@@ -190,13 +191,13 @@ class CaseService:
                 results.append(refusal)
         return results
 
-    async def refresh_rule_sets(self, municipality: str, actor: str) -> list[tuple[str, str | CaseRefusal]]:
+    async def refresh_rule_sets(self, municipality: str, actor: str) -> list[tuple[str, UpdateResult | CaseRefusal]]:
         """Ask every running case of the municipality to look at the rule sets again (a set added to the
         configuration after they opened, issue 21): each case's reference with its answer or refusal, in turn."""
-        results: list[tuple[str, str | CaseRefusal]] = []
+        results: list[tuple[str, UpdateResult | CaseRefusal]] = []
         for row in await self.find_cases(CaseFilter(municipality, running_only=True, limit=100_000)):
             try:
-                results.append((row.reference, str(await self._update(
+                results.append((row.reference, from_legacy(await self._update(
                     row.workflow_id, CaseWorkflow.refresh_rule_sets, actor))))
             except CaseRefusal as refusal:
                 results.append((row.reference, refusal))
@@ -268,7 +269,9 @@ class CaseService:
     async def _update(self, workflow_id: str, method, arg, *, update_id: str | None = None):
         handle = self.client.get_workflow_handle(workflow_id)
         try:
-            return await handle.execute_update(method, arg, id=update_id)
+            # Decoded untyped, then read by from_legacy: a worker still on the code before typed results answers
+            # with a string, and a rolling deploy must not turn its answer into an error.
+            return await handle.execute_update(method, arg, id=update_id, result_type=UNTYPED)
         except WorkflowUpdateFailedError as err:
             raise _refusal(err.cause) from None
         except WorkflowUpdateRPCTimeoutOrCancelledError as err:
@@ -277,6 +280,9 @@ class CaseService:
             if err.status == RPCStatusCode.NOT_FOUND:
                 raise CaseRefusal(Refusal.NO_SUCH_CASE, NO_SUCH_CASE, field="reference") from None
             raise _unavailable_or(err)
+
+
+UNTYPED = cast(type, Any)   # the SDK's converter hands back the JSON value as it is
 
 
 def _legacy_text(result: UpdateResult) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from case_service.refusal import CaseRefusal
 from domain import labels, reform_labels
 from domain.localtime import LOCAL_TZ
 from domain.model import CaseState
@@ -78,7 +79,7 @@ def format_refreshed(results) -> str:
     """One line per running case: the rule set it follows now, or the switch ahead of it."""
     from domain.reform_labels import rules_refreshed
 
-    lines = [f"{reference}: {rules_refreshed(r) if isinstance(r, str) else 'afvist: ' + r.message}"
+    lines = [f"{reference}: {'afvist: ' + r.message if isinstance(r, CaseRefusal) else rules_refreshed(r)}"
              for reference, r in results]
     return "\n".join(lines + [f"{len(results)} kørende sager har set på regelsættene igen."])
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from domain.deadlines import CaseDeadlines
 from domain.labels import DEADLINE_KIND, TaskText, long_date, track
+from domain.results import UpdateResult, from_legacy
 
 DEADLINE_NAME = {**DEADLINE_KIND, "employer_conversation": "arbejdsgiverens sygefraværssamtale",
                  "employer_report": "arbejdsgiverens anmeldelse", "measure": "virksomhedsrettet indsats inden uge 13",
@@ -49,14 +50,15 @@ def rule_set_changed(old_name: str, new_name: str, on: date, old: CaseDeadlines,
     return " ".join(parts)
 
 
-def rules_refreshed(value: str) -> str:
+def rules_refreshed(result: UpdateResult | str) -> str:
     """The answer to `regelsaet`: the case follows the same set, switched now, or has a switch ahead."""
-    if value.startswith("switched:"):
-        return f"Sagen følger nu regelsættet «{value.removeprefix('switched:')}»."
-    if value.startswith("switch_ahead:"):
-        on, _, name = value.removeprefix("switch_ahead:").partition("/")
+    result = from_legacy(result)
+    if result.kind == "switched":
+        return f"Sagen følger nu regelsættet «{result.value}»."
+    if result.kind == "switch_ahead":
+        on, _, name = result.value.partition("/")
         return f"Sagen skifter til regelsættet «{name}» den {on}."
-    return f"Sagen følger fortsat regelsættet «{value.removeprefix('same:')}»."
+    return f"Sagen følger fortsat regelsættet «{result.value}»."
 
 
 def info_form_send_and_record() -> TaskText:

@@ -6,11 +6,13 @@ employer, book the first follow-up meeting at the workplace before the end of we
 record a breach rather than miss a deadline silently, follow up, prepare the reassessment. When the case
 ends, pending meetings are cancelled and, one month later, the caseworker records the outcome.
 
-Where the rest lives: what is due and when is decided in `domain.agenda` (pure, unit-tested); the steps the
-process takes are in `workflows.steps`; what people tell the case (updates, validated) in
-`workflows.human_input`, and the law's events (fast-track consent, partial recovery, periods without benefit,
-the information form, the employer's estimate, missed model targets) in `workflows.law_events`; the activity
-calls in `workflows.effects`; the Danish texts in `domain.labels`.
+Where the rest lives: what is due and when is decided in `domain.agenda` (pure, unit-tested); what a command
+or a dated step does to the case is decided by the pure modules in `domain.decisions` (a meeting answer, a
+meeting held, the employer's reply, the law's events, a deadline near or passed, reassignment, the end), each
+`validate` + `decide` returning effects as data, which `workflows.effect_runner` carries out through the
+activities (`workflows.effects`). The update handlers that still hold their own logic are in
+`workflows.human_input`, `workflows.law_events`, `workflows.reform`; the steps the process takes on its own in
+`workflows.steps`; the Danish texts in `domain.labels`.
 """
 from __future__ import annotations
 
@@ -25,13 +27,15 @@ with workflow.unsafe.imports_passed_through():
     from domain import agenda, labels
     from domain.agenda import DueStep, Step
     from domain.calendar_dk import add_working_days, working_day_on_or_after
+    from domain.decisions import case_end, missed_deadline
     from domain.deadlines import compute_deadlines, outcome_request_day
     from domain.localtime import at_morning
-    from domain.model import (MEETING_TRACKS, TRACK_PHASE, CaseEnd, CaseInput, CaseState, CaseView, EndType,
-                              MeetingStatus, OutcomeKind, Phase)
+    from domain.model import MEETING_TRACKS, TRACK_PHASE, CaseInput, CaseState, CaseView, EndType, OutcomeKind
+    from domain.payloads import CaseEnd
     from domain.practice import HISTORY_EVENT_LIMIT, OUTCOME_TASK_DUE_WORKING_DAYS, OUTCOME_WAIT_DAYS
     from domain.triage import Track
 
+from workflows.effect_runner import run_effects
 from workflows.effects import CaseEffects
 from workflows.handover import Handover
 from workflows.human_input import HumanInput
@@ -45,6 +49,13 @@ from workflows.steps import CaseSteps
 @workflow.defn
 class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, CaseSteps, ReadModel,
                    CaseEffects):
+    # What every part of the workflow reads and writes (the mixins use nothing else of the case's own).
+    case: CaseInput                 # the sick report, without the CPR number
+    state: CaseState                # all the case has decided and recorded; carried across continue-as-new
+    end: CaseEnd | None             # the end, once reported: the process closes the case
+    changed: bool                   # set by updates: the process reconsiders its next step at once
+    meetings_lock: asyncio.Lock     # meetings are changed by the process and by updates, one change at a time
+
     @workflow.init
     def __init__(self, case: CaseInput, carried: CaseState | None = None) -> None:
         # The CPR number is passed once to the register and never kept in the workflow's state.
@@ -78,10 +89,15 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, 
         await self.finish_publishing()
         return self.state
 
+    # ------------------------------------------------------------------ the queries (both here)
     @workflow.query
     def case_view(self) -> CaseView:
         """The sick report (never with the CPR number, which the workflow does not keep) and the state."""
         return CaseView(self.case, self.state)
+
+    @workflow.query
+    def state_now(self) -> CaseState:
+        return self.state
 
     # ------------------------------------------------------------------ opening the case
     async def open_case(self, case: CaseInput) -> None:
@@ -167,9 +183,11 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, 
         elif due.step == Step.EMPLOYER_ESCALATION:
             await self.escalate_silent_employer()
         elif due.step == Step.FIRST_MEETING_AT_RISK:
-            await self.warn_if_first_meeting_at_risk()
+            await run_effects(self, missed_deadline.warn_if_at_risk(self.state, self.context()))
         elif due.step == Step.BREACH:
-            await self.breach(due.deadline, due.due)
+            # A statutory deadline breached, or the model's own target missed: domain.decisions.missed_deadline.
+            self.state, effects = missed_deadline.decide(self.state, due.deadline, due.due)
+            await run_effects(self, effects)
         elif due.step == Step.MEETING_REMINDER:
             await self.remind_attendees(due.meeting)
         elif due.step == Step.RECORD_MEETING:
@@ -198,24 +216,9 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, 
 
     # ------------------------------------------------------------------ the end
     async def close_case(self) -> None:
-        """Cancel what is pending, close open tasks, and tell those who need to know."""
-        end = self.end
-        death = end.end_type == EndType.DEATH
-        reason = "" if death else labels.case_closed(end.end_type)
-        for meeting in agenda.planned_meetings(self.state):
-            meeting.status = MeetingStatus.CANCELLED
-            meeting.sequence += 1
-            await self.save(meeting)
-            await self.invite(meeting, cancel=True, reason=reason)
-        self.state.open_tasks = []
-        self.state.end_type, self.state.end_date = end.end_type, end.end_date
-        # After a death nobody is written to at the employee's address; the caseworker handles the contact.
-        recipients = (self.employer,) if death else (self.employer, self.employee)
-        for recipient in recipients:
-            await self.send("case_closed", recipient, extra={"end_type": labels.end_type(end.end_type)})
-        await self.set_phase(Phase.CLOSED, fields={
-            "end_type": end.end_type, "end_date": end.end_date, "closed_at": workflow.now()})
-        self.note("case_closed", end.end_type)
+        """Cancel what is pending, close open tasks, and tell those who need to know (domain.decisions.case_end)."""
+        self.state, effects = case_end.close(self.state, self.context(), self.end)
+        await run_effects(self, effects)
 
     async def collect_outcome(self) -> None:
         """One month after the end the caseworker records where the person went: work, education or other."""

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import labels
     from domain.agenda import next_deadline
     from domain.calendar_dk import add_working_days
+    from domain.decisions import Context, task_command
     from domain.localtime import local_date, local_end_of_day, local_midnight
     from domain.model import Meeting, OpenTask, OutcomeKind, Phase, Role, TimelineEntry
     from domain.practice import (ATTEMPTS_BEFORE_ALERT, HOURS_BETWEEN_ALERTED_RETRIES, MEETING_MINUTES,
@@ -119,7 +120,11 @@ class CaseEffects:
 
     def command(self, verb: str, options: str) -> str:
         """The command line that does a task, for the task e-mail."""
-        return f"fasthold --kommune {self.case.municipality} {verb} {self.case.reference} {options}"
+        return task_command(self.case, verb, options)
+
+    def context(self) -> Context:
+        """What the pure decisions (domain.decisions) know besides the state."""
+        return Context(self.case, workflow.now(), self.attendee_roles(), ended=self.end is not None)
 
     def case_update(self, action: str, fields: dict, actor: str = "engine", detail: dict | None = None) -> CaseUpdate:
         self.state.register_writes += 1

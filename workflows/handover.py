@@ -15,33 +15,28 @@ A mixin of `CaseWorkflow`, used for reassignments made after the patch `PATCH_HA
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.mail import Recipient, Task
     from activities.register import AssignRequest, BusyRequest, MeetingRecord, RegisterActivities, ReserveRequest
     from domain import agenda, labels
-    from domain.localtime import LOCAL_TZ
-    from domain.model import Caseworker, Meeting, Partstat, Reassignment, Role
+    from domain.model import Caseworker, Meeting, Partstat, Role
+    from domain.decisions import reassignment
+    from domain.payloads import Reassignment
     from domain.practice import MEETING_MINUTES
     from domain.refusals import Refusal
+    from domain.results import UpdateResult, done
+
+from workflows.effect_runner import run_effects
 
 PATCH_HANDOVER_PLACES_FIRST = "handover-places-meetings-before-handing-over"
 
 
-def within_hours(worker: Caseworker, meeting: Meeting) -> bool:
-    """Whether the meeting lies inside the caseworker's working days and hours (local wall-clock time)."""
-    start, end = meeting.start.astimezone(LOCAL_TZ), meeting.end.astimezone(LOCAL_TZ)
-    return (start.weekday() in tuple(worker.work_days) and start.date() == end.date()
-            and start.time() >= time.fromisoformat(worker.work_start)
-            and end.time() <= time.fromisoformat(worker.work_end))
-
-
 class Handover:
-    async def reassign_placing_meetings(self, change: Reassignment) -> str:
+    async def reassign_placing_meetings(self, change: Reassignment) -> UpdateResult:
         old = self.state.caseworker
         new = await self._caseworker_for(change, old)
         async with self.meetings_lock:
@@ -49,7 +44,7 @@ class Handover:
             if placed is None:
                 return await self._refuse_handover(change, old, new)
             await self._hand_over(change, old, new, placed)
-        return new.id
+        return done(new.id)
 
     async def _caseworker_for(self, change: Reassignment, old: Caseworker) -> Caseworker:
         try:
@@ -71,7 +66,8 @@ class Handover:
             responses = {k: v for k, v in meeting.responses.items() if k != self.caseworker_recipient.email.lower()}
             after = replace(meeting, sequence=meeting.sequence + 1, invited_at=workflow.now(), responses=responses)
             record = MeetingRecord(self.case.reference, self.case.municipality, new.id, after, roles)
-            if within_hours(new, after) and await self._free_at(new, after) and await self._try_save(record):
+            if (reassignment.within_hours(new, after) and await self._free_at(new, after)
+                    and await self._try_save(record)):
                 placed.append((meeting, after))
                 continue
             declined = (meeting.start,) if Partstat.DECLINED in meeting.responses.values() else ()
@@ -108,7 +104,7 @@ class Handover:
             if not await self.claim(before):
                 await self._move_meeting(before.uid, None)
 
-    async def _refuse_handover(self, change: Reassignment, old: Caseworker, new: Caseworker) -> str:
+    async def _refuse_handover(self, change: Reassignment, old: Caseworker, new: Caseworker) -> UpdateResult:
         attempt = sum(e.event == "handover_no_time" for e in self.state.timeline)
         reason = labels.handover_refused(self.case.reference, new.name)
         await self.audit("caseworker_handover_refused", change.actor, old=old.id, new=new.id, reason=change.reason)
@@ -123,42 +119,5 @@ class Handover:
         await self.activity(RegisterActivities.assign_caseworker, AssignRequest(
             self.case.reference, self.case.municipality, reason=change.reason, exclude=(old.id,),
             caseworker_id=new.id))
-        old_recipient = self.caseworker_recipient
-        handover = sum(e.event == "caseworker_reassigned" for e in self.state.timeline) + 1
-        self.state.caseworker = new
-        self.note("caseworker_reassigned", f"{old.name} til {new.name}: {change.reason}")
-        await self.audit("caseworker_reassigned", change.actor, old=old.id, new=new.id, reason=change.reason)
-        extra = {"old_caseworker_name": old.name, "new_caseworker_name": new.name}
-        for recipient in (old_recipient, self.caseworker_recipient, self.employer):
-            await self.send("case_reassigned", recipient, key_suffix=f"/{handover}", reason=change.reason,
-                            extra=extra)
-        for before, after in placed:
-            await self._tell_attendees(old_recipient, before, after)
-        for task in self.state.open_tasks:
-            await self.send("caseworker_task", self.caseworker_recipient, key_suffix=f"/{task.key}/{handover}",
-                            task=Task(task.title, task.what, task.due, task.command))
-        await self.set_phase(self.state.phase)
-        self.changed = True
-
-    async def _tell_attendees(self, old_recipient: Recipient, before: Meeting, after: Meeting) -> None:
-        """The old caseworker's calendar loses the meeting; the employer, the employee and the new caseworker get
-        it as it now is (the new attendee list, and the new time if it moved)."""
-        await self.send("cancellation", old_recipient, key_suffix=f"/{after.uid}/{after.sequence}", meeting=after,
-                        calendar_method="CANCEL", attendees=(old_recipient,), reason=labels.MEETING_TAKEN_OVER)
-        self.state.meetings[after.number - 1] = after
-        if after.start == before.start:
-            # Same time: the mail says who the new caseworker is, not "Ændret tidspunkt".
-            attendees = (self.employer, self.employee, self.caseworker_recipient)
-            for recipient in attendees:
-                await self.send("invitation", recipient, key_suffix=f"/{after.uid}/{after.sequence}", meeting=after,
-                                calendar_method="REQUEST", attendees=attendees,
-                                extra={"handed_over": self.state.caseworker.name})
-        else:
-            await self.invite(after)
-        if after.start != before.start:
-            self.note("meeting_moved", f"møde {after.number} til {_local(after.start)} (version {after.sequence}), "
-                                       "fordi den nye sagsbehandler var optaget")
-
-
-def _local(instant: datetime) -> str:
-    return instant.astimezone(LOCAL_TZ).strftime("%d.%m.%Y kl. %H.%M")
+        self.state, effects = reassignment.hand_over(self.state, self.context(), change, new, placed)
+        await run_effects(self, effects)

@@ -15,20 +15,19 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.mail import Recipient, Task
-    from activities.register import AssignRequest, MeasureRecord, RegisterActivities
+    from activities.register import AssignRequest, RegisterActivities
     from domain import agenda, labels
-    from domain.calendar_dk import add_working_days
-    from domain.deadlines import week_of_absence
-    from domain.localtime import LOCAL_TZ
+    from domain.decisions import (Refused, case_end, employer_reply, expected_duration, measures, meeting_answers,
+                                  meeting_held, reassignment)
     from domain.move_rules import rules_broken
-    from domain.model import (PARTSTATS, CaseEnd, CaseState, CounterProposal, EmployerAnswer, EndType,
-                              ExpectedDuration, Location, Measure, MeasureKind, MeasureStart, Meeting, MeetingMove,
-                              MeetingOutcome, MeetingStatus, OutcomeKind, OutcomeReport, Partstat, Phase,
-                              Reassignment, Role, RsvpReceived, ends_the_case)
-    from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS, MAX_EXPECTED_WEEKS, PLAUSIBLE_DAYS_AHEAD
+    from domain.model import Meeting, MeetingStatus
+    from domain.payloads import (CaseEnd, CounterProposal, EmployerAnswer, ExpectedDuration, MeasureStart, MeetingMove,
+                                 MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived)
+    from domain.practice import PLAUSIBLE_DAYS_AHEAD
     from domain.refusals import Refusal
-    from domain.triage import Track
+    from domain.results import UpdateResult, done
 
+from workflows.effect_runner import run_effects
 from workflows.handover import PATCH_HANDOVER_PLACES_FIRST
 
 
@@ -43,76 +42,36 @@ def refuse(reason: Refusal, message: str) -> ApplicationError:
     return ApplicationError(message, type=reason.value)
 
 
+def check(refused: Refused | None) -> None:
+    """A pure decision's refusal, raised to the caller (who is told in Danish; nothing has changed)."""
+    if refused is not None:
+        raise refuse(refused.reason, refused.message)
+
+
 class HumanInput:
     # ------------------------------------------------------------------ answers to invitations
     @workflow.update
-    async def record_rsvp(self, rsvp: RsvpReceived) -> str:
+    async def record_rsvp(self, rsvp: RsvpReceived) -> UpdateResult:
         async with self.meetings_lock:
-            return await self._record_rsvp(rsvp)
-
-    async def _record_rsvp(self, rsvp: RsvpReceived) -> str:
-        self.validate_answer(rsvp.uid, rsvp.sequence, rsvp.attendee_email)  # again: a move may have come first
-        meeting = self.meeting_by_uid(rsvp.uid)
-        email = rsvp.attendee_email.lower()
-        meeting.responses[email] = Partstat(rsvp.partstat)
-        role = self.role_of(email)
-        if (role == Role.EMPLOYER and rsvp.partstat == Partstat.ACCEPTED
-                and meeting.expected_location == Location.WORKPLACE):
-            self.state.employer_hosts = True  # accepting the workplace meeting is agreeing to host it
-        await self.save(meeting)
-        await self.audit("rsvp_recorded", rsvp.actor or f"{role} (svar på invitation)", meeting=str(meeting.number),
-                         answer=rsvp.partstat)
-        self.note("rsvp", f"møde {meeting.number}: {role} {rsvp.partstat}"
-                  + (f" ({rsvp.comment[:500]})" if rsvp.comment else ""))
-        if rsvp.comment:
-            # The attendee's note (a reason to decline, say) reaches the caseworker, not only the timeline.
-            await self.task(f"comment/{meeting.uid}/{meeting.sequence}/{email}",
-                            labels.answer_with_comment(role, meeting.number, rsvp.partstat, rsvp.comment[:1000]),
-                            due=add_working_days(self.today(), COUNTER_TASK_DUE_WORKING_DAYS, self.closed))
-        if rsvp.partstat == Partstat.DECLINED and meeting.uid not in self.state.reschedule:
-            self.state.reschedule.append(meeting.uid)
-        self.changed = True
-        return rsvp.partstat
+            # Again: a move may have come first (domain.decisions.meeting_answers).
+            check(meeting_answers.validate(self.state, self.context(), rsvp))
+            self.state, effects = meeting_answers.decide(self.state, self.context(), rsvp)
+            await run_effects(self, effects)
+            return done(rsvp.partstat)
 
     @record_rsvp.validator
     def _validate_rsvp(self, rsvp: RsvpReceived) -> None:
-        self.validate_answer(rsvp.uid, rsvp.sequence, rsvp.attendee_email)
-        if rsvp.partstat not in PARTSTATS:
-            raise refuse(Refusal.BAD_PARTSTAT, f"ukendt svar {rsvp.partstat!r}")
+        check(meeting_answers.validate(self.state, self.context(), rsvp))
 
     @workflow.update
-    async def propose_time(self, proposal: CounterProposal) -> str:
-        meeting = self.meeting_by_uid(proposal.uid)
-        role = self.role_of(proposal.attendee_email)
-        self.note("counter_proposal", f"møde {meeting.number}: {role} foreslår {proposal.start.isoformat()}")
-        await self.audit("time_proposed", proposal.actor or f"{role} (svar på invitation)",
-                         meeting=str(meeting.number), start=proposal.start.isoformat())
-        local = proposal.start.astimezone(LOCAL_TZ)
-        await self.task(f"counter/{meeting.uid}/{len(self.state.timeline)}",
-                        labels.counter_proposal(role, meeting.number, proposal.start, proposal.comment),
-                        due=add_working_days(self.today(), COUNTER_TASK_DUE_WORKING_DAYS, self.closed),
-                        command=self.command("flyt", f"--moede {meeting.number} "
-                                                     f"--tidspunkt {local.strftime('%Y-%m-%dT%H:%M')}"))
-        return "task_created"
+    async def propose_time(self, proposal: CounterProposal) -> UpdateResult:
+        self.state, effects = meeting_answers.decide_proposal(self.state, self.context(), proposal)
+        await run_effects(self, effects)
+        return UpdateResult("task_created")
 
     @propose_time.validator
     def _validate_counter(self, proposal: CounterProposal) -> None:
-        self.validate_answer(proposal.uid, proposal.sequence, proposal.attendee_email)
-        if proposal.end <= proposal.start:
-            raise refuse(Refusal.BAD_PROPOSAL, "det foreslåede møde slutter før det begynder")
-        if not self.plausible(proposal.start) or not self.plausible(proposal.end):
-            raise refuse(Refusal.BAD_PROPOSAL, "det foreslåede tidspunkt ligger mere end et år ude i fremtiden")
-
-    def validate_answer(self, uid: str, sequence: int, attendee_email: str) -> None:
-        """An answer counts only from an attendee of that meeting, for its current version, while planned."""
-        meeting = self.meeting_by_uid(uid)
-        if attendee_email.lower() not in self.attendee_roles():
-            raise refuse(Refusal.NOT_AN_ATTENDEE, "afsenderen er ikke deltager i mødet")
-        if sequence != meeting.sequence:
-            raise refuse(Refusal.STALE_SEQUENCE,
-                         f"svaret gælder version {sequence}, mødet er nu version {meeting.sequence}")
-        if meeting.status != MeetingStatus.INVITED:
-            raise refuse(Refusal.MEETING_NOT_PLANNED, "mødet er ikke længere planlagt")
+        check(meeting_answers.validate_proposal(self.state, self.context(), proposal))
 
     def meeting_by_uid(self, uid: str) -> Meeting:
         for meeting in self.state.meetings:
@@ -122,56 +81,31 @@ class HumanInput:
 
     # ------------------------------------------------------------------ meetings held or not, and moved
     @workflow.update
-    async def record_meeting(self, outcome: MeetingOutcome) -> str:
+    async def record_meeting(self, outcome: MeetingOutcome) -> UpdateResult:
         async with self.meetings_lock:
             return await self._record_meeting(outcome)
 
-    async def _record_meeting(self, outcome: MeetingOutcome) -> str:
+    async def _record_meeting(self, outcome: MeetingOutcome) -> UpdateResult:
         self._validate_meeting(outcome)  # again: a move may have come first
-        meeting = self.state.meetings[outcome.meeting_number - 1]
-        if (outcome.held and outcome.held_at and meeting.start > workflow.now()
-                and workflow.patched(PATCH_HELD_EARLIER_CANCELS)):
-            # Held before its planned time: the planned time is still in everyone's calendar; take it out.
-            meeting.sequence += 1
-            await self.invite(meeting, cancel=True, reason=labels.MEETING_HELD_EARLIER)
-        meeting.status = MeetingStatus.HELD if outcome.held else MeetingStatus.NO_SHOW
-        meeting.employer_took_part = outcome.employer_took_part if outcome.held else None
-        meeting.actual_location = outcome.location if outcome.held else None
-        meeting.held_at = (outcome.held_at or meeting.start) if outcome.held else None
-        await self.save(meeting)
-        await self.audit("meeting_recorded", outcome.actor, meeting=str(meeting.number), status=meeting.status,
-                         location=meeting.actual_location or "", employer_took_part=str(meeting.employer_took_part))
-        self.state.open_tasks = [t for t in self.state.open_tasks
-                                 if not t.key.startswith(f"record_meeting/{meeting.number}/")]
-        self.note("meeting_recorded", f"møde {meeting.number}: {meeting.status}, sted {meeting.actual_location}")
-        if outcome.held:
-            await self.set_phase(Phase.FOLLOW_UP)
-        self.changed = True  # a no-show leaves no planned meeting: the process books a new one
-        return meeting.status
+        context = self.context()
+        cancel = (meeting_held.held_before_planned(self.state, context, outcome)
+                  and workflow.patched(PATCH_HELD_EARLIER_CANCELS))
+        self.state, effects = meeting_held.decide(self.state, context, outcome, cancel_planned_time=cancel)
+        await run_effects(self, effects)
+        return done(self.state.meetings[outcome.meeting_number - 1].status)
 
     @record_meeting.validator
     def _validate_meeting(self, outcome: MeetingOutcome) -> None:
-        if not 1 <= outcome.meeting_number <= len(self.state.meetings):
-            raise refuse(Refusal.NO_SUCH_MEETING, f"sagen har intet møde nummer {outcome.meeting_number}")
-        meeting = self.state.meetings[outcome.meeting_number - 1]
-        if meeting.status != MeetingStatus.INVITED:
-            raise refuse(Refusal.ALREADY_RECORDED,
-                         f"møde {meeting.number} er allerede registreret som {meeting.status}")
-        if workflow.now() < (outcome.held_at or meeting.start):
-            raise refuse(Refusal.MEETING_IN_FUTURE, f"møde {meeting.number} er ikke begyndt endnu")
-        if outcome.held_at and outcome.held_at.date() < self.case.first_day:
-            raise refuse(Refusal.BAD_HELD_AT, "mødetidspunktet ligger før første fraværsdag")
-        if outcome.location not in {loc.value for loc in Location}:
-            raise refuse(Refusal.BAD_LOCATION, f"ukendt sted {outcome.location!r}")
+        check(meeting_held.validate(self.state, self.context(), outcome))
 
     @workflow.update
-    async def move_meeting_to(self, move: MeetingMove) -> str:
+    async def move_meeting_to(self, move: MeetingMove) -> UpdateResult:
         broken = self.rules_a_move_breaks(move)  # before the move: its deadline is the meeting's as it stands
         moved = await self.move_meeting(self.state.meetings[move.meeting_number - 1].uid, move.start)
         await self.audit("meeting_moved", move.actor, meeting=str(move.meeting_number), start=move.start.isoformat(),
                          **({"confirmed_despite": ",".join(broken)} if broken else {}))
         self.changed = True
-        return self.state.meetings[move.meeting_number - 1].start.isoformat() if moved else ""
+        return done(self.state.meetings[move.meeting_number - 1].start.isoformat() if moved else "")
 
     @move_meeting_to.validator
     def _validate_move(self, move: MeetingMove) -> None:
@@ -203,32 +137,18 @@ class HumanInput:
 
     # ------------------------------------------------------------------ the employer, the duration, fast track
     @workflow.update
-    async def employer_answer(self, answer: EmployerAnswer) -> str:
+    async def employer_answer(self, answer: EmployerAnswer) -> UpdateResult:
         """The employer hosts the meeting at the workplace, or declines: then it moves to the job centre."""
-        self.state.employer_hosts = answer.hosts_at_workplace
-        await self.audit("employer_answered", answer.actor, hosts=str(answer.hosts_at_workplace), reason=answer.reason)
-        self.close_task("call_employer")
-        if answer.hosts_at_workplace:
-            self.note("employer_hosts")
-        else:
-            self.note("employer_declined_hosting", answer.reason)
-            for meeting in agenda.planned_meetings(self.state):
-                if meeting.expected_location == Location.WORKPLACE and meeting.uid not in self.state.reschedule:
-                    self.state.reschedule.append(meeting.uid)
-        self.changed = True
-        return Location.WORKPLACE if answer.hosts_at_workplace else Location.JOBCENTER
+        self.state, effects = employer_reply.decide(self.state, self.context(), answer)
+        await run_effects(self, effects)
+        return done(employer_reply.where(answer))
 
     @employer_answer.validator
     def _validate_employer_answer(self, answer: EmployerAnswer) -> None:
-        self.require_open()
-        if self.state.track != Track.WORKPLACE:
-            raise refuse(Refusal.NOT_WORKPLACE_TRACK, "sagen følger ikke arbejdspladsmodellen")
-        if not answer.hosts_at_workplace and not answer.reason.strip():
-            raise refuse(Refusal.REASON_REQUIRED, "angiv en begrundelse, når samtalen ikke kan holdes på "
-                                                  "arbejdspladsen")
+        check(employer_reply.validate(self.state, self.context(), answer))
 
     @workflow.update
-    async def new_expected_duration(self, duration: ExpectedDuration) -> str:
+    async def new_expected_duration(self, duration: ExpectedDuration) -> UpdateResult:
         self.state.expected_weeks = duration.employee_weeks
         if duration.employer_weeks is not None:
             self.state.employer_expected_weeks = duration.employer_weeks
@@ -240,46 +160,27 @@ class HumanInput:
         if not agenda.awaiting_estimate(self.state):
             self.close_task("employer_estimate")  # asked for under the 2026 reform: no longer needed
         self.changed = True
-        return self.state.track
+        return done(self.state.track)
 
     @new_expected_duration.validator
     def _validate_duration(self, duration: ExpectedDuration) -> None:
-        self.require_open()
-        for weeks in (duration.employee_weeks, duration.employer_weeks):
-            if weeks is not None and not 1 <= weeks <= MAX_EXPECTED_WEEKS:
-                raise refuse(Refusal.BAD_DURATION, f"forventet varighed skal være 1-{MAX_EXPECTED_WEEKS} uger")
-        if duration.employee_weeks == self.state.expected_weeks and duration.employer_weeks in (
-                None, self.state.employer_expected_weeks):
-            raise refuse(Refusal.ALREADY_RECORDED, f"den forventede varighed er allerede {duration.employee_weeks} uger")
+        check(expected_duration.validate(self.state, self.context(), duration))
 
     # ------------------------------------------------------------------ measures
     @workflow.update
-    async def start_measure(self, start: MeasureStart) -> str:
-        week = week_of_absence(self.case.first_day, start.start_date)
-        measure = Measure(start.kind, start.start_date, before_week_13=start.start_date <= self.deadlines.measure_due)
-        self.state.measures.append(measure)
-        await self.activity(RegisterActivities.save_measure,
-                            MeasureRecord(self.case.reference, self.case.municipality, measure))
-        await self.audit("measure_started", start.actor, kind=start.kind, start_date=start.start_date.isoformat())
-        self.close_task("measure")
-        self.note("measure_started", f"{start.kind} fra {start.start_date.isoformat()} (uge {week})")
-        return "before_week_13" if measure.before_week_13 else "after_week_13"
+    async def start_measure(self, start: MeasureStart) -> UpdateResult:
+        self.state, effects = measures.decide(self.state, self.context(), start)
+        measure = self.state.measures[-1]
+        await run_effects(self, effects)
+        return done(measures.counted_as(measure))
 
     @start_measure.validator
     def _validate_measure(self, start: MeasureStart) -> None:
-        self.require_open()
-        if start.kind not in {k.value for k in MeasureKind}:
-            raise refuse(Refusal.BAD_MEASURE, f"ukendt indsats {start.kind!r}")
-        if start.start_date < self.case.first_day:
-            raise refuse(Refusal.BAD_MEASURE_DATE, "indsatsen kan ikke begynde før første fraværsdag")
-        if not self.plausible_day(start.start_date):
-            raise refuse(Refusal.BAD_MEASURE_DATE, "startdatoen ligger mere end et år ude i fremtiden")
-        if any((m.kind, m.start_date) == (start.kind, start.start_date) for m in self.state.measures):
-            raise refuse(Refusal.ALREADY_RECORDED, "indsatsen med den startdato er allerede registreret")
+        check(measures.validate(self.state, self.context(), start))
 
     # ------------------------------------------------------------------ another caseworker
     @workflow.update
-    async def reassign(self, change: Reassignment) -> str:
+    async def reassign(self, change: Reassignment) -> UpdateResult:
         """Another caseworker takes the case: the reason is recorded and the new one gets the open tasks."""
         if workflow.patched(PATCH_HANDOVER_PLACES_FIRST):
             return await self.reassign_placing_meetings(change)  # workflows.handover
@@ -308,7 +209,7 @@ class HumanInput:
                             task=Task(task.title, task.what, task.due, task.command))
         await self.set_phase(self.state.phase)
         self.changed = True
-        return new.id
+        return done(new.id)
 
     async def hand_over_meetings(self, old_recipient: Recipient) -> None:
         old_email = old_recipient.email
@@ -330,53 +231,28 @@ class HumanInput:
 
     @reassign.validator
     def _validate_reassign(self, change: Reassignment) -> None:
-        self.require_open()
-        if not change.reason.strip():
-            raise refuse(Refusal.REASON_REQUIRED, "angiv en begrundelse for omfordelingen")
-        if change.caseworker_id == self.state.caseworker.id:
-            raise refuse(Refusal.SAME_CASEWORKER, "sagen har allerede denne sagsbehandler")
+        check(reassignment.validate(self.state, self.context(), change))
 
     # ------------------------------------------------------------------ the end, and the outcome after it
     @workflow.update
-    async def report_end(self, end: CaseEnd) -> str:
+    async def report_end(self, end: CaseEnd) -> UpdateResult:
         self.end = end
         await self.audit("end_reported", end.actor, end_type=end.end_type, end_date=end.end_date.isoformat())
-        return end.end_type
+        return done(end.end_type)
 
     @report_end.validator
     def _validate_end(self, end: CaseEnd) -> None:
-        self.require_open()
-        if end.end_type not in {e.value for e in EndType}:
-            raise refuse(Refusal.BAD_END_TYPE, f"ukendt afslutning {end.end_type!r}")
-        if not ends_the_case(end.end_type):
-            raise refuse(Refusal.NOT_AN_END, "en delvis raskmelding afslutter ikke sagen: opfølgningen fortsætter. "
-                                             "Registrér den som delvis raskmelding (fasthold delvis) i stedet")
-        if end.end_date < self.case.first_day:
-            raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger før første fraværsdag")
-        if end.end_date > self.today():
-            # The case would close now while the person is still off sick, and the outcome be asked for too
-            # soon: an end is recorded on or after the day it happens (issue 20).
-            raise refuse(Refusal.BAD_END_DATE, f"slutdatoen ligger i fremtiden; afslut sagen den "
-                                               f"{end.end_date:%d.%m.%Y} eller senere")
+        check(case_end.validate(self.state, self.context(), end))
 
     @workflow.update
-    async def record_outcome(self, report: OutcomeReport) -> str:
+    async def record_outcome(self, report: OutcomeReport) -> UpdateResult:
         await self.audit("outcome_reported", report.actor, outcome=report.outcome)
         await self.record_outcome_value(report.outcome)
-        return report.outcome
+        return done(report.outcome)
 
     @record_outcome.validator
     def _validate_outcome(self, report: OutcomeReport) -> None:
-        if self.end is None:
-            raise refuse(Refusal.CASE_OPEN, "afgang kan først registreres, når sagen er afsluttet")
-        if self.state.outcome is not None:
-            raise refuse(Refusal.ALREADY_RECORDED, "afgangen er allerede registreret")
-        if report.outcome not in {OutcomeKind.WORK, OutcomeKind.EDUCATION, OutcomeKind.OTHER}:
-            raise refuse(Refusal.BAD_OUTCOME, f"ukendt afgang {report.outcome!r}")
-
-    @workflow.query
-    def state_now(self) -> CaseState:
-        return self.state
+        check(case_end.validate_outcome(self.state, self.context(), report))
 
     def plausible_day(self, day) -> bool:
         return day <= self.today() + timedelta(days=PLAUSIBLE_DAYS_AHEAD)

@@ -16,22 +16,26 @@ from datetime import date
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.register import BreachRecord, RegisterActivities
+    from activities.register import RegisterActivities
     from domain import agenda, labels, reform_labels
     from domain.calendar_dk import add_working_days
-    from domain.deadlines import (STATUTORY, fast_track_allowed, fast_track_due, info_form_dates,
-                                  recompute_reassessment)
-    from domain.fast_track import Consent, answer_consent, lapse_if_silent
+    from domain.decisions import fast_track
+    from domain.decisions import info_form as info_form_rules
+    from domain.decisions import law_events as law
+    from domain.deadlines import STATUTORY, fast_track_due, info_form_dates
+    from domain.fast_track import answer_consent, lapse_if_silent
     from domain.fast_track import request_fast_track as open_fast_track_request
     from domain.localtime import local_date
-    from domain.model import (INFO_FORM_VIA, MEETING_TRACKS, BenefitPause, FastTrack, FastTrackConsent,
-                              FastTrackRequest, InfoFormAnswer, InfoFormSent, PartialRecovery, Phase, Role)
+    from domain.model import MEETING_TRACKS, FastTrack, Phase
+    from domain.payloads import (BenefitPause, FastTrackConsent, FastTrackRequest, InfoFormAnswer,
+                                 InfoFormSent, PartialRecovery)
     from domain.practice import (ESTIMATE_TASK_DUE_WORKING_DAYS, FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS,
-                                 INFO_FORM_SEND_DUE_WORKING_DAYS, INFO_FORM_TASK_DUE_WORKING_DAYS, MAX_HOURS_PER_WEEK)
-    from domain.refusals import Refusal
+                                 INFO_FORM_SEND_DUE_WORKING_DAYS, INFO_FORM_TASK_DUE_WORKING_DAYS)
+    from domain.results import UpdateResult, done
     from domain.triage import Track
 
-from workflows.human_input import refuse
+from workflows.effect_runner import run_effects
+from workflows.human_input import check
 
 # An employer's fast-track request waits for the employee's consent (bek. om opfølgning § 4). Before, it was in
 # force at once; a case that took such a request before this change replays the old way.
@@ -43,7 +47,7 @@ PATCH_INFO_FORM = "information-form-at-intake"
 class LawEvents:
     # ------------------------------------------------------------------ fast track and consent
     @workflow.update
-    async def request_fast_track(self, request: FastTrackRequest) -> str:
+    async def request_fast_track(self, request: FastTrackRequest) -> UpdateResult:
         """Early follow-up on request. The employee's own request is in force at once; the employer's waits for
         the employee's consent within 2 bank days, and until then the ordinary deadline is the only one."""
         if workflow.patched(PATCH_FAST_TRACK_CONSENT):
@@ -59,8 +63,8 @@ class LawEvents:
                     "fast_track_requested_by": request.requested_by,
                     "fast_track_requested_on": request.requested_on}))
                 self.changed = True
-                return f"consent_due:{status.consent_due.isoformat()}"
-        return await self.put_fast_track_in_force(request.requested_by, request.requested_on, request.actor)
+                return UpdateResult("consent_due", status.consent_due.isoformat())
+        return done(await self.put_fast_track_in_force(request.requested_by, request.requested_on, request.actor))
 
     async def put_fast_track_in_force(self, requested_by: str, requested_on: date, actor: str,
                                       consented: bool = False) -> str:
@@ -89,26 +93,10 @@ class LawEvents:
 
     @request_fast_track.validator
     def _validate_fast_track(self, request: FastTrackRequest) -> None:
-        self.require_open()
-        if request.requested_by not in (Role.EMPLOYER, Role.EMPLOYEE):
-            raise refuse(Refusal.BAD_REQUESTER, "anmodningen skal komme fra arbejdsgiver eller medarbejder")
-        if self.state.fast_track is not None:
-            raise refuse(Refusal.ALREADY_REQUESTED, "der er allerede anmodet om tidlig opfølgning")
-        if self.state.fast_track_request is not None and self.state.fast_track_request.pending:
-            raise refuse(Refusal.ALREADY_REQUESTED, "der venter allerede svar fra medarbejderen på en anmodning om "
-                                                    "tidlig opfølgning")
-        if agenda.first_meeting_held(self.state):
-            raise refuse(Refusal.ALREADY_HELD, "første opfølgningssamtale er allerede holdt")
-        if request.requested_on < self.case.first_day:
-            raise refuse(Refusal.BAD_REQUEST_DATE, "anmodningen kan ikke ligge før første fraværsdag")
-        if request.requested_on > self.today():
-            raise refuse(Refusal.BAD_REQUEST_DATE, "anmodningen kan ikke ligge i fremtiden")
-        if not fast_track_allowed(request.requested_by, request.requested_on, self.case.first_day, self.rules):
-            raise refuse(Refusal.TOO_LATE, f"arbejdsgiveren kan kun anmode inden for de første "
-                                           f"{self.rules.fast_track_employer_window_weeks} ugers fravær")
+        check(fast_track.validate_request(self.state, self.context(), request))
 
     @workflow.update
-    async def answer_fast_track_consent(self, answer: FastTrackConsent) -> str:
+    async def answer_fast_track_consent(self, answer: FastTrackConsent) -> UpdateResult:
         """The employee's yes or no to the employer's request; a no (or silence) leaves the ordinary deadline."""
         status = answer_consent(self.state.fast_track_request, answer.agrees, answer.answered_on, self.rules,
                                 accept_late=answer.accept_late)
@@ -121,22 +109,12 @@ class LawEvents:
         if status.in_force:
             due = await self.put_fast_track_in_force(status.requested_by, status.requested_on, answer.actor,
                                                      consented=True)
-            return f"given:{due}"
-        return status.consent
+            return UpdateResult("given", due)
+        return done(status.consent)
 
     @answer_fast_track_consent.validator
     def _validate_consent(self, answer: FastTrackConsent) -> None:
-        self.require_open()
-        status = self.state.fast_track_request
-        if status is None or status.consent not in (Consent.PENDING, Consent.LAPSED):
-            raise refuse(Refusal.NO_CONSENT_AWAITED, "der venter ikke svar på en anmodning om tidlig opfølgning "
-                                                     "fra arbejdsgiveren")
-        if agenda.first_meeting_held(self.state):
-            raise refuse(Refusal.ALREADY_HELD, "første opfølgningssamtale er allerede holdt")
-        if answer.answered_on < status.requested_on:
-            raise refuse(Refusal.BAD_ANSWER_DATE, "svaret kan ikke ligge før anmodningen")
-        if answer.answered_on > self.today():
-            raise refuse(Refusal.BAD_ANSWER_DATE, "svaret kan ikke ligge i fremtiden")
+        check(fast_track.validate_consent(self.state, self.context(), answer))
 
     async def lapse_fast_track_consent(self) -> None:
         """Two bank days passed without the employee's yes: no fast track, the ordinary deadline holds."""
@@ -153,74 +131,29 @@ class LawEvents:
                         due=add_working_days(self.today(), FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS, self.closed),
                         command=self.command("samtykke", "--svar ja --sent-accepteret"))
 
-    # ------------------------------------------------------------------ partial recovery: a change, not an end
+    # ------------------------------------------------------------------ partial recovery, periods without benefit
     @workflow.update
-    async def record_partial_recovery(self, change: PartialRecovery) -> str:
+    async def record_partial_recovery(self, change: PartialRecovery) -> UpdateResult:
         """Partly back at work (reduced hours): reduced benefit and follow-up go on (§ 8); the case stays open."""
-        self.state.partial_recoveries.append(change)
-        hours = f"{change.hours_per_week:g}"
-        self.note("partial_recovery", f"{hours} timer om ugen fra {change.from_date.isoformat()}")
-        await self.audit("partial_recovery", change.actor, hours_per_week=hours,
-                         from_date=change.from_date.isoformat(), note=change.note)
-        await self.activity(RegisterActivities.update_case, self.case_update("partial_recovery", {
-            "partial_recovery_on": self.state.partial_recoveries[0].from_date,
-            "partial_recovery_hours": change.hours_per_week}))
-        self.changed = True
-        return hours
+        self.state, effects = law.decide_partial_recovery(self.state, self.context(), change)
+        await run_effects(self, effects)
+        return done(law.hours(change))
 
     @record_partial_recovery.validator
     def _validate_partial_recovery(self, change: PartialRecovery) -> None:
-        self.require_open()
-        if not 0 < change.hours_per_week <= MAX_HOURS_PER_WEEK:
-            raise refuse(Refusal.BAD_HOURS, f"timer om ugen skal være mere end 0 og højst {MAX_HOURS_PER_WEEK}")
-        if change.from_date < self.case.first_day:
-            raise refuse(Refusal.BAD_FROM_DATE, "datoen ligger før første fraværsdag")
-        if not self.plausible_day(change.from_date):
-            raise refuse(Refusal.BAD_FROM_DATE, "datoen ligger mere end et år ude i fremtiden")
-        if self.state.partial_recoveries and change.from_date < self.state.partial_recoveries[-1].from_date:
-            raise refuse(Refusal.BAD_FROM_DATE, "datoen ligger før den seneste registrerede delvise raskmelding")
-        if any((p.hours_per_week, p.from_date) == (change.hours_per_week, change.from_date)
-               for p in self.state.partial_recoveries):
-            # The same fact sent again (Back and send, a second tab): recorded once (issue 20).
-            raise refuse(Refusal.ALREADY_RECORDED, "den delvise raskmelding med de timer fra den dato er allerede "
-                                                   "registreret")
+        check(law.validate_partial_recovery(self.state, self.context(), change))
 
-    # ------------------------------------------------------------------ periods without benefit (§ 24)
     @workflow.update
-    async def record_benefit_pause(self, pause: BenefitPause) -> str:
+    async def record_benefit_pause(self, pause: BenefitPause) -> UpdateResult:
         """A period without sickness benefit moves the § 24 reassessment date; its task follows the new date."""
-        old_due, old_key = self.deadlines.reassessment_due, agenda.reassessment_key(self.state)
-        self.state.benefit_pauses.append(pause)
-        self.state.deadlines = recompute_reassessment(self.deadlines, self.rules, no_benefit=self.state.benefit_pauses,
-                                                      earlier_benefit=self.state.earlier_benefit)
-        new_due = self.deadlines.reassessment_due
-        if old_key in self.state.done:
-            if new_due == old_due:
-                self.state.done.append(agenda.reassessment_key(self.state))  # the task given still stands
-            else:
-                self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("reassessment")]
-        self.note("benefit_pause", f"{pause.start.isoformat()} til {pause.end.isoformat()}; revurdering senest "
-                                   f"{new_due.isoformat()}")
-        await self.audit("benefit_pause", pause.actor, start=pause.start.isoformat(), end=pause.end.isoformat(),
-                         reason=pause.reason, reassessment_due=new_due.isoformat())
-        await self.set_phase(self.state.phase)
-        self.changed = True
-        return new_due.isoformat()
+        self.state, effects = law.decide_benefit_pause(self.state, self.context(), pause)
+        due = self.deadlines.reassessment_due
+        await run_effects(self, effects)
+        return done(due.isoformat())
 
     @record_benefit_pause.validator
     def _validate_benefit_pause(self, pause: BenefitPause) -> None:
-        self.require_open()
-        if pause.end < pause.start:
-            raise refuse(Refusal.BAD_PERIOD, "perioden slutter før den begynder")
-        if pause.start < self.case.first_day:
-            raise refuse(Refusal.BAD_PERIOD, "perioden begynder før første fraværsdag")
-        if not self.plausible_day(pause.end):
-            # Also keeps the § 24 arithmetic, which runs on from the last pause, inside the calendar.
-            raise refuse(Refusal.BAD_PERIOD, "perioden slutter mere end et år ude i fremtiden")
-        for other in self.state.benefit_pauses:
-            if pause.start <= other.end and other.start <= pause.end:
-                raise refuse(Refusal.PERIOD_OVERLAPS, f"perioden overlapper en registreret periode "
-                                                      f"({other.start.isoformat()} til {other.end.isoformat()})")
+        check(law.validate_benefit_pause(self.state, self.context(), pause))
 
     # ------------------------------------------------------------------ the information form (§ 11)
     async def send_info_form(self) -> None:
@@ -259,7 +192,7 @@ class LawEvents:
                         command=self.command("oplysningsskema", f"--besvaret {self.today().isoformat()}"))
 
     @workflow.update
-    async def record_info_form_sent(self, sent: InfoFormSent) -> str:
+    async def record_info_form_sent(self, sent: InfoFormSent) -> UpdateResult:
         """The form's real sending date (by Digital Post, or automatically with the employer's report), and a later
         answer date if one was agreed: the answer date, the reminder, the task and "late" follow these dates."""
         self.state.info_form_sent_on, self.state.info_form_via = sent.sent_on, sent.via
@@ -273,30 +206,14 @@ class LawEvents:
         await self.audit("info_form_sent", sent.actor, sent_on=sent.sent_on.isoformat(), via=sent.via,
                          answer_due=due.isoformat(), agreed=str(sent.answer_due is not None))
         self.changed = True
-        return due.isoformat()
+        return done(due.isoformat())
 
     @record_info_form_sent.validator
     def _validate_info_form_sent(self, sent: InfoFormSent) -> None:
-        self.require_open()
-        if self.state.info_form_sent_on is None:
-            raise refuse(Refusal.NO_INFO_FORM, "sagen er oprettet, før oplysningsskemaet blev fulgt; registrér blot svaret")
-        if self.state.info_form_answered_on is not None:
-            raise refuse(Refusal.ALREADY_RECORDED, "svaret på oplysningsskemaet er allerede registreret")
-        if sent.via not in INFO_FORM_VIA:
-            raise refuse(Refusal.BAD_SENT_DATE, f"ukendt afsendelsesvej {sent.via!r}")
-        if sent.sent_on < self.case.first_day:
-            raise refuse(Refusal.BAD_SENT_DATE, "skemaet kan ikke være sendt før første fraværsdag")
-        if sent.sent_on > self.today():
-            raise refuse(Refusal.BAD_SENT_DATE, "afsendelsesdatoen ligger i fremtiden")
-        legal = info_form_dates(sent.sent_on, self.rules).answer_due
-        if sent.answer_due is not None and sent.answer_due <= legal:
-            raise refuse(Refusal.BAD_AGREED_DUE, f"en aftalt svarfrist skal ligge efter lovens frist "
-                                                 f"({legal.isoformat()}, 8 dage efter afsendelsen)")
-        if sent.answer_due is not None and not self.plausible_day(sent.answer_due):
-            raise refuse(Refusal.BAD_AGREED_DUE, "svarfristen ligger mere end et år ude i fremtiden")
+        check(info_form_rules.validate_sent(self.state, self.context(), sent))
 
     @workflow.update
-    async def record_info_form_answer(self, answer: InfoFormAnswer) -> str:
+    async def record_info_form_answer(self, answer: InfoFormAnswer) -> UpdateResult:
         self.state.info_form_answered_on = answer.answered_on
         self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("info_form")]
         due = self.info_form().answer_due
@@ -305,19 +222,11 @@ class LawEvents:
         await self.audit("info_form_answered", answer.actor, answered_on=answer.answered_on.isoformat(),
                          answer_due=due.isoformat())
         self.changed = True
-        return on_time
+        return done(on_time)
 
     @record_info_form_answer.validator
     def _validate_info_form_answer(self, answer: InfoFormAnswer) -> None:
-        self.require_open()
-        if self.state.info_form_sent_on is None:
-            raise refuse(Refusal.NO_INFO_FORM, "der er ikke sendt et oplysningsskema i denne sag")
-        if self.state.info_form_answered_on is not None:
-            raise refuse(Refusal.ALREADY_RECORDED, "svaret på oplysningsskemaet er allerede registreret")
-        if answer.answered_on < self.state.info_form_sent_on:
-            raise refuse(Refusal.BAD_ANSWER_DATE, "svaret kan ikke ligge før skemaet blev sendt")
-        if answer.answered_on > self.today():
-            raise refuse(Refusal.BAD_ANSWER_DATE, "svaret kan ikke ligge i fremtiden")
+        check(info_form_rules.validate_answer(self.state, self.context(), answer))
 
     # ------------------------------------------------------------------ the employer's estimate (2026 reform)
     async def ask_employer_for_estimate(self) -> None:
@@ -345,15 +254,3 @@ class LawEvents:
         if self.rules.employer_estimate_required and self.state.employer_expected_weeks is None:
             extra["ask_estimate"] = "ja"
         return extra
-
-    # ------------------------------------------------------------------ a missed target is not a breach
-    async def miss_target(self, kind: str, due: date) -> None:
-        """The model's own target passed unmet: recorded and escalated, but apart from breaches of the law (the
-        case is not flagged as breached)."""
-        if kind not in self.state.missed_targets:
-            self.state.missed_targets.append(kind)
-        await self.activity(RegisterActivities.record_missed_target,
-                            BreachRecord(self.case.reference, self.case.municipality, kind, due))
-        self.note("target_missed", f"{kind} {due.isoformat()}")
-        await self.escalate(labels.target_missed(kind, due.isoformat()), key=f"target/{kind}", deadline=due)
-        await self.set_phase(self.state.phase)

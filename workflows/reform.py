@@ -20,8 +20,10 @@ with workflow.unsafe.imports_passed_through():
     from domain import agenda, reform_labels
     from domain.deadlines import compute_deadlines, recompute_reassessment
     from domain.calendar_dk import add_working_days
-    from domain.model import EarlierBenefit, FollowUpDecision, MeetingStatus, Phase
+    from domain.model import MeetingStatus, Phase
+    from domain.payloads import EarlierBenefit, FollowUpDecision
     from domain.refusals import Refusal
+    from domain.results import UpdateResult, done
     from domain.rulesets import RuleSet
     from domain.triage import Track, triage
 
@@ -74,7 +76,7 @@ class ReformEvents:
                         command=self.command("opfoelgning", "--indkald ja --begrundelse TEKST"))
 
     @workflow.update
-    async def record_follow_up_decision(self, decision: FollowUpDecision) -> str:
+    async def record_follow_up_decision(self, decision: FollowUpDecision) -> UpdateResult:
         """The caseworker's decision on a high estimate: call the person in (a job-centre meeting is booked) or not;
         either way with a reason, audited and counted."""
         risk = self.state.risk
@@ -88,7 +90,7 @@ class ReformEvents:
             await self.set_phase(Phase.BOOKING, fields={"track": self.state.track.value,
                                                         "triage_reason": self.state.triage_reason})
         self.changed = True
-        return "call_in" if decision.call_in else "watch"
+        return done("call_in" if decision.call_in else "watch")
 
     @record_follow_up_decision.validator
     def _validate_follow_up_decision(self, decision: FollowUpDecision) -> None:
@@ -112,7 +114,7 @@ class ReformEvents:
         self.note("earlier_benefit", reform_labels.earlier_benefit(found, before, self.deadlines.reassessment_due))
 
     @workflow.update
-    async def record_earlier_benefit(self, period: EarlierBenefit) -> str:
+    async def record_earlier_benefit(self, period: EarlierBenefit) -> UpdateResult:
         """A period of sickness benefit in an earlier case (another municipality's, say), entered by the
         caseworker: the § 24 date and the reassessment task move with it."""
         old_due, old_key = self.deadlines.reassessment_due, agenda.reassessment_key(self.state)
@@ -129,7 +131,7 @@ class ReformEvents:
                          note=period.note, reassessment_due=new_due.isoformat())
         await self.set_phase(self.state.phase)
         self.changed = True
-        return new_due.isoformat()
+        return done(new_due.isoformat())
 
     @record_earlier_benefit.validator
     def _validate_earlier_benefit(self, period: EarlierBenefit) -> None:
@@ -196,7 +198,7 @@ class ReformEvents:
 
     # ------------------------------------------------------------------ asked to look at the rule sets again
     @workflow.update
-    async def refresh_rule_sets(self, actor: str) -> str:
+    async def refresh_rule_sets(self, actor: str) -> UpdateResult:
         """A set added to the configuration after the case opened reaches it: the case takes the set it follows
         today, holds a timer for the next switch, and, opened before issue 21 and still waiting for the employer's
         estimate, is followed as if long from now on."""
@@ -204,17 +206,17 @@ class ReformEvents:
                                    RuleSetPlanRequest(self.case.first_day, self.today()))
         waiting = self.state.track == Track.EMPLOYER_ESTIMATE_NEEDED
         self.state.triage_as_lived = True
-        result = f"same:{self.rules.name}"
+        result = UpdateResult("same", self.rules.name)
         if plan.current.name != self.rules.name:
             await self.move_to_rules(plan.current, self.today())
-            result = f"switched:{plan.current.name}"
+            result = UpdateResult("switched", plan.current.name)
         elif waiting:
             await self.apply_triage()
             await self.set_phase(self.state.phase)
         self.state.rule_set_switch = plan.switch
-        if plan.switch is not None and result.startswith("same:"):
-            result = f"switch_ahead:{plan.switch.on.isoformat()}/{plan.switch.rules.name}"
-        await self.audit("rule_sets_refreshed", actor, result=result)
+        if plan.switch is not None and result.kind == "same":
+            result = UpdateResult("switch_ahead", f"{plan.switch.on.isoformat()}/{plan.switch.rules.name}")
+        await self.audit("rule_sets_refreshed", actor, result=f"{result.kind}:{result.value}")
         self.changed = True
         return result
 

@@ -13,10 +13,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.planning import PlanningActivities
-    from activities.register import BreachRecord, RegisterActivities
     from domain import agenda, labels
     from domain.calendar_dk import add_working_days
-    from domain.deadlines import MODEL_TARGET
     from domain.localtime import local_date
     from domain.model import Meeting, MeetingStatus, Partstat, Phase
     from domain.practice import (BOOKING_ATTEMPTS, CALL_EMPLOYER_DUE_WORKING_DAYS, EMPLOYER_REQUEST_SLOTS, MEETING_MINUTES,
@@ -167,26 +165,6 @@ class CaseSteps:
                         command=self.command("samtale", f"--moede {meeting.number} --holdt ja --arbejdsgiver-deltog ja "
                                                         "--sted arbejdspladsen"))
 
-    async def warn_if_first_meeting_at_risk(self) -> None:
-        """N working days before the deadline: is the first meeting booked and accepted? If not, tell the lead."""
-        if agenda.first_meeting_at_risk(self.state, self.employer.email, self.employee.email):
-            await self.escalate(labels.FIRST_MEETING_AT_RISK, key="booking_at_risk")
-
-    async def breach(self, kind: str, due: date) -> None:
-        """A deadline passed unmet. Statutory: a breach; record it, flag the case, and tell the team lead. The
-        model's own target: recorded and escalated apart (`miss_target`), the case is not flagged."""
-        if agenda.deadline_met(self.state, due):
-            return
-        if agenda.miss_kind(self.state, kind) == MODEL_TARGET:
-            await self.miss_target(kind, due)
-            return
-        self.state.deadline_breached = True
-        self.state.breaches.append(kind)
-        await self.activity(RegisterActivities.record_breach,
-                            BreachRecord(self.case.reference, self.case.municipality, kind, due))
-        self.note("deadline_breached", f"{kind} {due.isoformat()}")
-        await self.escalate(labels.deadline_missed(kind, due.isoformat()), key=f"breach/{kind}", deadline=due)
-        await self.set_phase(self.state.phase)
 
     # ------------------------------------------------------------------ later in the case
     async def suggest_measure(self) -> None:

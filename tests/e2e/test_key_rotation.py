@@ -19,6 +19,7 @@ from temporalio.worker import Replayer
 
 from case_service import CaseService
 from domain.model import CaseEnd, RsvpReceived
+from domain.results import done
 from domain.sick_report import parse_sick_report
 from localrun.binaries import find_binary
 from engine.client import data_converter
@@ -90,7 +91,7 @@ async def test_the_key_is_rotated_while_a_case_runs(dev_env, settings, mail, reg
         async with build_worker(after, rotated, register, roster, executor):
             handle = after.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
             assert await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(
-                meeting.uid, meeting.sequence, case.employer.contact_email, "ACCEPTED")) == "ACCEPTED"
+                meeting.uid, meeting.sequence, case.employer.contact_email, "ACCEPTED")) == done("ACCEPTED")
             await handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", dates.today()))
             final = await wait_for(handle, lambda s: s.phase == "closed")
             assert final.meetings[0].responses[case.employer.contact_email] == "ACCEPTED"

@@ -12,6 +12,7 @@ from domain.calendar_dk import add_working_days
 from domain.localtime import LOCAL_TZ, local_date
 from domain.model import (CaseEnd, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart, MeetingMove,
                           MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived)
+from domain.results import done
 from domain.rulesets import load_rulesets
 from register.models import AuditEvent, CaseRow, DeadlineBreach, MeasureRow, MeetingRow, MissedTarget
 from tests.conftest import sick_report
@@ -105,7 +106,7 @@ async def test_short_absence_is_only_watched_and_enters_the_model_when_it_grows(
     assert case_row(env, case).phase == "watch"
 
     track = await handle.execute_update(CaseWorkflow.new_expected_duration, ExpectedDuration(30, 28))
-    assert track == "workplace"
+    assert track == done("workplace")
     state = await wait_for(handle, lambda s: s.phase == "meeting_booked")
     assert state.meetings[0].expected_location == "workplace"
     await wait_for_mail(env.mail, 4)
@@ -193,7 +194,7 @@ async def test_fast_track_moves_the_meeting_within_two_weeks_of_the_request(env)
     today = await server_today(env)
     due = await handle.execute_update(CaseWorkflow.request_fast_track, FastTrackRequest("employee", today))
     state = await wait_for(handle, lambda s: was_moved(s, 2))
-    assert state.fast_track.due.isoformat() == due and local_date(state.meetings[0].start) <= state.fast_track.due
+    assert due.kind == "done" and state.fast_track.due.isoformat() == due.value and local_date(state.meetings[0].start) <= state.fast_track.due
     assert state.fast_track.due <= today + timedelta(days=14)
     row = case_row(env, case)
     assert (row.fast_track_requested_by, row.fast_track_requested_on) == ("employee", today)
@@ -293,7 +294,7 @@ async def test_follow_ups_measure_and_reassessment(env):
     # A workplace-based measure, started in week 10.
     start_day = case.first_day + timedelta(weeks=9, days=1)
     assert await handle.execute_update(CaseWorkflow.start_measure, MeasureStart("gradual_return", start_day)) \
-        == "before_week_13"
+        == done("before_week_13")
     [measure] = rows(env.register, MeasureRow, MeasureRow.case_id == case_row(env, case).id)
     assert (measure.kind, measure.before_week_13) == ("gradual_return", True)
     # The reassessment task reaches the caseworker before week 22.
@@ -320,7 +321,7 @@ async def test_reassignment_gives_the_new_caseworker_the_open_tasks(env):
     old = state.caseworker
     with pytest.raises(WorkflowUpdateFailedError):
         await handle.execute_update(CaseWorkflow.reassign, Reassignment(""))
-    new_id = await handle.execute_update(CaseWorkflow.reassign, Reassignment("Langvarigt fravær"))
+    new_id = (await handle.execute_update(CaseWorkflow.reassign, Reassignment("Langvarigt fravær"))).value
     assert new_id != old.id
     state = await wait_for(handle, lambda s: s.caseworker.id == new_id)
     new = state.caseworker

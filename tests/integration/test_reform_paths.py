@@ -31,6 +31,7 @@ from domain.deadlines import info_form_dates
 from domain.labels import long_date
 from domain.model import CaseEnd, EarlierBenefit, ExpectedDuration, InfoFormAnswer, InfoFormSent, Phase
 from domain.refusals import Refusal
+from domain.results import UpdateResult, done
 from domain.triage import Track
 from workflows.case_workflow import CaseWorkflow
 
@@ -104,7 +105,7 @@ async def test_both_estimates_under_26_weeks_before_a_meeting_stand_the_case_dow
     state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
     uid = state.meetings[0].uid
     track = await handle.execute_update(CaseWorkflow.new_expected_duration, ExpectedDuration(10, 12, actor="anna"))
-    assert track == "watch"
+    assert track == done("watch")
     state = await handle.query(CaseWorkflow.state_now)
     assert (state.phase, state.triage_reason) == ("watch", "both_expect_under_26_weeks")
     assert state.meetings[0].status == "cancelled" and state.meetings[0].sequence == 1
@@ -135,7 +136,7 @@ async def test_an_exempt_case_where_both_expect_under_26_weeks_is_not_called_in(
     assert env.mail.to(case.employer.contact_email) == [] and env.mail.to(case.employee.email) == []
     assert (case_row(env, case).track, case_row(env, case).triage_reason) == ("watch", reason)
     # The estimate grows past 26 weeks: the exemption decides where the meeting is held (the job centre).
-    assert await handle.execute_update(CaseWorkflow.new_expected_duration, ExpectedDuration(30)) == "exempt"
+    assert await handle.execute_update(CaseWorkflow.new_expected_duration, ExpectedDuration(30)) == done("exempt")
     state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
     assert state.meetings[0].expected_location == "jobcenter" and state.triage_reason == exemption
 
@@ -160,7 +161,7 @@ async def test_a_case_on_the_legacy_waiting_track_is_followed_once_asked_to_look
     state = await handle.query(CaseWorkflow.state_now)
     assert (state.track, state.meetings) == ("employer_estimate_needed", [])  # waiting, nothing booked
     result = await handle.execute_update(CaseWorkflow.refresh_rule_sets, "anna.berg")
-    assert result == "same:2026 beskæftigelsesreform"
+    assert result == UpdateResult("same", "2026 beskæftigelsesreform")
     state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
     assert (state.track, state.triage_reason, state.triage_as_lived) == ("workplace", "employer_estimate_needed", True)
     assert any(t.key == "employer_estimate" for t in state.open_tasks)  # the estimate is still asked for

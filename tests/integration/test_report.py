@@ -15,6 +15,7 @@ from sqlalchemy import event
 
 from domain.localtime import LOCAL_TZ, local_date
 from domain.model import CaseEnd, MeasureStart, MeetingOutcome, OutcomeReport, RsvpReceived
+from domain.results import done
 from register.db import Register, upgrade
 from register.models import (CaseRow, CaseworkerRow, CitizenIdentity, DeadlineBreach, MeasureRow, MeetingRow,
                              MissedTarget)
@@ -385,10 +386,10 @@ async def test_report_on_cases_run_through_the_workflow(env):
         meeting = state.meetings[0]
         for address in (case.employer.contact_email, case.employee.email, state.caseworker.email):
             await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, 0, address, "ACCEPTED"))
-        assert await handle.execute_update(CaseWorkflow.record_meeting, outcome) == "held"
+        assert await handle.execute_update(CaseWorkflow.record_meeting, outcome) == done("held")
     # The first case gets a workplace-based measure now (well before week 13), then ends; its outcome is work.
     assert await first_handle.execute_update(CaseWorkflow.start_measure, MeasureStart(
-        "work_trial", await server_today(env))) == "before_week_13"
+        "work_trial", await server_today(env))) == done("before_week_13")
     end_day = await server_today(env)
     await first_handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", end_day))
     await first_handle.execute_update(CaseWorkflow.record_outcome, OutcomeReport("work"))

@@ -242,6 +242,7 @@ async def test_a_rebooked_first_meeting_after_a_no_show_counts_through_the_workf
     from datetime import timedelta
 
     from domain.model import MeetingOutcome, RsvpReceived
+    from domain.results import done
     from tests.conftest import sick_report
     from tests.helpers import server_today, start, wait_for
     from workflows.case_workflow import CaseWorkflow
@@ -257,7 +258,7 @@ async def test_a_rebooked_first_meeting_after_a_no_show_counts_through_the_workf
                                                                            "ACCEPTED"))
     await env.env.sleep(second.end + timedelta(minutes=5) - await env.env.get_current_time())
     assert await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(2, True, True, "workplace")) \
-        == "held"
+        == done("held")
     today = await server_today(env)
     with env.register.session() as session:
         r = build_report(session, case.municipality, case.first_day, case.first_day, today)
@@ -284,8 +285,8 @@ async def test_a_fast_track_breach_recorded_by_the_workflow_is_in_the_report(env
 
     case, handle = await start(env, sick_report(case_reference=f"R-{uuid.uuid4().hex[:8]}"), absent_days=3)
     await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
-    due = date.fromisoformat(await handle.execute_update(
-        CaseWorkflow.request_fast_track, FastTrackRequest("employee", await server_today(env))))
+    due = date.fromisoformat((await handle.execute_update(
+        CaseWorkflow.request_fast_track, FastTrackRequest("employee", await server_today(env)))).value)
     later = datetime.combine(due + timedelta(days=3), datetime.min.time(), LOCAL_TZ)
     await env.env.sleep(later - await env.env.get_current_time())
     await wait_for(handle, lambda s: "fast_track" in s.breaches)

@@ -22,6 +22,7 @@ from activities.register import (AssignRequest, BreachRecord, BusyRequest, CaseU
                                  MeetingRecord, ReserveRequest)
 from domain.localtime import LOCAL_TZ, local_date
 from domain.model import CaseInput, EarlierBenefit, Caseworker, EmployerAnswer, Employee, Employer, Reassignment, RsvpReceived
+from domain.results import done
 from domain.rulesets import RuleSet, RuleSetPlan, load_rulesets, ruleset_for
 from register.case_list import PublishedView
 from worker import SANDBOX, warm_holiday_calendar
@@ -293,7 +294,7 @@ async def test_a_handed_over_meeting_that_clashes_with_the_new_caseworker_moves(
         await time_env.sleep(timedelta(minutes=5))
         before = (await handle.query(CaseWorkflow.state_now)).meetings[0]
         standins.busy.add((JONAS.id, before.start))  # Jonas has another case's meeting at that hour
-        assert await handle.execute_update(CaseWorkflow.reassign, Reassignment("Orlov")) == JONAS.id
+        assert await handle.execute_update(CaseWorkflow.reassign, Reassignment("Orlov")) == done(JONAS.id)
         after = (await handle.query(CaseWorkflow.state_now)).meetings[0]
         # One new version: placed at a free hour of Jonas's before anyone was told anything.
         assert after.uid == before.uid and after.start != before.start and after.sequence == 1

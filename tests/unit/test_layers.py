@@ -98,16 +98,6 @@ def test_only_the_service_layer_sends_workflow_updates():
 MAX_LINES = 400
 # Not the product: the tests, the virtual environment and what tools write into the tree.
 NOT_PRODUCT = {"tests", ".venv", ".git", "build", "data", "tmp", "node_modules"}
-# Modules being split in parallel work of issue 18, each by the engineer named; the lead empties this list
-# after merging their branches. Nothing may be added to it.
-BEING_SPLIT = {
-    "domain/model.py": "H1, typed case state",
-    "domain/deadlines.py": "H1, pure decisions",
-}
-# workflows/ (H1 is reshaping it too) is not in the allowance: every workflow module is within the limit today,
-# as the earlier workflows-only size test required, and stays so.
-
-
 def product_python_files() -> list[Path]:
     """Every .py file of the product: all of the repository but the tests, the venv and generated trees."""
     return sorted(p for p in ROOT.rglob("*.py")
@@ -125,11 +115,7 @@ def test_the_size_walk_sees_the_whole_product():
     assert not any(s.startswith(("tests/", ".venv/")) for s in seen)
 
 
-def in_allowance(path: Path) -> bool:
-    return str(path.relative_to(ROOT)) in BEING_SPLIT
-
-
-SIZED = [p for p in PRODUCT_FILES if not in_allowance(p)]
+SIZED = PRODUCT_FILES
 
 
 @pytest.mark.parametrize("path", SIZED, ids=[str(p.relative_to(ROOT)) for p in SIZED])
@@ -137,14 +123,6 @@ def test_no_module_is_over_400_lines(path):
     relative = path.relative_to(ROOT)
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{relative} has {lines} lines: split it by what its parts hold"
-
-
-def test_the_allowance_names_only_modules_that_still_exist():
-    # Once a module is split (or a split module is back under the limit), its entry goes: the list only shrinks.
-    for name in BEING_SPLIT:
-        assert (ROOT / name).is_file(), f"{name} is gone: remove it from BEING_SPLIT"
-        assert len((ROOT / name).read_text(encoding="utf-8").splitlines()) > MAX_LINES, \
-            f"{name} is within {MAX_LINES} lines: remove it from BEING_SPLIT"
 
 
 @pytest.mark.parametrize("path", [p for p in MODULES if p.name == "__init__.py"] + [

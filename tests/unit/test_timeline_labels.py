@@ -7,13 +7,17 @@ from pathlib import Path
 
 from domain.labels import EVENT, event
 
-WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / "workflows"
+DECISIONS = ROOT / "domain" / "decisions"  # a decision notes an event as an effect: Note("...")
 
 
 def noted_events() -> set[str]:
     found = set()
     for path in WORKFLOWS.glob("*.py"):
         found |= set(re.findall(r'self\.note\("([a-z_]+)"', path.read_text(encoding="utf-8")))
+    for path in DECISIONS.glob("*.py"):
+        found |= set(re.findall(r'\bNote\("([a-z_]+)"', path.read_text(encoding="utf-8")))
     return found
 
 
