@@ -48,7 +48,12 @@ class ActionResult:
     action: str     # the action's name, e.g. "employer_answer"
     value: str      # what the workflow answered (a status, a date, a caseworker id)
     message: str    # the Danish confirmation to show
-    result: UpdateResult = UpdateResult()   # what the workflow answered, typed (`value` is its older text form)
+    result: UpdateResult = UpdateResult()   # what the workflow answered, typed (`value` is its value)
+
+    @property
+    def kind(self) -> str:
+        """The outcome's kind ("done", "consent_due", "given", ...)."""
+        return self.result.kind
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,7 @@ class CaseService:
         meeting_number = getattr(action, "meeting_number", 0)
         sent = await self._resolve_answer(ref, action) if isinstance(action, AnswerOnBehalf) else action
         result = from_legacy(await self._update(ref.workflow_id, command.update, sent, update_id=update_id))
-        value = _legacy_text(result)
+        value = result.value
         if isinstance(action, MeetingMove) and (result.kind == "no_free_time" or not value):
             raise CaseRefusal(Refusal.NO_FREE_TIME,
                               labels.NO_FREE_TIME_FOR_MOVE.format(number=action.meeting_number))
@@ -210,8 +215,8 @@ class CaseService:
         sent. CaseRefusal when the case says no; CaseUnavailable when it cannot be asked now."""
         method, _ = UPDATES[type(answer)]
         try:
-            return _legacy_text(from_legacy(await asyncio.wait_for(
-                self._update(workflow_id, method, answer, update_id=update_id), timeout=timeout)))
+            return from_legacy(await asyncio.wait_for(self._update(workflow_id, method, answer, update_id=update_id),
+                                                      timeout=timeout)).shown
         except asyncio.TimeoutError as err:
             raise CaseUnavailable("temporal timeout") from err
 
@@ -283,13 +288,6 @@ class CaseService:
 
 
 UNTYPED = cast(type, Any)   # the SDK's converter hands back the JSON value as it is
-
-
-def _legacy_text(result: UpdateResult) -> str:
-    """An update's answer in the text form entry points and tests read before typed results ("consent_due:D")."""
-    if result.kind in ("done", ""):
-        return result.value
-    return f"{result.kind}:{result.value}" if result.value else result.kind
 
 
 def _refusal(cause) -> CaseRefusal:
