@@ -22,12 +22,13 @@ from starlette.staticfiles import StaticFiles
 
 from case_service import CaseService
 from case_service.bulk import BulkReassignments
+from case_service.lead_tasks import LeadTasks
 from case_service.lists import CaseLists
 from config.settings import Settings
 from engine.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
 from register.roster import load_roster
-from web import employer, model_card, pages, report_pages
+from web import employer, model_card, pages, report_pages, team_tasks
 from register.db import Register
 from register.web_sessions import WebSessions
 from web.auth import SignIn
@@ -54,6 +55,7 @@ class Web:
         register = Register(settings.resolved_database_url)
         self.signin = SignIn(settings, self.roster, WebSessions(register, timedelta(minutes=settings.web_idle_minutes)))
         self.lists = CaseLists(register, self.roster)
+        self.lead_tasks = LeadTasks(register, self.roster)
         self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.templates.filters.update(dato=dato, datotid=datotid, kortdato=kortdato)
@@ -123,6 +125,8 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/team", pages.team_page),
         Route("/team/omfordel", pages.bulk_reassign, methods=["POST"]),
         Route("/team/omfordeling/{job}", pages.bulk_progress),
+        Route("/team/opgave/{task}", team_tasks.task_page),
+        Route("/team/opgave/{task}", team_tasks.hand_over, methods=["POST"]),
         Route("/rapport", report_pages.report_page),
         Route("/rapport/sammenligning.csv", report_pages.comparison_csv),
         Route("/rapport/evaluering.zip", report_pages.evaluation_zip),

@@ -281,8 +281,10 @@ async def render_team(request: Request, user, status: int = 200, **extra) -> Res
         page_number = 1
     lists = team_lists(rows, tasks, kind=request.query_params.get("vis", ""),
                        caseworker=chosen if chosen in {w["id"] for w in team_workers} else "", page=page_number)
+    from web.team_tasks import team_tasks_context  # the lead's own tasks (a module of its own)
+
     context = dict(lists=lists, kinds=KINDS, load=load, everyone=colleagues(web.roster, user), errors={},
-                   message="", submission=secrets_token())
+                   message="", submission=secrets_token(), **await team_tasks_context(request, user))
     return web.page(request, "team.html", status, **{**context, **extra})
 
 
