@@ -279,11 +279,16 @@ async def render_team(request: Request, user, status: int = 200, **extra) -> Res
         page_number = int(request.query_params.get("side", "1"))
     except ValueError:
         page_number = 1
-    lists = team_lists(rows, tasks, kind=request.query_params.get("vis", ""),
-                       caseworker=chosen if chosen in {w["id"] for w in team_workers} else "", page=page_number)
     from web.team_tasks import team_tasks_context  # the lead's own tasks (a module of its own)
+    from web.watch_view import BANDS, SORTS, watch_rows  # issue 21: the watch track by estimate
 
-    context = dict(lists=lists, kinds=KINDS, load=load, everyone=colleagues(web.roster, user), errors={},
+    watched = watch_rows(views, day) if web.settings.decision_support else None
+    lists = team_lists(rows, tasks, kind=request.query_params.get("vis", ""),
+                       caseworker=chosen if chosen in {w["id"] for w in team_workers} else "", page=page_number,
+                       watched=watched, band=request.query_params.get("baand", ""),
+                       sort=request.query_params.get("sorter", "skoen"))
+    context = dict(lists=lists, kinds={k: v for k, v in KINDS.items() if k in lists.counts}, bands=BANDS,
+                   sorts=SORTS, load=load, everyone=colleagues(web.roster, user), errors={},
                    message="", submission=secrets_token(), **await team_tasks_context(request, user))
     return web.page(request, "team.html", status, **{**context, **extra})
 
