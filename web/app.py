@@ -28,7 +28,7 @@ from config.settings import Settings
 from engine.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
 from register.roster import load_roster
-from web import employer, model_card, pages, report_pages, team_tasks
+from web import employer, model_card, pages, replies_page, report_pages, team_tasks
 from register.db import Register
 from register.web_sessions import WebSessions
 from web.auth import SignIn
@@ -92,7 +92,7 @@ def create_app(settings: Settings, client=None) -> Starlette:
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.url.path.startswith(("/sager", "/opgaver", "/team", "/svar", "/rapport")):
+        if request.url.path.startswith(("/sager", "/opgaver", "/team", "/svar", "/rapport", "/drift")):
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -136,6 +136,8 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/rapport/vis", pages.report_html),
         Route("/rapport.csv", pages.report_csv),
         Route("/modelkort", model_card.model_card),  # issue 21: decision support's model card
+        Route("/drift/svar", replies_page.replies_page),  # issue 19: operations' kept refused replies
+        Route("/drift/svar/genbehandl", replies_page.reprocess_reply, methods=["POST"]),
         Route("/svar/{token}", employer.reply_page, methods=["GET", "POST"]),
         Route("/sundhed", lambda request: Response("ok", media_type="text/plain")),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

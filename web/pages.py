@@ -53,7 +53,10 @@ def page(handler):
     """Signed-in pages: a visitor who is not signed in is sent to the sign-in page."""
     async def wrapped(request: Request) -> Response:
         try:
-            return await handler(request, signed_in(request))
+            user = signed_in(request)
+            if user.role == UserRole.OPERATIONS and not getattr(handler, "for_operations", False):
+                raise HTTPException(403)  # operations sees the engine's pages, never a case
+            return await handler(request, user)
         except _Redirect as go:
             return RedirectResponse(go.to, status_code=303)
         except CaseUnavailable:
@@ -67,7 +70,8 @@ async def home(request: Request) -> Response:
     user = web_of(request).signin.current(request)
     if user is None:
         return RedirectResponse("/login", status_code=303)
-    return RedirectResponse("/team" if user.role == UserRole.TEAM_LEAD else "/opgaver", status_code=303)
+    start = {UserRole.TEAM_LEAD: "/team", UserRole.OPERATIONS: "/drift/svar"}.get(user.role, "/opgaver")
+    return RedirectResponse(start, status_code=303)
 
 
 async def login(request: Request) -> Response:
