@@ -50,12 +50,16 @@ class KeptReplies:
             rows.append(KeptRow(kept.path.name, _when(record.get("received_at")), str(record.get("reason") or ""),
                                 str(record.get("case_reference") or ""), kept.why_not(), len(done),
                                 str(done[-1].get("by", "")) if done else ""))
-        return sorted(rows, key=lambda r: (r.received_at is None, r.received_at or datetime.min), reverse=True)
+        # Newest first; within one second, by the kept file's name (the gateway names them by arrival).
+        return sorted(rows, key=lambda r: (r.received_at.timestamp() if r.received_at else 0.0, r.name),
+                      reverse=True)
 
-    async def reprocess(self, name: str, *, actor: str, seen: int) -> tuple[bool, str]:
-        """(applied, Danish answer); ReprocessRefused with the reason when it is not fed through."""
+    async def reprocess(self, name: str, *, actor: str, seen: int) -> tuple[bool, str, str]:
+        """(applied, the reason code when still refused, the command's Danish answer); ReprocessRefused with
+        the reason when it is not fed through."""
         outcome, filed = await reprocess(self._processor(), name, actor=actor, seen_reprocessings=seen)
-        return outcome.status == "received", answer_text(outcome, filed)
+        applied = outcome.status == "received"
+        return applied, "" if applied else str(outcome.reason or ""), answer_text(outcome, filed)
 
 
 def _when(text) -> datetime | None:

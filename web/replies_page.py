@@ -91,8 +91,10 @@ async def reprocess_reply(request: Request, user) -> Response:
     except ValueError:
         seen = -1   # not from the page as shown: refused as out of date, never fed through blindly
     try:
-        applied, text = await replies.reprocess(form.get("name", "")[:200], actor=user.actor, seen=seen)
+        applied, reason, text = await replies.reprocess(form.get("name", "")[:200], actor=user.actor, seen=seen)
     except ReprocessRefused as refused:
         return await _render(request, user, 409, error=str(refused))
-    request.session["flash"] = text
+    request.session["flash"] = text if applied else (
+        f"Svaret er genbehandlet, men stadig afvist: {REASONS.get(reason, reason)}. Det står stadig på listen; "
+        "ret årsagen, og prøv igen.")
     return RedirectResponse("/drift/svar", status_code=303)

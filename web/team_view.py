@@ -62,6 +62,8 @@ def team_lists(rows: list[CaseRow], tasks: list[tuple[TaskRow, str, str]], *, ki
     if watched is not None:
         lists["skoen"] = ordered(watched, band=band, sort=sort)
     counts = {k: len(v) for k, v in lists.items()}
+    if watched is not None:
+        counts["skoen"] = len(watched)   # every watched case; the band filter narrows only the list shown
     kind = kind if kind in lists else next((k for k in ("brud", "maal", "risiko") if counts[k]), "risiko")
     chosen = lists[kind]
     pages = max(1, ceil(len(chosen) / PAGE_SIZE))

@@ -79,3 +79,9 @@ def test_the_watch_track_is_listed_by_estimate_filtered_by_band_and_caseworker_a
 def test_without_decision_support_there_is_no_watch_list():
     lists = team_lists([row("A", at_risk=True, days_left=2)], [], kind="skoen", caseworker="", page=1)
     assert "skoen" not in lists.counts and lists.kind == "risiko"
+
+
+def test_the_watch_count_is_every_watched_case_whatever_band_is_shown():
+    watched = [watch("A", p=0.5), watch("B", p=0.05), watch("C", p=0.15)]
+    lists = team_lists([], [], kind="skoen", caseworker="", page=1, watched=watched, band="høj")
+    assert lists.counts["skoen"] == 3 and lists.total == 1 and [r.reference for r in lists.rows] == ["A"]
