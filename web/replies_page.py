@@ -12,7 +12,6 @@ from starlette.responses import RedirectResponse, Response
 from case_service.access import UserRole
 from case_service.kept_replies import KeptReplies, ReprocessRefused
 from case_service.replies import SenderTrust
-from case_service.service import _register
 from web.pages import page, web_of
 from web.paging import asked_page, page_of
 
@@ -45,7 +44,7 @@ REASONS = {
 def kept(request: Request) -> KeptReplies:
     web = web_of(request)
     settings = web.settings
-    return KeptReplies(web.cases, _register(settings.resolved_database_url), settings.data_path,
+    return KeptReplies(web.cases, web.register, settings.data_path,
                        SenderTrust.from_settings(settings))
 
 
