@@ -47,11 +47,15 @@ def _task(row: LeadTask) -> OpenTask:
 
 def add(register: Register, *, municipality: str, team_id: str, kind: str, source: str, reference: str,
         caseworker_id: str, detail: str, request_reason: str) -> None:
-    """Idempotent: an activity's retry, or the same job's result again, makes no second task."""
+    """Idempotent: an activity's retry, or the same job's result again, makes no second task; the open task
+    takes the newest reason (a retry's result is what the job reports)."""
     try:
         with register.session() as session:
-            if session.scalar(select(LeadTask.id).where(LeadTask.source == source, LeadTask.reference == reference,
-                                                        LeadTask.kind == kind)) is not None:
+            existing = session.scalar(select(LeadTask).where(LeadTask.source == source, LeadTask.reference == reference,
+                                                             LeadTask.kind == kind))
+            if existing is not None:
+                if existing.resolved_at is None:
+                    existing.detail = detail
                 return
             session.add(LeadTask(municipality=municipality, team_id=team_id, kind=kind, source=source[:120],
                                  reference=reference, caseworker_id=caseworker_id, detail=detail,

@@ -25,6 +25,9 @@ def test_tasks_are_made_once_claimed_once_and_closed_for_good(register_url):
     try:
         for _ in range(3):                                  # the activity retried: one task
             task(register, "R-1")
+        lead_tasks.add(register, municipality="101", team_id="team-nord", kind=lead_tasks.HANDOVER_REFUSED,
+                       source="omfordeling-101-cw-anna-x", reference="R-1", caseworker_id="cw-anna",
+                       detail="Sidste forsøg.", request_reason="Fratrådt")   # the newest result's reason stands
         task(register, "R-2")
         task(register, "R-3", team="team-syd")
         task(register, "R-1", source="omfordeling-101-cw-anna-y")   # another job: its own task
@@ -32,6 +35,7 @@ def test_tasks_are_made_once_claimed_once_and_closed_for_good(register_url):
         assert [t.reference for t in nord] == ["R-1", "R-2", "R-1"]
         assert lead_tasks.open_tasks(register, "102", ["team-nord"]) == []
         first = nord[0].id
+        assert nord[0].detail == "Sidste forsøg."
         assert lead_tasks.claim(register, first, "a") and lead_tasks.claim(register, first, "a")  # a reload
         assert not lead_tasks.claim(register, first, "b")                                       # a second tab
         lead_tasks.release(register, first, "a")
