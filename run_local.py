@@ -115,7 +115,8 @@ async def run(settings: Settings) -> None:
         controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
         # It says below what it trusts. Production trusts only its mail servers' verdicts.
         gateway = start_gateway(settings, client, register, trust_loopback=gateway_trusts_loopback(settings))
-        web = await start_web(settings, client)
+        # The workbench's reprocessing of kept replies (Afviste svar) trusts senders as this run's gateway does.
+        web = await start_web(settings.replace(gateway_trust_loopback=gateway.trust.loopback), client)
         await ensure_retention_schedule(client, settings)
         await ensure_retrain_schedule(client, settings)  # issue 21: decision support, retrained weekly
         print(

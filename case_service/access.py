@@ -12,6 +12,8 @@ from domain.model import CaseState
 class UserRole(StrEnum):
     CASEWORKER = "caseworker"
     TEAM_LEAD = "team_lead"
+    # Runs the engine (the mail gateway's kept replies); sees no case, only the operations pages.
+    OPERATIONS = "operations"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ def roster_users(roster: dict) -> dict[str, User]:
         email = team["lead"]["email"].lower()
         led = tuple(t["id"] for t in teams.values() if t["lead"]["email"].lower() == email)
         users[email] = User(email, team["lead"]["name"], email, UserRole.TEAM_LEAD, str(team["municipality"]), led)
+    for person in roster.get("operations", []):  # optional: the roster's `operations:` list (name, email)
+        email = str(person["email"]).lower()
+        users.setdefault(email, User(email, person["name"], email, UserRole.OPERATIONS, "", ()))
     return users
 
 
@@ -59,6 +64,8 @@ def colleagues(roster: dict, user: User) -> list[dict]:
 
 
 def may_see(user: User, state: CaseState, roster: dict) -> bool:
+    if user.role == UserRole.OPERATIONS:
+        return False
     if state.municipality != user.municipality or state.caseworker is None:
         return False
     if user.role == UserRole.CASEWORKER:

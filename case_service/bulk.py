@@ -6,6 +6,7 @@ worker registers it with a `CaseService` of its own.
 """
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from temporalio import activity
@@ -14,14 +15,18 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from case_service.access import team_of
 from case_service.commands import CaseRef
 from case_service.refusal import CaseRefusal
-from case_service.service import CaseFilter, CaseService, _unavailable_or
+from case_service.service import CaseFilter, CaseService, _register, _unavailable_or
 from config.settings import Settings
 from domain.bulk import BulkProgress, BulkReassignmentRequest, CaseHandoverResult, HandoverOutcome, OneHandover
 from domain.localtime import LOCAL_TZ
 from domain.model import MeetingStatus, Reassignment
 from domain.refusals import Refusal
+from register import lead_tasks
+from register.db import Register
+from register.roster import load_roster
 from workflows.bulk_reassignment import HANDOVER_ACTIVITY, BulkReassignmentWorkflow
 
 JOB_PREFIX = "omfordeling-"
@@ -94,13 +99,28 @@ class BulkReassignments:
 
 
 class HandoverActivities:
-    """The bulk job's one activity. A retry is safe: each update has an id made of the job, case and colleague."""
+    """The bulk job's one activity. A retry is safe: each update has an id made of the job, case and colleague,
+    and a case that is not handed over becomes the team lead's task once (one per job and case)."""
 
-    def __init__(self, cases: CaseService):
+    def __init__(self, cases: CaseService, register: Register | None = None):
         self.cases = cases
+        self.register = register or _register(cases.settings.resolved_database_url)
 
     @activity.defn(name=HANDOVER_ACTIVITY)
     async def hand_over_one_case(self, job: OneHandover) -> CaseHandoverResult:
+        result = await self._hand_over(job)
+        if result.outcome == HandoverOutcome.NOT_MOVED and result.caseworker_id == job.from_caseworker:
+            # Not done is shown as not done, and becomes the team lead's task on the Team page (not only a mail).
+            await asyncio.to_thread(self._make_task, job, result)
+        return result
+
+    def _make_task(self, job: OneHandover, result: CaseHandoverResult) -> None:
+        roster = load_roster(self.cases.settings.roster_path)
+        lead_tasks.add(self.register, municipality=job.municipality, team_id=team_of(roster, job.from_caseworker),
+                       kind=lead_tasks.HANDOVER_REFUSED, source=job.job_id, reference=job.reference,
+                       caseworker_id=job.from_caseworker, detail=result.detail, request_reason=job.reason)
+
+    async def _hand_over(self, job: OneHandover) -> CaseHandoverResult:
         ref = CaseRef(job.municipality, job.reference)
         try:
             before = await self.cases.state(ref)

@@ -105,15 +105,24 @@ def find(processor: Processor, name: str) -> Kept:
     return kept
 
 
-async def reprocess(processor: Processor, name: str, *, actor: str) -> tuple[Outcome, Path]:
+async def reprocess(processor: Processor, name: str, *, actor: str,
+                    seen_reprocessings: int | None = None) -> tuple[Outcome, Path]:
     """Feed one kept reply through again: its new outcome, and where it is kept now.
 
     One reprocessing of a message at a time, across processes (two operators each run the CLI): the first
     holds an exclusive lock on the message's stem; a second is refused at once, and one that comes after
-    finds the message where the first filed it."""
+    finds the message where the first filed it. `seen_reprocessings` (the web page's form): how many times the
+    message had been reprocessed when the page showed it; a form sent again after that (Back and send, a
+    second tab) is refused instead of feeding the message through a second time."""
     kept = find(processor, name)
     with _claim(processor, kept):
-        return await _reprocess(processor, find(processor, name), actor=actor)
+        now = find(processor, name)
+        done = now.record.get("reprocessed", ())
+        if seen_reprocessings is not None and len(done) != seen_reprocessings:
+            last = done[-1] if done else {}
+            raise ReprocessRefused(f"Svaret {kept.path.name} er allerede genbehandlet, efter siden blev vist "
+                                   f"(af {last.get('by', '-')}); se listen for, hvordan det gik.")
+        return await _reprocess(processor, now, actor=actor)
 
 
 @contextlib.contextmanager

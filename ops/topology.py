@@ -74,11 +74,15 @@ PROCESSES: tuple[Process, ...] = (
             ports=("FASTHOLD_CODEC_PORT",), health="http FASTHOLD_CODEC_PORT /health",
             wiring=("FASTHOLD_LOG_FORMAT", "FASTHOLD_CODEC_HOST", "FASTHOLD_CODEC_PORT")),
 )
+# Operations' page of kept replies (web, Afviste svar) reprocesses them as the gateway decides: it reads the
+# gateway's inbox (the same volume) and trusts senders by the gateway's settings.
+REPROCESSING = ("FASTHOLD_ORGANIZER_EMAIL", "FASTHOLD_GATEWAY_TRUSTED_AUTHSERV_IDS", "FASTHOLD_GATEWAY_AUTH_METHODS",
+                "FASTHOLD_GATEWAY_VERIFY_DKIM", "FASTHOLD_GATEWAY_DNS_SERVER")
 PROCESSES = PROCESSES + (
     Process("web", ("-m", "web"),
             reads=("FASTHOLD_DATABASE_URL", "FASTHOLD_TASK_QUEUE", "FASTHOLD_MUNICIPALITY", *LINKS,
                    "FASTHOLD_OIDC_ISSUER", "FASTHOLD_OIDC_CLIENT_ID", "FASTHOLD_OIDC_CLIENT_SECRET",
-                   "FASTHOLD_OIDC_USER_CLAIM", "FASTHOLD_LOCAL_PASSWORD", *TEMPORAL, *KEYS, *LOGS),
+                   "FASTHOLD_OIDC_USER_CLAIM", "FASTHOLD_LOCAL_PASSWORD", *REPROCESSING, *TEMPORAL, *KEYS, *LOGS),
             ports=("FASTHOLD_WEB_PORT",), health="http FASTHOLD_WEB_PORT /sundhed",
             wiring=("FASTHOLD_TEMPORAL_ADDRESS", "FASTHOLD_LOG_FORMAT", "FASTHOLD_DATA_DIR", "FASTHOLD_WEB_HOST",
                     "FASTHOLD_WEB_PORT")),

@@ -249,3 +249,29 @@ class CaseListEntry(Base):
     view: Mapped[str] = mapped_column(Text)   # the CaseView as JSON (never with the CPR number)
 
     __table_args__ = (Index("ix_case_list_caseworker", "municipality", "caseworker_id", "running"),)
+
+
+class LeadTask(Base):
+    """A task for the team lead that no case's workflow holds: today, a case a bulk reassignment could not hand
+    over (the job's own result says why). It is open until someone handles it: the lead gives the case to a
+    colleague from the task, or the case changes hands or closes by other means (then it is closed as handled
+    elsewhere). `handling` is the update id of the one attempt in flight, so a form sent twice acts once."""
+    __tablename__ = "lead_tasks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(3))
+    team_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))             # "handover_refused"
+    source: Mapped[str] = mapped_column(String(120))          # the bulk job's workflow id
+    reference: Mapped[str] = mapped_column(String(40))
+    caseworker_id: Mapped[str] = mapped_column(String(40))    # who held the case when the task was made
+    detail: Mapped[str] = mapped_column(Text, default="")     # Danish: why it was not handed over
+    request_reason: Mapped[str] = mapped_column(Text, default="")  # the lead's reason for the bulk job
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    handling: Mapped[str | None] = mapped_column(String(160), nullable=True)
+    handling_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolved_by: Mapped[str] = mapped_column(String(100), default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")  # Danish: what was done
+
+    __table_args__ = (UniqueConstraint("source", "reference", "kind", name="uq_lead_task_source"),
+                      Index("ix_lead_tasks_open", "municipality", "team_id", "resolved_at"))

@@ -21,12 +21,13 @@ from starlette.staticfiles import StaticFiles
 
 from case_service import CaseService
 from case_service.bulk import BulkReassignments
+from case_service.lead_tasks import LeadTasks
 from case_service.lists import CaseLists
 from config.settings import Settings
 from localrun.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
 from register.roster import load_roster
-from web import employer, model_card, pages, report_pages
+from web import employer, model_card, pages, replies_page, report_pages, team_tasks
 from register.db import Register
 from register.web_sessions import WebSessions
 from web.auth import SignIn
@@ -52,6 +53,8 @@ class Web:
         register = Register(settings.resolved_database_url)
         self.signin = SignIn(settings, self.roster, WebSessions(register, timedelta(minutes=settings.web_idle_minutes)))
         self.lists = CaseLists(register, self.roster)
+        self.lead_tasks = LeadTasks(register, self.roster)
+        self.register = register
         self.templates = jinja2.Environment(loader=jinja2.PackageLoader("web", "templates"), autoescape=True,
                                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.templates.filters.update(dato=dato, datotid=datotid, kortdato=kortdato)
@@ -88,7 +91,7 @@ def create_app(settings: Settings, client=None) -> Starlette:
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.url.path.startswith(("/sager", "/opgaver", "/team", "/svar", "/rapport")):
+        if request.url.path.startswith(("/sager", "/opgaver", "/team", "/svar", "/rapport", "/drift")):
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -121,6 +124,8 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/team", pages.team_page),
         Route("/team/omfordel", pages.bulk_reassign, methods=["POST"]),
         Route("/team/omfordeling/{job}", pages.bulk_progress),
+        Route("/team/opgave/{task}", team_tasks.task_page),
+        Route("/team/opgave/{task}", team_tasks.hand_over, methods=["POST"]),
         Route("/rapport", report_pages.report_page),
         Route("/rapport/sammenligning.csv", report_pages.comparison_csv),
         Route("/rapport/evaluering.zip", report_pages.evaluation_zip),
@@ -130,6 +135,8 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/rapport/vis", pages.report_html),
         Route("/rapport.csv", pages.report_csv),
         Route("/modelkort", model_card.model_card),  # issue 21: decision support's model card
+        Route("/drift/svar", replies_page.replies_page),  # issue 19: operations' kept refused replies
+        Route("/drift/svar/genbehandl", replies_page.reprocess_reply, methods=["POST"]),
         Route("/svar/{token}", employer.reply_page, methods=["GET", "POST"]),
         Route("/sundhed", lambda request: Response("ok", media_type="text/plain")),
         Mount("/static", StaticFiles(packages=[("web", "static")]), name="static"),

@@ -53,7 +53,10 @@ def page(handler):
     """Signed-in pages: a visitor who is not signed in is sent to the sign-in page."""
     async def wrapped(request: Request) -> Response:
         try:
-            return await handler(request, signed_in(request))
+            user = signed_in(request)
+            if user.role == UserRole.OPERATIONS and not getattr(handler, "for_operations", False):
+                raise HTTPException(403)  # operations sees the engine's pages, never a case
+            return await handler(request, user)
         except _Redirect as go:
             return RedirectResponse(go.to, status_code=303)
         except CaseUnavailable:
@@ -67,7 +70,8 @@ async def home(request: Request) -> Response:
     user = web_of(request).signin.current(request)
     if user is None:
         return RedirectResponse("/login", status_code=303)
-    return RedirectResponse("/team" if user.role == UserRole.TEAM_LEAD else "/opgaver", status_code=303)
+    start = {UserRole.TEAM_LEAD: "/team", UserRole.OPERATIONS: "/drift/svar"}.get(user.role, "/opgaver")
+    return RedirectResponse(start, status_code=303)
 
 
 async def login(request: Request) -> Response:
@@ -281,10 +285,17 @@ async def render_team(request: Request, user, status: int = 200, **extra) -> Res
         page_number = int(request.query_params.get("side", "1"))
     except ValueError:
         page_number = 1
+    from web.team_tasks import team_tasks_context  # the lead's own tasks (a module of its own)
+    from web.watch_view import BANDS, SORTS, watch_rows  # issue 21: the watch track by estimate
+
+    watched = watch_rows(views, day) if web.settings.decision_support else None
     lists = team_lists(rows, tasks, kind=request.query_params.get("vis", ""),
-                       caseworker=chosen if chosen in {w["id"] for w in team_workers} else "", page=page_number)
-    context = dict(lists=lists, kinds=KINDS, load=load, everyone=colleagues(web.roster, user), errors={},
-                   message="", submission=secrets_token())
+                       caseworker=chosen if chosen in {w["id"] for w in team_workers} else "", page=page_number,
+                       watched=watched, band=request.query_params.get("baand", ""),
+                       sort=request.query_params.get("sorter", "skoen"))
+    context = dict(lists=lists, kinds={k: v for k, v in KINDS.items() if k in lists.counts}, bands=BANDS,
+                   sorts=SORTS, load=load, everyone=colleagues(web.roster, user), errors={},
+                   message="", submission=secrets_token(), **await team_tasks_context(request, user))
     return web.page(request, "team.html", status, **{**context, **extra})
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from web.present import CaseRow, TaskRow
+from web.watch_view import WatchRow, ordered
 
 PAGE_SIZE = 25
 KINDS = {  # the list's key in the address, and its Danish name
@@ -15,6 +16,7 @@ KINDS = {  # the list's key in the address, and its Danish name
     "maal": "Modellens mål ikke nået",
     "brud": "Lovfrist overskredet",
     "opgaver": "Opgaver over frist",
+    "skoen": "Kun fulgt, efter skøn",   # issue 21: the watch track by decision support's estimate
 }
 
 
@@ -23,10 +25,12 @@ class TeamLists:
     counts: dict[str, int]
     kind: str
     caseworker: str
-    rows: list            # CaseRow or (TaskRow, caseworker name) for "opgaver"
+    rows: list            # CaseRow, (TaskRow, caseworker name) for "opgaver", WatchRow for "skoen"
     page: int
     pages: int
     total: int
+    band: str = ""        # "skoen" only: the band shown ("" all)
+    sort: str = "skoen"   # "skoen" only: the order
 
 
 def classify(rows: list[CaseRow]) -> dict[str, list[CaseRow]]:
@@ -45,18 +49,24 @@ def _passed_first(r: CaseRow):
 
 
 def team_lists(rows: list[CaseRow], tasks: list[tuple[TaskRow, str, str]], *, kind: str, caseworker: str,
-               page: int) -> TeamLists:
-    """`tasks`: (task, caseworker id, caseworker name) for every open task of the team's cases."""
+               page: int, watched: list[WatchRow] | None = None, band: str = "", sort: str = "skoen") -> TeamLists:
+    """`tasks`: (task, caseworker id, caseworker name) for every open task of the team's cases; `watched`: the
+    watch track's rows, None when decision support is off (then there is no such list)."""
     if caseworker:
         rows = [r for r in rows if r.caseworker_id == caseworker]
         tasks = [t for t in tasks if t[1] == caseworker]
+        watched = None if watched is None else [w for w in watched if w.caseworker_id == caseworker]
     lists = classify(rows)
     lists["opgaver"] = sorted(((t, name) for t, _, name in tasks if t.days_left < 0),
                               key=lambda pair: (pair[0].days_left, pair[0].reference))
+    if watched is not None:
+        lists["skoen"] = ordered(watched, band=band, sort=sort)
     counts = {k: len(v) for k, v in lists.items()}
-    kind = kind if kind in KINDS else next((k for k in ("brud", "maal", "risiko") if counts[k]), "risiko")
+    if watched is not None:
+        counts["skoen"] = len(watched)   # every watched case; the band filter narrows only the list shown
+    kind = kind if kind in lists else next((k for k in ("brud", "maal", "risiko") if counts[k]), "risiko")
     chosen = lists[kind]
     pages = max(1, ceil(len(chosen) / PAGE_SIZE))
     page = min(max(1, page), pages)
     return TeamLists(counts, kind, caseworker, chosen[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], page, pages,
-                     len(chosen))
+                     len(chosen), band, sort)

@@ -194,6 +194,14 @@ async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully
         await lead.goto(job_url)  # read again from the engine: the same result
         assert [int(await lead.inner_text(f"#{i}")) for i in ("antal-omfordelt", "antal-flyttet",
                                                               "antal-ikke")] == counts
+        # Not done is someone's task: each case not handed over is the team lead's, on her Team page.
+        await lead.set_viewport_size({"width": 1280, "height": 800})
+        await lead.goto(engine.web + "/team")
+        assert f"Dine opgaver ({len(not_moved)})" in await lead.inner_text("#lederopgaver")
+        tasks = [[c.strip() for c in await r.locator("td").all_inner_texts()]
+                 for r in await lead.locator("#leder-opgaver tbody tr").all()]
+        assert len(tasks) == min(25, len(not_moved)) and {t[0] for t in tasks} <= {r[0] for r in not_moved}
+        assert all(t[2] == dict((r[0], r[2]) for r in not_moved)[t[0]] for t in tasks)  # the job's own reason
         await browser.close()
 
     # --- what the page says is what happened
