@@ -9,9 +9,10 @@ import json
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
+from pydantic_core import ErrorDetails
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationError, \
     field_validator
 
@@ -82,7 +83,7 @@ class _Strict(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _one_line(cls, value):
+    def _one_line(cls, value: object) -> object:
         # Every text of the report ends up in mail headers, calendars or pages: one line, nothing hidden.
         if isinstance(value, str) and hidden_characters(value):
             raise ValueError("må ikke indeholde linjeskift eller usynlige styretegn "
@@ -184,7 +185,7 @@ _FALLBACK = "har en værdi af forkert type eller form"
 MAX_FILE_BYTES = 1_000_000
 
 
-def _problem(error: dict) -> tuple[str, str]:
+def _problem(error: ErrorDetails) -> tuple[str, str]:
     field = ".".join(str(part) for part in error["loc"]) or "(rapporten)"
     kind = error["type"]
     if kind == "value_error":
@@ -284,5 +285,5 @@ def _depth(text: str) -> int:
     return deepest
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     return SickReportIn.model_json_schema()

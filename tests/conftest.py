@@ -164,7 +164,7 @@ class Harness:
         """Keep each case's history for the replay test (run with FASTHOLD_RECORD_HISTORIES=1)."""
         HISTORIES.mkdir(exist_ok=True)
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in test_name)
-        for i, handle in enumerate(self.started):
+        for handle in self.started:
             history = await handle.fetch_history()
             (HISTORIES / f"{safe}--{handle.id}.json").write_text(history.to_json(), encoding="utf-8")
 

@@ -10,9 +10,11 @@ waited for and the last answer it saw: never a silent return, never a fixed slee
 
 `check` returns the value to test (awaitable in `eventually_async`); `until` says when it is good enough
 (default: the value is truthy); `what` may be a function, called only to word the failure (the state of
-things when the wait ran out), and `show` words the last value seen (default: its repr, shortened). The value that passed is returned. An exception of a type in `ignoring` counts
-as "not yet" (a server still starting refuses connections); any other exception fails at once.
+things when the wait ran out), and `show` words the last value seen (default: its repr, shortened). The
+value that passed is returned. An exception of a type in `ignoring` counts as "not yet" (a server still
+starting refuses connections); any other exception fails at once.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,8 +31,13 @@ _NOTHING = object()
 class _Attempts:
     """What one wait has seen so far, and the message it fails with."""
 
-    def __init__(self, what: str | Callable[[], str], timeout: float, ignoring: tuple[type[BaseException], ...],
-                 show: Callable[[Any], str] | None):
+    def __init__(
+        self,
+        what: str | Callable[[], str],
+        timeout: float,
+        ignoring: tuple[type[BaseException], ...],
+        show: Callable[[Any], str] | None,
+    ):
         self.what, self.timeout, self.ignoring, self.show = what, timeout, ignoring, show or _short
         self.deadline = time.monotonic() + timeout
         self.tries = 0
@@ -51,8 +58,13 @@ class _Attempts:
         return time.monotonic() >= self.deadline
 
     def give_up(self) -> AssertionError:
-        seen = (f"last error: {self.last_error!r}" if self.last_error is not None
-                else "nothing was returned" if self.last is _NOTHING else f"last seen: {self.show(self.last)}")
+        seen = (
+            f"last error: {self.last_error!r}"
+            if self.last_error is not None
+            else "nothing was returned"
+            if self.last is _NOTHING
+            else f"last seen: {self.show(self.last)}"
+        )
         what = self.what() if callable(self.what) else self.what
         error = AssertionError(f"waited {self.timeout:g} s ({self.tries} tries) for {what}; {seen}")
         error.__cause__ = self.last_error
@@ -68,9 +80,16 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
-def eventually(check: Callable[[], T], *, what: str | Callable[[], str], timeout: float = 30.0, every: float = 0.2,
-               until: Callable[[T], Any] = _truthy,
-               ignoring: tuple[type[BaseException], ...] = (), show: Callable[[T], str] | None = None) -> T:
+def eventually(
+    check: Callable[[], T],
+    *,
+    what: str | Callable[[], str],
+    timeout: float = 30.0,
+    every: float = 0.2,
+    until: Callable[[T], Any] = _truthy,
+    ignoring: tuple[type[BaseException], ...] = (),
+    show: Callable[[T], str] | None = None,
+) -> T:
     """Call `check` every `every` seconds until `until(value)` holds; return that value, or fail after
     `timeout` seconds naming `what` and the last value (or error) seen. For plain (blocking) tests."""
     attempts = _Attempts(what, timeout, ignoring, show)
@@ -88,9 +107,16 @@ def eventually(check: Callable[[], T], *, what: str | Callable[[], str], timeout
         time.sleep(every)
 
 
-async def eventually_async(check: Callable[[], T | Awaitable[T]], *, what: str | Callable[[], str], timeout: float = 30.0,
-                           every: float = 0.1, until: Callable[[T], Any] = _truthy,
-                           ignoring: tuple[type[BaseException], ...] = (), show: Callable[[T], str] | None = None) -> T:
+async def eventually_async(
+    check: Callable[[], T | Awaitable[T]],
+    *,
+    what: str | Callable[[], str],
+    timeout: float = 30.0,
+    every: float = 0.1,
+    until: Callable[[T], Any] = _truthy,
+    ignoring: tuple[type[BaseException], ...] = (),
+    show: Callable[[T], str] | None = None,
+) -> T:
     """The same wait inside an event loop: `check` may return a value or an awaitable, and the loop runs
     (the worker, the SMTP server, the gateway in the same process go on) between tries."""
     attempts = _Attempts(what, timeout, ignoring, show)

@@ -5,6 +5,7 @@ Every test that answers an invitation through the gateway (integration, e2e, run
 "real" answer looks like is decided in one place; a test changes only what it is about (the answer, the sender,
 the relay's verdict, a comment, a forged UID).
 """
+
 from __future__ import annotations
 
 import email.policy
@@ -25,9 +26,20 @@ def invitation_event(invitation: EmailMessage) -> tuple[icalendar.Calendar, ical
     return sent, event
 
 
-def itip_reply(invitation: EmailMessage, attendee: str, *, partstat: str = "ACCEPTED", name: str | None = None,
-               sender: str | None = None, to: str | None = None, subject: str | None = None, comment: str = "",
-               uid: str | None = None, headers: dict[str, str] | None = None, text: str = "Jeg kommer.") -> bytes:
+def itip_reply(
+    invitation: EmailMessage,
+    attendee: str,
+    *,
+    partstat: str = "ACCEPTED",
+    name: str | None = None,
+    sender: str | None = None,
+    to: str | None = None,
+    subject: str | None = None,
+    comment: str = "",
+    uid: str | None = None,
+    headers: dict[str, str] | None = None,
+    text: str = "Jeg kommer.",
+) -> bytes:
     """The attendee's answer (`partstat`) to `invitation`, as the bytes of the mail.
 
     `name` is the attendee's name (the ATTENDEE's CN and the From header's display name); `sender` a From

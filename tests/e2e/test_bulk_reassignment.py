@@ -9,11 +9,11 @@ are fully booked: those cannot be handed over, and the team lead is told.
 """
 from __future__ import annotations
 
-from collections import Counter
 import email.policy
 import sqlite3
 import threading
 import time
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -31,8 +31,8 @@ from engine.client import connect
 from tests import dates
 from tests.conftest import sick_report
 from tests.e2e.engine import ROOT, Engine
-from tests.eventually import eventually
 from tests.e2e.test_web import CHROMIUM_ARGS, axe_and_shot, sign_in
+from tests.eventually import eventually
 
 ANNA, MIKKEL, SARA = "cw-anna", "cw-mikkel", "cw-sara"
 ROSTER = ROOT / "tests" / "fixtures" / "roster_bulk.yaml"

@@ -31,8 +31,9 @@ from workflows.retention import RetentionWorkflow
 
 async def decoded_history(client, settings, workflow_id: str) -> str:
     """Every payload of the case's history (input, activity inputs and results, updates), decrypted, as text."""
-    from engine.client import data_converter
     from temporalio.api.common.v1 import Payload
+
+    from engine.client import data_converter
 
     history = await client.get_workflow_handle(workflow_id).fetch_history()
     found: list[Payload] = []

@@ -13,7 +13,6 @@ from tests.e2e.engine import Engine
 from tests.eventually import eventually
 
 
-
 @pytest.fixture
 def engine(tmp_path):
     engine = Engine(tmp_path / "data")
@@ -57,7 +56,8 @@ def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
     refused = engine.cli("svar", reference, "--email", "fremmed@example.org", "--svar", "nej", expect=1)
     assert "ikke deltager" in refused
 
-    held_at = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat(timespec="minutes")  # real now: the dev server's clock is the real one
+    # The dev server's clock is the real one.
+    held_at = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat(timespec="minutes")  # real now: see above
     assert "holdt" in engine.cli("--bruger", "anna.berg", "samtale", reference, "--moede", "1", "--holdt", "ja",
                                  "--arbejdsgiver-deltog", "ja", "--sted", "arbejdspladsen", "--tidspunkt", held_at)
     assert "afsluttes" in engine.cli("afslut", reference, "--type", "rask")

@@ -16,10 +16,10 @@ import icalendar
 import pytest
 
 from tests.conftest import sick_report
-from tests.helpers import calendar_part
-from tests.itip import itip_reply
 from tests.e2e.engine import ROOT, Engine
 from tests.eventually import eventually
+from tests.helpers import calendar_part
+from tests.itip import itip_reply
 
 RUNBOOK = ROOT / "deploy" / "runbook"
 

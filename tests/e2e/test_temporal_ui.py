@@ -16,6 +16,7 @@ from tests.conftest import free_port, sick_report
 from tests.e2e.test_run_and_cli import Engine
 from tests.eventually import eventually
 
+
 def scrape(port: int) -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
         return response.read().decode()

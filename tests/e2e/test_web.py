@@ -163,7 +163,8 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
 
         await submit(page, "arbejdsgiver", {"hosts_at_workplace": "ja"})
         assert "Samtalen holdes på arbejdspladsen." in await page.inner_text("[role=status]")
-        yesterday = (datetime.now(LOCAL_TZ) - timedelta(days=1)).replace(hour=10, minute=0)  # real now: the dev server's clock is the real one
+        # The dev server's clock is the real one.
+        yesterday = (datetime.now(LOCAL_TZ) - timedelta(days=1)).replace(hour=10, minute=0)  # real now: see above
         await submit(page, "samtale", {"meeting_number": "1", "held": "ja", "employer_took_part": "ja",
                                        "location": "workplace", "held_at": yesterday.strftime("%Y-%m-%dT%H:%M")})
         assert "Møde 1 er registreret (holdt)." in await page.inner_text("[role=status]")

@@ -59,11 +59,11 @@ async def test_a_worker_killed_at_random_moments_loses_no_mail(settings, tmp_pat
     rng = random.Random(13)
     try:
         references = []
-        for n in range(CASES):
+        for _ in range(CASES):
             case = parse_sick_report(sick_report(), today=dates.today())
             await cases.start_case(case)
             references.append(case.reference)
-        for kill in range(KILLS):  # while mail is flowing: SIGKILL, no chance to finish anything; then start again
+        for _ in range(KILLS):  # while mail is flowing: SIGKILL, no chance to finish anything; then start again
             await asyncio.sleep(rng.uniform(1.0, 4.0))
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()

@@ -24,9 +24,9 @@ import pytest_asyncio
 
 from domain.model import CaseEnd, CaseInput, CaseState, Meeting
 from gateway import start_gateway
+from mailing.imip import ItipReply
 from mailing.inbox import Inbox
 from mailing.reply_policy import MeetingMatch, decide, message_key
-from mailing.imip import ItipReply
 from register.models import CaseRow, MeetingAttendee, MeetingRow, MessageRow
 from tests.conftest import free_port, sick_report
 from tests.fixtures.replies import PLACEHOLDER_ORGANIZER, load

@@ -40,7 +40,7 @@ async def lines():
 
 
 def about(lines: Lines, words: str) -> list[tuple[dict, str]]:
-    return [(j, t) for j, t in zip(lines.json, lines.text) if words in j["msg"]]
+    return [(j, t) for j, t in zip(lines.json, lines.text, strict=True) if words in j["msg"]]
 
 
 async def test_every_gateway_line_about_a_case_names_its_reference_and_workflow(env, cases, lines):

@@ -4,9 +4,9 @@ server, the real mail sink. The attack from the review, and its variants, are tr
 and every one reaches the caseworker as a task."""
 from __future__ import annotations
 
-import re
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -19,8 +19,8 @@ from gateway import start_gateway
 from tests import reliability
 from tests.conftest import free_port
 from tests.helpers import mail_to, quiet, subject_has, wait_for
-from tests.itip import itip_reply
 from tests.integration.test_gateway import Booked, booked, inbound, invitation, send
+from tests.itip import itip_reply
 from workflows.case_workflow import CaseWorkflow
 
 TRUSTED = "mx.kommune.test"

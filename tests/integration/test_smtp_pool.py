@@ -28,7 +28,7 @@ class CountingSink(MailSink):
         self.peers: list[tuple] = []
         self.closing_after_first: bool = False
         self.mails_per_session: dict[int, int] = {}
-        self.dropped = 0  # connections ended (by the server's idle timeout, or the client)
+        self.dropped: list[tuple] = []  # the client address:port of each connection that ended
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         n = self.mails_per_session[id(session)] = self.mails_per_session.get(id(session), 0) + 1
@@ -52,7 +52,8 @@ class DropCounting(SMTP):
     """The server side of one connection, which tells the sink when the connection ends (the server dropped it)."""
 
     def connection_lost(self, error):
-        self.event_handler.dropped += 1
+        if self.session is not None:
+            self.event_handler.dropped.append(self.session.peer)
         super().connection_lost(error)
 
 
@@ -93,7 +94,8 @@ async def test_a_connection_the_server_dropped_is_replaced_and_the_message_sent_
     pool = SmtpPool(SmtpTarget("127.0.0.1", port), size=1, idle_seconds=60)
     await pool.send(message(1))
     # The server closes the idle connection; the pool still holds it.
-    await eventually_async(lambda: sink.dropped, timeout=10, what="the server dropping the idle connection")
+    await eventually_async(lambda: sink.peers[0] in sink.dropped, timeout=10,
+                           what="the server dropping the idle connection")
     await pool.send(message(2))
     await pool.close()
     assert [str(m["Subject"]) for m in sink.messages] == ["Besked 1", "Besked 2"]

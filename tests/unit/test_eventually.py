@@ -1,5 +1,6 @@
 """The tests' one waiting helper: it returns what it waited for, and a wait that runs out fails loudly with what
 it waited for and what it last saw (a silent timeout would let a test pass on a state it never reached)."""
+
 from __future__ import annotations
 
 import itertools
@@ -44,8 +45,7 @@ def test_any_other_error_fails_at_once():
 def test_the_failure_can_describe_the_state_of_things_when_it_ran_out():
     seen = {"phase": "booking"}
     with pytest.raises(AssertionError, match="phase is booking") as failure:
-        eventually(lambda: None, what=lambda: f"the meeting held (phase is {seen['phase']})", timeout=0.02,
-                   every=0.01)
+        eventually(lambda: None, what=lambda: f"the meeting held (phase is {seen['phase']})", timeout=0.02, every=0.01)
     assert "nothing was returned" not in str(failure.value)
 
 
@@ -63,5 +63,6 @@ async def test_the_async_wait_awaits_what_the_check_returns_and_lets_the_loop_ru
 
 async def test_the_async_wait_fails_loudly_too():
     with pytest.raises(AssertionError, match=r"waited 0.05 s .* for the case settled; last seen: 'busy'"):
-        await eventually_async(lambda: "busy", until=lambda s: s == "idle", what="the case settled", timeout=0.05,
-                               every=0.01)
+        await eventually_async(
+            lambda: "busy", until=lambda s: s == "idle", what="the case settled", timeout=0.05, every=0.01
+        )

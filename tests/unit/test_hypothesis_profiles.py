@@ -1,5 +1,6 @@
 """Hypothesis runs few examples while developing and many in CI (tests/conftest.py): the profile in force is the
 one the environment asks for, and CI's tries many more inputs than a developer's run."""
+
 from __future__ import annotations
 
 import os
@@ -16,5 +17,6 @@ def test_ci_tries_many_more_inputs_than_development():
 
 def test_the_profile_in_force_is_the_one_asked_for():
     asked = os.environ.get("FASTHOLD_HYPOTHESIS_PROFILE") or (
-        "ci" if os.environ.get("CI", "").lower() in ("1", "true") else "dev")
+        "ci" if os.environ.get("CI", "").lower() in ("1", "true") else "dev"
+    )
     assert settings.default.max_examples == HYPOTHESIS_PROFILES[asked]

@@ -1,6 +1,6 @@
 """Mail from anywhere: the parser raises nothing but ImipError, whatever it is given (Hypothesis, 1,500
-inputs a test in CI), one bad part never costs the good reply beside it, conflicting answers are one ambiguous reply, the
-attendee's comment is read, and the size limit applies to the calendar part only."""
+inputs a test in CI), one bad part never costs the good reply beside it, conflicting answers are one ambiguous
+reply, the attendee's comment is read, and the size limit applies to the calendar part only."""
 from __future__ import annotations
 
 import base64
