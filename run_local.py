@@ -117,7 +117,7 @@ async def run(settings: Settings) -> None:
         gateway = start_gateway(settings, client, register, trust_loopback=gateway_trusts_loopback(settings))
         web = await start_web(settings, client)
         await ensure_retention_schedule(client, settings)
-        await ensure_retrain_schedule(client, settings)  # issue 21: decision support, retrained weekly
+        await ensure_retrain_schedule(client, settings)  # decision support, retrained weekly
         print(
             "\nFastholdelsesmotoren kører.\n"
             f"  Arbejdsbord:       {settings.base_url} (log ind med en e-mail fra config/roster.yaml og "

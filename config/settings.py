@@ -86,7 +86,7 @@ class Settings:
     public_base_url: str = ""
     web_secret: str = ""
     local_password: str = ""
-    evaluation_key: str = ""   # keyed hash of the evaluation dataset's case pseudonyms (issue 22)
+    evaluation_key: str = ""   # keyed hash of the evaluation dataset's case pseudonyms
     employer_link_days: int = 30
     web_idle_minutes: int = 30
     oidc_issuer: str = ""

@@ -253,7 +253,7 @@ def _confirmation(action: str, value: str, *, reference: str = "", meeting_numbe
     if action == "earlier_benefit":
         return f"Den tidligere periode med sygedagpenge er registreret. Revurderingen skal nu ske senest {value}."
     if action == "info_form_sent":
-        from domain.reform_labels import info_form_sent  # issue 21's texts live apart
+        from domain.reform_labels import info_form_sent  # the 2026 reform's texts live apart
         return info_form_sent(value)
     if action == "follow_up_decision":
         from domain.reform_labels import follow_up_decided

@@ -1,4 +1,4 @@
-"""The Danish texts of the 2026 reform's paths (issue 21): a running case moved to a new rule set, a case that is
+"""The Danish texts of the 2026 reform's paths (L 66): a running case moved to a new rule set, a case that is
 no longer called in, and the answer to a caseworker who asks a case to look at the rule sets again.
 
 Apart from `domain.labels` so that the workbench's labels and these can change without stepping on each other.

@@ -131,7 +131,7 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/rapport/laeringslog/skriv", report_pages.learning_log_write, methods=["POST"]),
         Route("/rapport/vis", pages.report_html),
         Route("/rapport.csv", pages.report_csv),
-        Route("/modelkort", model_card.model_card),  # issue 21: decision support's model card
+        Route("/modelkort", model_card.model_card),  # decision support's model card
         Route("/svar/{token}", employer.reply_page, methods=["GET", "POST"]),
         Route("/sundhed", lambda request: Response("ok", media_type="text/plain")),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

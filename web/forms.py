@@ -15,7 +15,7 @@ from domain.localtime import LOCAL_TZ
 from domain.model import (BenefitPause, CaseEnd, EmployerAnswer, ExpectedDuration, FastTrackConsent, FastTrackRequest,
                           InfoFormAnswer, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, PartialRecovery,
                           Reassignment)
-from domain.model import EarlierBenefit, FollowUpDecision, InfoFormSent  # issue 21
+from domain.model import EarlierBenefit, FollowUpDecision, InfoFormSent
 
 YES_NO = (("ja", "Ja"), ("nej", "Nej"))
 LOCATIONS = (("workplace", "På arbejdspladsen"), ("jobcenter", "På jobcentret"), ("phone", "Telefonisk"),
@@ -132,7 +132,7 @@ FORMS: dict[str, ActionForm] = {f.slug: f for f in (
         Field("end_type", "Hvordan sluttede sagen?", "select", END_TYPES),
         Field("end_date", "Slutdato", "date"),
     ), lambda v, actor: CaseEnd(v["end_type"], v["end_date"], actor=actor)),
-    # issue 21: the information form's real dates, benefit in earlier cases, the decision on a high estimate
+    # The reform's work: the information form's real dates, benefit in earlier cases, the decision on a high estimate
     ActionForm("oplysningsskema-sendt", "Oplysningsskemaet er sendt", "Registrér afsendelsen", (
         Field("sent_on", "Dato for afsendelsen", "date"),
         Field("via", "Hvordan blev det sendt?", "select", (("digital_post", "Med Digital Post"),

@@ -355,7 +355,7 @@ class HumanInput:
             raise refuse(Refusal.BAD_END_DATE, "slutdatoen ligger før første fraværsdag")
         if end.end_date > self.today():
             # The case would close now while the person is still off sick, and the outcome be asked for too
-            # soon: an end is recorded on or after the day it happens (issue 20).
+            # soon: an end is recorded on or after the day it happens.
             raise refuse(Refusal.BAD_END_DATE, f"slutdatoen ligger i fremtiden; afslut sagen den "
                                                f"{end.end_date:%d.%m.%Y} eller senere")
 
