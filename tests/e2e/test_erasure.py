@@ -1,4 +1,4 @@
-"""Erasure that erases (issue 19), with real parts: the dev server, the worker, the gateway and the register.
+"""Erasure that erases, with real parts: the dev server, the worker, the gateway and the register.
 A case is started, its invitation answered through the gateway with a comment, the case ended; the retention
 job runs (retention 0 days); then the register (every table, every column), the gateway's inbox and Temporal
 (the case's history, its runs, the search by reference) are searched for the CPR number, the names, the e-mail

@@ -1,4 +1,4 @@
-"""The report page's pilot-learning parts (issue 22) as a team lead meets them: the workbench served by uvicorn
+"""The report page's pilot-learning parts as a team lead meets them: the workbench served by uvicorn
 over a real SQLite register holding the hand-made cases, Debian's Chromium driven by Playwright, axe-core on
 every page, screenshots in test-output/screenshots/.
 

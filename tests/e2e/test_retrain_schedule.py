@@ -1,4 +1,4 @@
-"""Decision support is retrained on a Temporal Schedule (weekly) on the real dev server (issue 21): created by the
+"""Decision support is retrained on a Temporal Schedule (weekly) on the real dev server: created by the
 setup, updated when run again; a run keeps a new model with its figures, or says why there was none."""
 from __future__ import annotations
 

@@ -92,7 +92,7 @@ def test_bad_sick_report_names_each_field(engine, tmp_path):
 
 
 def test_the_laws_commands(engine, tmp_path):
-    """Issue 10 through what a caseworker types: fast-track consent, partial recovery (not an end), a period
+    """The law as written, through what a caseworker types: fast-track consent, partial recovery (not an end), a period
     without benefit, the information form; `status` shows each."""
     report = sick_report()
     path = tmp_path / "sygemelding.json"
@@ -118,7 +118,7 @@ def test_the_laws_commands(engine, tmp_path):
     assert "Revurderingen skal nu ske senest" in moved
     assert "overlapper" in engine.cli("pause", ref, "--fra", end.isoformat(), "--til",
                                       (end + timedelta(days=3)).isoformat(), expect=1)
-    refreshed = engine.cli("regelsaet")  # issue 21: no set added, so every running case keeps its own
+    refreshed = engine.cli("regelsaet")  # no set added, so every running case keeps its own
     assert f"{ref}: Sagen følger fortsat regelsættet «2026 beskæftigelsesreform»." in refreshed
     assert "kørende sager har set på regelsættene igen" in refreshed
     before = (first_day - timedelta(days=100), first_day - timedelta(days=60))

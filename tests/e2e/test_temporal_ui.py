@@ -1,7 +1,7 @@
 """Temporal UI of the embedded run, in a real browser: an operator finds a case and reads it decoded.
 
 The UI's own requests reach the codec server (POST /decode?preserveStorageRefs=true with X-Namespace, after
-a CORS preflight); direct requests to /decode proved nothing when the UI's were refused (issue 12).
+a CORS preflight); direct requests to /decode proved nothing when the UI's were refused.
 """
 from __future__ import annotations
 

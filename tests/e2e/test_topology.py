@@ -283,7 +283,7 @@ async def test_the_topology_survives_a_killed_worker(topology):
                   employee["email"], organizer)
     send_smtp(gateway_port, reply_to(invitation, "fremmed@example.org", "En Fremmed", organizer),
               "fremmed@example.org", organizer)
-    # Issue 19's forgery in the shipped layout: the relay's own verdict on top (none), the attacker's pass below
+    # The header forgery in the shipped layout: the relay's own verdict on top (none), the attacker's pass below
     # it, declining a meeting already accepted. Kept and refused (a task for the caseworker), never applied.
     relay_verdict = ("Authentication-Results: mx.kommune.example.dk; dmarc=none "
                      f"header.from={employee['email'].split('@')[1]}\r\n").encode()

@@ -153,7 +153,7 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
         await page.wait_for_selector("text=Ring til arbejdsgiveren")
         assert await page.locator(f"tr:has-text('{first}') >> text=Ring til arbejdsgiveren").count() == 1
         await axe_and_shot(page, "02-mine-opgaver")
-        # One click: the case, with the task's form open. (The case has another task since issue 10: send the
+        # One click: the case, with the task's form open. (The case has another task: send the
         # information form.)
         await page.click(f"tr:has-text('{first}'):has-text('Ring til arbejdsgiveren') a")
         await page.wait_for_load_state()

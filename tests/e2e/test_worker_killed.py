@@ -31,7 +31,7 @@ from tests.eventually import eventually_async
 from worker import prepare_register
 
 # Opening a case: the employer's request, three invitations, and the caseworker's tasks to call the employer and to
-# send the information form (§ 11, issue 10).
+# send the information form (§ 11).
 CASES, OPENING_MAILS, KILLS = 50, 6, 2
 
 

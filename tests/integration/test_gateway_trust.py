@@ -132,7 +132,7 @@ async def test_a_machine_that_is_not_the_relay_is_refused_when_it_connects(env, 
 
 
 def forgeries(domain: str) -> dict[str, list[str]]:
-    """The verdicts an attacker writes himself (issue 19), each as the relay would pass them on: its own header
+    """The verdicts an attacker writes himself, each as the relay would pass them on: its own header
     on top (here a fail, or none at all where the relay adds nothing), the attacker's below or alone."""
     relay_none = f"{TRUSTED}; dmarc=none header.from={domain}"
     return {

@@ -1,4 +1,4 @@
-"""Statutory deadlines vs the model's targets, the 2026 minimum, and the smaller dated rules of issue 10.
+"""Statutory deadlines vs the model's targets, the 2026 minimum, and the smaller dated rules (docs/domain.md).
 
 All expected dates are literals worked out by hand (weekday and holiday notes in the comments).
 """
@@ -100,7 +100,7 @@ def test_every_deadline_carries_its_kind_and_source_after_the_reform():
 
 
 def test_case_deadlines_saved_before_the_new_fields_still_load():
-    # A CaseDeadlines payload from a running case's history has none of the fields added for issue 10.
+    # A CaseDeadlines payload from a running case's history has none of the fields added since.
     from temporalio.contrib.pydantic import pydantic_data_converter
 
     converter = pydantic_data_converter.payload_converter
@@ -115,7 +115,7 @@ def test_case_deadlines_saved_before_the_new_fields_still_load():
     assert (back.first_meeting_kind, back.first_conversation_due) == (STATUTORY, None)
 
 
-# --- outcome one calendar month after the end (seed 002) -------------------------------------------------
+# --- outcome one calendar month after the end (STAR 2017) -------------------------------------------------
 
 @pytest.mark.parametrize(
     "end_day, asked",
