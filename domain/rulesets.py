@@ -19,6 +19,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +136,7 @@ def rulesets_from_data(data: Mapping[str, Any]) -> tuple[RuleSet, ...]:
 
     parsed = [_ruleset(entry, f"rulesets[{i}]", closed_days) for i, entry in enumerate(entries)]
     parsed.sort(key=lambda r: r.valid_from)
-    for earlier, later in zip(parsed, parsed[1:]):
+    for earlier, later in pairwise(parsed):
         if earlier.valid_from == later.valid_from:
             raise ValueError(
                 f"rule sets {earlier.name!r} and {later.name!r} share valid_from {later.valid_from.isoformat()}"

@@ -129,7 +129,7 @@ class EmployerIn(_Strict):
         if not re.fullmatch(r"[0-9]{8}", digits):
             raise ValueError("skal være 8 cifre")
         # CVR numbers carry a modulus-11 check digit; a typo is caught here, not at the employer's door.
-        if sum(int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2, 1))) % 11:
+        if sum(int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2, 1), strict=True)) % 11:
             raise ValueError("er ikke et gyldigt CVR-nummer (kontrolciffer passer ikke)")
         return digits
 

@@ -115,7 +115,7 @@ def propose_slots(
     total = 0
     while total < count:
         added = False
-        for slots, picked in zip(per_day, chosen):
+        for slots, picked in zip(per_day, chosen, strict=True):
             if total == count:
                 break
             after = picked[-1] + duration if picked else None

@@ -13,7 +13,6 @@ from register.models import AuditEvent
 from tests.helpers import mail_to, rows, subject_has, wait_for
 from tests.integration.test_reform_paths import START, act, open_case
 from case_service import CaseRefusal
-from workflows.case_workflow import CaseWorkflow
 
 # The cases of tests/integration/test_reform_paths.py, on its fixed day: first day 20 November 2035, clock from
 # 4 December 2035 (tests/dates.py).

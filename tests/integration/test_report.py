@@ -5,8 +5,6 @@ comments beside each case (today = 2026-06-20, period = first day of absence in 
 """
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import date, datetime, timedelta, timezone
 

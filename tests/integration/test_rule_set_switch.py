@@ -21,7 +21,6 @@ from domain.rulesets import DEFAULT_RULESETS_PATH
 from tests.helpers import wait_for
 from tests.integration.test_case_paths import skip_to
 from tests.integration.test_reform_paths import START, WEEK_8, case_row, deadline, open_case
-from workflows.case_workflow import CaseWorkflow
 
 SWITCH_ON = date(2035, 12, 18)
 
