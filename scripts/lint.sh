@@ -5,13 +5,25 @@
 # LINT_STRICT=1 allows none. Prints every finding, then one summary table.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh >/dev/null
+bash scripts/setup.sh >/dev/null || exit 1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-.venv/bin/ruff check --output-format concise . >"$out/check" 2>&1
-.venv/bin/ruff format --check --output-format concise . >"$out/format" 2>&1
-.venv/bin/mypy >"$out/mypy" 2>&1
+# Exit 1 means findings; anything else (2: a bad configuration, a crash; 127: no such tool) is a broken run,
+# which must never pass as "no findings".
+run() {
+  local name=$1; shift
+  "$@" >"$out/$name" 2>&1
+  local code=$?
+  if [ "$code" -gt 1 ]; then
+    cat "$out/$name"
+    echo "lint: '$*' did not run (exit $code)" >&2
+    exit 2
+  fi
+}
+run check .venv/bin/ruff check --output-format concise .
+run format .venv/bin/ruff format --check --output-format concise .
+run mypy .venv/bin/mypy
 
 check=$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: ' "$out/check")
 format=$(grep -c " unformatted: " "$out/format")

@@ -1,6 +1,7 @@
 """The code and its documents point inside the repository: a rule's source is the law, the act or STAR's pool
 itself (listed in docs/domain.md), never a document outside it ("seed 002", "domain.md" without its folder)
 or an issue number of the project's tracker, which a reader of the code does not have."""
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,10 @@ def test_nothing_points_outside_the_repository():
 def test_the_check_can_fail(tmp_path):
     (tmp_path / "rules.py").write_text("# week 8 (seed 002)\n# see domain.md\n# fixed in issue 21\n# docs/domain.md\n")
     assert [line.split(": ", 1)[1] for line in outside_references(tmp_path)] == [
-        "# week 8 (seed 002)", "# see domain.md", "# fixed in issue 21"]
+        "# week 8 (seed 002)",
+        "# see domain.md",
+        "# fixed in issue 21",
+    ]
 
 
 def test_every_source_the_rule_sets_cite_is_described_in_docs_domain():
