@@ -118,7 +118,7 @@ async def run(settings: Settings) -> None:
         # The workbench's reprocessing of kept replies (Afviste svar) trusts senders as this run's gateway does.
         web = await start_web(settings.replace(gateway_trust_loopback=gateway.trust.loopback), client)
         await ensure_retention_schedule(client, settings)
-        await ensure_retrain_schedule(client, settings)  # issue 21: decision support, retrained weekly
+        await ensure_retrain_schedule(client, settings)  # decision support, retrained weekly
         print(
             "\nFastholdelsesmotoren kører.\n"
             f"  Arbejdsbord:       {settings.base_url} (log ind med en e-mail fra config/roster.yaml og "

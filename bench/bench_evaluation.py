@@ -1,4 +1,4 @@
-"""How long the pilot-learning parts take on a busy register (issue 22): builds N cases (default 5,000) as
+"""How long the pilot-learning parts take on a busy register: builds N cases (default 5,000) as
 bench_report.py does and prints, beside the success report itself as the reference from the same run, the time
 to read the evaluation rows, make the files (CSV, Parquet), fit the Kaplan-Meier curves with the log-rank test,
 draw the figure, and compare a baseline with a pilot period.

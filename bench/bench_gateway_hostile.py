@@ -1,6 +1,6 @@
 """Hostile message shapes against the gateway's defences: what the gateway does with each (limits on the raw
 bytes, then a parse bounded in time and memory in a child process) next to the bare reference (the standard
-library parser in this process, as the gateway did before issue 19). Also the largest version of each shape
+library parser in this process, as the gateway did before it measured shapes). Also the largest version of each shape
 that the limits let through, parsed the bounded way: the worst a sender can make the gateway wait. And the
 cost of the bounded parse for a genuine reply. Prints figures; asserts nothing about time.
 

@@ -1,4 +1,4 @@
-"""The kept refused replies for operations' web page (issue 19): what the gateway kept without applying, with
+"""The kept refused replies for operations' web page: what the gateway kept without applying, with
 the reason, when it came, the case it names, and whether it may be reprocessed; and the reprocessing itself
 (case_service.reprocess, the same path as `fasthold genbehandl`), audited under the signed-in operator.
 

@@ -1,4 +1,4 @@
-"""The retraining schedule for decision support: created (or updated) by the setup and the local runner,
+"""The retraining schedule for decision support (STAR 2025): created (or updated) by the setup and the local runner,
 weekly."""
 from __future__ import annotations
 

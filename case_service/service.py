@@ -198,7 +198,7 @@ class CaseService:
 
     async def refresh_rule_sets(self, municipality: str, actor: str) -> list[tuple[str, UpdateResult | CaseRefusal]]:
         """Ask every running case of the municipality to look at the rule sets again (a set added to the
-        configuration after they opened, issue 21): each case's reference with its answer or refusal, in turn."""
+        configuration after they opened): each case's reference with its answer or refusal, in turn."""
         results: list[tuple[str, UpdateResult | CaseRefusal]] = []
         for row in await self.find_cases(CaseFilter(municipality, running_only=True, limit=100_000)):
             try:

@@ -1,4 +1,4 @@
-"""Decision support for the cases the 2026 reform stops following (issue 21, seed 000: "beslutningsunderstøttelse
+"""Decision support for the cases the 2026 reform stops following (STAR 2025: "beslutningsunderstøttelse
 for sagsbehandlere"): an estimate of the risk that an absence passes 26 weeks, from an explainable model that is
 validated on later cases than it learned from, compared with a simple rule, and refused when it does not beat it.
 It estimates; it never decides.

@@ -37,13 +37,13 @@ class Step(StrEnum):
     RETRY_BOOKING = "retry_booking"
     MEASURE_TASK = "measure_task"
     REASSESSMENT_TASK = "reassessment_task"
-    # Issue 10: each only reachable through state that cases started before it never have.
+    # The law as written: each only reachable through state that cases started before it never have.
     FAST_TRACK_CONSENT_LAPSE = "fast_track_consent_lapse"  # the employee's 2 bank days passed in silence
     ESTIMATE_REMINDER = "estimate_reminder"                # the employer has not given its estimate
     ESTIMATE_ESCALATION = "estimate_escalation"
     INFO_FORM_REMINDER = "info_form_reminder"              # § 11: remind the employee before the answer is due
     INFO_FORM_TASK = "info_form_task"                      # § 11: no answer: the caseworker acts
-    # Issue 21: only reachable through state that cases opened before it never have.
+    # The 2026 reform as lived: only reachable through state that cases opened before it never have.
     RULE_SET_SWITCH = "rule_set_switch"                    # a set with `transition: all_running_cases` takes over
 
 
@@ -114,7 +114,7 @@ def needs_booking(state: CaseState, today: date) -> bool:
 
 def awaiting_estimate(state: CaseState) -> bool:
     """2026 reform: the employee expects under 26 weeks and the employer has not said: its estimate is asked for.
-    On the legacy waiting track, or (issue 21) while the case is followed as if long."""
+    On the legacy waiting track, or (L 66) while the case is followed as if long."""
     return state.triage_reason == ESTIMATE_NEEDED_REASON and state.employer_expected_weeks is None
 
 
@@ -260,7 +260,7 @@ def reassessment_key(state: CaseState) -> str:
 
 
 def law_steps(state: CaseState, now: datetime) -> list[DueStep]:
-    """The dated steps issue 10 added: the fast-track consent window, the employer's estimate, the 2026 legal
+    """The dated steps the law as written adds: the fast-track consent window, the employer's estimate, the 2026 legal
     minimum and the information form. Each depends on state only new cases have, so older cases (and their
     saved histories) get none of them."""
     rules, d, closed = state.rules, state.deadlines, state.rules.closed_days

@@ -100,7 +100,7 @@ def working_days_in(first: date, last: date, closed_days: ClosedDays = DEFAULT_C
     span = (last - first).days + 1
     weeks, rest = divmod(span, 7)
     weekdays = weeks * 5 + sum(1 for n in range(rest) if (first.weekday() + n) % 7 < 5)
-    off = set()
+    off: set[date] = set()
     for year in range(first.year, last.year + 1):
         off.update(d for d in public_holidays(year) if first <= d <= last and d.weekday() < 5)
         for month, day in closed:

@@ -18,7 +18,7 @@ Conventions (one for every "within N weeks" rule, so they can be compared):
   law gives no such extra time, and this matches the "day 7N" rule for weeks.
 
 Every deadline has a kind (see `Deadline`): STATUTORY, with the paragraph that sets it, or
-MODEL_TARGET, the municipality's own standard from the model "Sammen om fastholdelse" (seed 002)
+MODEL_TARGET, the municipality's own standard from the model "Sammen om fastholdelse" (STAR 2017, docs/domain.md)
 above the legal minimum. A missed target is not a breach of the law, and reports keep them apart.
 
 Reassessment (§ 24): the benefit stops at the end of the calendar month in which it has been
@@ -61,7 +61,7 @@ SOURCE_FAST_TRACK = "sygedagpengeloven § 7 c og § 13 b"
 SOURCE_FAST_TRACK_CONSENT = "bekendtgørelse om opfølgning i sygedagpengesager § 4"
 SOURCE_REASSESSMENT = "sygedagpengeloven § 24"
 SOURCE_2026_MINIMUM = "lov nr. 1750 af 29. december 2025 (L 66, 2025-26)"
-SOURCE_MODEL = "Sammen om fastholdelse, seed 002"
+SOURCE_MODEL = "Sammen om fastholdelse (STAR 2017)"
 
 
 # How a miss is named to people (timeline, task e-mails, reports): a breach of the law is not the
@@ -97,10 +97,10 @@ class CaseDeadlines:
     first_meeting_due: date  # end of week 8: statutory (§ 13 b) or the model's target, see first_meeting_kind
     latest_meeting_day: date  # last working day on or before first_meeting_due
     booking_escalation_day: date  # team lead is told if nothing is booked by then
-    measure_due: date  # end of week 13 (seed 002 success criterion): a model target
+    measure_due: date  # end of week 13 (STAR 2017's success criterion): a model target
     reassessment_due: date  # § 24: month end after > 22 benefit weeks (legacy sets: end of week 22)
     reassessment_task_day: date  # caseworker starts preparing the reassessment
-    # Added for issue 10 (defaults keep payloads of running cases readable).
+    # Added after cases were running (defaults keep payloads of running cases readable).
     first_meeting_kind: str = STATUTORY  # MODEL_TARGET from the 2026 reform
     first_meeting_source: str = SOURCE_FIRST_MEETING_LAW
     first_conversation_due: date | None = None  # 2026 reform: the statutory minimum, one conversation in 6 months
@@ -176,7 +176,7 @@ def compute_deadlines(first_day: date, rules: RuleSet) -> CaseDeadlines:
 def first_meeting_kind(rules: RuleSet) -> str:
     """STATUTORY while § 13 b requires the first meeting before the end of week 8 (from 1 Jan
     2015 until the 2026 reform); MODEL_TARGET under a rule set that says the law no longer does,
-    where the week-8 workplace meeting is the municipality's own standard (seed 002)."""
+    where the week-8 workplace meeting is the municipality's own standard (STAR 2017)."""
     return STATUTORY if rules.first_meeting_statutory else MODEL_TARGET
 
 
@@ -191,7 +191,7 @@ def first_meeting_deadline(first_day: date, rules: RuleSet) -> Deadline:
 
 def statutory_first_conversation_due(first_day: date, rules: RuleSet) -> date | None:
     """Last day for the one follow-up conversation the 2026 reform requires within the first six
-    months (None under earlier rule sets). By the rule set's `six_months_end` (issue 21):
+    months (None under earlier rule sets). By the rule set's `six_months_end` (unconfirmed, docs/domain.md):
     - "day_before" (shipped): the six months end the day before the same date six months on (see the
       module notes): first day 1 Jul 2026 -> 31 Dec 2026; 31 Aug 2026 -> 28 Feb 2027.
     - "same_date": on the same date six months on, or the last day of a shorter month (forældelsesloven
@@ -259,7 +259,7 @@ def next_followup_due(last_meeting_day: date, rules: RuleSet) -> date:
 
 def outcome_request_day(end_day: date, rules: RuleSet) -> date:
     """Working day to ask for the outcome (work or education) one calendar month after the case
-    ended (seed 002: "en måned efter afsluttet forløb").
+    ended (STAR 2017: "en måned efter afsluttet forløb").
 
     Not statutory, so it moves later rather than earlier: asking early would measure too soon.
     A rule set without `outcome_after_months` (saved by a case started before it existed) keeps

@@ -1,4 +1,4 @@
-"""The learning log's rules (seed 000: "der skal ikke kun deles succeshistorier – også udfordringer og mindre
+"""The learning log's rules (STAR 2025: "der skal ikke kun deles succeshistorier – også udfordringer og mindre
 velfungerende elementer"): the kinds of entry, the tags, and what a text may hold. Pure: no I/O.
 
 A text is about the work, never about a citizen. A CPR-shaped number is refused outright (a CPR number must

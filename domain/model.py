@@ -237,7 +237,7 @@ class CaseState:
     end_type: str | None = None
     end_date: date | None = None
     timeline: list[TimelineEntry] = field(default_factory=list)
-    # The whole case process (issue 4): carried across continue-as-new as part of the state.
+    # The whole case process: carried across continue-as-new as part of the state.
     category: int | None = None
     expected_weeks: int = 0
     employer_expected_weeks: int | None = None
@@ -255,7 +255,7 @@ class CaseState:
     retry_booking_on: date | None = None
     runs: int = 1                                           # how many workflow runs (continue-as-new) so far
     register_writes: int = 0                                # numbers each case update, for its idempotency key
-    # Issue 10 (all defaulted, so a state carried across continue-as-new before them still loads):
+    # The law as written (all defaulted, so a state carried across continue-as-new before them still loads):
     fast_track_request: FastTrackStatus | None = None       # the request and its consent; `fast_track` only when in force
     partial_recoveries: list["PartialRecovery"] = field(default_factory=list)  # changes of hours, newest last
     benefit_pauses: list["BenefitPause"] = field(default_factory=list)  # periods without benefit (move § 24)
@@ -264,7 +264,7 @@ class CaseState:
     info_form_answered_on: date | None = None
     employer_pays: str | None = None                        # EmployerPays value when known (§ 40); None: salary assumed
     employer_estimate_requested_on: date | None = None      # 2026 reform: the employer was asked for its estimate
-    # Issue 21 (defaulted: cases opened before it keep deciding as they did):
+    # The 2026 reform as lived (defaulted: cases opened before it keep deciding as they did):
     triage_as_lived: bool = False                           # triage with the reform's paths (domain.triage flags)
     rule_set_switch: RuleSetSwitch | None = None            # a later set that takes this case over on its date
     info_form_sent_recorded: bool = False                   # the form's real sending date is recorded (not intake's)

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from domain.calendar_dk import is_working_day
+from domain.calendar_dk import ClosedDays, is_working_day
 from domain.localtime import LOCAL_TZ
 from domain.model import Caseworker
 
 OUTSIDE_HOURS, CLOSED_DAY, PAST_DEADLINE = "outside_hours", "closed_day", "past_deadline"
 
 
-def rules_broken(start: datetime, end: datetime, worker: Caseworker, closed_days, deadline: date | None) -> tuple[str, ...]:
+def rules_broken(start: datetime, end: datetime, worker: Caseworker, closed_days: ClosedDays,
+                 deadline: date | None) -> tuple[str, ...]:
     local_start, local_end = start.astimezone(LOCAL_TZ), end.astimezone(LOCAL_TZ)
     broken = []
     if not is_working_day(local_start.date(), closed_days):

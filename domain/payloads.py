@@ -108,7 +108,7 @@ class OutcomeReport:
 @dataclass(frozen=True)
 class PartialRecovery:
     """The employee is partly back at work from `from_date` (delvis raskmelding): a change of the case,
-    not its end. Seed 002 counts it as an exit to work for the success criteria."""
+    not its end. STAR 2017 counts it as an exit to work for the success criteria."""
     hours_per_week: float  # hours worked per week from that date
     from_date: date
     note: str = ""

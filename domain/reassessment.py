@@ -77,7 +77,7 @@ def reassessment_due_for(
     - Benefit is counted in calendar days: more than 22 weeks = the 155th benefit day. For an
       unbroken absence that is day 185 (30 + 154 + 1), and the date is the end of its month.
     - The 9 months are read as the month being judged and the 8 before it.
-    - `earlier_benefit`: days sickness benefit was paid in EARLIER cases of the same person (issue 21: from the
+    - `earlier_benefit`: days sickness benefit was paid in EARLIER cases of the same person (from the
       register, or entered by the caseworker for another municipality's). Those within the 9 months count
       too; only their days before this case's first day are read, so nothing is counted twice.
     """

@@ -1,15 +1,20 @@
-"""The Danish texts of the 2026 reform's paths (issue 21): a running case moved to a new rule set, a case that is
+"""The Danish texts of the 2026 reform's paths (L 66): a running case moved to a new rule set, a case that is
 no longer called in, and the answer to a caseworker who asks a case to look at the rule sets again.
 
 Apart from `domain.labels` so that the workbench's labels and these can change without stepping on each other.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from domain.deadlines import CaseDeadlines
 from domain.labels import DEADLINE_KIND, TaskText, long_date, track
 from domain.results import UpdateResult, from_legacy
+
+if TYPE_CHECKING:
+    from domain.model import CaseState, EarlierBenefit, RiskNote
 
 DEADLINE_NAME = {**DEADLINE_KIND, "employer_conversation": "arbejdsgiverens sygefraværssamtale",
                  "employer_report": "arbejdsgiverens anmeldelse", "measure": "virksomhedsrettet indsats inden uge 13",
@@ -77,10 +82,12 @@ def info_form_sent(due_iso: str) -> str:
 VIA = {"digital_post": "med Digital Post", "employer_report": "automatisk med arbejdsgiverens anmeldelse"}
 
 
-def info_form_status(state) -> str:
+def info_form_status(state: CaseState) -> str:
     """The information form in one line: sent when and how, its answer date, and answered in time, late or not."""
     from domain.deadlines import info_form_dates
 
+    if state.info_form_sent_on is None or state.rules is None:  # before intake has sent it
+        return "ikke sendt"
     form = info_form_dates(state.info_form_sent_on, state.rules, answer_due=state.info_form_answer_due)
     sent = f"sendt {form.sent_on.isoformat()}"
     if state.info_form_sent_recorded:
@@ -97,7 +104,7 @@ def info_form_status(state) -> str:
 SOURCE = {"register": "fra registret", "caseworker": "indtastet"}
 
 
-def earlier_benefit(periods, before: date, after: date) -> str:
+def earlier_benefit(periods: Iterable[EarlierBenefit], before: date, after: date) -> str:
     """Earlier benefit periods that count toward § 24, and what they did to the reassessment date."""
     listed = "; ".join(f"{p.start.isoformat()} til {p.end.isoformat()} ({SOURCE.get(p.source, p.source)}"
                        + (f", {p.note}" if p.note else "") + ")" for p in periods)
@@ -109,7 +116,7 @@ def earlier_benefit(periods, before: date, after: date) -> str:
 BAND = {"lav": "lav", "middel": "middel", "høj": "høj"}
 
 
-def risk_line(risk) -> str:
+def risk_line(risk: RiskNote) -> str:
     """The estimate as people read it: the band, the three factors that weigh most, the model (and if synthetic)."""
     factors = ", ".join(f"{label} ({'trækker op' if c > 0 else 'trækker ned'})" for label, c in risk.factors)
     return (f"Risiko for fravær over 26 uger: {BAND.get(risk.band, risk.band)} ({risk.probability:.0%}). "
@@ -117,7 +124,7 @@ def risk_line(risk) -> str:
             + (" (trænet på syntetiske data)." if risk.synthetic else "."))
 
 
-def consider_follow_up(risk) -> TaskText:
+def consider_follow_up(risk: RiskNote) -> TaskText:
     return TaskText("Overvej opfølgning",
                     "Sagen overvåges, fordi både medarbejderen og arbejdsgiveren forventer under 26 ugers fravær, men "
                     f"beslutningsstøtten vurderer risikoen for et længere forløb som høj. {risk_line(risk)} "

@@ -52,7 +52,7 @@ class Refusal(StrEnum):
     UNKNOWN_CASEWORKER = "UnknownCaseworker"
     NO_TIME_FOR_HANDOVER = "NoTimeForHandover"
     NEEDS_CONFIRMATION = "NeedsConfirmation"
-    # the law's events (issue 10): partial recovery, benefit pauses, fast-track consent, the information form
+    # the law's events (docs/domain.md): partial recovery, benefit pauses, fast-track consent, the information form
     NOT_AN_END = "NotAnEnd"
     BAD_HOURS = "BadHours"
     BAD_FROM_DATE = "BadFromDate"
@@ -61,7 +61,7 @@ class Refusal(StrEnum):
     NO_CONSENT_AWAITED = "NoConsentAwaited"
     BAD_ANSWER_DATE = "BadAnswerDate"
     NO_INFO_FORM = "NoInfoForm"
-    # issue 21: the information form on its real dates
+    # the information form on its real dates (§ 11)
     BAD_SENT_DATE = "BadSentDate"
     BAD_AGREED_DUE = "BadAgreedDue"
     NOT_WATCHED = "NotWatched"

@@ -19,6 +19,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +74,10 @@ class RuleSet:
     outcome_after_days: int = 30  # legacy: used only when outcome_after_months is None
     triage_categories: tuple[int, ...] = (1, 2)  # empty: no visitation categories (2026 reform)
     closed_days: tuple[tuple[int, int], ...] = field(default=DEFAULT_CLOSED_DAYS)
-    # --- added for issue 10; every default keeps what a case started before it computed -----------
+    # --- added after cases were running; every default keeps what a case started before it computed -----------
     reassessment_benefit_weeks: int | None = None  # § 24: None = legacy "end of week reassessment_weeks"
     reassessment_window_months: int = 9  # § 24: "i de 9 forudgående kalendermåneder"
-    outcome_after_months: int | None = None  # seed 002: "en måned efter afsluttet forløb"
+    outcome_after_months: int | None = None  # STAR 2017: "en måned efter afsluttet forløb"
     first_meeting_statutory: bool = True  # False: the week-8 meeting is the model's own target only
     statutory_first_conversation_months: int | None = None  # 2026 reform: one conversation within 6 months
     employer_estimate_required: bool = False  # 2026 reform: watch only when BOTH estimates are known and short
@@ -87,7 +88,7 @@ class RuleSet:
     info_form_answer_days: int = 8  # § 11 stk. 3
     info_form_reminder_working_days_before: int = 2  # local practice
     info_form_task_working_days_after: int = 1  # local practice
-    # --- added for issue 21; the default keeps what a case started before it computed ---------------------------
+    # --- added for the reform as lived; the default keeps what a case started before it computed -------------
     six_months_end: str = "day_before"  # see SIX_MONTHS_ENDS and statutory_first_conversation_due
 
     def __post_init__(self) -> None:
@@ -135,7 +136,7 @@ def rulesets_from_data(data: Mapping[str, Any]) -> tuple[RuleSet, ...]:
 
     parsed = [_ruleset(entry, f"rulesets[{i}]", closed_days) for i, entry in enumerate(entries)]
     parsed.sort(key=lambda r: r.valid_from)
-    for earlier, later in zip(parsed, parsed[1:]):
+    for earlier, later in pairwise(parsed):
         if earlier.valid_from == later.valid_from:
             raise ValueError(
                 f"rule sets {earlier.name!r} and {later.name!r} share valid_from {later.valid_from.isoformat()}"

@@ -9,9 +9,10 @@ import json
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
+from pydantic_core import ErrorDetails
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationError, \
     field_validator
 
@@ -82,7 +83,7 @@ class _Strict(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _one_line(cls, value):
+    def _one_line(cls, value: object) -> object:
         # Every text of the report ends up in mail headers, calendars or pages: one line, nothing hidden.
         if isinstance(value, str) and hidden_characters(value):
             raise ValueError("må ikke indeholde linjeskift eller usynlige styretegn "
@@ -128,7 +129,7 @@ class EmployerIn(_Strict):
         if not re.fullmatch(r"[0-9]{8}", digits):
             raise ValueError("skal være 8 cifre")
         # CVR numbers carry a modulus-11 check digit; a typo is caught here, not at the employer's door.
-        if sum(int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2, 1))) % 11:
+        if sum(int(d) * w for d, w in zip(digits, (2, 7, 6, 5, 4, 3, 2, 1), strict=True)) % 11:
             raise ValueError("er ikke et gyldigt CVR-nummer (kontrolciffer passer ikke)")
         return digits
 
@@ -184,7 +185,7 @@ _FALLBACK = "har en værdi af forkert type eller form"
 MAX_FILE_BYTES = 1_000_000
 
 
-def _problem(error: dict) -> tuple[str, str]:
+def _problem(error: ErrorDetails) -> tuple[str, str]:
     field = ".".join(str(part) for part in error["loc"]) or "(rapporten)"
     kind = error["type"]
     if kind == "value_error":
@@ -284,5 +285,5 @@ def _depth(text: str) -> int:
     return deepest
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     return SickReportIn.model_json_schema()

@@ -29,11 +29,12 @@ class WorkingHours:
         object.__setattr__(self, "days", tuple(self.days))
 
 
-def _by_local_day(blocked: list[tuple[datetime, datetime]], zone, first: date, last: date) -> dict[date, list]:
+def _by_local_day(blocked: list[tuple[datetime, datetime]], zone: tzinfo, first: date,
+                  last: date) -> dict[date, list[tuple[datetime, datetime]]]:
     """The blocked intervals under each local day they touch, within [first, last]: a slot lies within one
     local day, so only that day's intervals can clash with it. Without this, a caseworker with many booked
     meetings made every proposal scan all of them for every candidate slot (seen in a profile of 1,000 cases)."""
-    found: dict[date, list] = {}
+    found: dict[date, list[tuple[datetime, datetime]]] = {}
     for start, end in blocked:
         day, until = max(start.astimezone(zone).date(), first), min(end.astimezone(zone).date(), last)
         while day <= until:
@@ -114,7 +115,7 @@ def propose_slots(
     total = 0
     while total < count:
         added = False
-        for slots, picked in zip(per_day, chosen):
+        for slots, picked in zip(per_day, chosen, strict=True):
             if total == count:
                 break
             after = picked[-1] + duration if picked else None

@@ -11,7 +11,7 @@ AND the employer expect the absence to last under 26 weeks. A missing employer e
 and the workflow asks the employer for the estimate and triages again when it comes. Rule sets
 saved before that field existed keep the old reading (the employee's estimate alone decides).
 
-How municipalities live the reform (issue 21), for cases opened since that change (the workflow passes the two
+How municipalities live the reform (L 66), for cases opened since that change (the workflow passes the two
 flags under a patch, so older cases decide as they did):
 - `missing_estimate_followed`: while the employer's estimate is missing, the case is followed AS IF LONG (the
   track a long case gets, with its statutory minimum), never left on a waiting track without a legal deadline.
@@ -32,7 +32,7 @@ from domain.rulesets import RuleSet
 
 class Track(StrEnum):
     WORKPLACE = "workplace"  # the model: first meeting at the workplace before end of week 8
-    EXEMPT = "exempt"  # target group, but exempted (seed 002); ordinary follow-up applies
+    EXEMPT = "exempt"  # target group, but exempted (STAR 2017); ordinary follow-up applies
     WATCH = "watch"  # 2026 reform: no follow-up by default, re-triage if the estimate grows
     OUTSIDE = "outside"  # not target group: expected back within 8 weeks
     EMPLOYER_ESTIMATE_NEEDED = "employer_estimate_needed"  # 2026 reform: ask the employer, then triage again

@@ -41,7 +41,7 @@ async def setup(settings: Settings, wait_seconds: float = 120) -> None:
     from case_service.retention import ensure_retention_schedule
 
     await ensure_retention_schedule(client, settings)
-    from case_service.retrain import ensure_retrain_schedule  # issue 21: decision support, retrained weekly
+    from case_service.retrain import ensure_retrain_schedule  # decision support, retrained weekly
 
     await ensure_retrain_schedule(client, settings)
     log.info("retention schedule in place: personal data erased %s days after a case ends", settings.retention_days)

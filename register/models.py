@@ -70,7 +70,7 @@ class CaseRow(Base):
     fast_track_requested_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     fast_track_requested_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     outcome_recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    # Added in revision 0003 (the law as written, issue 10).
+    # Added in revision 0003 (the law as written).
     first_meeting_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)  # statutory | model_target
     partial_recovery_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # first partial recovery
     partial_recovery_hours: Mapped[float | None] = mapped_column(Float, nullable=True)  # hours per week, latest
@@ -205,7 +205,7 @@ class MissedTarget(Base):
 
 
 class LearningLogEntry(Base):
-    """A short note of what worked, what did not, a challenge or an idea (seed 000: a pilot succeeds "hvis det
+    """A short note of what worked, what did not, a challenge or an idea (STAR 2025: a pilot succeeds "hvis det
     giver viden og læring"), written by a caseworker or team lead, tagged, optionally linked to a case. Free
     text: the author is warned not to write about citizens, and the evaluation export leaves a case-linked text
     out unless the author marked it clear of personal data (`clear_of_personal_data`)."""

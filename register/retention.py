@@ -60,11 +60,11 @@ def erase_ended_before(register: Register, cutoff: datetime, now: datetime) -> E
             detail={}, event_key=literal("erased/") + cast(AuditEvent.id, String)))
         session.execute(update(CaseworkerAssignment).where(CaseworkerAssignment.case_id.in_(case_ids))
                         .values(reason=ERASED))
-        # A learning-log note about the case may name the person unless its author marked it clear (issue 22).
+        # A learning-log note about the case may name the person unless its author marked it clear.
         session.execute(update(LearningLogEntry).where(LearningLogEntry.case_id.in_(case_ids),
                                                        LearningLogEntry.clear_of_personal_data.is_(False))
                         .values(text=ERASED))
-        # The lists' read model holds the whole view (names, addresses): the row goes (issue 20).
+        # The lists' read model holds the whole view (names, addresses): the row goes.
         session.execute(delete(CaseListEntry).where(CaseListEntry.workflow_id.in_(
             select(CaseRow.workflow_id).where(CaseRow.id.in_(case_ids)))))
         for case_id in case_ids:

@@ -1,7 +1,7 @@
 """Baseline period against pilot period: each success criterion in both, the change in percentage points with
-a 95 % confidence interval, and whether the model's goals are met (seed 002).
+a 95 % confidence interval, and whether the model's goals are met (STAR 2017, docs/domain.md).
 
-Goals (seed 002, "Sammen om fastholdelse", the criteria of success):
+Goals (STAR 2017 "Sammen om fastholdelse", the criteria of success):
 - "70 pct. af sygedagpengemodtagere ... i visitationskategori 2 og 3 har deres første opfølgningssamtale på
   deres arbejdsplads": met when the PILOT period's share is at least 70 %.
 - "Andelen ..., der får en virksomhedsrettet indsats inden 13. sygefraværsuge, øges med 10 procentpoint": met
@@ -64,7 +64,7 @@ class Comparison:
 
 
 def work_or_education(f: Figures) -> Share:
-    """Seed 002's "afgang til job og uddannelse en måned efter": of the closed target cases whose month has
+    """The STAR 2017's "afgang til job og uddannelse en måned efter": of the closed target cases whose month has
     passed (not those whose outcome is not yet due)."""
     due = f.outcomes["work"].denominator - f.outcomes["not_yet_due"].numerator
     return Share(f.outcomes["work"].numerator + f.outcomes["education"].numerator, due)

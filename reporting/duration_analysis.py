@@ -1,4 +1,4 @@
-"""The effect evaluation seed 002 asks for ("betydningen af varighed af forløbene, når første samtale holdes på
+"""The effect evaluation the STAR 2017 asks for ("betydningen af varighed af forløbene, når første samtale holdes på
 arbejdspladsen"): time from the first day of absence to the return to work (full or partial), by where the first
 meeting was held, as Kaplan-Meier curves (lifelines) with censoring, medians with 95 % confidence intervals and
 a log-rank test; drawn with matplotlib.

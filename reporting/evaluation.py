@@ -1,4 +1,4 @@
-"""The evaluation dataset for the external evaluator (seed 002: implementation and effect evaluation): one row
+"""The evaluation dataset for the external evaluator (STAR 2017: implementation and effect evaluation): one row
 per case, pseudonymised, with the monitoring fields and durations; and its data dictionary in Danish and
 English.
 

@@ -14,7 +14,7 @@ MEASURE_BASE_ALL = "all_target_cases"
 MEASURE_BASE_RUNNING = "running_at_week_13"
 MEASURE_BASES = (MEASURE_BASE_RUNNING, MEASURE_BASE_ALL)
 OUTCOMES = ("work", "education", "other", "unknown", "not_yet_due")
-WORKPLACE_GOAL_CATEGORIES = (2, 3)   # seed 002: the 70 % goal is for cases of visitation categories 2 and 3
+WORKPLACE_GOAL_CATEGORIES = (2, 3)   # STAR 2017: the 70 % goal is for cases of visitation categories 2 and 3
 MODEL_TARGET = "model_target"
 # Known values first, in this order; any other value found in the register is appended.
 TRACKS = ("workplace", "exempt", "watch", "outside", "none")

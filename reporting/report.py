@@ -1,4 +1,4 @@
-"""The model's success criteria (seed 002, domain.md) for one municipality and one period, read from the register.
+"""The model's success criteria (STAR 2017) for one municipality and one period, read from the register.
 
 `build_report(session, municipality, start, end, today)` reads a few columns with five queries and hands them
 to `compute_report`, a pure function over plain facts. Every figure is computed for the whole municipality,
@@ -13,14 +13,14 @@ Definitions (the same text, in Danish, is the HTML page's footnote):
   (the lowest number), which is "not yet held". Held: meetings.status == 'held'; its time is held_at (the
   actual time), else the booked start. Dates are local (Europe/Copenhagen) calendar dates.
 - At the workplace: share of target cases whose first meeting was held with meetings.actual_location ==
-  'workplace', out of target cases whose first meeting was held (goal 70 %). Seed 002 sets the goal for cases of
+  'workplace', out of target cases whose first meeting was held (goal 70 %). The STAR 2017 sets the goal for cases of
   visitation categories 2 and 3: a target case of category 1 is left out; a case without a category (the 2026
   reform phased them out, or not recorded) counts.
 - By the end of week 8: share of target cases whose first meeting was held on or before
   cases.first_meeting_due, out of target cases whose outcome is settled: the first meeting was held, or the
   due date has passed (due < today) without it. A case that ended on or before its due date without a first
   meeting owed none and is left out. Cases without a due date are left out.
-- Breaches of the law and missed targets of the model are kept apart (issue 10). The week-8 first meeting is
+- Breaches of the law and missed targets of the model are kept apart (docs/domain.md). The week-8 first meeting is
   statutory (§ 13 b) unless cases.first_meeting_kind is 'model_target' (the 2026 reform): then missing it is a
   missed target, not a breach.
 - Breaches: every case with a deadline_breaches row of kind 'first_meeting' (reason 'recorded' when the dates
@@ -31,11 +31,11 @@ Definitions (the same text, in Danish, is the HTML page's footnote):
   added later. The figure counts cases; the list has one row per case and kind, each with its reference.
 - Missed targets: the same judgement for target cases whose week 8 is the model's target, plus every case with
   a missed_targets row of kind 'first_meeting'.
-- Exits to work (seed 002: "raskmeldes helt eller delvis"), judged by the case's FINAL state: a closed target
+- Exits to work (STAR 2017: "raskmeldes helt eller delvis"), judged by the case's FINAL state: a closed target
   case counts when it ended in full recovery (or the old end type 'partial_recovery'); an open target case
   counts when a partial recovery is recorded (cases.partial_recovery_on). A case that recovered partly and
   then ended in dismissal, death, a move or end of benefit does not count. Out of target cases.
-- Measure before week 13, per the jobindsats.dk measure seed 002 names ("andelen, der får et virksomhedsrettet
+- Measure before week 13, per the jobindsats.dk measure the STAR 2017 names ("andelen, der får et virksomhedsrettet
   tilbud inden udgangen af 13. sygefraværsuge"): the base is the target cases whose absence lasted through
   week 13 -- week 13 has ended (today > first_day + 90 days) and the case had not ended by then (ended_on
   is None or > first_day + 90 days). A case that recovered before week 13 is not in the base, with or

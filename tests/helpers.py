@@ -1,7 +1,6 @@
 """Small helpers for driving a case in tests: start it, wait for a state, read the mails and the register."""
 from __future__ import annotations
 
-import asyncio
 from datetime import date, timedelta
 from email.message import EmailMessage
 
@@ -11,6 +10,7 @@ from case_service import CaseService
 from domain.localtime import local_date
 from domain.model import CaseState
 from domain.sick_report import parse_sick_report
+from tests.eventually import eventually_async
 from workflows.case_workflow import CaseWorkflow
 
 
@@ -35,25 +35,20 @@ async def start(h, report: dict, *, absent_days: int | None = 14):
 
 
 async def wait_for(handle, predicate, timeout: float = 30.0) -> CaseState:
-    """Poll the query until the state satisfies the predicate (activities run in real time)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        state = await handle.query(CaseWorkflow.state_now)
-        if predicate(state):
-            return state
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"state never matched; last phase {state.phase}, timeline "
-                                 f"{[e.event for e in state.timeline]}")
-        await asyncio.sleep(0.1)
+    """Ask the case's query until its state satisfies the predicate (activities run in real time)."""
+    return await eventually_async(lambda: handle.query(CaseWorkflow.state_now), until=predicate, timeout=timeout,
+                                  what=f"a state of {handle.id} that satisfies {_name(predicate)}",
+                                  show=lambda s: f"phase {s.phase}, timeline {[e.event for e in s.timeline]}")
 
 
 async def wait_for_mail(sink, count: int, timeout: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while len(sink.messages) < count:
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"expected {count} mails, got {len(sink.messages)}: "
-                                 f"{[str(m['Subject']) for m in sink.messages]}")
-        await asyncio.sleep(0.05)
+    await eventually_async(lambda: [str(m["Subject"]) for m in sink.messages], until=lambda got: len(got) >= count,
+                           timeout=timeout, every=0.05, what=f"{count} mails")
+
+
+def _name(predicate) -> str:
+    name = getattr(predicate, "__name__", "")
+    return "the predicate" if name in ("", "<lambda>") else name
 
 
 async def finish(h, handle, days: int = 75):
@@ -77,14 +72,10 @@ def rows(register, model, *where):
 async def mail_to(sink, address: str, predicate, timeout: float = 15.0) -> EmailMessage:
     """The first mail to `address` that satisfies `predicate`, waiting for it: a step's mails go out after the
     state a test waits for has changed, so counting the mails already there is a race."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        found = [m for m in sink.to(address) if predicate(m)]
-        if found:
-            return found[0]
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"no such mail to {address}: {[str(m['Subject']) for m in sink.to(address)]}")
-        await asyncio.sleep(0.05)
+    found = await eventually_async(lambda: [m for m in sink.to(address) if predicate(m)], timeout=timeout,
+                                   every=0.05, what=lambda: f"a mail to {address} that satisfies {_name(predicate)} "
+                                   f"(mails to it: {[str(m['Subject']) for m in sink.to(address)]})")
+    return found[0]
 
 
 def subject_has(text: str):
@@ -96,13 +87,17 @@ def body_has(*texts: str):
 
 
 async def quiet(handle, timeout: float = 15.0) -> None:
-    """Wait until the case has had no activity running for a moment."""
-    loop = asyncio.get_running_loop()
-    deadline, calm = loop.time() + timeout, 0
-    while calm < 3 and loop.time() < deadline:
+    """Wait until the case has had no activity running for three looks in a row; fail if it never settles."""
+    calm = 0
+
+    async def settled() -> bool:
+        nonlocal calm
         try:
             description = await handle.describe()
         except Exception:  # a closed case (its search attributes may not even decode): nothing runs
-            return
-        calm = calm + 1 if not description.raw_description.pending_activities else 0
-        await asyncio.sleep(0.1)
+            return True
+        pending = description.raw_description.pending_activities
+        calm = 0 if pending else calm + 1
+        return calm >= 3
+
+    await eventually_async(settled, timeout=timeout, what=f"{handle.id} with no activity running")

@@ -1,4 +1,4 @@
-"""Messages shaped to stall or bloat the standard library's e-mail parser (issue 19), at the sizes that did:
+"""Messages shaped to stall or bloat the standard library's e-mail parser, at the sizes that did:
 each a few hundred kilobytes at most. Shared by the shape tests and bench/bench_gateway_hostile.py."""
 from __future__ import annotations
 

@@ -134,8 +134,8 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/rapport/laeringslog/skriv", report_pages.learning_log_write, methods=["POST"]),
         Route("/rapport/vis", pages.report_html),
         Route("/rapport.csv", pages.report_csv),
-        Route("/modelkort", model_card.model_card),  # issue 21: decision support's model card
-        Route("/drift/svar", replies_page.replies_page),  # issue 19: operations' kept refused replies
+        Route("/modelkort", model_card.model_card),  # decision support's model card
+        Route("/drift/svar", replies_page.replies_page),  # operations' kept refused replies
         Route("/drift/svar/genbehandl", replies_page.reprocess_reply, methods=["POST"]),
         Route("/svar/{token}", employer.reply_page, methods=["GET", "POST"]),
         Route("/sundhed", lambda request: Response("ok", media_type="text/plain")),

@@ -1,4 +1,4 @@
-"""The model card (issue 21): what the decision support's model is, how it was validated and against what, its
+"""The model card : what the decision support's model is, how it was validated and against what, its
 errors per age band and gender, every kept model, and (for a team lead) the watched cases by estimate. For team
 leads and the data protection officer; a caseworker sees it too, so she knows what an estimate rests on."""
 from __future__ import annotations

@@ -286,7 +286,7 @@ async def render_team(request: Request, user, status: int = 200, **extra) -> Res
     except ValueError:
         page_number = 1
     from web.team_tasks import team_tasks_context  # the lead's own tasks (a module of its own)
-    from web.watch_view import BANDS, SORTS, watch_rows  # issue 21: the watch track by estimate
+    from web.watch_view import BANDS, SORTS, watch_rows  # the watch track by estimate
 
     watched = watch_rows(views, day) if web.settings.decision_support else None
     lists = team_lists(rows, tasks, kind=request.query_params.get("vis", ""),

@@ -44,7 +44,7 @@ class TaskRow:
 
 
 # Which form does which task, by the task's key (the workflow names its tasks by these prefixes).
-TASK_ACTION = (("info_form_send", "oplysningsskema-sendt"), ("consider_follow_up", "opfoelgning"),  # issue 21
+TASK_ACTION = (("info_form_send", "oplysningsskema-sendt"), ("consider_follow_up", "opfoelgning"),  # the 2026 reform
                ("call_employer", "arbejdsgiver"), ("record_meeting/", "samtale"), ("counter/", "flyt"),
                ("measure", "indsats"), ("return_check/", "afslut"), ("outcome", "udfald"),
                ("info_form", "oplysningsskema"), ("employer_estimate", "varighed"), ("fast_track_lapsed", "samtykke"))

@@ -1,4 +1,4 @@
-"""Operations' page of kept refused replies (issue 19): the messages the mail gateway kept without applying
+"""Operations' page of kept refused replies: the messages the mail gateway kept without applying
 (an unknown meeting, an unreadable calendar, a case that refused it), newest first, each with its reason, when
 it came, the case it names and whether it may be reprocessed, and a button that feeds it through again once the
 cause is fixed (as `fasthold genbehandl`), audited under the signed-in operator. Only the roster's `operations`

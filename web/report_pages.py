@@ -1,4 +1,4 @@
-"""The report page and its pilot-learning parts (issue 22): baseline against pilot period, how long cases last by
+"""The report page and its pilot-learning parts (docs/domain.md): baseline against pilot period, how long cases last by
 where the first meeting was held, the evaluation dataset and the learning log. Each handler translates the request
 into a call of the report layer (reporting/report_command.py, evaluation_command.py) or the register's learning log,
 run in a worker thread: the register is read with blocking I/O. None of these pages needs Temporal."""

@@ -1,4 +1,4 @@
-"""The team lead's own tasks (issue 20): on the Team page, each case a bulk reassignment could not hand over,
+"""The team lead's own tasks: on the Team page, each case a bulk reassignment could not hand over,
 with the reason and a link to its task page, where the lead gives the case to a colleague. The handler only
 translates the form into a call of case_service.lead_tasks and shows the answer or the refusal beside its field."""
 from __future__ import annotations

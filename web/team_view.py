@@ -16,7 +16,7 @@ KINDS = {  # the list's key in the address, and its Danish name
     "maal": "Modellens mål ikke nået",
     "brud": "Lovfrist overskredet",
     "opgaver": "Opgaver over frist",
-    "skoen": "Kun fulgt, efter skøn",   # issue 21: the watch track by decision support's estimate
+    "skoen": "Kun fulgt, efter skøn",   # the watch track by decision support's estimate
 }
 
 

@@ -1,4 +1,4 @@
-"""Issue 21: the team lead follows the cases the law stops following (the 2026 track "watch": both estimates
+"""The team lead follows the cases the law stops following (the 2026 track "watch": both estimates
 under 26 weeks) by decision support's estimate, on the Team page: the highest estimate first, with the band,
 the factor that weighs most, the caseworker's decision, and filters by band and caseworker."""
 from __future__ import annotations

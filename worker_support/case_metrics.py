@@ -3,7 +3,7 @@
 Why two endpoints: the SDK's metrics (task slots, poll latencies, workflow task failures; served by the SDK's
 core on FASTHOLD_METRICS_PORT) say whether the engine is healthy; the case metrics (FASTHOLD_CASE_METRICS_PORT)
 say whether cases are: open cases by phase, deadline breaches (the law), missed targets (the model's own, kept
-apart since issue 10) and deadlines at risk, mails sent / failed /
+apart: docs/domain.md) and deadlines at risk, mails sent / failed /
 refused, replies received / refused, caseworker tasks open and overdue, steps that alerted operations.
 The README's metric table is checked against this registry (tests/unit/test_monitoring.py); the alerts and
 the dashboard built on them are in deploy/.

@@ -1,6 +1,6 @@
 """CaseWorkflow: one sick-leave case through "Sammen om fastholdelse", from sick report to outcome.
 
-The run method reads as the model in domain.md: open the case (register it, choose the rule set by the first
+The run method reads as the model (docs/domain.md): open the case (register it, choose the rule set by the first
 day of absence, triage, give it ONE caseworker), then keep the case moving until it ends: contact the
 employer, book the first follow-up meeting at the workplace before the end of week 8, remind, escalate and
 record a breach rather than miss a deadline silently, follow up, prepare the reassessment. When the case

@@ -1,4 +1,4 @@
-"""Handing a case to another caseworker without leaving anything half done (issue 20).
+"""Handing a case to another caseworker without leaving anything half done.
 
 The earlier handover gave the case to the new caseworker first and then tried to put the planned meetings in
 their calendar; when the hour was taken and no other time was free, the old caseworker had already been sent a

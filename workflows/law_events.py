@@ -1,4 +1,4 @@
-"""What the law adds to a case (issue 10): fast track with the employee's consent, partial recovery as an event of
+"""What the law adds to a case: fast track with the employee's consent, partial recovery as an event of
 a running case, periods without benefit that move the § 24 reassessment, the information form (§ 11), the
 employer's estimate under the 2026 reform, and a missed target of the model kept apart from a breach of the law.
 
@@ -159,7 +159,7 @@ class LawEvents:
     async def send_info_form(self) -> None:
         """At intake the caseworker sends the form through Digital Post (it asks about health, so never by ordinary
         e-mail), unless it went automatically with the employer's report. Until its real sending date is recorded
-        (`record_info_form_sent`, cases from issue 21 are asked to), the 8 days run from today."""
+        (`record_info_form_sent`; newer cases are asked to), the 8 days run from today."""
         self.state.info_form_sent_on = self.today()
         due = info_form_dates(self.today(), self.rules).answer_due
         self.note("info_form_sent", f"svarfrist {due.isoformat()}")
@@ -173,7 +173,7 @@ class LawEvents:
                         command=self.command("oplysningsskema", "--besvaret ÅÅÅÅ-MM-DD"))
 
     def info_form(self):
-        """The form's dates: from its recorded sending and any agreed answer date (cases before issue 21: intake)."""
+        """The form's dates: from its recorded sending and any agreed answer date (older cases: intake)."""
         return info_form_dates(self.state.info_form_sent_on, self.rules, answer_due=self.state.info_form_answer_due)
 
     def info_form_occasion(self) -> str:

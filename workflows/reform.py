@@ -1,4 +1,4 @@
-"""The 2026 reform as municipalities live it (issue 21): a later rule set that takes over running cases on its date,
+"""The 2026 reform as municipalities live it (L 66): a later rule set that takes over running cases on its date,
 a case that is no longer called in when both estimates say under 26 weeks, and a caseworker's request that a case
 look at the rule sets again (a set added to the configuration after the case opened). A mixin of `CaseWorkflow`.
 
@@ -200,7 +200,7 @@ class ReformEvents:
     @workflow.update
     async def refresh_rule_sets(self, actor: str) -> UpdateResult:
         """A set added to the configuration after the case opened reaches it: the case takes the set it follows
-        today, holds a timer for the next switch, and, opened before issue 21 and still waiting for the employer's
+        today, holds a timer for the next switch, and, opened before this code and still waiting for the employer's
         estimate, is followed as if long from now on."""
         plan = await self.activity(PlanningActivities.rule_set_plan,
                                    RuleSetPlanRequest(self.case.first_day, self.today()))

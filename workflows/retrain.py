@@ -1,5 +1,5 @@
 """RetrainWorkflow: run by a Temporal Schedule (weekly), it trains and validates a new decision-support model
-from the register's closed cases (issue 21). Every model is kept with its figures; a new one is used only when it
+from the register's closed cases. Every model is kept with its figures; a new one is used only when it
 passes validation. A workflow, so a run that fails is retried and shows in Temporal UI."""
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import free_port
+from tests.eventually import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 FASTHOLD = [sys.executable, "-m", "cli"]
@@ -68,18 +69,12 @@ class Engine:
 
     def wait_for(self, which, count: int, timeout: float = 30) -> list:
         """The mails `which` picks out, once there are `count` of them (other mails may come in between)."""
-        deadline = time.monotonic() + timeout
-        while len(found := which(self.mails())) < count:
-            assert time.monotonic() < deadline, f"{len(found)} such mails, expected {count}"
-            time.sleep(0.2)
-        return found
+        return eventually(lambda: which(self.mails()), until=lambda found: len(found) >= count, timeout=timeout,
+                          what=f"{count} such mails", show=lambda found: f"{len(found)} such mails")
 
     def wait_for_mails(self, count: int, timeout: float = 30) -> list:
-        deadline = time.monotonic() + timeout
-        while len(mails := self.mails()) < count:
-            assert time.monotonic() < deadline, f"{len(mails)} mails, expected {count}"
-            time.sleep(0.2)
-        return mails
+        return eventually(self.mails, until=lambda mails: len(mails) >= count, timeout=timeout,
+                          what=f"{count} mails", show=lambda mails: f"{len(mails)} mails")
 
     @property
     def web(self) -> str:

@@ -9,11 +9,11 @@ are fully booked: those cannot be handed over, and the team lead is told.
 """
 from __future__ import annotations
 
-from collections import Counter
 import email.policy
 import sqlite3
 import threading
 import time
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from tests import dates
 from tests.conftest import sick_report
 from tests.e2e.engine import ROOT, Engine
 from tests.e2e.test_web import CHROMIUM_ARGS, axe_and_shot, sign_in
+from tests.eventually import eventually
 
 ANNA, MIKKEL, SARA = "cw-anna", "cw-mikkel", "cw-sara"
 ROSTER = ROOT / "tests" / "fixtures" / "roster_bulk.yaml"
@@ -92,15 +93,8 @@ async def open_cases(engine: Engine, cases: CaseService, count: int, **changes) 
         return count - db(engine, f"SELECT count(*) FROM cases c WHERE c.reference IN ({marks}) AND (c.phase = "
                                   "'meeting_booked' OR EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id "
                                   "AND m.message_key LIKE '%/escalation/no_slot/%'))", *references)[0][0]
-    eventually(lambda: unsettled() == 0, timeout=900, what=f"{count} cases opened and booked")
+    eventually(lambda: unsettled() == 0, timeout=900, every=1, what=f"{count} cases opened and booked")
     return references
-
-
-def eventually(check, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, f"not within {timeout} s: {what}"
-        time.sleep(1)
 
 
 def read_mails(engine: Engine) -> tuple[list[dict], Counter]:

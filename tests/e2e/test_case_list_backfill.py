@@ -3,7 +3,6 @@ the time-skipping server cannot): a running case whose read-model row is missing
 the read model, is put in from its workflow's own view; a second run adds nothing."""
 from __future__ import annotations
 
-import asyncio
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,6 +16,7 @@ from register.models import CaseListEntry
 from register.roster import load_roster
 from tests import dates
 from tests.conftest import sick_report
+from tests.eventually import eventually_async
 from tests.helpers import wait_for
 from worker import build_worker
 from workflows.case_workflow import CaseWorkflow
@@ -30,16 +30,17 @@ async def test_cases_from_before_the_read_model_are_put_in_once(dev_client, sett
             await cases.start_case(case)
             handle = dev_client.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
             await wait_for(handle, lambda s: s.phase == "meeting_booked")
-            await asyncio.sleep(1)  # its own publication of that step is in
+            async def published() -> bool:
+                truth = await handle.query(CaseWorkflow.case_view)
+                return truth in CaseList(register).views("101", None)
+
+            await eventually_async(published, what="the case's own publication of that step in the register")
             with register.session() as session:
                 session.execute(delete(CaseListEntry).where(CaseListEntry.workflow_id == case.workflow_id))
             args = cli.parser().parse_args(["--kommune", "101", "opdater-lister"])
-            said = ""
-            for _ in range(50):  # the dev server's visibility lists a new workflow after a moment
-                said = await cli.run(args, settings, dev_client)
-                if said.startswith("1 "):
-                    break
-                await asyncio.sleep(0.2)
+            # The dev server's visibility lists a new workflow after a moment.
+            said = await eventually_async(lambda: cli.run(args, settings, dev_client), timeout=10, every=0.2,
+                                          until=lambda said: said.startswith("1 "), what="the case put in", show=str)
             assert said.startswith("1 åbne sager er sat ind i arbejdsbordets lister"), said
             truth = await handle.query(CaseWorkflow.case_view)
             [listed] = [v for v in CaseList(register).views("101", None) if v.state.reference == case.reference]

@@ -1,4 +1,4 @@
-"""Decision support in the workbench as its users meet it (issue 21): a model trained with the command line on
+"""Decision support in the workbench as its users meet it: a model trained with the command line on
 synthetic cases, a watched case with a high estimate, its page with the band and three factors, the caseworker's
 decision through the page's form, and the model card for the team lead, in a real Chromium with axe-core (WCAG 2.1
 AA) on each page and a screenshot of it."""

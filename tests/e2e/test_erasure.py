@@ -1,22 +1,15 @@
-"""Erasure that erases (issue 19), with real parts: the dev server, the worker, the gateway and the register.
+"""Erasure that erases, with real parts: the dev server, the worker, the gateway and the register.
 A case is started, its invitation answered through the gateway with a comment, the case ended; the retention
 job runs (retention 0 days); then the register (every table, every column), the gateway's inbox and Temporal
 (the case's history, its runs, the search by reference) are searched for the CPR number, the names, the e-mail
 addresses, the phone number and the address of the sick report. None may be found."""
 from __future__ import annotations
 
-import asyncio
-import email
-import email.policy
 import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 import aiosmtplib
-import icalendar
 from sqlalchemy import MetaData, select
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -30,50 +23,17 @@ from gateway import start_gateway
 from register.roster import load_roster
 from tests import dates
 from tests.conftest import free_port, sick_report
+from tests.eventually import eventually_async
+from tests.itip import itip_reply
 from workflows.case_workflow import CaseWorkflow
 from workflows.retention import RetentionWorkflow
 
 
-async def eventually(what: str, check, timeout: float = 60.0, every: float = 0.3):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        found = await check()
-        if found:
-            return found
-        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(every)
-
-
-def reply(invitation: EmailMessage, attendee: str, comment: str) -> bytes:
-    part = next(p for p in invitation.walk() if p.get_content_type() == "text/calendar")
-    [event] = list(icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT"))
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Test//Kalender//DA")
-    calendar.add("version", "2.0")
-    calendar.add("method", "REPLY")
-    body = icalendar.Event()
-    for name in ("UID", "SEQUENCE", "DTSTART", "DTEND", "ORGANIZER"):
-        body[name] = event[name]
-    body.add("dtstamp", datetime.now(timezone.utc))  # real now: a DTSTAMP is the moment the reply is written
-    who = icalendar.vCalAddress(f"mailto:{attendee}")
-    who.params["PARTSTAT"] = "ACCEPTED"
-    body.add("attendee", who)
-    body.add("comment", comment)
-    calendar.add_component(body)
-    message = EmailMessage()
-    message["From"] = attendee
-    message["To"] = str(invitation["From"])
-    message["Subject"] = "Accepteret: " + str(invitation["Subject"])
-    message["Message-ID"] = make_msgid(domain="example.com")
-    message.set_content("Accepteret")
-    message.add_alternative(calendar.to_ical(), maintype="text", subtype="calendar", params={"method": "REPLY"})
-    return message.as_bytes(policy=email.policy.SMTP)
-
-
 async def decoded_history(client, settings, workflow_id: str) -> str:
     """Every payload of the case's history (input, activity inputs and results, updates), decrypted, as text."""
-    from engine.client import data_converter
     from temporalio.api.common.v1 import Payload
+
+    from engine.client import data_converter
 
     history = await client.get_workflow_handle(workflow_id).fetch_history()
     found: list[Payload] = []
@@ -136,8 +96,8 @@ async def test_a_case_ended_and_erased_leaves_no_personal_data(dev_client, setti
                 async def invitation():
                     return next((m for m in sink.to(case.employee.email)
                                  if any(p.get_content_type() == "text/calendar" for p in m.walk())), None)
-                sent = await eventually("the employee's invitation", invitation)
-                await aiosmtplib.send(reply(sent, case.employee.email, "Jeg kommer. diagnose: rygskade"),
+                sent = await eventually_async(invitation, what="the employee's invitation", timeout=60, every=0.3)
+                await aiosmtplib.send(itip_reply(sent, case.employee.email, comment="Jeg kommer. diagnose: rygskade"),
                                       sender=case.employee.email, recipients=[settings.organizer_email],
                                       hostname=gateway.hostname, port=gateway.port)
                 await gateway.idle()
@@ -145,7 +105,7 @@ async def test_a_case_ended_and_erased_leaves_no_personal_data(dev_client, setti
                 async def answered():
                     state = await handle.query(CaseWorkflow.state_now)
                     return state.meetings and state.meetings[0].responses.get(case.employee.email) == "ACCEPTED"
-                await eventually("the accepted answer", answered)
+                await eventually_async(answered, what="the accepted answer", timeout=60, every=0.3)
                 assert list(gateway.inbox.accepted.glob("*.eml")), "the reply was kept"
 
                 await service.act(ref, CaseEnd("full_recovery", dates.today(), actor="test"),
@@ -155,7 +115,7 @@ async def test_a_case_ended_and_erased_leaves_no_personal_data(dev_client, setti
                     with register.session() as s:
                         from register.models import CaseRow
                         return s.scalar(select(CaseRow.closed_at).where(CaseRow.reference == case.reference))
-                await eventually("the case closed in the register", closed)
+                await eventually_async(closed, what="the case closed in the register", timeout=60, every=0.3)
                 assert any(value in register_text(register) for value in personal)   # the search can find
                 # The CPR number went to the register directly: the workflow's history never held it.
                 history_text = await decoded_history(dev_client, settings, started.workflow_id)
@@ -185,9 +145,9 @@ async def test_a_case_ended_and_erased_leaves_no_personal_data(dev_client, setti
         except RPCError as err:
             assert err.status == RPCStatusCode.NOT_FOUND, err
             return True
-    await eventually("the case's history deleted from Temporal", history_gone)
+    await eventually_async(history_gone, what="the case's history deleted from Temporal", timeout=60, every=0.3)
 
     async def unlisted():
         found = [w async for w in dev_client.list_workflows(f"WorkflowId = '{started.workflow_id}'")]
         return not found
-    await eventually("the case gone from Temporal's visibility", unlisted)
+    await eventually_async(unlisted, what="the case gone from Temporal's visibility", timeout=60, every=0.3)

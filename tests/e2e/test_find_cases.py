@@ -2,7 +2,6 @@
 breach), through the service layer, on the real dev server's visibility store."""
 from __future__ import annotations
 
-import asyncio
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,19 +10,10 @@ from domain.sick_report import parse_sick_report
 from register.roster import load_roster
 from tests import dates
 from tests.conftest import sick_report
+from tests.eventually import eventually_async
 from tests.helpers import wait_for
 from worker import build_worker
 from workflows.case_workflow import CaseWorkflow
-
-
-async def eventually(probe, predicate, timeout: float = 30.0):
-    """Visibility is eventually consistent: ask again until the answer is in."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        found = await probe()
-        if predicate(found) or asyncio.get_running_loop().time() > deadline:
-            return found
-        await asyncio.sleep(0.3)
 
 
 async def test_cases_are_found_by_reference_caseworker_and_phase(dev_client, settings, mail, register):
@@ -38,18 +28,21 @@ async def test_cases_are_found_by_reference_caseworker_and_phase(dev_client, set
                 handle = dev_client.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
                 started.append(await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline)))
 
-            one = await eventually(lambda: cases.find_cases(CaseFilter("101", reference=f"{prefix}-1")),
-                                   lambda rows: len(rows) == 1 and rows[0].caseworker)
+            # Visibility is eventually consistent: ask again until the answer is in.
+            one = await eventually_async(lambda: cases.find_cases(CaseFilter("101", reference=f"{prefix}-1")),
+                                         until=lambda rows: len(rows) == 1 and rows[0].caseworker, every=0.3,
+                                         what=f"{prefix}-1 listed with its caseworker")
             assert [r.reference for r in one] == [f"{prefix}-1"]
             row = one[0]
             assert row.running and row.municipality == "101" and row.caseworker == started[1].caseworker.id
             assert row.phase == "meeting_booked" and not row.breached and row.next_deadline is not None
 
             caseworker = started[0].caseworker.id
-            mine = await eventually(lambda: cases.find_cases(CaseFilter("101", caseworker=caseworker,
-                                                                        phase="meeting_booked")),
-                                    lambda rows: sum(r.reference.startswith(prefix) for r in rows)
-                                    == sum(s.caseworker.id == caseworker for s in started))
+            mine = await eventually_async(lambda: cases.find_cases(CaseFilter("101", caseworker=caseworker,
+                                                                              phase="meeting_booked")),
+                                          until=lambda rows: sum(r.reference.startswith(prefix) for r in rows)
+                                          == sum(s.caseworker.id == caseworker for s in started), every=0.3,
+                                          what=f"{caseworker}'s booked cases listed")
             ours = {r.reference for r in mine if r.reference.startswith(prefix)}
             assert ours == {s.reference for s in started if s.caseworker.id == caseworker}
             assert await cases.find_cases(CaseFilter("999", reference=f"{prefix}-1")) == []

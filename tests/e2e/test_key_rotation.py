@@ -12,16 +12,13 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import pytest_asyncio
 from temporalio.client import Client
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from case_service import CaseService
 from domain.model import CaseEnd, RsvpReceived
 from domain.results import done
 from domain.sick_report import parse_sick_report
-from localrun.binaries import find_binary
 from engine.client import data_converter
 from engine.codec import KEY_ID, UnknownKeyError, codec_from_settings
 from register.roster import load_roster
@@ -30,15 +27,6 @@ from tests.conftest import TEST_PAYLOAD_KEY, sick_report
 from tests.helpers import wait_for
 from worker import SANDBOX, build_worker
 from workflows.case_workflow import CaseWorkflow
-from engine.search_attributes import ALL
-
-
-@pytest_asyncio.fixture
-async def dev_env():
-    env = await WorkflowEnvironment.start_local(dev_server_existing_path=find_binary("temporal"),
-                                                search_attributes=ALL)
-    yield env
-    await env.shutdown()
 
 
 def payloads_of(history) -> list:

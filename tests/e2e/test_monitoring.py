@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -17,6 +16,7 @@ import yaml
 
 from tests.conftest import sick_report
 from tests.e2e.engine import Engine
+from tests.eventually import eventually
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,15 +57,8 @@ class Prometheus:
         return answer["data"]["result"]
 
     def wait_for(self, expr: str, timeout: float = 60) -> list:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if result := self.query(expr):
-                    return result
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"no data for {expr}"
-            time.sleep(0.5)
+        return eventually(lambda: self.query(expr), timeout=timeout, every=0.5, ignoring=(OSError,),
+                          what=f"data for {expr}")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -97,16 +90,17 @@ def test_prometheus_evaluates_every_rule_and_dashboard_query_against_the_engine(
         prometheus.wait_for("max(fasthold_cases_open) > 0")
         # The rules: every one evaluated by Prometheus itself without error; once the scrapes are in (a rule
         # evaluated before the first scrape sees no worker), none fires on a healthy run.
-        deadline = time.monotonic() + 30
-        while True:
+        def rules_now() -> list:
             groups = prometheus.api("rules")["data"]["groups"]
             rules = [rule for group in groups for rule in group["rules"]]
             assert all(rule["health"] != "err" for rule in rules), rules
-            if rules and all(rule["health"] == "ok" and rule.get("state", "inactive") == "inactive"
-                             for rule in rules):
-                break
-            assert time.monotonic() < deadline, [r for r in rules if r.get("state", "inactive") != "inactive"]
-            time.sleep(0.5)
+            return rules
+
+        rules = eventually(rules_now, timeout=30, every=0.5, what="every rule evaluated and none firing",
+                           until=lambda rules: rules and all(rule["health"] == "ok" and rule.get("state", "inactive")
+                                                             == "inactive" for rule in rules),
+                           show=lambda rules: str([r for r in rules if r.get("state", "inactive") != "inactive"]))
+        groups = prometheus.api("rules")["data"]["groups"]
         assert len(groups) == 4 and len(rules) >= 15
         assert len(prometheus.wait_for("fasthold:deadline_breaches:max", timeout=20)) == 3   # every kind, from 0
         # The dashboard: every query as Grafana sends it, with data.

@@ -1,4 +1,4 @@
-"""Issue 19: operations' page of the replies the mail gateway kept without applying, in the browser.
+"""Operations' page of the replies the mail gateway kept without applying, in the browser.
 
 The engine as the run command starts it. 60 messages that are no reply (plain mails) and one genuine answer to a
 meeting the register has lost (restored from an older backup) reach the gateway over SMTP, plus that answer

@@ -1,4 +1,4 @@
-"""The report page's pilot-learning parts (issue 22) as a team lead meets them: the workbench served by uvicorn
+"""The report page's pilot-learning parts as a team lead meets them: the workbench served by uvicorn
 over a real SQLite register holding the hand-made cases, Debian's Chromium driven by Playwright, axe-core on
 every page, screenshots in test-output/screenshots/.
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -22,7 +21,11 @@ from config.settings import load_settings
 from localrun.local_secrets import local_password
 from register.db import Register, upgrade
 from tests.browser import ARGS, CHROMIUM
-from tests.integration.test_report_definitions import add_baseline_cases, build_nine_cases
+from tests.eventually import eventually
+from tests.integration.test_report_definitions import (
+    add_baseline_cases,
+    build_nine_cases,
+)
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,10 +59,7 @@ def workbench(tmp_path_factory):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the workbench did not start"
-        time.sleep(0.05)
+    eventually(lambda: server.started, timeout=20, every=0.05, what="the workbench started")
     yield base, settings
     server.should_exit = True
     thread.join(10)

@@ -2,12 +2,12 @@
 run again, and a run erases what has passed its time."""
 from __future__ import annotations
 
-import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from case_service.retention import ensure_retention_schedule
 from register.roster import load_roster
+from tests.eventually import eventually_async
 from workflows.retention import SCHEDULE_ID
 
 
@@ -29,10 +29,11 @@ async def test_the_daily_schedule_runs_the_retention_workflow(dev_client, settin
     with ThreadPoolExecutor(max_workers=4) as executor:
         async with build_worker(dev_client, settings, register, load_roster(settings.roster_path), executor):
             await handle.trigger()
-            for _ in range(100):
-                runs = [w async for w in dev_client.list_workflows("WorkflowType = 'RetentionWorkflow'")]
-                if runs and runs[0].status.name == "COMPLETED":
-                    break
-                await asyncio.sleep(0.3)
-            assert runs and runs[0].status.name == "COMPLETED"
+
+            async def runs_now() -> list:
+                return [w async for w in dev_client.list_workflows("WorkflowType = 'RetentionWorkflow'")]
+
+            await eventually_async(runs_now, until=lambda runs: runs and runs[0].status.name == "COMPLETED",
+                                   timeout=30, every=0.3, what="the triggered run completed",
+                                   show=lambda runs: str([r.status.name for r in runs]))
     await handle.delete()

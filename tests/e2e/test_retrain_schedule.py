@@ -1,8 +1,7 @@
-"""Decision support is retrained on a Temporal Schedule (weekly) on the real dev server (issue 21): created by the
+"""Decision support is retrained on a Temporal Schedule (weekly) on the real dev server: created by the
 setup, updated when run again; a run keeps a new model with its figures, or says why there was none."""
 from __future__ import annotations
 
-import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -10,6 +9,7 @@ from activities.retrain import RetrainDone
 from case_service.retrain import ensure_retrain_schedule
 from decision_support import store
 from register.roster import load_roster
+from tests.eventually import eventually_async
 from workflows.retrain import SCHEDULE_ID
 
 
@@ -25,12 +25,13 @@ async def test_the_weekly_schedule_runs_the_retraining(dev_client, settings, reg
     with ThreadPoolExecutor(max_workers=4) as executor:
         async with build_worker(dev_client, settings, register, load_roster(settings.roster_path), executor):
             await handle.trigger()
-            for _ in range(200):
-                runs = [w async for w in dev_client.list_workflows("WorkflowType = 'RetrainWorkflow'")]
-                if runs and runs[0].status.name == "COMPLETED":
-                    break
-                await asyncio.sleep(0.3)
-            assert runs and runs[0].status.name == "COMPLETED"
+
+            async def runs_now() -> list:
+                return [w async for w in dev_client.list_workflows("WorkflowType = 'RetrainWorkflow'")]
+
+            runs = await eventually_async(runs_now, until=lambda runs: runs and runs[0].status.name == "COMPLETED",
+                                          timeout=60, every=0.3, what="the triggered run completed",
+                                          show=lambda runs: str([r.status.name for r in runs]))
             done = await dev_client.get_workflow_handle(runs[0].id, run_id=runs[0].run_id,
                                                         result_type=RetrainDone).result()
     # An empty register has nothing to learn from: no model is made, and the run says why (in Danish).

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
@@ -11,7 +10,7 @@ import pytest
 
 from tests.conftest import sick_report
 from tests.e2e.engine import Engine
-
+from tests.eventually import eventually
 
 
 @pytest.fixture
@@ -57,14 +56,13 @@ def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
     refused = engine.cli("svar", reference, "--email", "fremmed@example.org", "--svar", "nej", expect=1)
     assert "ikke deltager" in refused
 
-    held_at = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat(timespec="minutes")  # real now: the dev server's clock is the real one
+    # The dev server's clock is the real one.
+    held_at = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat(timespec="minutes")  # real now: see above
     assert "holdt" in engine.cli("--bruger", "anna.berg", "samtale", reference, "--moede", "1", "--holdt", "ja",
                                  "--arbejdsgiver-deltog", "ja", "--sted", "arbejdspladsen", "--tidspunkt", held_at)
     assert "afsluttes" in engine.cli("afslut", reference, "--type", "rask")
-    deadline = time.monotonic() + 30
-    while "afsluttet" not in (status := engine.cli("status", reference)):
-        assert time.monotonic() < deadline, status
-        time.sleep(0.3)
+    status = eventually(lambda: engine.cli("status", reference), until=lambda status: "afsluttet" in status, timeout=30,
+                        every=0.3, what="afsluttet in the status", show=str)
     assert "ACCEPTED" in status
     closing = engine.wait_for(lambda mails: [m for m in mails if "afsluttet" in str(m["Subject"]).lower()], 2)
     assert len(closing) == 2
@@ -94,7 +92,7 @@ def test_bad_sick_report_names_each_field(engine, tmp_path):
 
 
 def test_the_laws_commands(engine, tmp_path):
-    """Issue 10 through what a caseworker types: fast-track consent, partial recovery (not an end), a period
+    """The law as written, through what a caseworker types: fast-track consent, partial recovery (not an end), a period
     without benefit, the information form; `status` shows each."""
     report = sick_report()
     path = tmp_path / "sygemelding.json"
@@ -102,10 +100,8 @@ def test_the_laws_commands(engine, tmp_path):
     ref = report["case_reference"]
     first_day = datetime.fromisoformat(report["first_day_of_absence"]).date()
     assert "er oprettet" in engine.cli("opret", str(path))
-    deadline = time.monotonic() + 30
-    while "samtale booket" not in (status := engine.cli("status", ref)):
-        assert time.monotonic() < deadline, status
-        time.sleep(0.3)
+    status = eventually(lambda: engine.cli("status", ref), until=lambda status: "samtale booket" in status, timeout=30,
+                        every=0.3, what="samtale booket in the status", show=str)
     assert "modellens mål" in status and "Revurdering (§ 24)" in status and "Lovens minimum" in status
 
     assert "samtykke senest" in engine.cli("hurtigspor", ref, "--fra", "arbejdsgiver")
@@ -122,7 +118,7 @@ def test_the_laws_commands(engine, tmp_path):
     assert "Revurderingen skal nu ske senest" in moved
     assert "overlapper" in engine.cli("pause", ref, "--fra", end.isoformat(), "--til",
                                       (end + timedelta(days=3)).isoformat(), expect=1)
-    refreshed = engine.cli("regelsaet")  # issue 21: no set added, so every running case keeps its own
+    refreshed = engine.cli("regelsaet")  # no set added, so every running case keeps its own
     assert f"{ref}: Sagen følger fortsat regelsættet «2026 beskæftigelsesreform»." in refreshed
     assert "kørende sager har set på regelsættene igen" in refreshed
     before = (first_day - timedelta(days=100), first_day - timedelta(days=60))

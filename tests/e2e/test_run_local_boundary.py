@@ -2,15 +2,14 @@
 dies with it (kill -9 included), and it refuses to attach to a server it did not start."""
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.e2e.engine import ROOT, Engine
+from tests.eventually import eventually
 
 
 def children(pid: int) -> list[tuple[int, str]]:
@@ -48,10 +47,7 @@ def test_the_trust_setting_is_honoured_and_the_dev_server_dies_with_the_run(tmp_
         assert alive(server)
         engine.process.send_signal(signal.SIGKILL)
         engine.process.wait(timeout=10)
-        deadline = time.monotonic() + 30
-        while alive(server):
-            assert time.monotonic() < deadline, "the dev server outlived the run that started it"
-            time.sleep(0.2)
+        eventually(lambda: not alive(server), timeout=30, what="the dev server ended with the run that started it")
     finally:
         if engine.process.poll() is None:
             engine.process.kill()

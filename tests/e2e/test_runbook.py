@@ -5,21 +5,21 @@ fresh run, reprocess a reply the gateway kept because the register lacked its me
 from __future__ import annotations
 
 import base64
-import email.policy
 import json
 import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import icalendar
 import pytest
 
 from tests.conftest import sick_report
-from tests.helpers import calendar_part
 from tests.e2e.engine import ROOT, Engine
+from tests.eventually import eventually
+from tests.helpers import calendar_part
+from tests.itip import itip_reply
 
 RUNBOOK = ROOT / "deploy" / "runbook"
 
@@ -45,14 +45,20 @@ def restart(engine: Engine, env_file: Path) -> None:
     assert engine.stop() == 0
     engine.earlier = getattr(engine, "earlier", "") + engine.output   # start() begins a new output
     engine.env.update(sourced(env_file))
-    for attempt in range(5):  # a port of the stopped run may linger a moment (another process may not take it)
+    lingering: list[str] = []
+
+    def started() -> bool:
         try:
-            return engine.start()
+            engine.start()
         except AssertionError as err:
-            if "address already in use" not in str(err) or attempt == 4:
+            if "address already in use" not in str(err):
                 raise
-            print(err)
-            time.sleep(2)
+            lingering[:] = [str(err)]
+            return False
+        return True
+
+    # A port of the stopped run may linger a moment (another process may not take it).
+    eventually(started, timeout=10, every=2, what=lambda: f"the run started again: {lingering[-1][-2000:]}")
 
 
 @pytest.fixture
@@ -131,10 +137,8 @@ def test_an_operator_follows_the_runbook(operator, tmp_path):
     started = subprocess.run(["bash", "-c", f'{sys.executable} worker.py >"{log}" 2>&1 </dev/null & echo $!'],
                              cwd=ROOT, env=engine.env, capture_output=True, text=True, check=True)
     pid = started.stdout.strip()
-    deadline = time.monotonic() + 60
-    while "worker running" not in log.read_text(encoding="utf-8"):
-        assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
-        time.sleep(0.3)
+    eventually(lambda: log.read_text(encoding="utf-8"), until=lambda text: "worker running" in text, timeout=60,
+               every=0.3, what="the second worker running", show=str)
     assert f"Arbejderen {pid} er drænet og stoppet." in step(engine, "drain-worker.sh", pid)
     assert "draining running activities" in log.read_text(encoding="utf-8")
     assert "ACCEPTED" in engine.cli("status", reference)
@@ -187,11 +191,9 @@ def test_an_operator_reprocesses_a_kept_reply(operator, tmp_path):
     try:
         register_knows_the_meeting(False)
         with smtplib.SMTP("127.0.0.1", int(engine.env["FASTHOLD_GATEWAY_PORT"]), timeout=30) as smtp:
-            smtp.sendmail(employer, [settings.organizer_email], reply_to(invitation, employer))
-        deadline = time.monotonic() + 30
-        while not (kept := sorted((inbox / "refused").glob("*-unknown_uid.eml"))):
-            assert time.monotonic() < deadline, list(inbox.rglob("*"))
-            time.sleep(0.2)
+            smtp.sendmail(employer, [settings.organizer_email], itip_reply(invitation, employer))
+        kept = eventually(lambda: sorted((inbox / "refused").glob("*-unknown_uid.eml")), timeout=30,
+                          what=lambda: f"the reply kept as unknown_uid (the inbox: {list(inbox.rglob('*'))})")
         name = kept[0].name
 
         listed = step(engine, "reprocess-reply.sh", env_file=env_file)
@@ -230,37 +232,3 @@ def test_an_operator_reprocesses_a_kept_reply(operator, tmp_path):
     lines = [json.loads(line) for line in engine.output.splitlines() if line.startswith("{")]
     refused_line = [line for line in lines if "inbound message refused: unknown_uid" in line["msg"]]
     assert refused_line and "case_reference" not in refused_line[0]
-
-
-def reply_to(invitation, attendee: str) -> bytes:
-    """The attendee's calendar accepting the invitation it received (as tests/integration/test_gateway.py)."""
-    from datetime import datetime, timezone
-    from email.message import EmailMessage
-    from email.utils import make_msgid
-
-    sent = icalendar.Calendar.from_ical(calendar_part(invitation).get_content())
-    [event] = list(sent.walk("VEVENT"))
-    reply = icalendar.Calendar()
-    reply.add("prodid", "-//Test//Kalender//DA")
-    reply.add("version", "2.0")
-    reply.add("method", "REPLY")
-    for zone in sent.walk("VTIMEZONE"):
-        reply.add_component(zone)
-    answer = icalendar.Event()
-    for name in ("UID", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY", "ORGANIZER"):
-        if name in event:
-            answer[name] = event[name]
-    answer.add("dtstamp", datetime.now(timezone.utc))  # real now: a DTSTAMP is the moment the reply is written
-    who = icalendar.vCalAddress(f"mailto:{attendee}")
-    who.params["PARTSTAT"] = "ACCEPTED"
-    answer.add("attendee", who)
-    reply.add_component(answer)
-    message = EmailMessage()
-    message["From"] = attendee
-    message["To"] = str(invitation["From"])
-    message["Subject"] = "Accepteret: " + str(invitation["Subject"])
-    message["Message-ID"] = make_msgid(domain="example.com")
-    message.set_content("Jeg kommer.")
-    message.add_alternative(reply.to_ical(), maintype="text", subtype="calendar",
-                            params={"method": "REPLY"})
-    return message.as_bytes(policy=email.policy.SMTP)

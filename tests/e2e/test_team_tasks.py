@@ -1,4 +1,4 @@
-"""Issue 20: what a bulk reassignment cannot do becomes the team lead's task, on the Team page, in the browser.
+"""What a bulk reassignment cannot do becomes the team lead's task, on the Team page, in the browser.
 
 Anna leaves with 30 open cases; the team lead hands them to Ole Lund, who works only on Saturdays (the job
 centre is closed), so no case with a meeting can go to him (tests/fixtures/roster_team_tasks.yaml). Each such

@@ -1,4 +1,4 @@
-"""Issue 21: the team lead follows the watch track by decision support's estimate on the Team page, in the browser.
+"""The team lead follows the watch track by decision support's estimate on the Team page, in the browser.
 
 A model trained with the README's command on synthetic cases; 40 cases opened (about 30 in the lead's team) where both the employee and the
 employer expect under 26 weeks (the 2026 track "watch"), with estimates from 3 to 25 weeks, spread over the

@@ -1,13 +1,12 @@
 """Temporal UI of the embedded run, in a real browser: an operator finds a case and reads it decoded.
 
 The UI's own requests reach the codec server (POST /decode?preserveStorageRefs=true with X-Namespace, after
-a CORS preflight); direct requests to /decode proved nothing when the UI's were refused (issue 12).
+a CORS preflight); direct requests to /decode proved nothing when the UI's were refused.
 """
 from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.request
 
 import pytest
@@ -15,6 +14,8 @@ import pytest
 from tests.browser import chromium, screenshot
 from tests.conftest import free_port, sick_report
 from tests.e2e.test_run_and_cli import Engine
+from tests.eventually import eventually
+
 
 def scrape(port: int) -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
@@ -58,17 +59,13 @@ def page_text(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("body"))
 
 
-def wait_for_text(page, text: str, timeout_s: float = 20) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while text not in page_text(page):
-        if time.monotonic() > deadline:
-            return False
-        page.wait_for_timeout(250)
-    return True
+def wait_for_text(page, text: str, what: str, timeout_s: float = 20) -> None:
+    eventually(lambda: page_text(page), until=lambda body: text in body, timeout=timeout_s, every=0.25,
+               what=f"{what} ({text!r} on the page)", show=lambda body: body[:1000])
 
 
 def assert_decoded(page, report: dict) -> None:
-    assert wait_for_text(page, report["employer"]["name"]), "the employer's name is not shown decoded"
+    wait_for_text(page, report["employer"]["name"], "the employer's name shown decoded")
     body = page_text(page)
     assert f'"reference": "{report["case_reference"]}"' in body
     assert BANNER not in body
@@ -115,10 +112,8 @@ def test_an_operator_finds_a_case_and_reads_it_decoded(engine_with, tmp_path):
                          for _, url, ns in posts)
     # The embedded run serves the metrics too, when asked to.
     assert "temporal_worker_task_slots_available" in scrape(metrics_port)
-    deadline = time.monotonic() + 30
-    while 'fasthold_cases_open{phase="meeting_booked"} 2.0' not in (text := scrape(case_metrics_port)):
-        assert time.monotonic() < deadline, text
-        time.sleep(0.5)
+    text = eventually(lambda: scrape(case_metrics_port), timeout=30, every=0.5, what="both cases booked in the metrics",
+                      until=lambda text: 'fasthold_cases_open{phase="meeting_booked"} 2.0' in text, show=str)
     assert float(re.search(r"^fasthold_tasks_open (\S+)$", text, re.M).group(1)) >= 2  # "call the employer", each
 
 
@@ -142,9 +137,10 @@ def test_with_a_codec_token_the_operator_signs_in_first(engine_with, tmp_path):
 
         # Not signed in: nothing is decoded, and the UI says so.
         find_and_open(page, ui, report, others=[])
-        refused = wait_for_text(page, BANNER)
-        screenshot(page, "temporal-ui-codec-refused")
-        assert refused, "without the token the UI should say the codec server refused"
+        try:
+            wait_for_text(page, BANNER, "without the token, the UI saying the codec server refused")
+        finally:
+            screenshot(page, "temporal-ui-codec-refused")
         assert report["employer"]["name"] not in page_text(page)
 
         # A wrong token is refused; the right one signs the browser in.

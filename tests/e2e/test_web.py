@@ -5,7 +5,6 @@ Screenshots are written to test-output/screenshots/ (kept out of git).
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import sqlite3
@@ -28,6 +27,7 @@ from mailing.links import EMPLOYER_SALT
 from tests import dates
 from tests.conftest import sick_report
 from tests.e2e.engine import ROOT, Engine
+from tests.eventually import eventually, eventually_async
 
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "test-output" / "screenshots"
@@ -74,13 +74,8 @@ def caseworker_id_in(status: str) -> str:
 
 
 def wait_status(engine: Engine, reference: str, text: str, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    while True:
-        status = engine.cli("status", reference)
-        if text in status:
-            return status
-        assert time.monotonic() < deadline, status
-        time.sleep(0.3)
+    return eventually(lambda: engine.cli("status", reference), until=lambda status: text in status, every=0.3,
+                      timeout=timeout, what=f"{text!r} in the status of {reference}", show=str)
 
 
 async def axe_and_shot(page, name: str) -> None:
@@ -158,7 +153,7 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
         await page.wait_for_selector("text=Ring til arbejdsgiveren")
         assert await page.locator(f"tr:has-text('{first}') >> text=Ring til arbejdsgiveren").count() == 1
         await axe_and_shot(page, "02-mine-opgaver")
-        # One click: the case, with the task's form open. (The case has another task since issue 10: send the
+        # One click: the case, with the task's form open. (The case has another task: send the
         # information form.)
         await page.click(f"tr:has-text('{first}'):has-text('Ring til arbejdsgiveren') a")
         await page.wait_for_load_state()
@@ -168,7 +163,8 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
 
         await submit(page, "arbejdsgiver", {"hosts_at_workplace": "ja"})
         assert "Samtalen holdes på arbejdspladsen." in await page.inner_text("[role=status]")
-        yesterday = (datetime.now(LOCAL_TZ) - timedelta(days=1)).replace(hour=10, minute=0)  # real now: the dev server's clock is the real one
+        # The dev server's clock is the real one.
+        yesterday = (datetime.now(LOCAL_TZ) - timedelta(days=1)).replace(hour=10, minute=0)  # real now: see above
         await submit(page, "samtale", {"meeting_number": "1", "held": "ja", "employer_took_part": "ja",
                                        "location": "workplace", "held_at": yesterday.strftime("%Y-%m-%dT%H:%M")})
         assert "Møde 1 er registreret (holdt)." in await page.inner_text("[role=status]")
@@ -255,12 +251,9 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
 
 
 async def wait_until(cases, reference, predicate, timeout: float = 20):
-    deadline = time.monotonic() + timeout
-    while True:
-        state = await cases.state(CaseRef("101", reference))
-        if predicate(state) or time.monotonic() > deadline:
-            return state
-        await asyncio.sleep(0.2)
+    return await eventually_async(lambda: cases.state(CaseRef("101", reference)), until=predicate, every=0.2,
+                                  timeout=timeout, what=f"a state of {reference} that satisfies the predicate",
+                                  show=lambda s: f"phase {s.phase}")
 
 
 def employer_link(engine: Engine, reference: str) -> str:

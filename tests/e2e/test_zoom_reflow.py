@@ -1,4 +1,4 @@
-"""Issue 20, WCAG 1.4.4 and 1.4.10 at a real caseload: the workbench pages at 200 % zoom (a 1280 x 800 screen
+"""WCAG 1.4.4 and 1.4.10 at a real caseload: the workbench pages at 200 % zoom (a 1280 x 800 screen
 seen at 640 CSS px, device scale 2) and at 320 CSS px (400 %), with 160 open cases for one caseworker, in
 Debian's Chromium. Nothing may make the page scroll sideways or stick out past its right edge, except inside a
 table's own labelled scroll box; each page is also checked with axe-core and kept as a screenshot.

@@ -54,7 +54,7 @@ def random_action(rng: random.Random, today: date, now: datetime):
         lambda: Reassignment(text(), rng.choice([None, text()]), actor="fuzz"),
         lambda: OutcomeReport(text(), actor="fuzz"),
         lambda: CaseEnd(text(), some_date(rng, today), actor="fuzz"),
-        # issue 10: the law's events
+        # the law's events
         lambda: FastTrackConsent(rng.random() < 0.5, some_date(rng, today), rng.random() < 0.5, actor="fuzz"),
         lambda: PartialRecovery(rng.choice([0, -1, 0.5, 18.5, 48, 48.01, 1e9]), some_date(rng, today), text(),
                                 actor="fuzz"),

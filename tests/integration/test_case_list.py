@@ -11,24 +11,23 @@ from domain.model import CaseEnd, MeetingOutcome, OutcomeReport, RsvpReceived
 from register.case_list import CaseList
 from register.roster import load_roster
 from tests.conftest import sick_report
+from tests.eventually import eventually_async
 from tests.helpers import finish, server_today, start, wait_for
 from workflows.case_workflow import CaseWorkflow
 
 
 async def published_equals_query(env, handle, *, running: bool = True, timeout: float = 20.0):
     """Wait until the register's view of the case is the workflow's own view; return it."""
-    deadline = asyncio.get_running_loop().time() + timeout
     read = CaseList(env.register)
-    while True:
+
+    async def published():
         truth = await handle.query(CaseWorkflow.case_view) if running else None
         views = {(v.state.municipality, v.state.reference): v
                  for v in await asyncio.to_thread(read.views, "101", None, include_closed=not running)}
         found = [v for key, v in views.items() if handle.id.endswith(key[1])]
-        if found and (truth is None or found[0] == truth):
-            return found[0]
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"the register's view never matched the workflow's: {found[:1]}")
-        await asyncio.sleep(0.1)
+        return found[0] if found and (truth is None or found[0] == truth) else None
+
+    return await eventually_async(published, timeout=timeout, what="the register's view to match the workflow's")
 
 
 async def test_the_register_holds_each_cases_current_view(env):

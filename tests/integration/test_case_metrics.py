@@ -63,7 +63,7 @@ def test_risk_breach_mail_and_reply_figures(register_url):
                                                       ("out", "refused", 0), ("in", "received", 0), ("in", "refused", 0)]):
             s.add(MessageRow(message_key=f"k{i}", message_id=f"<{i}@x>", direction=direction, purpose="p",
                              recipients="r", subject="s", status=status, created_at=NOW - timedelta(minutes=age)))
-        # Refused inbound messages, by what operations must look at (issue 19): unknown UIDs, unreadable ones.
+        # Refused inbound messages, by what operations must look at: unknown UIDs, unreadable ones.
         for i, detail in enumerate(["unknown_uid", "unknown_uid,unknown_uid", "not_calendar", "unreadable",
                                     "malformed_calendar", "unverified", "case_closed"]):
             s.add(MessageRow(message_key=f"in{i}", message_id=f"<in{i}@x>", direction="in", purpose="rsvp",

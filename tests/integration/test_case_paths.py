@@ -1,4 +1,4 @@
-"""Every path of the case process (issue 4), driven through updates on the time-skipping server, with the
+"""Every path of the case process , driven through updates on the time-skipping server, with the
 mails received by a real SMTP server and the rows in a real SQLite register."""
 from __future__ import annotations
 
@@ -213,7 +213,7 @@ async def test_an_employer_cannot_ask_for_fast_track_after_week_five(env):
 # ---------------------------------------------------------------- deadlines
 @pytest.mark.across_the_year  # reminders, deadlines and slots meet holidays and clock changes
 async def test_an_unmet_week_eight_target_is_escalated_then_recorded_as_a_missed_target(env):
-    # A 2026 case: the week-8 workplace meeting is the model's own target, not a deadline of the law (issue 10).
+    # A 2026 case: the week-8 workplace meeting is the model's own target, not a deadline of the law.
     case, handle, state = await booked(env, absent_days=30)
     lead = state.caseworker.lead_email
     # Nobody accepts; the meeting is declined by the employer every time there is no time left...
@@ -340,7 +340,7 @@ async def test_reassignment_gives_the_new_caseworker_the_open_tasks(env):
 
 
 # ---------------------------------------------------------------- ends and outcome
-# A partial recovery is not an end (issue 10): see test_law_paths.py.
+# A partial recovery is not an end (§ 8): see test_law_paths.py.
 @pytest.mark.parametrize("end_type", ["dismissal", "moved_municipality", "benefit_ended"])
 async def test_every_end_cancels_what_is_pending_and_tells_those_who_need_to_know(env, end_type):
     case, handle, state = await booked(env)

@@ -1,4 +1,4 @@
-"""Issue 3's slice end to end on the time-skipping server: sick report to closed case, with real mail and DB."""
+"""The first slice end to end on the time-skipping server: sick report to closed case, with real mail and DB."""
 from __future__ import annotations
 
 from datetime import timedelta

@@ -13,18 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from temporalio.service import TLSConfig
-from temporalio.testing import WorkflowEnvironment
 
 from case_service import CaseService
 from config.settings import SettingsError, load_settings
 from domain.sick_report import parse_sick_report
-from localrun.binaries import find_binary
 from engine.client import connect, connect_options
 from register.roster import load_roster
 from tests import dates
@@ -32,7 +29,6 @@ from tests.conftest import sick_report
 from tests.helpers import wait_for
 from worker import build_worker
 from workflows.case_workflow import CaseWorkflow
-from engine.search_attributes import ALL
 
 SERVER_NAME = "temporal.kommune.test"
 
@@ -130,14 +126,6 @@ async def tls_proxy(pki: dict[str, Path], upstream: str):
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=context)
     return server, connections
-
-
-@pytest_asyncio.fixture
-async def dev_env():
-    env = await WorkflowEnvironment.start_local(dev_server_existing_path=find_binary("temporal"),
-                                                search_attributes=ALL)
-    yield env
-    await env.shutdown()
 
 
 async def test_a_worker_runs_a_case_over_mtls(dev_env, settings, mail, register, tmp_path):

@@ -1,4 +1,4 @@
-"""The effect evaluation (issue 22): Kaplan-Meier time to return to work by where the first meeting was held,
+"""The effect evaluation: Kaplan-Meier time to return to work by where the first meeting was held,
 on the nine hand-made cases (tests/integration/test_report_definitions.py), today = 2026-06-20.
 
 Days from the first day of absence to the return (event) or to censoring (open: today; other end: its day):

@@ -1,4 +1,4 @@
-"""§ 24 across cases in the register (issue 21), on SQLite and on PostgreSQL: the same person's earlier, ended cases
+"""§ 24 across cases in the register, on SQLite and on PostgreSQL: the same person's earlier, ended cases
 are found by the identity the register holds, and give their benefit days after the employer period, less the
 periods without benefit recorded on them. Nothing is found for another person, nor for a case still running.
 

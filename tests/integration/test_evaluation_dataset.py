@@ -1,4 +1,4 @@
-"""The evaluation dataset (issue 22) from the nine hand-made cases (tests/integration/test_report_definitions.py),
+"""The evaluation dataset from the nine hand-made cases (tests/integration/test_report_definitions.py),
 on SQLite and PostgreSQL: opened with pandas as the evaluator would, checked for the absence of personal data,
 its pseudonyms keyed, its dictionary complete in Danish and English, and every export audited.
 

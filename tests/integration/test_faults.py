@@ -3,7 +3,6 @@ events that come twice, late or out of order. Nothing is lost, nothing is half-w
 mail carries the same Message-ID, and the case goes on."""
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import threading
 from collections import Counter
@@ -25,6 +24,7 @@ from register.models import CaseRow, CitizenIdentity, MessageRow
 from register.roster import load_roster
 from tests import reliability
 from tests.conftest import sick_report
+from tests.eventually import eventually_async
 from tests.helpers import finish, rows, server_today, start, wait_for
 from worker import build_worker, prepare_register
 from workflows.case_workflow import CaseWorkflow
@@ -62,6 +62,13 @@ def delivered_per_message_id(register, sink) -> tuple[int, int, int]:
     return lost, same, max(0, different)
 
 
+async def failed_sends(handle) -> list:
+    """The case's mail activities that have failed at least once and wait for their next attempt."""
+    described = await handle.describe()
+    return [a for a in described.raw_description.pending_activities
+            if "mail" in a.activity_type.name.lower() and a.HasField("last_failure")]
+
+
 @pytest.fixture
 def worker_env(time_env, settings):
     """A real worker on the time-skipping server whose SMTP server the test starts (or not) itself."""
@@ -81,7 +88,8 @@ async def test_the_mail_server_down_then_deferring_loses_nothing(worker_env, tmp
                                      today=today)
             await cases.start_case(case)
             handle = client.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
-            await asyncio.sleep(3)  # connection refused: nothing listens on the SMTP port yet
+            await eventually_async(lambda: failed_sends(handle), timeout=60,
+                                   what="a mail refused (nothing listens on the SMTP port yet) and being retried")
             reliability.add(faults_injected=2, cases=1)
             sink = DeferringSink(tmp_path / "mail", defer=3)  # then the server is up but defers (451)
             controller = Controller(sink, hostname=settings.smtp_host, port=settings.smtp_port)
@@ -89,10 +97,8 @@ async def test_the_mail_server_down_then_deferring_loses_nothing(worker_env, tmp
             try:
                 state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline),
                                        timeout=120)
-                loop = asyncio.get_running_loop()
-                deadline = loop.time() + 120
-                while len(sink.messages) < OPENING_MAILS and loop.time() < deadline:
-                    await asyncio.sleep(0.2)
+                await eventually_async(lambda: len(sink.messages), until=lambda n: n >= OPENING_MAILS, timeout=120,
+                                       every=0.2, what=f"the {OPENING_MAILS} opening mails")
                 assert sink.deferred == 3 and len(sink.messages) == OPENING_MAILS
                 lost, same, different = delivered_per_message_id(register, sink)
                 assert (lost, different) == (0, 0)

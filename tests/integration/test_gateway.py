@@ -19,19 +19,19 @@ from email.utils import make_msgid
 from zoneinfo import ZoneInfo
 
 import aiosmtplib
-import icalendar
 import pytest
 import pytest_asyncio
 
 from domain.model import CaseEnd, CaseInput, CaseState, Meeting
 from gateway import start_gateway
+from mailing.imip import ItipReply
 from mailing.inbox import Inbox
 from mailing.reply_policy import MeetingMatch, decide, message_key
-from mailing.imip import ItipReply
 from register.models import CaseRow, MeetingAttendee, MeetingRow, MessageRow
 from tests.conftest import free_port, sick_report
 from tests.fixtures.replies import PLACEHOLDER_ORGANIZER, load
 from tests.helpers import calendar_part, rows, server_today, start, wait_for
+from tests.itip import itip_reply
 from workflows.case_workflow import CaseWorkflow
 
 STRANGER = "ukendt.person@example.org"
@@ -213,34 +213,9 @@ async def test_a_reply_built_from_the_received_invitation(env, cases, gateway):
     """Round trip: the employee's calendar answers the very .ics the engine sent."""
     b = await booked(env, cases)
     organizer = env.settings.organizer_email
-    sent = icalendar.Calendar.from_ical(calendar_part(invitation(env, b.employee)).get_content())
-    [event] = list(sent.walk("VEVENT"))
-
-    reply = icalendar.Calendar()
-    reply.add("prodid", "-//Test//Kalender//DA")
-    reply.add("version", "2.0")
-    reply.add("method", "REPLY")
-    for timezone_ in sent.walk("VTIMEZONE"):
-        reply.add_component(timezone_)
-    answer = icalendar.Event()
-    for name in ("UID", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY", "LOCATION", "ORGANIZER"):
-        answer[name] = event[name]
-    answer.add("dtstamp", datetime.now(timezone.utc))  # real now: a DTSTAMP is the moment the reply is written
-    attendee = icalendar.vCalAddress(f"mailto:{b.employee}")
-    attendee.params["PARTSTAT"] = "ACCEPTED"
-    attendee.params["CN"] = b.case.employee.name
-    answer.add("attendee", attendee)
-    reply.add_component(answer)
-
-    message = EmailMessage()
-    message["From"] = f"{b.case.employee.name} <{b.employee}>"
-    message["To"] = organizer
-    message["Subject"] = "Accepteret: Opfølgningssamtale med jobcentret"
-    message["Message-ID"] = make_msgid(domain="example.com")
-    message.set_content("Jeg kommer.")
-    message.add_alternative(reply.to_ical(), maintype="text", subtype="calendar", params={"method": "REPLY"})
-
-    await send(gateway, message.as_bytes(policy=email.policy.SMTP), b.employee, organizer)
+    reply = itip_reply(invitation(env, b.employee), b.employee, name=b.case.employee.name, to=organizer,
+                       subject="Accepteret: Opfølgningssamtale med jobcentret")
+    await send(gateway, reply, b.employee, organizer)
 
     state = await wait_for(b.handle, answered(b.meeting.uid, b.employee, "ACCEPTED"))
     assert state.meetings[0].responses == {b.employee: "ACCEPTED"}

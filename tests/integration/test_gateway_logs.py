@@ -11,6 +11,7 @@ import pytest_asyncio
 from observability.logs import JsonFormatter, TextFormatter, set_workflow_id_resolver
 from gateway import start_gateway
 from tests.conftest import free_port
+from tests.eventually import eventually_async
 from tests.integration.test_gateway import booked, fixture_reply, fresh, send
 
 
@@ -39,7 +40,7 @@ async def lines():
 
 
 def about(lines: Lines, words: str) -> list[tuple[dict, str]]:
-    return [(j, t) for j, t in zip(lines.json, lines.text) if words in j["msg"]]
+    return [(j, t) for j, t in zip(lines.json, lines.text, strict=True) if words in j["msg"]]
 
 
 async def test_every_gateway_line_about_a_case_names_its_reference_and_workflow(env, cases, lines):
@@ -89,13 +90,9 @@ async def test_a_case_that_does_not_answer_in_time_is_named_on_the_waiting_line(
 
 
 async def send_and_wait_for(gw, raw: bytes, sender: str, recipient: str, lines: Lines) -> None:
-    import asyncio
 
     import aiosmtplib
 
     await aiosmtplib.send(raw, sender=sender, recipients=[recipient], hostname=gw.hostname, port=gw.port)
-    for _ in range(500):
-        if about(lines, "waits:"):
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"no waiting line: {lines.json}")
+    await eventually_async(lambda: about(lines, "waits:"), timeout=10, every=0.02,
+                           what=lambda: f"a waiting line in the log: {lines.json}")

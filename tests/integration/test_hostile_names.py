@@ -1,5 +1,5 @@
 """Names cannot add recipients: invitations with hostile names, sent by the real mail activity to a real SMTP
-server, then read the way mail clients read them. Before issue 19 a contact named
+server, then read the way mail clients read them. Before this hardening a contact named
 `Henrik <spy@evil.example> Lund Hansen` (or with quotes, commas, U+2028) put spy@evil.example into To once
 Python's header folding had dropped the quotes `formataddr` added: the envelope was right, reply-all was not."""
 from __future__ import annotations

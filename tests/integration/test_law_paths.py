@@ -1,4 +1,4 @@
-"""The law as written (issue 10), path by path on the time-skipping server, with the mails received by a real SMTP
+"""The law as written, path by path on the time-skipping server, with the mails received by a real SMTP
 server and the rows in a real SQLite register: partial recovery as an event of a running case, the employee's
 consent to an employer's fast track (yes, no and silence), the 2026 triage (both estimates, or ask for the
 missing one), periods without benefit that move the § 24 reassessment, and the information form (§ 11).
@@ -154,7 +154,7 @@ async def test_a_2026_case_where_both_expect_under_26_weeks_is_only_watched(env)
 
 
 async def test_a_2026_case_without_the_employers_estimate_asks_for_it_and_triages_again_when_it_comes(env):
-    """Since issue 21 the case is followed as if long while the estimate is asked for (the legal minimum runs);
+    """Under the 2026 rules the case is followed as if long while the estimate is asked for (the legal minimum runs);
     cases opened before it waited on a track of their own (their saved history replays that)."""
     report = sick_report(expected_absence_weeks=10)
     del report["employer_expected_absence_weeks"]
@@ -193,7 +193,7 @@ async def test_a_period_without_benefit_moves_the_reassessment_and_its_task(env)
     expected = recompute_reassessment(state.deadlines, state.rules, no_benefit=[pause]).reassessment_due
     assert expected > before
     result = await act(env, case, pause)
-    # The confirmation gives the date the Danish way (issue 20).
+    # The confirmation gives the date the Danish way.
     assert result.value == expected.isoformat() and expected.strftime("%d.%m.%Y") in result.message
     with pytest.raises(CaseRefusal) as refused:
         await act(env, case, BenefitPause(start_day + timedelta(days=10), start_day + timedelta(days=50)))

@@ -1,4 +1,4 @@
-"""The learning log in the register (issue 22), on SQLite and PostgreSQL: entries linked to a case only by those
+"""The learning log in the register, on SQLite and PostgreSQL: entries linked to a case only by those
 who may see it, listed by tag and period, audited, and exported with the case pseudonymised and a linked text
 left out unless its author marked it clear of personal data."""
 from __future__ import annotations

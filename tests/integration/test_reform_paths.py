@@ -1,10 +1,10 @@
-"""The 2026 reform as municipalities live it (issue 21), path by path on the time-skipping server, with the mails
+"""The 2026 reform as municipalities live it, path by path on the time-skipping server, with the mails
 received by a real SMTP server and the rows in a real SQLite register.
 
-Dates are checked by hand, on a fixed day (issue 17): the server's clock starts on Tuesday 4 December 2035
+Dates are checked by hand, on a fixed day (tests/dates.py): the server's clock starts on Tuesday 4 December 2035
 (START), two weeks after the first day, as the issue's example was written two weeks after its first day. First day
 Tuesday 20 November 2035, rule set "2026 beskæftigelsesreform" (lov nr. 1750 af 29. december 2025, L 66):
-- week 8 (the model's target, seed 002) ends on day 56: 20 Nov + 55 days (10 to 30 Nov, 31 to 31 Dec, 14 into
+- week 8 (the model's target, STAR 2017) ends on day 56: 20 Nov + 55 days (10 to 30 Nov, 31 to 31 Dec, 14 into
   January) = Monday 14 January 2036;
 - the legal minimum of one follow-up conversation "within six months" ends the day before the same date six months
   on (domain/deadlines.py, `statutory_first_conversation_due`): 20 May 2036 - 1 day = Monday 19 May 2036.
@@ -141,15 +141,15 @@ async def test_an_exempt_case_where_both_expect_under_26_weeks_is_not_called_in(
     assert state.meetings[0].expected_location == "jobcenter" and state.triage_reason == exemption
 
 
-# ---------------------------------------------------------------- a case opened before issue 21, still waiting
+# ---------------------------------------------------------------- a case opened on older code, still waiting
 async def test_a_case_on_the_legacy_waiting_track_is_followed_once_asked_to_look_at_the_rule_sets(env):
-    """A case opened before issue 21 waits for the employer's estimate on a track without a deadline in its agenda.
+    """A case opened on older code waits for the employer's estimate on a track without a deadline in its agenda.
     `fasthold regelsaet` (the update `refresh_rule_sets`) moves it onto the followed track."""
     case, handle = await open_case(env, expected_absence_weeks=10, employer_expected_absence_weeks=None,
                                    case_reference=f"T-legacy-{uuid.uuid4().hex[:6]}")
     opened = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
     await quiet(handle)
-    await handle.terminate("replaced by the same case as a case opened before issue 21 carries it")
+    await handle.terminate("replaced by the same case as a case opened on older code carries it")
     legacy = dataclasses.replace(
         opened, track=Track.EMPLOYER_ESTIMATE_NEEDED, phase=Phase.EMPLOYER_CONTACT, triage_as_lived=False,
         rule_set_switch=None, meetings=[], employer_contacted_on=None, done=["estimate_reminder", "estimate_escalation"],

@@ -28,11 +28,11 @@ def test_there_are_histories_from_every_path():
                  "week_eight", "reassignment", "every_end", "death", "outcome", "refusals", "decline_leads",
                  "follow_ups", "predictable", "held_in_time", "sick_report_to_closed_case",
                  "dev_rsvp_accept_then_decline",
-                 # issue 10: the law as written
+                 # the law as written
                  "partial_recovery_keeps", "fast_track_refused", "fast_track_agreed", "fast_track_lapses",
                  "both_expect_under_26", "employers_estimate", "week_eight_target", "before_july_2026",
                  "without_benefit", "information_form",
-                 # issue 21: the 2026 reform as lived, and decision support
+                 # the 2026 reform as lived, and decision support
                  "followed_as_if_long", "stand_the_case_down", "exempt_case_where_both", "all_running_cases",
                  "legacy_waiting_track", "real_sending", "earlier_cases", "high_estimate", "switched_off"):
         assert any(path in name for name in names), path

@@ -5,8 +5,6 @@ comments beside each case (today = 2026-06-20, period = first day of absence in 
 """
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
@@ -461,7 +459,7 @@ def test_rapport_subcommand_parses_danish_options(capsys):
     assert "--format {tabel,csv,html}" in help_text and "første dag i perioden" in help_text
 
 
-# --------------------------------------------------------------------------- the law and the model, apart (issue 10)
+# --------------------------------------------------------------------------- the law and the model, apart
 
 def build_law_register(session) -> None:
     """Cases on both sides of 1 July 2026 (today = 2026-12-20, period = first day in 2026-05-01 .. 2026-10-31)."""

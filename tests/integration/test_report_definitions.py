@@ -1,4 +1,4 @@
-"""The report's definitions (issue 22) on a hand-made register of nine cases, on SQLite and PostgreSQL.
+"""The report's definitions on a hand-made register of nine cases, on SQLite and PostgreSQL.
 
 Each case is built to tell one definition apart from a wrong one; the expected figures are worked by hand below,
 with what the report said before the definitions were fixed, so each assertion can fail.

@@ -7,7 +7,7 @@ import asyncio
 import json
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from case_service.reprocess import ReprocessRefused, kept_replies, listing, reprocess
 from register.models import AuditEvent, MeetingRow

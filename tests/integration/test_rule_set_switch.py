@@ -1,8 +1,8 @@
-"""A rule set with `transition: all_running_cases` moves a running case on its date (issue 21), on the
+"""A rule set with `transition: all_running_cases` moves a running case on its date, on the
 time-skipping server with a real register: a workflow timer, the deadlines recomputed, the case triaged again, and
 the timeline saying what changed and why.
 
-Dates are checked by hand (see tests/integration/test_reform_paths.py), on fixed days (issue 17): the server's clock
+Dates are checked by hand (see tests/integration/test_reform_paths.py), on fixed days (tests/dates.py): the clock
 starts on Tuesday 4 December 2035; first day Tuesday 20 November 2035; week 8 ends on day 56, Monday 14 January
 2036; the 2026 reform's six-month minimum ends the day before 20 May 2036: Monday 19 May 2036. The test's later set
 (one conversation within four months, week 8 statutory again, categories 1 and 2) takes over running cases on
@@ -21,7 +21,6 @@ from domain.rulesets import DEFAULT_RULESETS_PATH
 from tests.helpers import wait_for
 from tests.integration.test_case_paths import skip_to
 from tests.integration.test_reform_paths import START, WEEK_8, case_row, deadline, open_case
-from workflows.case_workflow import CaseWorkflow
 
 SWITCH_ON = date(2035, 12, 18)
 

@@ -1,5 +1,5 @@
 """A simulated year (`fasthold simuler`: the real workflow on the time-skipping server, the real register) exported
-and evaluated end to end (issue 22): the evaluator's dataset opened with pandas and checked for the absence of
+and evaluated end to end: the evaluator's dataset opened with pandas and checked for the absence of
 personal data, and the duration curves computed and drawn (the figure is kept in tmp/test-output/ to look at).
 """
 from __future__ import annotations

@@ -9,12 +9,14 @@ from email.message import EmailMessage
 import aiosmtplib
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from temporalio.testing import ActivityEnvironment
 
 from activities.mail import MailActivities
 from localrun.mailsink import MailSink
 from mailing.smtp_pool import SmtpPool, SmtpTarget
 from tests.conftest import free_port
+from tests.eventually import eventually_async
 from tests.integration.test_mail_transport import relay, task_mail  # noqa: F401  (the relay fixture)
 
 
@@ -26,6 +28,7 @@ class CountingSink(MailSink):
         self.peers: list[tuple] = []
         self.closing_after_first: bool = False
         self.mails_per_session: dict[int, int] = {}
+        self.dropped: list[tuple] = []  # the client address:port of each connection that ended
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         n = self.mails_per_session[id(session)] = self.mails_per_session.get(id(session), 0) + 1
@@ -45,12 +48,26 @@ class CountingSink(MailSink):
         return await super().handle_DATA(server, session, envelope)
 
 
+class DropCounting(SMTP):
+    """The server side of one connection, which tells the sink when the connection ends (the server dropped it)."""
+
+    def connection_lost(self, error):
+        if self.session is not None:
+            self.event_handler.dropped.append(self.session.peer)
+        super().connection_lost(error)
+
+
+class CountingController(Controller):
+    def factory(self):
+        return DropCounting(self.handler, **self.SMTP_kwargs)
+
+
 @pytest.fixture
 def server(tmp_path):
     sink = CountingSink(tmp_path / "mail")
     port = free_port()
     # The server drops a client after 1 s without a command, as relays do after a minute or more.
-    controller = Controller(sink, hostname="127.0.0.1", port=port, timeout=1)
+    controller = CountingController(sink, hostname="127.0.0.1", port=port, timeout=1)
     controller.start()
     yield sink, port
     controller.stop()
@@ -76,7 +93,9 @@ async def test_a_connection_the_server_dropped_is_replaced_and_the_message_sent_
     sink, port = server
     pool = SmtpPool(SmtpTarget("127.0.0.1", port), size=1, idle_seconds=60)
     await pool.send(message(1))
-    await asyncio.sleep(1.5)  # the server has closed the idle connection; the pool still holds it
+    # The server closes the idle connection; the pool still holds it.
+    await eventually_async(lambda: sink.peers[0] in sink.dropped, timeout=10,
+                           what="the server dropping the idle connection")
     await pool.send(message(2))
     await pool.close()
     assert [str(m["Subject"]) for m in sink.messages] == ["Besked 1", "Besked 2"]
@@ -96,9 +115,10 @@ async def test_a_connection_the_server_closes_at_the_next_message_is_replaced(se
 
 async def test_a_connection_idle_too_long_is_not_reused(server):
     sink, port = server
-    pool = SmtpPool(SmtpTarget("127.0.0.1", port), size=1, idle_seconds=0.2)
+    # Idle for any time at all is too long here, so the second message needs no wait: the connection is still
+    # open (the server keeps it for a second), and only the pool's own rule keeps it from being reused.
+    pool = SmtpPool(SmtpTarget("127.0.0.1", port), size=1, idle_seconds=0)
     await pool.send(message(1))
-    await asyncio.sleep(0.4)
     await pool.send(message(2))
     await pool.close()
     assert pool.opened == 2 and len(sink.messages) == 2

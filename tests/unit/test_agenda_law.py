@@ -1,4 +1,4 @@
-"""What the law adds to the agenda (issue 10), as pure functions: the fast-track consent window, the employer's
+"""What the law adds to the agenda, as pure functions: the fast-track consent window, the employer's
 estimate, the 2026 legal minimum, the information form and the reassessment key after a period without benefit.
 
 Dates are hand-checked against the 2026 calendar. First day Monday 3 August 2026, rule set "2026
@@ -95,7 +95,7 @@ def test_an_employers_request_waits_two_bank_days_for_consent_then_lapses():
 
 
 def test_a_missing_employer_estimate_is_asked_for_then_reminded_and_escalated():
-    """On the waiting track of cases opened before issue 21 (their saved histories replay this)."""
+    """On the waiting track of cases opened on older code (their saved histories replay this)."""
     assert TRACK_PHASE[Track.EMPLOYER_ESTIMATE_NEEDED] == Phase.EMPLOYER_CONTACT
     waiting = state(track=Track.EMPLOYER_ESTIMATE_NEEDED, expected_weeks=10, triage_reason="employer_estimate_needed")
     assert agenda.needs_estimate_request(waiting)
@@ -121,7 +121,7 @@ def test_the_information_form_is_reminded_before_the_answer_is_due_then_becomes_
 
 
 def test_the_information_form_on_its_recorded_dates():
-    """Issue 21. Sent Friday 31 July 2026 with the employer's report (before the case reached the caseworker): due
+    """Sent Friday 31 July 2026 with the employer's report (before the case reached the caseworker): due
     Saturday 8 August (sent + 8 days, the literal date); reminder two working days before: Thursday 6 August; the
     task the working day after: Monday 10 August. Agreed later: Friday 21 August -> reminder Wednesday 19 August,
     task Monday 24 August. The keys name the dates, so a moved date gives new steps."""

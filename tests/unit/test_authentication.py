@@ -43,7 +43,7 @@ def test_only_an_aligned_pass_from_a_trusted_server_vouches(headers, methods, ex
     assert sender_verified(headers, FROM, TRUSTED, frozenset(methods)) is expected
 
 
-# The forgeries that were applied before (issue 19), each written as an attacker would write it.
+# The forgeries that were applied before, each written as an attacker would write it.
 FORGERIES = {
     "below another server's header": ["mx.other.example; dmarc=none header.from=bageriet.dk",
                                       "mx.kommune.dk; dmarc=pass header.from=bageriet.dk"],

@@ -62,7 +62,7 @@ def test_the_timeline_is_in_danish_time_summer_and_winter():
 
 
 def test_status_shows_the_information_form_on_its_real_dates():
-    """Issue 21: sent Friday 31 July 2026 with the employer's report -> due Saturday 8 August (the literal date, the
+    """Sent Friday 31 July 2026 with the employer's report -> due Saturday 8 August (the literal date, the
     citizen's deadline); an agreed later date 20 August; answered 21 August is late."""
     from dataclasses import replace
 

@@ -1,5 +1,5 @@
-"""Baseline against pilot (issue 22): each criterion in both periods, the difference in percentage points with
-Newcombe's 95 % interval, and the goals of seed 002. The interval is worked by hand below from two Wilson
+"""Baseline against pilot: each criterion in both periods, the difference in percentage points with
+Newcombe's 95 % interval, and the goals of STAR 2017. The interval is worked by hand below from two Wilson
 intervals, so a change of method (the Wald interval gives +0.8 to +79.2 pp here) shows up."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Statutory deadlines vs the model's targets, the 2026 minimum, and the smaller dated rules of issue 10.
+"""Statutory deadlines vs the model's targets, the 2026 minimum, and the smaller dated rules (docs/domain.md).
 
 All expected dates are literals worked out by hand (weekday and holiday notes in the comments).
 """
@@ -31,8 +31,8 @@ def rules_for(first_day: date) -> RuleSet:
         (date(2017, 10, 2), STATUTORY, "sygedagpengeloven § 13 b"),
         (date(2025, 1, 1), STATUTORY, "sygedagpengeloven § 13 b"),
         (date(2026, 6, 30), STATUTORY, "sygedagpengeloven § 13 b"),
-        (date(2026, 7, 1), MODEL_TARGET, "Sammen om fastholdelse, seed 002"),
-        (date(2027, 3, 1), MODEL_TARGET, "Sammen om fastholdelse, seed 002"),
+        (date(2026, 7, 1), MODEL_TARGET, "Sammen om fastholdelse (STAR 2017)"),
+        (date(2027, 3, 1), MODEL_TARGET, "Sammen om fastholdelse (STAR 2017)"),
     ],
 )
 def test_week_eight_is_statutory_before_the_reform_and_a_model_target_after(first_day, kind, source):
@@ -78,7 +78,7 @@ def test_every_deadline_carries_its_kind_and_source_before_the_reform():
         ("employer_conversation", date(2026, 5, 31), STATUTORY, "sygedagpengeloven § 7 a"),
         ("employer_report", date(2026, 6, 7), STATUTORY, "sygedagpengeloven § 40"),
         ("first_meeting", date(2026, 6, 28), STATUTORY, "sygedagpengeloven § 13 b"),
-        ("measure", date(2026, 8, 2), MODEL_TARGET, "Sammen om fastholdelse, seed 002"),
+        ("measure", date(2026, 8, 2), MODEL_TARGET, "Sammen om fastholdelse (STAR 2017)"),
         ("reassessment", date(2026, 11, 30), STATUTORY, "sygedagpengeloven § 24"),
     ]
 
@@ -100,7 +100,7 @@ def test_every_deadline_carries_its_kind_and_source_after_the_reform():
 
 
 def test_case_deadlines_saved_before_the_new_fields_still_load():
-    # A CaseDeadlines payload from a running case's history has none of the fields added for issue 10.
+    # A CaseDeadlines payload from a running case's history has none of the fields added since.
     from temporalio.contrib.pydantic import pydantic_data_converter
 
     converter = pydantic_data_converter.payload_converter
@@ -115,7 +115,7 @@ def test_case_deadlines_saved_before_the_new_fields_still_load():
     assert (back.first_meeting_kind, back.first_conversation_due) == (STATUTORY, None)
 
 
-# --- outcome one calendar month after the end (seed 002) -------------------------------------------------
+# --- outcome one calendar month after the end (STAR 2017) -------------------------------------------------
 
 @pytest.mark.parametrize(
     "end_day, asked",

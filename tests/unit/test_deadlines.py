@@ -44,7 +44,7 @@ def rules_for(first_day: date) -> RuleSet:
 D = date
 
 def legacy(rules: RuleSet) -> RuleSet:
-    """The rule set as a case saved before issue 10 carries it: no § 24 month-end rule."""
+    """The rule set as a case saved on older code carries it: no § 24 month-end rule."""
     return dataclasses.replace(rules, reassessment_benefit_weeks=None, outcome_after_months=None)
 
 

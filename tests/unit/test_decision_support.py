@@ -1,4 +1,4 @@
-"""Decision support (issue 21): training and validation reproducible from a seed, a model that does not beat the
+"""Decision support: training and validation reproducible from a seed, a model that does not beat the
 simple rule refused, the per-case explanation adding up to the estimate, the off switch, and no estimate without
 a validated model."""
 from __future__ import annotations

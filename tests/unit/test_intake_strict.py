@@ -1,4 +1,4 @@
-"""The sick report's intake means what it says (issue 19): each input below was let through before, or answered
+"""The sick report's intake means what it says: each input below was let through before, or answered
 in English or with "uventet fejl". Each is now refused with a Danish message naming its field."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The learning log's rules (issue 22): what an entry must have, and the personal data a text may not hold."""
+"""The learning log's rules: what an entry must have, and the personal data a text may not hold."""
 from __future__ import annotations
 
 import pytest

@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from prometheus_client import Counter
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.exposition import generate_latest
 

@@ -1,4 +1,4 @@
-"""No case without a legal deadline (issue 21): every track a new case can get, under every shipped rule set,
+"""No case without a legal deadline: every track a new case can get, under every shipped rule set,
 either carries a statutory follow-up deadline that the agenda breaches when it passes and a meeting the process
 books, or is a track the law itself does not follow up, with its source.
 
@@ -75,7 +75,7 @@ def test_every_track_has_its_statutory_deadline_or_a_sourced_reason_not_to(rules
 
 
 def test_the_legacy_waiting_track_had_no_deadline_in_its_agenda():
-    """Why the walk exists: the track cases waited on before issue 21 held the six-month minimum on paper only.
+    """Why the walk exists: the track cases waited on in older code held the six-month minimum on paper only.
     Such cases are moved onto the followed track by `fasthold regelsaet` (CaseWorkflow.refresh_rule_sets)."""
     rules = RULESETS[-1]
     decision = triage(expected_weeks=10, employer_expected_weeks=None, seriously_ill=False, workplace_is_cause=False,

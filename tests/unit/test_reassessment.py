@@ -185,7 +185,7 @@ class TestPausesAndPartialBenefit:
 
 
 def test_benefit_in_earlier_cases_counts_within_the_nine_months():
-    """Issue 21, by hand. First day Monday 2 November 2026: benefit from day 31, 2 December. Unbroken, the 155th
+    """By hand. First day Monday 2 November 2026: benefit from day 31, 2 December. Unbroken, the 155th
     benefit day is 5 May 2027 -> 31 May 2027.
     An earlier case paid benefit 3 August - 1 October 2026 (29 + 30 + 1 = 60 days). Judging February 2027 the
     window runs from 1 June 2026: 60 + (30 + 31 + 28 = 89) = 149 days, not more than 154. Judging March (window

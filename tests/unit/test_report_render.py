@@ -2,8 +2,6 @@
 for an empty denominator, CSV with one row per figure and split, and an HTML page that stands alone."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 

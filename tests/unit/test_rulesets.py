@@ -272,7 +272,7 @@ def test_fields_added_later_default_to_the_old_behaviour():
     assert legacy.transition == "first_day"
 
 
-class TestShippedConfigIssue10:
+class TestShippedConfigSources:
     def test_every_set_uses_the_law_for_reassessment_and_the_seed_for_the_outcome(self, rulesets):
         for r in rulesets:
             assert (r.reassessment_benefit_weeks, r.reassessment_window_months) == (22, 9)

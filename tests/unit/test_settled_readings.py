@@ -1,4 +1,4 @@
-"""Two readings issue 21 settled, sourced and made configurable, checked by hand.
+"""Two readings settled, sourced and made configurable, checked by hand.
 
 1. "Within the first six months" (L 66's minimum of one follow-up conversation), `six_months_end` in the rule set:
    - day_before (shipped): the first six months of the absence, day 1 = the first day (like "before the end of
@@ -8,7 +8,7 @@
      31 Aug 2027 -> 29 Feb 2028 (a leap year).
 2. The week-13 measure's base in the report, `report_measure_base`: a target case that ended before the end of
    week 13 without a measure is in the base ('all_target_cases') or not ('running_at_week_13', shipped: the
-   measure seed 002 cites from jobindsats.dk counts the cases whose absence lasted through week 13).
+   measure STAR 2017 cites from jobindsats.dk counts the cases whose absence lasted through week 13).
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from domain.triage import Track, TriageDecision, triage
 RULESETS = load_rulesets()
 RULES_2025 = ruleset_for(date(2025, 6, 1), RULESETS)  # no watch-only track
 RULES_2026 = ruleset_for(date(2026, 7, 1), RULESETS)  # watch only below 26 weeks, both estimates, no categories
-# The 2026 set as cases saved before issue 10 carry it: categories 1 and 2, a missing employer
+# The 2026 set as cases saved on older code carry it: categories 1 and 2, a missing employer
 # estimate read as "only the employee's counts". Replay must keep deciding as it did then.
 SAVED_2026 = dataclasses.replace(RULES_2026, employer_estimate_required=False, triage_categories=(1, 2))
 
@@ -116,7 +116,7 @@ def test_a_watched_case_is_held_only_to_the_deadlines_that_do_not_need_follow_up
 @pytest.mark.parametrize(
     "kwargs, track, reason",
     [
-        # Issue 21: a missing employer estimate is followed as if long (the track a long case gets) ...
+        # L 66: a missing employer estimate is followed as if long (the track a long case gets) ...
         (dict(expected=12, employer=None), Track.WORKPLACE, "employer_estimate_needed"),
         (dict(expected=25, employer=None), Track.WORKPLACE, "employer_estimate_needed"),
         (dict(expected=6, employer=None), Track.OUTSIDE, "employer_estimate_needed"),

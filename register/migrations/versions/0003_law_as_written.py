@@ -4,7 +4,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-28 22:30:00
 
-Issue 10: a missed target of the model ("Sammen om fastholdelse") is not a breach of the law, so it has its own
+A missed target of the model ("Sammen om fastholdelse") is not a breach of the law, so it has its own
 table; a partial recovery is an event of a running case (its first date and the latest hours are on the case
 row, every change in the audit trail); the case row says whether its week-8 meeting is statutory or the
 model's target. Every new column is nullable: rows written before read as "statutory, no partial recovery".

@@ -4,7 +4,7 @@ Revision ID: 0004_issue20
 Revises: 0003
 Create Date: 2026-12-04 21:10:00
 
-Issue 20: a copied session cookie opened cases for its full eight hours after "Log ud". The workbench now
+A copied session cookie opened cases for its full eight hours after "Log ud". The workbench now
 keeps each session's state here (a hash of its id only) and refuses a cookie whose session has ended.
 """
 from alembic import op

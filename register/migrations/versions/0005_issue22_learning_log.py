@@ -4,7 +4,7 @@ Revision ID: 0004_issue22
 Revises: 0004_issue20
 Create Date: 2026-12-04 21:20:00
 
-Issue 22 (seed 000: a pilot succeeds when it gives knowledge and learning). A new table only; nothing existing
+The learning log (STAR 2025: a pilot succeeds when it gives knowledge and learning). A new table only; nothing existing
 changes.
 """
 from alembic import op

@@ -4,7 +4,7 @@ Revision ID: 0004_issue19
 Revises: 0004_issue22
 Create Date: 2026-12-04 21:30:00
 
-Issue 19: the workflow's input (and so its history) no longer carries the CPR number. The service layer keeps
+The workflow's input (and so its history) no longer carries the CPR number. The service layer keeps
 it here under the case's municipality and reference before it starts the workflow; the workflow's first
 register write moves it to citizen_identities beside the new case row, in one transaction.
 """

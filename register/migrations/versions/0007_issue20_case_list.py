@@ -4,7 +4,7 @@ Revision ID: 0006_issue20b
 Revises: 0004_issue19
 Create Date: 2026-12-04 22:05:00
 
-Issue 20 (fast lists). A new table only; nothing existing changes. Cases that are open when this is deployed
+The lists' read model. A new table only; nothing existing changes. Cases that are open when this is deployed
 appear in it at their workflow's next step or update.
 """
 from alembic import op

@@ -4,7 +4,7 @@ Revision ID: 0008_h5_lead_tasks
 Revises: 0006_issue20b
 Create Date: 2026-12-05 00:30:00
 
-Issue 20 (bulk work: anything not done becomes someone's task). A new table only; nothing existing changes.
+Bulk work: anything not done becomes someone's task. A new table only; nothing existing changes.
 """
 from alembic import op
 import sqlalchemy as sa

@@ -1,4 +1,4 @@
-"""The case model's additions for issue 10 survive Temporal's converter, and old states still load."""
+"""The case model's additions for the law as written survive Temporal's converter, and old states still load."""
 from __future__ import annotations
 
 import json
