@@ -17,6 +17,7 @@ FASTHOLD_GATEWAY_HOST:FASTHOLD_GATEWAY_PORT. Only the relay's addresses (FASTHOL
 connect; anyone else gets 554 when the connection opens. It needs the same FASTHOLD_TEMPORAL_ADDRESS, FASTHOLD_DATABASE_URL and
 FASTHOLD_PAYLOAD_KEY as the worker. Received mail is kept under <data_dir>/inbox/.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -47,7 +48,7 @@ __all__ = ["GatewayController", "start_gateway", "SMTP_LIMIT", "CALENDAR_LIMIT"]
 
 log = logging.getLogger("fasthold.gateway")
 
-SMTP_LIMIT = 10_000_000      # bytes; above this aiosmtpd answers 552 and nothing is received
+SMTP_LIMIT = 10_000_000  # bytes; above this aiosmtpd answers 552 and nothing is received
 
 
 class _Handler:
@@ -93,8 +94,10 @@ class _SMTP(SMTP):
             # Before the greeting: a sender that is not our relay never gets to hand over a message, so no
             # header it writes can pose as the relay's verdict.
             self._refused_peer = True
-            log.warning("inbound connection refused: %s is not a configured relay (gateway_relay_networks)",
-                        address or "unknown peer")
+            log.warning(
+                "inbound connection refused: %s is not a configured relay (gateway_relay_networks)",
+                address or "unknown peer",
+            )
             transport.write(b"554 5.7.1 Forbindelse afvist: kun kommunens mailserver kan aflevere post her\r\n")
             transport.close()
             return
@@ -107,8 +110,9 @@ class _SMTP(SMTP):
 
     async def push(self, status: str):
         if status.startswith("552"):
-            log.warning("inbound message refused at SMTP level: too_large (over %s bytes, not kept)",
-                        self.data_size_limit)
+            log.warning(
+                "inbound message refused at SMTP level: too_large (over %s bytes, not kept)", self.data_size_limit
+            )
         return await super().push(status)
 
 
@@ -124,20 +128,39 @@ class _Controller(Controller):
 class GatewayController:
     """The running gateway: the SMTP server on its thread and the processing task on the client's loop."""
 
-    def __init__(self, settings: Settings, client: Client, register: Register, *,
-                 addresses: frozenset[str] | None = None, smtp_limit: int = SMTP_LIMIT,
-                 calendar_limit: int = CALENDAR_LIMIT, update_timeout: float = UPDATE_TIMEOUT,
-                 trust_loopback: bool | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        client: Client,
+        register: Register,
+        *,
+        addresses: frozenset[str] | None = None,
+        smtp_limit: int = SMTP_LIMIT,
+        calendar_limit: int = CALENDAR_LIMIT,
+        update_timeout: float = UPDATE_TIMEOUT,
+        trust_loopback: bool | None = None,
+    ):
         self.hostname, self.port = settings.gateway_host, settings.gateway_port
         self.trust = SenderTrust.from_settings(settings, loopback=trust_loopback)
         self.relays = RelayNetworks.parse(settings.gateway_relay_networks)
         self.addresses = addresses or organizer_addresses(settings)
         self.inbox = Inbox(settings.data_path / "inbox")
-        self.processor = Processor(CaseService(client, settings), register, self.inbox, calendar_limit=calendar_limit,
-                                   update_timeout=update_timeout, trust=self.trust)
-        self.smtp = _Controller(_Handler(self.addresses, self.inbox, self._hand_over), relays=self.relays,
-                                hostname=self.hostname,
-                                port=self.port, data_size_limit=smtp_limit, server_hostname="fasthold-gateway")
+        self.processor = Processor(
+            CaseService(client, settings),
+            register,
+            self.inbox,
+            calendar_limit=calendar_limit,
+            update_timeout=update_timeout,
+            trust=self.trust,
+        )
+        self.smtp = _Controller(
+            _Handler(self.addresses, self.inbox, self._hand_over),
+            relays=self.relays,
+            hostname=self.hostname,
+            port=self.port,
+            data_size_limit=smtp_limit,
+            server_hostname="fasthold-gateway",
+        )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._queue: asyncio.Queue[Received] | None = None
         self._task: asyncio.Task | None = None
@@ -148,7 +171,7 @@ class GatewayController:
         self._lock = threading.Lock()
         self._listening = False
 
-    def start(self) -> "GatewayController":
+    def start(self) -> GatewayController:
         """Call from the event loop that owns the Temporal client."""
         self._loop = asyncio.get_running_loop()
         self._queue = asyncio.Queue()
@@ -224,8 +247,9 @@ class GatewayController:
     async def sweep_inbox(self) -> int:
         """Erase kept messages whose case's personal data is erased, or that belong to no case and are older
         than the retention period (case_service.inbox_retention)."""
-        return await asyncio.to_thread(sweep_inbox, self.inbox, self.processor.register, self.retention_days,
-                                       datetime.now(timezone.utc))
+        return await asyncio.to_thread(
+            sweep_inbox, self.inbox, self.processor.register, self.retention_days, datetime.now(timezone.utc)
+        )
 
     async def _sweep_daily(self) -> None:
         while True:
@@ -244,9 +268,10 @@ class GatewayController:
                 await self.processor.process(item)
             except Transient as exc:
                 item.attempt += 1
-                delay = min(300.0, 2.0 ** item.attempt)
-                log.warning("inbound message %s waits: %s; next try in %.0f s", item.path.stem, exc, delay,
-                            extra=exc.case)
+                delay = min(300.0, 2.0**item.attempt)
+                log.warning(
+                    "inbound message %s waits: %s; next try in %.0f s", item.path.stem, exc, delay, extra=exc.case
+                )
                 self._loop.call_later(delay, self._queue.put_nowait, item)
                 continue
             except asyncio.CancelledError:
@@ -262,18 +287,26 @@ def trust_line(trust: SenderTrust, relays: RelayNetworks | None = None) -> str:
     if relays is not None:
         return f"Postindgangen tager kun imod post fra: {relays}. " + trust_line(trust)
     if trust.loopback:
-        return ("Postindgangen stoler på svar, der afleveres fra denne maskine (127.0.0.1), uden kontrol af "
-                "afsenderen. Det er kun til lokal brug.")
+        return (
+            "Postindgangen stoler på svar, der afleveres fra denne maskine (127.0.0.1), uden kontrol af "
+            "afsenderen. Det er kun til lokal brug."
+        )
     if trust.own is not None:
-        return ("Postindgangen kontrollerer selv afsenderens DKIM-signatur (afstemt med afsenderdomænets DMARC)"
-                + (f" og stoler på mailserveren {', '.join(sorted(trust.authserv_ids))}" if trust.authserv_ids else "")
-                + "; andre svar bliver en opgave til sagsbehandleren.")
+        return (
+            "Postindgangen kontrollerer selv afsenderens DKIM-signatur (afstemt med afsenderdomænets DMARC)"
+            + (f" og stoler på mailserveren {', '.join(sorted(trust.authserv_ids))}" if trust.authserv_ids else "")
+            + "; andre svar bliver en opgave til sagsbehandleren."
+        )
     if trust.authserv_ids:
-        return (f"Postindgangen stoler kun på afsendere, som mailserveren {', '.join(sorted(trust.authserv_ids))} "
-                f"har bekræftet ({', '.join(sorted(trust.methods))}); andre svar bliver en opgave til "
-                "sagsbehandleren.")
-    return ("Postindgangen har ingen betroet mailserver (gateway_trusted_authserv_ids): ingen svar registreres "
-            "automatisk; hvert svar bliver en opgave til sagsbehandleren.")
+        return (
+            f"Postindgangen stoler kun på afsendere, som mailserveren {', '.join(sorted(trust.authserv_ids))} "
+            f"har bekræftet ({', '.join(sorted(trust.methods))}); andre svar bliver en opgave til "
+            "sagsbehandleren."
+        )
+    return (
+        "Postindgangen har ingen betroet mailserver (gateway_trusted_authserv_ids): ingen svar registreres "
+        "automatisk; hvert svar bliver en opgave til sagsbehandleren."
+    )
 
 
 def start_gateway(settings: Settings, client: Client, register: Register, **options) -> GatewayController:
@@ -297,8 +330,11 @@ async def run(settings: Settings) -> None:
         except RuntimeError:
             raise RuntimeError(f"Temporal svarer ikke på {settings.temporal_address}") from None
         gateway = start_gateway(settings, client, register)
-        print(f"Postindgangen kører: svar på invitationer modtages på smtp://{settings.gateway_host}:"
-              f"{settings.gateway_port} og gemmes i {gateway.inbox.root}. Stop med Ctrl-C.", flush=True)
+        print(
+            f"Postindgangen kører: svar på invitationer modtages på smtp://{settings.gateway_host}:"
+            f"{settings.gateway_port} og gemmes i {gateway.inbox.root}. Stop med Ctrl-C.",
+            flush=True,
+        )
         print(trust_line(gateway.trust, gateway.relays), flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

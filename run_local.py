@@ -4,6 +4,7 @@ Starts the Temporal dev server (with its Web UI, persisting to <data_dir>/tempor
 attributes registered), a local SMTP server that keeps every mail as an .eml file, the mail gateway, the codec
 server, the web workbench and the worker.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,20 +16,20 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from config.settings import Settings, load_settings
-from localrun.binaries import find_binary
-from engine.client import connect
-from ops.codec_server import from_settings as codec_server_from_settings
-from localrun.mailsink import start_mail_sink
-from localrun.local_secrets import local_password
-from gateway import start_gateway, trust_line
-from engine.search_attributes import cli_flags
-from web.serve import start_web, stop_web
-from worker_support.case_metrics import CaseMetrics
 from case_service.retention import ensure_retention_schedule
 from case_service.retrain import ensure_retrain_schedule
+from config.settings import Settings, load_settings
+from engine.client import connect
+from engine.search_attributes import cli_flags
+from gateway import start_gateway, trust_line
+from localrun.binaries import find_binary
+from localrun.local_secrets import local_password
+from localrun.mailsink import start_mail_sink
 from observability.runtime import make_runtime
+from ops.codec_server import from_settings as codec_server_from_settings
+from web.serve import start_web, stop_web
 from worker import build_worker, prepare_register
+from worker_support.case_metrics import CaseMetrics
 
 log = logging.getLogger("fasthold.run")
 
@@ -37,26 +38,41 @@ def start_dev_server(settings: Settings) -> subprocess.Popen:
     host, _, port = settings.temporal_address.rpartition(":")
     settings.data_path.mkdir(parents=True, exist_ok=True)
     command = [
-        find_binary("temporal"), "server", "start-dev",
-        "--ip", host or "127.0.0.1", "--port", port, "--ui-port", str(settings.temporal_ui_port),
-        "--db-filename", str(settings.data_path / "temporal.db"), "--namespace", settings.temporal_namespace,
-        "--log-level", "error", *cli_flags(),
+        find_binary("temporal"),
+        "server",
+        "start-dev",
+        "--ip",
+        host or "127.0.0.1",
+        "--port",
+        port,
+        "--ui-port",
+        str(settings.temporal_ui_port),
+        "--db-filename",
+        str(settings.data_path / "temporal.db"),
+        "--namespace",
+        settings.temporal_namespace,
+        "--log-level",
+        "error",
+        *cli_flags(),
         # The UI decrypts payloads through our codec server, so operators can read a case's state.
-        "--ui-codec-endpoint", f"http://{settings.codec_host}:{settings.codec_port}",
+        "--ui-codec-endpoint",
+        f"http://{settings.codec_host}:{settings.codec_port}",
     ]
     log_file = open(settings.data_path / "temporal-server.log", "ab")
     # Its own process group: Ctrl-C reaches us, and we stop the server after the worker has drained. It dies
     # with us (kill -9 included), so no orphan is left for the next start to find.
-    return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
-                            preexec_fn=_die_with_parent)
+    return subprocess.Popen(
+        command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent
+    )
 
 
 def _die_with_parent() -> None:
     """In the child before exec: ask Linux to send SIGTERM when the process that started it dies."""
     try:
         import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: the port check below still refuses an orphan
         pass
 
@@ -70,9 +86,11 @@ def refuse_a_server_we_did_not_start(settings: Settings) -> None:
             pass
     except OSError:
         return
-    raise RuntimeError(f"der kører allerede noget på {settings.temporal_address} (måske en Temporal-server fra en "
-                       "tidligere start, der blev afbrudt). Stop den, eller vælg en anden adresse med "
-                       "FASTHOLD_TEMPORAL_ADDRESS")
+    raise RuntimeError(
+        f"der kører allerede noget på {settings.temporal_address} (måske en Temporal-server fra en "
+        "tidligere start, der blev afbrudt). Stop den, eller vælg en anden adresse med "
+        "FASTHOLD_TEMPORAL_ADDRESS"
+    )
 
 
 def gateway_trusts_loopback(settings: Settings) -> bool:
@@ -88,8 +106,10 @@ async def wait_for_client(settings: Settings, server: subprocess.Popen, seconds:
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         if server.poll() is not None:
-            raise RuntimeError(f"Temporal dev server stopped (exit {server.returncode}); see "
-                               f"{settings.data_path / 'temporal-server.log'}")
+            raise RuntimeError(
+                f"Temporal dev server stopped (exit {server.returncode}); see "
+                f"{settings.data_path / 'temporal-server.log'}"
+            )
         try:
             return await connect(settings, **options)
         except Exception:
@@ -108,8 +128,12 @@ async def run(settings: Settings) -> None:
         codec_server = codec_server_from_settings(settings).start()
         runtime = make_runtime(settings)  # Prometheus when FASTHOLD_METRICS_PORT is set
         client = await wait_for_client(settings, server, **({"runtime": runtime} if runtime else {}))
-        metrics = CaseMetrics(register, client, risk_working_days=settings.deadline_risk_working_days,
-                              task_queries=settings.case_metrics_task_queries)
+        metrics = CaseMetrics(
+            register,
+            client,
+            risk_working_days=settings.deadline_risk_working_days,
+            task_queries=settings.case_metrics_task_queries,
+        )
         if settings.case_metrics_port:
             metrics.start(settings.metrics_host, settings.case_metrics_port, settings.case_metrics_refresh_seconds)
         controller, _ = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
@@ -124,9 +148,12 @@ async def run(settings: Settings) -> None:
             f"  Arbejdsbord:       {settings.base_url} (log ind med en e-mail fra config/roster.yaml og "
             f"adgangskoden {local_password(settings)})\n"
             f"  Temporal Web UI:   http://{host}:{settings.temporal_ui_port}\n"
-            + (f"  Log ind på kodeserveren: http://{settings.codec_host}:{settings.codec_port}/login\n"
-               if settings.codec_token else "") +
-            f"  Sendte mails:      {settings.mail_path} (.eml-filer)\n"
+            + (
+                f"  Log ind på kodeserveren: http://{settings.codec_host}:{settings.codec_port}/login\n"
+                if settings.codec_token
+                else ""
+            )
+            + f"  Sendte mails:      {settings.mail_path} (.eml-filer)\n"
             f"  Svar på invitationer: smtp://{settings.gateway_host}:{settings.gateway_port}\n"
             f"  Sagsregister:      {settings.resolved_database_url}\n"
             f"  Start en sag:      .venv/bin/fasthold opret examples/sygemelding.json\n"

@@ -1,5 +1,6 @@
 """Decision support's estimate for one case: the model in use (the newest validated one, while the setting is on)
 read from <data_dir>/models. It estimates; the workflow gives a person a task, never a decision."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +32,14 @@ class DecisionSupportActivities:
         model = store.model_in_use(self.data_path, self.enabled)
         if model is None:
             return None
-        risk = estimate(model, CaseFeatures(request.employee_weeks, request.employer_weeks,
-                                            request.earlier_benefit_days, request.partial))
-        return RiskNote(round(risk.probability, 4), risk.band,
-                        tuple((f.label, round(f.contribution, 4)) for f in risk.top), model.version, model.synthetic)
+        risk = estimate(
+            model,
+            CaseFeatures(request.employee_weeks, request.employer_weeks, request.earlier_benefit_days, request.partial),
+        )
+        return RiskNote(
+            round(risk.probability, 4),
+            risk.band,
+            tuple((f.label, round(f.contribution, 4)) for f in risk.top),
+            model.version,
+            model.synthetic,
+        )

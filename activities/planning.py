@@ -1,4 +1,5 @@
 """Planning lookups the workflow cannot do itself: the rule set in force, and free meeting times."""
+
 from __future__ import annotations
 
 import secrets
@@ -20,8 +21,8 @@ class SlotRequest:
     latest_day: date
     count: int = 3
     duration_minutes: int = 60
-    exclude_uid: str = ""                 # the meeting being moved does not block its own new time
-    avoid: tuple[datetime, ...] = ()      # times already declined
+    exclude_uid: str = ""  # the meeting being moved does not block its own new time
+    avoid: tuple[datetime, ...] = ()  # times already declined
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,16 @@ class PlanningActivities:
         busy = self.registry.busy_intervals(BusyRequest(worker.id, request.earliest, window_end, request.exclude_uid))
         duration = timedelta(minutes=request.duration_minutes)
         busy += [(t, t + duration) for t in request.avoid]
-        hours = WorkingHours(days=tuple(worker.work_days), start=time.fromisoformat(worker.work_start),
-                             end=time.fromisoformat(worker.work_end))
-        return propose_slots(earliest=request.earliest, latest_day=request.latest_day, hours=hours, busy=busy,
-                             duration=duration, count=request.count)
+        hours = WorkingHours(
+            days=tuple(worker.work_days),
+            start=time.fromisoformat(worker.work_start),
+            end=time.fromisoformat(worker.work_end),
+        )
+        return propose_slots(
+            earliest=request.earliest,
+            latest_day=request.latest_day,
+            hours=hours,
+            busy=busy,
+            duration=duration,
+            count=request.count,
+        )

@@ -1,4 +1,5 @@
 """Activities that write the case register. Each is idempotent: a retry leaves one row, not two."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,21 +11,56 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 # The requests are imported for the activities' signatures; the workflows import them from here too.
-from activities.register_requests import (AssignRequest, BreachRecord, BusyRequest, CaseUpdate, EarlierBenefitRequest,
-                                          MeasureRecord, MeetingRecord, ReserveRequest)
+from activities.register_requests import (
+    AssignRequest,
+    BreachRecord,
+    BusyRequest,
+    CaseUpdate,
+    EarlierBenefitRequest,
+    MeasureRecord,
+    MeetingRecord,
+    ReserveRequest,
+)
 from domain.model import CaseInput, Caseworker, EarlierBenefit, MeetingStatus
 from domain.slots import WorkingHours, propose_slots
 from register.case_list import PublishedView, publish
 from register.db import Register
-from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
-                             PendingIdentity, DeadlineBreach, MeasureRow, MeetingAttendee, MeetingRow, MissedTarget, Team)
+from register.models import (
+    AuditEvent,
+    CaseRow,
+    CaseworkerAssignment,
+    CaseworkerRow,
+    CitizenIdentity,
+    DeadlineBreach,
+    MeasureRow,
+    MeetingAttendee,
+    MeetingRow,
+    MissedTarget,
+    PendingIdentity,
+    Team,
+)
 from register.roster import team_config, working_hours
 
 UPDATABLE_CASE_FIELDS = {
-    "track", "triage_reason", "rule_set", "phase", "first_meeting_due", "deadline_breached", "closed_at",
-    "end_type", "end_date", "outcome", "expected_weeks", "employer_expected_weeks", "category",
-    "fast_track_requested_by", "fast_track_requested_on", "outcome_recorded_at",
-    "first_meeting_kind", "partial_recovery_on", "partial_recovery_hours",
+    "track",
+    "triage_reason",
+    "rule_set",
+    "phase",
+    "first_meeting_due",
+    "deadline_breached",
+    "closed_at",
+    "end_type",
+    "end_date",
+    "outcome",
+    "expected_weeks",
+    "employer_expected_weeks",
+    "category",
+    "fast_track_requested_by",
+    "fast_track_requested_on",
+    "outcome_recorded_at",
+    "first_meeting_kind",
+    "partial_recovery_on",
+    "partial_recovery_hours",
 }
 
 
@@ -35,7 +71,9 @@ def _case(session, reference: str, municipality: str) -> CaseRow:
     return row
 
 
-def _audit_once(session, case_id: int | None, event_key: str, action: str, actor: str, detail: dict, at: datetime) -> bool:
+def _audit_once(
+    session, case_id: int | None, event_key: str, action: str, actor: str, detail: dict, at: datetime
+) -> bool:
     """Add the audit event unless it is already there; False means this change was applied before."""
     if session.scalar(select(AuditEvent.id).where(AuditEvent.event_key == event_key)) is not None:
         return False
@@ -75,32 +113,49 @@ class RegisterActivities:
     def register_case(self, case: CaseInput) -> None:
         now = self.clock()
         with self.register.session() as session:
-            existing = session.scalar(select(CaseRow).where(CaseRow.reference == case.reference,
-                                                            CaseRow.municipality == case.municipality))
+            existing = session.scalar(
+                select(CaseRow).where(CaseRow.reference == case.reference, CaseRow.municipality == case.municipality)
+            )
             if existing is not None:
                 return
             row = CaseRow(
-                reference=case.reference, municipality=case.municipality, workflow_id=case.workflow_id,
-                first_day=case.first_day, expected_weeks=case.expected_weeks,
+                reference=case.reference,
+                municipality=case.municipality,
+                workflow_id=case.workflow_id,
+                first_day=case.first_day,
+                expected_weeks=case.expected_weeks,
                 employer_expected_weeks=case.employer_expected_weeks,
-                employee_name=case.employee.name, employee_email=case.employee.email,
-                employer_name=case.employer.name, employer_cvr=case.employer.cvr,
-                workplace_address=case.employer.workplace_address, contact_name=case.employer.contact_name,
-                contact_email=case.employer.contact_email, contact_phone=case.employer.contact_phone,
-                seriously_ill=case.seriously_ill, workplace_is_cause=case.workplace_is_cause,
-                phase="intake", opened_at=now,
+                employee_name=case.employee.name,
+                employee_email=case.employee.email,
+                employer_name=case.employer.name,
+                employer_cvr=case.employer.cvr,
+                workplace_address=case.employer.workplace_address,
+                contact_name=case.employer.contact_name,
+                contact_email=case.employer.contact_email,
+                contact_phone=case.employer.contact_phone,
+                seriously_ill=case.seriously_ill,
+                workplace_is_cause=case.workplace_is_cause,
+                phase="intake",
+                opened_at=now,
             )
             session.add(row)
             session.flush()
             # The service layer kept the CPR number apart (register.identities): it never enters the workflow.
             pending = session.get(PendingIdentity, (case.municipality, case.reference))
-            cpr = case.employee.cpr or (pending.cpr if pending is not None else None)   # the first: older cases
+            cpr = case.employee.cpr or (pending.cpr if pending is not None else None)  # the first: older cases
             if cpr:
                 session.add(CitizenIdentity(case_id=row.id, cpr=cpr))
             if pending is not None:
                 session.delete(pending)
-            _audit_once(session, row.id, f"{case.workflow_id}/registered", "case_registered", "engine",
-                        {"first_day": case.first_day.isoformat(), "expected_weeks": case.expected_weeks}, now)
+            _audit_once(
+                session,
+                row.id,
+                f"{case.workflow_id}/registered",
+                "case_registered",
+                "engine",
+                {"first_day": case.first_day.isoformat(), "expected_weeks": case.expected_weeks},
+                now,
+            )
 
     @activity.defn
     def publish_view(self, published: PublishedView) -> None:
@@ -119,20 +174,31 @@ class RegisterActivities:
             if identity is None:
                 return []
             earlier = session.scalars(
-                select(CaseRow).join(CitizenIdentity, CitizenIdentity.case_id == CaseRow.id)
-                .where(CitizenIdentity.cpr == identity.cpr, CaseRow.id != case.id, CaseRow.end_date.is_not(None),
-                       CaseRow.first_day < request.first_day).order_by(CaseRow.first_day)).all()
+                select(CaseRow)
+                .join(CitizenIdentity, CitizenIdentity.case_id == CaseRow.id)
+                .where(
+                    CitizenIdentity.cpr == identity.cpr,
+                    CaseRow.id != case.id,
+                    CaseRow.end_date.is_not(None),
+                    CaseRow.first_day < request.first_day,
+                )
+                .order_by(CaseRow.first_day)
+            ).all()
             periods: list[EarlierBenefit] = []
             for row in earlier:
                 start = row.first_day + timedelta(days=request.employer_period_days)
                 end = min(row.end_date, request.first_day - timedelta(days=1))
-                pauses = sorted((date.fromisoformat(e.detail["start"]), date.fromisoformat(e.detail["end"]))
-                                for e in session.scalars(select(AuditEvent).where(
-                                    AuditEvent.case_id == row.id, AuditEvent.action == "benefit_pause")))
+                pauses = sorted(
+                    (date.fromisoformat(e.detail["start"]), date.fromisoformat(e.detail["end"]))
+                    for e in session.scalars(
+                        select(AuditEvent).where(AuditEvent.case_id == row.id, AuditEvent.action == "benefit_pause")
+                    )
+                )
                 for pause_start, pause_end in pauses:
                     if start < pause_start <= end:
-                        periods.append(EarlierBenefit(start, pause_start - timedelta(days=1), "register",
-                                                      row.reference))
+                        periods.append(
+                            EarlierBenefit(start, pause_start - timedelta(days=1), "register", row.reference)
+                        )
                     start = max(start, pause_end + timedelta(days=1))
                 if start <= end:
                     periods.append(EarlierBenefit(start, end, "register", row.reference))
@@ -147,10 +213,20 @@ class RegisterActivities:
             chosen = self._choose(session, case, request)
             if case.caseworker_id != chosen.id:
                 case.caseworker_id = chosen.id
-                session.add(CaseworkerAssignment(case_id=case.id, caseworker_id=chosen.id, assigned_at=now,
-                                                 reason=request.reason))
-                session.add(AuditEvent(case_id=case.id, at=now, actor="engine", action="caseworker_assigned",
-                                       detail={"caseworker": chosen.id, "reason": request.reason}))
+                session.add(
+                    CaseworkerAssignment(
+                        case_id=case.id, caseworker_id=chosen.id, assigned_at=now, reason=request.reason
+                    )
+                )
+                session.add(
+                    AuditEvent(
+                        case_id=case.id,
+                        at=now,
+                        actor="engine",
+                        action="caseworker_assigned",
+                        detail={"caseworker": chosen.id, "reason": request.reason},
+                    )
+                )
             return self._profile(session, chosen)
 
     @activity.defn
@@ -158,25 +234,37 @@ class RegisterActivities:
         """The caseworker `assign_caseworker` would give the case, without giving it: a handover first places the
         case's meetings in the new caseworker's calendar and assigns only when they all have a place."""
         with self.register.session() as session:
-            return self._profile(session, self._choose(session, _case(session, request.reference,
-                                                                      request.municipality), request))
+            return self._profile(
+                session, self._choose(session, _case(session, request.reference, request.municipality), request)
+            )
 
     def _choose(self, session, case: CaseRow, request: AssignRequest) -> CaseworkerRow:
         if request.caseworker_id:
             chosen = session.get(CaseworkerRow, request.caseworker_id)
             if chosen is None or not chosen.active:
-                raise ApplicationError(f"sagsbehandleren {request.caseworker_id!r} findes ikke eller er ikke aktiv",
-                                       type="UnknownCaseworker", non_retryable=True)
+                raise ApplicationError(
+                    f"sagsbehandleren {request.caseworker_id!r} findes ikke eller er ikke aktiv",
+                    type="UnknownCaseworker",
+                    non_retryable=True,
+                )
             return chosen
         if case.caseworker_id and case.caseworker_id not in request.exclude:
             return session.get(CaseworkerRow, case.caseworker_id)  # already assigned: a retry
-        open_cases = (select(CaseRow.caseworker_id, func.count().label("n"))
-                      .where(CaseRow.closed_at.is_(None)).group_by(CaseRow.caseworker_id).subquery())
+        open_cases = (
+            select(CaseRow.caseworker_id, func.count().label("n"))
+            .where(CaseRow.closed_at.is_(None))
+            .group_by(CaseRow.caseworker_id)
+            .subquery()
+        )
         chosen = session.scalars(
-            select(CaseworkerRow).join(Team, Team.id == CaseworkerRow.team_id)
+            select(CaseworkerRow)
+            .join(Team, Team.id == CaseworkerRow.team_id)
             .outerjoin(open_cases, open_cases.c.caseworker_id == CaseworkerRow.id)
-            .where(Team.municipality == request.municipality, CaseworkerRow.active.is_(True),
-                   CaseworkerRow.id.not_in(request.exclude))
+            .where(
+                Team.municipality == request.municipality,
+                CaseworkerRow.active.is_(True),
+                CaseworkerRow.id.not_in(request.exclude),
+            )
             .order_by(func.coalesce(open_cases.c.n, 0), CaseworkerRow.id)
         ).first()
         if chosen is None:
@@ -187,10 +275,18 @@ class RegisterActivities:
         team = session.get(Team, chosen.team_id)
         hours = working_hours(self.roster, chosen.id)
         return Caseworker(
-            id=chosen.id, name=chosen.name, email=chosen.email, phone=chosen.phone, team_id=team.id,
-            team_name=team.name, lead_name=team.lead_name, lead_email=team.lead_email,
-            work_days=tuple(hours.get("days", (0, 1, 2, 3, 4))), work_start=hours.get("start", "09:00"),
-            work_end=hours.get("end", "15:00"), office_address=team_config(self.roster, team.id).get("office", ""),
+            id=chosen.id,
+            name=chosen.name,
+            email=chosen.email,
+            phone=chosen.phone,
+            team_id=team.id,
+            team_name=team.name,
+            lead_name=team.lead_name,
+            lead_email=team.lead_email,
+            work_days=tuple(hours.get("days", (0, 1, 2, 3, 4))),
+            work_start=hours.get("start", "09:00"),
+            work_end=hours.get("end", "15:00"),
+            office_address=team_config(self.roster, team.id).get("office", ""),
             municipality_name=team_config(self.roster, team.id).get("municipality_name", ""),
         )
 
@@ -202,8 +298,15 @@ class RegisterActivities:
         now = self.clock()
         with self.register.session() as session:
             case = _case(session, update.reference, update.municipality)
-            if not _audit_once(session, case.id, update.event_key, update.action, update.actor,
-                               {**{k: _jsonable(v) for k, v in update.fields.items()}, **update.detail}, now):
+            if not _audit_once(
+                session,
+                case.id,
+                update.event_key,
+                update.action,
+                update.actor,
+                {**{k: _jsonable(v) for k, v in update.fields.items()}, **update.detail},
+                now,
+            ):
                 return
             for name, value in update.fields.items():
                 setattr(case, name, _from_json(name, value))
@@ -227,9 +330,15 @@ class RegisterActivities:
             if moved and meeting.status == MeetingStatus.INVITED:
                 # Lock the caseworker so two cases cannot book the same hour between check and write.
                 _lock_caseworker(session, record.caseworker_id)
-                clash = session.scalar(select(MeetingRow.uid).where(
-                    MeetingRow.caseworker_id == record.caseworker_id, MeetingRow.status == MeetingStatus.INVITED,
-                    MeetingRow.uid != meeting.uid, MeetingRow.end > start, MeetingRow.start < end))
+                clash = session.scalar(
+                    select(MeetingRow.uid).where(
+                        MeetingRow.caseworker_id == record.caseworker_id,
+                        MeetingRow.status == MeetingStatus.INVITED,
+                        MeetingRow.uid != meeting.uid,
+                        MeetingRow.end > start,
+                        MeetingRow.start < end,
+                    )
+                )
                 if clash:
                     raise ApplicationError(f"slot taken by meeting {clash}", type="SlotTaken", non_retryable=True)
             _write_meeting(session, case, row, record, self.clock())
@@ -251,15 +360,28 @@ class RegisterActivities:
             case = _case(session, record.reference, record.municipality)
             _lock_caseworker(session, record.caseworker_id)
             row = session.scalar(select(MeetingRow).where(MeetingRow.uid == meeting.uid))
-            if (row is not None and row.sequence == meeting.sequence and row.status == MeetingStatus.INVITED
-                    and row.caseworker_id == record.caseworker_id):
+            if (
+                row is not None
+                and row.sequence == meeting.sequence
+                and row.status == MeetingStatus.INVITED
+                and row.caseworker_id == record.caseworker_id
+            ):
                 return _aware(row.start)  # this very booking was made by an earlier attempt
             busy = _busy(session, record.caseworker_id, request.earliest, window_end, meeting.uid)
             busy += [(t, t + duration) for t in request.avoid]
-            hours = WorkingHours(days=tuple(worker.work_days), start=time.fromisoformat(worker.work_start),
-                                 end=time.fromisoformat(worker.work_end))
-            slots = propose_slots(earliest=request.earliest, latest_day=request.latest_day, hours=hours, busy=busy,
-                                  duration=duration, count=1)
+            hours = WorkingHours(
+                days=tuple(worker.work_days),
+                start=time.fromisoformat(worker.work_start),
+                end=time.fromisoformat(worker.work_end),
+            )
+            slots = propose_slots(
+                earliest=request.earliest,
+                latest_day=request.latest_day,
+                hours=hours,
+                busy=busy,
+                duration=duration,
+                count=1,
+            )
             if not slots:
                 return None
             booked = replace(meeting, start=slots[0], end=slots[0] + duration)
@@ -271,12 +393,25 @@ class RegisterActivities:
         now = self.clock()
         with self.register.session() as session:
             case = _case(session, breach.reference, breach.municipality)
-            if session.scalar(select(DeadlineBreach.id).where(DeadlineBreach.case_id == case.id,
-                                                              DeadlineBreach.kind == breach.kind)) is None:
+            if (
+                session.scalar(
+                    select(DeadlineBreach.id).where(
+                        DeadlineBreach.case_id == case.id, DeadlineBreach.kind == breach.kind
+                    )
+                )
+                is None
+            ):
                 session.add(DeadlineBreach(case_id=case.id, kind=breach.kind, due=breach.due, recorded_at=now))
                 case.deadline_breached = True
-                session.add(AuditEvent(case_id=case.id, at=now, actor="engine", action="deadline_breached",
-                                       detail={"kind": breach.kind, "due": breach.due.isoformat()}))
+                session.add(
+                    AuditEvent(
+                        case_id=case.id,
+                        at=now,
+                        actor="engine",
+                        action="deadline_breached",
+                        detail={"kind": breach.kind, "due": breach.due.isoformat()},
+                    )
+                )
 
     @activity.defn
     def record_missed_target(self, missed: BreachRecord) -> None:
@@ -284,11 +419,22 @@ class RegisterActivities:
         now = datetime.now(timezone.utc)
         with self.register.session() as session:
             case = _case(session, missed.reference, missed.municipality)
-            if session.scalar(select(MissedTarget.id).where(MissedTarget.case_id == case.id,
-                                                            MissedTarget.kind == missed.kind)) is None:
+            if (
+                session.scalar(
+                    select(MissedTarget.id).where(MissedTarget.case_id == case.id, MissedTarget.kind == missed.kind)
+                )
+                is None
+            ):
                 session.add(MissedTarget(case_id=case.id, kind=missed.kind, due=missed.due, recorded_at=now))
-                session.add(AuditEvent(case_id=case.id, at=now, actor="engine", action="target_missed",
-                                       detail={"kind": missed.kind, "due": missed.due.isoformat()}))
+                session.add(
+                    AuditEvent(
+                        case_id=case.id,
+                        at=now,
+                        actor="engine",
+                        action="target_missed",
+                        detail={"kind": missed.kind, "due": missed.due.isoformat()},
+                    )
+                )
 
     @activity.defn
     def save_measure(self, record: MeasureRecord) -> None:
@@ -296,14 +442,32 @@ class RegisterActivities:
         measure = record.measure
         with self.register.session() as session:
             case = _case(session, record.reference, record.municipality)
-            exists = session.scalar(select(MeasureRow.id).where(
-                MeasureRow.case_id == case.id, MeasureRow.kind == measure.kind,
-                MeasureRow.start_date == measure.start_date))
+            exists = session.scalar(
+                select(MeasureRow.id).where(
+                    MeasureRow.case_id == case.id,
+                    MeasureRow.kind == measure.kind,
+                    MeasureRow.start_date == measure.start_date,
+                )
+            )
             if exists is None:
-                session.add(MeasureRow(case_id=case.id, kind=measure.kind, start_date=measure.start_date,
-                                       before_week_13=measure.before_week_13, registered_at=now))
-                session.add(AuditEvent(case_id=case.id, at=now, actor="caseworker", action="measure_started",
-                                       detail={"kind": measure.kind, "start_date": measure.start_date.isoformat()}))
+                session.add(
+                    MeasureRow(
+                        case_id=case.id,
+                        kind=measure.kind,
+                        start_date=measure.start_date,
+                        before_week_13=measure.before_week_13,
+                        registered_at=now,
+                    )
+                )
+                session.add(
+                    AuditEvent(
+                        case_id=case.id,
+                        at=now,
+                        actor="caseworker",
+                        action="measure_started",
+                        detail={"kind": measure.kind, "start_date": measure.start_date.isoformat()},
+                    )
+                )
 
 
 def _lock_caseworker(session, caseworker_id: str) -> None:
@@ -311,13 +475,19 @@ def _lock_caseworker(session, caseworker_id: str) -> None:
     session.scalar(select(CaseworkerRow).where(CaseworkerRow.id == caseworker_id).with_for_update())
 
 
-def _busy(session, caseworker_id: str, start: datetime, end: datetime, exclude_uid: str) -> list[tuple[datetime, datetime]]:
+def _busy(
+    session, caseworker_id: str, start: datetime, end: datetime, exclude_uid: str
+) -> list[tuple[datetime, datetime]]:
     # Compared in UTC: SQLite stores datetimes as text without their offset.
     window_start, window_end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
     rows = session.execute(
         select(MeetingRow.start, MeetingRow.end).where(
-            MeetingRow.caseworker_id == caseworker_id, MeetingRow.status == MeetingStatus.INVITED,
-            MeetingRow.end > window_start, MeetingRow.start < window_end, MeetingRow.uid != exclude_uid)
+            MeetingRow.caseworker_id == caseworker_id,
+            MeetingRow.status == MeetingStatus.INVITED,
+            MeetingRow.end > window_start,
+            MeetingRow.start < window_end,
+            MeetingRow.uid != exclude_uid,
+        )
     ).all()
     return [(_aware(s), _aware(e)) for s, e in rows]
 
@@ -340,10 +510,18 @@ def _write_meeting(session, case: CaseRow, row: MeetingRow | None, record: Meeti
     row.held_at = meeting.held_at.astimezone(timezone.utc) if meeting.held_at else None
     session.flush()
     answers = ",".join(f"{k}={v}" for k, v in sorted(meeting.responses.items()))
-    _audit_once(session, case.id, f"{meeting.uid}/{meeting.sequence}/{meeting.status}/{answers}",
-                "meeting_saved", "engine", {"number": meeting.number, "sequence": meeting.sequence,
-                                            "status": meeting.status, "start": start.isoformat()}, now)
-    attendees = {a.email: a for a in session.scalars(select(MeetingAttendee).where(MeetingAttendee.meeting_id == row.id))}
+    _audit_once(
+        session,
+        case.id,
+        f"{meeting.uid}/{meeting.sequence}/{meeting.status}/{answers}",
+        "meeting_saved",
+        "engine",
+        {"number": meeting.number, "sequence": meeting.sequence, "status": meeting.status, "start": start.isoformat()},
+        now,
+    )
+    attendees = {
+        a.email: a for a in session.scalars(select(MeetingAttendee).where(MeetingAttendee.meeting_id == row.id))
+    }
     for email, role in record.attendees.items():
         attendee = attendees.get(email)
         if attendee is None:

@@ -1,4 +1,5 @@
 """What the workflow hands the register activities (activities/register.py): plain, serialisable requests."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ class AssignRequest:
 @dataclass(frozen=True)
 class CaseUpdate:
     """A change to the case row plus the audit event that explains it. `event_key` makes it happen once."""
+
     reference: str
     municipality: str
     event_key: str
@@ -58,12 +60,13 @@ class ReserveRequest:
 
     The meeting's own start and end are placeholders: the register chooses the time.
     """
+
     record: MeetingRecord
     caseworker: Caseworker
     earliest: datetime
     latest_day: date
     duration_minutes: int = 60
-    avoid: tuple[datetime, ...] = ()      # times already declined
+    avoid: tuple[datetime, ...] = ()  # times already declined
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ delete their workflow histories from Temporal (every run), which hold the sick r
 The register's erasure comes first and is recorded; a history that cannot be deleted now (Temporal busy) is
 tried again on the next daily run, since its case is listed until its deletion is recorded.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from register.db import Register
-from register.retention import (cutoff_for, erase_ended_before, erased_without_history_deletion,
-                                record_history_deleted)
+from register.retention import cutoff_for, erase_ended_before, erased_without_history_deletion, record_history_deleted
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,9 @@ class RetentionActivities:
     @activity.defn
     async def erase_personal_data(self, request: RetentionRequest) -> RetentionDone:
         now = datetime.now(timezone.utc)
-        result = await asyncio.to_thread(erase_ended_before, self.register, cutoff_for(now, request.retention_days),
-                                         now)
+        result = await asyncio.to_thread(
+            erase_ended_before, self.register, cutoff_for(now, request.retention_days), now
+        )
         histories = 0
         if self.client is not None:
             for case_id, workflow_id in await asyncio.to_thread(erased_without_history_deletion, self.register):
@@ -51,8 +52,9 @@ class RetentionActivities:
                 await asyncio.to_thread(record_history_deleted, self.register, case_id, runs, now)
                 histories += 1
                 activity.heartbeat(histories)
-        activity.logger.info("retention: personal data erased for %s case(s), %s history(ies) deleted",
-                             result.cases, histories)
+        activity.logger.info(
+            "retention: personal data erased for %s case(s), %s history(ies) deleted", result.cases, histories
+        )
         return RetentionDone(result.cases, result.identities, histories)
 
     async def _delete_history(self, workflow_id: str) -> int:
@@ -72,9 +74,12 @@ class RetentionActivities:
             try:
                 if status == WorkflowExecutionStatus.RUNNING:
                     await handle.terminate("retention: the case's personal data is erased")
-                await self.client.workflow_service.delete_workflow_execution(DeleteWorkflowExecutionRequest(
-                    namespace=self.namespace, workflow_execution=WorkflowExecution(workflow_id=workflow_id,
-                                                                                   run_id=run_id)))
+                await self.client.workflow_service.delete_workflow_execution(
+                    DeleteWorkflowExecutionRequest(
+                        namespace=self.namespace,
+                        workflow_execution=WorkflowExecution(workflow_id=workflow_id, run_id=run_id),
+                    )
+                )
             except RPCError as err:
                 if err.status != RPCStatusCode.NOT_FOUND:
                     raise

@@ -1,5 +1,6 @@
 """The retraining activity: a new decision-support model from the register's closed cases (or synthetic ones where
 the municipality chose so), kept with its figures."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,9 +18,9 @@ class RetrainRequest:
 
 @dataclass(frozen=True)
 class RetrainDone:
-    version: str        # "" when there was too little to learn from
+    version: str  # "" when there was too little to learn from
     shown: bool
-    note: str           # in Danish: the figures, or why no model was made
+    note: str  # in Danish: the figures, or why no model was made
 
 
 class RetrainActivities:

@@ -9,6 +9,7 @@ the same kind: N bare workflows waking at the same instant to send one real e-ma
 
 Figures only; nothing here asserts a time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,8 @@ from bench.reference import ReferenceInput, ReferenceWorkflow
 from case_service import CaseService
 from domain.calendar_dk import add_working_days
 from domain.localtime import at_morning
-from localrun.binaries import find_binary
 from engine.search_setup import register_search_attributes
+from localrun.binaries import find_binary
 from tests.conftest import free_port
 from workflows.case_workflow import CaseWorkflow
 
@@ -51,8 +52,14 @@ def figures(arrivals, since: float, expected: int) -> dict:
     ids = Counter(a[3] for a in arrivals if a[3])
     last = max((a[0] for a in burst), default=since)
     drain = last - since
-    return {"messages": len(burst), "drain": drain, "rate": len(burst) / drain if drain > 0 else float("nan"),
-            "duplicates": sum(n - 1 for n in ids.values() if n > 1), "latest": drain, "expected": expected}
+    return {
+        "messages": len(burst),
+        "drain": drain,
+        "rate": len(burst) / drain if drain > 0 else float("nan"),
+        "duplicates": sum(n - 1 for n in ids.values() if n > 1),
+        "latest": drain,
+        "expected": expected,
+    }
 
 
 async def engine_run(cases: int) -> dict:
@@ -75,10 +82,12 @@ async def engine_run(cases: int) -> dict:
             await asyncio.sleep(2)
             opened_in = time.perf_counter() - opening
             state = await client.get_workflow_handle_for(CaseWorkflow.run, batch[0].workflow_id).query(
-                CaseWorkflow.state_now)
+                CaseWorkflow.state_now
+            )
             rules = state.rules
-            due = at_morning(add_working_days(state.employer_contacted_on, rules.employer_reminder_working_days,
-                                              rules.closed_days))
+            due = at_morning(
+                add_working_days(state.employer_contacted_on, rules.employer_reminder_working_days, rules.closed_days)
+            )
             await skip(env, due - timedelta(minutes=1) - await env.get_current_time())
             before = sink.count("employer_request")
             since = time.time()
@@ -102,9 +111,12 @@ async def reference_run(cases: int) -> dict:
         async with reference_worker(env.client, queue) as client:
             wake = await env.get_current_time() + timedelta(days=1)
             for n in range(cases):
-                await client.start_workflow(ReferenceWorkflow.run, ReferenceInput(
-                    0, "127.0.0.1", port, f"R{n}", wake_at=wake, mails_after_wake=1), id=f"{queue}-{n}",
-                    task_queue=queue)
+                await client.start_workflow(
+                    ReferenceWorkflow.run,
+                    ReferenceInput(0, "127.0.0.1", port, f"R{n}", wake_at=wake, mails_after_wake=1),
+                    id=f"{queue}-{n}",
+                    task_queue=queue,
+                )
             await asyncio.sleep(2)
             await skip(env, wake - timedelta(minutes=1) - await env.get_current_time())
             since = time.time()
@@ -122,10 +134,14 @@ async def main(cases: int) -> None:
     reference = await reference_run(cases)
     print(f"open cases due at the same 08:00: {cases} (opened in {engine['opened_in']:.0f} s beforehand)")
     for name, r in (("case engine", engine), ("reference  ", reference)):
-        print(f"{name}: {r['messages']} messages in {r['drain']:.1f} s = {r['rate']:.1f} messages/s, "
-              f"duplicates {r['duplicates']}, latest step {r['latest']:.1f} s after 08:00")
-    print(f"employer reminders sent: {engine['reminders']} of {cases}   (goal >= 50 messages/s, 0 duplicates, "
-          f"latest <= 60 s)")
+        print(
+            f"{name}: {r['messages']} messages in {r['drain']:.1f} s = {r['rate']:.1f} messages/s, "
+            f"duplicates {r['duplicates']}, latest step {r['latest']:.1f} s after 08:00"
+        )
+    print(
+        f"employer reminders sent: {engine['reminders']} of {cases}   (goal >= 50 messages/s, 0 duplicates, "
+        f"latest <= 60 s)"
+    )
 
 
 if __name__ == "__main__":

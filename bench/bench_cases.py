@@ -6,6 +6,7 @@ mail server and a SQLite register, and prints the time from start to "meeting bo
 
 Prints figures only; nothing here asserts a time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,13 +28,13 @@ from temporalio.testing import WorkflowEnvironment  # noqa: E402
 from case_service import CaseService  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from domain.sick_report import parse_sick_report  # noqa: E402
-from localrun.binaries import find_binary  # noqa: E402
 from engine.client import data_converter  # noqa: E402
+from engine.search_attributes import ALL  # noqa: E402
+from localrun.binaries import find_binary  # noqa: E402
 from localrun.mailsink import start_mail_sink  # noqa: E402
 from tests.conftest import free_port, sick_report  # noqa: E402
 from worker import build_worker, prepare_register  # noqa: E402
 from workflows.case_workflow import CaseWorkflow  # noqa: E402
-from engine.search_attributes import ALL  # noqa: E402
 
 
 async def open_one(client, settings, n: int) -> float:
@@ -52,12 +53,14 @@ async def open_one(client, settings, n: int) -> float:
 
 
 async def main(cases: int, concurrency: int) -> None:
-    settings = load_settings(env={}).replace(data_dir=tempfile.mkdtemp(prefix="bench-cases-"), smtp_port=free_port(),
-                                             task_queue="bench")
+    settings = load_settings(env={}).replace(
+        data_dir=tempfile.mkdtemp(prefix="bench-cases-"), smtp_port=free_port(), task_queue="bench"
+    )
     controller, sink = start_mail_sink(settings.mail_path, settings.smtp_host, settings.smtp_port)
     register, roster = prepare_register(settings)
-    env = await WorkflowEnvironment.start_local(dev_server_existing_path=find_binary("temporal"),
-                                                search_attributes=ALL, dev_server_log_level="error")
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=find_binary("temporal"), search_attributes=ALL, dev_server_log_level="error"
+    )
     client = Client(**{**env.client.config(), "data_converter": data_converter(settings)})
     gate = asyncio.Semaphore(concurrency)
 

@@ -7,6 +7,7 @@ draw the figure, and compare a baseline with a pilot period.
 
 Prints figures only; nothing here asserts a time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_report import END, START, TODAY, populate  # noqa: E402
-from reporting.comparison import compare  # noqa: E402
 from register.db import Register, upgrade  # noqa: E402
+from reporting.comparison import compare  # noqa: E402
 from reporting.duration_analysis import analyse, draw  # noqa: E402
 from reporting.evaluation import evaluation_rows  # noqa: E402
 from reporting.evaluation_export import cases_csv, cases_parquet  # noqa: E402
@@ -51,6 +52,7 @@ def main() -> None:
             def run():
                 with register.session() as session:
                     return work(session)
+
             return run
 
         ref_ms, report = timed(in_session(lambda s: build_report(s, "101", START, END, TODAY)), args.repeat)
@@ -60,8 +62,12 @@ def main() -> None:
         km_ms, analysis = timed(lambda: analyse(rows), args.repeat)
         draw_ms, png = timed(lambda: draw(analysis), args.repeat)
         baseline = (date(START.year - 1, 1, 1), date(START.year - 1, 12, 31))
-        cmp_ms, _ = timed(in_session(lambda s: compare(build_report(s, "101", *baseline, TODAY),
-                                                       build_report(s, "101", START, END, TODAY))), args.repeat)
+        cmp_ms, _ = timed(
+            in_session(
+                lambda s: compare(build_report(s, "101", *baseline, TODAY), build_report(s, "101", START, END, TODAY))
+            ),
+            args.repeat,
+        )
         register.dispose()
     print(f"{args.cases} cases built; {report.overall.cases} in the period; best of {args.repeat}")
     print(f"reference: success report          {ref_ms:8.1f} ms")

@@ -6,6 +6,7 @@ cost of the bounded parse for a genuine reply. Prints figures; asserts nothing a
 
     PYTHONPATH=. .venv/bin/python bench/bench_gateway_hostile.py [--scale 8000] [--reference-seconds 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,9 @@ print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru
 def reference(raw: bytes, limit: float) -> str:
     """The bare standard-library parse, as before: in a child only so that this run survives it."""
     try:
-        done = subprocess.run([sys.executable, "-c", _REFERENCE, str(ROOT)], input=raw, capture_output=True,
-                              timeout=limit)
+        done = subprocess.run(
+            [sys.executable, "-c", _REFERENCE, str(ROOT)], input=raw, capture_output=True, timeout=limit
+        )
         seconds, peak = (float(v) for v in done.stdout.split())
         return f"{seconds:8.2f} s  peak {peak:6.0f} MB"
     except subprocess.TimeoutExpired:
@@ -96,8 +98,10 @@ def main() -> None:
     before = rss_mb()
     for name, raw in hostile.items():
         seconds, outcome = gateway_path(raw)
-        print(f"{name:26s} {len(raw) / 1000:7.1f} kB | {seconds:7.3f} s  {outcome:22s} | "
-              f"{reference(raw, args.reference_seconds)}")
+        print(
+            f"{name:26s} {len(raw) / 1000:7.1f} kB | {seconds:7.3f} s  {outcome:22s} | "
+            f"{reference(raw, args.reference_seconds)}"
+        )
     print(f"gateway process peak RSS: {before:.0f} MB before, {rss_mb():.0f} MB after the hostile shapes")
 
     print("\nThe largest version of each shape the limits let through, parsed the bounded way:")
@@ -107,8 +111,10 @@ def main() -> None:
             print(f"{name:26s} refused at any size")
             continue
         seconds, outcome = gateway_path(raw)
-        print(f"{name:26s} {len(raw) / 1000:7.1f} kB | {seconds:7.3f} s  {outcome:22s} | "
-              f"{reference(raw, args.reference_seconds)}")
+        print(
+            f"{name:26s} {len(raw) / 1000:7.1f} kB | {seconds:7.3f} s  {outcome:22s} | "
+            f"{reference(raw, args.reference_seconds)}"
+        )
 
     genuine = (FIXTURE_DIR / "outlook_accept.eml").read_bytes()
     rounds = 10
@@ -120,8 +126,10 @@ def main() -> None:
     for _ in range(rounds):
         gateway_path(genuine)
     bounded = (time.perf_counter() - started) / rounds
-    print(f"\nA genuine reply (outlook_accept.eml), mean of {rounds}: bounded {bounded * 1000:.0f} ms, "
-          f"bare in-process {bare * 1000:.1f} ms (the child's start is the difference)")
+    print(
+        f"\nA genuine reply (outlook_accept.eml), mean of {rounds}: bounded {bounded * 1000:.0f} ms, "
+        f"bare in-process {bare * 1000:.1f} ms (the child's start is the difference)"
+    )
 
 
 if __name__ == "__main__":

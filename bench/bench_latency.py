@@ -7,6 +7,7 @@ real e-mail to the same kind of SMTP server, at the same rate.
 
 Figures only; nothing here asserts a time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,14 +21,15 @@ from temporalio.testing import WorkflowEnvironment
 
 from bench.reference import ReferenceInput, ReferenceWorkflow
 from case_service import CaseService
-from localrun.binaries import find_binary
 from engine.search_attributes import ALL
+from localrun.binaries import find_binary
 from tests.conftest import free_port
 
 
 async def dev_server() -> WorkflowEnvironment:
-    return await WorkflowEnvironment.start_local(dev_server_existing_path=find_binary("temporal"),
-                                                 search_attributes=ALL, dev_server_log_level="error")
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=find_binary("temporal"), search_attributes=ALL, dev_server_log_level="error"
+    )
 
 
 async def paced(rate: float, seconds: float, start_one) -> dict[str, float]:
@@ -90,11 +92,16 @@ async def reference_run(rate: float, seconds: float, activities: int) -> tuple[l
     queue = f"ref-{uuid.uuid4().hex[:6]}"
     try:
         async with reference_worker(env.client, queue) as client:
+
             async def start_one(n: int, started: dict[str, float]) -> None:
                 key = f"R{n:05d}"
                 started[key] = time.time()
-                await client.start_workflow(ReferenceWorkflow.run, ReferenceInput(activities, "127.0.0.1", port, key),
-                                            id=f"{queue}-{key}", task_queue=queue)
+                await client.start_workflow(
+                    ReferenceWorkflow.run,
+                    ReferenceInput(activities, "127.0.0.1", port, key),
+                    id=f"{queue}-{key}",
+                    task_queue=queue,
+                )
 
             started = await paced(rate, seconds, start_one)
             await wait_for(lambda: sink.count("reference") >= len(started), 120)
@@ -108,12 +115,18 @@ async def main(rate: float, seconds: float) -> None:
     print(f"machine: {machine()}")
     engine, engine_missing, before = await engine_run(rate, seconds)
     reference, reference_missing = await reference_run(rate, seconds, before)
-    print(f"arrivals: {rate:g}/s for {seconds:g} s ({int(rate * seconds)} each); "
-          f"{before} activities before the employer's e-mail")
-    print(f"case engine, start -> employer e-mail at SMTP server: {summary(engine)}"
-          f"{f'  ({engine_missing} never arrived)' if engine_missing else ''}   (goal p95 <= 2 s)")
-    print(f"reference,   start -> e-mail at SMTP server:          {summary(reference)}"
-          f"{f'  ({reference_missing} never arrived)' if reference_missing else ''}")
+    print(
+        f"arrivals: {rate:g}/s for {seconds:g} s ({int(rate * seconds)} each); "
+        f"{before} activities before the employer's e-mail"
+    )
+    print(
+        f"case engine, start -> employer e-mail at SMTP server: {summary(engine)}"
+        f"{f'  ({engine_missing} never arrived)' if engine_missing else ''}   (goal p95 <= 2 s)"
+    )
+    print(
+        f"reference,   start -> e-mail at SMTP server:          {summary(reference)}"
+        f"{f'  ({reference_missing} never arrived)' if reference_missing else ''}"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ same sandbox and the same cache size.
 
 Figures only; nothing here asserts a size.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,16 +27,17 @@ from temporalio.testing import WorkflowEnvironment
 from bench.reference import ReferenceInput, ReferenceWorkflow
 from case_service import CaseService
 from config.settings import load_settings
-from localrun.binaries import find_binary
 from engine.client import data_converter
 from engine.search_attributes import ALL
+from localrun.binaries import find_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 async def dev_server() -> WorkflowEnvironment:
-    return await WorkflowEnvironment.start_local(dev_server_existing_path=find_binary("temporal"),
-                                                 search_attributes=ALL, dev_server_log_level="error")
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=find_binary("temporal"), search_attributes=ALL, dev_server_log_level="error"
+    )
 
 
 def address(env: WorkflowEnvironment) -> str:
@@ -51,11 +53,22 @@ async def engine_run(cases: int, step: int) -> list[tuple[int, float]]:
     settings = engine_settings()
     controller, sink = start_sink(settings.smtp_port)
     env = await dev_server()
-    environ = {**os.environ, "FASTHOLD_TEMPORAL_ADDRESS": address(env), "FASTHOLD_DATA_DIR": settings.data_dir,
-               "FASTHOLD_SMTP_PORT": str(settings.smtp_port), "FASTHOLD_TASK_QUEUE": settings.task_queue,
-               "FASTHOLD_PAYLOAD_KEY": TEST_KEY, "PYTHONPATH": str(ROOT)}
-    worker = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], env=environ, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    environ = {
+        **os.environ,
+        "FASTHOLD_TEMPORAL_ADDRESS": address(env),
+        "FASTHOLD_DATA_DIR": settings.data_dir,
+        "FASTHOLD_SMTP_PORT": str(settings.smtp_port),
+        "FASTHOLD_TASK_QUEUE": settings.task_queue,
+        "FASTHOLD_PAYLOAD_KEY": TEST_KEY,
+        "PYTHONPATH": str(ROOT),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, str(ROOT / "worker.py")],
+        env=environ,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     samples = []
     try:
         client = Client(**{**env.client.config(), "data_converter": data_converter(settings)})
@@ -84,8 +97,12 @@ async def engine_run(cases: int, step: int) -> list[tuple[int, float]]:
 async def reference_run(cases: int, step: int, activities: int, cache: int) -> list[tuple[int, float]]:
     env = await dev_server()
     queue = f"ref-{uuid.uuid4().hex[:6]}"
-    worker = subprocess.Popen([sys.executable, str(ROOT / "bench" / "reference_worker.py"), address(env), queue,
-                               str(cache)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "reference_worker.py"), address(env), queue, str(cache)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     samples = []
     try:
         await asyncio.sleep(5)
@@ -93,9 +110,17 @@ async def reference_run(cases: int, step: int, activities: int, cache: int) -> l
         wake = await env.get_current_time() + timedelta(days=60)
         handles = []
         for upto in range(step, cases + 1, step):
-            handles += await asyncio.gather(*(env.client.start_workflow(
-                ReferenceWorkflow.run, ReferenceInput(activities, wake_at=wake), id=f"{queue}-{n}", task_queue=queue)
-                for n in range(upto - step, upto)))
+            handles += await asyncio.gather(
+                *(
+                    env.client.start_workflow(
+                        ReferenceWorkflow.run,
+                        ReferenceInput(activities, wake_at=wake),
+                        id=f"{queue}-{n}",
+                        task_queue=queue,
+                    )
+                    for n in range(upto - step, upto)
+                )
+            )
             # Every workflow has run its activities and sleeps when its history ends in a timer.
             await asyncio.sleep(2)
             samples.append((upto, await settle(worker.pid)))
@@ -117,12 +142,16 @@ async def main(cases: int, step: int) -> None:
     started = time.perf_counter()
     engine = await engine_run(cases, step)
     reference = await reference_run(cases, step, 12, settings.max_cached_workflows)
-    print(f"max_cached_workflows: {settings.max_cached_workflows} (both workers); took {time.perf_counter() - started:.0f} s")
+    print(
+        f"max_cached_workflows: {settings.max_cached_workflows} (both workers); took {time.perf_counter() - started:.0f} s"
+    )
     print("open cases | engine worker RSS | reference worker RSS")
     for (n, e), (_, r) in zip(engine, reference):
         print(f"{n:10d} | {e:14.0f} MB | {r:17.0f} MB")
-    print(f"growth per 1,000 open cases: engine {growth(engine):.0f} MB, reference {growth(reference):.0f} MB   "
-          f"(goal: <= 300 MB at 5,000)")
+    print(
+        f"growth per 1,000 open cases: engine {growth(engine):.0f} MB, reference {growth(reference):.0f} MB   "
+        f"(goal: <= 300 MB at 5,000)"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ are those in the cases' histories (a case that finds no free time escalates inst
 differ). The reference runs as many activities per workflow as the engine's cases did on average. Figures
 only; nothing here asserts a time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,19 +17,20 @@ import asyncio
 import time
 import uuid
 
-from common import (a_case, engine_settings, engine_worker, machine, reference_worker, start_sink, wait_for)
+from common import a_case, engine_settings, engine_worker, machine, reference_worker, start_sink, wait_for
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
 from bench.reference import ReferenceInput, ReferenceWorkflow
 from case_service import CaseService
-from localrun.binaries import find_binary
 from engine.search_attributes import ALL
+from localrun.binaries import find_binary
 
 
 async def dev_server() -> WorkflowEnvironment:
-    return await WorkflowEnvironment.start_local(dev_server_existing_path=find_binary("temporal"),
-                                                 search_attributes=ALL, dev_server_log_level="error")
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=find_binary("temporal"), search_attributes=ALL, dev_server_log_level="error"
+    )
 
 
 async def engine_run(cases: int) -> dict:
@@ -48,8 +50,9 @@ async def engine_run(cases: int) -> dict:
                 await asyncio.sleep(0.1)
             per_case_mails = sink.count()
             history = await client.get_workflow_handle(warm.workflow_id).fetch_history()
-            per_case_activities = sum(1 for e in history.events
-                                      if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+            per_case_activities = sum(
+                1 for e in history.events if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            )
             batch = [a_case(n, tag="O") for n in range(1, cases + 1)]
             began = time.time()
             await asyncio.gather(*(service.start_case(c) for c in batch))
@@ -61,14 +64,21 @@ async def engine_run(cases: int) -> dict:
             scheduled = 0
             for case in batch:
                 history = await client.get_workflow_handle(case.workflow_id).fetch_history()
-                scheduled += sum(1 for e in history.events
-                                 if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+                scheduled += sum(
+                    1 for e in history.events if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+                )
             taken = await _slot_taken(client, batch[: min(cases, 50)])
     finally:
         await env.shutdown()
         controller.stop()
-    return {"elapsed": elapsed, "activities": scheduled / cases, "mails": mails / cases, "done": done,
-            "slot_taken_per_case": taken, "warm_activities": per_case_activities}
+    return {
+        "elapsed": elapsed,
+        "activities": scheduled / cases,
+        "mails": mails / cases,
+        "done": done,
+        "slot_taken_per_case": taken,
+        "warm_activities": per_case_activities,
+    }
 
 
 async def _all_idle(client, cases) -> bool:
@@ -77,8 +87,11 @@ async def _all_idle(client, cases) -> bool:
     from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 
     for case in cases:
-        described = await client.workflow_service.describe_workflow_execution(DescribeWorkflowExecutionRequest(
-            namespace=client.namespace, execution=WorkflowExecution(workflow_id=case.workflow_id)))
+        described = await client.workflow_service.describe_workflow_execution(
+            DescribeWorkflowExecutionRequest(
+                namespace=client.namespace, execution=WorkflowExecution(workflow_id=case.workflow_id)
+            )
+        )
         if described.pending_activities or described.HasField("pending_workflow_task"):
             return False
     return True
@@ -101,9 +114,14 @@ async def reference_run(cases: int, activities: int) -> float:
     try:
         async with reference_worker(env.client, queue) as client:
             began = time.perf_counter()
-            handles = await asyncio.gather(*(client.start_workflow(
-                ReferenceWorkflow.run, ReferenceInput(activities), id=f"ref-{queue}-{n}", task_queue=queue)
-                for n in range(cases)))
+            handles = await asyncio.gather(
+                *(
+                    client.start_workflow(
+                        ReferenceWorkflow.run, ReferenceInput(activities), id=f"ref-{queue}-{n}", task_queue=queue
+                    )
+                    for n in range(cases)
+                )
+            )
             for handle in handles:  # one by one: results are awaited in turn
                 await handle.result()
             return time.perf_counter() - began
@@ -118,12 +136,18 @@ async def main(cases: int) -> None:
     reference = await reference_run(cases, per_workflow)
     engine_rate = engine["activities"] * cases / engine["elapsed"]
     reference_rate = per_workflow * cases / reference
-    print(f"cases started at once:       {cases}, on average {engine['activities']:.1f} activities and "
-          f"{engine['mails']:.1f} mails each{'' if engine['done'] else ' (NOT every employer asked within 30 min)'}")
-    print(f"case engine:                 {engine['elapsed']:.1f} s  {cases / engine['elapsed']:.1f} cases/s  "
-          f"{engine_rate:.0f} activities/s")
-    print(f"reference (bare workflow):   {reference:.1f} s  {cases / reference:.1f} workflows/s  "
-          f"{reference_rate:.0f} activities/s")
+    print(
+        f"cases started at once:       {cases}, on average {engine['activities']:.1f} activities and "
+        f"{engine['mails']:.1f} mails each{'' if engine['done'] else ' (NOT every employer asked within 30 min)'}"
+    )
+    print(
+        f"case engine:                 {engine['elapsed']:.1f} s  {cases / engine['elapsed']:.1f} cases/s  "
+        f"{engine_rate:.0f} activities/s"
+    )
+    print(
+        f"reference (bare workflow):   {reference:.1f} s  {cases / reference:.1f} workflows/s  "
+        f"{reference_rate:.0f} activities/s"
+    )
     print(f"ratio engine/reference:      {engine_rate / reference_rate:.2f}   (goal >= 0.6 at N = 200)")
     print(f"lost booking races per case: {engine['slot_taken_per_case']:.2f} (sample of up to 50 cases)")
 

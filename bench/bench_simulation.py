@@ -7,6 +7,7 @@ and driven over the same simulated span on a fresh time-skipping server, in the 
 
 Figures only; nothing here asserts a time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,12 @@ async def reference_run(arrivals, horizon_weeks: int, activities: int, timers: i
                     now = max(target, await env.get_current_time())
                 while pending and pending[0] <= now:
                     pending.pop(0)
-                    await client.start_workflow(TimedReferenceWorkflow.run, TimedInput(activities, timers, span_days, local=True),
-                                                id=f"{queue}-{n}", task_queue=queue)
+                    await client.start_workflow(
+                        TimedReferenceWorkflow.run,
+                        TimedInput(activities, timers, span_days, local=True),
+                        id=f"{queue}-{n}",
+                        task_queue=queue,
+                    )
                     n += 1
     finally:
         await env.shutdown()
@@ -60,21 +65,30 @@ async def main(scenario_path: Path, weeks: int, caseworkers: int) -> None:
     out = Path(tempfile.mkdtemp(prefix="bench-sim-"))
     real = await run_roster(scenario, caseworkers, out, progress=False, sample_histories=20)
     activities, timers = real.history_sample
-    print(f"real workflow: {real.arrivals} cases in {real.wall_seconds:.0f} s "
-          f"({real.arrivals / real.wall_seconds:.2f} cases/s); per case {activities:.0f} activities, {timers:.0f} timers",
-          flush=True)
+    print(
+        f"real workflow: {real.arrivals} cases in {real.wall_seconds:.0f} s "
+        f"({real.arrivals / real.wall_seconds:.2f} cases/s); per case {activities:.0f} activities, {timers:.0f} timers",
+        flush=True,
+    )
     span = 7 * (scenario.arrival_weeks + scenario.tail_weeks) / 2
     arrivals = scenario.arrivals(datetime.now(timezone.utc))
-    reference = await reference_run(arrivals, scenario.arrival_weeks + scenario.tail_weeks, round(activities),
-                                    round(timers), span)
+    reference = await reference_run(
+        arrivals, scenario.arrival_weeks + scenario.tail_weeks, round(activities), round(timers), span
+    )
     n = real.arrivals
-    print(f"scenario: {scenario_path.name}, {weeks} weeks of arrivals + {scenario.tail_weeks} weeks, {n} cases, "
-          f"{caseworkers} caseworkers; per case {activities:.0f} activities and {timers:.0f} timers (sampled)")
-    print(f"real workflow:      {real.wall_seconds:.0f} s  {n / real.wall_seconds:.2f} cases/s  "
-          f"(week 8: {100 * (real.week_8 or 0):.0f} %, {sum(real.acts.values())} acts by simulated people)")
+    print(
+        f"scenario: {scenario_path.name}, {weeks} weeks of arrivals + {scenario.tail_weeks} weeks, {n} cases, "
+        f"{caseworkers} caseworkers; per case {activities:.0f} activities and {timers:.0f} timers (sampled)"
+    )
+    print(
+        f"real workflow:      {real.wall_seconds:.0f} s  {n / real.wall_seconds:.2f} cases/s  "
+        f"(week 8: {100 * (real.week_8 or 0):.0f} %, {sum(real.acts.values())} acts by simulated people)"
+    )
     print(f"bare reference:     {reference:.0f} s  {n / reference:.2f} cases/s")
-    print(f"ratio real/reference: {reference / real.wall_seconds:.2f};  a 10,000-case year at this rate: "
-          f"{10000 / (n / real.wall_seconds) / 60:.0f} min (goal < 30 min)")
+    print(
+        f"ratio real/reference: {reference / real.wall_seconds:.2f};  a 10,000-case year at this rate: "
+        f"{10000 / (n / real.wall_seconds) / 60:.0f} min (goal < 30 min)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """What the benchmarks share: a mail server that stamps each message with its own clock on arrival, the case
 engine's worker and the reference worker on a given server, and small statistics. Figures only, no asserts."""
+
 from __future__ import annotations
 
 import asyncio
@@ -48,8 +49,14 @@ class StampingSink:
         raw = envelope.original_content or envelope.content
         headers = email.message_from_bytes(raw.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n", policy=email.policy.default)
         with self.lock:
-            self.arrivals.append((at, str(headers.get("X-Fasthold-Case", "")), str(headers.get("X-Fasthold-Purpose", "")),
-                                  str(headers.get("Message-ID", ""))))
+            self.arrivals.append(
+                (
+                    at,
+                    str(headers.get("X-Fasthold-Case", "")),
+                    str(headers.get("X-Fasthold-Purpose", "")),
+                    str(headers.get("Message-ID", "")),
+                )
+            )
         return "250 OK"
 
     def count(self, purpose: str | None = None) -> int:
@@ -69,8 +76,13 @@ def start_sink(port: int) -> tuple[Controller, StampingSink]:
 
 
 def engine_settings(**changes):
-    return load_settings(env={}).replace(data_dir=tempfile.mkdtemp(prefix="bench-"), smtp_port=free_port(),
-                                         task_queue=f"bench-{uuid.uuid4().hex[:6]}", payload_key=TEST_KEY, **changes)
+    return load_settings(env={}).replace(
+        data_dir=tempfile.mkdtemp(prefix="bench-"),
+        smtp_port=free_port(),
+        task_queue=f"bench-{uuid.uuid4().hex[:6]}",
+        payload_key=TEST_KEY,
+        **changes,
+    )
 
 
 def a_case(n: int, first_day: date | None = None, tag: str = ""):
@@ -95,9 +107,13 @@ async def engine_worker(env_client: Client, settings):
 @asynccontextmanager
 async def reference_worker(env_client: Client, task_queue: str):
     """The reference workflow's worker, with the same sandbox as the engine's."""
-    async with Worker(env_client, task_queue=task_queue, workflows=[ReferenceWorkflow, TimedReferenceWorkflow],
-                      activities=ACTIVITIES,
-                      workflow_runner=SANDBOX):
+    async with Worker(
+        env_client,
+        task_queue=task_queue,
+        workflows=[ReferenceWorkflow, TimedReferenceWorkflow],
+        activities=ACTIVITIES,
+        workflow_runner=SANDBOX,
+    ):
         yield env_client
 
 
@@ -124,8 +140,10 @@ def summary(values: list[float]) -> str:
 def machine() -> str:
     cpus = os.cpu_count()
     load = os.getloadavg()
-    return (f"{platform.node()}: {platform.processor() or platform.machine()}, {cpus} cores, Python "
-            f"{platform.python_version()}, load average {load[0]:.1f} at the start (shared machine)")
+    return (
+        f"{platform.node()}: {platform.processor() or platform.machine()}, {cpus} cores, Python "
+        f"{platform.python_version()}, load average {load[0]:.1f} at the start (shared machine)"
+    )
 
 
 def rss_mb(pid: int) -> float:

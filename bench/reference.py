@@ -4,6 +4,7 @@ of activities (no-ops, or one real SMTP send) and, where asked, the same kind of
 It runs on the same kind of server, with the same worker settings, in the same run as the engine, so the ratio
 says what the case engine costs on top of Temporal itself on this machine at this moment.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,12 +17,12 @@ from temporalio import activity, workflow
 
 @dataclass(frozen=True)
 class ReferenceInput:
-    activities: int                   # no-op activities, one after the other
-    mail_host: str = ""               # then, when set, one real e-mail to this SMTP server
+    activities: int  # no-op activities, one after the other
+    mail_host: str = ""  # then, when set, one real e-mail to this SMTP server
     mail_port: int = 0
-    key: str = ""                     # the e-mail's X-Fasthold-Case header
-    wake_at: datetime | None = None   # first wait until this moment (the 08:00 burst, the memory test)
-    mails_after_wake: int = 0         # e-mails sent after waking
+    key: str = ""  # the e-mail's X-Fasthold-Case header
+    wake_at: datetime | None = None  # first wait until this moment (the 08:00 burst, the memory test)
+    mails_after_wake: int = 0  # e-mails sent after waking
 
 
 @activity.defn
@@ -57,23 +58,26 @@ class ReferenceWorkflow:
         for n in range(spec.activities):
             await workflow.execute_activity(noop, n, start_to_close_timeout=timeout)
         if spec.mail_host and not spec.wake_at:
-            await workflow.execute_activity(reference_mail, ReferenceMail(spec.mail_host, spec.mail_port, spec.key),
-                                            start_to_close_timeout=timeout)
+            await workflow.execute_activity(
+                reference_mail, ReferenceMail(spec.mail_host, spec.mail_port, spec.key), start_to_close_timeout=timeout
+            )
         if spec.wake_at:
             await asyncio.sleep(max(1.0, (spec.wake_at - workflow.now()).total_seconds()))
             for _ in range(spec.mails_after_wake):
-                await workflow.execute_activity(reference_mail,
-                                                ReferenceMail(spec.mail_host, spec.mail_port, spec.key),
-                                                start_to_close_timeout=timeout)
+                await workflow.execute_activity(
+                    reference_mail,
+                    ReferenceMail(spec.mail_host, spec.mail_port, spec.key),
+                    start_to_close_timeout=timeout,
+                )
         return spec.activities
 
 
 @dataclass(frozen=True)
 class TimedInput:
-    activities: int          # no-op activities in all, spread over the timers
+    activities: int  # no-op activities in all, spread over the timers
     timers: int
-    span_days: float         # the timers fire evenly over this many days
-    local: bool = False      # local activities, as the simulation runs the case's (CaseInput.local_activities)
+    span_days: float  # the timers fire evenly over this many days
+    local: bool = False  # local activities, as the simulation runs the case's (CaseInput.local_activities)
 
 
 @workflow.defn

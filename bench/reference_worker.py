@@ -1,5 +1,6 @@
 """The reference workflow's worker as its own process, for bench_memory.py: python bench/reference_worker.py
 ADDRESS TASK_QUEUE [MAX_CACHED_WORKFLOWS]."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,14 @@ from worker import SANDBOX  # noqa: E402
 
 async def main(address: str, queue: str, cache: int) -> None:
     client = await Client.connect(address)
-    await Worker(client, task_queue=queue, workflows=[ReferenceWorkflow], activities=ACTIVITIES,
-                 workflow_runner=SANDBOX, max_cached_workflows=cache).run()
+    await Worker(
+        client,
+        task_queue=queue,
+        workflows=[ReferenceWorkflow],
+        activities=ACTIVITIES,
+        workflow_runner=SANDBOX,
+        max_cached_workflows=cache,
+    ).run()
 
 
 if __name__ == "__main__":

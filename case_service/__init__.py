@@ -8,8 +8,16 @@ field of the request it concerns.
 May import: `domain`, `config`, the adapters (`engine`, `register`, `mailing`, ...), `reporting` and `workflows`. Imported only
 by entry points.
 """
+
 from case_service.refusal import CaseRefusal, CaseUnavailable
 from case_service.service import ActionResult, CaseFilter, CaseService, CaseSummaryRow, StartResult
 
-__all__ = ["ActionResult", "CaseFilter", "CaseRefusal", "CaseService", "CaseSummaryRow", "CaseUnavailable",
-           "StartResult"]
+__all__ = [
+    "ActionResult",
+    "CaseFilter",
+    "CaseRefusal",
+    "CaseService",
+    "CaseSummaryRow",
+    "CaseUnavailable",
+    "StartResult",
+]

@@ -1,6 +1,7 @@
 """Who may see and act on which case: a caseworker on her own cases, a team lead on her team's, nobody on
 another municipality's. The people are the roster's caseworkers and team leads.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,12 +19,12 @@ class UserRole(StrEnum):
 
 @dataclass(frozen=True)
 class User:
-    id: str                       # the caseworker's roster id, or the team lead's e-mail address
+    id: str  # the caseworker's roster id, or the team lead's e-mail address
     name: str
     email: str
     role: UserRole
     municipality: str
-    teams: tuple[str, ...]        # the caseworker's team, or the teams the lead leads
+    teams: tuple[str, ...]  # the caseworker's team, or the teams the lead leads
 
     @property
     def actor(self) -> str:
@@ -38,8 +39,9 @@ def roster_users(roster: dict) -> dict[str, User]:
     for worker in roster.get("caseworkers", []):
         team = teams[worker["team"]]
         email = worker["email"].lower()
-        users[email] = User(worker["id"], worker["name"], email, UserRole.CASEWORKER, str(team["municipality"]),
-                            (team["id"],))
+        users[email] = User(
+            worker["id"], worker["name"], email, UserRole.CASEWORKER, str(team["municipality"]), (team["id"],)
+        )
     for team in teams.values():
         email = team["lead"]["email"].lower()
         led = tuple(t["id"] for t in teams.values() if t["lead"]["email"].lower() == email)

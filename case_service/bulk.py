@@ -4,6 +4,7 @@ and runs its one activity, which hands one case over through the case's own `rea
 The activity lives here, not in `activities/`, because only the service layer sends workflow updates; the
 worker registers it with a `CaseService` of its own.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,8 +38,16 @@ class BulkReassignments:
         self.client, self.settings = client, settings
         self.cases = CaseService(client, settings)
 
-    async def start(self, municipality: str, from_caseworker: str, to_caseworkers: tuple[str, ...], reason: str,
-                    actor: str, *, submission: str = "") -> str:
+    async def start(
+        self,
+        municipality: str,
+        from_caseworker: str,
+        to_caseworkers: tuple[str, ...],
+        reason: str,
+        actor: str,
+        *,
+        submission: str = "",
+    ) -> str:
         """Start handing every open case of `from_caseworker` to `to_caseworkers`; returns the job's id at once.
         The same `submission` (a form's one-time id) gives the same job, however often it is sent."""
         prefix = f"{JOB_PREFIX}{municipality}-{from_caseworker}-"
@@ -49,19 +58,31 @@ class BulkReassignments:
         if running:
             return running  # the same caseworker's cases are being handed over already (Back and send, a tab)
         leaving = await self.cases.find_cases(CaseFilter(municipality, caseworker=from_caseworker, limit=100_000))
-        load = {w: len(await self.cases.find_cases(CaseFilter(municipality, caseworker=w, limit=100_000)))
-                for w in to_caseworkers}
+        load = {
+            w: len(await self.cases.find_cases(CaseFilter(municipality, caseworker=w, limit=100_000)))
+            for w in to_caseworkers
+        }
         # The job id: the municipality, the staff id of the caseworker who leaves, the form's random id. No
         # citizen's data in it.
         request = BulkReassignmentRequest(
-            job_id=job_id, municipality=municipality, from_caseworker=from_caseworker,
-            to_caseworkers=tuple(to_caseworkers), reason=reason, actor=actor,
-            references=tuple(sorted(r.reference for r in leaving)), load=load)
+            job_id=job_id,
+            municipality=municipality,
+            from_caseworker=from_caseworker,
+            to_caseworkers=tuple(to_caseworkers),
+            reason=reason,
+            actor=actor,
+            references=tuple(sorted(r.reference for r in leaving)),
+            load=load,
+        )
         try:
-            await self.client.start_workflow(BulkReassignmentWorkflow.run, request, id=job_id,
-                                             task_queue=self.settings.task_queue,
-                                             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-                                             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+            await self.client.start_workflow(
+                BulkReassignmentWorkflow.run,
+                request,
+                id=job_id,
+                task_queue=self.settings.task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
         except WorkflowAlreadyStartedError:
             pass  # the same form sent twice at once: the first one started the job
         return job_id
@@ -116,9 +137,17 @@ class HandoverActivities:
 
     def _make_task(self, job: OneHandover, result: CaseHandoverResult) -> None:
         roster = load_roster(self.cases.settings.roster_path)
-        lead_tasks.add(self.register, municipality=job.municipality, team_id=team_of(roster, job.from_caseworker),
-                       kind=lead_tasks.HANDOVER_REFUSED, source=job.job_id, reference=job.reference,
-                       caseworker_id=job.from_caseworker, detail=result.detail, request_reason=job.reason)
+        lead_tasks.add(
+            self.register,
+            municipality=job.municipality,
+            team_id=team_of(roster, job.from_caseworker),
+            kind=lead_tasks.HANDOVER_REFUSED,
+            source=job.job_id,
+            reference=job.reference,
+            caseworker_id=job.from_caseworker,
+            detail=result.detail,
+            request_reason=job.reason,
+        )
 
     async def _hand_over(self, job: OneHandover) -> CaseHandoverResult:
         ref = CaseRef(job.municipality, job.reference)
@@ -129,13 +158,15 @@ class HandoverActivities:
         if before.caseworker.id != job.from_caseworker:
             if before.caseworker.id in job.candidates:  # handed over by an earlier attempt of this activity
                 return CaseHandoverResult(job.reference, HandoverOutcome.MOVED, before.caseworker.id)
-            return CaseHandoverResult(job.reference, HandoverOutcome.NOT_MOVED, before.caseworker.id,
-                                      "Sagen er flyttet af en anden imens.")
+            return CaseHandoverResult(
+                job.reference, HandoverOutcome.NOT_MOVED, before.caseworker.id, "Sagen er flyttet af en anden imens."
+            )
         times = {m.uid: m.start for m in before.meetings}
         refused = ""
         for number, colleague in enumerate(job.candidates, start=1):
-            change = Reassignment(job.reason, colleague, actor=job.actor,
-                                  tell_lead_if_refused=number == len(job.candidates))
+            change = Reassignment(
+                job.reason, colleague, actor=job.actor, tell_lead_if_refused=number == len(job.candidates)
+            )
             try:
                 await self.cases.act(ref, change, update_id=f"{job.job_id}/{job.reference}/{colleague}")
             except CaseRefusal as refusal:
@@ -143,16 +174,22 @@ class HandoverActivities:
                     refused = refusal.message
                     continue
                 else:
-                    return CaseHandoverResult(job.reference, HandoverOutcome.NOT_MOVED, before.caseworker.id,
-                                              _sentence(refusal.message))
+                    return CaseHandoverResult(
+                        job.reference, HandoverOutcome.NOT_MOVED, before.caseworker.id, _sentence(refusal.message)
+                    )
             after = await self.cases.state(ref)
-            moved = [m for m in after.meetings
-                     if m.status == MeetingStatus.INVITED and m.uid in times and m.start != times[m.uid]]
+            moved = [
+                m
+                for m in after.meetings
+                if m.status == MeetingStatus.INVITED and m.uid in times and m.start != times[m.uid]
+            ]
             if moved:
-                detail = "; ".join(f"Møde {m.number} flyttet fra {_local(times[m.uid])} til {_local(m.start)}"
-                                   for m in moved)
-                return CaseHandoverResult(job.reference, HandoverOutcome.MOVED_MEETING_MOVED, after.caseworker.id,
-                                          detail)
+                detail = "; ".join(
+                    f"Møde {m.number} flyttet fra {_local(times[m.uid])} til {_local(m.start)}" for m in moved
+                )
+                return CaseHandoverResult(
+                    job.reference, HandoverOutcome.MOVED_MEETING_MOVED, after.caseworker.id, detail
+                )
             return CaseHandoverResult(job.reference, HandoverOutcome.MOVED, after.caseworker.id)
         return CaseHandoverResult(job.reference, HandoverOutcome.NOT_MOVED, before.caseworker.id, _sentence(refused))
 

@@ -5,6 +5,7 @@ the workflow validates are the same object; `case_service/registry.py` declares 
 subcommand and confirmation. `AnswerOnBehalf` is the one command the service resolves first: a caseworker
 names a meeting by number; the workflow needs its UID and current SEQUENCE.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from domain.model import CounterProposal, ReplyReview, RsvpReceived, workflow_id
 @dataclass(frozen=True)
 class CaseRef:
     """A case, as people name it: municipality code and case reference (never a CPR number)."""
+
     municipality: str
     reference: str
 
@@ -28,6 +30,7 @@ class CaseRef:
 @dataclass(frozen=True)
 class AnswerOnBehalf:
     """An attendee's answer typed in by a caseworker (by phone, say): meeting by number, answer as PARTSTAT."""
+
     meeting_number: int
     attendee_email: str
     partstat: str
@@ -38,7 +41,8 @@ class AnswerOnBehalf:
 class EmployerReply:
     """The employer's answer from the reply page: hosts at the workplace, cannot (with a reason), or proposes
     another time for the planned first meeting."""
-    hosts: bool | None            # None: neither, a proposed time instead
+
+    hosts: bool | None  # None: neither, a proposed time instead
     reason: str = ""
     proposed_start: datetime | None = None
     comment: str = ""

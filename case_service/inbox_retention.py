@@ -1,6 +1,7 @@
 """The gateway's kept messages are personal data too (an attendee's comment may name a diagnosis): a filed
 message is erased when its case's personal data is erased, and one that belongs to no case (an unknown UID, an
 unreadable message) when it is older than the retention period. Run by the gateway, which owns the inbox."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -29,4 +30,5 @@ def _received(record: dict, path) -> datetime:
         return datetime.fromisoformat(str(record.get("received_at")))
     except ValueError:
         from datetime import timezone
+
         return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)

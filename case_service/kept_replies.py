@@ -4,6 +4,7 @@ the reason, when it came, the case it names, and whether it may be reprocessed; 
 
 The page shows no sender, subject or content: what an operator needs to decide is the reason and the case; the
 message itself stays in the gateway's inbox."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,12 +21,12 @@ from register.db import Register
 
 @dataclass(frozen=True)
 class KeptRow:
-    name: str                     # the kept file's name, which the gateway's log also gives
+    name: str  # the kept file's name, which the gateway's log also gives
     received_at: datetime | None
-    reason: str                   # the gateway's reason code
+    reason: str  # the gateway's reason code
     case_reference: str
-    why_not: str | None           # Danish: why it may not be reprocessed; None when it may
-    reprocessed: int              # how many times it has been fed through already
+    why_not: str | None  # Danish: why it may not be reprocessed; None when it may
+    reprocessed: int  # how many times it has been fed through already
     last_by: str
 
 
@@ -47,12 +48,19 @@ class KeptReplies:
         for kept in found:
             record = kept.record
             done = record.get("reprocessed", ())
-            rows.append(KeptRow(kept.path.name, _when(record.get("received_at")), str(record.get("reason") or ""),
-                                str(record.get("case_reference") or ""), kept.why_not(), len(done),
-                                str(done[-1].get("by", "")) if done else ""))
+            rows.append(
+                KeptRow(
+                    kept.path.name,
+                    _when(record.get("received_at")),
+                    str(record.get("reason") or ""),
+                    str(record.get("case_reference") or ""),
+                    kept.why_not(),
+                    len(done),
+                    str(done[-1].get("by", "")) if done else "",
+                )
+            )
         # Newest first; within one second, by the kept file's name (the gateway names them by arrival).
-        return sorted(rows, key=lambda r: (r.received_at.timestamp() if r.received_at else 0.0, r.name),
-                      reverse=True)
+        return sorted(rows, key=lambda r: (r.received_at.timestamp() if r.received_at else 0.0, r.name), reverse=True)
 
     async def reprocess(self, name: str, *, actor: str, seen: int) -> tuple[bool, str, str]:
         """(applied, the reason code when still refused, the command's Danish answer); ReprocessRefused with

@@ -1,6 +1,7 @@
 """The team lead's tasks on the Team page: each case a bulk reassignment could not hand over, with the reason,
 until it is handled. The lead hands it to a colleague from the task (the case's own `reassign` update, as any
 reassignment); a case that changed hands or closed by other means closes its task as handled elsewhere."""
+
 from __future__ import annotations
 
 import asyncio
@@ -40,8 +41,9 @@ class LeadTasks:
         tasks = await asyncio.to_thread(lead_tasks.open_tasks, self.register, user.municipality, user.teams)
         if not tasks:
             return []
-        now = await asyncio.to_thread(lead_tasks.holders, self.register, user.municipality,
-                                      [t.reference for t in tasks])
+        now = await asyncio.to_thread(
+            lead_tasks.holders, self.register, user.municipality, [t.reference for t in tasks]
+        )
         names, handled = self._names(), {}
         for t in tasks:
             holder, running = now.get(t.reference, (t.caseworker_id, True))
@@ -50,21 +52,27 @@ class LeadTasks:
             elif holder != t.caseworker_id:
                 handled.setdefault(f"Sagen er givet til {names.get(holder, holder)} uden for opgaven.", []).append(t.id)
         for resolution, ids in handled.items():
-            await asyncio.to_thread(lead_tasks.resolve, self.register, ids, actor="fastholdelsessystemet",
-                                    resolution=resolution)
+            await asyncio.to_thread(
+                lead_tasks.resolve, self.register, ids, actor="fastholdelsessystemet", resolution=resolution
+            )
         closed = {i for ids in handled.values() for i in ids}
         return [t for t in tasks if t.id not in closed]
 
     async def task(self, user: User, task_id: int) -> OpenTask:
         """One of the user's tasks, open or closed; TaskGone when it is not hers (the same answer as none)."""
         task = await asyncio.to_thread(lead_tasks.get, self.register, task_id)
-        if task is None or user.role != UserRole.TEAM_LEAD or task.municipality != user.municipality \
-                or task.team_id not in user.teams:
+        if (
+            task is None
+            or user.role != UserRole.TEAM_LEAD
+            or task.municipality != user.municipality
+            or task.team_id not in user.teams
+        ):
             raise TaskGone("Opgaven findes ikke.")
         return task
 
-    async def hand_over(self, cases: CaseService, user: User, task_id: int, colleague: str, reason: str,
-                        submission: str) -> Handled:
+    async def hand_over(
+        self, cases: CaseService, user: User, task_id: int, colleague: str, reason: str, submission: str
+    ) -> Handled:
         """Give the task's case to `colleague` ("" for the least loaded). Acts once: the task is claimed by this
         submission, so a second tab, or Back and send, finds it taken or done; the same submission again (a
         reload) reaches the case under the same update id, which the case applies once. A refusal (no free time
@@ -75,8 +83,9 @@ class LeadTasks:
         allowed = {w["id"] for w in colleagues(self.roster, user)} - {task.caseworker_id}
         if colleague and colleague not in allowed:
             raise ValueError("caseworker_id")
-        holder, running = (await asyncio.to_thread(lead_tasks.holders, self.register, task.municipality,
-                                                   [task.reference])).get(task.reference, (task.caseworker_id, True))
+        holder, running = (
+            await asyncio.to_thread(lead_tasks.holders, self.register, task.municipality, [task.reference])
+        ).get(task.reference, (task.caseworker_id, True))
         if not running or holder != task.caseworker_id:
             await self.open_for(user)  # closes it as handled elsewhere, saying how
             raise TaskGone("Sagen er allerede afsluttet eller givet til en anden; opgaven er løst.")
@@ -87,12 +96,16 @@ class LeadTasks:
                 raise TaskGone(f"Opgaven er allerede løst: {again.resolution}")
             raise TaskGone("Opgaven behandles lige nu fra en anden fane eller af en anden. Se Team-siden igen om lidt.")
         try:
-            result = await cases.act(CaseRef(task.municipality, task.reference),
-                                     Reassignment(reason, colleague or None, actor=user.actor), update_id=attempt)
+            result = await cases.act(
+                CaseRef(task.municipality, task.reference),
+                Reassignment(reason, colleague or None, actor=user.actor),
+                update_id=attempt,
+            )
         except BaseException:  # a refusal, or the engine not answering: the task is open for another try
             await asyncio.to_thread(lead_tasks.release, self.register, task.id, attempt)
             raise
         name = self._names().get(str(result.value), str(result.value))
-        await asyncio.to_thread(lead_tasks.resolve, self.register, [task.id], actor=user.actor,
-                                resolution=f"Sagen er givet til {name}.")
+        await asyncio.to_thread(
+            lead_tasks.resolve, self.register, [task.id], actor=user.actor, resolution=f"Sagen er givet til {name}."
+        )
         return Handled(task.reference, name)

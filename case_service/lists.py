@@ -1,6 +1,7 @@
 """The cases a user's list pages show (Mine opgaver, Mine sager, Team), read from the register's read model
 (register/case_list.py), which each case's workflow keeps current: one query per page load, however many cases.
 A caseworker sees her own open cases, a team lead her teams' cases, nobody another municipality's."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,8 +10,8 @@ from case_service.access import User, UserRole, may_see, team_of
 from case_service.refusal import CaseRefusal
 from domain.model import CaseView
 from register.case_list import CaseList
-from reporting.report import Audience
 from register.db import Register
+from reporting.report import Audience
 
 
 class CaseLists:
@@ -29,12 +30,15 @@ class CaseLists:
         if user.role == UserRole.CASEWORKER:
             return Audience(frozenset([user.id]), "dine sager")
         names = [t.get("name", t["id"]) for t in self.roster.get("teams", []) if t["id"] in user.teams]
-        return Audience(frozenset(self.holders(user)),
-                        f"dit team ({names[0]})" if len(names) == 1 else f"dine teams ({', '.join(names)})")
+        return Audience(
+            frozenset(self.holders(user)),
+            f"dit team ({names[0]})" if len(names) == 1 else f"dine teams ({', '.join(names)})",
+        )
 
     async def visible(self, user: User, *, include_closed: bool = False) -> list[CaseView]:
-        views = await asyncio.to_thread(self.read_model.views, user.municipality, self.holders(user),
-                                        include_closed=include_closed)
+        views = await asyncio.to_thread(
+            self.read_model.views, user.municipality, self.holders(user), include_closed=include_closed
+        )
         return [v for v in views if may_see(user, v.state, self.roster)]
 
 
@@ -52,9 +56,11 @@ async def publish_missing(cases, register: Register, municipality: str) -> tuple
 
     def known() -> set[str]:
         from sqlalchemy import select
+
         with register.session() as session:
-            return set(session.scalars(select(CaseListEntry.workflow_id).where(
-                CaseListEntry.municipality == municipality)))
+            return set(
+                session.scalars(select(CaseListEntry.workflow_id).where(CaseListEntry.municipality == municipality))
+            )
 
     there = await asyncio.to_thread(known)
     missing = [r for r in running if r.workflow_id not in there]
@@ -64,8 +70,18 @@ async def publish_missing(cases, register: Register, municipality: str) -> tuple
             view = await cases.view(CaseRef(row.municipality, row.reference))
         except CaseRefusal:  # ended meanwhile: it published its own row, or is gone
             continue
-        await asyncio.to_thread(publish, register, PublishedView(
-            row.workflow_id, municipality, view.state.reference,
-            view.state.caseworker.id if view.state.caseworker else "", True, 0, view))
+        await asyncio.to_thread(
+            publish,
+            register,
+            PublishedView(
+                row.workflow_id,
+                municipality,
+                view.state.reference,
+                view.state.caseworker.id if view.state.caseworker else "",
+                True,
+                0,
+                view,
+            ),
+        )
         added += 1
     return added, len(running) - len(missing)

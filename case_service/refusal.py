@@ -1,4 +1,5 @@
 """One kind of refusal for every entry point, and the one kind of "try again later"."""
+
 from __future__ import annotations
 
 from domain.refusals import Refusal, refusal_field
@@ -9,8 +10,15 @@ class CaseRefusal(Exception):
     it concerns, "" for the request as a whole). `problems` lists every (field, message) when there are
     several, as for a sick report with more than one bad field."""
 
-    def __init__(self, reason: Refusal, message: str, field: str | None = None,
-                 problems: tuple[tuple[str, str], ...] = (), *, by_case: bool = False):
+    def __init__(
+        self,
+        reason: Refusal,
+        message: str,
+        field: str | None = None,
+        problems: tuple[tuple[str, str], ...] = (),
+        *,
+        by_case: bool = False,
+    ):
         super().__init__(message)
         self.by_case = by_case  # the case workflow's validator said no (its message is a clause, not a sentence)
         self.reason = reason

@@ -3,6 +3,7 @@
 The command line's subcommands (`cli/case_commands.py`), the workbench's forms (`web/forms.py`), the update
 map below and the Danish confirmations are all derived from `COMMANDS`. Adding a command: CONTRIBUTING.md.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,12 +11,29 @@ from datetime import date
 from case_service.command_spec import YES_NO, Choice, Command, Field, Said
 from case_service.commands import AnswerOnBehalf
 from domain import labels
-from domain.model import (BenefitPause, CaseEnd, CounterProposal, EarlierBenefit, EmployerAnswer, ExpectedDuration,
-                          FastTrackConsent, FastTrackRequest, FollowUpDecision, InfoFormAnswer, InfoFormSent,
-                          MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, PartialRecovery, Reassignment,
-                          ReplyReview, RsvpReceived)
-from domain.refusals import Refusal as R
+from domain.model import (
+    BenefitPause,
+    CaseEnd,
+    CounterProposal,
+    EarlierBenefit,
+    EmployerAnswer,
+    ExpectedDuration,
+    FastTrackConsent,
+    FastTrackRequest,
+    FollowUpDecision,
+    InfoFormAnswer,
+    InfoFormSent,
+    MeasureStart,
+    MeetingMove,
+    MeetingOutcome,
+    OutcomeReport,
+    PartialRecovery,
+    Reassignment,
+    ReplyReview,
+    RsvpReceived,
+)
 from domain.reform_labels import follow_up_decided, info_form_sent
+from domain.refusals import Refusal as R
 from domain.results import UpdateResult, from_legacy
 from workflows.case_workflow import CaseWorkflow as W
 
@@ -36,196 +54,466 @@ def day(iso: str) -> str:
 
 # --- the fields several commands share ---------------------------------------------------------------------
 MEETING = Field("meeting_number", "Møde", "select", option="--moede", cli_default=1)
-PARTSTATS = (Choice("ACCEPTED", "Ja, deltager", ("ja",)), Choice("DECLINED", "Nej, kan ikke", ("nej",)),
-             Choice("TENTATIVE", "Måske", ("maaske", "måske")))
-LOCATIONS = (Choice("workplace", "På arbejdspladsen", ("arbejdspladsen",)),
-             Choice("jobcenter", "På jobcentret", ("jobcenter",)), Choice("phone", "Telefonisk", ("telefon",)),
-             Choice("elsewhere", "Et andet sted", ("andet",)))
-REQUESTERS = (Choice("employer", "Arbejdsgiveren", ("arbejdsgiver",)),
-              Choice("employee", "Medarbejderen", ("medarbejder",)))
-MEASURES = (Choice("gradual_return", "Gradvis tilbagevenden", ("gradvis",)),
-            Choice("work_trial", "Virksomhedspraktik", ("praktik",)),
-            Choice("wage_subsidy", "Løntilskud", ("loentilskud",)), Choice("mentor", "Mentor", ("mentor",)),
-            Choice("other", "Andet", ("andet",)))
-PARTIAL_RECOVERY_IS_NO_END = ("En delvis raskmelding afslutter ikke sagen: medarbejderen får nedsatte sygedagpenge, "
-                              "og opfølgningen fortsætter (sygedagpengeloven § 8). Registrér den sådan:\n"
-                              "  fasthold delvis {reference} --timer TIMER_OM_UGEN --fra ÅÅÅÅ-MM-DD")
-END_TYPES = (Choice("full_recovery", "Raskmeldt", ("rask",)),
-             Choice("partial_recovery", "Delvis raskmeldt", ("delvis-rask",), web=False,
-                    not_this_command=PARTIAL_RECOVERY_IS_NO_END),
-             Choice("dismissal", "Opsagt", ("opsagt",)), Choice("moved_municipality", "Flyttet kommune", ("flyttet",)),
-             Choice("benefit_ended", "Sygedagpenge ophørt", ("ophoert",)), Choice("death", "Død", ("doed",)))
-OUTCOMES = (Choice("work", "Beskæftigelse", ("job",)), Choice("education", "Uddannelse", ("uddannelse",)),
-            Choice("other", "Andet", ("andet",)))
-VIA = (Choice("digital_post", "Med Digital Post", ("digital-post",)),
-       Choice("employer_report", "Automatisk med arbejdsgiverens anmeldelse", ("arbejdsgiver",)))
+PARTSTATS = (
+    Choice("ACCEPTED", "Ja, deltager", ("ja",)),
+    Choice("DECLINED", "Nej, kan ikke", ("nej",)),
+    Choice("TENTATIVE", "Måske", ("maaske", "måske")),
+)
+LOCATIONS = (
+    Choice("workplace", "På arbejdspladsen", ("arbejdspladsen",)),
+    Choice("jobcenter", "På jobcentret", ("jobcenter",)),
+    Choice("phone", "Telefonisk", ("telefon",)),
+    Choice("elsewhere", "Et andet sted", ("andet",)),
+)
+REQUESTERS = (
+    Choice("employer", "Arbejdsgiveren", ("arbejdsgiver",)),
+    Choice("employee", "Medarbejderen", ("medarbejder",)),
+)
+MEASURES = (
+    Choice("gradual_return", "Gradvis tilbagevenden", ("gradvis",)),
+    Choice("work_trial", "Virksomhedspraktik", ("praktik",)),
+    Choice("wage_subsidy", "Løntilskud", ("loentilskud",)),
+    Choice("mentor", "Mentor", ("mentor",)),
+    Choice("other", "Andet", ("andet",)),
+)
+PARTIAL_RECOVERY_IS_NO_END = (
+    "En delvis raskmelding afslutter ikke sagen: medarbejderen får nedsatte sygedagpenge, "
+    "og opfølgningen fortsætter (sygedagpengeloven § 8). Registrér den sådan:\n"
+    "  fasthold delvis {reference} --timer TIMER_OM_UGEN --fra ÅÅÅÅ-MM-DD"
+)
+END_TYPES = (
+    Choice("full_recovery", "Raskmeldt", ("rask",)),
+    Choice(
+        "partial_recovery", "Delvis raskmeldt", ("delvis-rask",), web=False, not_this_command=PARTIAL_RECOVERY_IS_NO_END
+    ),
+    Choice("dismissal", "Opsagt", ("opsagt",)),
+    Choice("moved_municipality", "Flyttet kommune", ("flyttet",)),
+    Choice("benefit_ended", "Sygedagpenge ophørt", ("ophoert",)),
+    Choice("death", "Død", ("doed",)),
+)
+OUTCOMES = (
+    Choice("work", "Beskæftigelse", ("job",)),
+    Choice("education", "Uddannelse", ("uddannelse",)),
+    Choice("other", "Andet", ("andet",)),
+)
+VIA = (
+    Choice("digital_post", "Med Digital Post", ("digital-post",)),
+    Choice("employer_report", "Automatisk med arbejdsgiverens anmeldelse", ("arbejdsgiver",)),
+)
 TODAY = "ÅÅÅÅ-MM-DD (standard: i dag)"
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("arbejdsgiver", EmployerAnswer, "Arbejdsgiverens svar om stedet",
-            "registrér om arbejdsgiveren vil lægge lokaler til samtalen", "Registrér svaret", (
-                Field("hosts_at_workplace", "Holdes samtalen på arbejdspladsen?", "radio", YES_NO, option="--vaert",
-                      help="holdes samtalen på arbejdspladsen?"),
-                Field("reason", "Begrundelse, hvis nej", "textarea", required=False, option="--begrundelse",
-                      hint="Skal udfyldes, når samtalen ikke kan holdes på arbejdspladsen.",
-                      help="påkrævet, når svaret er nej"),
-            ), W.employer_answer, "employer_answer",
-            lambda r, s: ("Samtalen holdes på arbejdspladsen." if outcome(r) == "workplace"
-                          else "Samtalen flyttes til jobcentret; deltagerne får en ny invitation."),
-            (R.NOT_WORKPLACE_TRACK, R.REASON_REQUIRED)),
-    Command("samtale", MeetingOutcome, "Registrér en samtale", "registrér om en samtale blev holdt",
-            "Registrér samtalen", (
-                MEETING,
-                Field("held", "Blev samtalen holdt?", "radio", YES_NO, option="--holdt"),
-                Field("employer_took_part", "Deltog arbejdsgiveren?", "radio", YES_NO, option="--arbejdsgiver-deltog"),
-                Field("location", "Hvor blev den holdt?", "select", LOCATIONS, option="--sted"),
-                Field("held_at", "Tidspunkt, hvis et andet end det planlagte", "datetime", required=False,
-                      option="--tidspunkt",
-                      help="hvis samtalen blev holdt på et andet aftalt tidspunkt: ÅÅÅÅ-MM-DDTTT:MM"),
-            ), W.record_meeting, "record_meeting",
-            lambda r, s: f"Møde {s.meeting_number} er registreret ({'holdt' if outcome(r) == 'held' else 'ikke holdt'}).",
-            (R.ALREADY_RECORDED, R.BAD_HELD_AT, R.BAD_LOCATION, R.MEETING_IN_FUTURE, R.NO_SUCH_MEETING)),
-    Command("svar", AnswerOnBehalf, "Registrér et svar på en invitation", "registrér et svar på en mødeindkaldelse",
-            "Registrér svaret", (
-                MEETING,
-                Field("attendee_email", "Deltager", "select", option="--email"),
-                Field("partstat", "Svar", "select", PARTSTATS, option="--svar"),
-            ), W.record_rsvp, "answer",
-            lambda r, s: f"Svaret er registreret for møde {s.meeting_number}.",
-            (R.BAD_PARTSTAT, R.NO_SUCH_MEETING, R.NOT_AN_ATTENDEE)),
-    Command("flyt", MeetingMove, "Flyt et møde", "flyt et planlagt møde til et nyt tidspunkt", "Flyt mødet", (
-                MEETING,
-                Field("start", "Nyt tidspunkt", "datetime", option="--tidspunkt", help="ÅÅÅÅ-MM-DDTTT:MM"),
-                Field("confirmed", "Bekræft tidspunktet", "radio", (Choice(True, "Ja, flyt mødet alligevel", ("ja",)),),
-                      required=False, option="--bekraeft", flag=True,
-                      hint="Kun når tidspunktet ligger uden for arbejdstiden, på en lukkedag eller efter fristen.",
-                      help="flyt også uden for arbejdstiden, på en lukkedag eller efter fristen"),
-            ), W.move_meeting_to, "move_meeting",
-            lambda r, s: f"Møde {s.meeting_number} er flyttet; deltagerne får en opdateret invitation.",
-            (R.ALREADY_RECORDED, R.MEETING_NOT_PLANNED, R.NEEDS_CONFIRMATION, R.NO_SUCH_MEETING, R.START_IN_PAST,
-             R.START_TOO_FAR, R.NO_FREE_TIME)),
-    Command("hurtigspor", FastTrackRequest, "Anmodning om tidlig opfølgning",
-            "registrér en anmodning om tidlig opfølgning", "Registrér anmodningen", (
-                Field("requested_by", "Hvem anmoder?", "select", REQUESTERS, option="--fra"),
-                Field("requested_on", "Dato for anmodningen", "date", option="--dato", today=True, help=TODAY),
-            ), W.request_fast_track, "request_fast_track",
-            lambda r, s: ("Arbejdsgiverens anmodning er registreret. Medarbejderen skal give samtykke senest "
-                          f"{day(r.value)}; indtil da gælder den almindelige frist." if r.kind == "consent_due"
-                          else f"Anmodningen er registreret. Samtalen skal holdes senest {day(r.value)}."),
-            (R.ALREADY_HELD, R.ALREADY_REQUESTED, R.BAD_REQUESTER, R.BAD_REQUEST_DATE, R.TOO_LATE)),
-    Command("varighed", ExpectedDuration, "Ny forventet varighed", "registrér en ny forventet varighed af fraværet",
-            "Registrér varigheden", (
-                Field("employee_weeks", "Medarbejderens forventning (uger)", "number", option="--uger",
-                      help="medarbejderens forventning i uger"),
-                Field("employer_weeks", "Arbejdsgiverens forventning (uger)", "number", required=False,
-                      option="--arbejdsgiver-uger", help="arbejdsgiverens forventning i uger"),
-            ), W.new_expected_duration, "new_expected_duration",
-            lambda r, s: f"Den forventede varighed er registreret. Sagens spor er nu: {labels.track(r.value)}.",
-            (R.ALREADY_RECORDED, R.BAD_DURATION)),
-    Command("samtykke", FastTrackConsent, "Medarbejderens svar på arbejdsgiverens anmodning om tidlig opfølgning",
-            "registrér medarbejderens svar på arbejdsgiverens anmodning om tidlig opfølgning", "Registrér svaret", (
-                Field("agrees", "Siger medarbejderen ja?", "radio", YES_NO, option="--svar"),
-                Field("answered_on", "Dato for svaret", "date", option="--dato", today=True,
-                      help="hvornår medarbejderen svarede, ÅÅÅÅ-MM-DD (standard: i dag)"),
-                Field("accept_late", "Tag et sent ja med alligevel?", "radio", YES_NO, required=False,
-                      option="--sent-accepteret", flag=True,
-                      hint="Kun hvis medarbejderen svarede ja efter fristen på 2 bankdage.",
-                      help="kommunen fortsætter den tidlige opfølgning, selv om ja'et kom efter fristen"),
-            ), W.answer_fast_track_consent, "fast_track_consent",
-            lambda r, s: (f"Samtykket er registreret. Samtalen skal holdes senest {day(r.value)}." if r.kind == "given"
-                          else f"Svaret er registreret ({labels.consent(outcome(r))})."),
-            (R.ALREADY_HELD, R.BAD_ANSWER_DATE, R.NO_CONSENT_AWAITED)),
-    Command("delvis", PartialRecovery, "Delvis raskmelding", "registrér en delvis raskmelding (sagen fortsætter)",
-            "Registrér den delvise raskmelding", (
-                Field("hours_per_week", "Timer om ugen, medarbejderen arbejder", "decimal", option="--timer",
-                      help="timer om ugen medarbejderen arbejder fra datoen"),
-                Field("from_date", "Fra dato", "date", option="--fra", today=True, help=TODAY),
-                Field("note", "Bemærkning", "textarea", required=False, option="--note", help="fx aftale om opgaver"),
-            ), W.record_partial_recovery, "partial_recovery",
-            lambda r, s: ("Den delvise raskmelding er registreret. Sagen fortsætter med opfølgning "
-                          f"({r.value.replace('.', ',')} timer om ugen)."),
-            (R.ALREADY_RECORDED, R.BAD_FROM_DATE, R.BAD_HOURS)),
-    Command("pause", BenefitPause, "Periode uden sygedagpenge",
-            "registrér en periode uden sygedagpenge (flytter revurderingen)", "Registrér perioden", (
-                Field("start", "Fra dato", "date", option="--fra", help="første dag uden sygedagpenge, ÅÅÅÅ-MM-DD"),
-                Field("end", "Til og med dato", "date", option="--til", help="sidste dag uden sygedagpenge, ÅÅÅÅ-MM-DD"),
-                Field("reason", "Begrundelse", "textarea", required=False, option="--begrundelse"),
-            ), W.record_benefit_pause, "benefit_pause",
-            lambda r, s: f"Perioden uden sygedagpenge er registreret. Revurderingen skal nu ske senest {day(r.value)}.",
-            (R.BAD_PERIOD, R.PERIOD_OVERLAPS)),
-    Command("oplysningsskema", InfoFormAnswer, "Oplysningsskemaet er besvaret",
-            "registrér at oplysningsskemaet (§ 11) er sendt eller besvaret", "Registrér svaret", (
-                Field("answered_on", "Dato for svaret", "date", option="--besvaret", today=True, help=TODAY),
-            ), W.record_info_form_answer, "info_form_answer",
-            lambda r, s: "Svaret på oplysningsskemaet er registreret" + (" (efter svarfristen)." if outcome(r) == "late"
-                                                                        else "."),
-            (R.ALREADY_RECORDED, R.BAD_ANSWER_DATE, R.NO_INFO_FORM)),
-    Command("indsats", MeasureStart, "Virksomhedsrettet indsats", "registrér en virksomhedsrettet indsats",
-            "Registrér indsatsen", (
-                Field("kind", "Indsats", "select", MEASURES, option="--type"),
-                Field("start_date", "Startdato", "date", option="--start", help="ÅÅÅÅ-MM-DD"),
-            ), W.start_measure, "start_measure",
-            lambda r, s: "Indsatsen er registreret" + (" (inden uge 13)." if outcome(r) == "before_week_13"
-                                                       else " (efter uge 13)."),
-            (R.ALREADY_RECORDED, R.BAD_MEASURE, R.BAD_MEASURE_DATE)),
-    Command("omfordel", Reassignment, "Giv sagen til en anden sagsbehandler", "giv sagen til en anden sagsbehandler",
-            "Omfordel sagen", (
-                Field("reason", "Begrundelse", "textarea", option="--begrundelse"),
-                Field("caseworker_id", "Ny sagsbehandler", "select", required=False, option="--sagsbehandler",
-                      hint="Vælger du ingen, får den mindst belastede kollega sagen.",
-                      help="id fra roster (standard: den mindst belastede)"),
-            ), W.reassign, "reassign",
-            lambda r, s: f"Sagen er givet til {r.value}. Den nye sagsbehandler har fået de åbne opgaver.",
-            (R.REASON_REQUIRED, R.SAME_CASEWORKER, R.UNKNOWN_CASEWORKER, R.NO_TIME_FOR_HANDOVER)),
-    Command("afslut", CaseEnd, "Afslut sagen", "afslut en sag", "Afslut sagen", (
-                Field("end_type", "Hvordan sluttede sagen?", "select", END_TYPES, option="--type"),
-                Field("end_date", "Slutdato", "date", option="--dato", today=True, help=TODAY),
-            ), W.report_end, "report_end",
-            lambda r, s: f"Sagen {s.reference} afsluttes nu.",
-            (R.BAD_END_DATE, R.BAD_END_TYPE, R.NOT_AN_END)),
+    Command(
+        "arbejdsgiver",
+        EmployerAnswer,
+        "Arbejdsgiverens svar om stedet",
+        "registrér om arbejdsgiveren vil lægge lokaler til samtalen",
+        "Registrér svaret",
+        (
+            Field(
+                "hosts_at_workplace",
+                "Holdes samtalen på arbejdspladsen?",
+                "radio",
+                YES_NO,
+                option="--vaert",
+                help="holdes samtalen på arbejdspladsen?",
+            ),
+            Field(
+                "reason",
+                "Begrundelse, hvis nej",
+                "textarea",
+                required=False,
+                option="--begrundelse",
+                hint="Skal udfyldes, når samtalen ikke kan holdes på arbejdspladsen.",
+                help="påkrævet, når svaret er nej",
+            ),
+        ),
+        W.employer_answer,
+        "employer_answer",
+        lambda r, s: (
+            "Samtalen holdes på arbejdspladsen."
+            if outcome(r) == "workplace"
+            else "Samtalen flyttes til jobcentret; deltagerne får en ny invitation."
+        ),
+        (R.NOT_WORKPLACE_TRACK, R.REASON_REQUIRED),
+    ),
+    Command(
+        "samtale",
+        MeetingOutcome,
+        "Registrér en samtale",
+        "registrér om en samtale blev holdt",
+        "Registrér samtalen",
+        (
+            MEETING,
+            Field("held", "Blev samtalen holdt?", "radio", YES_NO, option="--holdt"),
+            Field("employer_took_part", "Deltog arbejdsgiveren?", "radio", YES_NO, option="--arbejdsgiver-deltog"),
+            Field("location", "Hvor blev den holdt?", "select", LOCATIONS, option="--sted"),
+            Field(
+                "held_at",
+                "Tidspunkt, hvis et andet end det planlagte",
+                "datetime",
+                required=False,
+                option="--tidspunkt",
+                help="hvis samtalen blev holdt på et andet aftalt tidspunkt: ÅÅÅÅ-MM-DDTTT:MM",
+            ),
+        ),
+        W.record_meeting,
+        "record_meeting",
+        lambda r, s: f"Møde {s.meeting_number} er registreret ({'holdt' if outcome(r) == 'held' else 'ikke holdt'}).",
+        (R.ALREADY_RECORDED, R.BAD_HELD_AT, R.BAD_LOCATION, R.MEETING_IN_FUTURE, R.NO_SUCH_MEETING),
+    ),
+    Command(
+        "svar",
+        AnswerOnBehalf,
+        "Registrér et svar på en invitation",
+        "registrér et svar på en mødeindkaldelse",
+        "Registrér svaret",
+        (
+            MEETING,
+            Field("attendee_email", "Deltager", "select", option="--email"),
+            Field("partstat", "Svar", "select", PARTSTATS, option="--svar"),
+        ),
+        W.record_rsvp,
+        "answer",
+        lambda r, s: f"Svaret er registreret for møde {s.meeting_number}.",
+        (R.BAD_PARTSTAT, R.NO_SUCH_MEETING, R.NOT_AN_ATTENDEE),
+    ),
+    Command(
+        "flyt",
+        MeetingMove,
+        "Flyt et møde",
+        "flyt et planlagt møde til et nyt tidspunkt",
+        "Flyt mødet",
+        (
+            MEETING,
+            Field("start", "Nyt tidspunkt", "datetime", option="--tidspunkt", help="ÅÅÅÅ-MM-DDTTT:MM"),
+            Field(
+                "confirmed",
+                "Bekræft tidspunktet",
+                "radio",
+                (Choice(True, "Ja, flyt mødet alligevel", ("ja",)),),
+                required=False,
+                option="--bekraeft",
+                flag=True,
+                hint="Kun når tidspunktet ligger uden for arbejdstiden, på en lukkedag eller efter fristen.",
+                help="flyt også uden for arbejdstiden, på en lukkedag eller efter fristen",
+            ),
+        ),
+        W.move_meeting_to,
+        "move_meeting",
+        lambda r, s: f"Møde {s.meeting_number} er flyttet; deltagerne får en opdateret invitation.",
+        (
+            R.ALREADY_RECORDED,
+            R.MEETING_NOT_PLANNED,
+            R.NEEDS_CONFIRMATION,
+            R.NO_SUCH_MEETING,
+            R.START_IN_PAST,
+            R.START_TOO_FAR,
+            R.NO_FREE_TIME,
+        ),
+    ),
+    Command(
+        "hurtigspor",
+        FastTrackRequest,
+        "Anmodning om tidlig opfølgning",
+        "registrér en anmodning om tidlig opfølgning",
+        "Registrér anmodningen",
+        (
+            Field("requested_by", "Hvem anmoder?", "select", REQUESTERS, option="--fra"),
+            Field("requested_on", "Dato for anmodningen", "date", option="--dato", today=True, help=TODAY),
+        ),
+        W.request_fast_track,
+        "request_fast_track",
+        lambda r, s: (
+            "Arbejdsgiverens anmodning er registreret. Medarbejderen skal give samtykke senest "
+            f"{day(r.value)}; indtil da gælder den almindelige frist."
+            if r.kind == "consent_due"
+            else f"Anmodningen er registreret. Samtalen skal holdes senest {day(r.value)}."
+        ),
+        (R.ALREADY_HELD, R.ALREADY_REQUESTED, R.BAD_REQUESTER, R.BAD_REQUEST_DATE, R.TOO_LATE),
+    ),
+    Command(
+        "varighed",
+        ExpectedDuration,
+        "Ny forventet varighed",
+        "registrér en ny forventet varighed af fraværet",
+        "Registrér varigheden",
+        (
+            Field(
+                "employee_weeks",
+                "Medarbejderens forventning (uger)",
+                "number",
+                option="--uger",
+                help="medarbejderens forventning i uger",
+            ),
+            Field(
+                "employer_weeks",
+                "Arbejdsgiverens forventning (uger)",
+                "number",
+                required=False,
+                option="--arbejdsgiver-uger",
+                help="arbejdsgiverens forventning i uger",
+            ),
+        ),
+        W.new_expected_duration,
+        "new_expected_duration",
+        lambda r, s: f"Den forventede varighed er registreret. Sagens spor er nu: {labels.track(r.value)}.",
+        (R.ALREADY_RECORDED, R.BAD_DURATION),
+    ),
+    Command(
+        "samtykke",
+        FastTrackConsent,
+        "Medarbejderens svar på arbejdsgiverens anmodning om tidlig opfølgning",
+        "registrér medarbejderens svar på arbejdsgiverens anmodning om tidlig opfølgning",
+        "Registrér svaret",
+        (
+            Field("agrees", "Siger medarbejderen ja?", "radio", YES_NO, option="--svar"),
+            Field(
+                "answered_on",
+                "Dato for svaret",
+                "date",
+                option="--dato",
+                today=True,
+                help="hvornår medarbejderen svarede, ÅÅÅÅ-MM-DD (standard: i dag)",
+            ),
+            Field(
+                "accept_late",
+                "Tag et sent ja med alligevel?",
+                "radio",
+                YES_NO,
+                required=False,
+                option="--sent-accepteret",
+                flag=True,
+                hint="Kun hvis medarbejderen svarede ja efter fristen på 2 bankdage.",
+                help="kommunen fortsætter den tidlige opfølgning, selv om ja'et kom efter fristen",
+            ),
+        ),
+        W.answer_fast_track_consent,
+        "fast_track_consent",
+        lambda r, s: (
+            f"Samtykket er registreret. Samtalen skal holdes senest {day(r.value)}."
+            if r.kind == "given"
+            else f"Svaret er registreret ({labels.consent(outcome(r))})."
+        ),
+        (R.ALREADY_HELD, R.BAD_ANSWER_DATE, R.NO_CONSENT_AWAITED),
+    ),
+    Command(
+        "delvis",
+        PartialRecovery,
+        "Delvis raskmelding",
+        "registrér en delvis raskmelding (sagen fortsætter)",
+        "Registrér den delvise raskmelding",
+        (
+            Field(
+                "hours_per_week",
+                "Timer om ugen, medarbejderen arbejder",
+                "decimal",
+                option="--timer",
+                help="timer om ugen medarbejderen arbejder fra datoen",
+            ),
+            Field("from_date", "Fra dato", "date", option="--fra", today=True, help=TODAY),
+            Field("note", "Bemærkning", "textarea", required=False, option="--note", help="fx aftale om opgaver"),
+        ),
+        W.record_partial_recovery,
+        "partial_recovery",
+        lambda r, s: (
+            "Den delvise raskmelding er registreret. Sagen fortsætter med opfølgning "
+            f"({r.value.replace('.', ',')} timer om ugen)."
+        ),
+        (R.ALREADY_RECORDED, R.BAD_FROM_DATE, R.BAD_HOURS),
+    ),
+    Command(
+        "pause",
+        BenefitPause,
+        "Periode uden sygedagpenge",
+        "registrér en periode uden sygedagpenge (flytter revurderingen)",
+        "Registrér perioden",
+        (
+            Field("start", "Fra dato", "date", option="--fra", help="første dag uden sygedagpenge, ÅÅÅÅ-MM-DD"),
+            Field("end", "Til og med dato", "date", option="--til", help="sidste dag uden sygedagpenge, ÅÅÅÅ-MM-DD"),
+            Field("reason", "Begrundelse", "textarea", required=False, option="--begrundelse"),
+        ),
+        W.record_benefit_pause,
+        "benefit_pause",
+        lambda r, s: f"Perioden uden sygedagpenge er registreret. Revurderingen skal nu ske senest {day(r.value)}.",
+        (R.BAD_PERIOD, R.PERIOD_OVERLAPS),
+    ),
+    Command(
+        "oplysningsskema",
+        InfoFormAnswer,
+        "Oplysningsskemaet er besvaret",
+        "registrér at oplysningsskemaet (§ 11) er sendt eller besvaret",
+        "Registrér svaret",
+        (Field("answered_on", "Dato for svaret", "date", option="--besvaret", today=True, help=TODAY),),
+        W.record_info_form_answer,
+        "info_form_answer",
+        lambda r, s: (
+            "Svaret på oplysningsskemaet er registreret" + (" (efter svarfristen)." if outcome(r) == "late" else ".")
+        ),
+        (R.ALREADY_RECORDED, R.BAD_ANSWER_DATE, R.NO_INFO_FORM),
+    ),
+    Command(
+        "indsats",
+        MeasureStart,
+        "Virksomhedsrettet indsats",
+        "registrér en virksomhedsrettet indsats",
+        "Registrér indsatsen",
+        (
+            Field("kind", "Indsats", "select", MEASURES, option="--type"),
+            Field("start_date", "Startdato", "date", option="--start", help="ÅÅÅÅ-MM-DD"),
+        ),
+        W.start_measure,
+        "start_measure",
+        lambda r, s: (
+            "Indsatsen er registreret" + (" (inden uge 13)." if outcome(r) == "before_week_13" else " (efter uge 13).")
+        ),
+        (R.ALREADY_RECORDED, R.BAD_MEASURE, R.BAD_MEASURE_DATE),
+    ),
+    Command(
+        "omfordel",
+        Reassignment,
+        "Giv sagen til en anden sagsbehandler",
+        "giv sagen til en anden sagsbehandler",
+        "Omfordel sagen",
+        (
+            Field("reason", "Begrundelse", "textarea", option="--begrundelse"),
+            Field(
+                "caseworker_id",
+                "Ny sagsbehandler",
+                "select",
+                required=False,
+                option="--sagsbehandler",
+                hint="Vælger du ingen, får den mindst belastede kollega sagen.",
+                help="id fra roster (standard: den mindst belastede)",
+            ),
+        ),
+        W.reassign,
+        "reassign",
+        lambda r, s: f"Sagen er givet til {r.value}. Den nye sagsbehandler har fået de åbne opgaver.",
+        (R.REASON_REQUIRED, R.SAME_CASEWORKER, R.UNKNOWN_CASEWORKER, R.NO_TIME_FOR_HANDOVER),
+    ),
+    Command(
+        "afslut",
+        CaseEnd,
+        "Afslut sagen",
+        "afslut en sag",
+        "Afslut sagen",
+        (
+            Field("end_type", "Hvordan sluttede sagen?", "select", END_TYPES, option="--type"),
+            Field("end_date", "Slutdato", "date", option="--dato", today=True, help=TODAY),
+        ),
+        W.report_end,
+        "report_end",
+        lambda r, s: f"Sagen {s.reference} afsluttes nu.",
+        (R.BAD_END_DATE, R.BAD_END_TYPE, R.NOT_AN_END),
+    ),
     # The information form's real sending shares the command line's `oplysningsskema` (with --sendt); on the
     # workbench it is a form of its own.
-    Command("oplysningsskema-sendt", InfoFormSent, "Oplysningsskemaet er sendt",
-            "registrér at oplysningsskemaet (§ 11) er sendt", "Registrér afsendelsen", (
-                Field("sent_on", "Dato for afsendelsen", "date", option="--sendt", today=True,
-                      help="dagen skemaet blev sendt, ÅÅÅÅ-MM-DD (registrerer afsendelsen i stedet for svaret)"),
-                Field("via", "Hvordan blev det sendt?", "select", VIA, option="--via", cli_default="digital-post",
-                      help="digital-post, eller arbejdsgiver: sendt automatisk med arbejdsgiverens anmeldelse"),
-                Field("answer_due", "Aftalt senere svarfrist", "date", required=False, option="--svarfrist",
-                      hint="Kun hvis I har aftalt en senere frist end 8 dage efter afsendelsen.",
-                      help="en senere svarfrist aftalt med medarbejderen"),
-            ), W.record_info_form_sent, "info_form_sent",
-            lambda r, s: info_form_sent(r.value),
-            (R.ALREADY_RECORDED, R.BAD_AGREED_DUE, R.BAD_SENT_DATE, R.NO_INFO_FORM),
-            cli="oplysningsskema", cli_when=("sent_on", "answer_due"),
-            cli_conflict="Brug enten --sendt (afsendelsen) eller --besvaret (svaret), ikke begge."),
-    Command("tidligere", EarlierBenefit, "Sygedagpenge i en tidligere sag",
-            "registrér sygedagpenge i en tidligere sag (tæller med i § 24)", "Registrér perioden", (
-                Field("start", "Fra dato", "date", option="--fra", help="første dag med sygedagpenge, ÅÅÅÅ-MM-DD"),
-                Field("end", "Til og med dato", "date", option="--til", help="sidste dag med sygedagpenge, ÅÅÅÅ-MM-DD"),
-                Field("note", "Hvem udbetalte (fx en anden kommune)", "textarea", required=False, option="--note",
-                      help="fx den kommune, der udbetalte"),
-            ), W.record_earlier_benefit, "earlier_benefit",
-            lambda r, s: ("Den tidligere periode med sygedagpenge er registreret. Revurderingen skal nu ske senest "
-                          f"{day(r.value)}."),
-            (R.BAD_PERIOD, R.PERIOD_OVERLAPS), fixed={"source": "caseworker"}),
-    Command("opfoelgning", FollowUpDecision, "Beslutning om opfølgning",
-            "registrér din beslutning om en overvåget sag med høj risiko", "Registrér beslutningen", (
-                Field("call_in", "Skal medarbejderen indkaldes?", "radio", YES_NO, option="--indkald",
-                      help="ja: medarbejderen indkaldes"),
-                Field("reason", "Begrundelse", "textarea", option="--begrundelse"),
-            ), W.record_follow_up_decision, "follow_up_decision",
-            lambda r, s: follow_up_decided(outcome(r)),
-            (R.NOT_WATCHED, R.REASON_REQUIRED)),
-    Command("udfald", OutcomeReport, "Afgang en måned efter afslutningen",
-            "registrér afgang en måned efter sagens afslutning", "Registrér afgangen", (
-                Field("outcome", "Hvad laver personen nu?", "select", OUTCOMES, option="--udfald"),
-            ), W.record_outcome, "record_outcome",
-            lambda r, s: "Afgangen er registreret.",
-            (R.ALREADY_RECORDED, R.BAD_OUTCOME, R.CASE_OPEN),
-            # a closed case's only form, until the outcome is recorded (a form offered and refused says something untrue)
-            offered=lambda state: state.phase == "closed" and state.outcome is None),
+    Command(
+        "oplysningsskema-sendt",
+        InfoFormSent,
+        "Oplysningsskemaet er sendt",
+        "registrér at oplysningsskemaet (§ 11) er sendt",
+        "Registrér afsendelsen",
+        (
+            Field(
+                "sent_on",
+                "Dato for afsendelsen",
+                "date",
+                option="--sendt",
+                today=True,
+                help="dagen skemaet blev sendt, ÅÅÅÅ-MM-DD (registrerer afsendelsen i stedet for svaret)",
+            ),
+            Field(
+                "via",
+                "Hvordan blev det sendt?",
+                "select",
+                VIA,
+                option="--via",
+                cli_default="digital-post",
+                help="digital-post, eller arbejdsgiver: sendt automatisk med arbejdsgiverens anmeldelse",
+            ),
+            Field(
+                "answer_due",
+                "Aftalt senere svarfrist",
+                "date",
+                required=False,
+                option="--svarfrist",
+                hint="Kun hvis I har aftalt en senere frist end 8 dage efter afsendelsen.",
+                help="en senere svarfrist aftalt med medarbejderen",
+            ),
+        ),
+        W.record_info_form_sent,
+        "info_form_sent",
+        lambda r, s: info_form_sent(r.value),
+        (R.ALREADY_RECORDED, R.BAD_AGREED_DUE, R.BAD_SENT_DATE, R.NO_INFO_FORM),
+        cli="oplysningsskema",
+        cli_when=("sent_on", "answer_due"),
+        cli_conflict="Brug enten --sendt (afsendelsen) eller --besvaret (svaret), ikke begge.",
+    ),
+    Command(
+        "tidligere",
+        EarlierBenefit,
+        "Sygedagpenge i en tidligere sag",
+        "registrér sygedagpenge i en tidligere sag (tæller med i § 24)",
+        "Registrér perioden",
+        (
+            Field("start", "Fra dato", "date", option="--fra", help="første dag med sygedagpenge, ÅÅÅÅ-MM-DD"),
+            Field("end", "Til og med dato", "date", option="--til", help="sidste dag med sygedagpenge, ÅÅÅÅ-MM-DD"),
+            Field(
+                "note",
+                "Hvem udbetalte (fx en anden kommune)",
+                "textarea",
+                required=False,
+                option="--note",
+                help="fx den kommune, der udbetalte",
+            ),
+        ),
+        W.record_earlier_benefit,
+        "earlier_benefit",
+        lambda r, s: (
+            f"Den tidligere periode med sygedagpenge er registreret. Revurderingen skal nu ske senest {day(r.value)}."
+        ),
+        (R.BAD_PERIOD, R.PERIOD_OVERLAPS),
+        fixed={"source": "caseworker"},
+    ),
+    Command(
+        "opfoelgning",
+        FollowUpDecision,
+        "Beslutning om opfølgning",
+        "registrér din beslutning om en overvåget sag med høj risiko",
+        "Registrér beslutningen",
+        (
+            Field(
+                "call_in",
+                "Skal medarbejderen indkaldes?",
+                "radio",
+                YES_NO,
+                option="--indkald",
+                help="ja: medarbejderen indkaldes",
+            ),
+            Field("reason", "Begrundelse", "textarea", option="--begrundelse"),
+        ),
+        W.record_follow_up_decision,
+        "follow_up_decision",
+        lambda r, s: follow_up_decided(outcome(r)),
+        (R.NOT_WATCHED, R.REASON_REQUIRED),
+    ),
+    Command(
+        "udfald",
+        OutcomeReport,
+        "Afgang en måned efter afslutningen",
+        "registrér afgang en måned efter sagens afslutning",
+        "Registrér afgangen",
+        (Field("outcome", "Hvad laver personen nu?", "select", OUTCOMES, option="--udfald"),),
+        W.record_outcome,
+        "record_outcome",
+        lambda r, s: "Afgangen er registreret.",
+        (R.ALREADY_RECORDED, R.BAD_OUTCOME, R.CASE_OPEN),
+        # a closed case's only form, until the outcome is recorded (a form offered and refused says something untrue)
+        offered=lambda state: state.phase == "closed" and state.outcome is None,
+    ),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
 BY_PAYLOAD = {c.payload: c for c in COMMANDS}

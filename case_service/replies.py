@@ -12,29 +12,30 @@ answer also carries an update id derived from the message, so a retry after a cr
 
 Logs name the case reference, the reason code and the kept file, never an e-mail address or a CPR number.
 """
+
 from __future__ import annotations
 
 import asyncio
 import email.parser
 import email.policy
 import hashlib
-from email.utils import getaddresses
 import logging
 from dataclasses import dataclass, field
+from email.utils import getaddresses
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from case_service.refusal import CaseRefusal, CaseUnavailable
 from case_service.service import CaseService
 from domain.model import ReplyReview
-from observability.logs import about_case
 from mailing.authentication import sender_verified
 from mailing.bounded_parse import PARSE_SECONDS, parse_bounded
 from mailing.imip import ImipError, InboundMail, ItipReply
+from mailing.inbox import Inbox, Received
 from mailing.message_shape import shape_problem
 from mailing.own_verification import OwnVerification
-from mailing.inbox import Inbox, Received
 from mailing.reply_policy import CALENDAR_LIMIT, PURPOSES, MeetingMatch, decide, message_key, reason_for
+from observability.logs import about_case
 from register import replies
 from register.db import Register
 
@@ -42,26 +43,30 @@ log = logging.getLogger("fasthold.gateway")
 
 # Messages a person may have meant as an answer, though no calendar answer could be read from them.
 UNREADABLE_FOR_REVIEW = frozenset({"not_calendar", "malformed_calendar", "no_method", "unreadable"})
-UPDATE_TIMEOUT = 60.0        # seconds to wait for a case to take an answer before trying again later
+UPDATE_TIMEOUT = 60.0  # seconds to wait for a case to take an answer before trying again later
 
 
 @dataclass(frozen=True)
 class SenderTrust:
     """Who vouches for a reply's sender: the configured authserv-ids of the municipality's mail servers, with
     the accepted aligned methods; and, for the embedded run only, mail handed over on this machine."""
+
     authserv_ids: frozenset[str] = frozenset()
     methods: frozenset[str] = frozenset({"dmarc"})
     loopback: bool = False
-    own: OwnVerification | None = field(default=None, compare=False)   # the gateway's own DKIM/DMARC check
+    own: OwnVerification | None = field(default=None, compare=False)  # the gateway's own DKIM/DMARC check
 
     @classmethod
-    def from_settings(cls, settings, *, loopback: bool | None = None) -> "SenderTrust":
+    def from_settings(cls, settings, *, loopback: bool | None = None) -> SenderTrust:
         # Exactly as written: the relay strips its own id by exact match, so only an exact match is its own.
         ids = frozenset(a.strip() for a in settings.gateway_trusted_authserv_ids.split(",") if a.strip())
         methods = frozenset(m.strip().lower() for m in settings.gateway_auth_methods.split(",") if m.strip())
-        return cls(ids, methods or frozenset({"dmarc"}),
-                   settings.gateway_trust_loopback if loopback is None else loopback,
-                   OwnVerification.from_settings(settings))
+        return cls(
+            ids,
+            methods or frozenset({"dmarc"}),
+            settings.gateway_trust_loopback if loopback is None else loopback,
+            OwnVerification.from_settings(settings),
+        )
 
     def verified(self, mail: InboundMail, peer: str, raw: bytes = b"") -> bool:
         """Blocking (the own check asks DNS): call it from a thread."""
@@ -77,15 +82,15 @@ class Transient(Exception):
 
     def __init__(self, message: str = "", *, case: dict | None = None):
         super().__init__(message)
-        self.case = case or {}   # about_case(...) of the case that did not answer, for the log line
+        self.case = case or {}  # about_case(...) of the case that did not answer, for the log line
 
 
 @dataclass
 class Outcome:
-    status: str = "refused"                  # received | refused
-    reason: str = ""                         # first refusal reason, or "" when received
-    detail: str = ""                         # per answer: outcome or reason code, comma-separated
-    purpose: str = "unknown"                 # rsvp | counter | unknown
+    status: str = "refused"  # received | refused
+    reason: str = ""  # first refusal reason, or "" when received
+    detail: str = ""  # per answer: outcome or reason code, comma-separated
+    purpose: str = "unknown"  # rsvp | counter | unknown
     case_id: int | None = None
     reference: str = ""
     answers: list[dict] = field(default_factory=list)
@@ -95,9 +100,17 @@ class Outcome:
 class Processor:
     """Takes one kept message from new/ to accepted/ or refused/, telling its case when it is an answer."""
 
-    def __init__(self, cases: CaseService, register: Register, inbox: Inbox, *, calendar_limit: int = CALENDAR_LIMIT,
-                 update_timeout: float = UPDATE_TIMEOUT, trust: SenderTrust | None = None,
-                 parse_seconds: float = PARSE_SECONDS):
+    def __init__(
+        self,
+        cases: CaseService,
+        register: Register,
+        inbox: Inbox,
+        *,
+        calendar_limit: int = CALENDAR_LIMIT,
+        update_timeout: float = UPDATE_TIMEOUT,
+        trust: SenderTrust | None = None,
+        parse_seconds: float = PARSE_SECONDS,
+    ):
         self.cases, self.register, self.inbox = cases, register, inbox
         self.parse_seconds = parse_seconds
         self.calendar_limit = calendar_limit
@@ -137,23 +150,49 @@ class Processor:
 
         if outcome.reason != "duplicate":
             try:
-                await asyncio.to_thread(replies.record_inbound, self.register, key=key, message_id=message_id,
-                                        raw=b"" if problem else raw, rcpt_tos=item.rcpt_tos, outcome=outcome)
+                await asyncio.to_thread(
+                    replies.record_inbound,
+                    self.register,
+                    key=key,
+                    message_id=message_id,
+                    raw=b"" if problem else raw,
+                    rcpt_tos=item.rcpt_tos,
+                    outcome=outcome,
+                )
             except IntegrityError:
                 outcome = Outcome(reason="duplicate", detail="duplicate")  # recorded meanwhile by another gateway
             except OperationalError as exc:
                 raise Transient(type(exc).__name__) from exc
-        record = {"status": outcome.status, "reason": outcome.reason, "detail": outcome.detail,
-                  "message_key": key, "case_reference": outcome.reference, "purpose": outcome.purpose,
-                  "received_at": item.received_at, "rcpt_tos": list(item.rcpt_tos), "answers": outcome.answers,
-                  "peer": item.peer}   # kept: reprocessing (case_service.reprocess) trusts as the gateway did
+        record = {
+            "status": outcome.status,
+            "reason": outcome.reason,
+            "detail": outcome.detail,
+            "message_key": key,
+            "case_reference": outcome.reference,
+            "purpose": outcome.purpose,
+            "received_at": item.received_at,
+            "rcpt_tos": list(item.rcpt_tos),
+            "answers": outcome.answers,
+            "peer": item.peer,
+        }  # kept: reprocessing (case_service.reprocess) trusts as the gateway did
         kept = await asyncio.to_thread(self.inbox.file, item, outcome.status, outcome.reason, record)
         if outcome.status == "received":
-            log.info("inbound %s applied to case %s: %s (%s)", outcome.purpose, outcome.reference, outcome.detail,
-                     kept.name, extra=about_case(outcome.reference, outcome.workflow_id))
+            log.info(
+                "inbound %s applied to case %s: %s (%s)",
+                outcome.purpose,
+                outcome.reference,
+                outcome.detail,
+                kept.name,
+                extra=about_case(outcome.reference, outcome.workflow_id),
+            )
         else:
-            log.warning("inbound message refused: %s, case %s (%s)", outcome.reason, outcome.reference or "-",
-                        kept.name, extra=about_case(outcome.reference, outcome.workflow_id))
+            log.warning(
+                "inbound message refused: %s, case %s (%s)",
+                outcome.reason,
+                outcome.reference or "-",
+                kept.name,
+                extra=about_case(outcome.reference, outcome.workflow_id),
+            )
         return outcome
 
     async def _outcome(self, raw: bytes, key: str, item: Received) -> Outcome:
@@ -174,7 +213,7 @@ class Processor:
         outcome = Outcome()
         codes: list[str] = []
         verified = await asyncio.to_thread(self.trust.verified, mail, item.peer, raw)
-        reviewed = ""   # one message gives the caseworker at most one task, whatever it holds (26 ATTENDEEs: 1)
+        reviewed = ""  # one message gives the caseworker at most one task, whatever it holds (26 ATTENDEEs: 1)
         for index, reply in enumerate(mail.replies):
             meeting = await asyncio.to_thread(replies.meeting_match, self.register, reply.uid)
             decision = decide(reply, mail.sender, meeting, verified=verified)
@@ -184,15 +223,24 @@ class Processor:
             else:
                 applied, code = False, decision.reason
                 if decision.review and reviewed:
-                    review = "same_message"   # the task already made for this message covers it
+                    review = "same_message"  # the task already made for this message covers it
                 elif decision.review:
                     # Kept, not applied, and never only a file in a folder: the caseworker gets it to check.
                     others = len(mail.replies) - 1
-                    review = reviewed = await self._for_review(meeting, reply, mail.sender, code, item,
-                                                               f"{key}/{index}", others)
+                    review = reviewed = await self._for_review(
+                        meeting, reply, mail.sender, code, item, f"{key}/{index}", others
+                    )
             codes.append(code)
-            outcome.answers.append({"method": reply.method, "uid": reply.uid, "sequence": reply.sequence,
-                                    "outcome": code, "applied": applied, **({"review": review} if review else {})})
+            outcome.answers.append(
+                {
+                    "method": reply.method,
+                    "uid": reply.uid,
+                    "sequence": reply.sequence,
+                    "outcome": code,
+                    "applied": applied,
+                    **({"review": review} if review else {}),
+                }
+            )
             if meeting is not None and outcome.case_id is None:
                 outcome.case_id, outcome.reference = meeting.case_id, meeting.reference
                 outcome.workflow_id = meeting.workflow_id
@@ -218,26 +266,45 @@ class Processor:
         meeting = await asyncio.to_thread(replies.meeting_by_sender_and_subject, self.register, senders[0], subject)
         if meeting is None:
             return
-        unreadable = ItipReply(method="", uid=meeting.uid, sequence=meeting.sequence,
-                               attendee_email=senders[0].lower(), partstat=None, proposed_start=None,
-                               proposed_end=None, comment=None)
+        unreadable = ItipReply(
+            method="",
+            uid=meeting.uid,
+            sequence=meeting.sequence,
+            attendee_email=senders[0].lower(),
+            partstat=None,
+            proposed_start=None,
+            proposed_end=None,
+            comment=None,
+        )
         review = await self._for_review(meeting, unreadable, senders[0].lower(), "unreadable", item, f"{key}/0")
         outcome.case_id, outcome.reference = meeting.case_id, meeting.reference
-        outcome.answers.append({"method": "", "uid": meeting.uid, "outcome": outcome.reason, "applied": False,
-                                "review": review})
+        outcome.answers.append(
+            {"method": "", "uid": meeting.uid, "outcome": outcome.reason, "applied": False, "review": review}
+        )
 
-    async def _for_review(self, meeting: MeetingMatch, reply, sender: str, reason: str, item: Received,
-                          update_key: str, others: int = 0) -> str:
+    async def _for_review(
+        self, meeting: MeetingMatch, reply, sender: str, reason: str, item: Received, update_key: str, others: int = 0
+    ) -> str:
         digest = hashlib.sha256(update_key.encode()).hexdigest()[:32]
         comment = (reply.comment or "")[:1000]
         if others:
-            comment = (f"{comment}\n" if comment else "") + f"(Beskeden indeholder {others} svar mere; den er gemt som {item.path.stem}.)"
-        review = ReplyReview(key=digest, uid=meeting.uid, reason=reason, sender=sender,
-                             attendee_email=reply.attendee_email, answer=reply.partstat or reply.method,
-                             comment=comment, kept_as=item.path.stem)
+            comment = (
+                f"{comment}\n" if comment else ""
+            ) + f"(Beskeden indeholder {others} svar mere; den er gemt som {item.path.stem}.)"
+        review = ReplyReview(
+            key=digest,
+            uid=meeting.uid,
+            reason=reason,
+            sender=sender,
+            attendee_email=reply.attendee_email,
+            answer=reply.partstat or reply.method,
+            comment=comment,
+            kept_as=item.path.stem,
+        )
         try:
-            return await self.cases.deliver_answer(meeting.workflow_id, review, update_id=f"review-{digest}",
-                                                   timeout=self.update_timeout)
+            return await self.cases.deliver_answer(
+                meeting.workflow_id, review, update_id=f"review-{digest}", timeout=self.update_timeout
+            )
         except CaseRefusal as refusal:
             return reason_for(refusal.reason)  # the case has ended: the message is kept and recorded
         except CaseUnavailable as err:
@@ -248,8 +315,9 @@ class Processor:
         # The same message always gives the same update id: Temporal applies a retried update once.
         update_id = "inbound-" + hashlib.sha256(update_key.encode()).hexdigest()[:32]
         try:
-            result = await self.cases.deliver_answer(meeting.workflow_id, update, update_id=update_id,
-                                                     timeout=self.update_timeout)
+            result = await self.cases.deliver_answer(
+                meeting.workflow_id, update, update_id=update_id, timeout=self.update_timeout
+            )
         except CaseRefusal as refusal:
             return False, reason_for(refusal.reason)
         except CaseUnavailable as err:

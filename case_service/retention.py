@@ -2,6 +2,7 @@
 set the namespace's own retention of closed workflow histories (`namespace_retention_days`): a case's history
 is deleted by the retention job itself once its personal data is erased, and any other closed workflow (the
 retention runs themselves, a case terminated by hand) goes after the namespace's retention."""
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,13 @@ log = logging.getLogger("fasthold.retention")
 
 
 def retention_schedule(settings: Settings) -> Schedule:
-    return periodic(RetentionWorkflow.run, RetentionRequest(settings.retention_days), SCHEDULE_ID,
-                    settings.task_queue, timedelta(days=1))
+    return periodic(
+        RetentionWorkflow.run,
+        RetentionRequest(settings.retention_days),
+        SCHEDULE_ID,
+        settings.task_queue,
+        timedelta(days=1),
+    )
 
 
 async def ensure_retention_schedule(client: Client, settings: Settings) -> None:
@@ -40,16 +46,23 @@ async def ensure_namespace_retention(client: Client, settings: Settings) -> bool
     wanted = Duration(seconds=settings.namespace_retention_days * 86400)
     try:
         described = await client.workflow_service.describe_namespace(
-            DescribeNamespaceRequest(namespace=settings.temporal_namespace))
+            DescribeNamespaceRequest(namespace=settings.temporal_namespace)
+        )
         if described.config.workflow_execution_retention_ttl == wanted:
             return True
-        await client.workflow_service.update_namespace(UpdateNamespaceRequest(
-            namespace=settings.temporal_namespace,
-            config=NamespaceConfig(workflow_execution_retention_ttl=wanted)))
+        await client.workflow_service.update_namespace(
+            UpdateNamespaceRequest(
+                namespace=settings.temporal_namespace, config=NamespaceConfig(workflow_execution_retention_ttl=wanted)
+            )
+        )
         return True
     except RPCError as err:
-        log.warning("the namespace's retention could not be set to %s days (%s): set it with "
-                    "`temporal operator namespace update --retention %sd %s`", settings.namespace_retention_days,
-                    err.status.name if err.status else err, settings.namespace_retention_days,
-                    settings.temporal_namespace)
+        log.warning(
+            "the namespace's retention could not be set to %s days (%s): set it with "
+            "`temporal operator namespace update --retention %sd %s`",
+            settings.namespace_retention_days,
+            err.status.name if err.status else err,
+            settings.namespace_retention_days,
+            settings.temporal_namespace,
+        )
         return False

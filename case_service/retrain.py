@@ -1,5 +1,6 @@
 """The retraining schedule for decision support (STAR 2025): created (or updated) by the setup and the local runner,
 weekly."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,8 +14,9 @@ from workflows.retrain import SCHEDULE_ID, RetrainWorkflow
 
 
 def retrain_schedule(settings: Settings) -> Schedule:
-    return periodic(RetrainWorkflow.run, RetrainRequest(settings.municipality), SCHEDULE_ID, settings.task_queue,
-                    timedelta(days=7))
+    return periodic(
+        RetrainWorkflow.run, RetrainRequest(settings.municipality), SCHEDULE_ID, settings.task_queue, timedelta(days=7)
+    )
 
 
 async def ensure_retrain_schedule(client: Client, settings: Settings) -> None:

@@ -1,28 +1,47 @@
 """CaseService: start a case, send a caseworker's action, deliver an attendee's answer, reassign one case or
 many, read a case's state, find cases. The only code outside the worker that talks to Temporal about cases.
 """
+
 from __future__ import annotations
 
 import asyncio
-from typing import Any, cast
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from typing import Any, cast
 
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
-from temporalio.client import (Client, WorkflowExecutionStatus, WorkflowUpdateFailedError,
-                               WorkflowUpdateRPCTimeoutOrCancelledError)
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.service import RPCError, RPCStatusCode
 
 from case_service.command_spec import Said
 from case_service.commands import Action, AnswerOnBehalf, AttendeeAnswer, CaseRef, EmployerReply
-from case_service.registry import BY_PAYLOAD, UPDATES, confirmation
 from case_service.refusal import CaseRefusal, CaseUnavailable
+from case_service.registry import BY_PAYLOAD, UPDATES, confirmation
 from config.settings import Settings
 from domain import labels
-from domain.model import (CaseInput, CaseState, CaseView, CounterProposal, EmployerAnswer, MeetingMove,
-                          MeetingStatus, Reassignment, RsvpReceived)
+from domain.model import (
+    CaseInput,
+    CaseState,
+    CaseView,
+    CounterProposal,
+    EmployerAnswer,
+    MeetingMove,
+    MeetingStatus,
+    Reassignment,
+    RsvpReceived,
+)
 from domain.refusals import Refusal
 from domain.results import UpdateResult, from_legacy
 from engine import search_attributes as sa
@@ -32,8 +51,15 @@ from register.roster import load_roster, municipalities
 from workflows.case_workflow import CaseWorkflow
 
 # Temporal answered, but not now: the caller may try again and nothing has been decided.
-TRANSIENT_RPC = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED,
-                 RPCStatusCode.ABORTED, RPCStatusCode.INTERNAL, RPCStatusCode.UNKNOWN, RPCStatusCode.CANCELLED}
+TRANSIENT_RPC = {
+    RPCStatusCode.UNAVAILABLE,
+    RPCStatusCode.DEADLINE_EXCEEDED,
+    RPCStatusCode.RESOURCE_EXHAUSTED,
+    RPCStatusCode.ABORTED,
+    RPCStatusCode.INTERNAL,
+    RPCStatusCode.UNKNOWN,
+    RPCStatusCode.CANCELLED,
+}
 NO_SUCH_CASE = "Sagen findes ikke, eller den er allerede afsluttet."
 
 
@@ -45,10 +71,10 @@ class StartResult:
 
 @dataclass(frozen=True)
 class ActionResult:
-    action: str     # the action's name, e.g. "employer_answer"
-    value: str      # what the workflow answered (a status, a date, a caseworker id)
-    message: str    # the Danish confirmation to show
-    result: UpdateResult = UpdateResult()   # what the workflow answered, typed (`value` is its value)
+    action: str  # the action's name, e.g. "employer_answer"
+    value: str  # what the workflow answered (a status, a date, a caseworker id)
+    message: str  # the Danish confirmation to show
+    result: UpdateResult = UpdateResult()  # what the workflow answered, typed (`value` is its value)
 
     @property
     def kind(self) -> str:
@@ -59,6 +85,7 @@ class ActionResult:
 @dataclass(frozen=True)
 class CaseFilter:
     """Which cases to find, by search attributes only (never personal data)."""
+
     municipality: str
     reference: str | None = None
     caseworker: str | None = None
@@ -99,27 +126,44 @@ class CaseService:
     async def start_case(self, case: CaseInput) -> StartResult:
         """Start the case's workflow; starting a reference again gives the one running case."""
         if case.municipality not in municipalities(load_roster(self.settings.roster_path)):
-            raise CaseRefusal(Refusal.INVALID_INPUT, f"kommune {case.municipality} har ingen sagsbehandlere i "
-                                                     "rostret (config/roster.yaml)", field="municipality")
+            raise CaseRefusal(
+                Refusal.INVALID_INPUT,
+                f"kommune {case.municipality} har ingen sagsbehandlere i rostret (config/roster.yaml)",
+                field="municipality",
+            )
         status = await self.status(case.workflow_id)
         existed = status is not None
         if existed and status != WorkflowExecutionStatus.RUNNING:
-            raise CaseRefusal(Refusal.CASE_EXISTS_CLOSED, f"Sagen {case.reference} findes allerede og er afsluttet. "
-                                                          "Brug en ny sagsreference.", field="reference")
+            raise CaseRefusal(
+                Refusal.CASE_EXISTS_CLOSED,
+                f"Sagen {case.reference} findes allerede og er afsluttet. Brug en ny sagsreference.",
+                field="reference",
+            )
         if case.employee.cpr and not existed:
             # The CPR number goes to the register directly, never into the workflow's input and history.
-            await asyncio.to_thread(keep_pending, _register(self.settings.resolved_database_url), case.municipality,
-                                    case.reference, case.employee.cpr, datetime.now(timezone.utc))
+            await asyncio.to_thread(
+                keep_pending,
+                _register(self.settings.resolved_database_url),
+                case.municipality,
+                case.reference,
+                case.employee.cpr,
+                datetime.now(timezone.utc),
+            )
         case = case.without_cpr()
         # `carried` (None) is sent too: the worker decodes arguments by position.
         handle = await self.client.start_workflow(
-            CaseWorkflow.run, args=[replace(case, history_event_limit=self.settings.history_event_limit), None],
-            id=case.workflow_id, task_queue=self.settings.task_queue,
+            CaseWorkflow.run,
+            args=[replace(case, history_event_limit=self.settings.history_event_limit), None],
+            id=case.workflow_id,
+            task_queue=self.settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=TypedSearchAttributes([
-                SearchAttributePair(sa.CASE_REFERENCE, case.reference),
-                SearchAttributePair(sa.MUNICIPALITY, case.municipality)]),
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(sa.CASE_REFERENCE, case.reference),
+                    SearchAttributePair(sa.MUNICIPALITY, case.municipality),
+                ]
+            ),
         )
         return StartResult(handle.id, not existed)
 
@@ -128,8 +172,10 @@ class CaseService:
         needed, and decoding the search attributes is not (the time-skipping server's datetimes do not parse)."""
         try:
             response = await self.client.workflow_service.describe_workflow_execution(
-                DescribeWorkflowExecutionRequest(namespace=self.client.namespace,
-                                                 execution=WorkflowExecution(workflow_id=workflow_id)))
+                DescribeWorkflowExecutionRequest(
+                    namespace=self.client.namespace, execution=WorkflowExecution(workflow_id=workflow_id)
+                )
+            )
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 return None
@@ -146,44 +192,66 @@ class CaseService:
         result = from_legacy(await self._update(ref.workflow_id, command.update, sent, update_id=update_id))
         value = result.value
         if isinstance(action, MeetingMove) and (result.kind == "no_free_time" or not value):
-            raise CaseRefusal(Refusal.NO_FREE_TIME,
-                              labels.NO_FREE_TIME_FOR_MOVE.format(number=action.meeting_number))
+            raise CaseRefusal(Refusal.NO_FREE_TIME, labels.NO_FREE_TIME_FOR_MOVE.format(number=action.meeting_number))
         shown = result
         if isinstance(action, Reassignment) and self.settings.roster_path:  # a name, not the roster id
-            shown = replace(result, value=next((w["name"] for w in load_roster(self.settings.roster_path).get(
-                "caseworkers", []) if w["id"] == result.value), result.value))
-        return ActionResult(command.action, value, confirmation(command, shown, Said(ref.reference, meeting_number)),
-                            result)
+            shown = replace(
+                result,
+                value=next(
+                    (
+                        w["name"]
+                        for w in load_roster(self.settings.roster_path).get("caseworkers", [])
+                        if w["id"] == result.value
+                    ),
+                    result.value,
+                ),
+            )
+        return ActionResult(
+            command.action, value, confirmation(command, shown, Said(ref.reference, meeting_number)), result
+        )
 
     async def _resolve_answer(self, ref: CaseRef, answer: AnswerOnBehalf) -> RsvpReceived:
         state = await self.state(ref)
         if not 1 <= answer.meeting_number <= len(state.meetings):
             raise CaseRefusal(Refusal.NO_SUCH_MEETING, f"Sagen har intet møde nummer {answer.meeting_number}.")
         meeting = state.meetings[answer.meeting_number - 1]
-        return RsvpReceived(meeting.uid, meeting.sequence, answer.attendee_email.strip().lower(), answer.partstat,
-                            actor=answer.actor)
+        return RsvpReceived(
+            meeting.uid, meeting.sequence, answer.attendee_email.strip().lower(), answer.partstat, actor=answer.actor
+        )
 
-    async def employer_reply(self, ref: CaseRef, employer_email: str, reply: EmployerReply, *,
-                             update_id: str) -> ActionResult:
+    async def employer_reply(
+        self, ref: CaseRef, employer_email: str, reply: EmployerReply, *, update_id: str
+    ) -> ActionResult:
         """The employer's answer from the reply page, exactly as the caseworker's `arbejdsgiver` command or the
         employer's own calendar answer would reach the case."""
         if reply.hosts is not None:
-            return await self.act(ref, EmployerAnswer(reply.hosts, reply.reason, actor=reply.actor),
-                                  update_id=update_id)
+            return await self.act(
+                ref, EmployerAnswer(reply.hosts, reply.reason, actor=reply.actor), update_id=update_id
+            )
         view = await self.view(ref)
         planned = [m for m in view.state.meetings if m.status == MeetingStatus.INVITED]
         if not planned:
-            raise CaseRefusal(Refusal.MEETING_NOT_PLANNED, "Der er ikke noget planlagt møde at foreslå et andet "
-                                                           "tidspunkt for lige nu.", field="start")
+            raise CaseRefusal(
+                Refusal.MEETING_NOT_PLANNED,
+                "Der er ikke noget planlagt møde at foreslå et andet tidspunkt for lige nu.",
+                field="start",
+            )
         if reply.proposed_start is None:
             raise CaseRefusal(Refusal.BAD_PROPOSAL, "Angiv det tidspunkt, I foreslår.", field="start")
         meeting = planned[0]
-        proposal = CounterProposal(meeting.uid, meeting.sequence, employer_email, reply.proposed_start,
-                                   reply.proposed_start + (meeting.end - meeting.start), reply.comment,
-                                   actor=reply.actor)
+        proposal = CounterProposal(
+            meeting.uid,
+            meeting.sequence,
+            employer_email,
+            reply.proposed_start,
+            reply.proposed_start + (meeting.end - meeting.start),
+            reply.comment,
+            actor=reply.actor,
+        )
         await self._update(ref.workflow_id, CaseWorkflow.propose_time, proposal, update_id=update_id)
-        return ActionResult("counter_proposal", "task_created", "Tak. Sagsbehandleren har fået jeres forslag og "
-                                                                 "vender tilbage.")
+        return ActionResult(
+            "counter_proposal", "task_created", "Tak. Sagsbehandleren har fået jeres forslag og vender tilbage."
+        )
 
     async def reassign_many(self, changes: list[tuple[CaseRef, Reassignment]]) -> list[ActionResult | CaseRefusal]:
         """Reassign several cases (a caseworker who leaves): each case gets the workflow's own reassignment, one
@@ -202,22 +270,26 @@ class CaseService:
         results: list[tuple[str, UpdateResult | CaseRefusal]] = []
         for row in await self.find_cases(CaseFilter(municipality, running_only=True, limit=100_000)):
             try:
-                results.append((row.reference, from_legacy(await self._update(
-                    row.workflow_id, CaseWorkflow.refresh_rule_sets, actor))))
+                results.append(
+                    (
+                        row.reference,
+                        from_legacy(await self._update(row.workflow_id, CaseWorkflow.refresh_rule_sets, actor)),
+                    )
+                )
             except CaseRefusal as refusal:
                 results.append((row.reference, refusal))
         return results
 
     # ------------------------------------------------------------------ an attendee's answer (the mail gateway)
-    async def deliver_answer(self, workflow_id: str, answer: AttendeeAnswer, *, update_id: str,
-                             timeout: float) -> str:
+    async def deliver_answer(self, workflow_id: str, answer: AttendeeAnswer, *, update_id: str, timeout: float) -> str:
         """Give an attendee's answer to its case. The same `update_id` is applied once, however often it is
         sent. CaseRefusal when the case says no; CaseUnavailable when it cannot be asked now."""
         method, _ = UPDATES[type(answer)]
         try:
-            return from_legacy(await asyncio.wait_for(self._update(workflow_id, method, answer, update_id=update_id),
-                                                      timeout=timeout)).shown
-        except asyncio.TimeoutError as err:
+            return from_legacy(
+                await asyncio.wait_for(self._update(workflow_id, method, answer, update_id=update_id), timeout=timeout)
+            ).shown
+        except TimeoutError as err:
             raise CaseUnavailable("temporal timeout") from err
 
     # ------------------------------------------------------------------ reading cases
@@ -235,6 +307,7 @@ class CaseService:
                     return await self.view(ref)
                 except CaseRefusal:
                     return None
+
         return [v for v in await asyncio.gather(*(one(r) for r in refs)) if v is not None]
 
     async def state(self, ref: CaseRef) -> CaseState:
@@ -262,12 +335,18 @@ class CaseService:
         rows = []
         async for execution in self.client.list_workflows(_visibility_query(which), limit=which.limit):
             attrs = execution.typed_search_attributes
-            rows.append(CaseSummaryRow(
-                workflow_id=execution.id, reference=attrs.get(sa.CASE_REFERENCE) or "",
-                municipality=attrs.get(sa.MUNICIPALITY) or "", caseworker=attrs.get(sa.CASEWORKER) or "",
-                phase=attrs.get(sa.CASE_PHASE) or "", next_deadline=attrs.get(sa.NEXT_DEADLINE),
-                breached=bool(attrs.get(sa.DEADLINE_BREACHED)),
-                running=execution.status == WorkflowExecutionStatus.RUNNING))
+            rows.append(
+                CaseSummaryRow(
+                    workflow_id=execution.id,
+                    reference=attrs.get(sa.CASE_REFERENCE) or "",
+                    municipality=attrs.get(sa.MUNICIPALITY) or "",
+                    caseworker=attrs.get(sa.CASEWORKER) or "",
+                    phase=attrs.get(sa.CASE_PHASE) or "",
+                    next_deadline=attrs.get(sa.NEXT_DEADLINE),
+                    breached=bool(attrs.get(sa.DEADLINE_BREACHED)),
+                    running=execution.status == WorkflowExecutionStatus.RUNNING,
+                )
+            )
         return rows
 
     # ------------------------------------------------------------------ the one place updates are sent
@@ -287,7 +366,7 @@ class CaseService:
             raise _unavailable_or(err)
 
 
-UNTYPED = cast(type, Any)   # the SDK's converter hands back the JSON value as it is
+UNTYPED = cast(type, Any)  # the SDK's converter hands back the JSON value as it is
 
 
 def _refusal(cause) -> CaseRefusal:
@@ -313,8 +392,10 @@ def _quoted(value: str, name: str) -> str:
 
 
 def _visibility_query(which: CaseFilter) -> str:
-    parts = [f"{sa.MUNICIPALITY.name} = {_quoted(which.municipality, 'municipality')}",
-             f"WorkflowType = '{CaseWorkflow.__name__}'"]
+    parts = [
+        f"{sa.MUNICIPALITY.name} = {_quoted(which.municipality, 'municipality')}",
+        f"WorkflowType = '{CaseWorkflow.__name__}'",
+    ]
     if which.reference:
         parts.append(f"{sa.CASE_REFERENCE.name} = {_quoted(which.reference, 'reference')}")
     if which.caseworker:

@@ -28,6 +28,7 @@ replay, reprocessing, the connection to Temporal); here the parser, the dispatch
 
 Every message is Danish; every failure is one clear line and a non-zero exit code, never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,19 +55,41 @@ from domain.refusals import Refusal
 from domain.sick_report import SickReportError, json_schema, load_sick_report
 from engine.codec import KeyMismatchError, UnknownKeyError
 from reporting.evaluation_command import add_evaluation_parser, evaluation_from_args
-from reporting.report_command import (ReportError, add_compare_parser, add_report_parser, compare_from_args,
-                                     report_from_args)
+from reporting.report_command import (
+    ReportError,
+    add_compare_parser,
+    add_report_parser,
+    compare_from_args,
+    report_from_args,
+)
 from simulation.command import add_simulation_parser, simulate_from_args
 from simulation.scenario import ScenarioError
 
 # What other modules and tests take from `cli` (the package keeps the names the single module had).
-__all__ = ["UserError", "action_from_args", "danish_time", "danish_today", "entry", "format_refreshed",
-           "format_state", "history_payloads", "info_form_line", "main", "parser", "run", "save_history"]
+__all__ = [
+    "UserError",
+    "action_from_args",
+    "danish_time",
+    "danish_today",
+    "entry",
+    "format_refreshed",
+    "format_state",
+    "history_payloads",
+    "info_form_line",
+    "main",
+    "parser",
+    "run",
+    "save_history",
+]
 
-UNKNOWN_KEY = ("Sagens data er krypteret med nøglen med id '{key_id}', som denne maskine ikke har. Tilføj den "
-               "til FASTHOLD_PAYLOAD_PREVIOUS_KEYS ({key_id}=<nøglen>); se driftsvejledningen om nøgleskift.")
-KEY_MISMATCH = ("Sagens data er krypteret med en anden nøgle end denne maskines nøgle med samme id '{key_id}'. "
-                "Alle processer skal have den samme FASTHOLD_PAYLOAD_KEY (en tom nøgle giver hver maskine sin egen).")
+UNKNOWN_KEY = (
+    "Sagens data er krypteret med nøglen med id '{key_id}', som denne maskine ikke har. Tilføj den "
+    "til FASTHOLD_PAYLOAD_PREVIOUS_KEYS ({key_id}=<nøglen>); se driftsvejledningen om nøgleskift."
+)
+KEY_MISMATCH = (
+    "Sagens data er krypteret med en anden nøgle end denne maskines nøgle med samme id '{key_id}'. "
+    "Alle processer skal have den samme FASTHOLD_PAYLOAD_KEY (en tom nøgle giver hver maskine sin egen)."
+)
 
 
 def parser(commands: tuple[Command, ...] = COMMANDS) -> argparse.ArgumentParser:
@@ -86,17 +109,24 @@ def parser(commands: tuple[Command, ...] = COMMANDS) -> argparse.ArgumentParser:
     add_report_parser(sub)
     add_compare_parser(sub)
     add_evaluation_parser(sub)
-    sub.add_parser("regelsaet", help="lad alle kørende sager se på regelsættene igen (et nyt regelsæt i konfigurationen)")
+    sub.add_parser(
+        "regelsaet", help="lad alle kørende sager se på regelsættene igen (et nyt regelsæt i konfigurationen)"
+    )
     sub.add_parser("skema", help="udskriv JSON-skemaet for en sygemelding")
     s = sub.add_parser("historik", help="(drift) gem en sags historik, som Temporal har den (krypteret)")
     s.add_argument("reference")
     s.add_argument("--fil", type=Path, required=True, help="hvor historikken gemmes (JSON)")
     s = sub.add_parser("genafspil", help="(drift) genafspil en gemt historik med denne kode og disse nøgler")
     s.add_argument("fil", type=Path)
-    sub.add_parser("opdater-lister", help="(drift) én gang efter opgraderingen: sæt åbne sager ind i arbejdsbordets "
-                                          "lister (sager, der blev oprettet før listernes læsemodel)")
-    s = sub.add_parser("genbehandl", help="(drift) vis de afviste svar, postindgangen har gemt, eller "
-                                          "genbehandl ét, når årsagen er rettet")
+    sub.add_parser(
+        "opdater-lister",
+        help="(drift) én gang efter opgraderingen: sæt åbne sager ind i arbejdsbordets "
+        "lister (sager, der blev oprettet før listernes læsemodel)",
+    )
+    s = sub.add_parser(
+        "genbehandl",
+        help="(drift) vis de afviste svar, postindgangen har gemt, eller genbehandl ét, når årsagen er rettet",
+    )
     s.add_argument("fil", nargs="?", help="det gemte svars filnavn i inbox/refused/ (uden fil: vis listen)")
     add_simulation_parser(sub)
     add_model_parser(sub)

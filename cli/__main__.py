@@ -1,4 +1,5 @@
 """`python -m cli`: the same as the `fasthold` command."""
+
 from cli import entry
 
 entry()

@@ -1,5 +1,6 @@
 """What every subcommand's arguments share: argparse in Danish, the global options (before or after the
 subcommand), the readers of dates and times, the Danish today, and the error shown to the user as it is."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,11 +42,16 @@ def _local_datetime(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"{text!r} er ikke et tidspunkt (ÅÅÅÅ-MM-DDTTT:MM)") from None
     return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
 
+
 ARGPARSE_DANISH = (
     ("the following arguments are required", "disse argumenter mangler"),
-    ("invalid choice", "ugyldigt valg"), ("choose from", "vælg mellem"), ("invalid int value", "ikke et helt tal"),
-    ("unrecognized arguments", "ukendte argumenter"), ("expected one argument", "mangler en værdi"),
-    ("invalid float value", "ikke et tal"), ("invalid _date value", "ikke en dato"),
+    ("invalid choice", "ugyldigt valg"),
+    ("choose from", "vælg mellem"),
+    ("invalid int value", "ikke et helt tal"),
+    ("unrecognized arguments", "ukendte argumenter"),
+    ("expected one argument", "mangler en værdi"),
+    ("invalid float value", "ikke et tal"),
+    ("invalid _date value", "ikke en dato"),
     ("argument", "argument"),
 )
 

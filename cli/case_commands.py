@@ -2,6 +2,7 @@
 (`case_service/registry.py`): one subcommand per command, its options from the command's fields, and the typed
 command a parsed subcommand asks for. Two commands may share a subcommand (`oplysningsskema` records the
 answer, or with --sendt the sending); the options given choose which."""
+
 from __future__ import annotations
 
 import argparse
@@ -34,12 +35,13 @@ def add_case_subcommands(sub, commands: tuple[Command, ...] = COMMANDS) -> None:
 def _option(f: Field) -> dict[str, Any]:
     if f.flag:
         return dict(dest=f.name, action="store_true", help=f.help)
-    option: dict[str, Any] = dict(dest=f.name, default=f.cli_default, help=f.help,
-                                  required=f.required and not f.today and f.cli_default is None)
+    option: dict[str, Any] = dict(
+        dest=f.name, default=f.cli_default, help=f.help, required=f.required and not f.today and f.cli_default is None
+    )
     if f.choices:
         option["choices"] = sorted(word for choice in f.choices for word in choice.words)
         return option
-    option["metavar"] = f.option.lstrip("-").upper().replace("-", "_")   # as argparse names it: --uger UGER
+    option["metavar"] = f.option.lstrip("-").upper().replace("-", "_")  # as argparse names it: --uger UGER
     if f.name == "meeting_number":
         option["type"] = int
     elif f.kind in READERS:

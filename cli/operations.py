@@ -1,5 +1,6 @@
 """The operators' commands: save a case's history, replay it against this code and keys, reprocess a reply the
 mail gateway kept, and the connection to Temporal every command that needs the engine makes."""
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,7 @@ def history_payloads(history) -> list:
             if isinstance(value, Message):
                 walk(value)
             elif not isinstance(value, (str, bytes, int, float, bool)):  # repeated fields and maps
-                for item in (value.values() if hasattr(value, "values") else value):
+                for item in value.values() if hasattr(value, "values") else value:
                     if isinstance(item, Message):
                         walk(item)
 
@@ -66,8 +67,10 @@ async def replay_history(path: Path, settings: Settings) -> str:
         data = json.loads(text)
         history = WorkflowHistory.from_json(path.stem.split("--")[-1], data)
     except (ValueError, TypeError, KeyError) as err:
-        raise UserError(f"{path} er ikke en historik fra `fasthold historik` eller "
-                        f"`temporal workflow show --output json` ({type(err).__name__}).") from None
+        raise UserError(
+            f"{path} er ikke en historik fra `fasthold historik` eller "
+            f"`temporal workflow show --output json` ({type(err).__name__})."
+        ) from None
     # Every payload decrypted first: a missing or different key is named here, not deep in a replay failure.
     codec = codec_from_settings(settings)
     for payload in history_payloads(history):
@@ -76,12 +79,15 @@ async def replay_history(path: Path, settings: Settings) -> str:
     # The SDK logs a failing activation with its traceback; the failure is reported below, in one message.
     logging.getLogger("temporalio").setLevel(logging.CRITICAL)
     quiet = Runtime(telemetry=TelemetryConfig(logging=None, metrics=None))
-    replayer = Replayer(workflows=[CaseWorkflow], workflow_runner=SANDBOX, data_converter=data_converter(settings),
-                        runtime=quiet)
+    replayer = Replayer(
+        workflows=[CaseWorkflow], workflow_runner=SANDBOX, data_converter=data_converter(settings), runtime=quiet
+    )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     if result.replay_failure is not None:
-        raise UserError(f"Historikken kan ikke genafspilles med denne kode: {result.replay_failure}\n"
-                        "En ændring i sagens forløb skal beskyttes med workflow.patched(...).")
+        raise UserError(
+            f"Historikken kan ikke genafspilles med denne kode: {result.replay_failure}\n"
+            "En ændring i sagens forløb skal beskyttes med workflow.patched(...)."
+        )
     return f"Historikken i {path} ({len(history.events)} hændelser) genafspilles uden fejl med denne kode."
 
 
@@ -93,8 +99,10 @@ async def reprocess_reply(name: str | None, settings: Settings, actor: str, clie
     from register.db import Register
 
     if not (settings.data_path / "inbox" / "refused").is_dir():
-        raise UserError(f"Her er ingen postindgang: {settings.data_path / 'inbox'} findes ikke. Kør kommandoen, hvor "
-                        "postindgangen kører, med dens indstillinger (FASTHOLD_DATA_DIR).")
+        raise UserError(
+            f"Her er ingen postindgang: {settings.data_path / 'inbox'} findes ikke. Kør kommandoen, hvor "
+            "postindgangen kører, med dens indstillinger (FASTHOLD_DATA_DIR)."
+        )
     register = Register(settings.resolved_database_url)
     try:
         inbox = Inbox(settings.data_path / "inbox")
@@ -126,5 +134,7 @@ async def _connect(settings: Settings) -> Client:
     try:
         return await connect(settings)
     except Exception:
-        raise UserError(f"Kan ikke forbinde til Temporal på {settings.temporal_address}. Kører motoren? "
-                        "Start den med: bash scripts/run.sh") from None
+        raise UserError(
+            f"Kan ikke forbinde til Temporal på {settings.temporal_address}. Kører motoren? "
+            "Start den med: bash scripts/run.sh"
+        ) from None

@@ -1,4 +1,5 @@
 """`fasthold status` and `fasthold regelsaet`: a case and the rule sets' answers as a caseworker reads them."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,23 +12,32 @@ from domain.plain_text import printable
 
 
 def format_state(state: CaseState) -> str:
-    lines = [f"Sag {state.reference} (kommune {state.municipality})",
-             f"  Fase:               {labels.phase(state.phase)}",
-             f"  Spor:               {labels.track(state.track)} ({state.triage_reason or '-'})",
-             f"  Regelsæt:           {state.rule_set or '-'}"]
+    lines = [
+        f"Sag {state.reference} (kommune {state.municipality})",
+        f"  Fase:               {labels.phase(state.phase)}",
+        f"  Spor:               {labels.track(state.track)} ({state.triage_reason or '-'})",
+        f"  Regelsæt:           {state.rule_set or '-'}",
+    ]
     if state.caseworker:
         lines.append(f"  Sagsbehandler:      {state.caseworker.name} <{state.caseworker.email}>")
     if state.first_meeting_due:
-        lines.append(f"  Frist 1. samtale:   {state.first_meeting_due.isoformat()} (seneste arbejdsdag "
-                     f"{state.latest_meeting_day.isoformat()})")
+        lines.append(
+            f"  Frist 1. samtale:   {state.first_meeting_due.isoformat()} (seneste arbejdsdag "
+            f"{state.latest_meeting_day.isoformat()})"
+        )
     if state.deadlines:
         d = state.deadlines
-        kind = (f"lovfrist ({d.first_meeting_source})" if d.first_meeting_kind == "statutory"
-                else "modellens mål (Sammen om fastholdelse), ikke en lovfrist")
+        kind = (
+            f"lovfrist ({d.first_meeting_source})"
+            if d.first_meeting_kind == "statutory"
+            else "modellens mål (Sammen om fastholdelse), ikke en lovfrist"
+        )
         lines.append(f"  1. samtale er:      {kind}")
         if d.first_conversation_due:
-            lines.append(f"  Lovens minimum:     1. samtale senest {d.first_conversation_due.isoformat()} "
-                         "(inden for seks måneder)")
+            lines.append(
+                f"  Lovens minimum:     1. samtale senest {d.first_conversation_due.isoformat()} "
+                "(inden for seks måneder)"
+            )
         lines.append(f"  Revurdering (§ 24): senest {d.reassessment_due.isoformat()}")
     if state.deadline_breached:
         lines.append("  FRISTEN ER OVERSKREDET")
@@ -39,35 +49,48 @@ def format_state(state: CaseState) -> str:
         answers = ", ".join(f"{k}: {v}" for k, v in sorted(m.responses.items())) or "ingen svar endnu"
         lines.append(f"  Møde {m.number}: {danish_time(m.start)} {m.location} [{m.status}] ({answers})")
     if state.fast_track:
-        lines.append(f"  Tidlig opfølgning:  anmodet af {state.fast_track.requested_by} {state.fast_track.requested_on}, "
-                     f"samtale senest {state.fast_track.due}")
+        lines.append(
+            f"  Tidlig opfølgning:  anmodet af {state.fast_track.requested_by} {state.fast_track.requested_on}, "
+            f"samtale senest {state.fast_track.due}"
+        )
     request = state.fast_track_request
     if request is not None and not state.fast_track:
-        lines.append(f"  Tidlig opfølgning:  anmodet af {request.requested_by} {request.requested_on}, samtykke: "
-                     f"{labels.consent(request.consent)}"
-                     + (f" (frist {request.consent_due})" if request.pending and request.consent_due else ""))
+        lines.append(
+            f"  Tidlig opfølgning:  anmodet af {request.requested_by} {request.requested_on}, samtykke: "
+            f"{labels.consent(request.consent)}"
+            + (f" (frist {request.consent_due})" if request.pending and request.consent_due else "")
+        )
     for change in state.partial_recoveries:
         lines.append(f"  Delvis raskmeldt:   {change.hours_per_week:g} timer om ugen fra {change.from_date}")
     for pause in state.benefit_pauses:
-        lines.append(f"  Uden sygedagpenge:  {pause.start} til {pause.end}" + (f" ({pause.reason})" if pause.reason else ""))
+        lines.append(
+            f"  Uden sygedagpenge:  {pause.start} til {pause.end}" + (f" ({pause.reason})" if pause.reason else "")
+        )
     if state.risk is not None:
         lines.append(f"  Beslutningsstøtte:  {reform_labels.risk_line(state.risk)}")
     for period in state.earlier_benefit:
-        lines.append(f"  Tidligere dagpenge: {period.start} til {period.end} ({reform_labels.SOURCE[period.source]}"
-                     + (f", {period.note}" if period.note else "") + ") tæller med i § 24")
+        lines.append(
+            f"  Tidligere dagpenge: {period.start} til {period.end} ({reform_labels.SOURCE[period.source]}"
+            + (f", {period.note}" if period.note else "")
+            + ") tæller med i § 24"
+        )
     if state.info_form_sent_on:
         lines.append(f"  Oplysningsskema:    {info_form_line(state)}")
     for measure in state.measures:
-        lines.append(f"  Indsats:            {measure.kind} fra {measure.start_date}"
-                     + (" (inden uge 13)" if measure.before_week_13 else " (efter uge 13)"))
+        lines.append(
+            f"  Indsats:            {measure.kind} fra {measure.start_date}"
+            + (" (inden uge 13)" if measure.before_week_13 else " (efter uge 13)")
+        )
     for task in state.open_tasks:
         lines.append(f"  Åben opgave:        {task.title} (frist {task.due})")
     if state.end_type:
-        lines.append(f"  Afsluttet:          {state.end_type} {state.end_date}"
-                     + (f", afgang: {state.outcome}" if state.outcome else ""))
+        lines.append(
+            f"  Afsluttet:          {state.end_type} {state.end_date}"
+            + (f", afgang: {state.outcome}" if state.outcome else "")
+        )
     lines.append("  Forløb (dansk tid):")
     lines += [f"    {danish_time(e.at)}  {e.event}  {e.detail}" for e in state.timeline]
-    return printable("\n".join(lines))   # what attendees wrote is in it: no escape sequence reaches a terminal
+    return printable("\n".join(lines))  # what attendees wrote is in it: no escape sequence reaches a terminal
 
 
 def danish_time(at: datetime) -> str:
@@ -79,8 +102,10 @@ def format_refreshed(results) -> str:
     """One line per running case: the rule set it follows now, or the switch ahead of it."""
     from domain.reform_labels import rules_refreshed
 
-    lines = [f"{reference}: {'afvist: ' + r.message if isinstance(r, CaseRefusal) else rules_refreshed(r)}"
-             for reference, r in results]
+    lines = [
+        f"{reference}: {'afvist: ' + r.message if isinstance(r, CaseRefusal) else rules_refreshed(r)}"
+        for reference, r in results
+    ]
     return "\n".join(lines + [f"{len(results)} kørende sager har set på regelsættene igen."])
 
 

@@ -1,5 +1,6 @@
 """Settings: config/defaults.yaml, overridden key by key by FASTHOLD_<KEY> environment variables, or by the
 content of the file FASTHOLD_<KEY>_FILE names (compose secrets: /run/secrets/..., never in the environment)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,6 +22,7 @@ class SettingsError(ValueError):
 class Settings:
     """Every setting, named and typed. Their defaults are in config/defaults.yaml only (with what each means):
     `load_settings` requires every field there, so a default cannot be kept in two places and drift."""
+
     data_dir: str
     temporal_address: str
     temporal_namespace: str
@@ -128,7 +130,7 @@ class Settings:
         host = self.temporal_address.rpartition(":")[0] or "127.0.0.1"
         return f"http://{host}:{self.temporal_ui_port}"
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         return dataclasses.replace(self, **changes)
 
 

@@ -10,6 +10,7 @@ parties' estimates are noisy readings of the true duration, the employer's somew
 earlier sickness and a higher age raise the risk. Every model trained on them is marked synthetic, and every page
 that shows one says so.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,8 +29,8 @@ GENDERS = ("k", "m")
 class ClosedCase:
     first_day: date
     features: CaseFeatures
-    weeks: float                 # how long the absence lasted
-    gender: str | None = None    # evaluation only, never a feature
+    weeks: float  # how long the absence lasted
+    gender: str | None = None  # evaluation only, never a feature
     synthetic: bool = False
 
     @property
@@ -45,14 +46,25 @@ def synthetic_cases(count: int, seed: int, start: date = date(2025, 1, 1), days:
         age = rng.choices(AGE_BANDS, (0.3, 0.45, 0.25))[0]
         earlier = rng.choice((0, 0, 0, 0, rng.randint(10, 120)))
         partial = rng.random() < 0.15
-        mu = math.log(7) + (0.35 if age == "50+" else -0.15 if age == "<30" else 0) + (0.35 if earlier else 0) \
+        mu = (
+            math.log(7)
+            + (0.35 if age == "50+" else -0.15 if age == "<30" else 0)
+            + (0.35 if earlier else 0)
             - (0.2 if partial else 0)
+        )
         weeks = max(1.0, math.exp(rng.gauss(mu, 0.95)))
         employee = min(52, max(1, round(weeks * math.exp(rng.gauss(0, 0.55)))))
         employer = None if rng.random() < 0.2 else min(52, max(1, round(weeks * math.exp(rng.gauss(0, 0.7)))))
         first_day = start + timedelta(days=rng.randrange(days))
-        cases.append(ClosedCase(first_day, CaseFeatures(employee, employer, earlier, partial, age), round(weeks, 1),
-                                rng.choice(GENDERS), synthetic=True))
+        cases.append(
+            ClosedCase(
+                first_day,
+                CaseFeatures(employee, employer, earlier, partial, age),
+                round(weeks, 1),
+                rng.choice(GENDERS),
+                synthetic=True,
+            )
+        )
     return sorted(cases, key=lambda c: c.first_day)
 
 
@@ -63,7 +75,17 @@ def register_cases(session, municipality: str) -> list[ClosedCase]:
 
     from register.models import CaseRow
 
-    rows = session.scalars(select(CaseRow).where(CaseRow.municipality == municipality,
-                                                 CaseRow.end_date.is_not(None)).order_by(CaseRow.first_day))
-    return [ClosedCase(r.first_day, CaseFeatures(r.expected_weeks, r.employer_expected_weeks),
-                       ((r.end_date - r.first_day).days + 1) / 7) for r in rows if r.end_date >= r.first_day]
+    rows = session.scalars(
+        select(CaseRow)
+        .where(CaseRow.municipality == municipality, CaseRow.end_date.is_not(None))
+        .order_by(CaseRow.first_day)
+    )
+    return [
+        ClosedCase(
+            r.first_day,
+            CaseFeatures(r.expected_weeks, r.employer_expected_weeks),
+            ((r.end_date - r.first_day).days + 1) / 7,
+        )
+        for r in rows
+        if r.end_date >= r.first_day
+    ]

@@ -4,6 +4,7 @@ data and no free text; gender is never a feature (it is only used to check the m
 The list a municipality uses is the setting `decision_support_features` (config/defaults.yaml); each name must be
 one of FEATURES. Each feature has its Danish label, shown as a factor on the case page.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,13 +20,20 @@ FEATURES = {
     "partial": "delvis sygemeldt",
     "age_50_plus": "alder 50 år eller derover",
 }
-DEFAULT_FEATURES = ("employee_weeks", "employer_weeks", "estimate_gap", "employer_estimate_missing",
-                    "earlier_benefit_weeks", "partial")
+DEFAULT_FEATURES = (
+    "employee_weeks",
+    "employer_weeks",
+    "estimate_gap",
+    "employer_estimate_missing",
+    "earlier_benefit_weeks",
+    "partial",
+)
 
 
 @dataclass(frozen=True)
 class CaseFeatures:
     """What is known about a case at triage (the estimates in weeks; None: the employer has not said)."""
+
     employee_weeks: int
     employer_weeks: int | None
     earlier_benefit_days: int = 0
@@ -38,8 +46,11 @@ def describe(name: str, case: CaseFeatures) -> str:
     if name == "employee_weeks":
         return f"{FEATURES[name]}: {case.employee_weeks} uger"
     if name == "employer_weeks":
-        return (f"{FEATURES[name]}: {case.employer_weeks} uger" if case.employer_weeks is not None
-                else f"{FEATURES[name]}: mangler (medarbejderens skøn bruges)")
+        return (
+            f"{FEATURES[name]}: {case.employer_weeks} uger"
+            if case.employer_weeks is not None
+            else f"{FEATURES[name]}: mangler (medarbejderens skøn bruges)"
+        )
     if name == "estimate_gap":
         gap = (case.employer_weeks if case.employer_weeks is not None else case.employee_weeks) - case.employee_weeks
         return f"{FEATURES[name]}: {gap:+d} uger"
@@ -57,8 +68,10 @@ def describe(name: str, case: CaseFeatures) -> str:
 def check_features(names: Sequence[str]) -> tuple[str, ...]:
     unknown = [n for n in names if n not in FEATURES]
     if unknown or not names:
-        raise ValueError(f"decision_support_features must name some of {', '.join(FEATURES)}; unknown: "
-                         f"{', '.join(unknown) or '(none given)'}")
+        raise ValueError(
+            f"decision_support_features must name some of {', '.join(FEATURES)}; unknown: "
+            f"{', '.join(unknown) or '(none given)'}"
+        )
     return tuple(names)
 
 

@@ -1,5 +1,6 @@
 """Every trained model is kept with its figures, as one JSON file under <data_dir>/models/; none is overwritten.
 The model used for an estimate is the newest that passed validation, and only while decision support is on."""
+
 from __future__ import annotations
 
 import json

@@ -7,6 +7,7 @@ here, tested by fast unit tests without a server, and read in one place.
 `agenda` lists the dated steps a case is waiting for. Each has a key: the workflow takes a step once by key
 (the keys are recorded in the case's state, so they never change meaning).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,9 +17,13 @@ from enum import StrEnum
 from domain.calendar_dk import add_working_days, working_day_on_or_after, working_days_in
 from domain.deadlines import STATUTORY, info_form_dates, next_followup_due, reminder_day
 from domain.localtime import at_morning, local_date, local_end_of_day, local_midnight
-from domain.model import (MEETING_TRACKS, CaseInput, CaseState, Location, Meeting, MeetingStatus, Partstat, Phase)
-from domain.practice import (BOOKING_RETRY_WORKING_DAYS, FOLLOWUP_BOOKING_WORKING_DAYS_BEFORE,
-                             LATE_MEETING_WORKING_DAYS, MEASURE_TASK_WORKING_DAYS_BEFORE)
+from domain.model import MEETING_TRACKS, CaseInput, CaseState, Location, Meeting, MeetingStatus, Partstat, Phase
+from domain.practice import (
+    BOOKING_RETRY_WORKING_DAYS,
+    FOLLOWUP_BOOKING_WORKING_DAYS_BEFORE,
+    LATE_MEETING_WORKING_DAYS,
+    MEASURE_TASK_WORKING_DAYS_BEFORE,
+)
 from domain.triage import ESTIMATE_NEEDED_REASON, Track
 
 # A deadline is missed at the first minute after the local end of its day.
@@ -39,26 +44,28 @@ class Step(StrEnum):
     REASSESSMENT_TASK = "reassessment_task"
     # The law as written: each only reachable through state that cases started before it never have.
     FAST_TRACK_CONSENT_LAPSE = "fast_track_consent_lapse"  # the employee's 2 bank days passed in silence
-    ESTIMATE_REMINDER = "estimate_reminder"                # the employer has not given its estimate
+    ESTIMATE_REMINDER = "estimate_reminder"  # the employer has not given its estimate
     ESTIMATE_ESCALATION = "estimate_escalation"
-    INFO_FORM_REMINDER = "info_form_reminder"              # § 11: remind the employee before the answer is due
-    INFO_FORM_TASK = "info_form_task"                      # § 11: no answer: the caseworker acts
+    INFO_FORM_REMINDER = "info_form_reminder"  # § 11: remind the employee before the answer is due
+    INFO_FORM_TASK = "info_form_task"  # § 11: no answer: the caseworker acts
     # The 2026 reform as lived: only reachable through state that cases opened before it never have.
-    RULE_SET_SWITCH = "rule_set_switch"                    # a set with `transition: all_running_cases` takes over
+    RULE_SET_SWITCH = "rule_set_switch"  # a set with `transition: all_running_cases` takes over
 
 
 @dataclass(frozen=True)
 class DueStep:
     """One dated step: at `when`, do `step` (once, by `key`)."""
+
     when: datetime
     key: str
     step: Step
-    meeting: Meeting | None = None   # the meeting a reminder or record task is about
-    deadline: str = ""               # for a breach: first_meeting | fast_track | first_conversation
-    due: date | None = None          # for a breach: the deadline; for a follow-up: the day it is due
+    meeting: Meeting | None = None  # the meeting a reminder or record task is about
+    deadline: str = ""  # for a breach: first_meeting | fast_track | first_conversation
+    due: date | None = None  # for a breach: the deadline; for a follow-up: the day it is due
 
 
 # --- the meetings -----------------------------------------------------------------------------------
+
 
 def first_meeting(state: CaseState) -> Meeting | None:
     """The first follow-up meeting: the earliest one held, else the earliest still planned."""
@@ -95,6 +102,7 @@ def has_meeting_track(state: CaseState) -> bool:
 
 
 # --- the first meeting --------------------------------------------------------------------------------
+
 
 def needs_first_contact(state: CaseState) -> bool:
     """The workplace model starts by asking the employer to host the meeting."""
@@ -146,8 +154,9 @@ def first_meeting_at_risk(state: CaseState, employer_email: str, employee_email:
     if first_meeting_held(state):
         return False
     planned = planned_meetings(state)
-    accepted = bool(planned) and all(planned[-1].responses.get(email) == Partstat.ACCEPTED
-                                     for email in (employer_email, employee_email))
+    accepted = bool(planned) and all(
+        planned[-1].responses.get(email) == Partstat.ACCEPTED for email in (employer_email, employee_email)
+    )
     return not accepted
 
 
@@ -206,6 +215,7 @@ def expected_back(case: CaseInput, state: CaseState) -> date:
 
 # --- the agenda -------------------------------------------------------------------------------------
 
+
 def agenda(state: CaseState, case: CaseInput, now: datetime) -> list[DueStep]:
     """The dated steps the case is waiting for, given what has happened so far."""
     rules, d, closed = state.rules, state.deadlines, state.rules.closed_days
@@ -213,39 +223,70 @@ def agenda(state: CaseState, case: CaseInput, now: datetime) -> list[DueStep]:
     if has_meeting_track(state) and not first_meeting_held(state):
         if state.track == Track.WORKPLACE and employer_silent(state, case.employer.contact_email):
             contacted = state.employer_contacted_on
-            steps.append(DueStep(
-                at_morning(add_working_days(contacted, rules.employer_reminder_working_days, closed)),
-                "employer_reminder", Step.EMPLOYER_REMINDER))
-            steps.append(DueStep(
-                at_morning(add_working_days(contacted, rules.employer_escalation_working_days, closed)),
-                "employer_escalation", Step.EMPLOYER_ESCALATION))
+            steps.append(
+                DueStep(
+                    at_morning(add_working_days(contacted, rules.employer_reminder_working_days, closed)),
+                    "employer_reminder",
+                    Step.EMPLOYER_REMINDER,
+                )
+            )
+            steps.append(
+                DueStep(
+                    at_morning(add_working_days(contacted, rules.employer_escalation_working_days, closed)),
+                    "employer_escalation",
+                    Step.EMPLOYER_ESCALATION,
+                )
+            )
         steps.append(DueStep(at_morning(d.booking_escalation_day), "booking_escalation", Step.FIRST_MEETING_AT_RISK))
-        steps.append(DueStep(local_end_of_day(d.first_meeting_due) + BREACH_GRACE, "breach/first_meeting",
-                             Step.BREACH, deadline="first_meeting", due=d.first_meeting_due))
+        steps.append(
+            DueStep(
+                local_end_of_day(d.first_meeting_due) + BREACH_GRACE,
+                "breach/first_meeting",
+                Step.BREACH,
+                deadline="first_meeting",
+                due=d.first_meeting_due,
+            )
+        )
         if state.fast_track:
             due = state.fast_track.due
-            steps.append(DueStep(local_end_of_day(due) + BREACH_GRACE, "breach/fast_track", Step.BREACH,
-                                 deadline="fast_track", due=due))
+            steps.append(
+                DueStep(
+                    local_end_of_day(due) + BREACH_GRACE,
+                    "breach/fast_track",
+                    Step.BREACH,
+                    deadline="fast_track",
+                    due=due,
+                )
+            )
     for meeting in planned_meetings(state):
         remind_at = at_morning(reminder_day(local_date(meeting.start), rules))
         if meeting.invited_at and meeting.invited_at < remind_at < meeting.start:
-            steps.append(DueStep(remind_at, f"reminder/{meeting.uid}/{meeting.sequence}", Step.MEETING_REMINDER,
-                                 meeting=meeting))
-        steps.append(DueStep(meeting.end, f"record/{meeting.uid}/{meeting.sequence}", Step.RECORD_MEETING,
-                             meeting=meeting))
+            steps.append(
+                DueStep(remind_at, f"reminder/{meeting.uid}/{meeting.sequence}", Step.MEETING_REMINDER, meeting=meeting)
+            )
+        steps.append(
+            DueStep(meeting.end, f"record/{meeting.uid}/{meeting.sequence}", Step.RECORD_MEETING, meeting=meeting)
+        )
     if first_meeting_held(state) and state.track != Track.WATCH:
         steps.extend(follow_up_steps(state, case, now))
     if state.track == Track.WATCH:
         back = expected_back(case, state)
-        steps.append(DueStep(at_morning(working_day_on_or_after(back, closed)), f"watch_check/{back}",
-                             Step.RETURN_CHECK))
+        steps.append(
+            DueStep(at_morning(working_day_on_or_after(back, closed)), f"watch_check/{back}", Step.RETURN_CHECK)
+        )
     if state.retry_booking_on:
         # Nothing else may be due for weeks: wake up to try the booking again.
-        steps.append(DueStep(at_morning(state.retry_booking_on), f"retry_booking/{state.retry_booking_on}",
-                             Step.RETRY_BOOKING))
+        steps.append(
+            DueStep(at_morning(state.retry_booking_on), f"retry_booking/{state.retry_booking_on}", Step.RETRY_BOOKING)
+        )
     if not state.measures and has_meeting_track(state):
-        steps.append(DueStep(at_morning(add_working_days(d.measure_due, -MEASURE_TASK_WORKING_DAYS_BEFORE, closed)),
-                             "measure_task", Step.MEASURE_TASK))
+        steps.append(
+            DueStep(
+                at_morning(add_working_days(d.measure_due, -MEASURE_TASK_WORKING_DAYS_BEFORE, closed)),
+                "measure_task",
+                Step.MEASURE_TASK,
+            )
+        )
     steps.append(DueStep(at_morning(d.reassessment_task_day), reassessment_key(state), Step.REASSESSMENT_TASK))
     steps.extend(law_steps(state, now))
     return steps
@@ -267,21 +308,48 @@ def law_steps(state: CaseState, now: datetime) -> list[DueStep]:
     steps: list[DueStep] = []
     request = state.fast_track_request
     if request is not None and request.pending and request.consent_due is not None:
-        steps.append(DueStep(local_end_of_day(request.consent_due) + BREACH_GRACE,
-                             f"fast_track_consent/{request.requested_on.isoformat()}", Step.FAST_TRACK_CONSENT_LAPSE))
+        steps.append(
+            DueStep(
+                local_end_of_day(request.consent_due) + BREACH_GRACE,
+                f"fast_track_consent/{request.requested_on.isoformat()}",
+                Step.FAST_TRACK_CONSENT_LAPSE,
+            )
+        )
     if awaiting_estimate(state) and state.employer_estimate_requested_on is not None:
         asked = state.employer_estimate_requested_on
-        steps.append(DueStep(at_morning(add_working_days(asked, rules.employer_reminder_working_days, closed)),
-                             "estimate_reminder", Step.ESTIMATE_REMINDER))
-        steps.append(DueStep(at_morning(add_working_days(asked, rules.employer_escalation_working_days, closed)),
-                             "estimate_escalation", Step.ESTIMATE_ESCALATION))
+        steps.append(
+            DueStep(
+                at_morning(add_working_days(asked, rules.employer_reminder_working_days, closed)),
+                "estimate_reminder",
+                Step.ESTIMATE_REMINDER,
+            )
+        )
+        steps.append(
+            DueStep(
+                at_morning(add_working_days(asked, rules.employer_escalation_working_days, closed)),
+                "estimate_escalation",
+                Step.ESTIMATE_ESCALATION,
+            )
+        )
     if d.first_conversation_due is not None and has_meeting_track(state) and not first_meeting_held(state):
-        steps.append(DueStep(local_end_of_day(d.first_conversation_due) + BREACH_GRACE, "breach/first_conversation",
-                             Step.BREACH, deadline="first_conversation", due=d.first_conversation_due))
+        steps.append(
+            DueStep(
+                local_end_of_day(d.first_conversation_due) + BREACH_GRACE,
+                "breach/first_conversation",
+                Step.BREACH,
+                deadline="first_conversation",
+                due=d.first_conversation_due,
+            )
+        )
     if state.rule_set_switch is not None:
         switch = state.rule_set_switch
-        steps.append(DueStep(local_midnight(switch.on), f"rule_set_switch/{switch.on.isoformat()}/{switch.rules.name}",
-                             Step.RULE_SET_SWITCH))
+        steps.append(
+            DueStep(
+                local_midnight(switch.on),
+                f"rule_set_switch/{switch.on.isoformat()}/{switch.rules.name}",
+                Step.RULE_SET_SWITCH,
+            )
+        )
     if state.info_form_sent_on is not None and state.info_form_answered_on is None:
         form = info_form_dates(state.info_form_sent_on, rules, answer_due=state.info_form_answer_due)
         if not state.info_form_sent_recorded:
@@ -292,8 +360,9 @@ def law_steps(state: CaseState, now: datetime) -> list[DueStep]:
             # reminder for an answer already due is pointless; the task comes after it still.
             dated = f"{form.sent_on.isoformat()}/{form.answer_due.isoformat()}"
             if form.answer_due >= local_date(now):
-                steps.append(DueStep(at_morning(form.reminder_day), f"info_form_reminder/{dated}",
-                                     Step.INFO_FORM_REMINDER))
+                steps.append(
+                    DueStep(at_morning(form.reminder_day), f"info_form_reminder/{dated}", Step.INFO_FORM_REMINDER)
+                )
             steps.append(DueStep(at_morning(form.task_day), f"info_form_task/{dated}", Step.INFO_FORM_TASK))
     return steps
 
@@ -323,13 +392,15 @@ def next_step(steps: list[DueStep], done: list[str]) -> DueStep | None:
 
 # --- what a person should look at first --------------------------------------------------------------
 
+
 def case_at_risk(state: CaseState, case: CaseInput, today: date) -> bool:
     """The first meeting is not booked and accepted, and the day the team lead is warned has come: the same
     rule and the same day the workflow escalates on."""
     if not has_meeting_track(state) or first_meeting_held(state) or state.phase == Phase.CLOSED:
         return False
-    return (today >= state.deadlines.booking_escalation_day
-            and first_meeting_at_risk(state, case.employer.contact_email, case.employee.email))
+    return today >= state.deadlines.booking_escalation_day and first_meeting_at_risk(
+        state, case.employer.contact_email, case.employee.email
+    )
 
 
 def working_days_left(today: date, due: date, closed) -> int:

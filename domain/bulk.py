@@ -1,6 +1,7 @@
 """Bulk work on many cases at once (all open cases of a caseworker who leaves): what is asked, what happened
 to each case, and who takes the next one. Plain data and pure functions, shared by the bulk workflow, the
 service layer that starts it and the page that shows its progress."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,9 +9,9 @@ from enum import StrEnum
 
 
 class HandoverOutcome(StrEnum):
-    MOVED = "moved"                          # the case, and its meetings at the same time
-    MOVED_MEETING_MOVED = "meeting_moved"    # the case, and a meeting at a new time (everyone was sent it)
-    NOT_MOVED = "not_moved"                  # the case stays; the team lead decides
+    MOVED = "moved"  # the case, and its meetings at the same time
+    MOVED_MEETING_MOVED = "meeting_moved"  # the case, and a meeting at a new time (everyone was sent it)
+    NOT_MOVED = "not_moved"  # the case stays; the team lead decides
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class BulkReassignmentRequest:
 @dataclass(frozen=True)
 class OneHandover:
     """One case of a bulk reassignment: the colleagues to try, in order."""
+
     job_id: str
     municipality: str
     reference: str
@@ -40,9 +42,9 @@ class OneHandover:
 @dataclass(frozen=True)
 class CaseHandoverResult:
     reference: str
-    outcome: str               # a HandoverOutcome
-    caseworker_id: str         # who has the case now
-    detail: str = ""           # Danish: the meeting's new time, or why the case was not moved
+    outcome: str  # a HandoverOutcome
+    caseworker_id: str  # who has the case now
+    detail: str = ""  # Danish: the meeting's new time, or why the case was not moved
 
 
 @dataclass

@@ -106,7 +106,7 @@ def working_days_in(first: date, last: date, closed_days: ClosedDays = DEFAULT_C
         for month, day in closed:
             try:
                 d = date(year, month, day)
-            except ValueError:   # 29 February in a common year
+            except ValueError:  # 29 February in a common year
                 continue
             if first <= d <= last and d.weekday() < 5:
                 off.add(d)

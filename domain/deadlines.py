@@ -33,11 +33,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from domain.calendar_dk import (add_bank_days, add_working_days, working_day_on_or_after,
-                                working_day_on_or_before)
+from domain.calendar_dk import add_bank_days, add_working_days, working_day_on_or_after, working_day_on_or_before
+
 # § 24 and calendar months live in domain.reassessment; the names stay importable from here as well.
-from domain.reassessment import (Period, month_end, reassessment_due_for, reassessment_task_day,  # noqa: F401
-                                 recompute_reassessment, same_date_months_later)
+from domain.reassessment import (  # noqa: F401
+    Period,
+    month_end,
+    reassessment_due_for,
+    reassessment_task_day,
+    recompute_reassessment,
+    same_date_months_later,
+)
 from domain.rulesets import RuleSet
 
 REQUESTED_BY_EMPLOYEE = "employee"
@@ -173,6 +179,7 @@ def compute_deadlines(first_day: date, rules: RuleSet) -> CaseDeadlines:
 
 # --- first meeting: statutory or the model's target -------------------------------------------------
 
+
 def first_meeting_kind(rules: RuleSet) -> str:
     """STATUTORY while § 13 b requires the first meeting before the end of week 8 (from 1 Jan
     2015 until the 2026 reform); MODEL_TARGET under a rule set that says the law no longer does,
@@ -185,8 +192,12 @@ def first_meeting_source(rules: RuleSet) -> str:
 
 
 def first_meeting_deadline(first_day: date, rules: RuleSet) -> Deadline:
-    return Deadline("first_meeting", end_of_week(first_day, rules.first_meeting_weeks),
-                    first_meeting_kind(rules), first_meeting_source(rules))
+    return Deadline(
+        "first_meeting",
+        end_of_week(first_day, rules.first_meeting_weeks),
+        first_meeting_kind(rules),
+        first_meeting_source(rules),
+    )
 
 
 def statutory_first_conversation_due(first_day: date, rules: RuleSet) -> date | None:
@@ -274,6 +285,7 @@ def outcome_request_day(end_day: date, rules: RuleSet) -> date:
 
 # --- employer's report (§ 40) ------------------------------------------------------------------------
 
+
 class EmployerPays(StrEnum):
     """What the employer pays during the absence; it decides the § 40 report deadline."""
 
@@ -282,9 +294,7 @@ class EmployerPays(StrEnum):
     NOTHING = "nothing"  # § 40 stk. 3: neither salary nor benefit -> 14 days after the first day
 
 
-def employer_report_due(
-    first_day: date, pays: str, rules: RuleSet, own_payment_ends: date | None = None
-) -> date:
+def employer_report_due(first_day: date, pays: str, rules: RuleSet, own_payment_ends: date | None = None) -> date:
     """Last day for the employer to report the absence to the municipality (§ 40).
 
     Counted like every employer rule here: the reference day is day 1, so "within 14 days" is
@@ -304,6 +314,7 @@ def employer_report_due(
 
 
 # --- information form (oplysningsskema, § 11) --------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class InfoFormDates:

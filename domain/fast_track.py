@@ -28,8 +28,17 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from domain.deadlines import (REQUESTED_BY_EMPLOYEE, REQUESTED_BY_EMPLOYER, SOURCE_FAST_TRACK, STATUTORY,
-                              CaseDeadlines, Deadline, fast_track_allowed, fast_track_consent_due, fast_track_due)
+from domain.deadlines import (
+    REQUESTED_BY_EMPLOYEE,
+    REQUESTED_BY_EMPLOYER,
+    SOURCE_FAST_TRACK,
+    STATUTORY,
+    CaseDeadlines,
+    Deadline,
+    fast_track_allowed,
+    fast_track_consent_due,
+    fast_track_due,
+)
 from domain.rulesets import RuleSet
 
 
@@ -73,13 +82,16 @@ def request_fast_track(requested_by: str, request_day: date, first_day: date, ru
     (an employer after week 5, an unknown requester, a day before the first day)."""
     if not fast_track_allowed(requested_by, request_day, first_day, rules):
         raise ValueError(
-            f"an employer may ask for fast track only in the first {rules.fast_track_employer_window_weeks} weeks")
+            f"an employer may ask for fast track only in the first {rules.fast_track_employer_window_weeks} weeks"
+        )
     if requested_by == REQUESTED_BY_EMPLOYEE:
-        return FastTrackStatus(requested_by, request_day, Consent.NOT_NEEDED.value,
-                               due=fast_track_due(request_day, rules))
+        return FastTrackStatus(
+            requested_by, request_day, Consent.NOT_NEEDED.value, due=fast_track_due(request_day, rules)
+        )
     assert requested_by == REQUESTED_BY_EMPLOYER
-    return FastTrackStatus(requested_by, request_day, Consent.PENDING.value,
-                           consent_due=fast_track_consent_due(request_day, rules))
+    return FastTrackStatus(
+        requested_by, request_day, Consent.PENDING.value, consent_due=fast_track_consent_due(request_day, rules)
+    )
 
 
 def answer_consent(
@@ -95,14 +107,16 @@ def answer_consent(
     if status.consent not in (Consent.PENDING.value, Consent.LAPSED.value):
         raise ValueError(f"no consent is awaited: the request is {status.consent}")
     if answered_on < status.requested_on:
-        raise ValueError(f"an answer ({answered_on.isoformat()}) cannot come before the request "
-                         f"({status.requested_on.isoformat()})")
+        raise ValueError(
+            f"an answer ({answered_on.isoformat()}) cannot come before the request ({status.requested_on.isoformat()})"
+        )
     if not agrees:
         return replace(status, consent=Consent.REFUSED.value, answered_on=answered_on, due=None)
     assert status.consent_due is not None
     if answered_on <= status.consent_due or accept_late:
-        return replace(status, consent=Consent.GIVEN.value, answered_on=answered_on,
-                       due=fast_track_due(status.requested_on, rules))
+        return replace(
+            status, consent=Consent.GIVEN.value, answered_on=answered_on, due=fast_track_due(status.requested_on, rules)
+        )
     return replace(status, consent=Consent.LAPSED.value, answered_on=answered_on, due=None)
 
 

@@ -6,15 +6,20 @@ never sit in free text); an e-mail address or a phone number is refused too, sin
 about method. Names cannot be recognised reliably: the form warns, and the export leaves a case-linked text out
 unless its author marked it clear of personal data.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 KINDS = {"worked": "Det virkede", "did_not_work": "Det virkede ikke", "challenge": "Udfordring", "idea": "Idé"}
-TAGS = {"employer_dialogue": "Dialog med arbejdsgiver", "visitation": "Visitation",
-        "incapacity": "Vurdering af uarbejdsdygtighed", "health_advice": "Sundhedsfaglig rådgivning",
-        "method": "Metode"}
+TAGS = {
+    "employer_dialogue": "Dialog med arbejdsgiver",
+    "visitation": "Visitation",
+    "incapacity": "Vurdering af uarbejdsdygtighed",
+    "health_advice": "Sundhedsfaglig rådgivning",
+    "method": "Metode",
+}
 MAX_TEXT = 2000
 
 _CPR = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
@@ -27,7 +32,7 @@ class Entry:
     kind: str
     tags: tuple[str, ...]
     text: str
-    case_reference: str            # '' = not linked to a case
+    case_reference: str  # '' = not linked to a case
     clear_of_personal_data: bool
 
 
@@ -46,8 +51,9 @@ def check(entry: Entry) -> dict[str, str]:
     elif len(text) > MAX_TEXT:
         errors["text"] = f"Notatet må højst være {MAX_TEXT} tegn (det er {len(text)})."
     elif _CPR.search(text):
-        errors["text"] = ("Notatet ser ud til at indeholde et CPR-nummer. Fjern det: skriv om arbejdet, "
-                          "ikke om borgeren.")
+        errors["text"] = (
+            "Notatet ser ud til at indeholde et CPR-nummer. Fjern det: skriv om arbejdet, ikke om borgeren."
+        )
     elif _EMAIL.search(text):
         errors["text"] = "Notatet indeholder en e-mailadresse. Fjern den: skriv om arbejdet, ikke om personer."
     elif _PHONE.search(text):

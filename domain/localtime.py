@@ -4,6 +4,7 @@ Deadlines in Danish law are Danish calendar dates, and every person the engine w
 the zone is a constant, not a setting. It is loaded once at import, outside the workflow sandbox, so workflow
 code can turn instants into local dates without touching the zoneinfo database itself.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time

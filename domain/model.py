@@ -3,6 +3,7 @@
 No I/O and no framework here, so the workflow sandbox imports it safely and Temporal's default converter
 serialises it. Datetimes are timezone-aware; dates are calendar dates in Danish local time.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,13 +12,33 @@ from enum import StrEnum
 
 from domain.deadlines import CaseDeadlines
 from domain.fast_track import FastTrackStatus
+
 # The payloads of updates and signals live in domain.payloads; CaseState's fields name some of them, and
 # older imports name them all from here.
 from domain.payloads import (  # noqa: F401
-    BenefitPause, CaseEnd, CounterProposal, EARLIER_BENEFIT_SOURCES, EarlierBenefit, EmployerAnswer,
-    ExpectedDuration, FastTrackConsent, FastTrackRequest, FollowUpDecision, INFO_FORM_VIA, InfoFormAnswer,
-    InfoFormSent, MeasureStart, MeetingMove, MeetingOutcome, OutcomeReport, PartialRecovery, Reassignment,
-    ReplyReview, RiskNote, RsvpReceived)
+    EARLIER_BENEFIT_SOURCES,
+    INFO_FORM_VIA,
+    BenefitPause,
+    CaseEnd,
+    CounterProposal,
+    EarlierBenefit,
+    EmployerAnswer,
+    ExpectedDuration,
+    FastTrackConsent,
+    FastTrackRequest,
+    FollowUpDecision,
+    InfoFormAnswer,
+    InfoFormSent,
+    MeasureStart,
+    MeetingMove,
+    MeetingOutcome,
+    OutcomeReport,
+    PartialRecovery,
+    Reassignment,
+    ReplyReview,
+    RiskNote,
+    RsvpReceived,
+)
 from domain.rulesets import RuleSet, RuleSetSwitch
 from domain.triage import Track
 
@@ -33,14 +54,15 @@ class Phase(StrEnum):
 
 
 class MeetingStatus(StrEnum):
-    INVITED = "invited"      # planned: invitations sent, answers may come
+    INVITED = "invited"  # planned: invitations sent, answers may come
     HELD = "held"
     CANCELLED = "cancelled"
-    NO_SHOW = "no_show"      # planned but not held: a new meeting is booked
+    NO_SHOW = "no_show"  # planned but not held: a new meeting is booked
 
 
 class Partstat(StrEnum):
     """An attendee's answer to an invitation (iCalendar PARTSTAT, RFC 5545 3.2.12)."""
+
     ACCEPTED = "ACCEPTED"
     DECLINED = "DECLINED"
     TENTATIVE = "TENTATIVE"
@@ -51,6 +73,7 @@ PARTSTATS = tuple(p.value for p in Partstat)
 
 class Role(StrEnum):
     """Who a message goes to, or who an answer comes from."""
+
     EMPLOYER = "employer"
     EMPLOYEE = "employee"
     CASEWORKER = "caseworker"
@@ -59,8 +82,13 @@ class Role(StrEnum):
 
 # Where a freshly triaged case starts: the workplace model contacts the employer, the job-centre tracks book.
 # A case waiting for the employer's estimate (2026 reform) is in contact with the employer: it is asked for it.
-TRACK_PHASE = {Track.WORKPLACE: Phase.EMPLOYER_CONTACT, Track.EXEMPT: Phase.BOOKING, Track.OUTSIDE: Phase.BOOKING,
-               Track.WATCH: Phase.WATCH, Track.EMPLOYER_ESTIMATE_NEEDED: Phase.EMPLOYER_CONTACT}
+TRACK_PHASE = {
+    Track.WORKPLACE: Phase.EMPLOYER_CONTACT,
+    Track.EXEMPT: Phase.BOOKING,
+    Track.OUTSIDE: Phase.BOOKING,
+    Track.WATCH: Phase.WATCH,
+    Track.EMPLOYER_ESTIMATE_NEEDED: Phase.EMPLOYER_CONTACT,
+}
 # Tracks on which the case has a first follow-up meeting (the watched case has none until it grows).
 MEETING_TRACKS = (Track.WORKPLACE, Track.EXEMPT, Track.OUTSIDE)
 
@@ -131,7 +159,7 @@ class CaseInput:
     def workflow_id(self) -> str:
         return workflow_id_for(self.municipality, self.reference)
 
-    def without_cpr(self) -> "CaseInput":
+    def without_cpr(self) -> CaseInput:
         from dataclasses import replace
 
         return replace(self, employee=replace(self.employee, cpr=None))
@@ -160,11 +188,11 @@ class Caseworker:
 
 @dataclass
 class Meeting:
-    number: int                 # 1 = the first follow-up meeting
-    uid: str                    # iCalendar UID, stable across updates
+    number: int  # 1 = the first follow-up meeting
+    uid: str  # iCalendar UID, stable across updates
     start: datetime
     end: datetime
-    location: str               # the address shown in the invitation
+    location: str  # the address shown in the invitation
     expected_location: Location  # where it is expected to be held when invited
     sequence: int = 0
     status: MeetingStatus = MeetingStatus.INVITED
@@ -244,39 +272,42 @@ class CaseState:
     deadlines: CaseDeadlines | None = None
     rules: RuleSet | None = None
     employer_contacted_on: date | None = None
-    employer_hosts: bool | None = None        # None: not answered; False: declined to host at the workplace
+    employer_hosts: bool | None = None  # None: not answered; False: declined to host at the workplace
     fast_track: FastTrack | None = None
     measures: list[Measure] = field(default_factory=list)
     breaches: list[str] = field(default_factory=list)
     outcome: str | None = None
     open_tasks: list[OpenTask] = field(default_factory=list)
-    done: list[str] = field(default_factory=list)           # dated steps already taken, by key
-    reschedule: list[str] = field(default_factory=list)     # meeting UIDs to move, with the reason in the timeline
+    done: list[str] = field(default_factory=list)  # dated steps already taken, by key
+    reschedule: list[str] = field(default_factory=list)  # meeting UIDs to move, with the reason in the timeline
     retry_booking_on: date | None = None
-    runs: int = 1                                           # how many workflow runs (continue-as-new) so far
-    register_writes: int = 0                                # numbers each case update, for its idempotency key
+    runs: int = 1  # how many workflow runs (continue-as-new) so far
+    register_writes: int = 0  # numbers each case update, for its idempotency key
     # The law as written (all defaulted, so a state carried across continue-as-new before them still loads):
-    fast_track_request: FastTrackStatus | None = None       # the request and its consent; `fast_track` only when in force
-    partial_recoveries: list["PartialRecovery"] = field(default_factory=list)  # changes of hours, newest last
-    benefit_pauses: list["BenefitPause"] = field(default_factory=list)  # periods without benefit (move § 24)
-    missed_targets: list[str] = field(default_factory=list)  # model targets missed; `breaches` holds statutory ones only
-    info_form_sent_on: date | None = None                   # oplysningsskema (§ 11) sent
+    fast_track_request: FastTrackStatus | None = None  # the request and its consent; `fast_track` only when in force
+    partial_recoveries: list[PartialRecovery] = field(default_factory=list)  # changes of hours, newest last
+    benefit_pauses: list[BenefitPause] = field(default_factory=list)  # periods without benefit (move § 24)
+    missed_targets: list[str] = field(
+        default_factory=list
+    )  # model targets missed; `breaches` holds statutory ones only
+    info_form_sent_on: date | None = None  # oplysningsskema (§ 11) sent
     info_form_answered_on: date | None = None
-    employer_pays: str | None = None                        # EmployerPays value when known (§ 40); None: salary assumed
-    employer_estimate_requested_on: date | None = None      # 2026 reform: the employer was asked for its estimate
+    employer_pays: str | None = None  # EmployerPays value when known (§ 40); None: salary assumed
+    employer_estimate_requested_on: date | None = None  # 2026 reform: the employer was asked for its estimate
     # The 2026 reform as lived (defaulted: cases opened before it keep deciding as they did):
-    triage_as_lived: bool = False                           # triage with the reform's paths (domain.triage flags)
-    rule_set_switch: RuleSetSwitch | None = None            # a later set that takes this case over on its date
-    info_form_sent_recorded: bool = False                   # the form's real sending date is recorded (not intake's)
-    info_form_via: str | None = None                        # InfoFormSent.via: how it went out
-    info_form_answer_due: date | None = None                # an agreed later answer date (§ 11 stk. 3), else None
-    earlier_benefit: list["EarlierBenefit"] = field(default_factory=list)  # § 24: benefit in earlier cases
-    risk: "RiskNote | None" = None                          # decision support's estimate at the latest triage
-    follow_up_decisions: list["FollowUpDecision"] = field(default_factory=list)  # the caseworker's, on an estimate
+    triage_as_lived: bool = False  # triage with the reform's paths (domain.triage flags)
+    rule_set_switch: RuleSetSwitch | None = None  # a later set that takes this case over on its date
+    info_form_sent_recorded: bool = False  # the form's real sending date is recorded (not intake's)
+    info_form_via: str | None = None  # InfoFormSent.via: how it went out
+    info_form_answer_due: date | None = None  # an agreed later answer date (§ 11 stk. 3), else None
+    earlier_benefit: list[EarlierBenefit] = field(default_factory=list)  # § 24: benefit in earlier cases
+    risk: RiskNote | None = None  # decision support's estimate at the latest triage
+    follow_up_decisions: list[FollowUpDecision] = field(default_factory=list)  # the caseworker's, on an estimate
 
 
 @dataclass(frozen=True)
 class CaseView:
     """A case as the workbench shows it: the sick report (without the CPR number) and the current state."""
+
     case: CaseInput
     state: CaseState

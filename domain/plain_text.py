@@ -4,6 +4,7 @@ A name with a CR/LF could add a header to every mail about the case; a right-to-
 name or address read as something else. Such text is refused where it enters (the sick report) and, in case
 something slips through another way, flattened where a header is written (mailing.mime).
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -30,8 +31,10 @@ def hidden_characters(text: str) -> list[str]:
 
 def visible(text: str) -> bool:
     """Whether the text shows anything: at least one letter, digit or sign that is not blank-looking."""
-    return any(not _hidden(ch) and not ch.isspace() and ch not in BLANK_LOOKING
-               and unicodedata.category(ch)[0] in "LNPS" for ch in text)
+    return any(
+        not _hidden(ch) and not ch.isspace() and ch not in BLANK_LOOKING and unicodedata.category(ch)[0] in "LNPS"
+        for ch in text
+    )
 
 
 def one_line(text: str) -> str:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 # --- calendar months ---------------------------------------------------------------------------------
 
+
 def same_date_months_later(day: date, months: int) -> date:
     """The same calendar date `months` later; when it does not exist (31 Jan + 1 month), the
     first day of the month after (1 Mar). Later rather than earlier, so a period of whole months
@@ -96,8 +97,12 @@ def reassessment_due_for(
     while judged <= month_end(last_pause + timedelta(days=threshold + 1)):
         window_from = _months_back(judged, rules.reassessment_window_months - 1)
         window_start = max(window_from, benefit_start)
-        paid = ((judged - window_start).days + 1 - sum(1 for d in paused if window_start <= d <= judged)
-                + sum(1 for d in earlier if d >= window_from))
+        paid = (
+            (judged - window_start).days
+            + 1
+            - sum(1 for d in paused if window_start <= d <= judged)
+            + sum(1 for d in earlier if d >= window_from)
+        )
         if paid > threshold:
             return judged
         judged = month_end(judged + timedelta(days=1))

@@ -4,6 +4,7 @@ The case workflow's validators refuse with these codes (as `ApplicationError.typ
 the wire format and never renamed); the service layer turns them into one typed refusal with the Danish
 message, and an entry point shows the message next to the field named here.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

@@ -4,6 +4,7 @@
 one figure the text needs (a date in ISO form, a track, a name). A workflow update returns it; the service
 layer and every entry point read its fields, never parse a string.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class UpdateResult:
-    kind: str = "done"   # e.g. "done", "consent_due", "given", "task_created", "already_given"
+    kind: str = "done"  # e.g. "done", "consent_due", "given", "task_created", "already_given"
     value: str = ""
 
     @property

@@ -106,8 +106,13 @@ class RuleSet:
 
 _FIELDS = {f.name: f for f in dataclasses.fields(RuleSet)}
 _REQUIRED = ("name", "valid_from")
-_OPTIONAL_INTS = {"watch_only_below_weeks", "predictable_return_weeks", "reassessment_benefit_weeks",
-                  "outcome_after_months", "statutory_first_conversation_months"}
+_OPTIONAL_INTS = {
+    "watch_only_below_weeks",
+    "predictable_return_weeks",
+    "reassessment_benefit_weeks",
+    "outcome_after_months",
+    "statutory_first_conversation_months",
+}
 _BOOLS = {"first_meeting_statutory", "employer_estimate_required"}
 _STRINGS = {"transition", "six_months_end"}
 _INTS = set(_FIELDS) - {"name", "valid_from", "triage_categories", "closed_days"} - _BOOLS - _STRINGS
@@ -164,9 +169,7 @@ def ruleset_for(first_day: date, rulesets: Sequence[RuleSet]) -> RuleSet:
         earliest = min((r.valid_from for r in rulesets), default=None)
         if earliest is None:
             raise ValueError("no rule sets given")
-        raise ValueError(
-            f"no rule set in force on {first_day.isoformat()}: the earliest starts {earliest.isoformat()}"
-        )
+        raise ValueError(f"no rule set in force on {first_day.isoformat()}: the earliest starts {earliest.isoformat()}")
     return max(in_force, key=lambda r: r.valid_from)
 
 
@@ -179,8 +182,9 @@ def rule_set_for(first_day: date, today: date, rulesets: Sequence[RuleSet]) -> R
     two wins. `today` before `first_day` (a case registered ahead of time) changes nothing.
     """
     chosen = ruleset_for(first_day, rulesets)
-    switched = [r for r in rulesets
-                if r.transition == TRANSITION_ALL_RUNNING and chosen.valid_from < r.valid_from <= today]
+    switched = [
+        r for r in rulesets if r.transition == TRANSITION_ALL_RUNNING and chosen.valid_from < r.valid_from <= today
+    ]
     return max(switched, key=lambda r: r.valid_from, default=chosen)
 
 
@@ -190,8 +194,11 @@ def next_rule_set_switch(first_day: date, today: date, rulesets: Sequence[RuleSe
     The workflow sets a timer for it (`rule_set_plan`) and switches to the set in force on that day.
     """
     current = rule_set_for(first_day, today, rulesets)
-    later = [r.valid_from for r in rulesets
-             if r.transition == TRANSITION_ALL_RUNNING and r.valid_from > max(today, current.valid_from)]
+    later = [
+        r.valid_from
+        for r in rulesets
+        if r.transition == TRANSITION_ALL_RUNNING and r.valid_from > max(today, current.valid_from)
+    ]
     return min(later, default=None)
 
 
@@ -220,13 +227,16 @@ def _ruleset(entry: Any, where: str, closed_days: tuple[tuple[int, int], ...]) -
             values[key] = value
     if "transition" in entry:
         if entry["transition"] not in TRANSITIONS:
-            raise ValueError(f"{where}: field 'transition' must be one of {', '.join(TRANSITIONS)}, "
-                             f"got {entry['transition']!r}")
+            raise ValueError(
+                f"{where}: field 'transition' must be one of {', '.join(TRANSITIONS)}, got {entry['transition']!r}"
+            )
         values["transition"] = entry["transition"]
     if "six_months_end" in entry:
         if entry["six_months_end"] not in SIX_MONTHS_ENDS:
-            raise ValueError(f"{where}: field 'six_months_end' must be one of {', '.join(SIX_MONTHS_ENDS)}, "
-                             f"got {entry['six_months_end']!r}")
+            raise ValueError(
+                f"{where}: field 'six_months_end' must be one of {', '.join(SIX_MONTHS_ENDS)}, "
+                f"got {entry['six_months_end']!r}"
+            )
         values["six_months_end"] = entry["six_months_end"]
     if "triage_categories" in entry:
         values["triage_categories"] = _categories(entry["triage_categories"], f"{where}: field 'triage_categories'")

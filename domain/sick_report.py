@@ -3,6 +3,7 @@
 Validation lives here (pydantic) so the command line, an API and the tests refuse the same input with the
 same messages, naming each bad field. What passes becomes a plain `CaseInput` the workflow can carry.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,14 +13,23 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_core import ErrorDetails
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictStr, ValidationError, \
-    field_validator
 
 from domain.model import CaseInput, Employee, Employer
 from domain.plain_text import hidden_characters, visible
 
-MAX_DEPTH = 20          # nesting a sick report never needs; deeper JSON is refused before it is decoded
+MAX_DEPTH = 20  # nesting a sick report never needs; deeper JSON is refused before it is decoded
 
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]{1,39}$"
 
@@ -39,8 +49,14 @@ def _mail_address(value: str) -> str:
     if "=?" in value:
         raise ValueError("må ikke indeholde kodede ord (=?...?=); skriv kun adressen")
     try:
-        checked = validate_email(value, check_deliverability=False, allow_smtputf8=False,
-                                 allow_display_name=False, allow_quoted_local=False, allow_domain_literal=False)
+        checked = validate_email(
+            value,
+            check_deliverability=False,
+            allow_smtputf8=False,
+            allow_display_name=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+        )
     except EmailNotValidError as err:
         if any(ord(ch) > 127 for ch in value.partition("@")[0]):
             raise ValueError("kan ikke bruges: delen før @ må kun have bogstaverne a-z, cifre og . _ - +") from None
@@ -72,8 +88,9 @@ def _iso_date(value: object) -> object:
     return value.strip()
 
 
-EmailAddress = Annotated[StrictStr, Field(max_length=254, json_schema_extra={"format": "email"}),
-                         AfterValidator(_mail_address)]
+EmailAddress = Annotated[
+    StrictStr, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_mail_address)
+]
 Name = Annotated[StrictStr, Field(min_length=1, max_length=200), AfterValidator(_name)]
 Weeks = Annotated[int, Field(strict=True, ge=1, le=52)]
 
@@ -86,8 +103,9 @@ class _Strict(BaseModel):
     def _one_line(cls, value: object) -> object:
         # Every text of the report ends up in mail headers, calendars or pages: one line, nothing hidden.
         if isinstance(value, str) and hidden_characters(value):
-            raise ValueError("må ikke indeholde linjeskift eller usynlige styretegn "
-                             f"({', '.join(hidden_characters(value)[:3])})")
+            raise ValueError(
+                f"må ikke indeholde linjeskift eller usynlige styretegn ({', '.join(hidden_characters(value)[:3])})"
+            )
         return value
 
 
@@ -108,7 +126,7 @@ class EmployeeIn(_Strict):
         if value in (None, ""):
             return None
         digits = value.replace("-", "")
-        if not re.fullmatch(r"[0-9]{10}", digits):   # ASCII only: \d would take Arabic-Indic or full-width
+        if not re.fullmatch(r"[0-9]{10}", digits):  # ASCII only: \d would take Arabic-Indic or full-width
             raise ValueError("skal være 10 cifre (DDMMÅÅ-XXXX)")
         day, month = int(digits[0:2]), int(digits[2:4])
         if not (1 <= day <= 31 and 1 <= month <= 12):
@@ -194,7 +212,7 @@ def _problem(error: ErrorDetails) -> tuple[str, str]:
         limit = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("le"))
         message = f"{_MESSAGES[kind]} (grænse: {limit})"
     else:
-        message = _MESSAGES.get(kind) or _FALLBACK   # never pydantic's English
+        message = _MESSAGES.get(kind) or _FALLBACK  # never pydantic's English
     if "email" in kind or (kind == "value_error" and "email" in error["msg"].lower()):
         message = "er ikke en gyldig e-mailadresse"
     return field, message
@@ -251,8 +269,9 @@ def decode_sick_report(raw: bytes) -> object:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SickReportError([("(fil)", f"er ikke UTF-8-tekst (ugyldig byte ved position {exc.start}); gem "
-                                         "filen som UTF-8")]) from None
+        raise SickReportError(
+            [("(fil)", f"er ikke UTF-8-tekst (ugyldig byte ved position {exc.start}); gem filen som UTF-8")]
+        ) from None
     if _depth(text) > MAX_DEPTH:
         raise SickReportError([("(fil)", f"er indlejret for dybt (mere end {MAX_DEPTH} niveauer)")])
     try:

@@ -81,8 +81,12 @@ def triage(
     short = expected_weeks <= rules.target_min_expected_weeks
     category = (1 if short else 2) if rules.triage_categories else None
     threshold = rules.watch_only_below_weeks
-    both_short = (threshold is not None and expected_weeks < threshold
-                  and employer_expected_weeks is not None and employer_expected_weeks < threshold)
+    both_short = (
+        threshold is not None
+        and expected_weeks < threshold
+        and employer_expected_weeks is not None
+        and employer_expected_weeks < threshold
+    )
 
     exemption = "seriously_ill" if seriously_ill else "workplace_is_cause" if workplace_is_cause else None
     if exemption:
@@ -90,8 +94,11 @@ def triage(
             return TriageDecision(Track.WATCH, f"{exemption}_both_expect_under_{threshold}_weeks", category)
         return TriageDecision(Track.EXEMPT, exemption, category)
 
-    long_track = (TriageDecision(Track.OUTSIDE, f"expected_{rules.target_min_expected_weeks}_weeks_or_less", category)
-                  if short else TriageDecision(Track.WORKPLACE, "in_target_group", category))
+    long_track = (
+        TriageDecision(Track.OUTSIDE, f"expected_{rules.target_min_expected_weeks}_weeks_or_less", category)
+        if short
+        else TriageDecision(Track.WORKPLACE, "in_target_group", category)
+    )
     if threshold is not None and expected_weeks < threshold:
         if employer_expected_weeks is None:
             if rules.employer_estimate_required:
@@ -126,7 +133,7 @@ def deadlines_for_track(deadlines: CaseDeadlines, track: str) -> tuple[Deadline,
 # statutory follow-up deadline (see statutory_follow_up), which the agenda breaches when it passes.
 NOT_CALLED_IN_BY_LAW = {
     Track.WATCH: "lov nr. 1750 af 29. december 2025 (L 66): som udgangspunkt ingen opfølgning, når både den "
-                 "sygemeldte og arbejdsgiveren forventer under 26 ugers fravær",
+    "sygemeldte og arbejdsgiveren forventer under 26 ugers fravær"
 }
 
 
@@ -134,6 +141,9 @@ def statutory_follow_up(deadlines: CaseDeadlines, track: str) -> Deadline | None
     """The statutory deadline for the case's first follow-up conversation on this track: the week-8 meeting while
     § 13 b requires it, the 2026 minimum (one conversation within six months) after; None on a track the law does
     not follow up (NOT_CALLED_IN_BY_LAW)."""
-    owed = [d for d in deadlines_for_track(deadlines, track)
-            if d.statutory and d.name in ("first_meeting", "first_conversation")]
+    owed = [
+        d
+        for d in deadlines_for_track(deadlines, track)
+        if d.statutory and d.name in ("first_meeting", "first_conversation")
+    ]
     return min(owed, key=lambda d: d.due, default=None)

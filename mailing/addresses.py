@@ -8,6 +8,7 @@ plain addr-spec, and the name keeps only what a name needs: the characters that 
 (``<>@,;:"\\()[]``, and ``=?`` that would start an encoded word), line breaks, controls, invisible format characters and line/paragraph separators are
 replaced by spaces. What remains cannot form an address however it is folded or decoded.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -15,14 +16,15 @@ from email.headerregistry import Address
 
 __all__ = ["mailbox", "display_name", "parse_mailbox"]
 
-_SPECIALS = frozenset('<>@,;:"\\()[]=?')   # = and ? too: a name must not hold an encoded word
+_SPECIALS = frozenset('<>@,;:"\\()[]=?')  # = and ? too: a name must not hold an encoded word
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 def display_name(name: str) -> str:
     """The name with every character that could delimit or hide an address replaced by a space."""
-    kept = "".join(" " if (ch in _SPECIALS or unicodedata.category(ch) in _DROPPED_CATEGORIES) else ch
-                   for ch in name or "")
+    kept = "".join(
+        " " if (ch in _SPECIALS or unicodedata.category(ch) in _DROPPED_CATEGORIES) else ch for ch in name or ""
+    )
     return " ".join(kept.split())
 
 
@@ -31,7 +33,7 @@ def mailbox(name: str, address: str) -> Address:
     address = (address or "").strip()
     if not address or any(ch.isspace() or unicodedata.category(ch) in _DROPPED_CATEGORIES for ch in address):
         raise ValueError("not a single e-mail address")
-    parsed = Address(addr_spec=address)   # raises on anything but exactly one addr-spec
+    parsed = Address(addr_spec=address)  # raises on anything but exactly one addr-spec
     if not parsed.username or not parsed.domain:
         raise ValueError("not a single e-mail address")
     return Address(display_name=display_name(name), username=parsed.username, domain=parsed.domain)
@@ -40,6 +42,7 @@ def mailbox(name: str, address: str) -> Address:
 def parse_mailbox(text: str) -> Address:
     """A configured ``Name <address>`` or bare address (settings such as mail_from) as one Address."""
     from email.headerregistry import HeaderRegistry
+
     header = HeaderRegistry()("From", text)
     if len(header.addresses) != 1:
         raise ValueError(f"not exactly one address: {text!r}")

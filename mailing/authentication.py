@@ -13,11 +13,11 @@ must pass AND name the From domain in ``header.from``: a pass without ``header.f
 proves nothing about this From. SPF and DKIM count only when configured, aligned relaxed with the From domain.
 Pure: no I/O.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 import authres
 
@@ -28,9 +28,9 @@ _AUTHSERV = re.compile(r"([^\s;()\"]+)")
 
 @dataclass(frozen=True)
 class MethodResult:
-    method: str          # dmarc | dkim | spf | ...
-    result: str          # pass | fail | none | ...
-    properties: dict     # "header.from" -> "bageriet.dk", values lower-cased
+    method: str  # dmarc | dkim | spf | ...
+    result: str  # pass | fail | none | ...
+    properties: dict  # "header.from" -> "bageriet.dk", values lower-cased
 
 
 def parse(header: str) -> tuple[str, list[MethodResult]]:
@@ -59,17 +59,22 @@ def _domain(value: str) -> str:
 def aligned(domain: str, from_domain: str) -> bool:
     """Relaxed alignment: the same domain, or one a subdomain of the other."""
     domain, from_domain = _domain(domain), _domain(from_domain)
-    return bool(domain) and (domain == from_domain or domain.endswith("." + from_domain)
-                             or from_domain.endswith("." + domain))
+    return bool(domain) and (
+        domain == from_domain or domain.endswith("." + from_domain) or from_domain.endswith("." + domain)
+    )
 
 
-def sender_verified(headers: tuple[str, ...] | list[str], from_address: str, trusted_ids: frozenset[str],
-                    methods: frozenset[str] = frozenset({"dmarc"})) -> bool:
+def sender_verified(
+    headers: tuple[str, ...] | list[str],
+    from_address: str,
+    trusted_ids: frozenset[str],
+    methods: frozenset[str] = frozenset({"dmarc"}),
+) -> bool:
     """True when the topmost header is from a trusted authserv-id and reports a pass for the From domain."""
     from_domain = _domain(from_address) if "@" in from_address else ""
     if not from_domain or not trusted_ids or not headers:
         return False
-    authserv, results = parse(headers[0])   # only the topmost: what the relay added last
+    authserv, results = parse(headers[0])  # only the topmost: what the relay added last
     if authserv not in trusted_ids:
         return False
     for r in results:

@@ -8,6 +8,7 @@ parser's result or its own ImipError; an exceeded bound is the ImipError ``too_c
 start of the interpreter (tens of milliseconds; bench/bench_gateway_hostile.py prints it), which a gateway
 receiving replies to invitations can afford many times over.
 """
+
 from __future__ import annotations
 
 import errno
@@ -23,18 +24,25 @@ from mailing.imip import ImipError, InboundMail, parse_inbound
 __all__ = ["parse_bounded", "PARSE_SECONDS", "PARSE_MEMORY_BYTES"]
 
 PARSE_SECONDS = 5.0
-PARSE_MEMORY_BYTES = 768 * 1024 * 1024   # address space of the child, interpreter included
+PARSE_MEMORY_BYTES = 768 * 1024 * 1024  # address space of the child, interpreter included
 _ROOT = str(Path(__file__).resolve().parents[1])
 
 
-def parse_bounded(raw: bytes, calendar_limit: int, *, seconds: float = PARSE_SECONDS,
-                  memory: int = PARSE_MEMORY_BYTES) -> InboundMail:
+def parse_bounded(
+    raw: bytes, calendar_limit: int, *, seconds: float = PARSE_SECONDS, memory: int = PARSE_MEMORY_BYTES
+) -> InboundMail:
     """parse_inbound in a child process; raises ImipError only (``too_complex`` past a bound). Blocking: call
     it from a thread (asyncio.to_thread)."""
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": _ROOT, "PYTHONHASHSEED": "0"}
     try:
-        done = subprocess.run([sys.executable, "-m", "mailing.bounded_parse", str(calendar_limit), str(memory)],
-                              input=raw, capture_output=True, timeout=seconds, env=env, cwd=_ROOT)
+        done = subprocess.run(
+            [sys.executable, "-m", "mailing.bounded_parse", str(calendar_limit), str(memory)],
+            input=raw,
+            capture_output=True,
+            timeout=seconds,
+            env=env,
+            cwd=_ROOT,
+        )
     except subprocess.TimeoutExpired:
         raise ImipError("too_complex", f"parsing took over {seconds:g} s") from None
     try:

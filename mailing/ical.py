@@ -23,7 +23,6 @@ What real clients need, and how this module provides it:
 from __future__ import annotations
 
 import functools
-
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -31,14 +30,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 
 from domain.localtime import LOCAL_TZ, LOCAL_TZ_NAME
 
-__all__ = [
-    "Attendee",
-    "MeetingInvite",
-    "LOCAL_TZID",
-    "PRODID",
-    "build_request",
-    "build_cancel",
-]
+__all__ = ["Attendee", "MeetingInvite", "LOCAL_TZID", "PRODID", "build_request", "build_cancel"]
 
 LOCAL_TZID = LOCAL_TZ_NAME
 PRODID = "-//Fastholdelse//Sagsmotor 1.0//DA"
@@ -131,7 +123,7 @@ def _validate(invite: MeetingInvite, dtstamp: datetime) -> None:
     if not invite.attendees:
         raise ValueError("an invitation needs at least one attendee")
     for address in [invite.organizer_email, *(a.email for a in invite.attendees)]:
-        if "@" not in address or any(c in address for c in " \r\n<>:;,\""):
+        if "@" not in address or any(c in address for c in ' \r\n<>:;,"'):
             raise ValueError(f"not a plain e-mail address: {address!r}")
 
 
@@ -171,10 +163,7 @@ def _vtimezone(start: datetime, end: datetime) -> Timezone:
         return vtz
     # The Danish rules changed (for example, DST abolished): trust tzdata.
     return Timezone.from_tzinfo(
-        LOCAL_TZ,
-        tzid=LOCAL_TZID,
-        first_date=date(start.year - 1, 1, 1),
-        last_date=date(end.year + 2, 1, 1),
+        LOCAL_TZ, tzid=LOCAL_TZID, first_date=date(start.year - 1, 1, 1), last_date=date(end.year + 2, 1, 1)
     )
 
 

@@ -60,7 +60,7 @@ class ItipReply:
     proposed_start: datetime | None
     proposed_end: datetime | None
     comment: str | None
-    ambiguous: bool = False   # the message answers differently for this attendee and UID in different places
+    ambiguous: bool = False  # the message answers differently for this attendee and UID in different places
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class InboundMail:
     message_id: str
     subject: str
     replies: tuple[ItipReply, ...]
-    authentication_results: tuple[str, ...] = ()   # the Authentication-Results headers, topmost first
+    authentication_results: tuple[str, ...] = ()  # the Authentication-Results headers, topmost first
 
 
 class ImipError(ValueError):
@@ -143,8 +143,13 @@ def _parse(raw: bytes, max_bytes: int) -> InboundMail:
                 if exc.code == code:
                     raise exc
         raise ImipError("malformed_calendar", "calendar has no VEVENT with a UID and an ATTENDEE")
-    return InboundMail(sender=sender, message_id=message_id, subject=subject, replies=_one_answer_each(replies),
-                       authentication_results=auth)
+    return InboundMail(
+        sender=sender,
+        message_id=message_id,
+        subject=subject,
+        replies=_one_answer_each(replies),
+        authentication_results=auth,
+    )
 
 
 def _one_answer_each(replies: list[ItipReply]) -> tuple[ItipReply, ...]:
@@ -160,8 +165,17 @@ def _one_answer_each(replies: list[ItipReply]) -> tuple[ItipReply, ...]:
         answers = {(r.method, r.partstat, r.sequence, r.proposed_start, r.proposed_end) for r in group}
         first = group[0]
         if len(answers) > 1:
-            first = ItipReply(first.method, first.uid, max(r.sequence for r in group), first.attendee_email, None,
-                              None, None, first.comment, ambiguous=True)
+            first = ItipReply(
+                first.method,
+                first.uid,
+                max(r.sequence for r in group),
+                first.attendee_email,
+                None,
+                None,
+                None,
+                first.comment,
+                ambiguous=True,
+            )
         out.append(first)
     return tuple(out)
 
@@ -374,4 +388,3 @@ def _comment(event) -> str | None:
     # What an attendee wrote reaches a terminal, a page and a mail: no escape sequences, no hidden controls.
     text = "\n".join(printable(str(c)).strip() for c in raw if printable(str(c)).strip())
     return text[:2000] or None
-

@@ -4,6 +4,7 @@ Every message that gets an SMTP 250 is written to ``new/`` before the 250 is sen
 ``accepted/`` or ``refused/`` (reason in the file name and in the ``.json``). A crash leaves it in ``new/``,
 where the next start finds it.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,12 @@ from pathlib import Path
 @dataclass
 class Received:
     """A message kept in inbox/new/, waiting to be processed."""
+
     path: Path
     rcpt_tos: tuple[str, ...] = ()
     received_at: str = ""
     attempt: int = 0
-    peer: str = ""           # the IP address that handed the message over (SMTP client)
+    peer: str = ""  # the IP address that handed the message over (SMTP client)
 
 
 class Inbox:
@@ -38,8 +40,9 @@ class Inbox:
         now = datetime.now(timezone.utc)
         stem = f"{now.strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}"
         item = Received(self.new / f"{stem}.eml", tuple(rcpt_tos), now.isoformat(timespec="seconds"), peer=peer)
-        _write_atomic(item.path.with_suffix(".json"), _json({"rcpt_tos": rcpt_tos, "received_at": item.received_at,
-                                                             "peer": peer}))
+        _write_atomic(
+            item.path.with_suffix(".json"), _json({"rcpt_tos": rcpt_tos, "received_at": item.received_at, "peer": peer})
+        )
         _write_atomic(item.path, raw)
         return item
 
@@ -51,8 +54,11 @@ class Inbox:
                 meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 meta = {}
-            items.append(Received(path, tuple(meta.get("rcpt_tos", ())), meta.get("received_at", ""),
-                                  peer=str(meta.get("peer", ""))))
+            items.append(
+                Received(
+                    path, tuple(meta.get("rcpt_tos", ())), meta.get("received_at", ""), peer=str(meta.get("peer", ""))
+                )
+            )
         return items
 
     def file(self, item: Received, status: str, reason: str, record: dict) -> Path:
@@ -66,7 +72,6 @@ class Inbox:
         os.replace(item.path, target)
         item.path.with_suffix(".json").unlink(missing_ok=True)
         return target
-
 
     def kept(self) -> list[tuple[Path, dict]]:
         """Every filed message (accepted/ and refused/) with its record."""
@@ -97,4 +102,3 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def _json(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
-

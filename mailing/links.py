@@ -4,6 +4,7 @@ The employer's link carries a signed, expiring token bound to the case and the e
 number, never a guessable id). Opening it only shows the question; the answer is a POST, so a mail scanner
 that opens every link changes nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,7 +48,8 @@ def employer_reply_url(settings: Settings, link: EmployerLink) -> str:
 def read_employer_token(settings: Settings, token: str) -> EmployerLink:
     try:
         municipality, reference, email = _serializer(settings).loads(
-            token, max_age=settings.employer_link_days * 24 * 3600)
+            token, max_age=settings.employer_link_days * 24 * 3600
+        )
     except SignatureExpired:
         raise LinkError(expired=True) from None
     except (BadSignature, ValueError, TypeError):

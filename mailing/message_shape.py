@@ -7,6 +7,7 @@ So the shape is measured with byte scans (no parsing), and a message over a limi
 ``too_complex`` without being parsed; the parse itself then runs with a time and memory bound
 (``mailing.bounded_parse``) for whatever the limits do not foresee.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,13 +18,13 @@ __all__ = ["Limits", "LIMITS", "shape_problem"]
 
 @dataclass(frozen=True)
 class Limits:
-    header_bytes: int = 64_000          # the top-level header block
-    header_lines: int = 400             # its lines, folded ones counted
-    field_bytes: int = 8_000            # one header field, unfolded, anywhere in the message (part headers too)
-    parameters: int = 40                # ';' in one header field: Content-Type parameters and the like
-    parts: int = 64                     # Content-Type fields in the whole message
-    multiparts: int = 8                 # multipart containers (bounds the nesting as well)
-    encoded_words: int = 200            # '=?' anywhere in header fields
+    header_bytes: int = 64_000  # the top-level header block
+    header_lines: int = 400  # its lines, folded ones counted
+    field_bytes: int = 8_000  # one header field, unfolded, anywhere in the message (part headers too)
+    parameters: int = 40  # ';' in one header field: Content-Type parameters and the like
+    parts: int = 64  # Content-Type fields in the whole message
+    multiparts: int = 8  # multipart containers (bounds the nesting as well)
+    encoded_words: int = 200  # '=?' anywhere in header fields
 
 
 LIMITS = Limits()

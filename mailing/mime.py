@@ -135,9 +135,7 @@ def build_message(
 
     inline = _base64_part(calendar, f"text/calendar; method={method}; charset=UTF-8")
     attachment = _base64_part(
-        calendar,
-        f'application/ics; name="{ATTACHMENT_NAME}"',
-        disposition=f'attachment; filename="{ATTACHMENT_NAME}"',
+        calendar, f'application/ics; name="{ATTACHMENT_NAME}"', disposition=f'attachment; filename="{ATTACHMENT_NAME}"'
     )
     alternative = MIMEPart(policy=_POLICY)
     _make_multipart(alternative, "alternative", [*body_parts, inline], _boundary(message_id, "alt"))

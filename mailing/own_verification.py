@@ -6,6 +6,7 @@ sees only the relay's address, not the sender's), so without a valid aligned sig
 Off by default (`gateway_verify_dkim`); `gateway_dns_server` (ip:port) points the look-ups at a resolver of
 the municipality's choosing (the tests run a stub resolver on loopback).
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,7 +18,7 @@ import dns.resolver
 __all__ = ["OwnVerification"]
 
 log = logging.getLogger("fasthold.gateway")
-MAX_SIGNATURES = 5     # a message with more is not worth more look-ups
+MAX_SIGNATURES = 5  # a message with more is not worth more look-ups
 
 
 class OwnVerification:
@@ -25,7 +26,7 @@ class OwnVerification:
         self.resolver, self.timeout = resolver, timeout
 
     @classmethod
-    def from_settings(cls, settings) -> "OwnVerification | None":
+    def from_settings(cls, settings) -> OwnVerification | None:
         if not settings.gateway_verify_dkim:
             return None
         server = settings.gateway_dns_server.strip()
@@ -79,7 +80,8 @@ class OwnVerification:
             signer = (checker.domain or b"").decode("ascii", "replace").lower().rstrip(".")
             if strict is None:
                 strict = self._dkim_alignment(from_domain) == "s"
-            if signer == from_domain or (not strict and (signer.endswith("." + from_domain)
-                                                         or from_domain.endswith("." + signer))):
+            if signer == from_domain or (
+                not strict and (signer.endswith("." + from_domain) or from_domain.endswith("." + signer))
+            ):
                 return True
         return False

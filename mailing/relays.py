@@ -4,6 +4,7 @@ The gateway is never the internet-facing MX. Its trust in an Authentication-Resu
 having added it (and stripped inbound copies of its own authserv-id), so a message that did not come through
 the relay must not be taken at all: anyone else is refused when the connection opens, before a byte is read.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -20,7 +21,7 @@ class RelayNetworks:
         self.networks = networks
 
     @classmethod
-    def parse(cls, text: str) -> "RelayNetworks":
+    def parse(cls, text: str) -> RelayNetworks:
         """Raises ValueError with a Danish message naming the setting and the bad entry."""
         networks = []
         for entry in (e.strip() for e in text.split(",")):
@@ -29,8 +30,9 @@ class RelayNetworks:
             try:
                 networks.append(ipaddress.ip_network(entry, strict=False))
             except ValueError:
-                raise ValueError(f"gateway_relay_networks: '{entry}' er ikke en IP-adresse eller et net "
-                                 "(CIDR, fx 10.0.4.0/24)") from None
+                raise ValueError(
+                    f"gateway_relay_networks: '{entry}' er ikke en IP-adresse eller et net (CIDR, fx 10.0.4.0/24)"
+                ) from None
         return cls(tuple(networks))
 
     def allows(self, peer: str) -> bool:

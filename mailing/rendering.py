@@ -31,16 +31,7 @@ import jinja2
 from domain.localtime import LOCAL_TZ
 from domain.plain_text import printable
 
-__all__ = [
-    "Rendered",
-    "render",
-    "kinds",
-    "TEMPLATES",
-    "dato",
-    "tid",
-    "datotid",
-    "kortdato",
-]
+__all__ = ["Rendered", "render", "kinds", "TEMPLATES", "dato", "tid", "datotid", "kortdato"]
 
 TEMPLATES = resources.files("templates")
 
@@ -80,8 +71,7 @@ def render(kind: str, context: Mapping[str, Any]) -> Rendered:
     text = _text_env().get_template(f"{kind}/body.txt").render(ctx)
     html = _html_env().get_template(f"{kind}/body.html").render(ctx)
     # Attendees' words (a reply's comment) reach these mails: no escape sequence or invisible control goes out.
-    return Rendered(subject=_one_line(subject), text=_tidy_text(printable(text)),
-                    html=printable(html).strip() + "\n")
+    return Rendered(subject=_one_line(subject), text=_tidy_text(printable(text)), html=printable(html).strip() + "\n")
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ attendee), that attendee is on the meeting with that UID, the SEQUENCE is not ol
 the meeting is still planned; the case workflow's validators then have the last word. A COUNTER becomes a
 task for the caseworker, never a booking. Every refusal has a reason code, kept with the message.
 """
+
 from __future__ import annotations
 
 import email.parser
@@ -17,7 +18,7 @@ from domain.model import PARTSTATS, CounterProposal, MeetingStatus, RsvpReceived
 from domain.refusals import Refusal
 from mailing.imip import ItipReply, normalise_address
 
-CALENDAR_LIMIT = 2_000_000   # bytes; a larger message is received, kept and refused as too_large
+CALENDAR_LIMIT = 2_000_000  # bytes; a larger message is received, kept and refused as too_large
 PURPOSES = {"REPLY": "rsvp", "COUNTER": "counter"}
 
 # The case's refusals (domain.refusals) as the gateway's reason codes, which name the kept files.
@@ -41,6 +42,7 @@ def reason_for(refusal: Refusal) -> str:
 @dataclass(frozen=True)
 class MeetingMatch:
     """What the register knows about one meeting UID."""
+
     uid: str
     case_id: int
     reference: str
@@ -54,14 +56,14 @@ class MeetingMatch:
 class Decision:
     """``update`` is the payload to send to the case (RsvpReceived or CounterProposal), or None with a reason.
     ``review``: not applied, but the caseworker is given the answer to look at (a person wrote it)."""
+
     reason: str = ""
     update: RsvpReceived | CounterProposal | None = None
     review: bool = False
 
 
 # Refused answers a person should see: the meeting is known, and someone answered it.
-FOR_REVIEW = frozenset({"unverified", "sender_mismatch", "not_attendee", "ambiguous", "stale_sequence",
-                        "bad_partstat"})
+FOR_REVIEW = frozenset({"unverified", "sender_mismatch", "not_attendee", "ambiguous", "stale_sequence", "bad_partstat"})
 
 
 def decide(reply: ItipReply, sender: str, meeting: MeetingMatch | None, *, verified: bool = False) -> Decision:
@@ -91,9 +93,10 @@ def decide(reply: ItipReply, sender: str, meeting: MeetingMatch | None, *, verif
         return Decision("meeting_not_planned")
     if reply.method == "REPLY":
         if reply.partstat not in PARTSTATS:
-            return Decision("bad_partstat", review=True)   # the attendee answered, but not in a way we read
-        return Decision(update=RsvpReceived(meeting.uid, reply.sequence, attendee, reply.partstat,
-                                            comment=reply.comment or ""))
+            return Decision("bad_partstat", review=True)  # the attendee answered, but not in a way we read
+        return Decision(
+            update=RsvpReceived(meeting.uid, reply.sequence, attendee, reply.partstat, comment=reply.comment or "")
+        )
     start, end = reply.proposed_start, reply.proposed_end
     if start is None or end is None or end <= start:
         return Decision("bad_proposal")
@@ -102,8 +105,20 @@ def decide(reply: ItipReply, sender: str, meeting: MeetingMatch | None, *, verif
 
 # How operations sees refused messages (the metric fasthold_replies_refused): by the first reason code.
 REFUSED_REASONS = ("unknown_uid", "unreadable", "unverified", "other")
-_UNREADABLE = frozenset({"unreadable", "not_calendar", "malformed_calendar", "no_method", "too_large", "too_complex",
-                         "unsupported_method", "bad_partstat", "bad_proposal", "internal_error"})
+_UNREADABLE = frozenset(
+    {
+        "unreadable",
+        "not_calendar",
+        "malformed_calendar",
+        "no_method",
+        "too_large",
+        "too_complex",
+        "unsupported_method",
+        "bad_partstat",
+        "bad_proposal",
+        "internal_error",
+    }
+)
 
 
 def refused_reason(detail: str) -> str:
@@ -130,4 +145,3 @@ def message_key(raw: bytes) -> tuple[str, str]:
     if not message_id or len(message_id) > 290:
         return f"in/sha256:{hashlib.sha256(raw).hexdigest()}", message_id[:300]
     return f"in/{message_id}", message_id
-

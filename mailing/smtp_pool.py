@@ -10,6 +10,7 @@ Message-ID, which is the promise the mail activity makes for every retry.
 
 Bound to the event loop it first sends on (the worker's): aiosmtplib's connections belong to one loop.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 import aiosmtplib
-
 
 
 def _gone(err: BaseException) -> bool:
@@ -48,8 +48,7 @@ class _Connection:
 
 
 class SmtpPool:
-    def __init__(self, target: SmtpTarget, size: int = 4, idle_seconds: float = 30,
-                 messages_per_connection: int = 100):
+    def __init__(self, target: SmtpTarget, size: int = 4, idle_seconds: float = 30, messages_per_connection: int = 100):
         self.target, self.size = target, max(1, size)
         self.idle_seconds, self.messages_per_connection = idle_seconds, messages_per_connection
         self._idle: list[_Connection] = []
@@ -107,8 +106,15 @@ class SmtpPool:
 
     async def _open(self) -> _Connection:
         t = self.target
-        smtp = aiosmtplib.SMTP(hostname=t.host, port=t.port, start_tls=t.start_tls, tls_context=t.tls_context,
-                               username=t.username, password=t.password, timeout=t.timeout)
+        smtp = aiosmtplib.SMTP(
+            hostname=t.host,
+            port=t.port,
+            start_tls=t.start_tls,
+            tls_context=t.tls_context,
+            username=t.username,
+            password=t.password,
+            timeout=t.timeout,
+        )
         try:
             await smtp.connect()  # with STARTTLS and AUTH when the target asks for them
         except BaseException:

@@ -10,6 +10,7 @@ The log scan in tests/e2e/test_topology.py checks this over a full run.
 
     FASTHOLD_LOG_FORMAT=json|text   FASTHOLD_LOG_LEVEL=INFO
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,8 @@ import logging
 import re
 import sys
 import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # Ten digits, optionally DDMMYY-XXXX; not inside a longer run of digits (timestamps, ports, ids).
@@ -34,7 +35,7 @@ RUN_ID_IN_MESSAGE = re.compile(r"\brun ID ([0-9a-f-]{36})\b")
 
 _resolver: Callable[[str], str | None] | None = None
 _resolved: dict[str, str | None] = {}
-_runs: dict[str, str] = {}   # run id -> workflow id, of the workflows this process has run
+_runs: dict[str, str] = {}  # run id -> workflow id, of the workflows this process has run
 _lock = threading.Lock()
 
 
@@ -106,8 +107,7 @@ def _error_text(record: logging.LogRecord) -> str:
 def about_case(reference: str | None = "", workflow_id: str | None = "") -> dict:
     """`extra=` for a line about a case, where its text need not name it: both fields are written (the workflow
     id looked up from the reference when only that is known). Lines of the mail gateway use it."""
-    return {key: str(value) for key, value in (("case_reference", reference), ("workflow_id", workflow_id))
-            if value}
+    return {key: str(value) for key, value in (("case_reference", reference), ("workflow_id", workflow_id)) if value}
 
 
 def case_context(record: logging.LogRecord, message: str) -> dict:
@@ -119,8 +119,15 @@ def case_context(record: logging.LogRecord, message: str) -> dict:
     for attr in ("temporal_workflow", "temporal_activity"):
         info = getattr(record, attr, None)
         if isinstance(info, dict):
-            for key in ("workflow_id", "run_id", "workflow_type", "activity_type", "activity_id", "attempt",
-                        "task_queue"):
+            for key in (
+                "workflow_id",
+                "run_id",
+                "workflow_type",
+                "activity_type",
+                "activity_id",
+                "attempt",
+                "task_queue",
+            ):
                 if info.get(key) not in (None, ""):
                     found.setdefault(key, info[key])
     entry = getattr(record, "temporal_log", None)  # forwarded from the SDK's core
@@ -217,13 +224,19 @@ def configure_logging(settings, process: str, level: str | None = None) -> None:
     temporalio.activity.logger.activity_info_on_message = False
     if settings.log_format == "json":
         # The SDK's core logs (Rust) would print their own text to stderr: send them through this handler.
-        from temporalio.runtime import (LogForwardingConfig, LoggingConfig, Runtime, TelemetryConfig,
-                                        TelemetryFilter)
+        from temporalio.runtime import LogForwardingConfig, LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 
-        Runtime.set_default(Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(
-            filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
-            forwarding=LogForwardingConfig(logger=logging.getLogger("temporalio.core"))))),
-            error_if_already_set=False)
+        Runtime.set_default(
+            Runtime(
+                telemetry=TelemetryConfig(
+                    logging=LoggingConfig(
+                        filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
+                        forwarding=LogForwardingConfig(logger=logging.getLogger("temporalio.core")),
+                    )
+                )
+            ),
+            error_if_already_set=False,
+        )
     for noisy in ("alembic", "mail.log", "aiosmtpd", "httpx"):
         if logging.getLogger(noisy).level == logging.NOTSET:
             logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -25,6 +25,7 @@ sign-on proxy in front of this server can set its own cookie instead.
 
     python -m ops.codec_server      # FASTHOLD_CODEC_HOST/PORT, FASTHOLD_CODEC_TOKEN, the payload keys
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -111,8 +112,16 @@ def _error(status: int, error: str) -> JSONResponse:
 class CodecServer:
     """The codec server's app, and (for the embedded run and the tests) uvicorn serving it in a thread."""
 
-    def __init__(self, codec: EncryptionCodec, host: str, port: int, allowed_origin: str, token: str = "",
-                 namespace: str = "", cookie_secure: bool = False):
+    def __init__(
+        self,
+        codec: EncryptionCodec,
+        host: str,
+        port: int,
+        allowed_origin: str,
+        token: str = "",
+        namespace: str = "",
+        cookie_secure: bool = False,
+    ):
         self.codec, self.allowed_origin, self.token = codec, allowed_origin, token
         self.namespace, self.cookie_secure = namespace, cookie_secure
         self.host, self._port = host, port
@@ -129,8 +138,9 @@ class CodecServer:
         if bearer.startswith(b"Bearer ") and hmac.compare_digest(bearer[7:], expected):
             return True
         cookie = request.cookies.get(COOKIE)
-        return cookie is not None and hmac.compare_digest(cookie.encode("utf-8", errors="replace"),
-                                                          session_value(self.token).encode())
+        return cookie is not None and hmac.compare_digest(
+            cookie.encode("utf-8", errors="replace"), session_value(self.token).encode()
+        )
 
     def origin_allowed(self, request: Request, *, own_page: bool = False) -> bool:
         origin = request.headers.get("origin")
@@ -177,7 +187,9 @@ class CodecServer:
         return JSONResponse({"status": "ok", "keys": len(self.codec.key_ids)}, headers=NO_STORE)
 
     def _page(self, status: int, message: str = "", headers: dict | None = None) -> HTMLResponse:
-        return HTMLResponse(LOGIN_PAGE.format(message=message), status_code=status, headers={**NO_STORE, **(headers or {})})
+        return HTMLResponse(
+            LOGIN_PAGE.format(message=message), status_code=status, headers={**NO_STORE, **(headers or {})}
+        )
 
     async def login_page(self, request: Request) -> Response:
         return self._page(200)
@@ -193,12 +205,14 @@ class CodecServer:
             return self._page(200, "<p>Kodeserveren kræver ingen adgangsnøgle.</p>")
         if not hmac.compare_digest(given.encode("utf-8"), self.token.encode("utf-8")):
             log.warning("codec sign-in refused")
-            return self._page(401, "<p role=\"alert\">Forkert adgangsnøgle.</p>")
-        cookie = (f"{COOKIE}={session_value(self.token)}; Path=/; HttpOnly; SameSite=Lax; "
-                  f"Max-Age={COOKIE_SECONDS}" + ("; Secure" if self.cookie_secure else ""))
+            return self._page(401, '<p role="alert">Forkert adgangsnøgle.</p>')
+        cookie = f"{COOKIE}={session_value(self.token)}; Path=/; HttpOnly; SameSite=Lax; Max-Age={COOKIE_SECONDS}" + (
+            "; Secure" if self.cookie_secure else ""
+        )
         log.info("codec sign-in accepted")
-        return self._page(200, "<p role=\"status\">Du er logget ind. Åbn sagen i Temporal UI.</p>",
-                          {"Set-Cookie": cookie})
+        return self._page(
+            200, '<p role="status">Du er logget ind. Åbn sagen i Temporal UI.</p>', {"Set-Cookie": cookie}
+        )
 
     def _app(self) -> Starlette:
         async def not_found(request: Request, exc) -> Response:
@@ -212,22 +226,29 @@ class CodecServer:
             Route("/{action:str}", self.codec_endpoint, methods=["POST"]),
             Route("/{action:str}/", self.codec_endpoint, methods=["POST"]),
         ]
-        cors = Middleware(CORSMiddleware, allow_origins=[self.allowed_origin], allow_methods=["POST", "OPTIONS"],
-                          allow_headers=ALLOWED_HEADERS, allow_credentials=True, max_age=600)
+        cors = Middleware(
+            CORSMiddleware,
+            allow_origins=[self.allowed_origin],
+            allow_methods=["POST", "OPTIONS"],
+            allow_headers=ALLOWED_HEADERS,
+            allow_credentials=True,
+            max_age=600,
+        )
         app = Starlette(routes=routes, middleware=[cors], exception_handlers={404: not_found, 405: not_found})
         app.router.redirect_slashes = False
         return _only_codec_actions(app)
 
     # ------------------------------------------------------------------ serving in a thread
-    def start(self) -> "CodecServer":
+    def start(self) -> CodecServer:
         """Listen (the port is taken at once, so a clash is an error here), then serve in a thread."""
         sock = socket.create_server((self.host, self._port), reuse_port=False)
         self._port = sock.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
         self._server = server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # older uvicorn; newer ones leave signals to the main thread
-        self._thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True,
-                                        name="codec-server")
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True, name="codec-server"
+        )
         self._thread.start()
         return self
 
@@ -243,6 +264,7 @@ class CodecServer:
 
 def _only_codec_actions(app):
     """Only /decode and /encode are codec actions: any other path is 404 before it reaches a handler."""
+
     async def guarded(scope, receive, send):
         if scope["type"] == "http":
             path = scope["path"].rstrip("/") or "/"
@@ -252,15 +274,22 @@ def _only_codec_actions(app):
                     return await app(scope, receive, send)
                 return await response(scope, receive, send)
         return await app(scope, receive, send)
+
     return guarded
 
 
 def from_settings(settings) -> CodecServer:
     from engine.codec import codec_from_settings
 
-    return CodecServer(codec_from_settings(settings), settings.codec_host, settings.codec_port,
-                       allowed_origin=settings.codec_origin, token=settings.codec_token,
-                       namespace=settings.temporal_namespace, cookie_secure=settings.codec_cookie_secure)
+    return CodecServer(
+        codec_from_settings(settings),
+        settings.codec_host,
+        settings.codec_port,
+        allowed_origin=settings.codec_origin,
+        token=settings.codec_token,
+        namespace=settings.temporal_namespace,
+        cookie_secure=settings.codec_cookie_secure,
+    )
 
 
 def main() -> int:
@@ -270,12 +299,23 @@ def main() -> int:
     settings = load_settings()
     configure_logging(settings, "codec")
     server = from_settings(settings)
-    log.info("codec server listening on %s:%s for %s (token %s, keys %s)", settings.codec_host, settings.codec_port,
-             settings.codec_origin, "required" if settings.codec_token else "not required",
-             ", ".join(html.escape(k) for k in server.codec.key_ids))
+    log.info(
+        "codec server listening on %s:%s for %s (token %s, keys %s)",
+        settings.codec_host,
+        settings.codec_port,
+        settings.codec_origin,
+        "required" if settings.codec_token else "not required",
+        ", ".join(html.escape(k) for k in server.codec.key_ids),
+    )
     # uvicorn handles SIGTERM and SIGINT: it stops taking requests and finishes those under way.
-    uvicorn.run(server.app, host=settings.codec_host, port=settings.codec_port, log_level="warning",
-                access_log=False, lifespan="off")
+    uvicorn.run(
+        server.app,
+        host=settings.codec_host,
+        port=settings.codec_port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ tests/e2e/test_topology.py does the same. Safe to run again: every step is idemp
 
     python -m ops.setup
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,8 +46,11 @@ async def setup(settings: Settings, wait_seconds: float = 120) -> None:
 
     await ensure_retrain_schedule(client, settings)
     log.info("retention schedule in place: personal data erased %s days after a case ends", settings.retention_days)
-    log.info("search attributes registered on namespace %s: %s", settings.temporal_namespace,
-             ", ".join(added) or "all there already")
+    log.info(
+        "search attributes registered on namespace %s: %s",
+        settings.temporal_namespace,
+        ", ".join(added) or "all there already",
+    )
 
 
 def main() -> int:

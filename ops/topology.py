@@ -15,82 +15,188 @@ Settings reach a process three ways:
     the services that read them, and read through FASTHOLD_<KEY>_FILE (config/settings.py). No container
     gets the whole env file; docker-compose.yml holds no secret.
 """
+
 from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field
 
-SECRETS = frozenset({
-    "FASTHOLD_DATABASE_URL", "FASTHOLD_PAYLOAD_KEY", "FASTHOLD_PAYLOAD_PREVIOUS_KEYS", "FASTHOLD_CODEC_TOKEN",
-    "FASTHOLD_SMTP_PASSWORD", "FASTHOLD_TEMPORAL_API_KEY", "FASTHOLD_WEB_SECRET", "FASTHOLD_OIDC_CLIENT_SECRET",
-})
+SECRETS = frozenset(
+    {
+        "FASTHOLD_DATABASE_URL",
+        "FASTHOLD_PAYLOAD_KEY",
+        "FASTHOLD_PAYLOAD_PREVIOUS_KEYS",
+        "FASTHOLD_CODEC_TOKEN",
+        "FASTHOLD_SMTP_PASSWORD",
+        "FASTHOLD_TEMPORAL_API_KEY",
+        "FASTHOLD_WEB_SECRET",
+        "FASTHOLD_OIDC_CLIENT_SECRET",
+    }
+)
 
-TEMPORAL = ("FASTHOLD_TEMPORAL_NAMESPACE", "FASTHOLD_TEMPORAL_TLS", "FASTHOLD_TEMPORAL_TLS_CA_FILE",
-            "FASTHOLD_TEMPORAL_TLS_CERT_FILE", "FASTHOLD_TEMPORAL_TLS_KEY_FILE", "FASTHOLD_TEMPORAL_TLS_SERVER_NAME",
-            "FASTHOLD_TEMPORAL_API_KEY")
+TEMPORAL = (
+    "FASTHOLD_TEMPORAL_NAMESPACE",
+    "FASTHOLD_TEMPORAL_TLS",
+    "FASTHOLD_TEMPORAL_TLS_CA_FILE",
+    "FASTHOLD_TEMPORAL_TLS_CERT_FILE",
+    "FASTHOLD_TEMPORAL_TLS_KEY_FILE",
+    "FASTHOLD_TEMPORAL_TLS_SERVER_NAME",
+    "FASTHOLD_TEMPORAL_API_KEY",
+)
 KEYS = ("FASTHOLD_PAYLOAD_KEY", "FASTHOLD_PAYLOAD_KEY_ID", "FASTHOLD_PAYLOAD_PREVIOUS_KEYS")
 LOGS = ("FASTHOLD_LOG_LEVEL",)
 # The worker writes links into mails (the employer's signed reply link, task links) that the web app reads.
 LINKS = ("FASTHOLD_PUBLIC_BASE_URL", "FASTHOLD_WEB_SECRET", "FASTHOLD_EMPLOYER_LINK_DAYS")
-SMTP = ("FASTHOLD_SMTP_HOST", "FASTHOLD_SMTP_PORT", "FASTHOLD_SMTP_STARTTLS", "FASTHOLD_SMTP_USERNAME",
-        "FASTHOLD_SMTP_PASSWORD", "FASTHOLD_SMTP_CA_FILE", "FASTHOLD_MAIL_FROM", "FASTHOLD_ORGANIZER_EMAIL")
+SMTP = (
+    "FASTHOLD_SMTP_HOST",
+    "FASTHOLD_SMTP_PORT",
+    "FASTHOLD_SMTP_STARTTLS",
+    "FASTHOLD_SMTP_USERNAME",
+    "FASTHOLD_SMTP_PASSWORD",
+    "FASTHOLD_SMTP_CA_FILE",
+    "FASTHOLD_MAIL_FROM",
+    "FASTHOLD_ORGANIZER_EMAIL",
+)
 
 
 @dataclass(frozen=True)
 class Process:
-    name: str                      # the compose service
-    command: tuple[str, ...]       # argv after `python` in the project's image
-    reads: tuple[str, ...]         # settings from the env file
-    ports: tuple[str, ...] = ()    # settings naming the ports it listens on
-    health: str = ""               # "http <port setting> <path>" | "smtp <port setting>" | "" (one-shot)
+    name: str  # the compose service
+    command: tuple[str, ...]  # argv after `python` in the project's image
+    reads: tuple[str, ...]  # settings from the env file
+    ports: tuple[str, ...] = ()  # settings naming the ports it listens on
+    health: str = ""  # "http <port setting> <path>" | "smtp <port setting>" | "" (one-shot)
     replicas: int = 1
-    oneshot: bool = False          # runs to completion before the others start (migrations, search attributes)
+    oneshot: bool = False  # runs to completion before the others start (migrations, search attributes)
     wiring: tuple[str, ...] = field(default=())
 
 
 PROCESSES: tuple[Process, ...] = (
-    Process("setup", ("-m", "ops.setup"),
-            reads=("FASTHOLD_DATABASE_URL", "FASTHOLD_TASK_QUEUE", *TEMPORAL, *KEYS, *LOGS),
-            oneshot=True, wiring=("FASTHOLD_TEMPORAL_ADDRESS", "FASTHOLD_LOG_FORMAT")),
-    Process("worker", ("worker.py",),
-            reads=("FASTHOLD_DATABASE_URL", "FASTHOLD_TASK_QUEUE", *LINKS,
-                   "FASTHOLD_HISTORY_EVENT_LIMIT", "FASTHOLD_DEADLINE_RISK_WORKING_DAYS",
-                   "FASTHOLD_CASE_METRICS_REFRESH_SECONDS", "FASTHOLD_CASE_METRICS_TASK_QUERIES", *TEMPORAL, *KEYS, *SMTP,
-                   *LOGS),
-            ports=("FASTHOLD_METRICS_PORT", "FASTHOLD_CASE_METRICS_PORT"),
-            health="http FASTHOLD_METRICS_PORT /metrics", replicas=2,
-            wiring=("FASTHOLD_TEMPORAL_ADDRESS", "FASTHOLD_LOG_FORMAT", "FASTHOLD_DATA_DIR", "FASTHOLD_METRICS_HOST",
-                    "FASTHOLD_METRICS_PORT", "FASTHOLD_CASE_METRICS_PORT")),
-    Process("gateway", ("gateway.py",),
-            reads=("FASTHOLD_DATABASE_URL", "FASTHOLD_ORGANIZER_EMAIL", "FASTHOLD_GATEWAY_TRUSTED_AUTHSERV_IDS",
-                   "FASTHOLD_GATEWAY_AUTH_METHODS", "FASTHOLD_GATEWAY_RELAY_NETWORKS",
-                   "FASTHOLD_GATEWAY_VERIFY_DKIM", "FASTHOLD_GATEWAY_DNS_SERVER", "FASTHOLD_GATEWAY_CONCURRENCY", *TEMPORAL, *KEYS, *LOGS),
-            ports=("FASTHOLD_GATEWAY_PORT",), health="smtp FASTHOLD_GATEWAY_PORT",
-            wiring=("FASTHOLD_TEMPORAL_ADDRESS", "FASTHOLD_LOG_FORMAT", "FASTHOLD_DATA_DIR", "FASTHOLD_GATEWAY_HOST",
-                    "FASTHOLD_GATEWAY_PORT")),
-    Process("codec", ("-m", "ops.codec_server"),
-            reads=("FASTHOLD_TEMPORAL_NAMESPACE", "FASTHOLD_CODEC_TOKEN", "FASTHOLD_CODEC_ALLOWED_ORIGIN",
-                   "FASTHOLD_CODEC_COOKIE_SECURE", *KEYS, *LOGS),
-            ports=("FASTHOLD_CODEC_PORT",), health="http FASTHOLD_CODEC_PORT /health",
-            wiring=("FASTHOLD_LOG_FORMAT", "FASTHOLD_CODEC_HOST", "FASTHOLD_CODEC_PORT")),
+    Process(
+        "setup",
+        ("-m", "ops.setup"),
+        reads=("FASTHOLD_DATABASE_URL", "FASTHOLD_TASK_QUEUE", *TEMPORAL, *KEYS, *LOGS),
+        oneshot=True,
+        wiring=("FASTHOLD_TEMPORAL_ADDRESS", "FASTHOLD_LOG_FORMAT"),
+    ),
+    Process(
+        "worker",
+        ("worker.py",),
+        reads=(
+            "FASTHOLD_DATABASE_URL",
+            "FASTHOLD_TASK_QUEUE",
+            *LINKS,
+            "FASTHOLD_HISTORY_EVENT_LIMIT",
+            "FASTHOLD_DEADLINE_RISK_WORKING_DAYS",
+            "FASTHOLD_CASE_METRICS_REFRESH_SECONDS",
+            "FASTHOLD_CASE_METRICS_TASK_QUERIES",
+            *TEMPORAL,
+            *KEYS,
+            *SMTP,
+            *LOGS,
+        ),
+        ports=("FASTHOLD_METRICS_PORT", "FASTHOLD_CASE_METRICS_PORT"),
+        health="http FASTHOLD_METRICS_PORT /metrics",
+        replicas=2,
+        wiring=(
+            "FASTHOLD_TEMPORAL_ADDRESS",
+            "FASTHOLD_LOG_FORMAT",
+            "FASTHOLD_DATA_DIR",
+            "FASTHOLD_METRICS_HOST",
+            "FASTHOLD_METRICS_PORT",
+            "FASTHOLD_CASE_METRICS_PORT",
+        ),
+    ),
+    Process(
+        "gateway",
+        ("gateway.py",),
+        reads=(
+            "FASTHOLD_DATABASE_URL",
+            "FASTHOLD_ORGANIZER_EMAIL",
+            "FASTHOLD_GATEWAY_TRUSTED_AUTHSERV_IDS",
+            "FASTHOLD_GATEWAY_AUTH_METHODS",
+            "FASTHOLD_GATEWAY_RELAY_NETWORKS",
+            "FASTHOLD_GATEWAY_VERIFY_DKIM",
+            "FASTHOLD_GATEWAY_DNS_SERVER",
+            "FASTHOLD_GATEWAY_CONCURRENCY",
+            *TEMPORAL,
+            *KEYS,
+            *LOGS,
+        ),
+        ports=("FASTHOLD_GATEWAY_PORT",),
+        health="smtp FASTHOLD_GATEWAY_PORT",
+        wiring=(
+            "FASTHOLD_TEMPORAL_ADDRESS",
+            "FASTHOLD_LOG_FORMAT",
+            "FASTHOLD_DATA_DIR",
+            "FASTHOLD_GATEWAY_HOST",
+            "FASTHOLD_GATEWAY_PORT",
+        ),
+    ),
+    Process(
+        "codec",
+        ("-m", "ops.codec_server"),
+        reads=(
+            "FASTHOLD_TEMPORAL_NAMESPACE",
+            "FASTHOLD_CODEC_TOKEN",
+            "FASTHOLD_CODEC_ALLOWED_ORIGIN",
+            "FASTHOLD_CODEC_COOKIE_SECURE",
+            *KEYS,
+            *LOGS,
+        ),
+        ports=("FASTHOLD_CODEC_PORT",),
+        health="http FASTHOLD_CODEC_PORT /health",
+        wiring=("FASTHOLD_LOG_FORMAT", "FASTHOLD_CODEC_HOST", "FASTHOLD_CODEC_PORT"),
+    ),
 )
 # Operations' page of kept replies (web, Afviste svar) reprocesses them as the gateway decides: it reads the
 # gateway's inbox (the same volume) and trusts senders by the gateway's settings.
-REPROCESSING = ("FASTHOLD_ORGANIZER_EMAIL", "FASTHOLD_GATEWAY_TRUSTED_AUTHSERV_IDS", "FASTHOLD_GATEWAY_AUTH_METHODS",
-                "FASTHOLD_GATEWAY_VERIFY_DKIM", "FASTHOLD_GATEWAY_DNS_SERVER")
+REPROCESSING = (
+    "FASTHOLD_ORGANIZER_EMAIL",
+    "FASTHOLD_GATEWAY_TRUSTED_AUTHSERV_IDS",
+    "FASTHOLD_GATEWAY_AUTH_METHODS",
+    "FASTHOLD_GATEWAY_VERIFY_DKIM",
+    "FASTHOLD_GATEWAY_DNS_SERVER",
+)
 PROCESSES = PROCESSES + (
-    Process("web", ("-m", "web"),
-            reads=("FASTHOLD_DATABASE_URL", "FASTHOLD_TASK_QUEUE", "FASTHOLD_MUNICIPALITY", *LINKS,
-                   "FASTHOLD_OIDC_ISSUER", "FASTHOLD_OIDC_CLIENT_ID", "FASTHOLD_OIDC_CLIENT_SECRET",
-                   "FASTHOLD_OIDC_USER_CLAIM", "FASTHOLD_LOCAL_PASSWORD", *REPROCESSING, *TEMPORAL, *KEYS, *LOGS),
-            ports=("FASTHOLD_WEB_PORT",), health="http FASTHOLD_WEB_PORT /sundhed",
-            wiring=("FASTHOLD_TEMPORAL_ADDRESS", "FASTHOLD_LOG_FORMAT", "FASTHOLD_DATA_DIR", "FASTHOLD_WEB_HOST",
-                    "FASTHOLD_WEB_PORT")),
+    Process(
+        "web",
+        ("-m", "web"),
+        reads=(
+            "FASTHOLD_DATABASE_URL",
+            "FASTHOLD_TASK_QUEUE",
+            "FASTHOLD_MUNICIPALITY",
+            *LINKS,
+            "FASTHOLD_OIDC_ISSUER",
+            "FASTHOLD_OIDC_CLIENT_ID",
+            "FASTHOLD_OIDC_CLIENT_SECRET",
+            "FASTHOLD_OIDC_USER_CLAIM",
+            "FASTHOLD_LOCAL_PASSWORD",
+            *REPROCESSING,
+            *TEMPORAL,
+            *KEYS,
+            *LOGS,
+        ),
+        ports=("FASTHOLD_WEB_PORT",),
+        health="http FASTHOLD_WEB_PORT /sundhed",
+        wiring=(
+            "FASTHOLD_TEMPORAL_ADDRESS",
+            "FASTHOLD_LOG_FORMAT",
+            "FASTHOLD_DATA_DIR",
+            "FASTHOLD_WEB_HOST",
+            "FASTHOLD_WEB_PORT",
+        ),
+    ),
 )
 
 # Where things are inside the compose network.
-COMPOSE_PORTS = {"FASTHOLD_METRICS_PORT": 9464, "FASTHOLD_CASE_METRICS_PORT": 9465, "FASTHOLD_GATEWAY_PORT": 2525,
-                 "FASTHOLD_CODEC_PORT": 8081, "FASTHOLD_WEB_PORT": 8235}
+COMPOSE_PORTS = {
+    "FASTHOLD_METRICS_PORT": 9464,
+    "FASTHOLD_CASE_METRICS_PORT": 9465,
+    "FASTHOLD_GATEWAY_PORT": 2525,
+    "FASTHOLD_CODEC_PORT": 8081,
+    "FASTHOLD_WEB_PORT": 8235,
+}
 COMPOSE_TEMPORAL = "temporal:7233"
 COMPOSE_DATA_DIR = "/var/lib/fasthold"
 
@@ -123,8 +229,9 @@ def wiring(process: Process, *, temporal: str, ports: dict[str, int], bind_host:
 
 
 def compose_wiring(process: Process) -> dict[str, str]:
-    return wiring(process, temporal=COMPOSE_TEMPORAL, ports=COMPOSE_PORTS, bind_host="0.0.0.0",
-                  data_dir=COMPOSE_DATA_DIR)
+    return wiring(
+        process, temporal=COMPOSE_TEMPORAL, ports=COMPOSE_PORTS, bind_host="0.0.0.0", data_dir=COMPOSE_DATA_DIR
+    )
 
 
 def healthcheck(process: Process, ports: dict[str, int]) -> list[str]:
@@ -136,8 +243,10 @@ def healthcheck(process: Process, ports: dict[str, int]) -> list[str]:
     if kind == "http":
         code = f"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{port}{rest[0]}', timeout=3)"
     else:  # an SMTP server greets with 220
-        code = (f"import socket; s = socket.create_connection(('127.0.0.1', {port}), 3); "
-                "assert s.recv(64).startswith(b'220')")
+        code = (
+            f"import socket; s = socket.create_connection(('127.0.0.1', {port}), 3); "
+            "assert s.recv(64).startswith(b'220')"
+        )
     return ["python", "-c", code]
 
 

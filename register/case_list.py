@@ -5,6 +5,7 @@ view is stored as the JSON the pydantic data converter would send, so a page com
 from the workflow's query. Parsing is the larger cost at 500 cases, so parsed views are kept in memory by
 (workflow id, version): a page load parses only the cases that changed since the last one.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -32,6 +33,7 @@ def load_view(text: str) -> CaseView:
 @dataclass(frozen=True)
 class PublishedView:
     """What a workflow publishes: its view, who holds it, whether the workflow still runs, and how new it is."""
+
     workflow_id: str
     municipality: str
     reference: str
@@ -63,12 +65,14 @@ class CaseList:
         self._parsed: dict[str, tuple[int, CaseView]] = {}
         self._lock = Lock()
 
-    def views(self, municipality: str, caseworkers: Iterable[str] | None, *,
-              include_closed: bool = False) -> list[CaseView]:
+    def views(
+        self, municipality: str, caseworkers: Iterable[str] | None, *, include_closed: bool = False
+    ) -> list[CaseView]:
         """The municipality's cases held by `caseworkers` (None: by anyone), open ones only unless asked."""
         with self.register.session() as session:
             known = select(CaseListEntry.workflow_id, CaseListEntry.version).where(
-                CaseListEntry.municipality == municipality)
+                CaseListEntry.municipality == municipality
+            )
             if caseworkers is not None:
                 known = known.where(CaseListEntry.caseworker_id.in_(list(caseworkers)))
             if not include_closed:
@@ -78,10 +82,17 @@ class CaseList:
                 stale = [wid for wid, version in wanted if self._parsed.get(wid, (None,))[0] != version]
             fresh = {}
             for start in range(0, len(stale), 500):
-                chunk = stale[start:start + 500]
-                fresh.update({wid: (version, text) for wid, version, text in session.execute(
-                    select(CaseListEntry.workflow_id, CaseListEntry.version, CaseListEntry.view).where(
-                        CaseListEntry.workflow_id.in_(chunk)))})
+                chunk = stale[start : start + 500]
+                fresh.update(
+                    {
+                        wid: (version, text)
+                        for wid, version, text in session.execute(
+                            select(CaseListEntry.workflow_id, CaseListEntry.version, CaseListEntry.view).where(
+                                CaseListEntry.workflow_id.in_(chunk)
+                            )
+                        )
+                    }
+                )
         with self._lock:
             for wid, (version, text) in fresh.items():
                 self._parsed[wid] = (version, load_view(text))

@@ -1,5 +1,6 @@
 """The CPR number's way into the register without the workflow: kept under the case's municipality and
 reference until the case row is made (activities.register moves it to citizen_identities)."""
+
 from __future__ import annotations
 
 from datetime import datetime

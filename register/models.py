@@ -1,10 +1,23 @@
 """The case register: SQLAlchemy 2.0 tables for cases, people, meetings, messages and the audit trail."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from domain.model import MeetingStatus
@@ -75,11 +88,12 @@ class CaseRow(Base):
     partial_recovery_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # first partial recovery
     partial_recovery_hours: Mapped[float | None] = mapped_column(Float, nullable=True)  # hours per week, latest
 
-    meetings: Mapped[list["MeetingRow"]] = relationship(back_populates="case", order_by="MeetingRow.number")
+    meetings: Mapped[list[MeetingRow]] = relationship(back_populates="case", order_by="MeetingRow.number")
 
 
 class CitizenIdentity(Base):
     """CPR kept apart from the case row: only the register holds it, and nothing reads it for reports or logs."""
+
     __tablename__ = "citizen_identities"
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     cpr: Mapped[str] = mapped_column(String(10))
@@ -88,6 +102,7 @@ class CitizenIdentity(Base):
 class PendingIdentity(Base):
     """A CPR number on its way to citizen_identities: written by the service layer before the case's workflow
     starts (so the number is never in the workflow's input or history), moved when the case row is made."""
+
     __tablename__ = "pending_identities"
     municipality: Mapped[str] = mapped_column(String(3), primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -123,7 +138,7 @@ class MeetingRow(Base):
     held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     case: Mapped[CaseRow] = relationship(back_populates="meetings")
-    attendees: Mapped[list["MeetingAttendee"]] = relationship(back_populates="meeting")
+    attendees: Mapped[list[MeetingAttendee]] = relationship(back_populates="meeting")
 
 
 class MeetingAttendee(Base):
@@ -141,6 +156,7 @@ class MeetingAttendee(Base):
 
 class MessageRow(Base):
     """Every message in or out. `message_key` (case, purpose, sequence, recipient) makes a send happen once."""
+
     __tablename__ = "messages"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_key: Mapped[str] = mapped_column(String(300), unique=True)
@@ -170,6 +186,7 @@ class AuditEvent(Base):
 
 class MeasureRow(Base):
     """A workplace-based measure (virksomhedsrettet indsats): the model counts those started before week 13."""
+
     __tablename__ = "measures"
     __table_args__ = (UniqueConstraint("case_id", "kind", "start_date", name="uq_measure"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -183,6 +200,7 @@ class MeasureRow(Base):
 class DeadlineBreach(Base):
     """A statutory deadline that passed unmet: recorded, never silent. A missed target of the model is not a
     breach of the law and is kept apart (`MissedTarget`)."""
+
     __tablename__ = "deadline_breaches"
     __table_args__ = (UniqueConstraint("case_id", "kind", name="uq_breach"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -195,6 +213,7 @@ class DeadlineBreach(Base):
 class MissedTarget(Base):
     """A target of the municipality's own model (\"Sammen om fastholdelse\") that passed unmet, such as the week-8
     workplace meeting under the 2026 rules: recorded and escalated, reported apart from breaches of the law."""
+
     __tablename__ = "missed_targets"
     __table_args__ = (UniqueConstraint("case_id", "kind", name="uq_missed_target"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -209,14 +228,15 @@ class LearningLogEntry(Base):
     giver viden og læring"), written by a caseworker or team lead, tagged, optionally linked to a case. Free
     text: the author is warned not to write about citizens, and the evaluation export leaves a case-linked text
     out unless the author marked it clear of personal data (`clear_of_personal_data`)."""
+
     __tablename__ = "learning_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     municipality: Mapped[str] = mapped_column(String(3), index=True)
     written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    author: Mapped[str] = mapped_column(String(100))        # the roster id or e-mail, as in the audit trail
-    author_role: Mapped[str] = mapped_column(String(20))    # caseworker | team_lead
-    kind: Mapped[str] = mapped_column(String(20))           # worked | did_not_work | challenge | idea
-    tags: Mapped[str] = mapped_column(String(200))          # '|'-separated tag keys
+    author: Mapped[str] = mapped_column(String(100))  # the roster id or e-mail, as in the audit trail
+    author_role: Mapped[str] = mapped_column(String(20))  # caseworker | team_lead
+    kind: Mapped[str] = mapped_column(String(20))  # worked | did_not_work | challenge | idea
+    tags: Mapped[str] = mapped_column(String(200))  # '|'-separated tag keys
     text: Mapped[str] = mapped_column(Text)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
     clear_of_personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -226,6 +246,7 @@ class WebSession(Base):
     """A signed-in session of the workbench, so that signing out and an idle timeout end it on the server: the
     cookie alone (signed, but a copy works as well as the original) no longer opens pages once it has ended.
     Only a hash of the session's random id is kept."""
+
     __tablename__ = "web_sessions"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's session id
     user_email: Mapped[str] = mapped_column(String(254), index=True)
@@ -239,6 +260,7 @@ class CaseListEntry(Base):
     sager and Team read one table instead of asking every workflow. Written only by the case's own workflow
     (RegisterActivities.publish_view); `version` grows with the workflow's history, so a late retry of an older
     view never overwrites a newer one."""
+
     __tablename__ = "case_list"
     workflow_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     municipality: Mapped[str] = mapped_column(String(3))
@@ -246,7 +268,7 @@ class CaseListEntry(Base):
     caseworker_id: Mapped[str] = mapped_column(String(40), default="")
     running: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
-    view: Mapped[str] = mapped_column(Text)   # the CaseView as JSON (never with the CPR number)
+    view: Mapped[str] = mapped_column(Text)  # the CaseView as JSON (never with the CPR number)
 
     __table_args__ = (Index("ix_case_list_caseworker", "municipality", "caseworker_id", "running"),)
 
@@ -256,15 +278,16 @@ class LeadTask(Base):
     over (the job's own result says why). It is open until someone handles it: the lead gives the case to a
     colleague from the task, or the case changes hands or closes by other means (then it is closed as handled
     elsewhere). `handling` is the update id of the one attempt in flight, so a form sent twice acts once."""
+
     __tablename__ = "lead_tasks"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     municipality: Mapped[str] = mapped_column(String(3))
     team_id: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(40))             # "handover_refused"
-    source: Mapped[str] = mapped_column(String(120))          # the bulk job's workflow id
+    kind: Mapped[str] = mapped_column(String(40))  # "handover_refused"
+    source: Mapped[str] = mapped_column(String(120))  # the bulk job's workflow id
     reference: Mapped[str] = mapped_column(String(40))
-    caseworker_id: Mapped[str] = mapped_column(String(40))    # who held the case when the task was made
-    detail: Mapped[str] = mapped_column(Text, default="")     # Danish: why it was not handed over
+    caseworker_id: Mapped[str] = mapped_column(String(40))  # who held the case when the task was made
+    detail: Mapped[str] = mapped_column(Text, default="")  # Danish: why it was not handed over
     request_reason: Mapped[str] = mapped_column(Text, default="")  # the lead's reason for the bulk job
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     handling: Mapped[str | None] = mapped_column(String(160), nullable=True)
@@ -273,5 +296,7 @@ class LeadTask(Base):
     resolved_by: Mapped[str] = mapped_column(String(100), default="")
     resolution: Mapped[str] = mapped_column(Text, default="")  # Danish: what was done
 
-    __table_args__ = (UniqueConstraint("source", "reference", "kind", name="uq_lead_task_source"),
-                      Index("ix_lead_tasks_open", "municipality", "team_id", "resolved_at"))
+    __table_args__ = (
+        UniqueConstraint("source", "reference", "kind", name="uq_lead_task_source"),
+        Index("ix_lead_tasks_open", "municipality", "team_id", "resolved_at"),
+    )

@@ -1,4 +1,5 @@
 """Bring the register to where a process can use it: migrated to the newest revision, the roster loaded."""
+
 from __future__ import annotations
 
 from config.settings import Settings

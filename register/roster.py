@@ -1,4 +1,5 @@
 """The roster of teams and caseworkers (config/roster.yaml), synchronised into the register."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,13 +37,28 @@ def sync_roster(session: Session, roster: dict) -> None:
     """Upsert teams and caseworkers; caseworkers no longer listed are deactivated, never deleted."""
     listed = set()
     for team in roster.get("teams", []):
-        session.merge(Team(id=team["id"], name=team["name"], municipality=str(team["municipality"]),
-                           lead_name=team["lead"]["name"], lead_email=team["lead"]["email"].lower()))
+        session.merge(
+            Team(
+                id=team["id"],
+                name=team["name"],
+                municipality=str(team["municipality"]),
+                lead_name=team["lead"]["name"],
+                lead_email=team["lead"]["email"].lower(),
+            )
+        )
     session.flush()
     for worker in roster.get("caseworkers", []):
         listed.add(worker["id"])
-        session.merge(CaseworkerRow(id=worker["id"], name=worker["name"], email=worker["email"].lower(),
-                                    phone=str(worker.get("phone", "")), team_id=worker["team"], active=True))
+        session.merge(
+            CaseworkerRow(
+                id=worker["id"],
+                name=worker["name"],
+                email=worker["email"].lower(),
+                phone=str(worker.get("phone", "")),
+                team_id=worker["team"],
+                active=True,
+            )
+        )
     for row in session.query(CaseworkerRow).filter(CaseworkerRow.id.not_in(listed)):
         row.active = False
 

@@ -4,6 +4,7 @@ The cookie carries a random session id; the register keeps its hash, whom it bel
 and when it ended. A cookie is only as good as its session here, so a copy of it stops working when its owner
 signs out, from whichever tab.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -14,6 +14,7 @@ Newcombe 1998, built from two Wilson intervals), from statsmodels: it stays insi
 shares of 0 % and 100 % and at the small numbers of one municipality, where the textbook Wald interval does
 not. A share with denominator 0 has no value, no difference and no interval.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,8 +23,8 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 
 from reporting.report import Figures, Report, Share
 
-GOAL_LEVEL = "level"          # the pilot's share must reach a level
-GOAL_INCREASE = "increase"    # the pilot's share must rise by a number of percentage points
+GOAL_LEVEL = "level"  # the pilot's share must reach a level
+GOAL_INCREASE = "increase"  # the pilot's share must rise by a number of percentage points
 MET, NOT_MET, NOT_KNOWN, NO_GOAL = "met", "not_met", "not_known", "no_goal"
 
 
@@ -31,7 +32,7 @@ MET, NOT_MET, NOT_KNOWN, NO_GOAL = "met", "not_met", "not_known", "no_goal"
 class Criterion:
     key: str
     goal_kind: str | None = None
-    goal: float | None = None     # a share for GOAL_LEVEL, percentage points for GOAL_INCREASE
+    goal: float | None = None  # a share for GOAL_LEVEL, percentage points for GOAL_INCREASE
 
 
 CRITERIA = (
@@ -49,11 +50,11 @@ class ComparedCriterion:
     key: str
     baseline: Share
     pilot: Share
-    difference_pp: float | None              # pilot - baseline, in percentage points
-    ci_pp: tuple[float, float] | None        # 95 % interval of the difference, percentage points
+    difference_pp: float | None  # pilot - baseline, in percentage points
+    ci_pp: tuple[float, float] | None  # 95 % interval of the difference, percentage points
     goal_kind: str | None
     goal: float | None
-    status: str                              # met | not_met | not_known | no_goal
+    status: str  # met | not_met | not_known | no_goal
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,15 @@ def share_of(f: Figures, key: str) -> Share:
 def difference(pilot: Share, baseline: Share) -> tuple[float | None, tuple[float, float] | None]:
     if pilot.value is None or baseline.value is None:
         return None, None
-    low, high = confint_proportions_2indep(pilot.numerator, pilot.denominator, baseline.numerator,
-                                           baseline.denominator, method="newcomb", compare="diff", alpha=0.05)
+    low, high = confint_proportions_2indep(
+        pilot.numerator,
+        pilot.denominator,
+        baseline.numerator,
+        baseline.denominator,
+        method="newcomb",
+        compare="diff",
+        alpha=0.05,
+    )
     return (pilot.value - baseline.value) * 100, (float(low) * 100, float(high) * 100)
 
 

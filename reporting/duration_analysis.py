@@ -12,6 +12,7 @@ Input: the evaluation dataset's rows (reporting/evaluation.py): `days_to_return_
 `first_meeting_place_group`, and for the profiles `expected_weeks`, `track`, `fast_track_requested_by`. Cases
 not triaged (track empty) are left out: they have not entered the process the groups describe.
 """
+
 from __future__ import annotations
 
 import io
@@ -21,11 +22,19 @@ from dataclasses import dataclass
 
 from reporting.evaluation import PLACE_GROUPS
 
-GROUP_LABELS = {"workplace": "På arbejdspladsen", "jobcenter": "I jobcentret", "other": "Andet sted (telefon m.m.)",
-                "none": "Ingen samtale holdt"}
-TRACK_LABELS = {"workplace": "arbejdspladsspor", "exempt": "undtaget", "watch": "overvåges",
-                "outside": "uden for målgruppen"}
-TABLE_WEEKS = (4, 8, 13, 26, 52)   # the curve's value at these weeks, for the accessible table
+GROUP_LABELS = {
+    "workplace": "På arbejdspladsen",
+    "jobcenter": "I jobcentret",
+    "other": "Andet sted (telefon m.m.)",
+    "none": "Ingen samtale holdt",
+}
+TRACK_LABELS = {
+    "workplace": "arbejdspladsspor",
+    "exempt": "undtaget",
+    "watch": "overvåges",
+    "outside": "uden for målgruppen",
+}
+TABLE_WEEKS = (4, 8, 13, 26, 52)  # the curve's value at these weeks, for the accessible table
 COLOURS = {"workplace": "#2e7d32", "jobcenter": "#1f5f99", "other": "#b35900", "none": "#5b6773"}
 
 
@@ -33,11 +42,11 @@ COLOURS = {"workplace": "#2e7d32", "jobcenter": "#1f5f99", "other": "#b35900", "
 class GroupCurve:
     group: str
     n: int
-    events: int                                  # returns to work observed
-    median_days: float | None                    # None: the curve never reaches 50 % (median not reached)
+    events: int  # returns to work observed
+    median_days: float | None  # None: the curve never reaches 50 % (median not reached)
     median_ci: tuple[float | None, float | None]  # 95 %; None = not reached / not estimable
-    still_away: dict[int, float | None]          # week -> share not yet back at work (KM), None past the data
-    steps: tuple[tuple[float, float], ...]       # (day, survival) of the KM step function
+    still_away: dict[int, float | None]  # week -> share not yet back at work (KM), None past the data
+    steps: tuple[tuple[float, float], ...]  # (day, survival) of the KM step function
 
 
 @dataclass(frozen=True)
@@ -75,30 +84,49 @@ def analyse(rows: list[dict]) -> DurationAnalysis:
         members = [r for r in used if r["first_meeting_place_group"] == group]
         if not members:
             continue
-        kmf = KaplanMeierFitter().fit([r["days_to_return_or_censoring"] for r in members],
-                                      [bool(r["return_to_work"]) for r in members], label=group)
+        kmf = KaplanMeierFitter().fit(
+            [r["days_to_return_or_censoring"] for r in members],
+            [bool(r["return_to_work"]) for r in members],
+            label=group,
+        )
         ci = median_survival_times(kmf.confidence_interval_)
         last = max(r["days_to_return_or_censoring"] for r in members)
         survival = kmf.survival_function_[group]
-        curves.append(GroupCurve(
-            group=group, n=len(members), events=sum(bool(r["return_to_work"]) for r in members),
-            median_days=_finite(kmf.median_survival_time_),
-            median_ci=(_finite(ci.iloc[0, 0]), _finite(ci.iloc[0, 1])),
-            still_away={w: (float(kmf.survival_function_at_times(7 * w).iloc[0]) if 7 * w <= last else None)
-                        for w in TABLE_WEEKS},
-            steps=tuple((float(t), float(s)) for t, s in survival.items())))
+        curves.append(
+            GroupCurve(
+                group=group,
+                n=len(members),
+                events=sum(bool(r["return_to_work"]) for r in members),
+                median_days=_finite(kmf.median_survival_time_),
+                median_ci=(_finite(ci.iloc[0, 0]), _finite(ci.iloc[0, 1])),
+                still_away={
+                    w: (float(kmf.survival_function_at_times(7 * w).iloc[0]) if 7 * w <= last else None)
+                    for w in TABLE_WEEKS
+                },
+                steps=tuple((float(t), float(s)) for t, s in survival.items()),
+            )
+        )
         expected = [r["expected_weeks"] for r in members if r.get("expected_weeks") is not None]
         tracks: dict[str, int] = {}
         for r in members:
             tracks[r["track"]] = tracks.get(r["track"], 0) + 1
-        profiles.append(GroupProfile(group, len(members), float(statistics.median(expected)) if expected else None,
-                                     tracks, sum(1 for r in members if r.get("fast_track_requested_by"))))
+        profiles.append(
+            GroupProfile(
+                group,
+                len(members),
+                float(statistics.median(expected)) if expected else None,
+                tracks,
+                sum(1 for r in members if r.get("fast_track_requested_by")),
+            )
+        )
     statistic = df = p = None
     if len(curves) >= 2 and sum(c.events for c in curves) > 0:
         members = [r for r in used if r["first_meeting_place_group"] in {c.group for c in curves}]
-        test = multivariate_logrank_test([r["days_to_return_or_censoring"] for r in members],
-                                         [r["first_meeting_place_group"] for r in members],
-                                         [bool(r["return_to_work"]) for r in members])
+        test = multivariate_logrank_test(
+            [r["days_to_return_or_censoring"] for r in members],
+            [r["first_meeting_place_group"] for r in members],
+            [bool(r["return_to_work"]) for r in members],
+        )
         statistic, df, p = float(test.test_statistic), int(test.degrees_of_freedom), float(test.p_value)
     return DurationAnalysis(tuple(curves), tuple(profiles), statistic, df, p, len(used))
 
@@ -115,8 +143,14 @@ def draw(analysis: DurationAnalysis, fmt: str = "png") -> bytes:
     for curve in analysis.curves:
         days = [0.0] + [d for d, _ in curve.steps]
         values = [1.0] + [s for _, s in curve.steps]
-        ax.step([d / 7 for d in days], [v * 100 for v in values], where="post", linewidth=2.2,
-                color=COLOURS[curve.group], label=f"{GROUP_LABELS[curve.group]} (n = {curve.n})")
+        ax.step(
+            [d / 7 for d in days],
+            [v * 100 for v in values],
+            where="post",
+            linewidth=2.2,
+            color=COLOURS[curve.group],
+            label=f"{GROUP_LABELS[curve.group]} (n = {curve.n})",
+        )
     ax.set_xlabel("Uger fra første fraværsdag")
     ax.set_ylabel("Endnu ikke tilbage i arbejde (%)")
     ax.set_ylim(0, 102)
@@ -135,6 +169,7 @@ def curves_csv(analysis: DurationAnalysis) -> bytes:
     """The curves as numbers (Danish CSV): group, day, share not yet back."""
     lines = ["Gruppe;Dag;Andel endnu ikke tilbage"]
     for curve in analysis.curves:
-        lines += [f"{GROUP_LABELS[curve.group]};{day:g};" + f"{value:.4f}".replace(".", ",")
-                  for day, value in curve.steps]
+        lines += [
+            f"{GROUP_LABELS[curve.group]};{day:g};" + f"{value:.4f}".replace(".", ",") for day, value in curve.steps
+        ]
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")

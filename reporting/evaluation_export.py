@@ -4,6 +4,7 @@ whatever else the caller adds (the duration analysis, the learning log), bundled
 written into a directory. Every export is recorded in the audit trail: who, when, which period, how many rows,
 and the SHA-256 of each file.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,8 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
-from reporting.evaluation import COLUMNS, evaluation_rows
 from register.models import AuditEvent
+from reporting.evaluation import COLUMNS, evaluation_rows
 
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_()}
 EXPORT_ACTION = "evaluation_export"
@@ -56,8 +57,9 @@ def cases_csv(rows: list[dict]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=[c.name for c in COLUMNS], lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("true" if v is True else "false" if v is False else "" if v is None else v)
-                         for k, v in row.items()})
+        writer.writerow(
+            {k: ("true" if v is True else "false" if v is False else "" if v is None else v) for k, v in row.items()}
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -78,14 +80,38 @@ def dictionary_csv() -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def build_export(session: Session, municipality: str, start: date, end: date, today: date, secret: str,
-                 actor: str, extra_files: dict[str, bytes] | None = None) -> EvaluationExport:
+def build_export(
+    session: Session,
+    municipality: str,
+    start: date,
+    end: date,
+    today: date,
+    secret: str,
+    actor: str,
+    extra_files: dict[str, bytes] | None = None,
+) -> EvaluationExport:
     """Read the rows, make the files and record the export in the audit trail (in the caller's transaction)."""
     rows = evaluation_rows(session, municipality, start, end, today, secret)
-    files = {"sager.csv": cases_csv(rows), "sager.parquet": cases_parquet(rows), "dataordbog.csv": dictionary_csv(),
-             **(extra_files or {})}
-    session.add(AuditEvent(case_id=None, at=datetime.now(timezone.utc), actor=actor[:100], action=EXPORT_ACTION,
-                           detail={"municipality": municipality, "from": start.isoformat(), "to": end.isoformat(),
-                                   "as_of": today.isoformat(), "rows": len(rows),
-                                   "files": {n: hashlib.sha256(d).hexdigest() for n, d in files.items()}}))
+    files = {
+        "sager.csv": cases_csv(rows),
+        "sager.parquet": cases_parquet(rows),
+        "dataordbog.csv": dictionary_csv(),
+        **(extra_files or {}),
+    }
+    session.add(
+        AuditEvent(
+            case_id=None,
+            at=datetime.now(timezone.utc),
+            actor=actor[:100],
+            action=EXPORT_ACTION,
+            detail={
+                "municipality": municipality,
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "as_of": today.isoformat(),
+                "rows": len(rows),
+                "files": {n: hashlib.sha256(d).hexdigest() for n, d in files.items()},
+            },
+        )
+    )
     return EvaluationExport(municipality, start, end, today, rows, files)

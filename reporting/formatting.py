@@ -1,11 +1,11 @@
 """How the report writes numbers, dates and names in Danish: decimal commas, "–" for a share of nothing."""
+
 from __future__ import annotations
 
 from datetime import date
 
 from reporting.labels import DASH, NO_CASEWORKER, NO_TEAM, WHOLE
 from reporting.report import Figures, Median, Report, ScopedFigures, Share
-
 
 
 def pct(share: Share) -> str:
@@ -52,7 +52,7 @@ def share_of(figures: Figures, key: str) -> Share:
 
 def period_line(report: Report) -> str:
     whose = f" · {report.audience}" if report.audience else ""
-    return (f"Kommune {report.municipality}{whose} · sager med første fraværsdag {danish_date(report.start)} – "
-            f"{danish_date(report.end)} · opgjort {danish_date(report.today)}")
-
-
+    return (
+        f"Kommune {report.municipality}{whose} · sager med første fraværsdag {danish_date(report.start)} – "
+        f"{danish_date(report.end)} · opgjort {danish_date(report.today)}"
+    )

@@ -4,6 +4,7 @@ Pure functions from a `reporting.report.Report` to text. Labels are Danish (mana
 denominator 0 shows as "–". Each form is its own module: report_table.py, report_csv.py, report_html.py (with
 the Jinja templates in reporting/templates/).
 """
+
 from __future__ import annotations
 
 from reporting.report import Report

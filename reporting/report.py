@@ -54,6 +54,7 @@ Definitions (the same text, in Danish, is the HTML page's footnote):
 - A share carries its numerator and denominator; its value is None when the denominator is 0.
 The report reads no personal data: no CPR (citizen_identities is never read), no names of citizens.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -69,16 +70,38 @@ from domain.deadlines import same_date_months_later
 from domain.localtime import local_date
 from domain.model import MeetingStatus
 from register.models import CaseRow, CaseworkerRow, DeadlineBreach, MeasureRow, MeetingRow, MissedTarget, Team
-from reporting.figures import (Audience, Breach, CaseFacts, END_TYPES, Figures, FirstMeeting, MEASURE_BASES,
-                               MEASURE_BASE_ALL, MEASURE_BASE_RUNNING, MEASURE_WEEKS, MODEL_TARGET, Median, OUTCOMES,
-                               Person, Report, Scope, ScopedFigures, Share, TARGET_TRACK, TRACKS, WORKPLACE,
-                               WORKPLACE_GOAL_CATEGORIES)
+from reporting.figures import (
+    END_TYPES,
+    MEASURE_BASE_ALL,
+    MEASURE_BASE_RUNNING,
+    MEASURE_BASES,
+    MEASURE_WEEKS,
+    MODEL_TARGET,
+    OUTCOMES,
+    TARGET_TRACK,
+    TRACKS,
+    WORKPLACE,
+    WORKPLACE_GOAL_CATEGORIES,
+    Audience,
+    Breach,
+    CaseFacts,
+    Figures,
+    FirstMeeting,
+    Median,
+    Person,
+    Report,
+    Scope,
+    ScopedFigures,
+    Share,
+)
 
 # ------------------------------------------------------------------------------------------- computation
+
 
 @dataclass(frozen=True, slots=True)
 class _Judged:
     """One case judged against the definitions: the building block of every figure."""
+
     facts: CaseFacts
     target: bool
     held: bool
@@ -89,8 +112,8 @@ class _Judged:
     measure_counted: bool
     breach_reason: str | None
     days_to_meeting: int | None
-    workplace_goal: bool = False        # counts toward the 70 % goal (categories 2 and 3, or no category)
-    target_reason: str | None = None    # the model's week-8 target missed
+    workplace_goal: bool = False  # counts toward the 70 % goal (categories 2 and 3, or no category)
+    target_reason: str | None = None  # the model's week-8 target missed
     exit_to_work: bool = False
 
 
@@ -122,9 +145,15 @@ def _judge(c: CaseFacts, today: date, measure_base: str = MEASURE_BASE_RUNNING) 
     else:
         exit_to_work = c.partial_recovery_on is not None
     return _Judged(
-        facts=c, target=target, held=held, at_workplace=held and m.at_workplace,
-        employer=held and m.employer_took_part, week8_settled=settled, on_time=on_time,
-        measure_counted=target and in_measure_base, breach_reason=reason,
+        facts=c,
+        target=target,
+        held=held,
+        at_workplace=held and m.at_workplace,
+        employer=held and m.employer_took_part,
+        week8_settled=settled,
+        on_time=on_time,
+        measure_counted=target and in_measure_base,
+        breach_reason=reason,
         days_to_meeting=(held_on - c.opened_on).days if held else None,
         workplace_goal=held and (c.category is None or c.category in WORKPLACE_GOAL_CATEGORIES),
         target_reason=target_reason,
@@ -187,8 +216,16 @@ def _keys(known: tuple[str, ...], found: Iterable[str]) -> tuple[str, ...]:
     return known + tuple(sorted(set(found) - set(known)))
 
 
-def compute_report(facts: Iterable[CaseFacts], people: Mapping[str, Person], *, municipality: str, start: date,
-                   end: date, today: date, measure_base: str = MEASURE_BASE_RUNNING) -> Report:
+def compute_report(
+    facts: Iterable[CaseFacts],
+    people: Mapping[str, Person],
+    *,
+    municipality: str,
+    start: date,
+    end: date,
+    today: date,
+    measure_base: str = MEASURE_BASE_RUNNING,
+) -> Report:
     """The whole report from plain facts: no database, no clock."""
     if measure_base not in MEASURE_BASES:
         raise ValueError(f"measure_base must be one of {', '.join(MEASURE_BASES)}, got {measure_base!r}")
@@ -204,29 +241,43 @@ def compute_report(facts: Iterable[CaseFacts], people: Mapping[str, Person], *, 
         groups: dict[str, list[_Judged]] = {}
         for j in judged:
             groups.setdefault(key(j), []).append(j)
-        scopes = [ScopedFigures(Scope(kind, gid, name(items[0])), _figures(items, track_keys, end_keys, today))
-                  for gid, items in groups.items()]
+        scopes = [
+            ScopedFigures(Scope(kind, gid, name(items[0])), _figures(items, track_keys, end_keys, today))
+            for gid, items in groups.items()
+        ]
         # By name; the group without a caseworker (or team) last.
         return tuple(sorted(scopes, key=lambda s: (s.scope.id == "", s.scope.name.lower(), s.scope.id)))
 
-    def row(j: _Judged, reason: str, recorded: bool, *, kind: str = "first_meeting",
-            due: date | None = None) -> Breach:
-        return Breach(reference=j.facts.reference, caseworker_id=j.facts.caseworker_id,
-                      caseworker_name=person(j).name, team_id=person(j).team_id, team_name=person(j).team_name,
-                      first_day=j.facts.first_day, due=due or j.facts.first_meeting_due,
-                      held_on=j.facts.first_meeting.held_on if j.held else None, reason=reason, recorded=recorded,
-                      kind=kind)
+    def row(j: _Judged, reason: str, recorded: bool, *, kind: str = "first_meeting", due: date | None = None) -> Breach:
+        return Breach(
+            reference=j.facts.reference,
+            caseworker_id=j.facts.caseworker_id,
+            caseworker_name=person(j).name,
+            team_id=person(j).team_id,
+            team_name=person(j).team_name,
+            first_day=j.facts.first_day,
+            due=due or j.facts.first_meeting_due,
+            held_on=j.facts.first_meeting.held_on if j.held else None,
+            reason=reason,
+            recorded=recorded,
+            kind=kind,
+        )
 
     def in_order(found) -> tuple[Breach, ...]:
         return tuple(sorted(found, key=lambda b: (b.due or date.max, b.reference, b.kind)))
 
     breaches = in_order(
         [row(j, j.breach_reason, j.facts.breach_recorded) for j in judged if j.breach_reason is not None]
-        + [row(j, "recorded", True, kind=kind, due=due) for j in judged for kind, due in j.facts.other_breaches])
-    missed_targets = in_order(row(j, j.target_reason, j.facts.target_missed_recorded)
-                              for j in judged if j.target_reason is not None)
+        + [row(j, "recorded", True, kind=kind, due=due) for j in judged for kind, due in j.facts.other_breaches]
+    )
+    missed_targets = in_order(
+        row(j, j.target_reason, j.facts.target_missed_recorded) for j in judged if j.target_reason is not None
+    )
     return Report(
-        municipality=municipality, start=start, end=end, today=today,
+        municipality=municipality,
+        start=start,
+        end=end,
+        today=today,
         overall=_figures(judged, track_keys, end_keys, today),
         by_team=split("team", lambda j: person(j).team_id, lambda j: person(j).team_name),
         by_caseworker=split("caseworker", lambda j: j.facts.caseworker_id, lambda j: person(j).name),
@@ -236,6 +287,7 @@ def compute_report(facts: Iterable[CaseFacts], people: Mapping[str, Person], *, 
 
 
 # ----------------------------------------------------------------------------------------------- reading
+
 
 def _local(value: datetime) -> date:
     # SQLite hands back naive datetimes; everything stored is UTC.
@@ -250,52 +302,104 @@ def first_meeting_of(meetings: list):
 
 
 def load_case_facts(session: Session, municipality: str, start: date, end: date) -> list[CaseFacts]:
-    in_period = (select(CaseRow.id).where(CaseRow.municipality == municipality, CaseRow.first_day >= start,
-                                          CaseRow.first_day <= end)).scalar_subquery()
+    in_period = (
+        select(CaseRow.id).where(
+            CaseRow.municipality == municipality, CaseRow.first_day >= start, CaseRow.first_day <= end
+        )
+    ).scalar_subquery()
     meetings: dict[int, object] = {}
     for row in session.execute(
-            select(MeetingRow.case_id, MeetingRow.number, MeetingRow.status, MeetingRow.held_at, MeetingRow.start,
-                   MeetingRow.actual_location, MeetingRow.employer_took_part)
-            .where(MeetingRow.case_id.in_(in_period)).order_by(MeetingRow.case_id, MeetingRow.number)):
+        select(
+            MeetingRow.case_id,
+            MeetingRow.number,
+            MeetingRow.status,
+            MeetingRow.held_at,
+            MeetingRow.start,
+            MeetingRow.actual_location,
+            MeetingRow.employer_took_part,
+        )
+        .where(MeetingRow.case_id.in_(in_period))
+        .order_by(MeetingRow.case_id, MeetingRow.number)
+    ):
         meetings.setdefault(row.case_id, []).append(row)
-    measured = set(session.scalars(
-        select(MeasureRow.case_id).where(MeasureRow.before_week_13.is_(True), MeasureRow.case_id.in_(in_period))))
+    measured = set(
+        session.scalars(
+            select(MeasureRow.case_id).where(MeasureRow.before_week_13.is_(True), MeasureRow.case_id.in_(in_period))
+        )
+    )
     breached: dict[int, date] = {}
     other_breaches: dict[int, list[tuple[str, date]]] = {}
     # Every kind the workflow records (first_meeting, fast_track, first_conversation, and any added later).
     for row in session.execute(
-            select(DeadlineBreach.case_id, DeadlineBreach.kind, DeadlineBreach.due)
-            .where(DeadlineBreach.case_id.in_(in_period)).order_by(DeadlineBreach.case_id, DeadlineBreach.kind)):
+        select(DeadlineBreach.case_id, DeadlineBreach.kind, DeadlineBreach.due)
+        .where(DeadlineBreach.case_id.in_(in_period))
+        .order_by(DeadlineBreach.case_id, DeadlineBreach.kind)
+    ):
         if row.kind == "first_meeting":
             breached[row.case_id] = row.due
         else:
             other_breaches.setdefault(row.case_id, []).append((row.kind, row.due))
-    targets_missed = {row.case_id: row.due for row in session.execute(
-        select(MissedTarget.case_id, MissedTarget.due)
-        .where(MissedTarget.kind == "first_meeting", MissedTarget.case_id.in_(in_period)))}
+    targets_missed = {
+        row.case_id: row.due
+        for row in session.execute(
+            select(MissedTarget.case_id, MissedTarget.due).where(
+                MissedTarget.kind == "first_meeting", MissedTarget.case_id.in_(in_period)
+            )
+        )
+    }
     facts = []
     for c in session.execute(
-            select(CaseRow.id, CaseRow.reference, CaseRow.caseworker_id, CaseRow.track, CaseRow.first_day,
-                   CaseRow.first_meeting_due, CaseRow.opened_at, CaseRow.closed_at, CaseRow.end_date,
-                   CaseRow.end_type, CaseRow.outcome, CaseRow.category, CaseRow.first_meeting_kind,
-                   CaseRow.partial_recovery_on)
-            .where(CaseRow.id.in_(in_period)).order_by(CaseRow.id)):
+        select(
+            CaseRow.id,
+            CaseRow.reference,
+            CaseRow.caseworker_id,
+            CaseRow.track,
+            CaseRow.first_day,
+            CaseRow.first_meeting_due,
+            CaseRow.opened_at,
+            CaseRow.closed_at,
+            CaseRow.end_date,
+            CaseRow.end_type,
+            CaseRow.outcome,
+            CaseRow.category,
+            CaseRow.first_meeting_kind,
+            CaseRow.partial_recovery_on,
+        )
+        .where(CaseRow.id.in_(in_period))
+        .order_by(CaseRow.id)
+    ):
         m = first_meeting_of(meetings.get(c.id, []))
         first = None
         if m is not None:
             held = m.status == MeetingStatus.HELD
-            first = FirstMeeting(held_on=_local(m.held_at or m.start) if held else None,
-                                 at_workplace=held and m.actual_location == WORKPLACE,
-                                 employer_took_part=held and bool(m.employer_took_part))
+            first = FirstMeeting(
+                held_on=_local(m.held_at or m.start) if held else None,
+                at_workplace=held and m.actual_location == WORKPLACE,
+                employer_took_part=held and bool(m.employer_took_part),
+            )
         ended_on = c.end_date or (_local(c.closed_at) if c.closed_at else None)
-        facts.append(CaseFacts(
-            reference=c.reference, caseworker_id=c.caseworker_id or "", track=c.track, first_day=c.first_day,
-            first_meeting_due=c.first_meeting_due or breached.get(c.id) or targets_missed.get(c.id),
-            opened_on=_local(c.opened_at), closed=c.closed_at is not None, ended_on=ended_on, end_type=c.end_type,
-            outcome=c.outcome, first_meeting=first, measure_before_week_13=c.id in measured,
-            breach_recorded=c.id in breached, category=c.category,
-            first_meeting_statutory=c.first_meeting_kind != MODEL_TARGET, target_missed_recorded=c.id in targets_missed,
-            partial_recovery_on=c.partial_recovery_on, other_breaches=tuple(other_breaches.get(c.id, ()))))
+        facts.append(
+            CaseFacts(
+                reference=c.reference,
+                caseworker_id=c.caseworker_id or "",
+                track=c.track,
+                first_day=c.first_day,
+                first_meeting_due=c.first_meeting_due or breached.get(c.id) or targets_missed.get(c.id),
+                opened_on=_local(c.opened_at),
+                closed=c.closed_at is not None,
+                ended_on=ended_on,
+                end_type=c.end_type,
+                outcome=c.outcome,
+                first_meeting=first,
+                measure_before_week_13=c.id in measured,
+                breach_recorded=c.id in breached,
+                category=c.category,
+                first_meeting_statutory=c.first_meeting_kind != MODEL_TARGET,
+                target_missed_recorded=c.id in targets_missed,
+                partial_recovery_on=c.partial_recovery_on,
+                other_breaches=tuple(other_breaches.get(c.id, ())),
+            )
+        )
     return facts
 
 
@@ -305,12 +409,21 @@ def load_people(session: Session, caseworker_ids: Iterable[str]) -> dict[str, Pe
         return {}
     rows = session.execute(
         select(CaseworkerRow.id, CaseworkerRow.name, CaseworkerRow.team_id, Team.name.label("team_name"))
-        .join(Team, Team.id == CaseworkerRow.team_id).where(CaseworkerRow.id.in_(ids)))
+        .join(Team, Team.id == CaseworkerRow.team_id)
+        .where(CaseworkerRow.id.in_(ids))
+    )
     return {r.id: Person(r.name, r.team_id, r.team_name) for r in rows}
 
 
-def build_report(session: Session, municipality: str, start: date, end: date, today: date,
-                 measure_base: str = MEASURE_BASE_RUNNING, audience: Audience | None = None) -> Report:
+def build_report(
+    session: Session,
+    municipality: str,
+    start: date,
+    end: date,
+    today: date,
+    measure_base: str = MEASURE_BASE_RUNNING,
+    audience: Audience | None = None,
+) -> Report:
     """The report for `municipality`, cases whose first day of absence is in [start, end], as of `today`;
     with `audience`, of that audience's cases only (the whole municipality's is for the command line)."""
     if start > end:
@@ -319,6 +432,7 @@ def build_report(session: Session, municipality: str, start: date, end: date, to
     if audience is not None:
         facts = [f for f in facts if f.caseworker_id in audience.caseworkers]
     people = load_people(session, (f.caseworker_id for f in facts))
-    report = compute_report(facts, people, municipality=municipality, start=start, end=end, today=today,
-                            measure_base=measure_base)
+    report = compute_report(
+        facts, people, municipality=municipality, start=start, end=end, today=today, measure_base=measure_base
+    )
     return replace(report, audience=audience.name) if audience is not None else report

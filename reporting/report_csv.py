@@ -1,4 +1,5 @@
 """The report as Danish CSV for spreadsheets, and read back for programs and tests."""
+
 from __future__ import annotations
 
 import csv
@@ -6,16 +7,24 @@ import io
 from dataclasses import dataclass
 
 from reporting.formatting import scope_name, share_of, whole_name
-from reporting.labels import (BREACHES_LABEL, DASH, END_TYPE_LABELS, EXITS_LABEL, MEDIAN_LABEL, MISSED_LABEL,
-                              OUTCOME_LABELS, SHARE_FIGURES, TRACK_LABELS)
+from reporting.labels import (
+    BREACHES_LABEL,
+    DASH,
+    END_TYPE_LABELS,
+    EXITS_LABEL,
+    MEDIAN_LABEL,
+    MISSED_LABEL,
+    OUTCOME_LABELS,
+    SHARE_FIGURES,
+    TRACK_LABELS,
+)
 from reporting.report import OUTCOMES, Figures, Report, Share
-
 
 
 @dataclass(frozen=True)
 class FigureRow:
     figure: str
-    scope: str       # all | caseworker | team
+    scope: str  # all | caseworker | team
     scope_id: str
     numerator: str
     denominator: str
@@ -39,8 +48,11 @@ def _rows_for(scope: str, scope_id: str, f: Figures) -> list[FigureRow]:
     rows.append(count("first_meeting_breaches", f.breaches))
     rows.append(count("missed_model_targets", f.missed_targets))
     rows.append(share("exits_to_work", f.exits_to_work))
-    rows.append(FigureRow("median_days_to_first_meeting", scope, scope_id, "", str(m.n),
-                          DASH if m.days is None else f"{m.days:g}"))
+    rows.append(
+        FigureRow(
+            "median_days_to_first_meeting", scope, scope_id, "", str(m.n), DASH if m.days is None else f"{m.days:g}"
+        )
+    )
     rows += [share(f"outcome_{o}", f.outcomes[o]) for o in OUTCOMES]
     rows += [share(f"track_{k}", Share(n, f.cases)) for k, n in f.by_track.items()]
     rows += [share(f"end_type_{k}", Share(n, f.cases)) for k, n in f.by_end_type.items()]
@@ -61,13 +73,22 @@ SCOPE_CSV = {"all": "Hele kommunen", "team": "Team", "caseworker": "Sagsbehandle
 
 def figure_label(key: str) -> str:
     """The Danish name of a figure's key, as a manager reads it."""
-    fixed = {"cases": "Sager i perioden", "target_cases": "Sager i målgruppen", "first_meeting_breaches":
-             BREACHES_LABEL, "missed_model_targets": MISSED_LABEL, "exits_to_work": EXITS_LABEL,
-             "median_days_to_first_meeting": MEDIAN_LABEL, **dict(SHARE_FIGURES)}
+    fixed = {
+        "cases": "Sager i perioden",
+        "target_cases": "Sager i målgruppen",
+        "first_meeting_breaches": BREACHES_LABEL,
+        "missed_model_targets": MISSED_LABEL,
+        "exits_to_work": EXITS_LABEL,
+        "median_days_to_first_meeting": MEDIAN_LABEL,
+        **dict(SHARE_FIGURES),
+    }
     if key in fixed:
         return fixed[key]
-    for prefix, title, labels in (("outcome_", "Afgang en måned efter afslutning", OUTCOME_LABELS),
-                                  ("track_", "Spor", TRACK_LABELS), ("end_type_", "Afslutning", END_TYPE_LABELS)):
+    for prefix, title, labels in (
+        ("outcome_", "Afgang en måned efter afslutning", OUTCOME_LABELS),
+        ("track_", "Spor", TRACK_LABELS),
+        ("end_type_", "Afslutning", END_TYPE_LABELS),
+    ):
         if key.startswith(prefix):
             rest = key.removeprefix(prefix)
             return f"{title}: {labels.get(rest, rest)}"
@@ -87,17 +108,32 @@ def render_csv(report: Report) -> str:
     writer.writerow(CSV_HEADER)
     for r in figure_rows(report):
         in_all = SCOPE_CSV[r.scope] if r.scope != "all" or not report.audience else "I alt"
-        writer.writerow([figure_label(r.figure), in_all,
-                         whole_name(report) if r.scope == "all" else names.get((r.scope, r.scope_id), ""), r.numerator,
-                         r.denominator, _danish_number(r.value), r.figure, r.scope_id])
+        writer.writerow(
+            [
+                figure_label(r.figure),
+                in_all,
+                whole_name(report) if r.scope == "all" else names.get((r.scope, r.scope_id), ""),
+                r.numerator,
+                r.denominator,
+                _danish_number(r.value),
+                r.figure,
+                r.scope_id,
+            ]
+        )
     return "\ufeff" + out.getvalue()
 
 
 def read_csv(text: str) -> list[FigureRow]:
     """The rows of `render_csv` back, with their keys and plain decimal points: for programs and tests."""
     scopes = {v: k for k, v in SCOPE_CSV.items()}
-    return [FigureRow(row["Kode"], scopes[row["Opdeling"]], row["Id"], row["Tæller"], row["Nævner"],
-                      row["Værdi"].replace(",", "."))
-            for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")]
-
-
+    return [
+        FigureRow(
+            row["Kode"],
+            scopes[row["Opdeling"]],
+            row["Id"],
+            row["Tæller"],
+            row["Nævner"],
+            row["Værdi"].replace(",", "."),
+        )
+        for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    ]

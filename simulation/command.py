@@ -1,4 +1,5 @@
 """`fasthold simuler`: the command's arguments and its answer; cli.py only hands the arguments over."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,12 +12,21 @@ from simulation.scenario import ScenarioError, load_scenario
 def add_simulation_parser(sub) -> None:
     s = sub.add_parser("simuler", help="simulér et år med den rigtige sagsgang: hvor mange sagsbehandlere?")
     s.add_argument("scenarie", type=Path, help="scenariefil (YAML), se examples/simulering.yaml")
-    s.add_argument("--sagsbehandlere", type=_sizes, default=None,
-                   help="antal sagsbehandlere at sammenligne, fx 4,6,8 (standard: scenariets roster.caseworkers)")
+    s.add_argument(
+        "--sagsbehandlere",
+        type=_sizes,
+        default=None,
+        help="antal sagsbehandlere at sammenligne, fx 4,6,8 (standard: scenariets roster.caseworkers)",
+    )
     s.add_argument("--uger", type=int, default=None, help="uger med nye sager (standard: scenariets weeks)")
-    s.add_argument("--start", type=_day, default=None, metavar="ÅÅÅÅ-MM-DD",
-                   help="første simulerede dag (standard: scenariets start, ellers i dag); "
-                        "en fast dag giver samme resultat, uanset hvornår der køres")
+    s.add_argument(
+        "--start",
+        type=_day,
+        default=None,
+        metavar="ÅÅÅÅ-MM-DD",
+        help="første simulerede dag (standard: scenariets start, ellers i dag); "
+        "en fast dag giver samme resultat, uanset hvornår der køres",
+    )
     s.add_argument("--ud", type=Path, default=Path("simulering"), help="mappe til tabel, plot og registre")
     s.add_argument("--stille", action="store_true", help="ingen statuslinje")
 
@@ -53,6 +63,8 @@ async def simulate_from_args(args) -> str:
         scenario = dataclasses.replace(scenario, start=args.start)
     result = await sweep(scenario, args.ud, progress=not args.stille)
     files = ", ".join(str(p) for p in (result.table_path, *result.plot_paths))
-    return (f"{format_table(list(result.results))}\n\n"
-            f"Simuleret {result.results[0].arrivals} sager pr. bemanding på {result.wall_seconds:.0f} s. "
-            f"Filer: {files}; registrene: {args.ud}/register-N.db")
+    return (
+        f"{format_table(list(result.results))}\n\n"
+        f"Simuleret {result.results[0].arrivals} sager pr. bemanding på {result.wall_seconds:.0f} s. "
+        f"Filer: {files}; registrene: {args.ud}/register-N.db"
+    )

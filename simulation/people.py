@@ -7,6 +7,7 @@ Each such act is an event on the simulated clock; the driver carries it out thro
 (`CaseService.act` / `deliver_answer`), exactly as a person at the workbench or the mail gateway would.
 Random choices come from one seeded generator, so a scenario gives the same people for every roster size.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -20,8 +21,16 @@ from typing import Any
 from case_service import CaseRefusal, CaseService
 from case_service.commands import CaseRef
 from domain.localtime import LOCAL_TZ, local_date
-from domain.model import (CaseEnd, EmployerAnswer, Location, MeasureStart, MeetingOutcome, OutcomeReport,
-                          RsvpReceived, workflow_id_for)
+from domain.model import (
+    CaseEnd,
+    EmployerAnswer,
+    Location,
+    MeasureStart,
+    MeetingOutcome,
+    OutcomeReport,
+    RsvpReceived,
+    workflow_id_for,
+)
 from simulation.scenario import Arrival, Scenario
 
 ACTOR = "simulering"
@@ -47,11 +56,11 @@ class World:
         self._order = itertools.count()
         self.sent: set[str] = set()
         self.mails: Counter[str] = Counter()
-        self.escalations: Counter[str] = Counter()       # caseworker e-mail -> escalations to her team lead
+        self.escalations: Counter[str] = Counter()  # caseworker e-mail -> escalations to her team lead
         self.acts: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
-        self.current: dict[str, int | None] = {}         # meeting uid -> its current sequence (None: cancelled)
-        self.asked: set[str] = set()                     # cases whose employer has been asked once
+        self.current: dict[str, int | None] = {}  # meeting uid -> its current sequence (None: cancelled)
+        self.asked: set[str] = set()  # cases whose employer has been asked once
         self.ended: set[str] = set()
 
     # ------------------------------------------------------------------ the engine's mail
@@ -82,8 +91,12 @@ class World:
         if self.rng.random() < s.employer_silent_share:
             return  # never answers: the engine reminds, escalates and books at the job centre's risk
         hosts = self.rng.random() >= s.employer_decline_share
-        self.plan(now + timedelta(days=self.rng.uniform(*s.employer_answer_days)), "employer_answer", reference,
-                  EmployerAnswer(hosts, "" if hosts else "Ingen egnede lokaler", actor=ACTOR))
+        self.plan(
+            now + timedelta(days=self.rng.uniform(*s.employer_answer_days)),
+            "employer_answer",
+            reference,
+            EmployerAnswer(hosts, "" if hosts else "Ingen egnede lokaler", actor=ACTOR),
+        )
 
     def _invited(self, reference: str, mail, now: datetime) -> None:
         meeting, s = mail.meeting, self.scenario
@@ -92,20 +105,31 @@ class World:
         for attendee in (a for a in mail.attendees if a.role in ("employer", "employee")):
             # An invitation is declined at most once per meeting (its first version), or a case could loop.
             declines = meeting.sequence == 0 and self.rng.random() < s.attendee_decline_share / 2
-            self.plan(now + timedelta(days=self.rng.uniform(*s.attendee_accept_days)), "answer", reference,
-                      RsvpReceived(meeting.uid, meeting.sequence, attendee.email,
-                                   "DECLINED" if declines else "ACCEPTED", actor=ACTOR), meeting=key)
+            self.plan(
+                now + timedelta(days=self.rng.uniform(*s.attendee_accept_days)),
+                "answer",
+                reference,
+                RsvpReceived(
+                    meeting.uid, meeting.sequence, attendee.email, "DECLINED" if declines else "ACCEPTED", actor=ACTOR
+                ),
+                meeting=key,
+            )
         held = self.rng.random() >= s.no_show_share
         where = Location(meeting.expected_location)
-        self.plan(meeting.end + timedelta(hours=1), "record_meeting", reference,
-                  MeetingOutcome(meeting.number, held, held and where == Location.WORKPLACE, where.value,
-                                 actor=ACTOR), meeting=key)
+        self.plan(
+            meeting.end + timedelta(hours=1),
+            "record_meeting",
+            reference,
+            MeetingOutcome(meeting.number, held, held and where == Location.WORKPLACE, where.value, actor=ACTOR),
+            meeting=key,
+        )
 
     def _task(self, reference: str, task: str, now: datetime) -> None:
         if task == "measure" and self.rng.random() < self.scenario.measure_share:
             start = local_date(now) + timedelta(days=7)
-            self.plan(now + timedelta(days=2), "start_measure", reference,
-                      MeasureStart("gradual_return", start, actor=ACTOR))
+            self.plan(
+                now + timedelta(days=2), "start_measure", reference, MeasureStart("gradual_return", start, actor=ACTOR)
+            )
         elif task == "outcome":
             kinds = list(self.scenario.outcomes)
             choice = self.rng.choices(kinds, [self.scenario.outcomes[k] for k in kinds])[0]
@@ -145,8 +169,9 @@ class World:
         update_id = f"sim-{event.order}"
         try:
             if isinstance(event.action, RsvpReceived):
-                await self.service.deliver_answer(workflow_id_for(ref.municipality, ref.reference), event.action,
-                                                  update_id=update_id, timeout=120)
+                await self.service.deliver_answer(
+                    workflow_id_for(ref.municipality, ref.reference), event.action, update_id=update_id, timeout=120
+                )
             else:
                 await self.service.act(ref, event.action, update_id=update_id)
             self.acts[event.what] += 1

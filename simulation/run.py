@@ -14,6 +14,7 @@ sleeps the server's clock forward to the next thing that happens, at most `STEP`
 planned while the clock moves, are late by at most that). The engine's own dated steps fire at 08:00, so the
 clock also stops at 08:05 every day; arrivals and acts fall on the hour, so one move of the clock serves many.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,8 @@ from pathlib import Path
 
 import yaml
 from temporalio import activity
-from temporalio.converter import DataConverter
 from temporalio.client import Client
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -39,22 +40,22 @@ from config.settings import load_settings
 from domain.localtime import LOCAL_TZ, local_date
 from domain.model import CaseInput, Employee, Employer
 from domain.rulesets import load_rulesets
-from localrun.binaries import find_binary
 from engine.payloads import SharedCachePayloadConverter
 from engine.search_setup import register_search_attributes
+from localrun.binaries import find_binary
 from register.db import Register, upgrade
-from reporting.report import Report, build_report
 from register.roster import sync_roster
+from reporting.report import Report, build_report
 from simulation.people import World, per_caseworker
 from simulation.scenario import Arrival, Scenario, ScenarioError
 from worker import SANDBOX, case_activities, warm_holiday_calendar
 from workflows.case_workflow import CaseWorkflow
 
-STEP = timedelta(hours=6)          # the longest the clock moves before the people look at their mail again
-CONCURRENT_ACTS = 16               # people acting at the same simulated moment, at once
-SIM_HISTORY_LIMIT = 10_000_000     # no continue-as-new on the time-skipping server
-SIM_CACHED_WORKFLOWS = 1000        # open cases kept in memory (about 0.4 MB each); the rest replay when woken
-MORNING_STOP = time(8, 5)          # just after the engine's dated steps (08:00) have gone out
+STEP = timedelta(hours=6)  # the longest the clock moves before the people look at their mail again
+CONCURRENT_ACTS = 16  # people acting at the same simulated moment, at once
+SIM_HISTORY_LIMIT = 10_000_000  # no continue-as-new on the time-skipping server
+SIM_CACHED_WORKFLOWS = 1000  # open cases kept in memory (about 0.4 MB each); the rest replay when woken
+MORNING_STOP = time(8, 5)  # just after the engine's dated steps (08:00) have gone out
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class RosterResult:
     refused: dict[str, int]
     wall_seconds: float
     register_url: str
-    history_sample: tuple[float, float] = (0.0, 0.0)   # activities and timers per case, from sampled histories
+    history_sample: tuple[float, float] = (0.0, 0.0)  # activities and timers per case, from sampled histories
 
     @property
     def week_8(self) -> float | None:
@@ -88,22 +89,37 @@ class RosterResult:
 def _case(scenario: Scenario, arrival: Arrival) -> CaseInput:
     n = arrival.number
     return CaseInput(
-        reference=f"SIM-{n:05d}", municipality=scenario.municipality, first_day=arrival.first_day,
-        expected_weeks=arrival.expected_weeks, employer_expected_weeks=arrival.expected_weeks,
-        seriously_ill=arrival.seriously_ill, history_event_limit=SIM_HISTORY_LIMIT, local_activities=True,
+        reference=f"SIM-{n:05d}",
+        municipality=scenario.municipality,
+        first_day=arrival.first_day,
+        expected_weeks=arrival.expected_weeks,
+        employer_expected_weeks=arrival.expected_weeks,
+        seriously_ill=arrival.seriously_ill,
+        history_event_limit=SIM_HISTORY_LIMIT,
+        local_activities=True,
         employee=Employee(f"Medarbejder {n}", f"medarbejder{n}@borger.example.dk"),
-        employer=Employer(f"Virksomhed {n % 400} ApS", "12345674", f"Erhvervsvej {n % 400}, 2100 København Ø",
-                          f"Kontakt {n}", f"kontakt{n}@virksomhed.example.dk"))
+        employer=Employer(
+            f"Virksomhed {n % 400} ApS",
+            "12345674",
+            f"Erhvervsvej {n % 400}, 2100 København Ø",
+            f"Kontakt {n}",
+            f"kontakt{n}@virksomhed.example.dk",
+        ),
+    )
 
 
-def _stand_ins(world: World, registry: RegisterActivities, planning: PlanningActivities,
-               holidays: dict[str, list]) -> list:
+def _stand_ins(
+    world: World, registry: RegisterActivities, planning: PlanningActivities, holidays: dict[str, list]
+) -> list:
     """`send_mail` counted; booking and planning real, with each caseworker's holidays as times she is away."""
 
     def away(caseworker_id: str, earliest: datetime, latest_day) -> tuple[datetime, ...]:
         days = [d for d in holidays.get(caseworker_id, ()) if local_date(earliest) <= d <= latest_day]
-        return tuple(datetime.combine(d, datetime.min.time(), tzinfo=LOCAL_TZ) + timedelta(minutes=30 * i)
-                     for d in days for i in range(12, 42))  # 06:00-20:30: the whole working day is taken
+        return tuple(
+            datetime.combine(d, datetime.min.time(), tzinfo=LOCAL_TZ) + timedelta(minutes=30 * i)
+            for d in days
+            for i in range(12, 42)
+        )  # 06:00-20:30: the whole working day is taken
 
     @activity.defn(name="send_mail")
     async def send_mail(mail: OutgoingMail) -> str:
@@ -123,8 +139,9 @@ def _stand_ins(world: World, registry: RegisterActivities, planning: PlanningAct
     return case_activities(registry, planning, send_mail, reserve_slot=reserve_slot, free_slots=free_slots)
 
 
-async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: bool = True,
-                     sample_histories: int = 0) -> RosterResult:
+async def run_roster(
+    scenario: Scenario, size: int, out_dir: Path, *, progress: bool = True, sample_histories: int = 0
+) -> RosterResult:
     """Simulate the scenario with `size` caseworkers; the register is kept in `out_dir`."""
     from tqdm import tqdm
 
@@ -136,9 +153,13 @@ async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: 
     roster_file = out_dir / f"roster-{size}.yaml"
     roster_file.write_text(yaml.safe_dump(roster, allow_unicode=True, sort_keys=False), encoding="utf-8")
     url = f"sqlite:///{db}"
-    settings = load_settings(env={}).replace(data_dir=str(out_dir / "data"), database_url=url,
-                                             roster_file=str(roster_file), history_event_limit=SIM_HISTORY_LIMIT,
-                                             task_queue=f"sim-{uuid.uuid4().hex[:8]}")
+    settings = load_settings(env={}).replace(
+        data_dir=str(out_dir / "data"),
+        database_url=url,
+        roster_file=str(roster_file),
+        history_event_limit=SIM_HISTORY_LIMIT,
+        task_queue=f"sim-{uuid.uuid4().hex[:8]}",
+    )
     upgrade(url)
     register = Register(url)
     with register.session() as session:
@@ -158,28 +179,63 @@ async def run_roster(scenario: Scenario, size: int, out_dir: Path, *, progress: 
         planning = PlanningActivities(load_rulesets(settings.rulesets_path), registry)
         horizon = start + timedelta(weeks=scenario.arrival_weeks + scenario.tail_weeks)
         with ThreadPoolExecutor(max_workers=8) as executor:
-            async with Worker(client, task_queue=settings.task_queue, workflows=[CaseWorkflow],
-                              activities=_stand_ins(world, registry, planning, holidays), workflow_runner=SANDBOX,
-                              activity_executor=executor, max_concurrent_activities=8,
-                              max_cached_workflows=SIM_CACHED_WORKFLOWS, max_concurrent_workflow_tasks=10):
-                bar = tqdm(total=(horizon - start).days, unit="dag", desc=f"{size} sagsbehandlere",
-                           disable=not progress, leave=False)
+            async with Worker(
+                client,
+                task_queue=settings.task_queue,
+                workflows=[CaseWorkflow],
+                activities=_stand_ins(world, registry, planning, holidays),
+                workflow_runner=SANDBOX,
+                activity_executor=executor,
+                max_concurrent_activities=8,
+                max_cached_workflows=SIM_CACHED_WORKFLOWS,
+                max_concurrent_workflow_tasks=10,
+            ):
+                bar = tqdm(
+                    total=(horizon - start).days,
+                    unit="dag",
+                    desc=f"{size} sagsbehandlere",
+                    disable=not progress,
+                    leave=False,
+                )
                 await _drive(env, service, world, arrivals, start, horizon, bar)
                 bar.close()
                 sample = await _history_sample(client, scenario, arrivals[:sample_histories])
         today = local_date(horizon)
         with register.session() as session:
-            report = build_report(session, scenario.municipality, min(a.first_day for a in arrivals),
-                                  max(a.first_day for a in arrivals), today)
+            report = build_report(
+                session,
+                scenario.municipality,
+                min(a.first_day for a in arrivals),
+                max(a.first_day for a in arrivals),
+                today,
+            )
     finally:
         await env.shutdown()
         register.dispose()
     escalations = per_caseworker(world, roster)
-    figures = tuple(CaseworkerFigures(s.scope.id, s.figures.cases, s.figures.first_meeting_by_week_8.value,
-                                      escalations.get(s.scope.id, 0), s.figures.breaches)
-                    for s in report.by_caseworker)
-    return RosterResult(size, len(arrivals), report, figures, sum(escalations.values()), dict(world.mails),
-                        dict(world.acts), dict(world.refused), wallclock.monotonic() - started, url, sample)
+    figures = tuple(
+        CaseworkerFigures(
+            s.scope.id,
+            s.figures.cases,
+            s.figures.first_meeting_by_week_8.value,
+            escalations.get(s.scope.id, 0),
+            s.figures.breaches,
+        )
+        for s in report.by_caseworker
+    )
+    return RosterResult(
+        size,
+        len(arrivals),
+        report,
+        figures,
+        sum(escalations.values()),
+        dict(world.mails),
+        dict(world.acts),
+        dict(world.refused),
+        wallclock.monotonic() - started,
+        url,
+        sample,
+    )
 
 
 async def _history_sample(client: Client, scenario: Scenario, arrivals: list[Arrival]) -> tuple[float, float]:
@@ -189,16 +245,21 @@ async def _history_sample(client: Client, scenario: Scenario, arrivals: list[Arr
     activities = timers = 0
     for arrival in arrivals:
         history = await client.get_workflow_handle(_case(scenario, arrival).workflow_id).fetch_history()
-        activities += sum(e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
-                          or (e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED  # a local activity's record
-                              and e.marker_recorded_event_attributes.marker_name == "core_local_activity")
-                          for e in history.events)
+        activities += sum(
+            e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            or (
+                e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED  # a local activity's record
+                and e.marker_recorded_event_attributes.marker_name == "core_local_activity"
+            )
+            for e in history.events
+        )
         timers += sum(e.event_type == EventType.EVENT_TYPE_TIMER_STARTED for e in history.events)
     return (activities / len(arrivals), timers / len(arrivals)) if arrivals else (0.0, 0.0)
 
 
-async def _drive(env, service: CaseService, world: World, arrivals: list[Arrival], start: datetime,
-                 horizon: datetime, bar) -> None:
+async def _drive(
+    env, service: CaseService, world: World, arrivals: list[Arrival], start: datetime, horizon: datetime, bar
+) -> None:
     """Move the clock to the next arrival or act, start or carry out what is due, until the horizon."""
     now, pending, shown = start, list(arrivals), 0
     limit = asyncio.Semaphore(CONCURRENT_ACTS)
@@ -236,8 +297,10 @@ async def begin(env: WorkflowEnvironment, scenario: Scenario) -> datetime:
     when = datetime.combine(scenario.start, MORNING_STOP, tzinfo=LOCAL_TZ)
     now = await env.get_current_time()
     if when < now:
-        raise ScenarioError(f"start: {scenario.start.isoformat()} er passeret; simuleringens ur kan kun gå frem "
-                            f"fra i dag ({local_date(now).isoformat()}). Vælg en senere dag, eller udelad start.")
+        raise ScenarioError(
+            f"start: {scenario.start.isoformat()} er passeret; simuleringens ur kan kun gå frem "
+            f"fra i dag ({local_date(now).isoformat()}). Vælg en senere dag, eller udelad start."
+        )
     await move_clock_to(env, when)
     return when
 

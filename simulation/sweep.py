@@ -3,6 +3,7 @@
 Each roster size gets its own time-skipping server and register, with the same arrivals and the same people
 (one seed), so the sizes differ only in how many caseworkers there are.
 """
+
 from __future__ import annotations
 
 import csv
@@ -38,18 +39,40 @@ async def sweep(scenario: Scenario, out_dir: Path, *, progress: bool = True, plo
     return Sweep(scenario, tuple(results), time.monotonic() - started, table, plots)
 
 
-HEADER = ("Sagsbehandlere", "Sager", "Målgruppe", "1. samtale inden uge 8", "På arbejdspladsen",
-          "Indsats før uge 13", "Eskalationer", "Brud", "Mails", "Sekunder", "Sager/s")
+HEADER = (
+    "Sagsbehandlere",
+    "Sager",
+    "Målgruppe",
+    "1. samtale inden uge 8",
+    "På arbejdspladsen",
+    "Indsats før uge 13",
+    "Eskalationer",
+    "Brud",
+    "Mails",
+    "Sekunder",
+    "Sager/s",
+)
 
 
 def rows(results: list[RosterResult]) -> list[tuple]:
     found = []
     for r in results:
         o = r.report.overall
-        found.append((r.caseworkers, o.cases, o.target_cases, _pct(o.first_meeting_by_week_8.value),
-                      _pct(o.workplace_first_meeting.value), _pct(o.measure_before_week_13.value), r.escalations,
-                      o.breaches, sum(r.mails.values()), f"{r.wall_seconds:.0f}",
-                      f"{r.arrivals / r.wall_seconds:.1f}"))
+        found.append(
+            (
+                r.caseworkers,
+                o.cases,
+                o.target_cases,
+                _pct(o.first_meeting_by_week_8.value),
+                _pct(o.workplace_first_meeting.value),
+                _pct(o.measure_before_week_13.value),
+                r.escalations,
+                o.breaches,
+                sum(r.mails.values()),
+                f"{r.wall_seconds:.0f}",
+                f"{r.arrivals / r.wall_seconds:.1f}",
+            )
+        )
     return found
 
 
@@ -61,19 +84,28 @@ def format_table(results: list[RosterResult]) -> str:
 
 def write_tables(results: list[RosterResult], out_dir: Path) -> Path:
     """simulering.md (the table and each size's caseworkers) and two CSV files beside it."""
-    parts = ["# Simulering: 1. opfølgningssamtale inden udgangen af uge 8 mod antal sagsbehandlere", "",
-             format_table(results), ""]
+    parts = [
+        "# Simulering: 1. opfølgningssamtale inden udgangen af uge 8 mod antal sagsbehandlere",
+        "",
+        format_table(results),
+        "",
+    ]
     with (out_dir / "simulering.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(HEADER)
         writer.writerows(rows(results))
     with (out_dir / "sagsbehandlere.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(("Sagsbehandlere i alt", "Sagsbehandler", "Sager", "1. samtale inden uge 8", "Eskalationer",
-                         "Brud"))
+        writer.writerow(
+            ("Sagsbehandlere i alt", "Sagsbehandler", "Sager", "1. samtale inden uge 8", "Eskalationer", "Brud")
+        )
         for r in results:
-            parts += [f"## {r.caseworkers} sagsbehandlere", "", "| Sagsbehandler | Sager | Inden uge 8 | Eskalationer"
-                      " | Brud |", "|---|---|---|---|---|"]
+            parts += [
+                f"## {r.caseworkers} sagsbehandlere",
+                "",
+                "| Sagsbehandler | Sager | Inden uge 8 | Eskalationer | Brud |",
+                "|---|---|---|---|---|",
+            ]
             for c in r.per_caseworker:
                 writer.writerow((r.caseworkers, c.id, c.cases, _pct(c.week_8), c.escalations, c.breaches))
                 parts.append(f"| {c.id or '(ingen)'} | {c.cases} | {_pct(c.week_8)} | {c.escalations} | {c.breaches} |")

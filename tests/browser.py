@@ -4,17 +4,25 @@ Playwright's own browser download cannot work on these machines, so the tests la
 /usr/bin/chromium (scripts/browser.sh installs Debian's package). Missing Chromium is an error, never a skip.
 Screenshots go to tmp/test-output/ in the work tree (ignored by git), for a person to look at.
 """
+
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 CHROMIUM = os.environ.get("FASTHOLD_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 OUTPUT = Path(__file__).resolve().parent.parent / "tmp" / "test-output"
 
 

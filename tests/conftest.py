@@ -1,5 +1,6 @@
 """Shared fixtures: real servers only. A time-skipping Temporal test server, a loopback SMTP server that
 keeps what it receives, and a register in a real SQLite file (PostgreSQL where a test asks for it)."""
+
 from __future__ import annotations
 
 import json
@@ -16,10 +17,10 @@ from hypothesis import settings as hypothesis_settings
 from temporalio.testing import WorkflowEnvironment
 
 from config.settings import load_settings
-from localrun.binaries import find_binary
 from engine.client import data_converter
-from localrun.mailsink import start_mail_sink
 from engine.search_setup import register_search_attributes
+from localrun.binaries import find_binary
+from localrun.mailsink import start_mail_sink
 from simulation.run import move_clock_to
 from tests import dates
 from tests.pg import throwaway_postgres
@@ -35,10 +36,13 @@ TEST_PAYLOAD_KEY = "dGVzdC1vbmx5LWtleS1mb3ItZmFzdGhvbGQtdGVzdHM="
 # scripts/test.sh (what CI runs) picks ci, and so does CI=true; a plain pytest run gets dev.
 HYPOTHESIS_PROFILES = {"dev": 50, "ci": 1500}
 for _name, _examples in HYPOTHESIS_PROFILES.items():
-    hypothesis_settings.register_profile(_name, max_examples=_examples, deadline=None,
-                                         suppress_health_check=[HealthCheck.too_slow])
-hypothesis_settings.load_profile(os.environ.get("FASTHOLD_HYPOTHESIS_PROFILE")
-                                 or ("ci" if os.environ.get("CI", "").lower() in ("1", "true") else "dev"))
+    hypothesis_settings.register_profile(
+        _name, max_examples=_examples, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+hypothesis_settings.load_profile(
+    os.environ.get("FASTHOLD_HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in ("1", "true") else "dev")
+)
 
 
 def sick_report(**changes) -> dict:
@@ -47,7 +51,7 @@ def sick_report(**changes) -> dict:
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     data["first_day_of_absence"] = (dates.today() - timedelta(days=14)).isoformat()
     # Letters between the digits: ten digits in a row would be refused as a possible CPR number.
-    data["case_reference"] = "T-{}-{}".format(*(uuid.uuid4().hex[i:i + 5] for i in (0, 5)))
+    data["case_reference"] = "T-{}-{}".format(*(uuid.uuid4().hex[i : i + 5] for i in (0, 5)))
     for key, value in changes.items():
         data[key] = value
     return data
@@ -72,7 +76,9 @@ def pg_url(pg_server):
 @pytest.fixture
 def settings(request, tmp_path):
     settings = load_settings(env={}).replace(
-        data_dir=str(tmp_path / "data"), smtp_port=free_port(), task_queue=f"tq-{uuid.uuid4().hex[:8]}",
+        data_dir=str(tmp_path / "data"),
+        smtp_port=free_port(),
+        task_queue=f"tq-{uuid.uuid4().hex[:8]}",
         payload_key=TEST_PAYLOAD_KEY,
     )
     marker = request.node.get_closest_marker("reform_from")
@@ -114,8 +120,7 @@ async def dev_env():
     time-skipping server cannot do: continue-as-new, listing cases by search attribute, TLS in front of it."""
     from engine.search_attributes import ALL
 
-    env = await WorkflowEnvironment.start_local(dev_server_existing_path=find_binary("temporal"),
-                                                search_attributes=ALL)
+    env = await WorkflowEnvironment.start_local(dev_server_existing_path=find_binary("temporal"), search_attributes=ALL)
     yield env
     await env.shutdown()
 
@@ -125,8 +130,7 @@ async def time_env(start_day):
     # One time-skipping server per test: its clock and its open workflows never leak into the next test.
     # Its clock is moved to the test's fixed day first, so the calendar a test meets never depends on the
     # day the suite runs.
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=find_binary("temporal-test-server"))
+    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=find_binary("temporal-test-server"))
     await register_search_attributes(env.client, env.client.namespace)
     await move_clock_to(env, dates.morning_of(start_day))
     dates.set_active(start_day)

@@ -9,6 +9,7 @@ The days lie years ahead so that the clock can always be moved to them. Tests ma
 once for each day in ACROSS_THE_YEAR, which are chosen to put the first weeks of a case over the calendar's
 awkward places. FASTHOLD_TEST_START=YYYY-MM-DD moves the default day, to try the suite on another day.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,7 +38,7 @@ ACROSS_THE_YEAR = {
 }
 
 
-_active: date | None = None   # the fixed day of the running test's time-skipping server, while it runs
+_active: date | None = None  # the fixed day of the running test's time-skipping server, while it runs
 
 
 def today() -> date:

@@ -1,4 +1,5 @@
 """Small helpers for driving a case in tests: start it, wait for a state, read the mails and the register."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -36,14 +37,23 @@ async def start(h, report: dict, *, absent_days: int | None = 14):
 
 async def wait_for(handle, predicate, timeout: float = 30.0) -> CaseState:
     """Ask the case's query until its state satisfies the predicate (activities run in real time)."""
-    return await eventually_async(lambda: handle.query(CaseWorkflow.state_now), until=predicate, timeout=timeout,
-                                  what=f"a state of {handle.id} that satisfies {_name(predicate)}",
-                                  show=lambda s: f"phase {s.phase}, timeline {[e.event for e in s.timeline]}")
+    return await eventually_async(
+        lambda: handle.query(CaseWorkflow.state_now),
+        until=predicate,
+        timeout=timeout,
+        what=f"a state of {handle.id} that satisfies {_name(predicate)}",
+        show=lambda s: f"phase {s.phase}, timeline {[e.event for e in s.timeline]}",
+    )
 
 
 async def wait_for_mail(sink, count: int, timeout: float = 15.0) -> None:
-    await eventually_async(lambda: [str(m["Subject"]) for m in sink.messages], until=lambda got: len(got) >= count,
-                           timeout=timeout, every=0.05, what=f"{count} mails")
+    await eventually_async(
+        lambda: [str(m["Subject"]) for m in sink.messages],
+        until=lambda got: len(got) >= count,
+        timeout=timeout,
+        every=0.05,
+        what=f"{count} mails",
+    )
 
 
 def _name(predicate) -> str:
@@ -72,9 +82,15 @@ def rows(register, model, *where):
 async def mail_to(sink, address: str, predicate, timeout: float = 15.0) -> EmailMessage:
     """The first mail to `address` that satisfies `predicate`, waiting for it: a step's mails go out after the
     state a test waits for has changed, so counting the mails already there is a race."""
-    found = await eventually_async(lambda: [m for m in sink.to(address) if predicate(m)], timeout=timeout,
-                                   every=0.05, what=lambda: f"a mail to {address} that satisfies {_name(predicate)} "
-                                   f"(mails to it: {[str(m['Subject']) for m in sink.to(address)]})")
+    found = await eventually_async(
+        lambda: [m for m in sink.to(address) if predicate(m)],
+        timeout=timeout,
+        every=0.05,
+        what=lambda: (
+            f"a mail to {address} that satisfies {_name(predicate)} "
+            f"(mails to it: {[str(m['Subject']) for m in sink.to(address)]})"
+        ),
+    )
     return found[0]
 
 

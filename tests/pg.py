@@ -7,6 +7,7 @@ The server lives in a temporary directory, listens only on 127.0.0.1 (and a unix
 trusts local connections, and is stopped and removed at the end. initdb refuses to run as root, so as root the
 server runs as the `postgres` OS user (Debian's package creates it). Missing binaries are an error, never a skip.
 """
+
 from __future__ import annotations
 
 import glob
@@ -16,16 +17,18 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import psycopg
 
 from tests.ports import free_port
 
-INSTALL_HINT = ("PostgreSQL's server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin "
-                "or on PATH. Install Debian's 'postgresql' package: bash scripts/postgres.sh")
+INSTALL_HINT = (
+    "PostgreSQL's server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql/*/bin "
+    "or on PATH. Install Debian's 'postgresql' package: bash scripts/postgres.sh"
+)
 
 
 class PostgresUnavailable(RuntimeError):
@@ -34,8 +37,10 @@ class PostgresUnavailable(RuntimeError):
 
 def find_bin_dir() -> Path:
     """The newest /usr/lib/postgresql/<version>/bin holding initdb, or the directory of initdb on PATH."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda p: [int(x) if x.isdigit() else 0 for x in Path(p).parent.parent.name.split(".")])
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: [int(x) if x.isdigit() else 0 for x in Path(p).parent.parent.name.split(".")],
+    )
     if candidates:
         return Path(candidates[-1]).parent
     on_path = shutil.which("initdb")
@@ -62,13 +67,16 @@ class PostgresServer:
         return result
 
     def init(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale",
-                  "--no-sync")
+        self._run(
+            "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"
+        )
 
     def start(self) -> None:
         # Durability is worthless for a throw-away server: turn off what makes writes slow.
-        options = (f"-h 127.0.0.1 -p {self.port} -k {self.sockets} -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=100")
+        options = (
+            f"-h 127.0.0.1 -p {self.port} -k {self.sockets} -c fsync=off -c synchronous_commit=off "
+            "-c full_page_writes=off -c max_connections=100"
+        )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
 
     def stop(self) -> None:
@@ -78,8 +86,7 @@ class PostgresServer:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
     def _admin(self):
-        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
-                               autocommit=True)
+        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True)
 
     def create_database(self, name: str) -> str:
         with self._admin() as conn:
@@ -97,8 +104,10 @@ def _os_user_for_server() -> str | None:
     try:
         pwd.getpwnam("postgres")
     except KeyError:
-        raise PostgresUnavailable("running as root, and there is no 'postgres' OS user to run the server as "
-                                  "(initdb refuses root). " + INSTALL_HINT) from None
+        raise PostgresUnavailable(
+            "running as root, and there is no 'postgres' OS user to run the server as "
+            "(initdb refuses root). " + INSTALL_HINT
+        ) from None
     return "postgres"
 
 

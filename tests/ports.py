@@ -5,6 +5,7 @@ source port of every outgoing connection. Between a test picking such a port and
 any client connection (the dev server's own gRPC clients, a worker, a browser) may take it: CI once failed
 on exactly that ("address already in use"). Ports below the ephemeral range are never handed out that way,
 so they are picked from there, at random, and never twice in one test run."""
+
 from __future__ import annotations
 
 import random

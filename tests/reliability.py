@@ -4,6 +4,7 @@ Lost mails and duplicates with a different Message-ID must be 0, and so must for
 tests assert that themselves, the table shows the whole picture (and the number of same-id duplicates, which
 SMTP cannot rule out but the engine keeps low).
 """
+
 from __future__ import annotations
 
 from collections import Counter

@@ -1,5 +1,6 @@
 """A stub DNS resolver on loopback (UDP, dnspython's wire format): answers TXT queries from a dict, NXDOMAIN
 otherwise. For the gateway's own DKIM/DMARC check with real signatures and real DNS messages."""
+
 from __future__ import annotations
 
 import socket
@@ -27,7 +28,7 @@ class StubDns:
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def start(self) -> "StubDns":
+    def start(self) -> StubDns:
         self._thread.start()
         return self
 
@@ -48,7 +49,7 @@ class StubDns:
                 self.queries.append(name)
                 value = self.records.get(name)
                 if question.rdtype == dns.rdatatype.TXT and value is not None:
-                    chunks = " ".join(f'"{value[i:i + 250]}"' for i in range(0, len(value), 250))
+                    chunks = " ".join(f'"{value[i : i + 250]}"' for i in range(0, len(value), 250))
                     rdata = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.TXT, chunks)
                     response.answer.append(dns.rrset.from_rdata(question.name, 60, rdata))
                 else:

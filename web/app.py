@@ -1,12 +1,13 @@
 """The web workbench as an ASGI application (Starlette): routes, sessions, CSRF, security headers and the
 error pages. Every page asks `case_service` and shows the answer; no traceback ever reaches a person.
 """
+
 from __future__ import annotations
 
 import logging
 import secrets
-from datetime import timedelta
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import jinja2
 from starlette.applications import Starlette
@@ -26,16 +27,16 @@ from case_service.lists import CaseLists
 from config.settings import Settings
 from localrun.local_secrets import web_secret
 from mailing.rendering import dato, datotid, kortdato
-from register.roster import load_roster
-from web import employer, model_card, pages, replies_page, report_pages, team_tasks
 from register.db import Register
+from register.roster import load_roster
 from register.web_sessions import WebSessions
+from web import employer, model_card, pages, replies_page, report_pages, team_tasks
 from web.auth import SignIn
 
 log = logging.getLogger("fasthold.web")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     # The employer's reply link carries its token in the path: it must never leave in a Referer.
@@ -55,8 +56,13 @@ class Web:
         self.lists = CaseLists(register, self.roster)
         self.lead_tasks = LeadTasks(register, self.roster)
         self.register = register
-        self.templates = jinja2.Environment(loader=jinja2.PackageLoader("web", "templates"), autoescape=True,
-                                            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.templates = jinja2.Environment(
+            loader=jinja2.PackageLoader("web", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         self.templates.filters.update(dato=dato, datotid=datotid, kortdato=kortdato)
 
     @property
@@ -70,8 +76,12 @@ class Web:
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         user = self.signin.current(request)
         html = self.templates.get_template(template).render(
-            request=request, user=user, csrf=request.session.get("csrf", "") if "session" in request.scope else "",
-            flash=request.session.pop("flash", None) if "session" in request.scope else None, **context)
+            request=request,
+            user=user,
+            csrf=request.session.get("csrf", "") if "session" in request.scope else "",
+            flash=request.session.pop("flash", None) if "session" in request.scope else None,
+            **context,
+        )
         return HTMLResponse(html, status_code=status)
 
 
@@ -96,9 +106,11 @@ def create_app(settings: Settings, client=None) -> Starlette:
         return response
 
     async def not_found(request: Request, exc: HTTPException) -> Response:
-        messages = {404: ("Siden findes ikke", "Tjek adressen, eller gå til forsiden."),
-                    405: ("Handlingen er ikke mulig her", "Brug knapperne på siden."),
-                    403: ("Du har ikke adgang", "Siden hører til en sag, du ikke har adgang til.")}
+        messages = {
+            404: ("Siden findes ikke", "Tjek adressen, eller gå til forsiden."),
+            405: ("Handlingen er ikke mulig her", "Brug knapperne på siden."),
+            403: ("Du har ikke adgang", "Siden hører til en sag, du ikke har adgang til."),
+        }
         title, text = messages.get(exc.status_code, ("Der skete en fejl", "Prøv igen."))
         return web.page(request, "error.html", exc.status_code, title=title, text=text)
 
@@ -107,8 +119,13 @@ def create_app(settings: Settings, client=None) -> Starlette:
         log.error("page failed: %s %s: %s", request.method, request.url.path.split("/")[1], type(exc).__name__)
         log.debug("page failed", exc_info=exc)
         html = web.templates.get_template("error.html").render(
-            request=request, user=None, csrf="", flash=None, title="Der skete en fejl",
-            text="Siden kunne ikke vises lige nu. Prøv igen om lidt, eller kontakt it-driften.")
+            request=request,
+            user=None,
+            csrf="",
+            flash=None,
+            title="Der skete en fejl",
+            text="Siden kunne ikke vises lige nu. Prøv igen om lidt, eller kontakt it-driften.",
+        )
         return HTMLResponse(html, status_code=500)
 
     routes = [
@@ -142,12 +159,21 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Mount("/static", StaticFiles(packages=[("web", "static")]), name="static"),
     ]
     app = Starlette(
-        routes=routes, lifespan=lifespan,
-        middleware=[Middleware(BaseHTTPMiddleware, dispatch=security_headers),
-                    Middleware(SessionMiddleware, secret_key=web_secret(settings), session_cookie="fasthold_session",
-                               max_age=8 * 3600, same_site="lax",
-                               https_only=settings.base_url.startswith("https://"))],
-        exception_handlers={HTTPException: not_found, Exception: crashed})
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(BaseHTTPMiddleware, dispatch=security_headers),
+            Middleware(
+                SessionMiddleware,
+                secret_key=web_secret(settings),
+                session_cookie="fasthold_session",
+                max_age=8 * 3600,
+                same_site="lax",
+                https_only=settings.base_url.startswith("https://"),
+            ),
+        ],
+        exception_handlers={HTTPException: not_found, Exception: crashed},
+    )
     app.state.web = web
     return app
 

@@ -4,6 +4,7 @@ every form carries the session's CSRF token. The cookie names a session kept in 
 (`register.web_sessions`): signing out, from any tab, or `web_idle_minutes` without a page ends it there, and
 a copy of the cookie is refused from then on.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -36,9 +37,12 @@ class SignIn:
 
             self.oauth = OAuth()
             self.oauth.register(
-                "kommune", client_id=settings.oidc_client_id, client_secret=settings.oidc_client_secret,
+                "kommune",
+                client_id=settings.oidc_client_id,
+                client_secret=settings.oidc_client_secret,
                 server_metadata_url=settings.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration",
-                client_kwargs={"scope": "openid email profile"})
+                client_kwargs={"scope": "openid email profile"},
+            )
 
     @property
     def uses_oidc(self) -> bool:
@@ -63,8 +67,11 @@ class SignIn:
             return request.state.signed_in
         email = request.session.get("user")
         user = self.users.get(email) if email else None
-        if user is not None and self.sessions is not None and not self.sessions.alive(
-                request.session.get("sid", ""), email):
+        if (
+            user is not None
+            and self.sessions is not None
+            and not self.sessions.alive(request.session.get("sid", ""), email)
+        ):
             request.session.clear()  # ended by a sign-out (perhaps in another tab) or by being idle
             user = None
         request.state.signed_in = user

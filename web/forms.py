@@ -6,6 +6,7 @@ right input.
 Translation only: whether a value is allowed is for the workflow's validators to say; here a value is only
 refused when it cannot be read at all (not a date, not a number).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,9 +19,9 @@ from domain.localtime import LOCAL_TZ
 
 @dataclass(frozen=True)
 class Field:
-    name: str                       # the command's field name
+    name: str  # the command's field name
     label: str
-    kind: str = "text"              # text | textarea | number | date | datetime | radio | select
+    kind: str = "text"  # text | textarea | number | date | datetime | radio | select
     choices: tuple[tuple[str, str], ...] = ()
     required: bool = True
     hint: str = ""
@@ -32,7 +33,7 @@ class ActionForm:
     title: str
     button: str
     fields: tuple[Field, ...]
-    command: command_spec.Command   # the registry's declaration it is made from
+    command: command_spec.Command  # the registry's declaration it is made from
 
     @property
     def roles(self) -> frozenset[str]:
@@ -53,9 +54,18 @@ class Parsed:
 
 def form_of(command: command_spec.Command) -> ActionForm:
     """A command's form: its fields with the choices a web form offers (value sent, Danish label)."""
-    return ActionForm(command.name, command.title, command.button, tuple(
-        Field(f.name, f.label, f.kind, tuple((c.form_value, c.label) for c in f.choices if c.web), f.required, f.hint)
-        for f in command.fields), command)
+    return ActionForm(
+        command.name,
+        command.title,
+        command.button,
+        tuple(
+            Field(
+                f.name, f.label, f.kind, tuple((c.form_value, c.label) for c in f.choices if c.web), f.required, f.hint
+            )
+            for f in command.fields
+        ),
+        command,
+    )
 
 
 def forms_of(commands: tuple[command_spec.Command, ...]) -> dict[str, ActionForm]:
@@ -129,5 +139,8 @@ def offered(state, role: str | None = None, forms: dict[str, ActionForm] | None 
     """The forms that can do something now, for this user's role: each command says when it applies (an open
     case has every action but the outcome; a closed one only the outcome, until it is recorded: a form offered
     and then refused says something untrue)."""
-    return {slug: f for slug, f in (FORMS if forms is None else forms).items()
-            if f.command.offered(state) and (role is None or role in f.roles)}
+    return {
+        slug: f
+        for slug, f in (FORMS if forms is None else forms).items()
+        if f.command.offered(state) and (role is None or role in f.roles)
+    }

@@ -1,6 +1,7 @@
 """The model card : what the decision support's model is, how it was validated and against what, its
 errors per age band and gender, every kept model, and (for a team lead) the watched cases by estimate. For team
 leads and the data protection officer; a caseworker sees it too, so she knows what an estimate rests on."""
+
 from __future__ import annotations
 
 import asyncio
@@ -48,8 +49,11 @@ def decisions_counted(database_url: str, municipality: str) -> dict[str, int]:
     register = Register(database_url)
     try:
         with register.session() as session:
-            details = session.scalars(select(AuditEvent.detail).join(CaseRow, CaseRow.id == AuditEvent.case_id).where(
-                AuditEvent.action == "follow_up_decision", CaseRow.municipality == municipality)).all()
+            details = session.scalars(
+                select(AuditEvent.detail)
+                .join(CaseRow, CaseRow.id == AuditEvent.case_id)
+                .where(AuditEvent.action == "follow_up_decision", CaseRow.municipality == municipality)
+            ).all()
     finally:
         register.dispose()
     called = sum(1 for d in details if d.get("call_in") == "True")
@@ -67,7 +71,16 @@ async def model_card(request: Request, user) -> Response:
         views = [v for v in await visible_views(request, user) if v.state.track == Track.WATCH]
         watched = sorted(views, key=lambda v: -(v.state.risk.probability if v.state.risk else -1))
     decided = await asyncio.to_thread(decisions_counted, settings.resolved_database_url, user.municipality)
-    return web.page(request, "model_card.html", enabled=settings.decision_support, model=in_use, decided=decided,
-                    models=list(reversed(models)), plot=calibration_png(in_use) if in_use else None,
-                    features=[(name, FEATURES[name]) for name in features_setting(settings)],
-                    min_cases=settings.decision_support_min_cases, bands=BANDS, watched=watched)
+    return web.page(
+        request,
+        "model_card.html",
+        enabled=settings.decision_support,
+        model=in_use,
+        decided=decided,
+        models=list(reversed(models)),
+        plot=calibration_png(in_use) if in_use else None,
+        features=[(name, FEATURES[name]) for name in features_setting(settings)],
+        min_cases=settings.decision_support_min_cases,
+        bands=BANDS,
+        watched=watched,
+    )

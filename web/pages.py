@@ -1,6 +1,7 @@
 """The signed-in pages: "Mine opgaver", "Mine sager", the case page with a form for every caseworker action,
 the team lead's overview with reassignment, and the success report. Each handler translates the request into
 a call of the service layer and shows the answer or the refusal, next to the field it concerns."""
+
 from __future__ import annotations
 
 import asyncio
@@ -51,6 +52,7 @@ class _Redirect(Exception):
 
 def page(handler):
     """Signed-in pages: a visitor who is not signed in is sent to the sign-in page."""
+
     async def wrapped(request: Request) -> Response:
         try:
             user = signed_in(request)
@@ -61,6 +63,7 @@ def page(handler):
             return RedirectResponse(go.to, status_code=303)
         except CaseUnavailable:
             return web_of(request).page(request, "error.html", 503, title="Prøv igen om lidt", text=UNAVAILABLE)
+
     wrapped.__name__ = handler.__name__
     return wrapped
 
@@ -85,8 +88,14 @@ async def login(request: Request) -> Response:
     form = await request.form()
     user = web.signin.check_local(str(form.get("username", "")), str(form.get("password", "")))
     if user is None:
-        return web.page(request, "login.html", 400, onward=onward, username=str(form.get("username", ""))[:200],
-                        error="E-mailadressen eller adgangskoden er forkert.")
+        return web.page(
+            request,
+            "login.html",
+            400,
+            onward=onward,
+            username=str(form.get("username", ""))[:200],
+            error="E-mailadressen eller adgangskoden er forkert.",
+        )
     web.signin.start_session(request, user)
     return RedirectResponse(onward, status_code=303)
 
@@ -107,12 +116,22 @@ async def oidc_callback(request: Request) -> Response:
     try:
         token = await web.signin.oauth.kommune.authorize_access_token(request)
     except Exception:
-        return web.page(request, "error.html", 400, title="Log ind mislykkedes",
-                        text="Kommunens log ind-tjeneste kunne ikke bekræfte dig. Prøv igen.")
+        return web.page(
+            request,
+            "error.html",
+            400,
+            title="Log ind mislykkedes",
+            text="Kommunens log ind-tjeneste kunne ikke bekræfte dig. Prøv igen.",
+        )
     user = web.signin.from_claims(dict(token.get("userinfo") or {}))
     if user is None:
-        return web.page(request, "error.html", 403, title="Du har ikke adgang",
-                        text="Du er ikke oprettet som sagsbehandler eller teamleder i fastholdelsessystemet.")
+        return web.page(
+            request,
+            "error.html",
+            403,
+            title="Du har ikke adgang",
+            text="Du er ikke oprettet som sagsbehandler eller teamleder i fastholdelsessystemet.",
+        )
     onward = request.session.get("onward", "/")
     web.signin.start_session(request, user)
     return RedirectResponse(onward, status_code=303)
@@ -150,9 +169,14 @@ async def my_tasks(request: Request, user) -> Response:
     day = today()
     views = await visible_views(request, user)
     task_rows = sorted((t for v in views for t in present.tasks(v, day)), key=lambda t: (t.due, t.reference))
-    return web_of(request).page(request, "tasks.html", paged=page_of(task_rows, asked_page(request), TASKS_A_PAGE),
-                                overdue=sum(t.days_left < 0 for t in task_rows),
-                                urgent=sum(t.at_risk for t in task_rows), today=day)
+    return web_of(request).page(
+        request,
+        "tasks.html",
+        paged=page_of(task_rows, asked_page(request), TASKS_A_PAGE),
+        overdue=sum(t.days_left < 0 for t in task_rows),
+        urgent=sum(t.at_risk for t in task_rows),
+        today=day,
+    )
 
 
 @page
@@ -167,8 +191,9 @@ async def my_cases(request: Request, user) -> Response:
     if status == "risiko":
         rows = [r for r in rows if r.at_risk or r.breached]
     rows.sort(key=lambda r: (r.closed, r.next_deadline or date.max, r.reference))
-    return web_of(request).page(request, "cases.html", paged=page_of(rows, asked_page(request), CASES_A_PAGE),
-                                query=query, show=status)
+    return web_of(request).page(
+        request, "cases.html", paged=page_of(rows, asked_page(request), CASES_A_PAGE), query=query, show=status
+    )
 
 
 # --------------------------------------------------------------------------- one case
@@ -183,27 +208,53 @@ async def allowed_view(request: Request, user, reference: str) -> CaseView:
     return view
 
 
-def case_context(request: Request, user, view: CaseView, *, form_errors=None, active="", submitted=None,
-                 message="") -> dict:
+def case_context(
+    request: Request, user, view: CaseView, *, form_errors=None, active="", submitted=None, message=""
+) -> dict:
     web = web_of(request)
     meetings = view.state.meetings
     choices = {
-        "meeting_number": tuple((str(m.number), f"Møde {m.number} ({m.start.astimezone(LOCAL_TZ):%d.%m.%Y %H.%M}, "
-                                                 f"{present.MEETING_STATUS.get(m.status, m.status)})") for m in meetings),
+        "meeting_number": tuple(
+            (
+                str(m.number),
+                f"Møde {m.number} ({m.start.astimezone(LOCAL_TZ):%d.%m.%Y %H.%M}, "
+                f"{present.MEETING_STATUS.get(m.status, m.status)})",
+            )
+            for m in meetings
+        ),
         "attendee_email": tuple(
-            (email, f"{role} ({email})") for email, role in (
+            (email, f"{role} ({email})")
+            for email, role in (
                 (view.case.employer.contact_email.lower(), "Arbejdsgiver"),
-                (view.case.employee.email.lower(), "Medarbejder"))),
-        "caseworker_id": (("", "Den mindst belastede kollega"),) + tuple(
-            (w["id"], w["name"]) for w in colleagues(web.roster, user)
-            if view.state.caseworker is None or w["id"] != view.state.caseworker.id),
+                (view.case.employee.email.lower(), "Medarbejder"),
+            )
+        ),
+        "caseworker_id": (("", "Den mindst belastede kollega"),)
+        + tuple(
+            (w["id"], w["name"])
+            for w in colleagues(web.roster, user)
+            if view.state.caseworker is None or w["id"] != view.state.caseworker.id
+        ),
     }
-    return dict(view=view, case=view.case, state=view.state, rows=present.deadlines(view),
-                answers=present.meeting_answers(view), tasks=present.tasks(view, today()),
-                status_names=present.MEETING_STATUS, forms=forms.offered(view.state, user.role), choices=choices,
-                errors=form_errors or {}, active=active, submitted=submitted or {}, message=message,
-                submission=secrets_token(), labels=labels, local=lambda dt: dt.astimezone(LOCAL_TZ),
-                names={w["id"]: w["name"] for w in web.roster.get("caseworkers", [])})
+    return dict(
+        view=view,
+        case=view.case,
+        state=view.state,
+        rows=present.deadlines(view),
+        answers=present.meeting_answers(view),
+        tasks=present.tasks(view, today()),
+        status_names=present.MEETING_STATUS,
+        forms=forms.offered(view.state, user.role),
+        choices=choices,
+        errors=form_errors or {},
+        active=active,
+        submitted=submitted or {},
+        message=message,
+        submission=secrets_token(),
+        labels=labels,
+        local=lambda dt: dt.astimezone(LOCAL_TZ),
+        names={w["id"]: w["name"] for w in web.roster.get("caseworkers", [])},
+    )
 
 
 def secrets_token() -> str:
@@ -216,8 +267,9 @@ def secrets_token() -> str:
 async def case_page(request: Request, user) -> Response:
     view = await allowed_view(request, user, request.path_params["reference"])
     opened = request.query_params.get("handling", "")
-    return web_of(request).page(request, "case.html", **case_context(
-        request, user, view, active=opened if opened in forms.FORMS else ""))
+    return web_of(request).page(
+        request, "case.html", **case_context(request, user, view, active=opened if opened in forms.FORMS else "")
+    )
 
 
 @page
@@ -232,31 +284,65 @@ async def case_action(request: Request, user) -> Response:
     view = await allowed_view(request, user, reference)
     data = {k: str(v) for k, v in (await request.form()).items()}
     if not web.signin.csrf_ok(request, data.get("csrf", "")):
-        return web.page(request, "case.html", 400, **case_context(
-            request, user, view, active=slug, submitted=data,
-            message="Formularen var udløbet. Indlæs siden igen, og prøv en gang til."))
+        return web.page(
+            request,
+            "case.html",
+            400,
+            **case_context(
+                request,
+                user,
+                view,
+                active=slug,
+                submitted=data,
+                message="Formularen var udløbet. Indlæs siden igen, og prøv en gang til.",
+            ),
+        )
     try:
         command = forms.build(action, data, user.actor)
-        result = await web.cases.act(CaseRef(user.municipality, reference), command,
-                                     update_id=f"web-{data.get('submission', '')[:40]}" if data.get("submission")
-                                     else None)
+        result = await web.cases.act(
+            CaseRef(user.municipality, reference),
+            command,
+            update_id=f"web-{data.get('submission', '')[:40]}" if data.get("submission") else None,
+        )
     except forms.FormErrors as bad:
-        return web.page(request, "case.html", 400, **case_context(
-            request, user, view, form_errors=bad.errors, active=slug, submitted=data,
-            message="Formularen har fejl. Ret de markerede felter."))
+        return web.page(
+            request,
+            "case.html",
+            400,
+            **case_context(
+                request,
+                user,
+                view,
+                form_errors=bad.errors,
+                active=slug,
+                submitted=data,
+                message="Formularen har fejl. Ret de markerede felter.",
+            ),
+        )
     except CaseRefusal as refusal:
         if refusal.reason == Refusal.ALREADY_RECORDED:
             # Back and send, a reload or a second tab: the case already holds this; nothing new is recorded.
-            request.session["flash"] = (f"Det er allerede registreret: {refusal.message}. "
-                                        "Der er ikke registreret noget nyt.")
+            request.session["flash"] = (
+                f"Det er allerede registreret: {refusal.message}. Der er ikke registreret noget nyt."
+            )
             return RedirectResponse(f"/sager/{quote(reference, safe='')}", status_code=303)
         field = refusal.field if any(f.name == refusal.field for f in action.fields) else ""
         text = refusal.message[:1].upper() + refusal.message[1:]
         errors = {field: text} if field else {}
-        return web.page(request, "case.html", 409 if refusal.reason != Refusal.NOT_ALLOWED else 403,
-                        **case_context(request, user, await web.cases.view(CaseRef(user.municipality, reference)),
-                                       form_errors=errors, active=slug, submitted=data,
-                                       message=f"Afvist: {text}"))
+        return web.page(
+            request,
+            "case.html",
+            409 if refusal.reason != Refusal.NOT_ALLOWED else 403,
+            **case_context(
+                request,
+                user,
+                await web.cases.view(CaseRef(user.municipality, reference)),
+                form_errors=errors,
+                active=slug,
+                submitted=data,
+                message=f"Afvist: {text}",
+            ),
+        )
     request.session["flash"] = result.message
     return RedirectResponse(f"/sager/{quote(reference, safe='')}", status_code=303)
 
@@ -275,10 +361,16 @@ async def render_team(request: Request, user, status: int = 200, **extra) -> Res
     views = await visible_views(request, user)
     rows = [present.row(v, day) for v in views]
     team_workers = [w for w in web.roster.get("caseworkers", []) if w["team"] in user.teams]
-    load = [{"id": w["id"], "name": w["name"],
-             "cases": sum(r.caseworker_id == w["id"] for r in rows),
-             "tasks": sum(r.open_tasks for r in rows if r.caseworker_id == w["id"]),
-             "overdue": sum(r.overdue_tasks for r in rows if r.caseworker_id == w["id"])} for w in team_workers]
+    load = [
+        {
+            "id": w["id"],
+            "name": w["name"],
+            "cases": sum(r.caseworker_id == w["id"] for r in rows),
+            "tasks": sum(r.open_tasks for r in rows if r.caseworker_id == w["id"]),
+            "overdue": sum(r.overdue_tasks for r in rows if r.caseworker_id == w["id"]),
+        }
+        for w in team_workers
+    ]
     tasks = [(t, v.state.caseworker.id, v.state.caseworker.name) for v in views for t in present.tasks(v, day)]
     chosen = request.query_params.get("sagsbehandler", "")
     try:
@@ -289,13 +381,28 @@ async def render_team(request: Request, user, status: int = 200, **extra) -> Res
     from web.watch_view import BANDS, SORTS, watch_rows  # the watch track by estimate
 
     watched = watch_rows(views, day) if web.settings.decision_support else None
-    lists = team_lists(rows, tasks, kind=request.query_params.get("vis", ""),
-                       caseworker=chosen if chosen in {w["id"] for w in team_workers} else "", page=page_number,
-                       watched=watched, band=request.query_params.get("baand", ""),
-                       sort=request.query_params.get("sorter", "skoen"))
-    context = dict(lists=lists, kinds={k: v for k, v in KINDS.items() if k in lists.counts}, bands=BANDS,
-                   sorts=SORTS, load=load, everyone=colleagues(web.roster, user), errors={},
-                   message="", submission=secrets_token(), **await team_tasks_context(request, user))
+    lists = team_lists(
+        rows,
+        tasks,
+        kind=request.query_params.get("vis", ""),
+        caseworker=chosen if chosen in {w["id"] for w in team_workers} else "",
+        page=page_number,
+        watched=watched,
+        band=request.query_params.get("baand", ""),
+        sort=request.query_params.get("sorter", "skoen"),
+    )
+    context = dict(
+        lists=lists,
+        kinds={k: v for k, v in KINDS.items() if k in lists.counts},
+        bands=BANDS,
+        sorts=SORTS,
+        load=load,
+        everyone=colleagues(web.roster, user),
+        errors={},
+        message="",
+        submission=secrets_token(),
+        **await team_tasks_context(request, user),
+    )
     return web.page(request, "team.html", status, **{**context, **extra})
 
 
@@ -335,13 +442,22 @@ async def bulk_progress(request: Request, user) -> Response:
     if user.role != UserRole.TEAM_LEAD:
         raise HTTPException(403)
     progress = await web.bulk.progress(request.path_params["job"])
-    if progress is None or progress.request.municipality != user.municipality \
-            or team_of(web.roster, progress.request.from_caseworker) not in user.teams:
+    if (
+        progress is None
+        or progress.request.municipality != user.municipality
+        or team_of(web.roster, progress.request.from_caseworker) not in user.teams
+    ):
         raise HTTPException(404)
     names = {w["id"]: w["name"] for w in web.roster.get("caseworkers", [])}
     by = {kind: [r for r in progress.results if r.outcome == kind] for kind in HandoverOutcome}
-    return web.page(request, "bulk_progress.html", progress=progress, names=names, by=by,
-                    leaving=names.get(progress.request.from_caseworker, progress.request.from_caseworker))
+    return web.page(
+        request,
+        "bulk_progress.html",
+        progress=progress,
+        names=names,
+        by=by,
+        leaving=names.get(progress.request.from_caseworker, progress.request.from_caseworker),
+    )
 
 
 # --------------------------------------------------------------------------- the success report
@@ -362,8 +478,16 @@ async def _report(request: Request, user, fmt: str) -> str:
     try:
         web = web_of(request)
         # Least privilege: a caseworker's report counts and names only her cases, a team lead's her teams'.
-        return await asyncio.to_thread(report_command, web.settings, user.municipality, start, end, fmt, None,
-                                       audience=web.lists.report_audience(user))
+        return await asyncio.to_thread(
+            report_command,
+            web.settings,
+            user.municipality,
+            start,
+            end,
+            fmt,
+            None,
+            audience=web.lists.report_audience(user),
+        )
     except ReportError as err:
         raise _ReportProblem(str(err)) from None
 
@@ -376,9 +500,14 @@ class _ReportProblem(Exception):
 async def report_html(request: Request, user) -> Response:
     try:
         # The report is one self-contained page with inline CSS and SVG (no script): allow its inline styles.
-        return Response(await _report(request, user, "html"), media_type="text/html; charset=utf-8", headers={
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                                       "frame-ancestors 'none'"})
+        return Response(
+            await _report(request, user, "html"),
+            media_type="text/html; charset=utf-8",
+            headers={
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                "frame-ancestors 'none'"
+            },
+        )
     except _ReportProblem as err:
         return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
 
@@ -390,5 +519,8 @@ async def report_csv(request: Request, user) -> Response:
     except _ReportProblem as err:
         return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
     start, end = _period(request)
-    return Response(text, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="succeskriterier-{start}-{end}.csv"'})
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="succeskriterier-{start}-{end}.csv"'},
+    )

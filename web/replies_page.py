@@ -3,6 +3,7 @@
 it came, the case it names and whether it may be reprocessed, and a button that feeds it through again once the
 cause is fixed (as `fasthold genbehandl`), audited under the signed-in operator. Only the roster's `operations`
 people see it; it shows no sender, subject or content, and never a CPR number."""
+
 from __future__ import annotations
 
 from starlette.exceptions import HTTPException
@@ -44,8 +45,7 @@ REASONS = {
 def kept(request: Request) -> KeptReplies:
     web = web_of(request)
     settings = web.settings
-    return KeptReplies(web.cases, web.register, settings.data_path,
-                       SenderTrust.from_settings(settings))
+    return KeptReplies(web.cases, web.register, settings.data_path, SenderTrust.from_settings(settings))
 
 
 def _for_operations(handler):
@@ -62,9 +62,17 @@ def _operations_only(user) -> None:
 async def _render(request: Request, user, status: int = 200, *, message: str = "", error: str = "") -> Response:
     replies = kept(request)
     rows = await replies.rows() if replies.available else []
-    return web_of(request).page(request, "replies.html", status, available=replies.available,
-                                paged=page_of(rows, asked_page(request), A_PAGE), reasons=REASONS,
-                                reprocessable=sum(r.why_not is None for r in rows), message=message, error=error)
+    return web_of(request).page(
+        request,
+        "replies.html",
+        status,
+        available=replies.available,
+        paged=page_of(rows, asked_page(request), A_PAGE),
+        reasons=REASONS,
+        reprocessable=sum(r.why_not is None for r in rows),
+        message=message,
+        error=error,
+    )
 
 
 @page
@@ -81,19 +89,26 @@ async def reprocess_reply(request: Request, user) -> Response:
     web = web_of(request)
     form = {k: str(v) for k, v in (await request.form()).items()}
     if not web.signin.csrf_ok(request, form.get("csrf", "")):
-        return await _render(request, user, 400, error="Formularen var udløbet. Indlæs siden igen, og prøv en gang til.")
+        return await _render(
+            request, user, 400, error="Formularen var udløbet. Indlæs siden igen, og prøv en gang til."
+        )
     replies = kept(request)
     if not replies.available:
         return await _render(request, user, 409, error="Postindgangen findes ikke på denne maskine.")
     try:
         seen = int(form.get("seen", ""))
     except ValueError:
-        seen = -1   # not from the page as shown: refused as out of date, never fed through blindly
+        seen = -1  # not from the page as shown: refused as out of date, never fed through blindly
     try:
         applied, reason, text = await replies.reprocess(form.get("name", "")[:200], actor=user.actor, seen=seen)
     except ReprocessRefused as refused:
         return await _render(request, user, 409, error=str(refused))
-    request.session["flash"] = text if applied else (
-        f"Svaret er genbehandlet, men stadig afvist: {REASONS.get(reason, reason)}. Det står stadig på listen; "
-        "ret årsagen, og prøv igen.")
+    request.session["flash"] = (
+        text
+        if applied
+        else (
+            f"Svaret er genbehandlet, men stadig afvist: {REASONS.get(reason, reason)}. Det står stadig på listen; "
+            "ret årsagen, og prøv igen."
+        )
+    )
     return RedirectResponse("/drift/svar", status_code=303)

@@ -2,6 +2,7 @@
 where the first meeting was held, the evaluation dataset and the learning log. Each handler translates the request
 into a call of the report layer (reporting/report_command.py, evaluation_command.py) or the register's learning log,
 run in a worker thread: the register is read with blocking I/O. None of these pages needs Temporal."""
+
 from __future__ import annotations
 
 import asyncio
@@ -62,18 +63,35 @@ def duration_view(analysis) -> dict:
     """The Kaplan-Meier analysis as Danish text for the page's tables."""
     from reporting.duration_analysis import GROUP_LABELS, TABLE_WEEKS, TRACK_LABELS
 
-    curves = [{"label": GROUP_LABELS[c.group], "n": c.n, "events": c.events, "median": _days(c.median_days),
-               "ci": f"{_days(c.median_ci[0])} – {_days(c.median_ci[1])}",
-               "weeks": [_share(c.still_away[w]) for w in TABLE_WEEKS]} for c in analysis.curves]
-    profiles = [{"label": GROUP_LABELS[p.group], "n": p.n,
-                 "expected": "–" if p.median_expected_weeks is None else _days(p.median_expected_weeks),
-                 "tracks": ", ".join(f"{TRACK_LABELS.get(t, t)} {n}" for t, n in sorted(p.tracks.items())),
-                 "fast_track": p.fast_track} for p in analysis.profiles]
-    logrank = ("" if analysis.logrank_p is None else
-               f"Log-rank-test for ens kurver: χ² = {analysis.logrank_statistic:.2f} med {analysis.logrank_df} "
-               f"frihedsgrader, p = {analysis.logrank_p:.3f}".replace(".", ",") + ".")
-    return {"curves": curves, "profiles": profiles, "logrank": logrank, "weeks": TABLE_WEEKS,
-            "cases": analysis.cases}
+    curves = [
+        {
+            "label": GROUP_LABELS[c.group],
+            "n": c.n,
+            "events": c.events,
+            "median": _days(c.median_days),
+            "ci": f"{_days(c.median_ci[0])} – {_days(c.median_ci[1])}",
+            "weeks": [_share(c.still_away[w]) for w in TABLE_WEEKS],
+        }
+        for c in analysis.curves
+    ]
+    profiles = [
+        {
+            "label": GROUP_LABELS[p.group],
+            "n": p.n,
+            "expected": "–" if p.median_expected_weeks is None else _days(p.median_expected_weeks),
+            "tracks": ", ".join(f"{TRACK_LABELS.get(t, t)} {n}" for t, n in sorted(p.tracks.items())),
+            "fast_track": p.fast_track,
+        }
+        for p in analysis.profiles
+    ]
+    logrank = (
+        ""
+        if analysis.logrank_p is None
+        else f"Log-rank-test for ens kurver: χ² = {analysis.logrank_statistic:.2f} med {analysis.logrank_df} "
+        f"frihedsgrader, p = {analysis.logrank_p:.3f}".replace(".", ",")
+        + "."
+    )
+    return {"curves": curves, "profiles": profiles, "logrank": logrank, "weeks": TABLE_WEEKS, "cases": analysis.cases}
 
 
 @page
@@ -88,17 +106,27 @@ async def report_page(request: Request, user) -> Response:
     if not errors:
         try:
             if baseline:
-                comparison = await asyncio.to_thread(build_comparison, web.settings, user.municipality, baseline,
-                                                     pilot)
+                comparison = await asyncio.to_thread(build_comparison, web.settings, user.municipality, baseline, pilot)
                 rows = comparison_rows(comparison)
-            duration = duration_view(await asyncio.to_thread(duration_analysis, web.settings, user.municipality,
-                                                             *pilot))
+            duration = duration_view(
+                await asyncio.to_thread(duration_analysis, web.settings, user.municipality, *pilot)
+            )
         except ReportError as err:
             problem = str(err)
-    return web.page(request, "report.html", 400 if errors else 200, start=pilot[0], end=pilot[1],
-                    baseline=baseline, errors=errors, rows=rows, problem=problem, query=_query(pilot, baseline),
-                    duration=duration,
-                    values={k: request.query_params.get(k, "") for k in ("basis_fra", "basis_til")})
+    return web.page(
+        request,
+        "report.html",
+        400 if errors else 200,
+        start=pilot[0],
+        end=pilot[1],
+        baseline=baseline,
+        errors=errors,
+        rows=rows,
+        problem=problem,
+        query=_query(pilot, baseline),
+        duration=duration,
+        values={k: request.query_params.get(k, "") for k in ("basis_fra", "basis_til")},
+    )
 
 
 @page
@@ -110,8 +138,9 @@ async def duration_png(request: Request, user) -> Response:
     web = web_of(request)
     pilot, _, errors = periods(request)
     if errors.get("fra") or errors.get("til"):
-        return web.page(request, "error.html", 400, title="Figuren kan ikke laves",
-                        text=errors.get("fra") or errors["til"])
+        return web.page(
+            request, "error.html", 400, title="Figuren kan ikke laves", text=errors.get("fra") or errors["til"]
+        )
     try:
         analysis = await asyncio.to_thread(duration_analysis, web.settings, user.municipality, *pilot)
     except ReportError as err:
@@ -134,8 +163,11 @@ async def comparison_csv(request: Request, user) -> Response:
     except ReportError as err:
         return web.page(request, "error.html", 400, title="Sammenligningen kan ikke laves", text=str(err))
     name = f"sammenligning-{baseline[0]}-{baseline[1]}-mod-{pilot[0]}-{pilot[1]}.csv"
-    return Response(render_comparison_csv(comparison), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        render_comparison_csv(comparison),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @page
@@ -147,19 +179,28 @@ async def evaluation_zip(request: Request, user) -> Response:
 
     web = web_of(request)
     if user.role != UserRole.TEAM_LEAD:
-        return web.page(request, "error.html", 403, title="Du har ikke adgang",
-                        text="Evalueringsdatasættet kan hentes af teamledere.")
+        return web.page(
+            request,
+            "error.html",
+            403,
+            title="Du har ikke adgang",
+            text="Evalueringsdatasættet kan hentes af teamledere.",
+        )
     pilot, _, errors = periods(request)
     if errors.get("fra") or errors.get("til"):
-        return web.page(request, "error.html", 400, title="Datasættet kan ikke laves",
-                        text=errors.get("fra") or errors["til"])
+        return web.page(
+            request, "error.html", 400, title="Datasættet kan ikke laves", text=errors.get("fra") or errors["til"]
+        )
     try:
         export = await asyncio.to_thread(export_evaluation, web.settings, user.municipality, *pilot, user.actor)
     except ReportError as err:
         return web.page(request, "error.html", 400, title="Datasættet kan ikke laves", text=str(err))
     name = f"evaluering-{user.municipality}-{pilot[0]}-{pilot[1]}.zip"
-    return Response(export.zip_bytes(), media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        export.zip_bytes(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 # --------------------------------------------------------------------------- the learning log
@@ -172,8 +213,15 @@ def _log_period(request: Request, errors: dict) -> tuple[date, date]:
     return start, end
 
 
-async def _render_log(request: Request, user, status: int = 200, *, errors: dict | None = None,
-                      submitted: dict | None = None, message: str = "") -> Response:
+async def _render_log(
+    request: Request,
+    user,
+    status: int = 200,
+    *,
+    errors: dict | None = None,
+    submitted: dict | None = None,
+    message: str = "",
+) -> Response:
     from domain.learning_log import KINDS, TAGS
     from register.learning_log import list_entries
     from reporting.report_command import ReportError, read_register
@@ -185,13 +233,27 @@ async def _render_log(request: Request, user, status: int = 200, *, errors: dict
     tag = tag if tag in TAGS else ""
     entries, problem = [], ""
     try:
-        entries = await asyncio.to_thread(read_register, web.settings, lambda s: list_entries(
-            s, user.municipality, start, end, tag or None))
+        entries = await asyncio.to_thread(
+            read_register, web.settings, lambda s: list_entries(s, user.municipality, start, end, tag or None)
+        )
     except ReportError as err:
         problem = str(err)
-    return web.page(request, "learning_log.html", status, kinds=KINDS, tags=TAGS, entries=entries, start=start,
-                    end=end, tag=tag, errors=errors or {}, filter_errors=filter_errors,
-                    submitted=submitted or {"tags": []}, message=message, problem=problem)
+    return web.page(
+        request,
+        "learning_log.html",
+        status,
+        kinds=KINDS,
+        tags=TAGS,
+        entries=entries,
+        start=start,
+        end=end,
+        tag=tag,
+        errors=errors or {},
+        filter_errors=filter_errors,
+        submitted=submitted or {"tags": []},
+        message=message,
+        problem=problem,
+    )
 
 
 @page
@@ -209,26 +271,46 @@ async def learning_log_write(request: Request, user) -> Response:
 
     web = web_of(request)
     form = await request.form()
-    submitted = {"kind": str(form.get("kind", "")), "tags": [str(t) for t in form.getlist("tags")],
-                 "text": str(form.get("text", ""))[:5000], "case_reference": str(form.get("case_reference", ""))[:60],
-                 "clear": form.get("clear") == "ja"}
+    submitted = {
+        "kind": str(form.get("kind", "")),
+        "tags": [str(t) for t in form.getlist("tags")],
+        "text": str(form.get("text", ""))[:5000],
+        "case_reference": str(form.get("case_reference", ""))[:60],
+        "clear": form.get("clear") == "ja",
+    }
     if not web.signin.csrf_ok(request, str(form.get("csrf", ""))):
-        return await _render_log(request, user, 400, submitted=submitted,
-                                 message="Formularen var udløbet. Prøv igen.")
-    entry = Entry(submitted["kind"], tuple(submitted["tags"]), submitted["text"], submitted["case_reference"].strip(),
-                  submitted["clear"])
+        return await _render_log(request, user, 400, submitted=submitted, message="Formularen var udløbet. Prøv igen.")
+    entry = Entry(
+        submitted["kind"],
+        tuple(submitted["tags"]),
+        submitted["text"],
+        submitted["case_reference"].strip(),
+        submitted["clear"],
+    )
     errors = check(entry)
     if not errors:
         try:
-            await asyncio.to_thread(read_register, web.settings, lambda s: add_entry(
-                s, user.municipality, entry, author_id=user.id, author_role=str(user.role), teams=user.teams,
-                actor=user.actor, now=datetime.now(timezone.utc)))
+            await asyncio.to_thread(
+                read_register,
+                web.settings,
+                lambda s: add_entry(
+                    s,
+                    user.municipality,
+                    entry,
+                    author_id=user.id,
+                    author_role=str(user.role),
+                    teams=user.teams,
+                    actor=user.actor,
+                    now=datetime.now(timezone.utc),
+                ),
+            )
         except CaseNotVisible:
             errors["case_reference"] = "Sagen findes ikke, eller du har ikke adgang til den."
         except ReportError as err:
             return await _render_log(request, user, 503, submitted=submitted, message=str(err))
     if errors:
-        return await _render_log(request, user, 400, errors=errors, submitted=submitted,
-                                 message="Notatet er ikke gemt. Ret det markerede.")
+        return await _render_log(
+            request, user, 400, errors=errors, submitted=submitted, message="Notatet er ikke gemt. Ret det markerede."
+        )
     request.session["flash"] = "Notatet er gemt i læringsloggen."
     return RedirectResponse("/rapport/laeringslog", status_code=303)

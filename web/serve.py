@@ -1,5 +1,6 @@
 """Serving the workbench with uvicorn inside another program's event loop (the local runner), or on its own
 (`python -m web`)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -21,8 +22,14 @@ class EmbeddedServer(uvicorn.Server):
 
 async def start_web(settings: Settings, client) -> tuple[EmbeddedServer, asyncio.Task]:
     """Start serving on settings.web_host:web_port; returns once it listens. Stop with `stop_web`."""
-    config = uvicorn.Config(create_app(settings, client), host=settings.web_host, port=settings.web_port,
-                            log_level="warning", access_log=False, lifespan="on")
+    config = uvicorn.Config(
+        create_app(settings, client),
+        host=settings.web_host,
+        port=settings.web_port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+    )
     server = EmbeddedServer(config)
     task = asyncio.create_task(server.serve(), name="web")
     while not server.started:

@@ -1,6 +1,7 @@
 """The team lead's own tasks: on the Team page, each case a bulk reassignment could not hand over,
 with the reason and a link to its task page, where the lead gives the case to a colleague. The handler only
 translates the form into a call of case_service.lead_tasks and shows the answer or the refusal beside its field."""
+
 from __future__ import annotations
 
 from starlette.exceptions import HTTPException
@@ -24,8 +25,10 @@ async def team_tasks_context(request: Request, user) -> dict:
         asked = 1
     web = web_of(request)
     tasks = await web.lead_tasks.open_for(user)
-    return {"lead_tasks": page_of(tasks, asked, TASKS_A_PAGE),
-            "names_by_id": {w["id"]: w["name"] for w in web.roster.get("caseworkers", [])}}
+    return {
+        "lead_tasks": page_of(tasks, asked, TASKS_A_PAGE),
+        "names_by_id": {w["id"]: w["name"] for w in web.roster.get("caseworkers", [])},
+    }
 
 
 def _task_id(request: Request) -> int:
@@ -42,11 +45,23 @@ async def _render(request: Request, user, task, status: int = 200, *, errors=Non
     for v in await visible_views(request, user):
         if v.state.caseworker:
             load[v.state.caseworker.id] = load.get(v.state.caseworker.id, 0) + 1
-    choices = [(w["id"], f"{w['name']} ({load.get(w['id'], 0)} åbne sager i dit team)")
-               for w in colleagues(web.roster, user) if w["id"] != task.caseworker_id]
-    return web.page(request, "lead_task.html", status, task=task, names=names, choices=choices,
-                    errors=errors or {}, message=message, submitted=submitted or {"reason": task.request_reason},
-                    submission=secrets_token())
+    choices = [
+        (w["id"], f"{w['name']} ({load.get(w['id'], 0)} åbne sager i dit team)")
+        for w in colleagues(web.roster, user)
+        if w["id"] != task.caseworker_id
+    ]
+    return web.page(
+        request,
+        "lead_task.html",
+        status,
+        task=task,
+        names=names,
+        choices=choices,
+        errors=errors or {},
+        message=message,
+        submitted=submitted or {"reason": task.request_reason},
+        submission=secrets_token(),
+    )
 
 
 @page
@@ -71,30 +86,49 @@ async def hand_over(request: Request, user) -> Response:
         raise HTTPException(404) from None
     form = {k: str(v) for k, v in (await request.form()).items()}
     if not web.signin.csrf_ok(request, form.get("csrf", "")):
-        return await _render(request, user, task, 400, submitted=form,
-                             message="Formularen var udløbet. Indlæs siden igen, og prøv en gang til.")
+        return await _render(
+            request,
+            user,
+            task,
+            400,
+            submitted=form,
+            message="Formularen var udløbet. Indlæs siden igen, og prøv en gang til.",
+        )
     reason = form.get("reason", "").strip()[:500]
     if not reason:
-        return await _render(request, user, task, 400, submitted=form, errors={"reason": "Angiv en begrundelse."},
-                             message="Formularen har fejl. Ret de markerede felter.")
+        return await _render(
+            request,
+            user,
+            task,
+            400,
+            submitted=form,
+            errors={"reason": "Angiv en begrundelse."},
+            message="Formularen har fejl. Ret de markerede felter.",
+        )
     submission = "".join(c for c in form.get("submission", "") if c.isalnum() or c in "-_")[:40]
     try:
-        done = await web.lead_tasks.hand_over(web.cases, user, task.id, form.get("caseworker_id", ""), reason,
-                                              submission)
+        done = await web.lead_tasks.hand_over(
+            web.cases, user, task.id, form.get("caseworker_id", ""), reason, submission
+        )
     except TaskGone as gone:
         # Back and send, a second tab: nothing is done twice; the page says what already happened.
         request.session["flash"] = f"{gone} Der er ikke gjort noget nyt."
         return RedirectResponse("/team#lederopgaver", status_code=303)
     except ValueError:
-        return await _render(request, user, task, 400, submitted=form,
-                             errors={"caseworker_id": "Vælg en kollega fra listen."},
-                             message="Formularen har fejl. Ret de markerede felter.")
+        return await _render(
+            request,
+            user,
+            task,
+            400,
+            submitted=form,
+            errors={"caseworker_id": "Vælg en kollega fra listen."},
+            message="Formularen har fejl. Ret de markerede felter.",
+        )
     except CaseRefusal as refusal:
         text = refusal.message[:1].upper() + refusal.message[1:]
         field = refusal.field if refusal.field in ("caseworker_id", "reason") else "caseworker_id"
-        return await _render(request, user, task, 409, submitted=form, errors={field: text},
-                             message=f"Afvist: {text}")
-    request.session["flash"] = (f"Sag {done.reference} er givet til {done.caseworker_name}. "
-                                "Opgaven er løst og fjernet fra listen.")
+        return await _render(request, user, task, 409, submitted=form, errors={field: text}, message=f"Afvist: {text}")
+    request.session["flash"] = (
+        f"Sag {done.reference} er givet til {done.caseworker_name}. Opgaven er løst og fjernet fra listen."
+    )
     return RedirectResponse("/team#lederopgaver", status_code=303)
-

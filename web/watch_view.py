@@ -1,6 +1,7 @@
 """The team lead follows the cases the law stops following (the 2026 track "watch": both estimates
 under 26 weeks) by decision support's estimate, on the Team page: the highest estimate first, with the band,
 the factor that weighs most, the caseworker's decision, and filters by band and caseworker."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,11 +21,11 @@ class WatchRow:
     caseworker: str
     caseworker_id: str
     week: int | None
-    probability: float | None   # None: no estimate (no validated model when the case was triaged)
+    probability: float | None  # None: no estimate (no validated model when the case was triaged)
     band: str
-    factor: str                 # the factor that weighs most for this case, in Danish
+    factor: str  # the factor that weighs most for this case, in Danish
     synthetic: bool
-    decision: str               # Danish: the caseworker's latest decision on the estimate, or what is missing
+    decision: str  # Danish: the caseworker's latest decision on the estimate, or what is missing
 
 
 def watch_rows(views: list[CaseView], today: date) -> list[WatchRow]:
@@ -40,11 +41,19 @@ def watch_rows(views: list[CaseView], today: date) -> list[WatchRow]:
             decision = "Afventer sagsbehandleren"
         else:
             decision = "–"
-        rows.append(WatchRow(
-            s.reference, s.caseworker.name if s.caseworker else "-", s.caseworker.id if s.caseworker else "",
-            week_of_absence(v.case.first_day, today) if today >= v.case.first_day else None,
-            risk.probability if risk else None, risk.band if risk else "", risk.factors[0][0] if risk and
-            risk.factors else "", bool(risk and risk.synthetic), decision))
+        rows.append(
+            WatchRow(
+                s.reference,
+                s.caseworker.name if s.caseworker else "-",
+                s.caseworker.id if s.caseworker else "",
+                week_of_absence(v.case.first_day, today) if today >= v.case.first_day else None,
+                risk.probability if risk else None,
+                risk.band if risk else "",
+                risk.factors[0][0] if risk and risk.factors else "",
+                bool(risk and risk.synthetic),
+                decision,
+            )
+        )
     return rows
 
 

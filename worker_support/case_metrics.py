@@ -18,6 +18,7 @@ Mail attempts are also counted as they happen, per worker (`fasthold_mail_attemp
 interceptor that also marks a refused message as `refused` in the register (the activity leaves it
 `sending`, since the workflow, not the activity, decides what a refusal means for the case).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,7 +40,7 @@ from register.models import AuditEvent, CaseRow, DeadlineBreach, MeetingAttendee
 from workflows.case_workflow import CaseWorkflow
 
 log = logging.getLogger("fasthold.metrics")
-STUCK_AFTER = timedelta(minutes=10)   # a message still 'sending' this long was not delivered: failed
+STUCK_AFTER = timedelta(minutes=10)  # a message still 'sending' this long was not delivered: failed
 PHASES = ("intake", "employer_contact", "booking", "meeting_booked", "follow_up", "watch")
 # Every series exists from the start with 0, so an alert on its increase sees the first one (a series that
 # appears at 1 has no increase to see) and a dashboard shows 0 rather than "no data".
@@ -60,36 +61,55 @@ class CaseMetrics:
         r = self.registry
         self.cases_open = Gauge("fasthold_cases_open", "Open cases by phase (register).", ["phase"], registry=r)
         self.cases_closed = Gauge("fasthold_cases_closed", "Closed cases (register).", registry=r)
-        self.breaches = Gauge("fasthold_deadline_breaches", "Recorded deadline breaches by kind (register).",
-                              ["kind"], registry=r)
-        self.missed_targets = Gauge("fasthold_missed_targets",
-                                    "Recorded missed targets of the model by kind (register); not breaches of the law.",
-                                    ["kind"], registry=r)
-        self.operations_alerts = Gauge("fasthold_operations_alerts",
-                                       "Steps that kept failing and alerted operations (register).", registry=r)
+        self.breaches = Gauge(
+            "fasthold_deadline_breaches", "Recorded deadline breaches by kind (register).", ["kind"], registry=r
+        )
+        self.missed_targets = Gauge(
+            "fasthold_missed_targets",
+            "Recorded missed targets of the model by kind (register); not breaches of the law.",
+            ["kind"],
+            registry=r,
+        )
+        self.operations_alerts = Gauge(
+            "fasthold_operations_alerts", "Steps that kept failing and alerted operations (register).", registry=r
+        )
         self.breached_open = Gauge("fasthold_cases_breached_open", "Open cases with a breached deadline.", registry=r)
-        self.at_risk = Gauge("fasthold_deadlines_at_risk",
-                             "Open cases whose first-meeting deadline is within the risk window, not yet met.",
-                             registry=r)
-        self.mails = Gauge("fasthold_mails", "Outgoing mails by status (register): sent, pending, failed, refused.",
-                           ["status"], registry=r)
-        self.replies = Gauge("fasthold_replies", "Inbound replies by status (register): received, refused.",
-                             ["status"], registry=r)
+        self.at_risk = Gauge(
+            "fasthold_deadlines_at_risk",
+            "Open cases whose first-meeting deadline is within the risk window, not yet met.",
+            registry=r,
+        )
+        self.mails = Gauge(
+            "fasthold_mails",
+            "Outgoing mails by status (register): sent, pending, failed, refused.",
+            ["status"],
+            registry=r,
+        )
+        self.replies = Gauge(
+            "fasthold_replies", "Inbound replies by status (register): received, refused.", ["status"], registry=r
+        )
         self.replies_refused = Gauge(
             "fasthold_replies_refused",
             "Refused inbound messages by reason (register): unknown_uid (answers no meeting we know), unreadable "
-            "(no usable calendar answer), unverified, other.", ["reason"], registry=r)
+            "(no usable calendar answer), unverified, other.",
+            ["reason"],
+            registry=r,
+        )
         self.tasks_open = Gauge("fasthold_tasks_open", "Open caseworker tasks in running cases.", registry=r)
         self.tasks_overdue = Gauge("fasthold_tasks_overdue", "Open caseworker tasks past their due date.", registry=r)
         self.tasks_cases = Gauge("fasthold_tasks_cases_queried", "Running cases asked for their tasks.", registry=r)
-        self.query_errors = Counter("fasthold_case_query_errors", "Running cases that did not answer the query.",
-                                    registry=r)
-        self.refresh_seconds = Gauge("fasthold_case_metrics_refresh_seconds", "Time the last refresh took.",
-                                     registry=r)
-        self.refreshed_at = Gauge("fasthold_case_metrics_refreshed_timestamp_seconds",
-                                  "When the case metrics were last refreshed.", registry=r)
-        self.mail_attempts = Counter("fasthold_mail_attempts", "Mail sending attempts in this worker by outcome.",
-                                     ["outcome"], registry=r)
+        self.query_errors = Counter(
+            "fasthold_case_query_errors", "Running cases that did not answer the query.", registry=r
+        )
+        self.refresh_seconds = Gauge("fasthold_case_metrics_refresh_seconds", "Time the last refresh took.", registry=r)
+        self.refreshed_at = Gauge(
+            "fasthold_case_metrics_refreshed_timestamp_seconds",
+            "When the case metrics were last refreshed.",
+            registry=r,
+        )
+        self.mail_attempts = Counter(
+            "fasthold_mail_attempts", "Mail sending attempts in this worker by outcome.", ["outcome"], registry=r
+        )
         for phase in PHASES:
             self.cases_open.labels(phase)
         for kind in BREACH_KINDS:
@@ -113,40 +133,86 @@ class CaseMetrics:
         today = today or now.astimezone(LOCAL_TZ).date()
         risk_until = add_working_days(today, self.risk_working_days)
         with self.register.session() as s:
-            by_phase = dict(s.execute(select(CaseRow.phase, func.count()).where(CaseRow.closed_at.is_(None))
-                                      .group_by(CaseRow.phase)).all())
+            by_phase = dict(
+                s.execute(
+                    select(CaseRow.phase, func.count()).where(CaseRow.closed_at.is_(None)).group_by(CaseRow.phase)
+                ).all()
+            )
             closed = s.scalar(select(func.count()).select_from(CaseRow).where(CaseRow.closed_at.is_not(None)))
             breaches = dict(s.execute(select(DeadlineBreach.kind, func.count()).group_by(DeadlineBreach.kind)).all())
             missed = dict(s.execute(select(MissedTarget.kind, func.count()).group_by(MissedTarget.kind)).all())
-            alerts = s.scalar(select(func.count()).select_from(AuditEvent).where(
-                AuditEvent.action == "operations_alert"))
-            breached_open = s.scalar(select(func.count()).select_from(CaseRow).where(
-                CaseRow.closed_at.is_(None), CaseRow.deadline_breached.is_(True)))
+            alerts = s.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "operations_alert")
+            )
+            breached_open = s.scalar(
+                select(func.count())
+                .select_from(CaseRow)
+                .where(CaseRow.closed_at.is_(None), CaseRow.deadline_breached.is_(True))
+            )
             # As the workflow's own check: safe once the first meeting is held, or booked in time and accepted by
             # both employer and employee; otherwise at risk when the deadline is this close.
             held = exists().where(and_(MeetingRow.case_id == CaseRow.id, MeetingRow.status == "held"))
-            not_accepted = exists().where(and_(MeetingAttendee.meeting_id == MeetingRow.id,
-                                               MeetingAttendee.role.in_(("employer", "employee")),
-                                               MeetingAttendee.partstat != "ACCEPTED"))
-            accepted_in_time = exists().where(and_(
-                MeetingRow.case_id == CaseRow.id, MeetingRow.status == "invited",
-                func.date(MeetingRow.start) <= CaseRow.first_meeting_due, ~not_accepted))
+            not_accepted = exists().where(
+                and_(
+                    MeetingAttendee.meeting_id == MeetingRow.id,
+                    MeetingAttendee.role.in_(("employer", "employee")),
+                    MeetingAttendee.partstat != "ACCEPTED",
+                )
+            )
+            accepted_in_time = exists().where(
+                and_(
+                    MeetingRow.case_id == CaseRow.id,
+                    MeetingRow.status == "invited",
+                    func.date(MeetingRow.start) <= CaseRow.first_meeting_due,
+                    ~not_accepted,
+                )
+            )
             # A week-8 target already missed (2026 rules) is recorded as such, not a risk any more.
-            target_missed = exists().where(and_(MissedTarget.case_id == CaseRow.id,
-                                                MissedTarget.kind == "first_meeting"))
-            at_risk = s.scalar(select(func.count()).select_from(CaseRow).where(
-                CaseRow.closed_at.is_(None), CaseRow.deadline_breached.is_(False), ~target_missed,
-                CaseRow.first_meeting_due.is_not(None), CaseRow.first_meeting_due <= risk_until,
-                CaseRow.phase.in_(("employer_contact", "booking", "meeting_booked")), ~held, ~accepted_in_time))
-            out = dict(s.execute(select(MessageRow.status, func.count()).where(MessageRow.direction == "out")
-                                 .group_by(MessageRow.status)).all())
-            stuck = s.scalar(select(func.count()).select_from(MessageRow).where(
-                MessageRow.direction == "out", MessageRow.status == "sending",
-                MessageRow.created_at < now - STUCK_AFTER))
-            inbound = dict(s.execute(select(MessageRow.status, func.count()).where(MessageRow.direction == "in")
-                                     .group_by(MessageRow.status)).all())
-            refused_details = s.execute(select(MessageRow.detail, func.count()).where(
-                MessageRow.direction == "in", MessageRow.status == "refused").group_by(MessageRow.detail)).all()
+            target_missed = exists().where(
+                and_(MissedTarget.case_id == CaseRow.id, MissedTarget.kind == "first_meeting")
+            )
+            at_risk = s.scalar(
+                select(func.count())
+                .select_from(CaseRow)
+                .where(
+                    CaseRow.closed_at.is_(None),
+                    CaseRow.deadline_breached.is_(False),
+                    ~target_missed,
+                    CaseRow.first_meeting_due.is_not(None),
+                    CaseRow.first_meeting_due <= risk_until,
+                    CaseRow.phase.in_(("employer_contact", "booking", "meeting_booked")),
+                    ~held,
+                    ~accepted_in_time,
+                )
+            )
+            out = dict(
+                s.execute(
+                    select(MessageRow.status, func.count())
+                    .where(MessageRow.direction == "out")
+                    .group_by(MessageRow.status)
+                ).all()
+            )
+            stuck = s.scalar(
+                select(func.count())
+                .select_from(MessageRow)
+                .where(
+                    MessageRow.direction == "out",
+                    MessageRow.status == "sending",
+                    MessageRow.created_at < now - STUCK_AFTER,
+                )
+            )
+            inbound = dict(
+                s.execute(
+                    select(MessageRow.status, func.count())
+                    .where(MessageRow.direction == "in")
+                    .group_by(MessageRow.status)
+                ).all()
+            )
+            refused_details = s.execute(
+                select(MessageRow.detail, func.count())
+                .where(MessageRow.direction == "in", MessageRow.status == "refused")
+                .group_by(MessageRow.detail)
+            ).all()
         for phase in set(PHASES) | set(by_phase):
             if phase != "closed":
                 self.cases_open.labels(phase).set(by_phase.get(phase, 0))
@@ -177,7 +243,8 @@ class CaseMetrics:
         today = today or datetime.now(LOCAL_TZ).date()
         ids = []
         async for execution in self.client.list_workflows(
-                "WorkflowType = 'CaseWorkflow' AND ExecutionStatus = 'Running'", limit=self.task_queries):
+            "WorkflowType = 'CaseWorkflow' AND ExecutionStatus = 'Running'", limit=self.task_queries
+        ):
             ids.append(execution.id)
         gate = asyncio.Semaphore(8)
 
@@ -185,7 +252,8 @@ class CaseMetrics:
             async with gate:
                 try:
                     state = await asyncio.wait_for(
-                        self.client.get_workflow_handle(workflow_id).query(CaseWorkflow.state_now), 15)
+                        self.client.get_workflow_handle(workflow_id).query(CaseWorkflow.state_now), 15
+                    )
                     return state.open_tasks
                 except Exception:  # a case being moved between workers answers next time
                     self.query_errors.inc()
@@ -216,7 +284,7 @@ class CaseMetrics:
                 log.warning("case metrics refresh failed: %s", type(err).__name__)
             await asyncio.sleep(every_seconds)
 
-    def start(self, host: str, port: int, every_seconds: float) -> "CaseMetrics":
+    def start(self, host: str, port: int, every_seconds: float) -> CaseMetrics:
         self.serve(host, port)
         self._task = asyncio.get_running_loop().create_task(self.run(every_seconds), name="case-metrics")
         return self
@@ -228,7 +296,7 @@ class CaseMetrics:
             self._server.shutdown()
             self._server.server_close()
 
-    def interceptor(self) -> "MailOutcomeInterceptor":
+    def interceptor(self) -> MailOutcomeInterceptor:
         return MailOutcomeInterceptor(self)
 
 

@@ -5,6 +5,7 @@ not reused by another. The worker has many threads (the activity executor, the S
 server), so a burst leaves several half-empty arenas behind. Two arenas is the setting commonly used for
 threaded Python servers; it must be set before those threads start. Elsewhere than glibc this does nothing.
 """
+
 from __future__ import annotations
 
 import ctypes

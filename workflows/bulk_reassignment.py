@@ -7,6 +7,7 @@ calendar first and refuses when it cannot; the job then tries the next colleague
 really happened: moved, moved with a meeting at a new time, or not moved with the reason (and the team lead
 told by e-mail).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,8 +17,14 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from domain.bulk import (BulkProgress, BulkReassignmentRequest, CaseHandoverResult, HandoverOutcome,
-                             OneHandover, candidates)
+    from domain.bulk import (
+        BulkProgress,
+        BulkReassignmentRequest,
+        CaseHandoverResult,
+        HandoverOutcome,
+        OneHandover,
+        candidates,
+    )
 
 # A few cases at a time: the cases are independent, but one caseworker's calendar is written under a lock,
 # so more in parallel only waits longer for it.
@@ -36,7 +43,7 @@ class BulkReassignmentWorkflow:
         load = {w: request.load.get(w, 0) for w in request.to_caseworkers}
         for first in range(0, len(request.references), CASES_AT_ONCE):
             batch = []
-            for reference in request.references[first:first + CASES_AT_ONCE]:
+            for reference in request.references[first : first + CASES_AT_ONCE]:
                 order = candidates(load, request.to_caseworkers)
                 load[order[0]] += 1  # counted at once, so the cases of one batch spread over the colleagues
                 batch.append((order[0], self._hand_over(request, reference, order)))
@@ -48,13 +55,24 @@ class BulkReassignmentWorkflow:
         self.progress.finished = True
         return self.progress
 
-    async def _hand_over(self, request: BulkReassignmentRequest, reference: str,
-                         order: tuple[str, ...]) -> CaseHandoverResult:
+    async def _hand_over(
+        self, request: BulkReassignmentRequest, reference: str, order: tuple[str, ...]
+    ) -> CaseHandoverResult:
         return await workflow.execute_activity(
-            HANDOVER_ACTIVITY, OneHandover(request.job_id, request.municipality, reference, request.from_caseworker,
-                                           order, request.reason, request.actor),
-            result_type=CaseHandoverResult, start_to_close_timeout=timedelta(minutes=5),
-            retry_policy=RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=1)))
+            HANDOVER_ACTIVITY,
+            OneHandover(
+                request.job_id,
+                request.municipality,
+                reference,
+                request.from_caseworker,
+                order,
+                request.reason,
+                request.actor,
+            ),
+            result_type=CaseHandoverResult,
+            start_to_close_timeout=timedelta(minutes=5),
+            retry_policy=RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=1)),
+        )
 
     @workflow.query
     def state(self) -> BulkProgress:

@@ -14,6 +14,7 @@ activities (`workflows.effects`). The update handlers that still hold their own 
 `workflows.human_input`, `workflows.law_events`, `workflows.reform`; the steps the process takes on its own in
 `workflows.steps`; the Danish texts in `domain.labels`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,8 +28,8 @@ with workflow.unsafe.imports_passed_through():
     from domain import agenda, labels
     from domain.agenda import DueStep, Step
     from domain.calendar_dk import add_working_days, working_day_on_or_after
-    from domain.decisions import case_end, missed_deadline
     from domain.deadlines import compute_deadlines, outcome_request_day
+    from domain.decisions import case_end, missed_deadline
     from domain.localtime import at_morning
     from domain.model import MEETING_TRACKS, TRACK_PHASE, CaseInput, CaseState, CaseView, EndType, OutcomeKind
     from domain.payloads import CaseEnd
@@ -47,22 +48,24 @@ from workflows.steps import CaseSteps
 
 
 @workflow.defn
-class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, CaseSteps, ReadModel,
-                   CaseEffects):
+class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, CaseSteps, ReadModel, CaseEffects):
     # What every part of the workflow reads and writes (the mixins use nothing else of the case's own).
-    case: CaseInput                 # the sick report, without the CPR number
-    state: CaseState                # all the case has decided and recorded; carried across continue-as-new
-    end: CaseEnd | None             # the end, once reported: the process closes the case
-    changed: bool                   # set by updates: the process reconsiders its next step at once
-    meetings_lock: asyncio.Lock     # meetings are changed by the process and by updates, one change at a time
+    case: CaseInput  # the sick report, without the CPR number
+    state: CaseState  # all the case has decided and recorded; carried across continue-as-new
+    end: CaseEnd | None  # the end, once reported: the process closes the case
+    changed: bool  # set by updates: the process reconsiders its next step at once
+    meetings_lock: asyncio.Lock  # meetings are changed by the process and by updates, one change at a time
 
     @workflow.init
     def __init__(self, case: CaseInput, carried: CaseState | None = None) -> None:
         # The CPR number is passed once to the register and never kept in the workflow's state.
         self.case = case.without_cpr()
-        self.state = carried or CaseState(reference=case.reference, municipality=case.municipality,
-                                          expected_weeks=case.expected_weeks,
-                                          employer_expected_weeks=case.employer_expected_weeks)
+        self.state = carried or CaseState(
+            reference=case.reference,
+            municipality=case.municipality,
+            expected_weeks=case.expected_weeks,
+            employer_expected_weeks=case.employer_expected_weeks,
+        )
         self.end: CaseEnd | None = None
         self.changed = False  # set by every update, so the process reconsiders its next step at once
         # Meetings are changed by the process and by updates; one change at a time, so none is lost.
@@ -114,8 +117,9 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, 
         self.state.rule_set = self.rules.name
         self.state.first_meeting_due = self.deadlines.first_meeting_due
         self.state.latest_meeting_day = self.deadlines.latest_meeting_day
-        self.state.caseworker = await self.activity(RegisterActivities.assign_caseworker,
-                                                    AssignRequest(case.reference, case.municipality))
+        self.state.caseworker = await self.activity(
+            RegisterActivities.assign_caseworker, AssignRequest(case.reference, case.municipality)
+        )
         self.note("caseworker_assigned", self.state.caseworker.id)
         await self.apply_triage()
         if workflow.patched(PATCH_INFO_FORM):
@@ -141,11 +145,19 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, 
         self.state.track, self.state.triage_reason = decision.track, decision.reason
         self.state.category = decision.category
         self.note("triaged", f"{decision.track}: {decision.reason}")
-        await self.set_phase(phase, fields={
-            "track": decision.track.value, "triage_reason": decision.reason, "category": decision.category,
-            "rule_set": self.rules.name, "first_meeting_due": self.deadlines.first_meeting_due,
-            "first_meeting_kind": self.deadlines.first_meeting_kind,
-            "expected_weeks": self.state.expected_weeks, "employer_expected_weeks": self.state.employer_expected_weeks})
+        await self.set_phase(
+            phase,
+            fields={
+                "track": decision.track.value,
+                "triage_reason": decision.reason,
+                "category": decision.category,
+                "rule_set": self.rules.name,
+                "first_meeting_due": self.deadlines.first_meeting_due,
+                "first_meeting_kind": self.deadlines.first_meeting_kind,
+                "expected_weeks": self.state.expected_weeks,
+                "employer_expected_weeks": self.state.employer_expected_weeks,
+            },
+        )
         if lived:
             await self.assess_risk()
 
@@ -226,11 +238,15 @@ class CaseWorkflow(HumanInput, Handover, LawEvents, ReformEvents, ReplyReviews, 
             return
         ask_on = working_day_on_or_after(outcome_request_day(self.end.end_date, self.rules), self.closed)
         if not await self.wait_until(at_morning(ask_on), lambda: self.state.outcome is not None):
-            await self.task("outcome", labels.record_outcome(),
-                            due=add_working_days(ask_on, OUTCOME_TASK_DUE_WORKING_DAYS, self.closed),
-                            command=self.command("udfald", "--udfald job"))
-        if not await self.wait_until(at_morning(ask_on) + timedelta(days=OUTCOME_WAIT_DAYS),
-                                     lambda: self.state.outcome is not None):
+            await self.task(
+                "outcome",
+                labels.record_outcome(),
+                due=add_working_days(ask_on, OUTCOME_TASK_DUE_WORKING_DAYS, self.closed),
+                command=self.command("udfald", "--udfald job"),
+            )
+        if not await self.wait_until(
+            at_morning(ask_on) + timedelta(days=OUTCOME_WAIT_DAYS), lambda: self.state.outcome is not None
+        ):
             await self.record_outcome_value(OutcomeKind.UNKNOWN)
 
     # ------------------------------------------------------------------ time

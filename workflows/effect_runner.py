@@ -3,6 +3,7 @@
 The one place an effect becomes a command: the decision says what, this says how. Order is kept as given, as
 the order of commands is what a running case replays.
 """
+
 from __future__ import annotations
 
 from temporalio import workflow
@@ -30,15 +31,19 @@ async def run_effect(case, effect: fx.Effect) -> None:
         case fx.Escalate(reason, key, deadline):
             await case.escalate(reason, key=key, deadline=deadline)
         case fx.RecordBreach(kind, due):
-            await case.activity(RegisterActivities.record_breach,
-                                BreachRecord(case.case.reference, case.case.municipality, kind, due))
+            await case.activity(
+                RegisterActivities.record_breach, BreachRecord(case.case.reference, case.case.municipality, kind, due)
+            )
         case fx.RecordMissedTarget(kind, due):
-            await case.activity(RegisterActivities.record_missed_target,
-                                BreachRecord(case.case.reference, case.case.municipality, kind, due))
+            await case.activity(
+                RegisterActivities.record_missed_target,
+                BreachRecord(case.case.reference, case.case.municipality, kind, due),
+            )
         case fx.PublishPhase(phase, fields, now_field):
             stamp = {now_field: workflow.now()} if now_field else {}
-            await case.set_phase(phase or case.state.phase,
-                                 **({"fields": {**fields, **stamp}} if fields is not None or stamp else {}))
+            await case.set_phase(
+                phase or case.state.phase, **({"fields": {**fields, **stamp}} if fields is not None or stamp else {})
+            )
         case fx.SaveMeeting(meeting):
             await case.save(meeting)
         case fx.PutMeeting(meeting):
@@ -56,8 +61,9 @@ async def run_effect(case, effect: fx.Effect) -> None:
         case fx.GiveTask(key, text, due, command):
             await case.task(key, text, due=due, command=command)
         case fx.CloseTasks(key, prefix):
-            case.state.open_tasks = [t for t in case.state.open_tasks
-                                     if not (t.key.startswith(key) if prefix else t.key == key)]
+            case.state.open_tasks = [
+                t for t in case.state.open_tasks if not (t.key.startswith(key) if prefix else t.key == key)
+            ]
         case fx.UpdateRegister(action, fields):
             await case.activity(RegisterActivities.update_case, case.case_update(action, fields))
         case fx.QueueMove(uid):
@@ -70,8 +76,9 @@ async def run_effect(case, effect: fx.Effect) -> None:
         case fx.RecordEnd(end_type, end_date):
             case.state.end_type, case.state.end_date = end_type, end_date
         case fx.SaveMeasure(measure):
-            await case.activity(RegisterActivities.save_measure,
-                                MeasureRecord(case.case.reference, case.case.municipality, measure))
+            await case.activity(
+                RegisterActivities.save_measure, MeasureRecord(case.case.reference, case.case.municipality, measure)
+            )
         case fx.Wake():
             case.changed = True
         case _:
@@ -82,5 +89,6 @@ def recipient(case, to: Role | Caseworker) -> Recipient:
     """A role of the case as the person it is now, or a named caseworker."""
     if isinstance(to, Caseworker):
         return Recipient(to.name, to.email, Role.CASEWORKER.value)
-    return {Role.EMPLOYER: case.employer, Role.EMPLOYEE: case.employee,
-            Role.CASEWORKER: case.caseworker_recipient}[Role(to)]
+    return {Role.EMPLOYER: case.employer, Role.EMPLOYEE: case.employee, Role.CASEWORKER: case.caseworker_recipient}[
+        Role(to)
+    ]

@@ -12,6 +12,7 @@ caller is refused with the reason.
 
 A mixin of `CaseWorkflow`, used for reassignments made after the patch `PATCH_HANDOVER_PLACES_FIRST`.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -23,8 +24,8 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.register import AssignRequest, BusyRequest, MeetingRecord, RegisterActivities, ReserveRequest
     from domain import agenda, labels
-    from domain.model import Caseworker, Meeting, Partstat, Role
     from domain.decisions import reassignment
+    from domain.model import Caseworker, Meeting, Partstat, Role
     from domain.payloads import Reassignment
     from domain.practice import MEETING_MINUTES
     from domain.refusals import Refusal
@@ -48,9 +49,16 @@ class Handover:
 
     async def _caseworker_for(self, change: Reassignment, old: Caseworker) -> Caseworker:
         try:
-            return await self.activity(RegisterActivities.look_up_caseworker, AssignRequest(
-                self.case.reference, self.case.municipality, reason=change.reason, exclude=(old.id,),
-                caseworker_id=change.caseworker_id))
+            return await self.activity(
+                RegisterActivities.look_up_caseworker,
+                AssignRequest(
+                    self.case.reference,
+                    self.case.municipality,
+                    reason=change.reason,
+                    exclude=(old.id,),
+                    caseworker_id=change.caseworker_id,
+                ),
+            )
         except ActivityError as err:
             if isinstance(err.cause, ApplicationError) and err.cause.type == Refusal.UNKNOWN_CASEWORKER:
                 raise ApplicationError(err.cause.message, type=Refusal.UNKNOWN_CASEWORKER) from None
@@ -66,27 +74,39 @@ class Handover:
             responses = {k: v for k, v in meeting.responses.items() if k != self.caseworker_recipient.email.lower()}
             after = replace(meeting, sequence=meeting.sequence + 1, invited_at=workflow.now(), responses=responses)
             record = MeetingRecord(self.case.reference, self.case.municipality, new.id, after, roles)
-            if (reassignment.within_hours(new, after) and await self._free_at(new, after)
-                    and await self._try_save(record)):
+            if (
+                reassignment.within_hours(new, after)
+                and await self._free_at(new, after)
+                and await self._try_save(record)
+            ):
                 placed.append((meeting, after))
                 continue
             declined = (meeting.start,) if Partstat.DECLINED in meeting.responses.values() else ()
-            start = await self.activity(RegisterActivities.reserve_slot, ReserveRequest(
-                record, caseworker=new, earliest=self.earliest_meeting_time(),
-                latest_day=agenda.meeting_deadline(self.state, self.today(), meeting), avoid=declined))
+            start = await self.activity(
+                RegisterActivities.reserve_slot,
+                ReserveRequest(
+                    record,
+                    caseworker=new,
+                    earliest=self.earliest_meeting_time(),
+                    latest_day=agenda.meeting_deadline(self.state, self.today(), meeting),
+                    avoid=declined,
+                ),
+            )
             if start is None:
                 await self._give_back(placed)
                 self.note("handover_no_time", f"møde {meeting.number}: {new.name} har ingen ledig tid inden fristen")
                 return None
             # A new time: the answers given to the old one no longer hold.
-            placed.append((meeting, replace(after, start=start, end=start + timedelta(minutes=MEETING_MINUTES),
-                                            responses={})))
+            placed.append(
+                (meeting, replace(after, start=start, end=start + timedelta(minutes=MEETING_MINUTES), responses={}))
+            )
         return placed
 
     async def _free_at(self, new: Caseworker, meeting: Meeting) -> bool:
         """A look first: a save that clashes is refused by the register, but logged by the worker as a failure."""
-        return not await self.activity(RegisterActivities.busy_intervals, BusyRequest(
-            new.id, meeting.start, meeting.end, exclude_uid=meeting.uid))
+        return not await self.activity(
+            RegisterActivities.busy_intervals, BusyRequest(new.id, meeting.start, meeting.end, exclude_uid=meeting.uid)
+        )
 
     async def _try_save(self, record: MeetingRecord) -> bool:
         try:
@@ -113,11 +133,19 @@ class Handover:
             await self.escalate(reason, key=f"handover_refused/{attempt}")
         raise ApplicationError(reason, type=Refusal.NO_TIME_FOR_HANDOVER)
 
-    async def _hand_over(self, change: Reassignment, old: Caseworker, new: Caseworker,
-                         placed: list[tuple[Meeting, Meeting]]) -> None:
+    async def _hand_over(
+        self, change: Reassignment, old: Caseworker, new: Caseworker, placed: list[tuple[Meeting, Meeting]]
+    ) -> None:
         # The register's assignment is written only now that every meeting has a place.
-        await self.activity(RegisterActivities.assign_caseworker, AssignRequest(
-            self.case.reference, self.case.municipality, reason=change.reason, exclude=(old.id,),
-            caseworker_id=new.id))
+        await self.activity(
+            RegisterActivities.assign_caseworker,
+            AssignRequest(
+                self.case.reference,
+                self.case.municipality,
+                reason=change.reason,
+                exclude=(old.id,),
+                caseworker_id=new.id,
+            ),
+        )
         self.state, effects = reassignment.hand_over(self.state, self.context(), change, new, placed)
         await run_effects(self, effects)

@@ -6,6 +6,7 @@ Each is a workflow update with a validator, so the caller is told "no" in Danish
 the refusal's type is a `domain.refusals.Refusal` code, which the service layer maps to the field concerned.
 A mixin of `CaseWorkflow`.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,19 +18,36 @@ with workflow.unsafe.imports_passed_through():
     from activities.mail import Recipient, Task
     from activities.register import AssignRequest, RegisterActivities
     from domain import agenda, labels
-    from domain.decisions import (Refused, case_end, employer_reply, expected_duration, measures, meeting_answers,
-                                  meeting_held, reassignment)
-    from domain.move_rules import rules_broken
+    from domain.decisions import (
+        Refused,
+        case_end,
+        employer_reply,
+        expected_duration,
+        measures,
+        meeting_answers,
+        meeting_held,
+        reassignment,
+    )
     from domain.model import Meeting, MeetingStatus
-    from domain.payloads import (CaseEnd, CounterProposal, EmployerAnswer, ExpectedDuration, MeasureStart, MeetingMove,
-                                 MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived)
+    from domain.move_rules import rules_broken
+    from domain.payloads import (
+        CaseEnd,
+        CounterProposal,
+        EmployerAnswer,
+        ExpectedDuration,
+        MeasureStart,
+        MeetingMove,
+        MeetingOutcome,
+        OutcomeReport,
+        Reassignment,
+        RsvpReceived,
+    )
     from domain.practice import PLAUSIBLE_DAYS_AHEAD
     from domain.refusals import Refusal
     from domain.results import UpdateResult, done
 
 from workflows.effect_runner import run_effects
 from workflows.handover import PATCH_HANDOVER_PLACES_FIRST
-
 
 # Reassigning a case whose meeting clashes with the new caseworker's calendar used to fail the update.
 PATCH_HANDOVER_CLASH = "handover-moves-a-clashing-meeting"
@@ -88,8 +106,9 @@ class HumanInput:
     async def _record_meeting(self, outcome: MeetingOutcome) -> UpdateResult:
         self._validate_meeting(outcome)  # again: a move may have come first
         context = self.context()
-        cancel = (meeting_held.held_before_planned(self.state, context, outcome)
-                  and workflow.patched(PATCH_HELD_EARLIER_CANCELS))
+        cancel = meeting_held.held_before_planned(self.state, context, outcome) and workflow.patched(
+            PATCH_HELD_EARLIER_CANCELS
+        )
         self.state, effects = meeting_held.decide(self.state, context, outcome, cancel_planned_time=cancel)
         await run_effects(self, effects)
         return done(self.state.meetings[outcome.meeting_number - 1].status)
@@ -102,8 +121,13 @@ class HumanInput:
     async def move_meeting_to(self, move: MeetingMove) -> UpdateResult:
         broken = self.rules_a_move_breaks(move)  # before the move: its deadline is the meeting's as it stands
         moved = await self.move_meeting(self.state.meetings[move.meeting_number - 1].uid, move.start)
-        await self.audit("meeting_moved", move.actor, meeting=str(move.meeting_number), start=move.start.isoformat(),
-                         **({"confirmed_despite": ",".join(broken)} if broken else {}))
+        await self.audit(
+            "meeting_moved",
+            move.actor,
+            meeting=str(move.meeting_number),
+            start=move.start.isoformat(),
+            **({"confirmed_despite": ",".join(broken)} if broken else {}),
+        )
         self.changed = True
         return done(self.state.meetings[move.meeting_number - 1].start.isoformat() if moved else "")
 
@@ -121,15 +145,18 @@ class HumanInput:
         broken = self.rules_a_move_breaks(move)
         if broken and not move.confirmed:
             d = self.state.caseworker
-            raise refuse(Refusal.NEEDS_CONFIRMATION, labels.move_breaks(broken, d.work_start, d.work_end,
-                                                                        self._move_deadline(move)))
+            raise refuse(
+                Refusal.NEEDS_CONFIRMATION,
+                labels.move_breaks(broken, d.work_start, d.work_end, self._move_deadline(move)),
+            )
         if move.start == self.state.meetings[move.meeting_number - 1].start:
             # The same move sent again (Back and send, a second tab) would send everyone the meeting again.
             raise refuse(Refusal.ALREADY_RECORDED, f"møde {move.meeting_number} ligger allerede på det tidspunkt")
 
     def rules_a_move_breaks(self, move: MeetingMove) -> tuple[str, ...]:
-        end = move.start + (self.state.meetings[move.meeting_number - 1].end
-                            - self.state.meetings[move.meeting_number - 1].start)
+        end = move.start + (
+            self.state.meetings[move.meeting_number - 1].end - self.state.meetings[move.meeting_number - 1].start
+        )
         return rules_broken(move.start, end, self.state.caseworker, self.closed, self._move_deadline(move))
 
     def _move_deadline(self, move: MeetingMove):
@@ -152,10 +179,17 @@ class HumanInput:
         self.state.expected_weeks = duration.employee_weeks
         if duration.employer_weeks is not None:
             self.state.employer_expected_weeks = duration.employer_weeks
-        self.note("expected_duration", f"medarbejder {duration.employee_weeks} uger, arbejdsgiver "
-                                       f"{self.state.employer_expected_weeks or '-'} uger")
-        await self.audit("expected_duration", duration.actor, employee_weeks=str(duration.employee_weeks),
-                         employer_weeks=str(duration.employer_weeks))
+        self.note(
+            "expected_duration",
+            f"medarbejder {duration.employee_weeks} uger, arbejdsgiver "
+            f"{self.state.employer_expected_weeks or '-'} uger",
+        )
+        await self.audit(
+            "expected_duration",
+            duration.actor,
+            employee_weeks=str(duration.employee_weeks),
+            employer_weeks=str(duration.employer_weeks),
+        )
         await self.apply_triage()
         if not agenda.awaiting_estimate(self.state):
             self.close_task("employer_estimate")  # asked for under the 2026 reform: no longer needed
@@ -186,9 +220,16 @@ class HumanInput:
             return await self.reassign_placing_meetings(change)  # workflows.handover
         old = self.state.caseworker
         try:
-            new = await self.activity(RegisterActivities.assign_caseworker, AssignRequest(
-                self.case.reference, self.case.municipality, reason=change.reason, exclude=(old.id,),
-                caseworker_id=change.caseworker_id))
+            new = await self.activity(
+                RegisterActivities.assign_caseworker,
+                AssignRequest(
+                    self.case.reference,
+                    self.case.municipality,
+                    reason=change.reason,
+                    exclude=(old.id,),
+                    caseworker_id=change.caseworker_id,
+                ),
+            )
         except ActivityError as err:
             if isinstance(err.cause, ApplicationError) and err.cause.type == Refusal.UNKNOWN_CASEWORKER:
                 raise refuse(Refusal.UNKNOWN_CASEWORKER, err.cause.message) from None
@@ -200,13 +241,16 @@ class HumanInput:
         await self.audit("caseworker_reassigned", change.actor, old=old.id, new=new.id, reason=change.reason)
         extra = {"old_caseworker_name": old.name, "new_caseworker_name": new.name}
         for recipient in (old_recipient, self.caseworker_recipient, self.employer):
-            await self.send("case_reassigned", recipient, key_suffix=f"/{handover}", reason=change.reason,
-                            extra=extra)
+            await self.send("case_reassigned", recipient, key_suffix=f"/{handover}", reason=change.reason, extra=extra)
         async with self.meetings_lock:
             await self.hand_over_meetings(old_recipient)
         for task in self.state.open_tasks:
-            await self.send("caseworker_task", self.caseworker_recipient, key_suffix=f"/{task.key}/{handover}",
-                            task=Task(task.title, task.what, task.due, task.command))
+            await self.send(
+                "caseworker_task",
+                self.caseworker_recipient,
+                key_suffix=f"/{task.key}/{handover}",
+                task=Task(task.title, task.what, task.due, task.command),
+            )
         await self.set_phase(self.state.phase)
         self.changed = True
         return done(new.id)
@@ -217,9 +261,15 @@ class HumanInput:
             # The old caseworker's calendar loses the meeting; everyone gets the new attendee list.
             meeting.sequence += 1
             meeting.invited_at = workflow.now()
-            await self.send("cancellation", old_recipient, key_suffix=f"/{meeting.uid}/{meeting.sequence}",
-                            meeting=meeting, calendar_method="CANCEL", attendees=(old_recipient,),
-                            reason=labels.MEETING_TAKEN_OVER)
+            await self.send(
+                "cancellation",
+                old_recipient,
+                key_suffix=f"/{meeting.uid}/{meeting.sequence}",
+                meeting=meeting,
+                calendar_method="CANCEL",
+                attendees=(old_recipient,),
+                reason=labels.MEETING_TAKEN_OVER,
+            )
             meeting.responses = {k: v for k, v in meeting.responses.items() if k != old_email}
             if await self.claim(meeting):
                 await self.invite(meeting)

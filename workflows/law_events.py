@@ -9,6 +9,7 @@ waits for consent), so it is guarded by PATCH_FAST_TRACK_CONSENT; the informatio
 opened with PATCH_INFO_FORM. Everything else is reachable only through new updates, or through state and rule-set
 fields that cases started before this change never have.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,18 +20,28 @@ with workflow.unsafe.imports_passed_through():
     from activities.register import RegisterActivities
     from domain import agenda, labels, reform_labels
     from domain.calendar_dk import add_working_days
+    from domain.deadlines import STATUTORY, fast_track_due, info_form_dates
     from domain.decisions import fast_track
     from domain.decisions import info_form as info_form_rules
     from domain.decisions import law_events as law
-    from domain.deadlines import STATUTORY, fast_track_due, info_form_dates
     from domain.fast_track import answer_consent, lapse_if_silent
     from domain.fast_track import request_fast_track as open_fast_track_request
     from domain.localtime import local_date
     from domain.model import MEETING_TRACKS, FastTrack, Phase
-    from domain.payloads import (BenefitPause, FastTrackConsent, FastTrackRequest, InfoFormAnswer,
-                                 InfoFormSent, PartialRecovery)
-    from domain.practice import (ESTIMATE_TASK_DUE_WORKING_DAYS, FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS,
-                                 INFO_FORM_SEND_DUE_WORKING_DAYS, INFO_FORM_TASK_DUE_WORKING_DAYS)
+    from domain.payloads import (
+        BenefitPause,
+        FastTrackConsent,
+        FastTrackRequest,
+        InfoFormAnswer,
+        InfoFormSent,
+        PartialRecovery,
+    )
+    from domain.practice import (
+        ESTIMATE_TASK_DUE_WORKING_DAYS,
+        FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS,
+        INFO_FORM_SEND_DUE_WORKING_DAYS,
+        INFO_FORM_TASK_DUE_WORKING_DAYS,
+    )
     from domain.results import UpdateResult, done
     from domain.triage import Track
 
@@ -51,23 +62,37 @@ class LawEvents:
         """Early follow-up on request. The employee's own request is in force at once; the employer's waits for
         the employee's consent within 2 bank days, and until then the ordinary deadline is the only one."""
         if workflow.patched(PATCH_FAST_TRACK_CONSENT):
-            status = open_fast_track_request(request.requested_by, request.requested_on, self.case.first_day,
-                                             self.rules)
+            status = open_fast_track_request(
+                request.requested_by, request.requested_on, self.case.first_day, self.rules
+            )
             self.state.fast_track_request = status
             if status.pending:
-                self.note("fast_track_requested", f"{request.requested_by}, samtykke senest "
-                                                  f"{status.consent_due.isoformat()}")
-                await self.audit("fast_track_requested", request.actor, requested_by=request.requested_by,
-                                 consent_due=status.consent_due.isoformat())
-                await self.activity(RegisterActivities.update_case, self.case_update("fast_track", {
-                    "fast_track_requested_by": request.requested_by,
-                    "fast_track_requested_on": request.requested_on}))
+                self.note(
+                    "fast_track_requested", f"{request.requested_by}, samtykke senest {status.consent_due.isoformat()}"
+                )
+                await self.audit(
+                    "fast_track_requested",
+                    request.actor,
+                    requested_by=request.requested_by,
+                    consent_due=status.consent_due.isoformat(),
+                )
+                await self.activity(
+                    RegisterActivities.update_case,
+                    self.case_update(
+                        "fast_track",
+                        {
+                            "fast_track_requested_by": request.requested_by,
+                            "fast_track_requested_on": request.requested_on,
+                        },
+                    ),
+                )
                 self.changed = True
                 return UpdateResult("consent_due", status.consent_due.isoformat())
         return done(await self.put_fast_track_in_force(request.requested_by, request.requested_on, request.actor))
 
-    async def put_fast_track_in_force(self, requested_by: str, requested_on: date, actor: str,
-                                      consented: bool = False) -> str:
+    async def put_fast_track_in_force(
+        self, requested_by: str, requested_on: date, actor: str, consented: bool = False
+    ) -> str:
         """The first meeting is now due within two weeks of the request: meetings planned later move."""
         due = min(fast_track_due(requested_on, self.rules), self.deadlines.latest_meeting_day)
         self.state.fast_track = FastTrack(requested_by, requested_on, due)
@@ -76,13 +101,18 @@ class LawEvents:
         else:
             self.note("fast_track_requested", f"{requested_by}, senest {due.isoformat()}")
             await self.audit("fast_track_requested", actor, requested_by=requested_by, due=due.isoformat())
-            await self.activity(RegisterActivities.update_case, self.case_update("fast_track", {
-                "fast_track_requested_by": requested_by, "fast_track_requested_on": requested_on}))
+            await self.activity(
+                RegisterActivities.update_case,
+                self.case_update(
+                    "fast_track", {"fast_track_requested_by": requested_by, "fast_track_requested_on": requested_on}
+                ),
+            )
         if self.state.track not in MEETING_TRACKS:
             # A watched case asked for follow-up gets it: a job-centre meeting unless the employer hosts.
             self.state.track, self.state.triage_reason = Track.OUTSIDE, "fast_track_requested"
-            await self.set_phase(Phase.BOOKING, fields={"track": self.state.track.value,
-                                                        "triage_reason": self.state.triage_reason})
+            await self.set_phase(
+                Phase.BOOKING, fields={"track": self.state.track.value, "triage_reason": self.state.triage_reason}
+            )
         elif consented:
             await self.set_phase(self.state.phase)  # the case's next deadline is now the fast-track date
         for meeting in agenda.planned_meetings(self.state):
@@ -98,17 +128,24 @@ class LawEvents:
     @workflow.update
     async def answer_fast_track_consent(self, answer: FastTrackConsent) -> UpdateResult:
         """The employee's yes or no to the employer's request; a no (or silence) leaves the ordinary deadline."""
-        status = answer_consent(self.state.fast_track_request, answer.agrees, answer.answered_on, self.rules,
-                                accept_late=answer.accept_late)
+        status = answer_consent(
+            self.state.fast_track_request, answer.agrees, answer.answered_on, self.rules, accept_late=answer.accept_late
+        )
         self.state.fast_track_request = status
-        await self.audit("fast_track_consent", answer.actor, consent=status.consent,
-                         answered_on=answer.answered_on.isoformat(), accept_late=str(answer.accept_late))
+        await self.audit(
+            "fast_track_consent",
+            answer.actor,
+            consent=status.consent,
+            answered_on=answer.answered_on.isoformat(),
+            accept_late=str(answer.accept_late),
+        )
         self.note("fast_track_consent", labels.consent(status.consent))
         self.close_task(f"fast_track_lapsed/{status.requested_on.isoformat()}")
         self.changed = True
         if status.in_force:
-            due = await self.put_fast_track_in_force(status.requested_by, status.requested_on, answer.actor,
-                                                     consented=True)
+            due = await self.put_fast_track_in_force(
+                status.requested_by, status.requested_on, answer.actor, consented=True
+            )
             return UpdateResult("given", due)
         return done(status.consent)
 
@@ -124,12 +161,16 @@ class LawEvents:
             return
         self.state.fast_track_request = status
         self.note("fast_track_lapsed", f"intet samtykke senest {status.consent_due.isoformat()}")
-        await self.activity(RegisterActivities.update_case, self.case_update(
-            "fast_track_lapsed", {}, detail={"consent_due": status.consent_due.isoformat()}))
-        await self.task(f"fast_track_lapsed/{status.requested_on.isoformat()}",
-                        labels.fast_track_consent_lapsed(status.consent_due),
-                        due=add_working_days(self.today(), FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS, self.closed),
-                        command=self.command("samtykke", "--svar ja --sent-accepteret"))
+        await self.activity(
+            RegisterActivities.update_case,
+            self.case_update("fast_track_lapsed", {}, detail={"consent_due": status.consent_due.isoformat()}),
+        )
+        await self.task(
+            f"fast_track_lapsed/{status.requested_on.isoformat()}",
+            labels.fast_track_consent_lapsed(status.consent_due),
+            due=add_working_days(self.today(), FAST_TRACK_LAPSED_TASK_DUE_WORKING_DAYS, self.closed),
+            command=self.command("samtykke", "--svar ja --sent-accepteret"),
+        )
 
     # ------------------------------------------------------------------ partial recovery, periods without benefit
     @workflow.update
@@ -164,13 +205,19 @@ class LawEvents:
         due = info_form_dates(self.today(), self.rules).answer_due
         self.note("info_form_sent", f"svarfrist {due.isoformat()}")
         if self.state.triage_as_lived:
-            await self.task("info_form_send", reform_labels.info_form_send_and_record(),
-                            due=add_working_days(self.today(), INFO_FORM_SEND_DUE_WORKING_DAYS, self.closed),
-                            command=self.command("oplysningsskema", "--sendt ÅÅÅÅ-MM-DD"))
+            await self.task(
+                "info_form_send",
+                reform_labels.info_form_send_and_record(),
+                due=add_working_days(self.today(), INFO_FORM_SEND_DUE_WORKING_DAYS, self.closed),
+                command=self.command("oplysningsskema", "--sendt ÅÅÅÅ-MM-DD"),
+            )
             return
-        await self.task("info_form_send", labels.info_form_send(),
-                        due=add_working_days(self.today(), INFO_FORM_SEND_DUE_WORKING_DAYS, self.closed),
-                        command=self.command("oplysningsskema", "--besvaret ÅÅÅÅ-MM-DD"))
+        await self.task(
+            "info_form_send",
+            labels.info_form_send(),
+            due=add_working_days(self.today(), INFO_FORM_SEND_DUE_WORKING_DAYS, self.closed),
+            command=self.command("oplysningsskema", "--besvaret ÅÅÅÅ-MM-DD"),
+        )
 
     def info_form(self):
         """The form's dates: from its recorded sending and any agreed answer date (older cases: intake)."""
@@ -187,9 +234,12 @@ class LawEvents:
 
     async def info_form_unanswered(self) -> None:
         due = self.info_form().answer_due
-        await self.task(f"info_form_missing{self.info_form_occasion()}", labels.info_form_missing(due),
-                        due=add_working_days(self.today(), INFO_FORM_TASK_DUE_WORKING_DAYS, self.closed),
-                        command=self.command("oplysningsskema", f"--besvaret {self.today().isoformat()}"))
+        await self.task(
+            f"info_form_missing{self.info_form_occasion()}",
+            labels.info_form_missing(due),
+            due=add_working_days(self.today(), INFO_FORM_TASK_DUE_WORKING_DAYS, self.closed),
+            command=self.command("oplysningsskema", f"--besvaret {self.today().isoformat()}"),
+        )
 
     @workflow.update
     async def record_info_form_sent(self, sent: InfoFormSent) -> UpdateResult:
@@ -201,10 +251,19 @@ class LawEvents:
         self.close_task("info_form_send")
         self.state.open_tasks = [t for t in self.state.open_tasks if not t.key.startswith("info_form_missing")]
         due = self.info_form().answer_due
-        self.note("info_form_sent", f"{sent.sent_on.isoformat()} ({sent.via}), svarfrist {due.isoformat()}"
-                                    + (" (aftalt)" if sent.answer_due else ""))
-        await self.audit("info_form_sent", sent.actor, sent_on=sent.sent_on.isoformat(), via=sent.via,
-                         answer_due=due.isoformat(), agreed=str(sent.answer_due is not None))
+        self.note(
+            "info_form_sent",
+            f"{sent.sent_on.isoformat()} ({sent.via}), svarfrist {due.isoformat()}"
+            + (" (aftalt)" if sent.answer_due else ""),
+        )
+        await self.audit(
+            "info_form_sent",
+            sent.actor,
+            sent_on=sent.sent_on.isoformat(),
+            via=sent.via,
+            answer_due=due.isoformat(),
+            agreed=str(sent.answer_due is not None),
+        )
         self.changed = True
         return done(due.isoformat())
 
@@ -219,8 +278,9 @@ class LawEvents:
         due = self.info_form().answer_due
         on_time = "in_time" if answer.answered_on <= due else "late"
         self.note("info_form_answered", f"{answer.answered_on.isoformat()} ({on_time})")
-        await self.audit("info_form_answered", answer.actor, answered_on=answer.answered_on.isoformat(),
-                         answer_due=due.isoformat())
+        await self.audit(
+            "info_form_answered", answer.actor, answered_on=answer.answered_on.isoformat(), answer_due=due.isoformat()
+        )
         self.changed = True
         return done(on_time)
 
@@ -234,9 +294,12 @@ class LawEvents:
         self.state.employer_estimate_requested_on = self.today()
         await self.send("employer_estimate_request", self.employer)
         self.note("employer_estimate_requested")
-        await self.task("employer_estimate", labels.ask_for_estimate(self.case.employer.name),
-                        due=add_working_days(self.today(), ESTIMATE_TASK_DUE_WORKING_DAYS, self.closed),
-                        command=self.command("varighed", f"--uger {self.state.expected_weeks} --arbejdsgiver-uger UGER"))
+        await self.task(
+            "employer_estimate",
+            labels.ask_for_estimate(self.case.employer.name),
+            due=add_working_days(self.today(), ESTIMATE_TASK_DUE_WORKING_DAYS, self.closed),
+            command=self.command("varighed", f"--uger {self.state.expected_weeks} --arbejdsgiver-uger UGER"),
+        )
 
     async def remind_employer_of_estimate(self) -> None:
         await self.send("employer_estimate_request", self.employer, key_suffix="/reminder", reminder=True)

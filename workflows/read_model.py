@@ -5,6 +5,7 @@ the phase, a meeting, the caseworker, a breach or missed target), it publishes t
 if the view really differs from the last one published. Updates that do not wake the process are covered too,
 as the task watches the state, not the process. At the very end the view is published as no longer running.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -41,20 +42,39 @@ class ReadModel:
     def _view_key(self) -> tuple:
         # Cheap to compute on every wake-up; nearly every change adds a timeline entry, the rest are listed.
         s = self.state
-        return (len(s.timeline), len(s.open_tasks), s.phase, s.track, s.caseworker.id if s.caseworker else "",
-                tuple((m.status, m.sequence, m.start, len(m.responses)) for m in s.meetings), len(s.breaches),
-                len(s.missed_targets), s.deadline_breached, len(s.done), s.outcome, s.deadlines is not None,
-                len(s.measures), len(s.partial_recoveries), s.fast_track, s.end_type, s.expected_weeks,
-                s.employer_expected_weeks)
+        return (
+            len(s.timeline),
+            len(s.open_tasks),
+            s.phase,
+            s.track,
+            s.caseworker.id if s.caseworker else "",
+            tuple((m.status, m.sequence, m.start, len(m.responses)) for m in s.meetings),
+            len(s.breaches),
+            len(s.missed_targets),
+            s.deadline_breached,
+            len(s.done),
+            s.outcome,
+            s.deadlines is not None,
+            len(s.measures),
+            len(s.partial_recoveries),
+            s.fast_track,
+            s.end_type,
+            s.expected_weeks,
+            s.employer_expected_weeks,
+        )
 
     def _published(self, *, running: bool) -> PublishedView:
         info = workflow.info()
         return PublishedView(
-            workflow_id=info.workflow_id, municipality=self.case.municipality, reference=self.case.reference,
-            caseworker_id=self.state.caseworker.id if self.state.caseworker else "", running=running,
+            workflow_id=info.workflow_id,
+            municipality=self.case.municipality,
+            reference=self.case.reference,
+            caseworker_id=self.state.caseworker.id if self.state.caseworker else "",
+            running=running,
             # Later runs (continue-as-new) and later points in a run give a larger version.
             version=self.state.runs * 10_000_000 + info.get_current_history_length(),
-            view=CaseView(self.case, self.state))
+            view=CaseView(self.case, self.state),
+        )
 
     async def _keep_published(self) -> None:
         key, last = None, None

@@ -2,6 +2,7 @@
 (sender not verified, an unknown address, conflicting answers, an old version). The caseworker gets it as a
 task; the meeting is never changed by it. A mixin of `CaseWorkflow`.
 """
+
 from __future__ import annotations
 
 from temporalio import workflow
@@ -25,10 +26,14 @@ class ReplyReviews:
             return UpdateResult("already_given")
         meeting = self.meeting_by_uid(review.uid)
         self.note("reply_for_review", f"møde {meeting.number}: {review.reason}")
-        await self.task(key, labels.reply_review(review.reason, meeting.number, review.sender, review.answer,
-                                                 review.comment, review.kept_as),
-                        due=add_working_days(self.today(), COUNTER_TASK_DUE_WORKING_DAYS, self.closed),
-                        command=self.command("status", ""))
+        await self.task(
+            key,
+            labels.reply_review(
+                review.reason, meeting.number, review.sender, review.answer, review.comment, review.kept_as
+            ),
+            due=add_working_days(self.today(), COUNTER_TASK_DUE_WORKING_DAYS, self.closed),
+            command=self.command("status", ""),
+        )
         return UpdateResult("task_created")
 
     @reply_for_review.validator

@@ -4,6 +4,7 @@ record a breach, and give the caseworker the tasks that come with time.
 What is due and when is decided in `domain.agenda`; these methods only carry a step out. A mixin of
 `CaseWorkflow`.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -17,11 +18,16 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar_dk import add_working_days
     from domain.localtime import local_date
     from domain.model import Meeting, MeetingStatus, Partstat, Phase
-    from domain.practice import (BOOKING_ATTEMPTS, CALL_EMPLOYER_DUE_WORKING_DAYS, EMPLOYER_REQUEST_SLOTS, MEETING_MINUTES,
-                                 RECORD_MEETING_DUE_WORKING_DAYS, RETURN_CHECK_DUE_WORKING_DAYS)
+    from domain.practice import (
+        BOOKING_ATTEMPTS,
+        CALL_EMPLOYER_DUE_WORKING_DAYS,
+        EMPLOYER_REQUEST_SLOTS,
+        MEETING_MINUTES,
+        RECORD_MEETING_DUE_WORKING_DAYS,
+        RETURN_CHECK_DUE_WORKING_DAYS,
+    )
 
 from workflows.effects import PATCH_ATOMIC_BOOKING
-
 
 PATCH_RANDOM_UID = "meeting-uid-random"
 PATCH_SECRET_UID = "meeting-uid-secret"
@@ -35,9 +41,12 @@ class CaseSteps:
         self.state.employer_contacted_on = self.today()
         await self.send("employer_request", self.employer, slots=tuple(slots), extra=self.employer_request_extra())
         self.note("employer_contacted", f"{len(slots)} forslag til tidspunkt")
-        await self.task("call_employer", labels.call_employer(self.case.employer.name),
-                        due=add_working_days(self.today(), CALL_EMPLOYER_DUE_WORKING_DAYS, self.closed),
-                        command=self.command("arbejdsgiver", "--vaert ja"))
+        await self.task(
+            "call_employer",
+            labels.call_employer(self.case.employer.name),
+            due=add_working_days(self.today(), CALL_EMPLOYER_DUE_WORKING_DAYS, self.closed),
+            command=self.command("arbejdsgiver", "--vaert ja"),
+        )
 
     async def book_meeting(self, latest_day: date | None = None) -> bool:
         """Book the next meeting in the caseworker's free time, before its deadline, and invite everyone."""
@@ -79,9 +88,14 @@ class CaseSteps:
 
     async def new_meeting(self, number: int, start: datetime) -> Meeting:
         return Meeting(
-            number=number, uid=await self.meeting_uid(number), start=start,
-            end=start + timedelta(minutes=MEETING_MINUTES), location=self.meeting_address(),
-            expected_location=agenda.expected_location(self.state), invited_at=workflow.now())
+            number=number,
+            uid=await self.meeting_uid(number),
+            start=start,
+            end=start + timedelta(minutes=MEETING_MINUTES),
+            location=self.meeting_address(),
+            expected_location=agenda.expected_location(self.state),
+            invited_at=workflow.now(),
+        )
 
     async def meeting_uid(self, number: int) -> str:
         """A UID nobody can compute: an answer must name it, so a forger must know it. From `secrets`, in an
@@ -111,20 +125,29 @@ class CaseSteps:
         declined = (meeting.start,) if Partstat.DECLINED in meeting.responses.values() else ()
         for attempt in range(BOOKING_ATTEMPTS):
             if start is None and workflow.patched(PATCH_ATOMIC_BOOKING):
-                moved = await self.reserve(self._moved(meeting, workflow.now()),
-                                           agenda.meeting_deadline(self.state, self.today(), meeting), avoid=declined)
+                moved = await self.reserve(
+                    self._moved(meeting, workflow.now()),
+                    agenda.meeting_deadline(self.state, self.today(), meeting),
+                    avoid=declined,
+                )
                 if moved is None:
-                    await self.escalate(labels.no_free_time_to_move(meeting.number),
-                                        key=f"no_slot_move/{uid}/{meeting.sequence}")
+                    await self.escalate(
+                        labels.no_free_time_to_move(meeting.number), key=f"no_slot_move/{uid}/{meeting.sequence}"
+                    )
                     return False
                 start = moved.start
                 break
             if start is None:
-                slots = await self.free_slots(agenda.meeting_deadline(self.state, self.today(), meeting),
-                                              count=1 + attempt, exclude_uid=uid, avoid=declined)
+                slots = await self.free_slots(
+                    agenda.meeting_deadline(self.state, self.today(), meeting),
+                    count=1 + attempt,
+                    exclude_uid=uid,
+                    avoid=declined,
+                )
                 if not slots:
-                    await self.escalate(labels.no_free_time_to_move(meeting.number),
-                                        key=f"no_slot_move/{uid}/{meeting.sequence}")
+                    await self.escalate(
+                        labels.no_free_time_to_move(meeting.number), key=f"no_slot_move/{uid}/{meeting.sequence}"
+                    )
                     return False
                 start = slots[-1]
             moved = self._moved(meeting, start)
@@ -140,14 +163,26 @@ class CaseSteps:
 
     def _moved(self, meeting: Meeting, start: datetime) -> Meeting:
         """The meeting's next version at `start`: same UID, SEQUENCE+1, answers cleared."""
-        return replace(meeting, start=start, end=start + timedelta(minutes=MEETING_MINUTES),
-                       location=self.meeting_address(), expected_location=agenda.expected_location(self.state),
-                       sequence=meeting.sequence + 1, responses={}, invited_at=workflow.now())
+        return replace(
+            meeting,
+            start=start,
+            end=start + timedelta(minutes=MEETING_MINUTES),
+            location=self.meeting_address(),
+            expected_location=agenda.expected_location(self.state),
+            sequence=meeting.sequence + 1,
+            responses={},
+            invited_at=workflow.now(),
+        )
 
     # ------------------------------------------------------------------ reminders, escalations, breaches
     async def remind_employer(self) -> None:
-        await self.send("employer_request", self.employer, key_suffix="/reminder", reminder=True,
-                        extra=self.employer_request_extra())
+        await self.send(
+            "employer_request",
+            self.employer,
+            key_suffix="/reminder",
+            reminder=True,
+            extra=self.employer_request_extra(),
+        )
         self.note("employer_reminded")
 
     async def escalate_silent_employer(self) -> None:
@@ -155,21 +190,29 @@ class CaseSteps:
 
     async def remind_attendees(self, meeting: Meeting) -> None:
         for recipient in (self.employer, self.employee):
-            await self.send("meeting_reminder", recipient, key_suffix=f"/{meeting.uid}/{meeting.sequence}",
-                            meeting=meeting)
+            await self.send(
+                "meeting_reminder", recipient, key_suffix=f"/{meeting.uid}/{meeting.sequence}", meeting=meeting
+            )
         self.note("meeting_reminders_sent", f"møde {meeting.number}")
 
     async def ask_to_record(self, meeting: Meeting) -> None:
-        await self.task(f"record_meeting/{meeting.number}/{meeting.sequence}", labels.record_meeting(meeting.number),
-                        due=add_working_days(local_date(meeting.end), RECORD_MEETING_DUE_WORKING_DAYS, self.closed),
-                        command=self.command("samtale", f"--moede {meeting.number} --holdt ja --arbejdsgiver-deltog ja "
-                                                        "--sted arbejdspladsen"))
-
+        await self.task(
+            f"record_meeting/{meeting.number}/{meeting.sequence}",
+            labels.record_meeting(meeting.number),
+            due=add_working_days(local_date(meeting.end), RECORD_MEETING_DUE_WORKING_DAYS, self.closed),
+            command=self.command(
+                "samtale", f"--moede {meeting.number} --holdt ja --arbejdsgiver-deltog ja --sted arbejdspladsen"
+            ),
+        )
 
     # ------------------------------------------------------------------ later in the case
     async def suggest_measure(self) -> None:
-        await self.task("measure", labels.consider_measure(self.rules.measure_weeks), due=self.deadlines.measure_due,
-                        command=self.command("indsats", "--type gradvis --start ÅÅÅÅ-MM-DD"))
+        await self.task(
+            "measure",
+            labels.consider_measure(self.rules.measure_weeks),
+            due=self.deadlines.measure_due,
+            command=self.command("indsats", "--type gradvis --start ÅÅÅÅ-MM-DD"),
+        )
 
     async def prepare_reassessment(self) -> None:
         """The task names the § 24 date; after a period without benefit moved it, the task is a new one."""
@@ -180,6 +223,9 @@ class CaseSteps:
         await self.task(key, labels.prepare_reassessment(self.rules.reassessment_weeks, due), due=due)
 
     async def ask_about_return(self) -> None:
-        await self.task(f"return_check/{self.today()}", labels.follow_return(),
-                        due=add_working_days(self.today(), RETURN_CHECK_DUE_WORKING_DAYS, self.closed),
-                        command=self.command("afslut", "--type rask"))
+        await self.task(
+            f"return_check/{self.today()}",
+            labels.follow_return(),
+            due=add_working_days(self.today(), RETURN_CHECK_DUE_WORKING_DAYS, self.closed),
+            command=self.command("afslut", "--type rask"),
+        )

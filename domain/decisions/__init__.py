@@ -5,6 +5,7 @@ told "no" in Danish) and `decide(state, context, command or due step) -> (new st
 plain data (`domain.decisions.effects`); the workflow only carries them out, in order, through its activities
 (`workflows.effect_runner`). No clock, no I/O: the moment and the case's fixed facts come in `Context`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from domain.refusals import Refusal
 @dataclass(frozen=True)
 class Refused:
     """Why a command is refused: the reason code (the field it concerns follows from it) and the Danish text."""
+
     reason: Refusal
     message: str
 
@@ -27,6 +29,7 @@ class Refused:
 class Context:
     """What a decision needs besides the state: the sick report (without CPR), the moment, and who attends
     the case's meetings (address in lower case -> role)."""
+
     case: CaseInput
     now: datetime
     attendees: dict[str, str]

@@ -2,6 +2,7 @@
 every planned workplace meeting moves to the job centre. The employer's reply page, the caseworker's
 `arbejdsgiver` command and the workbench form all reach the case as this one command (EmployerAnswer).
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -28,7 +29,8 @@ def decide(state: CaseState, context: Context, answer: EmployerAnswer) -> tuple[
     hosts = answer.hosts_at_workplace
     effects: list[Effect] = [
         Audit("employer_answered", answer.actor, {"hosts": str(hosts), "reason": answer.reason}),
-        CloseTasks("call_employer")]
+        CloseTasks("call_employer"),
+    ]
     if hosts:
         effects.append(Note("employer_hosts"))
     else:

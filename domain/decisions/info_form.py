@@ -1,9 +1,10 @@
 """The information form (oplysningsskema, sygedagpengeloven § 11): its real sending date and an agreed later
 answer date, and the employee's answer. The form's dates themselves are `domain.deadlines.info_form_dates`."""
+
 from __future__ import annotations
 
-from domain.decisions import Context, Refused, refuse_if_closed
 from domain.deadlines import info_form_dates
+from domain.decisions import Context, Refused, refuse_if_closed
 from domain.model import CaseState
 from domain.payloads import INFO_FORM_VIA, InfoFormAnswer, InfoFormSent
 from domain.refusals import Refusal
@@ -13,7 +14,9 @@ def validate_sent(state: CaseState, context: Context, sent: InfoFormSent) -> Ref
     if refused := refuse_if_closed(context):
         return refused
     if state.info_form_sent_on is None:
-        return Refused(Refusal.NO_INFO_FORM, "sagen er oprettet, før oplysningsskemaet blev fulgt; registrér blot svaret")
+        return Refused(
+            Refusal.NO_INFO_FORM, "sagen er oprettet, før oplysningsskemaet blev fulgt; registrér blot svaret"
+        )
     if state.info_form_answered_on is not None:
         return Refused(Refusal.ALREADY_RECORDED, "svaret på oplysningsskemaet er allerede registreret")
     if sent.via not in INFO_FORM_VIA:
@@ -24,8 +27,10 @@ def validate_sent(state: CaseState, context: Context, sent: InfoFormSent) -> Ref
         return Refused(Refusal.BAD_SENT_DATE, "afsendelsesdatoen ligger i fremtiden")
     legal = info_form_dates(sent.sent_on, state.rules).answer_due
     if sent.answer_due is not None and sent.answer_due <= legal:
-        return Refused(Refusal.BAD_AGREED_DUE, f"en aftalt svarfrist skal ligge efter lovens frist "
-                                               f"({legal.isoformat()}, 8 dage efter afsendelsen)")
+        return Refused(
+            Refusal.BAD_AGREED_DUE,
+            f"en aftalt svarfrist skal ligge efter lovens frist ({legal.isoformat()}, 8 dage efter afsendelsen)",
+        )
     if sent.answer_due is not None and not context.plausible_day(sent.answer_due):
         return Refused(Refusal.BAD_AGREED_DUE, "svarfristen ligger mere end et år ude i fremtiden")
     return None

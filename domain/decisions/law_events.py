@@ -1,14 +1,15 @@
 """Events the law gives a running case: a partial recovery (a change, not an end: § 8) and a period without
 sickness benefit that moves the § 24 reassessment (its task follows the new date).
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
 
 from domain import agenda
+from domain.deadlines import recompute_reassessment
 from domain.decisions import Context, Refused, refuse_if_closed
 from domain.decisions.effects import Audit, Effect, Note, PublishPhase, UpdateRegister, Wake
-from domain.deadlines import recompute_reassessment
 from domain.model import CaseState
 from domain.payloads import BenefitPause, PartialRecovery
 from domain.practice import MAX_HOURS_PER_WEEK
@@ -27,11 +28,13 @@ def validate_partial_recovery(state: CaseState, context: Context, change: Partia
         return Refused(Refusal.BAD_FROM_DATE, "datoen ligger mere end et år ude i fremtiden")
     if state.partial_recoveries and change.from_date < state.partial_recoveries[-1].from_date:
         return Refused(Refusal.BAD_FROM_DATE, "datoen ligger før den seneste registrerede delvise raskmelding")
-    if any((p.hours_per_week, p.from_date) == (change.hours_per_week, change.from_date)
-           for p in state.partial_recoveries):
+    if any(
+        (p.hours_per_week, p.from_date) == (change.hours_per_week, change.from_date) for p in state.partial_recoveries
+    ):
         # The same fact sent again (Back and send, a second tab): recorded once.
-        return Refused(Refusal.ALREADY_RECORDED, "den delvise raskmelding med de timer fra den dato er allerede "
-                                                 "registreret")
+        return Refused(
+            Refusal.ALREADY_RECORDED, "den delvise raskmelding med de timer fra den dato er allerede registreret"
+        )
     return None
 
 
@@ -39,17 +42,24 @@ def hours(change: PartialRecovery) -> str:
     return f"{change.hours_per_week:g}"
 
 
-def decide_partial_recovery(state: CaseState, context: Context,
-                            change: PartialRecovery) -> tuple[CaseState, list[Effect]]:
+def decide_partial_recovery(
+    state: CaseState, context: Context, change: PartialRecovery
+) -> tuple[CaseState, list[Effect]]:
     """Partly back at work (reduced hours): reduced benefit and follow-up go on; the case stays open."""
     recoveries = [*state.partial_recoveries, change]
     return replace(state, partial_recoveries=recoveries), [
         Note("partial_recovery", f"{hours(change)} timer om ugen fra {change.from_date.isoformat()}"),
-        Audit("partial_recovery", change.actor, {"hours_per_week": hours(change),
-                                                 "from_date": change.from_date.isoformat(), "note": change.note}),
-        UpdateRegister("partial_recovery", {"partial_recovery_on": recoveries[0].from_date,
-                                            "partial_recovery_hours": change.hours_per_week}),
-        Wake()]
+        Audit(
+            "partial_recovery",
+            change.actor,
+            {"hours_per_week": hours(change), "from_date": change.from_date.isoformat(), "note": change.note},
+        ),
+        UpdateRegister(
+            "partial_recovery",
+            {"partial_recovery_on": recoveries[0].from_date, "partial_recovery_hours": change.hours_per_week},
+        ),
+        Wake(),
+    ]
 
 
 # ---------------------------------------------------------------------------- periods without benefit (§ 24)
@@ -65,8 +75,10 @@ def validate_benefit_pause(state: CaseState, context: Context, pause: BenefitPau
         return Refused(Refusal.BAD_PERIOD, "perioden slutter mere end et år ude i fremtiden")
     for other in state.benefit_pauses:
         if pause.start <= other.end and other.start <= pause.end:
-            return Refused(Refusal.PERIOD_OVERLAPS, f"perioden overlapper en registreret periode "
-                                                    f"({other.start.isoformat()} til {other.end.isoformat()})")
+            return Refused(
+                Refusal.PERIOD_OVERLAPS,
+                f"perioden overlapper en registreret periode ({other.start.isoformat()} til {other.end.isoformat()})",
+            )
     return None
 
 
@@ -75,8 +87,9 @@ def decide_benefit_pause(state: CaseState, context: Context, pause: BenefitPause
     (the agenda gives a new one for the new date)."""
     old_due, old_key = state.deadlines.reassessment_due, agenda.reassessment_key(state)
     pauses = [*state.benefit_pauses, pause]
-    deadlines = recompute_reassessment(state.deadlines, state.rules, no_benefit=pauses,
-                                       earlier_benefit=state.earlier_benefit)
+    deadlines = recompute_reassessment(
+        state.deadlines, state.rules, no_benefit=pauses, earlier_benefit=state.earlier_benefit
+    )
     state = replace(state, benefit_pauses=pauses, deadlines=deadlines)
     new_due = deadlines.reassessment_due
     if old_key in state.done:
@@ -85,8 +98,20 @@ def decide_benefit_pause(state: CaseState, context: Context, pause: BenefitPause
         else:
             state = replace(state, open_tasks=[t for t in state.open_tasks if not t.key.startswith("reassessment")])
     return state, [
-        Note("benefit_pause", f"{pause.start.isoformat()} til {pause.end.isoformat()}; revurdering senest "
-                              f"{new_due.isoformat()}"),
-        Audit("benefit_pause", pause.actor, {"start": pause.start.isoformat(), "end": pause.end.isoformat(),
-                                             "reason": pause.reason, "reassessment_due": new_due.isoformat()}),
-        PublishPhase(), Wake()]
+        Note(
+            "benefit_pause",
+            f"{pause.start.isoformat()} til {pause.end.isoformat()}; revurdering senest {new_due.isoformat()}",
+        ),
+        Audit(
+            "benefit_pause",
+            pause.actor,
+            {
+                "start": pause.start.isoformat(),
+                "end": pause.end.isoformat(),
+                "reason": pause.reason,
+                "reassessment_due": new_due.isoformat(),
+            },
+        ),
+        PublishPhase(),
+        Wake(),
+    ]

@@ -1,12 +1,13 @@
 """A workplace-based measure starts (graded return, work trial, ...): counted as "before week 13" when it starts
 by the model's target (`deadlines.measure_due`); the caseworker's task to consider one is done."""
+
 from __future__ import annotations
 
 from dataclasses import replace
 
+from domain.deadlines import week_of_absence
 from domain.decisions import Context, Refused, refuse_if_closed
 from domain.decisions.effects import Audit, CloseTasks, Effect, Note, SaveMeasure
-from domain.deadlines import week_of_absence
 from domain.model import CaseState, Measure, MeasureKind
 from domain.payloads import MeasureStart
 from domain.refusals import Refusal
@@ -33,7 +34,8 @@ def decide(state: CaseState, context: Context, start: MeasureStart) -> tuple[Cas
         SaveMeasure(measure),
         Audit("measure_started", start.actor, {"kind": start.kind, "start_date": start.start_date.isoformat()}),
         CloseTasks("measure"),
-        Note("measure_started", f"{start.kind} fra {start.start_date.isoformat()} (uge {week})")]
+        Note("measure_started", f"{start.kind} fra {start.start_date.isoformat()} (uge {week})"),
+    ]
 
 
 def counted_as(measure: Measure) -> str:

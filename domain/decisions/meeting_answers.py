@@ -5,6 +5,7 @@ planned. A decline asks the process to move the meeting; the employer's yes to a
 to host it; a comment reaches the caseworker as a task. A proposed time is never applied by itself: the
 caseworker gets a task with the command that would move the meeting.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -32,7 +33,9 @@ def validate_answer(state: CaseState, context: Context, uid: str, sequence: int,
     if email.lower() not in context.attendees:
         return Refused(Refusal.NOT_AN_ATTENDEE, "afsenderen er ikke deltager i mødet")
     if sequence != meeting.sequence:
-        return Refused(Refusal.STALE_SEQUENCE, f"svaret gælder version {sequence}, mødet er nu version {meeting.sequence}")
+        return Refused(
+            Refusal.STALE_SEQUENCE, f"svaret gælder version {sequence}, mødet er nu version {meeting.sequence}"
+        )
     if meeting.status != MeetingStatus.INVITED:
         return Refused(Refusal.MEETING_NOT_PLANNED, "mødet er ikke længere planlagt")
     return None
@@ -51,20 +54,35 @@ def decide(state: CaseState, context: Context, rsvp: RsvpReceived) -> tuple[Case
     email = rsvp.attendee_email.lower()
     meeting = replace(before, responses={**before.responses, email: Partstat(rsvp.partstat)})
     role = context.role_of(email)
-    hosts = (role == Role.EMPLOYER and rsvp.partstat == Partstat.ACCEPTED
-             and meeting.expected_location == Location.WORKPLACE)  # accepting the workplace meeting is hosting it
-    state = replace(state, meetings=[meeting if m is before else m for m in state.meetings],
-                    employer_hosts=True if hosts else state.employer_hosts)
+    hosts = (
+        role == Role.EMPLOYER and rsvp.partstat == Partstat.ACCEPTED and meeting.expected_location == Location.WORKPLACE
+    )  # accepting the workplace meeting is hosting it
+    state = replace(
+        state,
+        meetings=[meeting if m is before else m for m in state.meetings],
+        employer_hosts=True if hosts else state.employer_hosts,
+    )
     effects: list[Effect] = [
         SaveMeeting(meeting),
-        Audit("rsvp_recorded", rsvp.actor or f"{role} (svar på invitation)",
-              {"meeting": str(meeting.number), "answer": rsvp.partstat}),
-        Note("rsvp", f"møde {meeting.number}: {role} {rsvp.partstat}" + (f" ({rsvp.comment[:500]})" if rsvp.comment else ""))]
+        Audit(
+            "rsvp_recorded",
+            rsvp.actor or f"{role} (svar på invitation)",
+            {"meeting": str(meeting.number), "answer": rsvp.partstat},
+        ),
+        Note(
+            "rsvp",
+            f"møde {meeting.number}: {role} {rsvp.partstat}" + (f" ({rsvp.comment[:500]})" if rsvp.comment else ""),
+        ),
+    ]
     if rsvp.comment:
         # The attendee's note (a reason to decline, say) reaches the caseworker, not only the timeline.
-        effects.append(GiveTask(f"comment/{meeting.uid}/{meeting.sequence}/{email}",
-                                labels.answer_with_comment(role, meeting.number, rsvp.partstat, rsvp.comment[:1000]),
-                                due=add_working_days(context.today, COUNTER_TASK_DUE_WORKING_DAYS, state.rules.closed_days)))
+        effects.append(
+            GiveTask(
+                f"comment/{meeting.uid}/{meeting.sequence}/{email}",
+                labels.answer_with_comment(role, meeting.number, rsvp.partstat, rsvp.comment[:1000]),
+                due=add_working_days(context.today, COUNTER_TASK_DUE_WORKING_DAYS, state.rules.closed_days),
+            )
+        )
     if rsvp.partstat == Partstat.DECLINED:
         effects.append(QueueMove(meeting.uid))
     effects.append(Wake())
@@ -91,9 +109,17 @@ def decide_proposal(state: CaseState, context: Context, proposal: CounterProposa
     key = f"counter/{meeting.uid}/{len(state.timeline) + 1}"
     return state, [
         Note("counter_proposal", f"møde {meeting.number}: {role} foreslår {proposal.start.isoformat()}"),
-        Audit("time_proposed", proposal.actor or f"{role} (svar på invitation)",
-              {"meeting": str(meeting.number), "start": proposal.start.isoformat()}),
-        GiveTask(key, labels.counter_proposal(role, meeting.number, proposal.start, proposal.comment),
-                 due=add_working_days(context.today, COUNTER_TASK_DUE_WORKING_DAYS, state.rules.closed_days),
-                 command=task_command(context.case, "flyt", f"--moede {meeting.number} "
-                                                             f"--tidspunkt {local.strftime('%Y-%m-%dT%H:%M')}"))]
+        Audit(
+            "time_proposed",
+            proposal.actor or f"{role} (svar på invitation)",
+            {"meeting": str(meeting.number), "start": proposal.start.isoformat()},
+        ),
+        GiveTask(
+            key,
+            labels.counter_proposal(role, meeting.number, proposal.start, proposal.comment),
+            due=add_working_days(context.today, COUNTER_TASK_DUE_WORKING_DAYS, state.rules.closed_days),
+            command=task_command(
+                context.case, "flyt", f"--moede {meeting.number} --tidspunkt {local.strftime('%Y-%m-%dT%H:%M')}"
+            ),
+        ),
+    ]

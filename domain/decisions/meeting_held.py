@@ -5,14 +5,24 @@ meeting held before its planned time is first taken out of everyone's calendar (
 otherwise stay there); `cancel_planned_time` says whether this case does that (cases recorded before the
 change replay without it).
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
 
 from domain import labels
 from domain.decisions import Context, Refused
-from domain.decisions.effects import (Audit, CloseTasks, Effect, Note, PublishPhase, PutMeeting, SaveMeeting,
-                                      SendCancellation, Wake)
+from domain.decisions.effects import (
+    Audit,
+    CloseTasks,
+    Effect,
+    Note,
+    PublishPhase,
+    PutMeeting,
+    SaveMeeting,
+    SendCancellation,
+    Wake,
+)
 from domain.model import CaseState, Location, MeetingStatus, Phase
 from domain.payloads import MeetingOutcome
 from domain.refusals import Refusal
@@ -39,8 +49,9 @@ def held_before_planned(state: CaseState, context: Context, outcome: MeetingOutc
     return bool(outcome.held and outcome.held_at and meeting.start > context.now)
 
 
-def decide(state: CaseState, context: Context, outcome: MeetingOutcome,
-           cancel_planned_time: bool = False) -> tuple[CaseState, list[Effect]]:
+def decide(
+    state: CaseState, context: Context, outcome: MeetingOutcome, cancel_planned_time: bool = False
+) -> tuple[CaseState, list[Effect]]:
     index = outcome.meeting_number - 1
     meeting = state.meetings[index]
     effects: list[Effect] = []
@@ -48,19 +59,30 @@ def decide(state: CaseState, context: Context, outcome: MeetingOutcome,
         meeting = replace(meeting, sequence=meeting.sequence + 1)
         effects.append(SendCancellation(meeting, labels.MEETING_HELD_EARLIER))
     held = outcome.held
-    recorded = replace(meeting, status=MeetingStatus.HELD if held else MeetingStatus.NO_SHOW,
-                       employer_took_part=outcome.employer_took_part if held else None,
-                       actual_location=outcome.location if held else None,
-                       held_at=(outcome.held_at or meeting.start) if held else None)
+    recorded = replace(
+        meeting,
+        status=MeetingStatus.HELD if held else MeetingStatus.NO_SHOW,
+        employer_took_part=outcome.employer_took_part if held else None,
+        actual_location=outcome.location if held else None,
+        held_at=(outcome.held_at or meeting.start) if held else None,
+    )
     if cancel_planned_time:
         effects.append(PutMeeting(recorded))  # recorded once everyone's calendar has lost the planned time
     effects += [
         SaveMeeting(recorded),
-        Audit("meeting_recorded", outcome.actor, {
-            "meeting": str(recorded.number), "status": recorded.status, "location": recorded.actual_location or "",
-            "employer_took_part": str(recorded.employer_took_part)}),
+        Audit(
+            "meeting_recorded",
+            outcome.actor,
+            {
+                "meeting": str(recorded.number),
+                "status": recorded.status,
+                "location": recorded.actual_location or "",
+                "employer_took_part": str(recorded.employer_took_part),
+            },
+        ),
         CloseTasks(f"record_meeting/{recorded.number}/", prefix=True),
-        Note("meeting_recorded", f"møde {recorded.number}: {recorded.status}, sted {recorded.actual_location}")]
+        Note("meeting_recorded", f"møde {recorded.number}: {recorded.status}, sted {recorded.actual_location}"),
+    ]
     if held:
         effects.append(PublishPhase(Phase.FOLLOW_UP))
     effects.append(Wake())  # a no-show leaves no planned meeting: the process books a new one

@@ -5,6 +5,7 @@ only it knows who is busy when); only when each has a place is the case handed o
 what the hand-over is: the new caseworker on the case, everyone told, the old caseworker's calendar cleared,
 the attendees given the meeting as it now is, the open tasks sent to the new caseworker.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -34,13 +35,17 @@ def validate(state: CaseState, context: Context, change: Reassignment) -> Refuse
 def within_hours(worker: Caseworker, meeting: Meeting) -> bool:
     """Whether the meeting lies inside the caseworker's working days and hours (local wall-clock time)."""
     start, end = meeting.start.astimezone(LOCAL_TZ), meeting.end.astimezone(LOCAL_TZ)
-    return (start.weekday() in tuple(worker.work_days) and start.date() == end.date()
-            and start.time() >= time.fromisoformat(worker.work_start)
-            and end.time() <= time.fromisoformat(worker.work_end))
+    return (
+        start.weekday() in tuple(worker.work_days)
+        and start.date() == end.date()
+        and start.time() >= time.fromisoformat(worker.work_start)
+        and end.time() <= time.fromisoformat(worker.work_end)
+    )
 
 
-def hand_over(state: CaseState, context: Context, change: Reassignment, new: Caseworker,
-              placed: list[tuple[Meeting, Meeting]]) -> tuple[CaseState, list[Effect]]:
+def hand_over(
+    state: CaseState, context: Context, change: Reassignment, new: Caseworker, placed: list[tuple[Meeting, Meeting]]
+) -> tuple[CaseState, list[Effect]]:
     """The case passes to `new`, every planned meeting already placed in their calendar: (before, after)."""
     old = state.caseworker
     handover = sum(e.event == "caseworker_reassigned" for e in state.timeline) + 1
@@ -49,25 +54,49 @@ def hand_over(state: CaseState, context: Context, change: Reassignment, new: Cas
     effects: list[Effect] = [
         Note("caseworker_reassigned", f"{old.name} til {new.name}: {reason}"),
         Audit("caseworker_reassigned", change.actor, {"old": old.id, "new": new.id, "reason": reason}),
-        *(SendMail("case_reassigned", to, f"/{handover}", {"reason": reason, "extra": extra})
-          for to in (old, Role.CASEWORKER, Role.EMPLOYER))]
+        *(
+            SendMail("case_reassigned", to, f"/{handover}", {"reason": reason, "extra": extra})
+            for to in (old, Role.CASEWORKER, Role.EMPLOYER)
+        ),
+    ]
     for before, after in placed:
         # The old caseworker's calendar loses the meeting; the others get it as it now is.
-        effects += [SendMail("cancellation", old, f"/{after.uid}/{after.sequence}",
-                             {"meeting": after, "calendar_method": "CANCEL", "reason": labels.MEETING_TAKEN_OVER},
-                             attendees=(old,)),
-                    PutMeeting(after)]
+        effects += [
+            SendMail(
+                "cancellation",
+                old,
+                f"/{after.uid}/{after.sequence}",
+                {"meeting": after, "calendar_method": "CANCEL", "reason": labels.MEETING_TAKEN_OVER},
+                attendees=(old,),
+            ),
+            PutMeeting(after),
+        ]
         if after.start == before.start:
             # Same time: the mail says who the new caseworker is, not "Ændret tidspunkt".
-            effects += [SendMail("invitation", to, f"/{after.uid}/{after.sequence}",
-                                 {"meeting": after, "calendar_method": "REQUEST", "extra": {"handed_over": new.name}},
-                                 attendees=EVERYONE) for to in EVERYONE]
+            effects += [
+                SendMail(
+                    "invitation",
+                    to,
+                    f"/{after.uid}/{after.sequence}",
+                    {"meeting": after, "calendar_method": "REQUEST", "extra": {"handed_over": new.name}},
+                    attendees=EVERYONE,
+                )
+                for to in EVERYONE
+            ]
         else:
-            effects += [Invite(after), Note("meeting_moved", f"møde {after.number} til {_local(after.start)} "
-                                                             f"(version {after.sequence}), fordi den nye "
-                                                             "sagsbehandler var optaget")]
-    effects += [SendMail("caseworker_task", Role.CASEWORKER, f"/{task.key}/{handover}", {"task": task})
-                for task in state.open_tasks]
+            effects += [
+                Invite(after),
+                Note(
+                    "meeting_moved",
+                    f"møde {after.number} til {_local(after.start)} "
+                    f"(version {after.sequence}), fordi den nye "
+                    "sagsbehandler var optaget",
+                ),
+            ]
+    effects += [
+        SendMail("caseworker_task", Role.CASEWORKER, f"/{task.key}/{handover}", {"task": task})
+        for task in state.open_tasks
+    ]
     return replace(state, caseworker=new), [*effects, PublishPhase(), Wake()]
 
 

@@ -1,4 +1,5 @@
 """The dev server's client for the end-to-end tests (the server itself is `dev_env` in tests/conftest.py)."""
+
 from __future__ import annotations
 
 import pytest_asyncio

@@ -1,5 +1,6 @@
 """The engine as the README's run command starts it (`python run_local.py`), on free ports and its own data
 directory, for the end-to-end tests that drive it as a user would."""
+
 from __future__ import annotations
 
 import email
@@ -38,8 +39,14 @@ class Engine:
         self.output = ""
 
     def start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "run_local.py"], cwd=ROOT, env=self.env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "run_local.py"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         deadline = time.monotonic() + 90
         self.output = ""
         while "Stop alt med Ctrl-C" not in self.output:
@@ -57,24 +64,35 @@ class Engine:
         return self.process.returncode
 
     def cli(self, *args: str, expect: int = 0) -> str:
-        result = subprocess.run([*FASTHOLD, *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
-                                timeout=60)
+        result = subprocess.run([*FASTHOLD, *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=60)
         assert result.returncode == expect, f"{args}: {result.returncode}\n{result.stdout}\n{result.stderr}"
         assert "Traceback" not in result.stderr, result.stderr
         return result.stdout + result.stderr
 
     def mails(self) -> list:
-        return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-                for p in sorted(self.mail_dir.glob("*.eml"))]
+        return [
+            email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+            for p in sorted(self.mail_dir.glob("*.eml"))
+        ]
 
     def wait_for(self, which, count: int, timeout: float = 30) -> list:
         """The mails `which` picks out, once there are `count` of them (other mails may come in between)."""
-        return eventually(lambda: which(self.mails()), until=lambda found: len(found) >= count, timeout=timeout,
-                          what=f"{count} such mails", show=lambda found: f"{len(found)} such mails")
+        return eventually(
+            lambda: which(self.mails()),
+            until=lambda found: len(found) >= count,
+            timeout=timeout,
+            what=f"{count} such mails",
+            show=lambda found: f"{len(found)} such mails",
+        )
 
     def wait_for_mails(self, count: int, timeout: float = 30) -> list:
-        return eventually(self.mails, until=lambda mails: len(mails) >= count, timeout=timeout,
-                          what=f"{count} mails", show=lambda mails: f"{len(mails)} mails")
+        return eventually(
+            self.mails,
+            until=lambda mails: len(mails) >= count,
+            timeout=timeout,
+            what=f"{count} mails",
+            show=lambda mails: f"{len(mails)} mails",
+        )
 
     @property
     def web(self) -> str:

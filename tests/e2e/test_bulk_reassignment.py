@@ -7,6 +7,7 @@ same first free hours as hers, and they hold meetings only 09-11 (tests/fixtures
 her meetings are outside their hours. Four of her cases have their meeting overdue soon, when both colleagues
 are fully booked: those cannot be handed over, and the team lead is told.
 """
+
 from __future__ import annotations
 
 import email.policy
@@ -36,8 +37,11 @@ from tests.eventually import eventually
 
 ANNA, MIKKEL, SARA = "cw-anna", "cw-mikkel", "cw-sara"
 ROSTER = ROOT / "tests" / "fixtures" / "roster_bulk.yaml"
-EMAIL = {ANNA: "anna.berg@jobcenter.example.dk", MIKKEL: "mikkel.krogh@jobcenter.example.dk",
-         SARA: "sara.lind@jobcenter.example.dk"}
+EMAIL = {
+    ANNA: "anna.berg@jobcenter.example.dk",
+    MIKKEL: "mikkel.krogh@jobcenter.example.dk",
+    SARA: "sara.lind@jobcenter.example.dk",
+}
 LEAD = "lise.holm@jobcenter.example.dk"
 pytestmark = pytest.mark.timeout(2400)  # 128 cases opened, then 102 handed over, on a shared machine
 NEAR, ORDINARY, EACH_COLLEAGUE = 4, 98, 19  # 19 meetings fill a colleague's (09-11) next two weeks
@@ -49,8 +53,9 @@ def engine(tmp_path_factory):
     engine.env["FASTHOLD_ROSTER_FILE"] = str(ROSTER)
     engine.start()
     # Read the engine's output as it comes: a full pipe would stop it, and the run must show no traceback.
-    drain = threading.Thread(target=lambda: [setattr(engine, "output", engine.output + line)
-                                             for line in engine.process.stdout], daemon=True)
+    drain = threading.Thread(
+        target=lambda: [setattr(engine, "output", engine.output + line) for line in engine.process.stdout], daemon=True
+    )
     drain.start()
     yield engine
     if engine.process.poll() is None:
@@ -90,9 +95,17 @@ async def open_cases(engine: Engine, cases: CaseService, count: int, **changes) 
     references = [r.reference for r in reports]
 
     def unsettled() -> int:  # not yet registered, or neither booked nor told the lead that no time was free
-        return count - db(engine, f"SELECT count(*) FROM cases c WHERE c.reference IN ({marks}) AND (c.phase = "
-                                  "'meeting_booked' OR EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id "
-                                  "AND m.message_key LIKE '%/escalation/no_slot/%'))", *references)[0][0]
+        return (
+            count
+            - db(
+                engine,
+                f"SELECT count(*) FROM cases c WHERE c.reference IN ({marks}) AND (c.phase = "
+                "'meeting_booked' OR EXISTS (SELECT 1 FROM messages m WHERE m.case_id = c.id "
+                "AND m.message_key LIKE '%/escalation/no_slot/%'))",
+                *references,
+            )[0][0]
+        )
+
     eventually(lambda: unsettled() == 0, timeout=900, every=1, what=f"{count} cases opened and booked")
     return references
 
@@ -108,12 +121,21 @@ def read_mails(engine: Engine) -> tuple[list[dict], Counter]:
             if part.get_content_type() == "text/calendar":
                 cal = icalendar.Calendar.from_ical(part.get_payload(decode=True))
                 event = next(iter(cal.walk("VEVENT")))
-                calendar.append({"to": to, "method": str(cal["METHOD"]), "uid": str(event["UID"]),
-                                 "sequence": int(event.get("SEQUENCE", 0)),
-                                 "start": event.decoded("DTSTART").astimezone(timezone.utc)})
+                calendar.append(
+                    {
+                        "to": to,
+                        "method": str(cal["METHOD"]),
+                        "uid": str(event["UID"]),
+                        "sequence": int(event.get("SEQUENCE", 0)),
+                        "start": event.decoded("DTSTART").astimezone(timezone.utc),
+                    }
+                )
                 break
-        if LEAD in to and subject.startswith("Eskalering") and \
-                "er ikke givet til" in message.get_body(("plain",)).get_content():
+        if (
+            LEAD in to
+            and subject.startswith("Eskalering")
+            and "er ikke givet til" in message.get_body(("plain",)).get_content()
+        ):
             refused[subject.split("sag ", 1)[1].split(" ", 1)[0]] += 1
     return calendar, refused
 
@@ -121,8 +143,10 @@ def read_mails(engine: Engine) -> tuple[list[dict], Counter]:
 async def rows(page, table_id: str) -> list[list[str]]:
     if not await page.locator(f"#{table_id}").count():
         return []
-    return [[c.strip() for c in await r.locator("td").all_inner_texts()]
-            for r in await page.locator(f"#{table_id} tbody tr").all()]
+    return [
+        [c.strip() for c in await r.locator("td").all_inner_texts()]
+        for r in await page.locator(f"#{table_id} tbody tr").all()
+    ]
 
 
 async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully(engine, cases):
@@ -137,14 +161,23 @@ async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully
     db(engine, "UPDATE caseworkers SET active = 1 WHERE id IN (?, ?)", MIKKEL, SARA)
     await open_cases(engine, cases, 2 * EACH_COLLEAGUE)
     assert booked(engine, MIKKEL) == booked(engine, SARA) == EACH_COLLEAGUE
-    before = {ref: (uid, utc(start), seq) for ref, uid, start, seq in db(
-        engine, "SELECT c.reference, m.uid, m.start, m.sequence FROM meetings m JOIN cases c ON c.id = m.case_id "
-                "WHERE m.caseworker_id = ? AND m.status = 'invited'", ANNA)}
-    assert dict(db(engine, "SELECT caseworker_id, count(*) FROM cases WHERE closed_at IS NULL GROUP BY 1"))[
-        ANNA] == NEAR + ORDINARY
+    before = {
+        ref: (uid, utc(start), seq)
+        for ref, uid, start, seq in db(
+            engine,
+            "SELECT c.reference, m.uid, m.start, m.sequence FROM meetings m JOIN cases c ON c.id = m.case_id "
+            "WHERE m.caseworker_id = ? AND m.status = 'invited'",
+            ANNA,
+        )
+    }
+    assert (
+        dict(db(engine, "SELECT caseworker_id, count(*) FROM cases WHERE closed_at IS NULL GROUP BY 1"))[ANNA]
+        == NEAR + ORDINARY
+    )
     assert set(near) <= set(before) and len(before) >= 80  # the rest: her calendar was full before the deadline
-    colleagues_hours = {utc(s) for (s,) in db(engine, "SELECT start FROM meetings WHERE caseworker_id IN (?, ?)",
-                                              MIKKEL, SARA)}
+    colleagues_hours = {
+        utc(s) for (s,) in db(engine, "SELECT start FROM meetings WHERE caseworker_id IN (?, ?)", MIKKEL, SARA)
+    }
     assert sum(start in colleagues_hours for _, start, _ in before.values()) >= 15
     mails_before = {(m["uid"], m["sequence"], m["method"], m["to"]) for m in read_mails(engine)[0]}
 
@@ -173,12 +206,17 @@ async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully
         # The page follows the job by itself (no reload by the test) until it is done.
         await lead.wait_for_function(
             "() => document.querySelector('[role=status]').textContent.includes('Omfordelingen er færdig')",
-            timeout=900_000, polling=2000)
+            timeout=900_000,
+            polling=2000,
+        )
         print(f"bulk reassignment of {NEAR + ORDINARY} cases: {time.monotonic() - started:.0f} s")
         status = await lead.inner_text("[role=status]")
         assert f"{NEAR + ORDINARY} af {NEAR + ORDINARY} sager er behandlet" in status
-        not_moved, meeting_moved, moved = (await rows(lead, "ikke-omfordelt"), await rows(lead, "moede-flyttet"),
-                                           await rows(lead, "omfordelt"))
+        not_moved, meeting_moved, moved = (
+            await rows(lead, "ikke-omfordelt"),
+            await rows(lead, "moede-flyttet"),
+            await rows(lead, "omfordelt"),
+        )
         counts = [int(await lead.inner_text(f"#{i}")) for i in ("antal-omfordelt", "antal-flyttet", "antal-ikke")]
         assert counts == [len(moved), len(meeting_moved), len(not_moved)]
         assert len(moved) + len(meeting_moved) + len(not_moved) == NEAR + ORDINARY
@@ -186,14 +224,17 @@ async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully
         await lead.set_viewport_size({"width": 320, "height": 800})
         assert await lead.evaluate("document.documentElement.scrollWidth") <= 320  # reflow, WCAG 1.4.10
         await lead.goto(job_url)  # read again from the engine: the same result
-        assert [int(await lead.inner_text(f"#{i}")) for i in ("antal-omfordelt", "antal-flyttet",
-                                                              "antal-ikke")] == counts
+        assert [
+            int(await lead.inner_text(f"#{i}")) for i in ("antal-omfordelt", "antal-flyttet", "antal-ikke")
+        ] == counts
         # Not done is someone's task: each case not handed over is the team lead's, on her Team page.
         await lead.set_viewport_size({"width": 1280, "height": 800})
         await lead.goto(engine.web + "/team")
         assert f"Dine opgaver ({len(not_moved)})" in await lead.inner_text("#lederopgaver")
-        tasks = [[c.strip() for c in await r.locator("td").all_inner_texts()]
-                 for r in await lead.locator("#leder-opgaver tbody tr").all()]
+        tasks = [
+            [c.strip() for c in await r.locator("td").all_inner_texts()]
+            for r in await lead.locator("#leder-opgaver tbody tr").all()
+        ]
         assert len(tasks) == min(25, len(not_moved)) and {t[0] for t in tasks} <= {r[0] for r in not_moved}
         assert all(t[2] == dict((r[0], r[2]) for r in not_moved)[t[0]] for t in tasks)  # the job's own reason
         await browser.close()
@@ -205,19 +246,33 @@ async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully
     # How many land in each group depends on the real calendar of the day it runs (a dev-server test: its
     # clock is the real one) and on the order the job meets them; each path must be taken, and every case's
     # outcome is checked one by one below.
-    assert meeting_moved and moved   # seen here: 9-12 moved to a new time, 2-6 kept their time
-    after = {ref: (caseworker, uid, utc(start), seq) for ref, caseworker, uid, start, seq in db(
-        engine, "SELECT c.reference, m.caseworker_id, m.uid, m.start, m.sequence FROM meetings m "
-                "JOIN cases c ON c.id = m.case_id WHERE m.status = 'invited' AND c.reference IN (%s)"
-                % ",".join("?" * len(before)), *before)}
-    holder = dict(db(engine, "SELECT reference, caseworker_id FROM cases WHERE reference IN (%s)"
-                     % ",".join("?" * len(near + ordinary)), *(near + ordinary)))
+    assert meeting_moved and moved  # seen here: 9-12 moved to a new time, 2-6 kept their time
+    after = {
+        ref: (caseworker, uid, utc(start), seq)
+        for ref, caseworker, uid, start, seq in db(
+            engine,
+            "SELECT c.reference, m.caseworker_id, m.uid, m.start, m.sequence FROM meetings m "
+            "JOIN cases c ON c.id = m.case_id WHERE m.status = 'invited' AND c.reference IN (%s)"
+            % ",".join("?" * len(before)),
+            *before,
+        )
+    }
+    holder = dict(
+        db(
+            engine,
+            "SELECT reference, caseworker_id FROM cases WHERE reference IN (%s)" % ",".join("?" * len(near + ordinary)),
+            *(near + ordinary),
+        )
+    )
     calendar, refused_escalations = read_mails(engine)
     new_mails = [m for m in calendar if (m["uid"], m["sequence"], m["method"], m["to"]) not in mails_before]
 
     def sent(uid, sequence, method, to):
-        return [m for m in new_mails if m["uid"] == uid and m["sequence"] == sequence and m["method"] == method
-                and to in m["to"]]
+        return [
+            m
+            for m in new_mails
+            if m["uid"] == uid and m["sequence"] == sequence and m["method"] == method and to in m["to"]
+        ]
 
     report = sick_report()
     attendees = (report["employee"]["email"].lower(), report["employer"]["contact"]["email"].lower())
@@ -245,8 +300,11 @@ async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully
         assert "ingen ledig tid inden fristen" in reason
         assert refused_escalations[reference] == 1  # the team lead has the decision, once
     # No caseworker's calendar overlaps.
-    overlaps = db(engine, "SELECT a.uid, b.uid FROM meetings a JOIN meetings b ON a.caseworker_id = b.caseworker_id "
-                          "AND a.uid < b.uid AND a.status = 'invited' AND b.status = 'invited' "
-                          "AND a.start < b.\"end\" AND b.start < a.\"end\"")
+    overlaps = db(
+        engine,
+        "SELECT a.uid, b.uid FROM meetings a JOIN meetings b ON a.caseworker_id = b.caseworker_id "
+        "AND a.uid < b.uid AND a.status = 'invited' AND b.status = 'invited' "
+        'AND a.start < b."end" AND b.start < a."end"',
+    )
     assert overlaps == []
     assert "Traceback" not in engine.output

@@ -1,6 +1,7 @@
 """`fasthold opdater-lister` on the Temporal dev server (it lists running workflows by search attributes, which
 the time-skipping server cannot): a running case whose read-model row is missing, as for a case started before
 the read model, is put in from its workflow's own view; a second run adds nothing."""
+
 from __future__ import annotations
 
 import uuid
@@ -30,6 +31,7 @@ async def test_cases_from_before_the_read_model_are_put_in_once(dev_client, sett
             await cases.start_case(case)
             handle = dev_client.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
             await wait_for(handle, lambda s: s.phase == "meeting_booked")
+
             async def published() -> bool:
                 truth = await handle.query(CaseWorkflow.case_view)
                 return truth in CaseList(register).views("101", None)
@@ -39,8 +41,14 @@ async def test_cases_from_before_the_read_model_are_put_in_once(dev_client, sett
                 session.execute(delete(CaseListEntry).where(CaseListEntry.workflow_id == case.workflow_id))
             args = cli.parser().parse_args(["--kommune", "101", "opdater-lister"])
             # The dev server's visibility lists a new workflow after a moment.
-            said = await eventually_async(lambda: cli.run(args, settings, dev_client), timeout=10, every=0.2,
-                                          until=lambda said: said.startswith("1 "), what="the case put in", show=str)
+            said = await eventually_async(
+                lambda: cli.run(args, settings, dev_client),
+                timeout=10,
+                every=0.2,
+                until=lambda said: said.startswith("1 "),
+                what="the case put in",
+                show=str,
+            )
             assert said.startswith("1 åbne sager er sat ind i arbejdsbordets lister"), said
             truth = await handle.query(CaseWorkflow.case_view)
             [listed] = [v for v in CaseList(register).views("101", None) if v.state.reference == case.reference]

@@ -2,6 +2,7 @@
 synthetic cases, a watched case with a high estimate, its page with the band and three factors, the caseworker's
 decision through the page's form, and the model card for the team lead, in a real Chromium with axe-core (WCAG 2.1
 AA) on each page and a screenshot of it."""
+
 from __future__ import annotations
 
 import json
@@ -10,11 +11,23 @@ import pytest
 from playwright.async_api import async_playwright
 
 from tests.conftest import sick_report
-from tests.e2e.test_web import (ANNA, CHROMIUM_ARGS, axe_and_shot, register_rows, sign_in, submit,  # noqa: F401
-                                wait_status, web_engine)
+from tests.e2e.test_web import (  # noqa: F401
+    ANNA,
+    CHROMIUM_ARGS,
+    axe_and_shot,
+    register_rows,
+    sign_in,
+    submit,
+    wait_status,
+    web_engine,
+)
 
-EMAIL = {"cw-anna": "anna.berg@jobcenter.example.dk", "cw-mikkel": "mikkel.krogh@jobcenter.example.dk",
-         "cw-sara": "sara.lind@jobcenter.example.dk", "cw-jonas": "jonas.friis@jobcenter.example.dk"}
+EMAIL = {
+    "cw-anna": "anna.berg@jobcenter.example.dk",
+    "cw-mikkel": "mikkel.krogh@jobcenter.example.dk",
+    "cw-sara": "sara.lind@jobcenter.example.dk",
+    "cw-jonas": "jonas.friis@jobcenter.example.dk",
+}
 
 
 @pytest.mark.asyncio(loop_scope="session")

@@ -1,5 +1,6 @@
 """Finding cases by what operations and team leads filter on (municipality, reference, caseworker, phase,
 breach), through the service layer, on the real dev server's visibility store."""
+
 from __future__ import annotations
 
 import uuid
@@ -29,20 +30,27 @@ async def test_cases_are_found_by_reference_caseworker_and_phase(dev_client, set
                 started.append(await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline)))
 
             # Visibility is eventually consistent: ask again until the answer is in.
-            one = await eventually_async(lambda: cases.find_cases(CaseFilter("101", reference=f"{prefix}-1")),
-                                         until=lambda rows: len(rows) == 1 and rows[0].caseworker, every=0.3,
-                                         what=f"{prefix}-1 listed with its caseworker")
+            one = await eventually_async(
+                lambda: cases.find_cases(CaseFilter("101", reference=f"{prefix}-1")),
+                until=lambda rows: len(rows) == 1 and rows[0].caseworker,
+                every=0.3,
+                what=f"{prefix}-1 listed with its caseworker",
+            )
             assert [r.reference for r in one] == [f"{prefix}-1"]
             row = one[0]
             assert row.running and row.municipality == "101" and row.caseworker == started[1].caseworker.id
             assert row.phase == "meeting_booked" and not row.breached and row.next_deadline is not None
 
             caseworker = started[0].caseworker.id
-            mine = await eventually_async(lambda: cases.find_cases(CaseFilter("101", caseworker=caseworker,
-                                                                              phase="meeting_booked")),
-                                          until=lambda rows: sum(r.reference.startswith(prefix) for r in rows)
-                                          == sum(s.caseworker.id == caseworker for s in started), every=0.3,
-                                          what=f"{caseworker}'s booked cases listed")
+            mine = await eventually_async(
+                lambda: cases.find_cases(CaseFilter("101", caseworker=caseworker, phase="meeting_booked")),
+                until=lambda rows: (
+                    sum(r.reference.startswith(prefix) for r in rows)
+                    == sum(s.caseworker.id == caseworker for s in started)
+                ),
+                every=0.3,
+                what=f"{caseworker}'s booked cases listed",
+            )
             ours = {r.reference for r in mine if r.reference.startswith(prefix)}
             assert ours == {s.reference for s in started if s.caseworker.id == caseworker}
             assert await cases.find_cases(CaseFilter("999", reference=f"{prefix}-1")) == []

@@ -4,6 +4,7 @@ Before: every process has key v1. After: the new key encrypts, v1 only decrypts 
 The case goes on across the change, its history holds payloads under both keys, the codec server reads all
 of them, and the whole history still replays with the new settings.
 """
+
 from __future__ import annotations
 
 import base64
@@ -46,7 +47,7 @@ def payloads_of(history) -> list:
             elif isinstance(value, (str, bytes, int, float, bool)):
                 continue
             else:  # repeated fields and maps
-                for item in (value.values() if hasattr(value, "values") else value):
+                for item in value.values() if hasattr(value, "values") else value:
                     if isinstance(item, Message):
                         walk(item)
 
@@ -59,8 +60,9 @@ async def test_the_key_is_rotated_while_a_case_runs(dev_env, settings, mail, reg
     roster = load_roster(settings.roster_path)
     old = settings  # key v1: the tests' fixed key, id fasthold-aesgcm-v1
     new_key = base64.b64encode(os.urandom(32)).decode()
-    rotated = settings.replace(payload_key=new_key, payload_key_id="2026-12",
-                               payload_previous_keys=f"{KEY_ID.decode()}={TEST_PAYLOAD_KEY}")
+    rotated = settings.replace(
+        payload_key=new_key, payload_key_id="2026-12", payload_previous_keys=f"{KEY_ID.decode()}={TEST_PAYLOAD_KEY}"
+    )
     case = parse_sick_report(sick_report(case_reference=f"K-{uuid.uuid4().hex[:8]}"), today=dates.today())
 
     def client(s):
@@ -78,8 +80,10 @@ async def test_the_key_is_rotated_while_a_case_runs(dev_env, settings, mail, reg
         after = client(rotated)
         async with build_worker(after, rotated, register, roster, executor):
             handle = after.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
-            assert await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(
-                meeting.uid, meeting.sequence, case.employer.contact_email, "ACCEPTED")) == done("ACCEPTED")
+            assert await handle.execute_update(
+                CaseWorkflow.record_rsvp,
+                RsvpReceived(meeting.uid, meeting.sequence, case.employer.contact_email, "ACCEPTED"),
+            ) == done("ACCEPTED")
             await handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", dates.today()))
             final = await wait_for(handle, lambda s: s.phase == "closed")
             assert final.meetings[0].responses[case.employer.contact_email] == "ACCEPTED"

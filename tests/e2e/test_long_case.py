@@ -2,6 +2,7 @@
 
 Runs on the real dev server: the time-skipping test server does not support continue-as-new.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -13,13 +14,13 @@ from temporalio.client import WorkflowExecutionStatus
 from case_service import CaseService
 from domain.model import CaseEnd, RsvpReceived
 from domain.sick_report import parse_sick_report
+from engine.search_attributes import CASE_PHASE
 from register.roster import load_roster
 from tests import dates
 from tests.conftest import sick_report
 from tests.helpers import wait_for
 from worker import build_worker
 from workflows.case_workflow import CaseWorkflow
-from engine.search_attributes import CASE_PHASE
 
 
 async def test_hundreds_of_events_continue_as_new_with_the_state_carried(dev_client, settings, mail, register):
@@ -33,8 +34,9 @@ async def test_hundreds_of_events_continue_as_new_with_the_state_carried(dev_cli
             meeting = state.meetings[0]
             answers = ["TENTATIVE", "ACCEPTED"]
             for i in range(120):  # hundreds of history events: each answer is an update, an activity and tasks
-                await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(
-                    meeting.uid, 0, case.employer.contact_email, answers[i % 2]))
+                await handle.execute_update(
+                    CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, 0, case.employer.contact_email, answers[i % 2])
+                )
             first_run = state
             state = await wait_for(handle, lambda s: s.runs >= 3)
             # The new runs carry everything: the meeting with its answers, the timeline, the deadlines.

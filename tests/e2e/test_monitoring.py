@@ -2,6 +2,7 @@
 metrics endpoints with the jobs and rules of deploy/prometheus/, and every rule and every query of the Grafana
 dashboard (deploy/grafana/fastholdelse.json) evaluates without error and, for the dashboard, with data.
 Grafana itself is not packaged by Debian, so its queries are evaluated by Prometheus, as Grafana would ask."""
+
 from __future__ import annotations
 
 import json
@@ -42,9 +43,15 @@ class Prometheus:
         (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
         self.url = f"http://127.0.0.1:{free_port()}"
         self.process = subprocess.Popen(
-            [shutil.which("prometheus"), f"--config.file={tmp_path / 'prometheus.yml'}",
-             f"--storage.tsdb.path={tmp_path / 'tsdb'}", f"--web.listen-address={self.url[7:]}"],
-            stdout=subprocess.DEVNULL, stderr=(tmp_path / "prometheus.log").open("w"))
+            [
+                shutil.which("prometheus"),
+                f"--config.file={tmp_path / 'prometheus.yml'}",
+                f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+                f"--web.listen-address={self.url[7:]}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=(tmp_path / "prometheus.log").open("w"),
+        )
 
     def api(self, path: str, **params) -> dict:
         url = f"{self.url}/api/v1/{path}" + (f"?{urllib.parse.urlencode(params)}" if params else "")
@@ -57,8 +64,9 @@ class Prometheus:
         return answer["data"]["result"]
 
     def wait_for(self, expr: str, timeout: float = 60) -> list:
-        return eventually(lambda: self.query(expr), timeout=timeout, every=0.5, ignoring=(OSError,),
-                          what=f"data for {expr}")
+        return eventually(
+            lambda: self.query(expr), timeout=timeout, every=0.5, ignoring=(OSError,), what=f"data for {expr}"
+        )
 
     def stop(self) -> None:
         self.process.terminate()
@@ -68,8 +76,11 @@ class Prometheus:
 @pytest.fixture
 def engine(tmp_path):
     engine = Engine(tmp_path / "data")
-    engine.env.update(FASTHOLD_METRICS_PORT=str(free_port()), FASTHOLD_CASE_METRICS_PORT=str(free_port()),
-                      FASTHOLD_CASE_METRICS_REFRESH_SECONDS="1")
+    engine.env.update(
+        FASTHOLD_METRICS_PORT=str(free_port()),
+        FASTHOLD_CASE_METRICS_PORT=str(free_port()),
+        FASTHOLD_CASE_METRICS_REFRESH_SECONDS="1",
+    )
     engine.start()
     yield engine
     if engine.process.poll() is None:
@@ -82,12 +93,14 @@ def test_prometheus_evaluates_every_rule_and_dashboard_query_against_the_engine(
     (tmp_path / "sygemelding.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
     engine.cli("opret", str(tmp_path / "sygemelding.json"))
     engine.wait_for_mails(3)
-    prometheus = Prometheus(tmp_path, local_config(engine.env["FASTHOLD_METRICS_PORT"],
-                                                   engine.env["FASTHOLD_CASE_METRICS_PORT"]))
+    prometheus = Prometheus(
+        tmp_path, local_config(engine.env["FASTHOLD_METRICS_PORT"], engine.env["FASTHOLD_CASE_METRICS_PORT"])
+    )
     try:
         prometheus.wait_for('up{job="fasthold-worker"} == 1')
         prometheus.wait_for('up{job="fasthold-cases"} == 1')
         prometheus.wait_for("max(fasthold_cases_open) > 0")
+
         # The rules: every one evaluated by Prometheus itself without error; once the scrapes are in (a rule
         # evaluated before the first scrape sees no worker), none fires on a healthy run.
         def rules_now() -> list:
@@ -96,13 +109,19 @@ def test_prometheus_evaluates_every_rule_and_dashboard_query_against_the_engine(
             assert all(rule["health"] != "err" for rule in rules), rules
             return rules
 
-        rules = eventually(rules_now, timeout=30, every=0.5, what="every rule evaluated and none firing",
-                           until=lambda rules: rules and all(rule["health"] == "ok" and rule.get("state", "inactive")
-                                                             == "inactive" for rule in rules),
-                           show=lambda rules: str([r for r in rules if r.get("state", "inactive") != "inactive"]))
+        rules = eventually(
+            rules_now,
+            timeout=30,
+            every=0.5,
+            what="every rule evaluated and none firing",
+            until=lambda rules: (
+                rules and all(rule["health"] == "ok" and rule.get("state", "inactive") == "inactive" for rule in rules)
+            ),
+            show=lambda rules: str([r for r in rules if r.get("state", "inactive") != "inactive"]),
+        )
         groups = prometheus.api("rules")["data"]["groups"]
         assert len(groups) == 4 and len(rules) >= 15
-        assert len(prometheus.wait_for("fasthold:deadline_breaches:max", timeout=20)) == 3   # every kind, from 0
+        assert len(prometheus.wait_for("fasthold:deadline_breaches:max", timeout=20)) == 3  # every kind, from 0
         # The dashboard: every query as Grafana sends it, with data.
         dashboard = json.loads((DEPLOY / "grafana" / "fastholdelse.json").read_text(encoding="utf-8"))
         for panel in dashboard["panels"]:

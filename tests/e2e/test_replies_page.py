@@ -7,6 +7,7 @@ reason in Danish, the case and whether it may be reprocessed, and nothing of the
 reprocesses the answer before the cause is fixed (still refused) and after (applied to the case, once), and a
 form sent again from an older page does nothing. Nobody else may open the page, and she opens no case.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,14 @@ async def test_an_operator_lists_and_reprocesses_kept_replies_once(engine, tmp_p
     employer = report["employer"]["contact"]["email"]
     (tmp_path / "sygemelding.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
     engine.cli("opret", str(tmp_path / "sygemelding.json"))
-    invitation = engine.wait_for(lambda mails: [m for m in mails if employer in str(m["To"])
-                                                and (c := calendar_part(m)) and c.get_param("method") == "REQUEST"], 1)[0]
+    invitation = engine.wait_for(
+        lambda mails: [
+            m
+            for m in mails
+            if employer in str(m["To"]) and (c := calendar_part(m)) and c.get_param("method") == "REQUEST"
+        ],
+        1,
+    )[0]
     settings = load_settings(env=engine.env)
     organizer = settings.organizer_email
     uid = str(next(iter(icalendar.Calendar.from_ical(calendar_part(invitation).get_content()).walk("VEVENT")))["UID"])
@@ -88,14 +95,14 @@ async def test_an_operator_lists_and_reprocesses_kept_replies_once(engine, tmp_p
         answer = reply_to(invitation, employer)
         send(engine, employer, organizer, answer)
         eventually(lambda: len(kept(engine, "refused")) == JUNK + 1, "the gateway kept every message")
-        send(engine, employer, organizer, answer)                   # the same Message-ID again: a duplicate
+        send(engine, employer, organizer, answer)  # the same Message-ID again: a duplicate
         eventually(lambda: len(kept(engine, "refused")) == JUNK + 2, "the duplicate kept")
         [answer_file] = [p.name for p in kept(engine, "refused") if p.name.endswith("-unknown_uid.eml")]
 
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             ops = await sign_in(browser, engine, OPERATOR)
-            assert ops.url.endswith("/drift/svar")                   # where operations starts
+            assert ops.url.endswith("/drift/svar")  # where operations starts
             text = await ops.inner_text("main")
             assert f"{JUNK + 2} afviste svar" in " ".join(text.split())
             assert "Svarer på et møde, registret ikke kender" in text and "Beskeden har ingen kalenderdel" in text
@@ -104,7 +111,7 @@ async def test_an_operator_lists_and_reprocesses_kept_replies_once(engine, tmp_p
             rows = await ops.locator("#afviste-svar tbody tr").all()
             assert len(rows) == 50 and "Side 1 af 2" in text
             newest = [c.strip() for c in await rows[0].locator("td").all_inner_texts()]
-            assert "duplicate" in newest[1]                               # the last to come, first
+            assert "duplicate" in newest[1]  # the last to come, first
             assert newest[1].startswith("En gentagelse") and newest[3].startswith("Nej:")
             await axe_and_shot(ops, "27-afviste-svar")
 
@@ -125,7 +132,7 @@ async def test_an_operator_lists_and_reprocesses_kept_replies_once(engine, tmp_p
             assert f"{JUNK + 1} afviste svar" in " ".join((await ops.inner_text("main")).split())
             assert f"{employer}: ACCEPTED" in engine.cli("status", reference)
 
-            await reprocess(older)                                   # sent again from the older page
+            await reprocess(older)  # sent again from the older page
             assert "allerede genbehandlet" in await older.inner_text("#fejlopsummering")
             assert await older.evaluate("document.activeElement.id") == "fejlopsummering"
 
@@ -137,10 +144,13 @@ async def test_an_operator_lists_and_reprocesses_kept_replies_once(engine, tmp_p
             await browser.close()
 
         with register.session() as session:
-            audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "reply_reprocessed")
-                                    .order_by(AuditEvent.id)).all()
+            audit = session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "reply_reprocessed").order_by(AuditEvent.id)
+            ).all()
             assert [(a.actor, a.detail["status"]) for a in audit] == [
-                (f"{OPERATOR} (web)", "refused"), (f"{OPERATOR} (web)", "received")]
+                (f"{OPERATOR} (web)", "refused"),
+                (f"{OPERATOR} (web)", "received"),
+            ]
         assert len(kept(engine, "accepted")) == 1
     finally:
         register.dispose()

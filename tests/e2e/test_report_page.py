@@ -5,6 +5,7 @@ every page, screenshots in test-output/screenshots/.
 These pages read the register only. The workbench is given a placeholder for its Temporal client (it connects
 at start otherwise); a page that reached for Temporal would fail on it, which the test would show.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,16 +23,13 @@ from localrun.local_secrets import local_password
 from register.db import Register, upgrade
 from tests.browser import ARGS, CHROMIUM
 from tests.eventually import eventually
-from tests.integration.test_report_definitions import (
-    add_baseline_cases,
-    build_nine_cases,
-)
+from tests.integration.test_report_definitions import add_baseline_cases, build_nine_cases
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "test-output" / "screenshots"
-LEAD = "lise.holm@jobcenter.example.dk"     # team lead of Team Nord (config/roster.yaml)
+LEAD = "lise.holm@jobcenter.example.dk"  # team lead of Team Nord (config/roster.yaml)
 
 
 class NoTemporal:
@@ -54,8 +52,9 @@ def workbench(tmp_path_factory):
         add_baseline_cases(session)
     register.dispose()
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, client=NoTemporal()), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, client=NoTemporal()), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
@@ -71,8 +70,11 @@ def axe_and_shot(page, name: str) -> None:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => await axe.run(document, {runOnly: {type: 'tag',
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-           if v["impact"] in ("serious", "critical")]
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not bad, f"{name}: {bad}"
 
 
@@ -102,8 +104,10 @@ def test_a_team_lead_compares_a_baseline_with_the_pilot(lead_page):
     page.click("button:has-text('Vis')")
     page.wait_for_selector("#sammenligning")
     axe_and_shot(page, "22-01-rapport-sammenligning")
-    rows = {r.locator("th").inner_text(): [c.inner_text() for c in r.locator("td").all()]
-            for r in page.locator("table tbody tr").all()}
+    rows = {
+        r.locator("th").inner_text(): [c.inner_text() for c in r.locator("td").all()]
+        for r in page.locator("table tbody tr").all()
+    }
     assert rows["1. samtale på arbejdspladsen"][:2] == ["50,0 % (1/2)", "83,3 % (5/6)"]
     assert rows["1. samtale på arbejdspladsen"][-1] == "Opfyldt"
     measure = rows["Virksomhedsrettet indsats før uge 13"]
@@ -121,8 +125,10 @@ def test_a_bad_baseline_is_named_in_danish_next_to_its_field(lead_page):
     page.goto(base + "/rapport?fra=2026-01-01&til=2026-03-31&basis_fra=2025-12-31&basis_til=2025-01-01")
     assert "Basisperiodens første dag ligger efter dens sidste dag." in page.locator("#basis_fra-fejl").inner_text()
     axe_and_shot(page, "22-02-rapport-fejl-i-basisperiode")
-    only_start = httpx.get(base + "/rapport/sammenligning.csv?basis_fra=2025-01-01",
-                           cookies=page.context.cookies() and {c["name"]: c["value"] for c in page.context.cookies()})
+    only_start = httpx.get(
+        base + "/rapport/sammenligning.csv?basis_fra=2025-01-01",
+        cookies=page.context.cookies() and {c["name"]: c["value"] for c in page.context.cookies()},
+    )
     assert only_start.status_code == 400 and "Angiv både første og sidste dag i basisperioden." in only_start.text
 
 
@@ -159,8 +165,10 @@ def test_the_curves_are_drawn_with_their_numbers_and_a_plain_warning(lead_page):
     axe_and_shot(page, "22-03-rapport-varighed")
     assert "Det er en sammenligning af forløb, ikke en måling af effekt." in page.inner_text("main")
     table = page.locator("table", has_text="Tid til tilbagevenden pr. gruppe")
-    rows = {r.locator("th").inner_text(): [c.inner_text() for c in r.locator("td").all()]
-            for r in table.locator("tbody tr").all()}
+    rows = {
+        r.locator("th").inner_text(): [c.inner_text() for c in r.locator("td").all()]
+        for r in table.locator("tbody tr").all()
+    }
     # As of today (after 2026-06-20) the open cases have been followed longer, so only the first columns are
     # fixed: workplace 5 cases, 3 back, median 133 days (see tests/integration/test_duration_analysis.py).
     assert rows["På arbejdspladsen"][:3] == ["5", "3", "133"]
@@ -184,7 +192,7 @@ def test_a_team_lead_writes_two_entries_and_lists_them_by_tag(lead_page):
     assert "CPR-nummer" in page.locator("#text-fejl").inner_text()
     axe_and_shot(page, "22-05-laeringslog-afvist")
     page.fill("#text", "Lægens attest kom sent; vi aftalte en fast frist med lægehuset.")
-    page.fill("#case_reference", "P3")      # Team Nord's case: the lead may link it
+    page.fill("#case_reference", "P3")  # Team Nord's case: the lead may link it
     page.check("#clear")
     page.click("button:has-text('Gem notatet')")
     assert "Notatet er gemt i læringsloggen." in page.inner_text("main")
@@ -208,6 +216,7 @@ def test_a_team_lead_writes_two_entries_and_lists_them_by_tag(lead_page):
         page.goto(base + f"/rapport?fra=2026-01-01&til={day}")
         page.click("text=Hent evalueringsdatasættet (ZIP)")
     import zipfile
+
     log = zipfile.ZipFile(download.value.path()).read("laeringslog.csv").decode()
     assert "færre aflysninger" in log and "fast frist med lægehuset" in log and "P3" not in log
 
@@ -228,7 +237,7 @@ def test_the_report_csv_is_danish(lead_page):
 
 def test_a_caseworker_reads_the_log_without_other_peoples_case_references(workbench, lead_page):
     base, settings = workbench
-    page, _ = lead_page   # the lead's entries exist once the lead's test has run; write one here to be sure
+    page, _ = lead_page  # the lead's entries exist once the lead's test has run; write one here to be sure
     page.goto(base + "/rapport/laeringslog")
     page.check("#kind-idea")
     page.check("#tag-visitation")
@@ -260,10 +269,12 @@ def test_a_caseworkers_report_names_only_her_own_cases(workbench, lead_page):
     his report names none of them, nor Anna or her team, and says whose cases it counts. Per Dahl, who leads
     Team Syd, sees the same. Anna's own report lists her breaches."""
     base, settings = workbench
-    browser = lead_page[0].context.browser   # one Playwright per module: the lead's, with a context per person
-    for email, whose, sees in (("jonas.friis@jobcenter.example.dk", "dine sager", False),
-                               ("per.dahl@jobcenter.example.dk", "dit team (Team Syd)", False),
-                               ("anna.berg@jobcenter.example.dk", "dine sager", True)):
+    browser = lead_page[0].context.browser  # one Playwright per module: the lead's, with a context per person
+    for email, whose, sees in (
+        ("jonas.friis@jobcenter.example.dk", "dine sager", False),
+        ("per.dahl@jobcenter.example.dk", "dit team (Team Syd)", False),
+        ("anna.berg@jobcenter.example.dk", "dine sager", True),
+    ):
         context = browser.new_context(bypass_csp=True, locale="da-DK")
         try:
             page = context.new_page()

@@ -1,4 +1,5 @@
 """End to end on the real dev server, through what a user types: the run command and `fasthold`."""
+
 from __future__ import annotations
 
 import json
@@ -58,18 +59,42 @@ def test_a_case_through_the_commands_a_user_types(engine, tmp_path):
 
     # The dev server's clock is the real one.
     held_at = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat(timespec="minutes")  # real now: see above
-    assert "holdt" in engine.cli("--bruger", "anna.berg", "samtale", reference, "--moede", "1", "--holdt", "ja",
-                                 "--arbejdsgiver-deltog", "ja", "--sted", "arbejdspladsen", "--tidspunkt", held_at)
+    assert "holdt" in engine.cli(
+        "--bruger",
+        "anna.berg",
+        "samtale",
+        reference,
+        "--moede",
+        "1",
+        "--holdt",
+        "ja",
+        "--arbejdsgiver-deltog",
+        "ja",
+        "--sted",
+        "arbejdspladsen",
+        "--tidspunkt",
+        held_at,
+    )
     assert "afsluttes" in engine.cli("afslut", reference, "--type", "rask")
-    status = eventually(lambda: engine.cli("status", reference), until=lambda status: "afsluttet" in status, timeout=30,
-                        every=0.3, what="afsluttet in the status", show=str)
+    status = eventually(
+        lambda: engine.cli("status", reference),
+        until=lambda status: "afsluttet" in status,
+        timeout=30,
+        every=0.3,
+        what="afsluttet in the status",
+        show=str,
+    )
     assert "ACCEPTED" in status
     closing = engine.wait_for(lambda mails: [m for m in mails if "afsluttet" in str(m["Subject"]).lower()], 2)
     assert len(closing) == 2
     # The register's audit trail says who did what.
     with sqlite3.connect(engine.mail_dir.parent / "register.db") as db:
-        trail = dict(db.execute("SELECT action, actor FROM audit_events WHERE action IN "
-                                "('meeting_recorded', 'end_reported', 'rsvp_recorded')").fetchall())
+        trail = dict(
+            db.execute(
+                "SELECT action, actor FROM audit_events WHERE action IN "
+                "('meeting_recorded', 'end_reported', 'rsvp_recorded')"
+            ).fetchall()
+        )
     assert trail["meeting_recorded"] == "anna.berg"
     assert trail["end_reported"] not in ("", "engine", "ukendt")
 
@@ -100,8 +125,14 @@ def test_the_laws_commands(engine, tmp_path):
     ref = report["case_reference"]
     first_day = datetime.fromisoformat(report["first_day_of_absence"]).date()
     assert "er oprettet" in engine.cli("opret", str(path))
-    status = eventually(lambda: engine.cli("status", ref), until=lambda status: "samtale booket" in status, timeout=30,
-                        every=0.3, what="samtale booket in the status", show=str)
+    status = eventually(
+        lambda: engine.cli("status", ref),
+        until=lambda status: "samtale booket" in status,
+        timeout=30,
+        every=0.3,
+        what="samtale booket in the status",
+        show=str,
+    )
     assert "modellens mål" in status and "Revurdering (§ 24)" in status and "Lovens minimum" in status
 
     assert "samtykke senest" in engine.cli("hurtigspor", ref, "--fra", "arbejdsgiver")
@@ -116,22 +147,33 @@ def test_the_laws_commands(engine, tmp_path):
     start, end = first_day + timedelta(days=40), first_day + timedelta(days=60)
     moved = engine.cli("pause", ref, "--fra", start.isoformat(), "--til", end.isoformat(), "--begrundelse", "Ferie")
     assert "Revurderingen skal nu ske senest" in moved
-    assert "overlapper" in engine.cli("pause", ref, "--fra", end.isoformat(), "--til",
-                                      (end + timedelta(days=3)).isoformat(), expect=1)
+    assert "overlapper" in engine.cli(
+        "pause", ref, "--fra", end.isoformat(), "--til", (end + timedelta(days=3)).isoformat(), expect=1
+    )
     refreshed = engine.cli("regelsaet")  # no set added, so every running case keeps its own
     assert f"{ref}: Sagen følger fortsat regelsættet «2026 beskæftigelsesreform»." in refreshed
     assert "kørende sager har set på regelsættene igen" in refreshed
     before = (first_day - timedelta(days=100), first_day - timedelta(days=60))
-    assert "Revurderingen skal nu ske senest" in engine.cli("tidligere", ref, "--fra", before[0].isoformat(), "--til",
-                                                            before[1].isoformat(), "--note", "Aarhus Kommune")
+    assert "Revurderingen skal nu ske senest" in engine.cli(
+        "tidligere", ref, "--fra", before[0].isoformat(), "--til", before[1].isoformat(), "--note", "Aarhus Kommune"
+    )
     assert f"Tidligere dagpenge: {before[0]} til {before[1]} (indtastet, Aarhus Kommune)" in engine.cli("status", ref)
     sent, agreed = first_day + timedelta(days=1), first_day + timedelta(days=21)
-    assert "skal ligge efter lovens frist" in engine.cli("oplysningsskema", ref, "--sendt", sent.isoformat(),
-                                                         "--svarfrist", (sent + timedelta(days=8)).isoformat(), expect=1)
-    assert "Svarfristen er" in engine.cli("oplysningsskema", ref, "--sendt", sent.isoformat(), "--via", "arbejdsgiver",
-                                          "--svarfrist", agreed.isoformat())
-    assert (f"sendt {sent} automatisk med arbejdsgiverens anmeldelse, svarfrist {agreed} (aftalt)"
-            in engine.cli("status", ref))
+    assert "skal ligge efter lovens frist" in engine.cli(
+        "oplysningsskema",
+        ref,
+        "--sendt",
+        sent.isoformat(),
+        "--svarfrist",
+        (sent + timedelta(days=8)).isoformat(),
+        expect=1,
+    )
+    assert "Svarfristen er" in engine.cli(
+        "oplysningsskema", ref, "--sendt", sent.isoformat(), "--via", "arbejdsgiver", "--svarfrist", agreed.isoformat()
+    )
+    assert f"sendt {sent} automatisk med arbejdsgiverens anmeldelse, svarfrist {agreed} (aftalt)" in engine.cli(
+        "status", ref
+    )
     assert "registreret" in engine.cli("oplysningsskema", ref)
     assert "allerede registreret" in engine.cli("oplysningsskema", ref, expect=1)
 
@@ -139,10 +181,16 @@ def test_the_laws_commands(engine, tmp_path):
     assert "afslået" in status and "18.5 timer om ugen" in status and "Uden sygedagpenge" in status
     assert "besvaret" in status and "samtale booket" in status  # still running: nothing ended it
     with sqlite3.connect(engine.mail_dir.parent / "register.db") as db:
-        trail = dict(db.execute("SELECT action, actor FROM audit_events WHERE action IN "
-                                "('fast_track_consent', 'partial_recovery', 'benefit_pause')").fetchall())
-        row = db.execute("SELECT partial_recovery_hours, closed_at FROM cases WHERE reference = ?",
-                         (ref,)).fetchone()
-    assert trail["fast_track_consent"] == "anna.berg" and set(trail) == {"fast_track_consent", "partial_recovery",
-                                                                          "benefit_pause"}
+        trail = dict(
+            db.execute(
+                "SELECT action, actor FROM audit_events WHERE action IN "
+                "('fast_track_consent', 'partial_recovery', 'benefit_pause')"
+            ).fetchall()
+        )
+        row = db.execute("SELECT partial_recovery_hours, closed_at FROM cases WHERE reference = ?", (ref,)).fetchone()
+    assert trail["fast_track_consent"] == "anna.berg" and set(trail) == {
+        "fast_track_consent",
+        "partial_recovery",
+        "benefit_pause",
+    }
     assert row == (18.5, None)

@@ -1,5 +1,6 @@
 """The embedded run (`python run_local.py`) at its edges: it honours the gateway's trust setting, its dev server
 dies with it (kill -9 included), and it refuses to attach to a server it did not start."""
+
 from __future__ import annotations
 
 import signal
@@ -66,12 +67,13 @@ def test_the_default_embedded_run_trusts_loopback_and_says_so(tmp_path):
 def test_a_server_already_on_the_address_is_not_attached_to(tmp_path):
     env = Engine(tmp_path / "data").env
     host, _, port = env["FASTHOLD_TEMPORAL_ADDRESS"].rpartition(":")
-    with socket.socket() as other:   # someone else's server (or an orphan) on the address
+    with socket.socket() as other:  # someone else's server (or an orphan) on the address
         other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         other.bind((host, int(port)))
         other.listen()
-        result = subprocess.run([sys.executable, "run_local.py"], cwd=ROOT, env=env, capture_output=True,
-                                text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "run_local.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
     assert result.returncode == 1
     assert "kører allerede noget på" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "data" / "temporal.db").exists()

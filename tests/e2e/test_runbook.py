@@ -2,6 +2,7 @@
 session on a fresh embedded run follows them step by step: find a case by its reference, replay its history,
 rotate the payload key in two rolling restarts while the case goes on, and drain a worker; and, on another
 fresh run, reprocess a reply the gateway kept because the register lacked its meeting, once that is fixed."""
+
 from __future__ import annotations
 
 import base64
@@ -25,17 +26,33 @@ RUNBOOK = ROOT / "deploy" / "runbook"
 
 
 def sourced(path: Path) -> dict[str, str]:
-    done = subprocess.run(["bash", "-c", 'set -a; . "$1"; env -0', "bash", str(path)], capture_output=True,
-                          env={"PATH": os.environ["PATH"]}, check=True)
+    done = subprocess.run(
+        ["bash", "-c", 'set -a; . "$1"; env -0', "bash", str(path)],
+        capture_output=True,
+        env={"PATH": os.environ["PATH"]},
+        check=True,
+    )
     pairs = dict(item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
     return {k: v for k, v in pairs.items() if k.startswith("FASTHOLD_PAYLOAD")}
 
 
-def step(engine: Engine, script: str, *args: str, expect: int = 0, env_file: Path | None = None,
-         env: dict[str, str] | None = None) -> str:
+def step(
+    engine: Engine,
+    script: str,
+    *args: str,
+    expect: int = 0,
+    env_file: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> str:
     env = {**engine.env, **({"FASTHOLD_ENV_FILE": str(env_file)} if env_file else {}), **(env or {})}
-    done = subprocess.run(["bash", str(RUNBOOK / script), *args], cwd=env_file.parent if env_file else ROOT,
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["bash", str(RUNBOOK / script), *args],
+        cwd=env_file.parent if env_file else ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == expect, f"{script} {args}: {done.returncode}\n{done.stdout}\n{done.stderr}"
     assert "Traceback" not in done.stderr, done.stderr
     return done.stdout + done.stderr
@@ -43,7 +60,7 @@ def step(engine: Engine, script: str, *args: str, expect: int = 0, env_file: Pat
 
 def restart(engine: Engine, env_file: Path) -> None:
     assert engine.stop() == 0
-    engine.earlier = getattr(engine, "earlier", "") + engine.output   # start() begins a new output
+    engine.earlier = getattr(engine, "earlier", "") + engine.output  # start() begins a new output
     engine.env.update(sourced(env_file))
     lingering: list[str] = []
 
@@ -65,8 +82,11 @@ def restart(engine: Engine, env_file: Path) -> None:
 def operator(tmp_path):
     """A fresh embedded run whose payload key comes from an env file, as in production."""
     env_file = tmp_path / "fasthold.env"
-    env_file.write_text(f'FASTHOLD_PAYLOAD_KEY="{base64.b64encode(os.urandom(32)).decode()}"\n'
-                        'FASTHOLD_PAYLOAD_KEY_ID=2026-01\nFASTHOLD_PAYLOAD_PREVIOUS_KEYS=\n', encoding="utf-8")
+    env_file.write_text(
+        f'FASTHOLD_PAYLOAD_KEY="{base64.b64encode(os.urandom(32)).decode()}"\n'
+        "FASTHOLD_PAYLOAD_KEY_ID=2026-01\nFASTHOLD_PAYLOAD_PREVIOUS_KEYS=\n",
+        encoding="utf-8",
+    )
     engine = Engine(tmp_path / "data")
     engine.env.update(sourced(env_file), FASTHOLD_LOG_LEVEL="INFO", FASTHOLD_LOG_FORMAT="json")
     engine.start()
@@ -97,10 +117,12 @@ def test_an_operator_follows_the_runbook(operator, tmp_path):
     added = step(engine, "rotate-key.sh", "fasthold.env", "2026-12", "add", env_file=env_file)
     assert re.search(r"rotate-key.sh \S*fasthold.env 2026-12 activate", added)
     keys = sourced(env_file)
-    assert keys["FASTHOLD_PAYLOAD_KEY_ID"] == "2026-01" and keys["FASTHOLD_PAYLOAD_PREVIOUS_KEYS"].startswith("2026-12=")
-    assert sourced(tmp_path / "fasthold.env.before-add")["FASTHOLD_PAYLOAD_PREVIOUS_KEYS"] == ""   # the copy
+    assert keys["FASTHOLD_PAYLOAD_KEY_ID"] == "2026-01" and keys["FASTHOLD_PAYLOAD_PREVIOUS_KEYS"].startswith(
+        "2026-12="
+    )
+    assert sourced(tmp_path / "fasthold.env.before-add")["FASTHOLD_PAYLOAD_PREVIOUS_KEYS"] == ""  # the copy
     again = step(engine, "rotate-key.sh", "fasthold.env", "2026-12", "add", expect=1, env_file=env_file)
-    assert "allerede i brug" in again and sourced(env_file) == keys   # refused, nothing changed
+    assert "allerede i brug" in again and sourced(env_file) == keys  # refused, nothing changed
     restart(engine, env_file)
     employer = report["employer"]["contact"]["email"]
     assert "registreret" in engine.cli("svar", reference, "--email", employer, "--svar", "ja")
@@ -115,30 +137,64 @@ def test_an_operator_follows_the_runbook(operator, tmp_path):
     replayed = step(engine, "replay-case.sh", reference, "after.json", env_file=env_file)
     assert "genafspilles uden fejl" in replayed
     ids = {p.metadata.get("encryption-key-id") for p in history_payloads(tmp_path / "after.json")}
-    assert {b"2026-01", b"2026-12"} <= ids   # the history holds payloads under both keys
+    assert {b"2026-01", b"2026-12"} <= ids  # the history holds payloads under both keys
 
     # A machine without the keys: the command line names the key it lacks (not "uventet fejl: UnknownKeyError").
-    lacking = {**engine.env, "FASTHOLD_PAYLOAD_KEY": base64.b64encode(os.urandom(32)).decode(),
-               "FASTHOLD_PAYLOAD_KEY_ID": "2027-01", "FASTHOLD_PAYLOAD_PREVIOUS_KEYS": ""}
-    done = subprocess.run([sys.executable, "-m", "cli", "status", reference], cwd=ROOT, env=lacking,
-                          capture_output=True, text=True, timeout=60)
+    lacking = {
+        **engine.env,
+        "FASTHOLD_PAYLOAD_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "FASTHOLD_PAYLOAD_KEY_ID": "2027-01",
+        "FASTHOLD_PAYLOAD_PREVIOUS_KEYS": "",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "status", reference],
+        cwd=ROOT,
+        env=lacking,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1 and "id '2026-12'" in done.stderr and "FASTHOLD_PAYLOAD_PREVIOUS_KEYS" in done.stderr
-    done = subprocess.run([sys.executable, "-m", "cli", "genafspil", str(tmp_path / "after.json")], cwd=ROOT,
-                          env=lacking, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "genafspil", str(tmp_path / "after.json")],
+        cwd=ROOT,
+        env=lacking,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1 and "id '2026-01'" in done.stderr and "Traceback" not in done.stderr
     # The same id with another key (two machines that each made their own): said so, not "InvalidTag".
     other = {**lacking, "FASTHOLD_PAYLOAD_KEY_ID": "2026-12"}
-    done = subprocess.run([sys.executable, "-m", "cli", "status", reference], cwd=ROOT, env=other,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "status", reference],
+        cwd=ROOT,
+        env=other,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1 and "en anden nøgle" in done.stderr and "'2026-12'" in done.stderr
 
     # Drain a worker: a second worker beside the engine's stops cleanly on SIGTERM; the case is untouched.
     log = tmp_path / "worker.log"
-    started = subprocess.run(["bash", "-c", f'{sys.executable} worker.py >"{log}" 2>&1 </dev/null & echo $!'],
-                             cwd=ROOT, env=engine.env, capture_output=True, text=True, check=True)
+    started = subprocess.run(
+        ["bash", "-c", f'{sys.executable} worker.py >"{log}" 2>&1 </dev/null & echo $!'],
+        cwd=ROOT,
+        env=engine.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     pid = started.stdout.strip()
-    eventually(lambda: log.read_text(encoding="utf-8"), until=lambda text: "worker running" in text, timeout=60,
-               every=0.3, what="the second worker running", show=str)
+    eventually(
+        lambda: log.read_text(encoding="utf-8"),
+        until=lambda text: "worker running" in text,
+        timeout=60,
+        every=0.3,
+        what="the second worker running",
+        show=str,
+    )
     assert f"Arbejderen {pid} er drænet og stoppet." in step(engine, "drain-worker.sh", pid)
     assert "draining running activities" in log.read_text(encoding="utf-8")
     assert "ACCEPTED" in engine.cli("status", reference)
@@ -175,8 +231,14 @@ def test_an_operator_reprocesses_a_kept_reply(operator, tmp_path):
     employer = report["employer"]["contact"]["email"]
     (tmp_path / "sygemelding.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
     engine.cli("opret", str(tmp_path / "sygemelding.json"))
-    invitation = engine.wait_for(lambda mails: [m for m in mails if employer in str(m["To"])
-                                                and (c := calendar_part(m)) and c.get_param("method") == "REQUEST"], 1)[0]
+    invitation = engine.wait_for(
+        lambda mails: [
+            m
+            for m in mails
+            if employer in str(m["To"]) and (c := calendar_part(m)) and c.get_param("method") == "REQUEST"
+        ],
+        1,
+    )[0]
     settings = load_settings(env=engine.env)
     register = Register(settings.resolved_database_url)
     inbox = Path(engine.env["FASTHOLD_DATA_DIR"]) / "inbox"
@@ -192,14 +254,17 @@ def test_an_operator_reprocesses_a_kept_reply(operator, tmp_path):
         register_knows_the_meeting(False)
         with smtplib.SMTP("127.0.0.1", int(engine.env["FASTHOLD_GATEWAY_PORT"]), timeout=30) as smtp:
             smtp.sendmail(employer, [settings.organizer_email], itip_reply(invitation, employer))
-        kept = eventually(lambda: sorted((inbox / "refused").glob("*-unknown_uid.eml")), timeout=30,
-                          what=lambda: f"the reply kept as unknown_uid (the inbox: {list(inbox.rglob('*'))})")
+        kept = eventually(
+            lambda: sorted((inbox / "refused").glob("*-unknown_uid.eml")),
+            timeout=30,
+            what=lambda: f"the reply kept as unknown_uid (the inbox: {list(inbox.rglob('*'))})",
+        )
         name = kept[0].name
 
         listed = step(engine, "reprocess-reply.sh", env_file=env_file)
         assert name in listed and "årsag unknown_uid" in listed and "kan ikke genbehandles" not in listed
         # Fed through before the cause is fixed: refused again, for the same reason, and still kept.
-        trusted = {"FASTHOLD_GATEWAY_TRUST_LOOPBACK": "true"}   # as the embedded run's gateway trusts
+        trusted = {"FASTHOLD_GATEWAY_TRUST_LOOPBACK": "true"}  # as the embedded run's gateway trusts
         again = step(engine, "reprocess-reply.sh", name, "--bruger", "drift-ab", env_file=env_file, env=trusted)
         assert f"stadig afvist: unknown_uid (sag -). Gemt som refused/{name}" in again and kept[0].exists()
 
@@ -214,15 +279,19 @@ def test_an_operator_reprocesses_a_kept_reply(operator, tmp_path):
         with register.session() as session:
             [row] = session.scalars(select(MessageRow).where(MessageRow.direction == "in")).all()
             assert (row.status, row.detail) == ("received", "ACCEPTED") and row.case_id is not None
-            audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "reply_reprocessed")
-                                    .order_by(AuditEvent.id)).all()
+            audit = session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "reply_reprocessed").order_by(AuditEvent.id)
+            ).all()
             assert [(a.actor, a.detail["status"], a.case_id) for a in audit] == [
-                ("drift-ab", "refused", None), ("drift-ab", "received", row.case_id)]
+                ("drift-ab", "refused", None),
+                ("drift-ab", "received", row.case_id),
+            ]
 
         # Never applied twice: neither by the file name it had, nor by the one it has now.
         for again in (name, accepted.name):
-            refused = step(engine, "reprocess-reply.sh", again, "--bruger", "drift-ab", expect=1,
-                           env_file=env_file, env=trusted)
+            refused = step(
+                engine, "reprocess-reply.sh", again, "--bruger", "drift-ab", expect=1, env_file=env_file, env=trusted
+            )
             assert "allerede registreret" in refused
     finally:
         register.dispose()

@@ -6,6 +6,7 @@ case must then be a task on the lead's Team page with the case, the reason and a
 the case to Mikkel Krogh; the task is gone; sending the form again (Back and send, a second tab) does nothing
 twice; a case handed over by other means closes its task; another team's lead cannot see it.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,9 @@ def engine(tmp_path_factory):
     engine.env["FASTHOLD_ROSTER_FILE"] = str(ROSTER)
     engine.start()
     # Read the engine's output as it comes: a full pipe would stop it, and the run must show no traceback.
-    threading.Thread(target=lambda: [setattr(engine, "output", engine.output + line)
-                                     for line in engine.process.stdout], daemon=True).start()
+    threading.Thread(
+        target=lambda: [setattr(engine, "output", engine.output + line) for line in engine.process.stdout], daemon=True
+    ).start()
     yield engine
     if engine.process.poll() is None:
         engine.stop()
@@ -58,17 +60,25 @@ def open_task_ids(engine: Engine) -> dict[str, int]:
 
 
 async def task_rows(page) -> list[list[str]]:
-    return [[c.strip() for c in await r.locator("td").all_inner_texts()]
-            for r in await page.locator("#leder-opgaver tbody tr").all()]
+    return [
+        [c.strip() for c in await r.locator("td").all_inner_texts()]
+        for r in await page.locator("#leder-opgaver tbody tr").all()
+    ]
 
 
 async def test_cases_not_handed_over_are_the_team_leads_tasks_until_handled(engine, cases):
     db(engine, "UPDATE caseworkers SET active = 0 WHERE id != ?", ANNA)
     references = await open_cases(engine, cases, CASES)
     db(engine, "UPDATE caseworkers SET active = 1")
-    with_meeting = {r for (r,) in db(engine, "SELECT DISTINCT c.reference FROM cases c JOIN meetings m ON "
-                                             "m.case_id = c.id WHERE m.status = 'invited' AND c.caseworker_id = ?",
-                                     ANNA)}
+    with_meeting = {
+        r
+        for (r,) in db(
+            engine,
+            "SELECT DISTINCT c.reference FROM cases c JOIN meetings m ON "
+            "m.case_id = c.id WHERE m.status = 'invited' AND c.caseworker_id = ?",
+            ANNA,
+        )
+    }
     assert len(with_meeting) >= 25
 
     async with async_playwright() as p:
@@ -82,7 +92,9 @@ async def test_cases_not_handed_over_are_the_team_leads_tasks_until_handled(engi
         await lead.click("form[action='/team/omfordel'] button")
         await lead.wait_for_function(
             "() => document.querySelector('[role=status]').textContent.includes('Omfordelingen er færdig')",
-            timeout=600_000, polling=2000)
+            timeout=600_000,
+            polling=2000,
+        )
         not_moved = int(await lead.inner_text("#antal-ikke"))
         assert not_moved == len(with_meeting)
         assert "Dine opgaver på Team-siden" in await lead.inner_text("main")
@@ -94,7 +106,11 @@ async def test_cases_not_handed_over_are_the_team_leads_tasks_until_handled(engi
         assert len(first_page) == min(25, not_moved)
         for reference, now, reason, _since, action in first_page:
             assert reference in with_meeting and now == "Anna Berg"
-            assert "ikke givet til Ole Lund" in reason and "ingen ledig tid inden fristen" in reason and action == f"Omfordel sag {reference}"
+            assert (
+                "ikke givet til Ole Lund" in reason
+                and "ingen ledig tid inden fristen" in reason
+                and action == f"Omfordel sag {reference}"
+            )
         await axe_and_shot(lead, "22-team-dine-opgaver")
         await lead.click("text=Næste side >> nth=0")
         second_page = await task_rows(lead)
@@ -126,7 +142,8 @@ async def test_cases_not_handed_over_are_the_team_leads_tasks_until_handled(engi
         assert first not in {r[0] for r in await task_rows(lead)}
         assert holder(engine, first) == MIKKEL
         assert db(engine, "SELECT resolved_by, resolution FROM lead_tasks WHERE id = ?", tasks[first]) == [
-            (f"{LEAD} (web)", "Sagen er givet til Mikkel Krogh.")]
+            (f"{LEAD} (web)", "Sagen er givet til Mikkel Krogh.")
+        ]
 
         # --- two tabs with the same task, and Back: nothing happens twice
         second = second_page[0][0] if second_page else first_page[1][0]
@@ -159,7 +176,8 @@ async def test_cases_not_handed_over_are_the_team_leads_tasks_until_handled(engi
         await lead.goto(engine.web + "/team")
         assert f"Dine opgaver ({not_moved - 3})" in await lead.inner_text("#lederopgaver")
         assert db(engine, "SELECT resolution FROM lead_tasks WHERE id = ?", tasks[third]) == [
-            ("Sagen er givet til Mikkel Krogh uden for opgaven.",)]
+            ("Sagen er givet til Mikkel Krogh uden for opgaven.",)
+        ]
 
         # --- the task page reflows at 320 px and passes axe; another team's lead and a caseworker cannot see it
         fourth = first_page[3][0]

@@ -5,6 +5,7 @@ employer expect under 26 weeks (the 2026 track "watch"), with estimates from 3 t
 team. The Team page's list "Kun fulgt, efter skøn" must show them all, the highest estimate first (as each
 case's own estimate says), filter by band and caseworker, sort by weeks of absence, page by 25, and reflow.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,8 +58,10 @@ def watched_views(engine: Engine) -> dict[str, dict]:
 
 
 async def rows(page) -> list[list[str]]:
-    return [[c.strip() for c in await r.locator("td").all_inner_texts()]
-            for r in await page.locator("#team-liste tbody tr").all()]
+    return [
+        [c.strip() for c in await r.locator("td").all_inner_texts()]
+        for r in await page.locator("#team-liste tbody tr").all()
+    ]
 
 
 def percent(cell: str) -> int:
@@ -69,15 +72,22 @@ async def test_the_team_lead_follows_the_watched_cases_by_estimate(engine, cases
     assert "Vises: ja" in engine.cli("model", "--traen", "--syntetisk")
     today = dates.today()
     for n in range(CASES):
-        employee, employer = 3 + (n * 7) % 23, 3 + (n * 11) % 23   # 3..25 weeks: both under 26
-        first_day = today - timedelta(days=14 + 7 * (n % 9))   # weeks 3 to 11 of absence
-        await cases.start_case(parse_sick_report(sick_report(
-            expected_absence_weeks=employee, employer_expected_absence_weeks=employer,
-            first_day_of_absence=first_day.isoformat()), today=today))
+        employee, employer = 3 + (n * 7) % 23, 3 + (n * 11) % 23  # 3..25 weeks: both under 26
+        first_day = today - timedelta(days=14 + 7 * (n % 9))  # weeks 3 to 11 of absence
+        await cases.start_case(
+            parse_sick_report(
+                sick_report(
+                    expected_absence_weeks=employee,
+                    employer_expected_absence_weeks=employer,
+                    first_day_of_absence=first_day.isoformat(),
+                ),
+                today=today,
+            )
+        )
     eventually(lambda: len(watched_views(engine)) == CASES, timeout=600, what=f"{CASES} watched cases estimated")
     every = watched_views(engine)
-    states = {ref: s for ref, s in every.items() if s["caseworker"]["id"] in TEAM_NORD}   # Lise's team only
-    assert 0 < len(states) < CASES   # the others are Team Syd's: not hers to see
+    states = {ref: s for ref, s in every.items() if s["caseworker"]["id"] in TEAM_NORD}  # Lise's team only
+    assert 0 < len(states) < CASES  # the others are Team Syd's: not hers to see
     estimate = {ref: round(100 * s["risk"]["probability"]) for ref, s in states.items()}
 
     async with async_playwright() as p:
@@ -99,14 +109,14 @@ async def test_the_team_lead_follows_the_watched_cases_by_estimate(engine, cases
                 await lead.click("text=Næste side")
         assert {r[0] for r in shown} == set(estimate)
         for reference, _who, band_cell, factor, _week, decision in shown:
-            assert percent(band_cell) == estimate[reference]          # each case's own estimate
+            assert percent(band_cell) == estimate[reference]  # each case's own estimate
             assert band_cell.startswith(states[reference]["risk"]["band"]) and factor
             assert decision in ("Afventer sagsbehandleren", "–")
         percents = [percent(r[2]) for r in shown]
-        assert percents == sorted(percents, reverse=True)             # the highest estimate first
+        assert percents == sorted(percents, reverse=True)  # the highest estimate first
 
         # Filter by band and caseworker, and sort by weeks of absence: the form, as a person uses it.
-        band = states[shown[0][0]]["risk"]["band"]   # the highest estimate's band (which one depends on the model)
+        band = states[shown[0][0]]["risk"]["band"]  # the highest estimate's band (which one depends on the model)
         await lead.select_option("#baand", band)
         await lead.click("form.workbench-filter button")
         high = await rows(lead)

@@ -3,6 +3,7 @@
 The UI's own requests reach the codec server (POST /decode?preserveStorageRefs=true with X-Namespace, after
 a CORS preflight); direct requests to /decode proved nothing when the UI's were refused.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,14 @@ def page_text(page) -> str:
 
 
 def wait_for_text(page, text: str, what: str, timeout_s: float = 20) -> None:
-    eventually(lambda: page_text(page), until=lambda body: text in body, timeout=timeout_s, every=0.25,
-               what=f"{what} ({text!r} on the page)", show=lambda body: body[:1000])
+    eventually(
+        lambda: page_text(page),
+        until=lambda body: text in body,
+        timeout=timeout_s,
+        every=0.25,
+        what=f"{what} ({text!r} on the page)",
+        show=lambda body: body[:1000],
+    )
 
 
 def assert_decoded(page, report: dict) -> None:
@@ -95,25 +102,39 @@ def engine_with(tmp_path):
 
 def test_an_operator_finds_a_case_and_reads_it_decoded(engine_with, tmp_path):
     metrics_port, case_metrics_port = free_port(), free_port()
-    engine = engine_with(FASTHOLD_METRICS_PORT=str(metrics_port), FASTHOLD_CASE_METRICS_PORT=str(case_metrics_port),
-                         FASTHOLD_CASE_METRICS_REFRESH_SECONDS="1")
+    engine = engine_with(
+        FASTHOLD_METRICS_PORT=str(metrics_port),
+        FASTHOLD_CASE_METRICS_PORT=str(case_metrics_port),
+        FASTHOLD_CASE_METRICS_REFRESH_SECONDS="1",
+    )
     first, second = start_cases(engine, tmp_path)
     ui = f"http://127.0.0.1:{engine.env['FASTHOLD_TEMPORAL_UI_PORT']}"
     codec_calls = []
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.on("request", lambda r: codec_calls.append((r.method, r.url, r.headers.get("x-namespace")))
-                if f":{engine.env['FASTHOLD_CODEC_PORT']}/" in r.url else None)
+        page.on(
+            "request",
+            lambda r: (
+                codec_calls.append((r.method, r.url, r.headers.get("x-namespace")))
+                if f":{engine.env['FASTHOLD_CODEC_PORT']}/" in r.url
+                else None
+            ),
+        )
         find_and_open(page, ui, second, others=[first])
         assert_decoded(page, second)
         print("screenshot:", screenshot(page, "temporal-ui-decoded"))
     posts = [c for c in codec_calls if c[0] == "POST"]
-    assert posts and all(url.endswith("/decode?preserveStorageRefs=true") and ns == "default"
-                         for _, url, ns in posts)
+    assert posts and all(url.endswith("/decode?preserveStorageRefs=true") and ns == "default" for _, url, ns in posts)
     # The embedded run serves the metrics too, when asked to.
     assert "temporal_worker_task_slots_available" in scrape(metrics_port)
-    text = eventually(lambda: scrape(case_metrics_port), timeout=30, every=0.5, what="both cases booked in the metrics",
-                      until=lambda text: 'fasthold_cases_open{phase="meeting_booked"} 2.0' in text, show=str)
+    text = eventually(
+        lambda: scrape(case_metrics_port),
+        timeout=30,
+        every=0.5,
+        what="both cases booked in the metrics",
+        until=lambda text: 'fasthold_cases_open{phase="meeting_booked"} 2.0' in text,
+        show=str,
+    )
     assert float(re.search(r"^fasthold_tasks_open (\S+)$", text, re.M).group(1)) >= 2  # "call the employer", each
 
 

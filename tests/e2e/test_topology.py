@@ -11,6 +11,7 @@ number, a name or an e-mail address.
 Slow part: an activity running on the killed worker is retried only when its start-to-close timeout (two
 minutes, set by the workflow) has passed. That is the honest price of a worker dying mid-activity.
 """
+
 from __future__ import annotations
 
 import base64
@@ -34,8 +35,8 @@ from sqlalchemy import func, select
 
 import cli
 from config.settings import load_settings
-from localrun.binaries import find_binary
 from engine.client import connect
+from localrun.binaries import find_binary
 from ops.topology import PROCESSES, SECRETS, by_name, healthcheck, secret_name, wiring
 from register.db import Register
 from register.models import CaseRow, MeetingRow, MessageRow
@@ -47,7 +48,7 @@ from tests.pg import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = 30
-KILL_AFTER = 15           # cases started before one worker is killed
+KILL_AFTER = 15  # cases started before one worker is killed
 pytestmark = pytest.mark.timeout(900)
 
 
@@ -74,25 +75,36 @@ class Topology:
     def write_env_file(self, database_url: str) -> dict[str, str]:
         """config/fasthold.env.example, filled in as an operator would (the test's own secrets)."""
         # As a shell (and compose) reads it: quoted values without their quotes.
-        done = subprocess.run(["bash", "-c", 'set -a; . "$1"; env -0', "bash",
-                               str(ROOT / "config" / "fasthold.env.example")],
-                              env={"PATH": os.environ["PATH"]}, capture_output=True, check=True)
-        names = {line.partition("=")[0] for line in (ROOT / "config" / "fasthold.env.example")
-                 .read_text(encoding="utf-8").splitlines() if line[:1].isalpha()}
-        values = {k: v for k, v in (item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
-                  if k in names}
-        values.update({
-            "FASTHOLD_DATABASE_URL": database_url,
-            "FASTHOLD_PAYLOAD_KEY": base64.b64encode(os.urandom(32)).decode(),
-            "FASTHOLD_CODEC_TOKEN": self.codec_token,
-            "FASTHOLD_WEB_SECRET": "topologi-" + uuid.uuid4().hex,
-            "FASTHOLD_SMTP_HOST": "127.0.0.1",
-            "FASTHOLD_SMTP_PORT": str(self.smtp_port),
-            "FASTHOLD_TASK_QUEUE": f"topologi-{uuid.uuid4().hex[:6]}",
-            "FASTHOLD_CASE_METRICS_REFRESH_SECONDS": "2",
-            "FASTHOLD_CODEC_ALLOWED_ORIGIN": f"http://127.0.0.1:{self.ui_port}",
-            "FASTHOLD_GATEWAY_RELAY_NETWORKS": "127.0.0.1/32",   # the test hands mail over as the relay would
-        })
+        done = subprocess.run(
+            ["bash", "-c", 'set -a; . "$1"; env -0', "bash", str(ROOT / "config" / "fasthold.env.example")],
+            env={"PATH": os.environ["PATH"]},
+            capture_output=True,
+            check=True,
+        )
+        names = {
+            line.partition("=")[0]
+            for line in (ROOT / "config" / "fasthold.env.example").read_text(encoding="utf-8").splitlines()
+            if line[:1].isalpha()
+        }
+        values = {
+            k: v
+            for k, v in (item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
+            if k in names
+        }
+        values.update(
+            {
+                "FASTHOLD_DATABASE_URL": database_url,
+                "FASTHOLD_PAYLOAD_KEY": base64.b64encode(os.urandom(32)).decode(),
+                "FASTHOLD_CODEC_TOKEN": self.codec_token,
+                "FASTHOLD_WEB_SECRET": "topologi-" + uuid.uuid4().hex,
+                "FASTHOLD_SMTP_HOST": "127.0.0.1",
+                "FASTHOLD_SMTP_PORT": str(self.smtp_port),
+                "FASTHOLD_TASK_QUEUE": f"topologi-{uuid.uuid4().hex[:6]}",
+                "FASTHOLD_CASE_METRICS_REFRESH_SECONDS": "2",
+                "FASTHOLD_CODEC_ALLOWED_ORIGIN": f"http://127.0.0.1:{self.ui_port}",
+                "FASTHOLD_GATEWAY_RELAY_NETWORKS": "127.0.0.1/32",  # the test hands mail over as the relay would
+            }
+        )
         (self.root / "fasthold.env").write_text("".join(f"{k}={v}\n" for k, v in values.items()), encoding="utf-8")
         return values
 
@@ -110,14 +122,24 @@ class Topology:
                 given[f"{key}_FILE"] = str(path)
             elif key in self.env_file:
                 given[key] = self.env_file[key]
-        return {**base, "PYTHONUNBUFFERED": "1", **given,
-                **wiring(process, temporal=self.temporal, ports=ports, bind_host="127.0.0.1",
-                         data_dir=str(self.root / f"data-{name}"))}
+        return {
+            **base,
+            "PYTHONUNBUFFERED": "1",
+            **given,
+            **wiring(
+                process,
+                temporal=self.temporal,
+                ports=ports,
+                bind_host="127.0.0.1",
+                data_dir=str(self.root / f"data-{name}"),
+            ),
+        }
 
     def spawn(self, label: str, argv: list[str], env: dict[str, str], ports: dict | None = None) -> Running:
         out, err = self.root / f"{label}.out", self.root / f"{label}.err"
-        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out.open("wb"), stderr=err.open("wb"),
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=out.open("wb"), stderr=err.open("wb"), start_new_session=True
+        )
         self.running[label] = Running(label, process, err, out, ports or {})
         return self.running[label]
 
@@ -135,8 +157,9 @@ class Topology:
             assert running.process.poll() is None, f"{label} stopped:\n{running.stderr.read_text()[-3000:]}"
             return subprocess.run(check, capture_output=True, timeout=10).returncode == 0
 
-        eventually(answers, timeout=timeout, every=0.5,
-                   what=lambda: f"{label} healthy:\n{running.stderr.read_text()[-3000:]}")
+        eventually(
+            answers, timeout=timeout, every=0.5, what=lambda: f"{label} healthy:\n{running.stderr.read_text()[-3000:]}"
+        )
 
     def stop_all(self) -> None:
         for running in self.running.values():
@@ -170,17 +193,23 @@ def metric(text: str, name: str, **labels) -> float:
 
 
 def mails(directory: Path) -> list[EmailMessage]:
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-            for p in sorted(directory.glob("*.eml"))]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(directory.glob("*.eml"))
+    ]
 
 
 def reply_to(invitation: EmailMessage, attendee: str, name: str, organizer: str, partstat: str = "ACCEPTED") -> bytes:
     """The attendee's answer, with what the municipality's mail server (the trusted authserv-id in the env file)
     adds after its checks."""
-    return itip_reply(invitation, attendee, partstat=partstat, name=name, to=organizer,
-                      subject="Accepteret: Opfølgningssamtale",
-                      headers={"Authentication-Results":
-                               f"mx.kommune.example.dk; dmarc=pass header.from={attendee.split('@')[1]}"})
+    return itip_reply(
+        invitation,
+        attendee,
+        partstat=partstat,
+        name=name,
+        to=organizer,
+        subject="Accepteret: Opfølgningssamtale",
+        headers={"Authentication-Results": f"mx.kommune.example.dk; dmarc=pass header.from={attendee.split('@')[1]}"},
+    )
 
 
 def send_smtp(port: int, raw: bytes, sender: str, recipient: str) -> None:
@@ -197,11 +226,30 @@ def topology(tmp_path):
         host, _, port = top.temporal.rpartition(":")
         try:
             # Temporal UI wired to the codec server, as TEMPORAL_CODEC_ENDPOINT does in docker-compose.yml.
-            top.spawn("temporal", [find_binary("temporal"), "server", "start-dev", "--ip", host, "--port", port,
-                                   "--ui-port", str(top.ui_port), "--log-level", "error",
-                                   "--ui-codec-endpoint", f"http://127.0.0.1:{top.codec_port}"], dict(os.environ))
-            top.spawn("mailpit", [sys.executable, "-m", "localrun.mailsink", str(top.mail_dir),
-                                  "--port", str(top.smtp_port)], dict(os.environ))
+            top.spawn(
+                "temporal",
+                [
+                    find_binary("temporal"),
+                    "server",
+                    "start-dev",
+                    "--ip",
+                    host,
+                    "--port",
+                    port,
+                    "--ui-port",
+                    str(top.ui_port),
+                    "--log-level",
+                    "error",
+                    "--ui-codec-endpoint",
+                    f"http://127.0.0.1:{top.codec_port}",
+                ],
+                dict(os.environ),
+            )
+            top.spawn(
+                "mailpit",
+                [sys.executable, "-m", "localrun.mailsink", str(top.mail_dir), "--port", str(top.smtp_port)],
+                dict(os.environ),
+            )
             setup = top.start_project_process("setup", "setup")
             assert setup.process.wait(timeout=180) == 0, setup.stderr.read_text()[-3000:]
             for label, name in (("worker-a", "worker"), ("worker-b", "worker"), ("gateway", "gateway")):
@@ -219,17 +267,22 @@ async def test_the_topology_survives_a_killed_worker(topology):
     top = topology
     assert {p.name for p in PROCESSES} == {"setup", "worker", "gateway", "codec", "web"}
     assert by_name("worker").replicas == 2
-    settings = load_settings(env={**top.env_file, "FASTHOLD_TEMPORAL_ADDRESS": top.temporal,
-                                  "FASTHOLD_DATA_DIR": str(top.root / "data-test")})
+    settings = load_settings(
+        env={
+            **top.env_file,
+            "FASTHOLD_TEMPORAL_ADDRESS": top.temporal,
+            "FASTHOLD_DATA_DIR": str(top.root / "data-test"),
+        }
+    )
     client = await connect(settings)
     register = Register(settings.database_url)
     today = dates.today()
     reports = []
     for n in range(CASES):
         first_day = today - timedelta(days=14)
-        if n in (3, 4, 5):      # the week-8 deadline is three days away: at risk
+        if n in (3, 4, 5):  # the week-8 deadline is three days away: at risk
             first_day = today - timedelta(weeks=8) + timedelta(days=4)
-        if n in (6, 7):         # week 8 passed before the case reached us: a missed target (2026 rules), no breach
+        if n in (6, 7):  # week 8 passed before the case reached us: a missed target (2026 rules), no breach
             first_day = today - timedelta(weeks=10)
         reports.append(sick_report(first_day_of_absence=first_day.isoformat()))
 
@@ -243,8 +296,9 @@ async def test_the_topology_survives_a_killed_worker(topology):
     for report in reports[:KILL_AFTER]:
         await open_case(report)
     # Midway, while worker A is sending this batch's mails: SIGKILL, no chance to finish anything.
-    eventually(lambda: worker_a.stderr.read_text().count('"msg": "sent ') >= 5, what="worker A at work", timeout=60,
-               every=0.1)
+    eventually(
+        lambda: worker_a.stderr.read_text().count('"msg": "sent ') >= 5, what="worker A at work", timeout=60, every=0.1
+    )
     os.killpg(worker_a.process.pid, signal.SIGKILL)
     worker_a.process.wait()
     for report in reports[KILL_AFTER:]:
@@ -252,8 +306,11 @@ async def test_the_topology_survives_a_killed_worker(topology):
 
     def booked() -> bool:
         with register.session() as s:
-            return s.scalar(select(func.count(func.distinct(MeetingRow.case_id)))
-                            .where(MeetingRow.status == "invited")) == CASES
+            return (
+                s.scalar(select(func.count(func.distinct(MeetingRow.case_id))).where(MeetingRow.status == "invited"))
+                == CASES
+            )
+
     eventually(booked, what="every case booked by the surviving worker", timeout=420, every=2)
 
     # The employer's reply link, signed by a worker, opens on the separate web process (same secret).
@@ -264,6 +321,7 @@ async def test_the_topology_survives_a_killed_worker(topology):
                 if found:
                     return found.group(0)
         return None
+
     link = eventually(reply_link, what="an employer's reply link", timeout=120, every=2)
     web_port = top.running["web"].ports["FASTHOLD_WEB_PORT"]
     local = f"http://127.0.0.1:{web_port}/svar/" + link.rsplit("/svar/", 1)[1]
@@ -275,44 +333,80 @@ async def test_the_topology_survives_a_killed_worker(topology):
     gateway_port = top.running["gateway"].ports["FASTHOLD_GATEWAY_PORT"]
     employee = reports[0]["employee"]
     for report in reports[:3]:
+
         def invitation_of(report=report):
-            return next((m for m in mails(top.mail_dir) if m["X-Fasthold-Case"] == report["case_reference"]
-                         and m["X-Fasthold-Purpose"] == "invitation" and employee["email"] in str(m["To"])), None)
+            return next(
+                (
+                    m
+                    for m in mails(top.mail_dir)
+                    if m["X-Fasthold-Case"] == report["case_reference"]
+                    and m["X-Fasthold-Purpose"] == "invitation"
+                    and employee["email"] in str(m["To"])
+                ),
+                None,
+            )
+
         invitation = eventually(invitation_of, what="the employee's invitation", timeout=240, every=2)
-        send_smtp(gateway_port, reply_to(invitation, employee["email"], employee["name"], organizer),
-                  employee["email"], organizer)
-    send_smtp(gateway_port, reply_to(invitation, "fremmed@example.org", "En Fremmed", organizer),
-              "fremmed@example.org", organizer)
+        send_smtp(
+            gateway_port,
+            reply_to(invitation, employee["email"], employee["name"], organizer),
+            employee["email"],
+            organizer,
+        )
+    send_smtp(
+        gateway_port,
+        reply_to(invitation, "fremmed@example.org", "En Fremmed", organizer),
+        "fremmed@example.org",
+        organizer,
+    )
     # The header forgery in the shipped layout: the relay's own verdict on top (none), the attacker's pass below
     # it, declining a meeting already accepted. Kept and refused (a task for the caseworker), never applied.
-    relay_verdict = ("Authentication-Results: mx.kommune.example.dk; dmarc=none "
-                     f"header.from={employee['email'].split('@')[1]}\r\n").encode()
-    send_smtp(gateway_port, relay_verdict + reply_to(invitation, employee["email"], employee["name"], organizer,
-                                                     partstat="DECLINED"), employee["email"], organizer)
+    relay_verdict = (
+        f"Authentication-Results: mx.kommune.example.dk; dmarc=none header.from={employee['email'].split('@')[1]}\r\n"
+    ).encode()
+    send_smtp(
+        gateway_port,
+        relay_verdict + reply_to(invitation, employee["email"], employee["name"], organizer, partstat="DECLINED"),
+        employee["email"],
+        organizer,
+    )
 
     def replies() -> dict:
         with register.session() as s:
-            found = dict(s.execute(select(MessageRow.status, func.count()).where(MessageRow.direction == "in")
-                                   .group_by(MessageRow.status)).all())
+            found = dict(
+                s.execute(
+                    select(MessageRow.status, func.count())
+                    .where(MessageRow.direction == "in")
+                    .group_by(MessageRow.status)
+                ).all()
+            )
         return found if sum(found.values()) >= 5 else None
+
     assert eventually(replies, what="the replies", timeout=60, every=1) == {"received": 3, "refused": 2}
 
     # Metrics: the SDK's own on one port, the case metrics on another, both scraped from the surviving worker.
     worker_b = top.running["worker-b"]
     sdk = scrape(worker_b.ports["FASTHOLD_METRICS_PORT"])
-    for name in ("temporal_worker_task_slots_available", "temporal_activity_execution_latency",
-                 "temporal_workflow_task_execution_latency"):
+    for name in (
+        "temporal_worker_task_slots_available",
+        "temporal_activity_execution_latency",
+        "temporal_workflow_task_execution_latency",
+    ):
         assert name in sdk, name
     case_port = worker_b.ports["FASTHOLD_CASE_METRICS_PORT"]
 
     def open_metrics():
         text = scrape(case_port)
         # The figures are recomputed every few seconds: wait for a snapshot taken after all four replies.
-        ok = (metric(text, "fasthold_cases_open") == CASES and metric(text, "fasthold_replies", status="received") == 3
-              and metric(text, "fasthold_replies", status="refused") == 2
-              and metric(text, "fasthold_tasks_cases_queried") == CASES
-              and metric(text, "fasthold_mails", status="pending") == 0)   # a killed send is retried by now
+        ok = (
+            metric(text, "fasthold_cases_open") == CASES
+            and metric(text, "fasthold_replies", status="received") == 3
+            and metric(text, "fasthold_replies", status="refused") == 2
+            and metric(text, "fasthold_tasks_cases_queried") == CASES
+            and metric(text, "fasthold_mails", status="pending") == 0
+        )  # a killed send is retried by now
         return text if ok else None
+
     text = eventually(open_metrics, what="case metrics of the open cases", timeout=240, every=1)
     assert metric(text, "fasthold_cases_open", phase="meeting_booked") == CASES
     assert metric(text, "fasthold_missed_targets", kind="first_meeting") == 2
@@ -322,8 +416,8 @@ async def test_the_topology_survives_a_killed_worker(topology):
     assert metric(text, "fasthold_mails", status="sent") >= CASES * 5
     assert metric(text, "fasthold_mails", status="refused") == 0
     assert metric(text, "fasthold_replies", status="refused") == 2
-    assert metric(text, "fasthold_replies_refused", reason="unverified") == 1   # the forgery
-    assert metric(text, "fasthold_tasks_open") >= CASES        # at least "call the employer" in every case
+    assert metric(text, "fasthold_replies_refused", reason="unverified") == 1  # the forgery
+    assert metric(text, "fasthold_tasks_open") >= CASES  # at least "call the employer" in every case
     assert metric(text, "fasthold_tasks_overdue") == 0
     assert metric(text, "fasthold_mail_attempts_total", outcome="sent") > 0
 
@@ -334,12 +428,19 @@ async def test_the_topology_survives_a_killed_worker(topology):
     history = await handle.fetch_history()
     started = history.events[0].workflow_execution_started_event_attributes.input.payloads[0]
     from google.protobuf import json_format
+
     codec_port = top.running["codec"].ports["FASTHOLD_CODEC_PORT"]
     request = urllib.request.Request(
-        f"http://127.0.0.1:{codec_port}/decode?preserveStorageRefs=true", method="POST",
+        f"http://127.0.0.1:{codec_port}/decode?preserveStorageRefs=true",
+        method="POST",
         data=json.dumps({"payloads": [json_format.MessageToDict(started)]}).encode(),
-        headers={"Content-Type": "application/json", "X-Namespace": "default",
-                 "Origin": f"http://127.0.0.1:{top.ui_port}", "Authorization": f"Bearer {top.codec_token}"})
+        headers={
+            "Content-Type": "application/json",
+            "X-Namespace": "default",
+            "Origin": f"http://127.0.0.1:{top.ui_port}",
+            "Authorization": f"Bearer {top.codec_token}",
+        },
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.headers["Access-Control-Allow-Origin"] == f"http://127.0.0.1:{top.ui_port}"
         decoded = base64.b64decode(json.loads(response.read())["payloads"][0]["data"]).decode()
@@ -347,21 +448,24 @@ async def test_the_topology_survives_a_killed_worker(topology):
 
     # Every case ends; the surviving worker sends every closing mail.
     for report in reports:
-        answer = await cli.run(cli.parser().parse_args(["afslut", report["case_reference"], "--type", "rask"]),
-                               settings, client)
+        answer = await cli.run(
+            cli.parser().parse_args(["afslut", report["case_reference"], "--type", "rask"]), settings, client
+        )
         assert "afsluttes" in answer
 
     def closed() -> bool:
         with register.session() as s:
             return s.scalar(select(func.count()).select_from(CaseRow).where(CaseRow.phase == "closed")) == CASES
+
     eventually(closed, what="every case closed", timeout=240, every=2)
 
     def all_mails():
         found = mails(top.mail_dir)
         per_case = {}
         for m in found:
-            per_case.setdefault(str(m["X-Fasthold-Case"]), set()).add((str(m["X-Fasthold-Purpose"]),
-                                                                       str(m["To"]).lower()))
+            per_case.setdefault(str(m["X-Fasthold-Case"]), set()).add(
+                (str(m["X-Fasthold-Purpose"]), str(m["To"]).lower())
+            )
         employer = reports[0]["employer"]["contact"]["email"].lower()
         worker_side = employee["email"].lower()
         for report in reports:
@@ -375,6 +479,7 @@ async def test_the_topology_survives_a_killed_worker(topology):
             if not any(p == "caseworker_task" for p, _ in got):
                 return None
         return found
+
     found = eventually(all_mails, what="every expected mail", timeout=240, every=2)
     # Nothing recorded as sent is missing from the mail catcher; nothing left half-sent.
     received_ids = {str(m["Message-ID"]) for m in found}
@@ -386,6 +491,7 @@ async def test_the_topology_survives_a_killed_worker(topology):
     def closed_metrics():
         text = scrape(case_port)
         return text if metric(text, "fasthold_cases_closed") == CASES else None
+
     text = eventually(closed_metrics, what="case metrics of the closed cases", timeout=60, every=1)
     assert metric(text, "fasthold_cases_open") == 0 and metric(text, "fasthold_tasks_open") == 0
     register.dispose()
@@ -398,8 +504,13 @@ def scan_logs(top: Topology, reports: list[dict], killed: str) -> None:
     """JSON on every line; the case on every line about one; no CPR number, name or e-mail address anywhere."""
     forbidden = set()
     for report in reports:
-        forbidden |= {report["employee"]["cpr"], report["employee"]["name"], report["employee"]["email"],
-                      report["employer"]["contact"]["name"], report["employer"]["contact"]["email"]}
+        forbidden |= {
+            report["employee"]["cpr"],
+            report["employee"]["name"],
+            report["employee"]["email"],
+            report["employer"]["contact"]["name"],
+            report["employer"]["contact"]["email"],
+        }
     references = {r["case_reference"] for r in reports}
     email_pattern = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
     about_a_case = 0

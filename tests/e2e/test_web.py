@@ -3,6 +3,7 @@ driven by Playwright), axe-core on every page, screenshots of each page; and the
 
 Screenshots are written to test-output/screenshots/ (kept out of git).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,16 @@ from tests.eventually import eventually, eventually_async
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "test-output" / "screenshots"
 ROSTER = ROOT / "tests" / "fixtures" / "roster_web.yaml"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ANNA, MIKKEL, SARA, JONAS = "cw-anna", "cw-mikkel", "cw-sara", "cw-jonas"
 
 
@@ -74,8 +83,14 @@ def caseworker_id_in(status: str) -> str:
 
 
 def wait_status(engine: Engine, reference: str, text: str, timeout: float = 30) -> str:
-    return eventually(lambda: engine.cli("status", reference), until=lambda status: text in status, every=0.3,
-                      timeout=timeout, what=f"{text!r} in the status of {reference}", show=str)
+    return eventually(
+        lambda: engine.cli("status", reference),
+        until=lambda status: text in status,
+        every=0.3,
+        timeout=timeout,
+        what=f"{text!r} in the status of {reference}",
+        show=str,
+    )
 
 
 async def axe_and_shot(page, name: str) -> None:
@@ -85,8 +100,11 @@ async def axe_and_shot(page, name: str) -> None:
     await page.add_script_tag(path=str(AXE))
     result = await page.evaluate("""async () => await axe.run(document, {runOnly: {type: 'tag',
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-           if v["impact"] in ("serious", "critical")]
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not bad, f"{name}: {bad}"
     await assert_reflows(page, name)
 
@@ -165,29 +183,55 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
         assert "Samtalen holdes på arbejdspladsen." in await page.inner_text("[role=status]")
         # The dev server's clock is the real one.
         yesterday = (datetime.now(LOCAL_TZ) - timedelta(days=1)).replace(hour=10, minute=0)  # real now: see above
-        await submit(page, "samtale", {"meeting_number": "1", "held": "ja", "employer_took_part": "ja",
-                                       "location": "workplace", "held_at": yesterday.strftime("%Y-%m-%dT%H:%M")})
+        await submit(
+            page,
+            "samtale",
+            {
+                "meeting_number": "1",
+                "held": "ja",
+                "employer_took_part": "ja",
+                "location": "workplace",
+                "held_at": yesterday.strftime("%Y-%m-%dT%H:%M"),
+            },
+        )
         assert "Møde 1 er registreret (holdt)." in await page.inner_text("[role=status]")
         await axe_and_shot(page, "04-sag-efter-samtale")
         state = await cases.state(CaseRef("101", first))
         meeting = state.meetings[0]
         assert state.employer_hosts is True and meeting.status == "held"
         # Held before the planned time: the planned time leaves the three calendars (CANCEL, next SEQUENCE).
-        cancelled = engine.wait_for(lambda mails: [m for m in mails if m["X-Fasthold-Case"] == first
-                                                   and m["X-Fasthold-Purpose"] == "cancellation"], 3)
+        cancelled = engine.wait_for(
+            lambda mails: [
+                m for m in mails if m["X-Fasthold-Case"] == first and m["X-Fasthold-Purpose"] == "cancellation"
+            ],
+            3,
+        )
         assert len(cancelled) == 3 and meeting.sequence == 1
         assert all("allerede holdt" in m.get_body(("plain",)).get_content() for m in cancelled)
         assert meeting.employer_took_part is True and meeting.actual_location == "workplace"
-        row = register_rows(engine, "SELECT m.status, m.employer_took_part, m.actual_location FROM meetings m "
-                                    "JOIN cases c ON c.id = m.case_id WHERE c.reference = ?", first)
+        row = register_rows(
+            engine,
+            "SELECT m.status, m.employer_took_part, m.actual_location FROM meetings m "
+            "JOIN cases c ON c.id = m.case_id WHERE c.reference = ?",
+            first,
+        )
         assert row == [("held", 1, "workplace")]
-        actors = {a for (a,) in register_rows(engine, "SELECT a.actor FROM audit_events a JOIN cases c ON "
-                                                      "c.id = a.case_id WHERE c.reference = ?", first)}
+        actors = {
+            a
+            for (a,) in register_rows(
+                engine,
+                "SELECT a.actor FROM audit_events a JOIN cases c ON c.id = a.case_id WHERE c.reference = ?",
+                first,
+            )
+        }
         assert "cw-anna (web)" in actors
 
         # A refusal from the workflow's validator is shown next to the field, and nothing changes.
         await submit(page, "varighed", {"employee_weeks": "99"})
-        assert "forventet varighed skal være 1-52 uger" in (await page.inner_text("#varighed-employee_weeks >> xpath=..")).lower()
+        assert (
+            "forventet varighed skal være 1-52 uger"
+            in (await page.inner_text("#varighed-employee_weeks >> xpath=..")).lower()
+        )
         # Focus is on the error summary at the top, in view, and its link leads to the field.
         assert await page.evaluate("document.activeElement.id") == "fejlopsummering"
         assert await page.evaluate("document.activeElement.getBoundingClientRect().top < window.innerHeight")
@@ -238,7 +282,9 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
         assert "/team/omfordeling/" in lead.url  # a job in the background; its page follows it
         await lead.wait_for_function(
             "() => document.querySelector('[role=status]').textContent.includes('Omfordelingen er færdig')",
-            timeout=120_000, polling=1000)
+            timeout=120_000,
+            polling=1000,
+        )
         assert "3 af 3 sager er behandlet." in await lead.inner_text("[role=status]")
         await axe_and_shot(lead, "11-team-efter-omfordeling")
         new = {r: (await cases.state(CaseRef("101", r))).caseworker.id for r in (first, second, third)}
@@ -251,15 +297,23 @@ async def test_caseworker_team_lead_and_employer_in_a_real_browser(web_engine, c
 
 
 async def wait_until(cases, reference, predicate, timeout: float = 20):
-    return await eventually_async(lambda: cases.state(CaseRef("101", reference)), until=predicate, every=0.2,
-                                  timeout=timeout, what=f"a state of {reference} that satisfies the predicate",
-                                  show=lambda s: f"phase {s.phase}")
+    return await eventually_async(
+        lambda: cases.state(CaseRef("101", reference)),
+        until=predicate,
+        every=0.2,
+        timeout=timeout,
+        what=f"a state of {reference} that satisfies the predicate",
+        show=lambda s: f"phase {s.phase}",
+    )
 
 
 def employer_link(engine: Engine, reference: str) -> str:
     for message in engine.wait_for_mails(1):
-        if reference in str(message["Subject"]) + message.get_body(("plain",)).get_content() \
-                and "henrik.lund@example.com" in str(message["To"]) and "/svar/" in message.get_body(("plain",)).get_content():
+        if (
+            reference in str(message["Subject"]) + message.get_body(("plain",)).get_content()
+            and "henrik.lund@example.com" in str(message["To"])
+            and "/svar/" in message.get_body(("plain",)).get_content()
+        ):
             return re.search(r"(http://\S+/svar/\S+)", message.get_body(("plain",)).get_content()).group(1)
     raise AssertionError("no employer request with a reply link")
 
@@ -325,11 +379,14 @@ async def test_refusals_are_clear_danish_and_change_nothing(web_engine, cases, t
     assert len(state.measures) == 1 and [e.event for e in state.timeline].count("measure_started") == 1
 
     # The law's actions have their forms too: a partial recovery is a change of the case, not its end.
-    bad_hours = anna.post(f"/sager/{mine}/handling/delvis", data={"csrf": csrf, "hours_per_week": "mange",
-                                                                  "from_date": today})
+    bad_hours = anna.post(
+        f"/sager/{mine}/handling/delvis", data={"csrf": csrf, "hours_per_week": "mange", "from_date": today}
+    )
     assert bad_hours.status_code == 400 and "Skriv et tal" in bad_hours.text
-    partly = anna.post(f"/sager/{mine}/handling/delvis", data={"csrf": csrf, "hours_per_week": "18,5",
-                                                               "from_date": today, "submission": "delvis-1"})
+    partly = anna.post(
+        f"/sager/{mine}/handling/delvis",
+        data={"csrf": csrf, "hours_per_week": "18,5", "from_date": today, "submission": "delvis-1"},
+    )
     assert partly.status_code == 303
     state = await cases.state(CaseRef("101", mine))
     assert [p.hours_per_week for p in state.partial_recoveries] == [18.5] and state.phase != "closed"
@@ -435,10 +492,11 @@ async def test_the_team_page_lists_missed_targets_and_breaches_apart_with_counts
 
     engine = web_engine
     today = dates.today()
-    missed = parse_sick_report(sick_report(first_day_of_absence=(today - timedelta(days=70)).isoformat()),
-                               today=today)
-    breached = parse_sick_report(sick_report(first_day_of_absence="2026-05-04", expected_absence_weeks=40,
-                                             employer_expected_absence_weeks=40), today=today)
+    missed = parse_sick_report(sick_report(first_day_of_absence=(today - timedelta(days=70)).isoformat()), today=today)
+    breached = parse_sick_report(
+        sick_report(first_day_of_absence="2026-05-04", expected_absence_weeks=40, employer_expected_absence_weeks=40),
+        today=today,
+    )
     for case in (missed, breached):
         await cases.start_case(case)
         state = await wait_until(cases, case.reference, lambda s: s.caseworker is not None)
@@ -502,9 +560,15 @@ async def test_a_move_to_a_saturday_needs_a_confirmation_that_names_the_rule(web
         await browser.close()
     moved = (await cases.state(CaseRef("101", reference))).meetings[0]
     assert moved.start.astimezone(LOCAL_TZ).date() == saturday and moved.sequence == before.sequence + 1
-    details = [json.loads(d) for (d,) in register_rows(
-        engine, "SELECT a.detail FROM audit_events a JOIN cases c ON c.id = a.case_id WHERE c.reference = ? AND "
-                "a.action = 'meeting_moved'", reference)]
+    details = [
+        json.loads(d)
+        for (d,) in register_rows(
+            engine,
+            "SELECT a.detail FROM audit_events a JOIN cases c ON c.id = a.case_id WHERE c.reference = ? AND "
+            "a.action = 'meeting_moved'",
+            reference,
+        )
+    ]
     assert [d.get("confirmed_despite") for d in details] == ["closed_day,outside_hours"]
 
 
@@ -515,8 +579,7 @@ async def test_a_closed_cases_employer_link_says_only_that_it_is_closed(web_engi
     reference = open_case(engine, ANNA, tmp_path, "lukket")
     link = employer_link(engine, reference)
     assert "Mette" in httpx.get(link).text  # open: the question, with the employee's name
-    await cases.act(CaseRef("101", reference), CaseEnd("full_recovery", dates.today(),
-                                                       actor="test"))
+    await cases.act(CaseRef("101", reference), CaseEnd("full_recovery", dates.today(), actor="test"))
     await wait_until(cases, reference, lambda s: s.phase == "closed")
     closed = httpx.get(link)
     assert closed.status_code == 410 and "Sagen er afsluttet" in closed.text
@@ -526,7 +589,8 @@ async def test_a_closed_cases_employer_link_says_only_that_it_is_closed(web_engi
     # An end date in the future is refused: the case would close while the person is still off sick.
     other = open_case(engine, ANNA, tmp_path, "fremtid")
     with pytest.raises(CaseRefusal) as refused:
-        await cases.act(CaseRef("101", other), CaseEnd("full_recovery", dates.today()
-                                                       + timedelta(days=7), actor="test"))
+        await cases.act(
+            CaseRef("101", other), CaseEnd("full_recovery", dates.today() + timedelta(days=7), actor="test")
+        )
     assert "i fremtiden" in refused.value.message and refused.value.field == "end_date"
     assert (await cases.state(CaseRef("101", other))).phase != "closed"

@@ -3,6 +3,7 @@ seen at 640 CSS px, device scale 2) and at 320 CSS px (400 %), with 160 open cas
 Debian's Chromium. Nothing may make the page scroll sideways or stick out past its right edge, except inside a
 table's own labelled scroll box; each page is also checked with axe-core and kept as a screenshot.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -65,7 +66,7 @@ async def check(page, url: str, name: str) -> None:
     width = await page.evaluate("document.documentElement.clientWidth")
     assert await page.evaluate("document.documentElement.scrollWidth") <= width, f"{name}: scrolls sideways"
     assert await page.evaluate(STICKING_OUT) == [], name
-    for box in await page.locator(".workbench-scroll").all():   # a scroll box is named and reachable by keyboard
+    for box in await page.locator(".workbench-scroll").all():  # a scroll box is named and reachable by keyboard
         assert await box.get_attribute("tabindex") == "0" and await box.get_attribute("role") == "region"
         assert await box.get_attribute("aria-label") or await box.get_attribute("aria-labelledby")
     await page.add_script_tag(path=str(AXE))
@@ -81,8 +82,10 @@ async def test_the_workbench_reflows_at_200_and_400_percent_zoom_with_160_cases(
     reference = references[0]
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for zoom, context in (("200", {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}),
-                              ("400", {"viewport": {"width": 320, "height": 200}, "device_scale_factor": 4})):
+        for zoom, context in (
+            ("200", {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}),
+            ("400", {"viewport": {"width": 320, "height": 200}, "device_scale_factor": 4}),
+        ):
             anna = await signed_in(browser, engine, ANNA, **context)
             await check(anna, engine.web + "/opgaver", f"30-zoom{zoom}-mine-opgaver")
             await check(anna, engine.web + "/sager", f"31-zoom{zoom}-mine-sager")

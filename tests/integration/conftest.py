@@ -3,6 +3,7 @@ cases a gateway test started, ended after it.
 
 `register_url` is parametrised, so every test that asks for it runs once on each database.
 """
+
 from __future__ import annotations
 
 import pytest

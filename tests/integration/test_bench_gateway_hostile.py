@@ -1,4 +1,5 @@
 """The README's hostile-shape benchmark command runs (small scale) and prints every shape with its outcome."""
+
 from __future__ import annotations
 
 import subprocess
@@ -11,9 +12,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_benchmark_runs_and_reports_every_shape():
-    done = subprocess.run([sys.executable, "bench/bench_gateway_hostile.py", "--scale", "8000",
-                           "--reference-seconds", "2"], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    done = subprocess.run(
+        [sys.executable, "bench/bench_gateway_hostile.py", "--scale", "8000", "--reference-seconds", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
     assert done.returncode == 0, done.stderr
     first_table = done.stdout.split("The largest version")[0]
     for name in shapes(10):

@@ -1,6 +1,7 @@
 """The list pages' read model (register/case_list.py) is kept current by each case's own workflow: the view in
 the register equals the workflow's own query after the process moves, after an update, and at the end (when
 the row says the workflow no longer runs). Real worker, time-skipping server, real SQLite register."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,8 +23,10 @@ async def published_equals_query(env, handle, *, running: bool = True, timeout: 
 
     async def published():
         truth = await handle.query(CaseWorkflow.case_view) if running else None
-        views = {(v.state.municipality, v.state.reference): v
-                 for v in await asyncio.to_thread(read.views, "101", None, include_closed=not running)}
+        views = {
+            (v.state.municipality, v.state.reference): v
+            for v in await asyncio.to_thread(read.views, "101", None, include_closed=not running)
+        }
         found = [v for key, v in views.items() if handle.id.endswith(key[1])]
         return found[0] if found and (truth is None or found[0] == truth) else None
 
@@ -37,8 +40,7 @@ async def test_the_register_holds_each_cases_current_view(env):
     assert booked.state.phase == "meeting_booked" and booked.state.meetings
     # An answer to the invitation changes no phase and wakes no step: the list still shows it.
     meeting = state.meetings[0]
-    await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, 0, case.employee.email,
-                                                                     "ACCEPTED"))
+    await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, 0, case.employee.email, "ACCEPTED"))
     answered = await published_equals_query(env, handle)
     assert answered.state.meetings[0].responses
     # What the caseworker's list shows comes from the register, and it is her case.
@@ -56,4 +58,3 @@ async def test_the_register_holds_each_cases_current_view(env):
     assert done.state.phase == final.phase == "closed" and done.state.outcome == final.outcome
     listed = await CaseLists(env.register, load_roster(env.settings.roster_path)).visible(holder)
     assert all(v.state.reference != case.reference for v in listed)
-

@@ -1,5 +1,6 @@
 """Every path of the case process , driven through updates on the time-skipping server, with the
 mails received by a real SMTP server and the rows in a real SQLite register."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -10,14 +11,23 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from domain.calendar_dk import add_working_days
 from domain.localtime import LOCAL_TZ, local_date
-from domain.model import (CaseEnd, EmployerAnswer, ExpectedDuration, FastTrackRequest, MeasureStart, MeetingMove,
-                          MeetingOutcome, OutcomeReport, Reassignment, RsvpReceived)
+from domain.model import (
+    CaseEnd,
+    EmployerAnswer,
+    ExpectedDuration,
+    FastTrackRequest,
+    MeasureStart,
+    MeetingMove,
+    MeetingOutcome,
+    OutcomeReport,
+    Reassignment,
+    RsvpReceived,
+)
 from domain.results import done
 from domain.rulesets import load_rulesets
 from register.models import AuditEvent, CaseRow, DeadlineBreach, MeasureRow, MeetingRow, MissedTarget
 from tests.conftest import sick_report
-from tests.helpers import (body_has, calendar_part, finish, mail_to, rows, server_today, start, wait_for,
-                           wait_for_mail)
+from tests.helpers import body_has, calendar_part, finish, mail_to, rows, server_today, start, wait_for, wait_for_mail
 from workflows.case_workflow import CaseWorkflow
 
 
@@ -64,15 +74,17 @@ def event_of(cal: icalendar.Calendar):
 async def accept_all(handle, case, state):
     meeting = state.meetings[-1]
     for address in (case.employer.contact_email, case.employee.email, state.caseworker.email):
-        await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, meeting.sequence, address,
-                                                                          "ACCEPTED"))
+        await handle.execute_update(
+            CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, meeting.sequence, address, "ACCEPTED")
+        )
 
 
 async def hold_first_meeting(env, handle, case, state, location="workplace"):
     await accept_all(handle, case, state)
     await skip_to(env, state.meetings[-1].end + timedelta(minutes=5))
-    await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(state.meetings[-1].number, True, True,
-                                                                           location))
+    await handle.execute_update(
+        CaseWorkflow.record_meeting, MeetingOutcome(state.meetings[-1].number, True, True, location)
+    )
     return await wait_for(handle, lambda s: s.phase == "follow_up")
 
 
@@ -124,12 +136,16 @@ async def test_silent_employer_is_reminded_then_escalated(env):
     # two calendar weeks: the day after it, counted by the engine's own calendar.
     rules = rule_set_named(state.rule_set)
     escalated_on = add_working_days(contacted, rules.employer_escalation_working_days, rules.closed_days)
-    await skip_to(env, datetime.combine(escalated_on + timedelta(days=1), datetime.min.time(),
-                                        tzinfo=state.meetings[0].start.tzinfo))
+    await skip_to(
+        env,
+        datetime.combine(escalated_on + timedelta(days=1), datetime.min.time(), tzinfo=state.meetings[0].start.tzinfo),
+    )
     state = await wait_for(handle, lambda s: "escalated" in [e.event for e in s.timeline])
     events = [e.event for e in state.timeline]
     assert events.index("employer_reminded") < events.index("escalated")
-    reminders = [s for s in subjects(env, case.employer.contact_email) if s.startswith("Påmindelse: Opfølgningssamtale på")]
+    reminders = [
+        s for s in subjects(env, case.employer.contact_email) if s.startswith("Påmindelse: Opfølgningssamtale på")
+    ]
     assert len(reminders) == 1
     lead = state.caseworker.lead_email
     await wait_for(handle, lambda s: True)
@@ -171,8 +187,9 @@ async def test_a_decline_leads_to_a_new_proposal_with_sequence_plus_one(env):
         assert sequences == [0, 1]
     # An answer to the old version is now stale and refused.
     with pytest.raises(WorkflowUpdateFailedError) as refused:
-        await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(first.uid, 0, case.employer.contact_email,
-                                                                          "ACCEPTED"))
+        await handle.execute_update(
+            CaseWorkflow.record_rsvp, RsvpReceived(first.uid, 0, case.employer.contact_email, "ACCEPTED")
+        )
     assert "version" in str(refused.value.cause)
 
 
@@ -182,8 +199,9 @@ async def test_a_no_show_books_a_new_first_meeting(env):
     await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(1, False, False, "workplace"))
     state = await wait_for(handle, lambda s: [e.event for e in s.timeline].count("meeting_booked") == 2)
     assert state.meetings[0].status == "no_show" and state.meetings[1].status == "invited"
-    assert {r.number: r.status for r in rows(env.register, MeetingRow, MeetingRow.case_id == case_row(env, case).id)} \
-        == {1: "no_show", 2: "invited"}
+    assert {
+        r.number: r.status for r in rows(env.register, MeetingRow, MeetingRow.case_id == case_row(env, case).id)
+    } == {1: "no_show", 2: "invited"}
 
 
 async def test_fast_track_moves_the_meeting_within_two_weeks_of_the_request(env):
@@ -194,7 +212,11 @@ async def test_fast_track_moves_the_meeting_within_two_weeks_of_the_request(env)
     today = await server_today(env)
     due = await handle.execute_update(CaseWorkflow.request_fast_track, FastTrackRequest("employee", today))
     state = await wait_for(handle, lambda s: was_moved(s, 2))
-    assert due.kind == "done" and state.fast_track.due.isoformat() == due.value and local_date(state.meetings[0].start) <= state.fast_track.due
+    assert (
+        due.kind == "done"
+        and state.fast_track.due.isoformat() == due.value
+        and local_date(state.meetings[0].start) <= state.fast_track.due
+    )
     assert state.fast_track.due <= today + timedelta(days=14)
     row = case_row(env, case)
     assert (row.fast_track_requested_by, row.fast_track_requested_on) == ("employee", today)
@@ -205,8 +227,9 @@ async def test_fast_track_moves_the_meeting_within_two_weeks_of_the_request(env)
 async def test_an_employer_cannot_ask_for_fast_track_after_week_five(env):
     case, handle, state = await booked(env, absent_days=40)
     with pytest.raises(WorkflowUpdateFailedError) as refused:
-        await handle.execute_update(CaseWorkflow.request_fast_track,
-                                    FastTrackRequest("employer", await server_today(env)))
+        await handle.execute_update(
+            CaseWorkflow.request_fast_track, FastTrackRequest("employer", await server_today(env))
+        )
     assert "5 ugers" in str(refused.value.cause)
 
 
@@ -217,18 +240,35 @@ async def test_an_unmet_week_eight_target_is_escalated_then_recorded_as_a_missed
     case, handle, state = await booked(env, absent_days=30)
     lead = state.caseworker.lead_email
     # Nobody accepts; the meeting is declined by the employer every time there is no time left...
-    await skip_to(env, datetime.combine(state.deadlines.booking_escalation_day, datetime.min.time(),
-                                        tzinfo=state.meetings[0].start.tzinfo) + timedelta(hours=9))
+    await skip_to(
+        env,
+        datetime.combine(
+            state.deadlines.booking_escalation_day, datetime.min.time(), tzinfo=state.meetings[0].start.tzinfo
+        )
+        + timedelta(hours=9),
+    )
     state = await wait_for(handle, lambda s: "booking_escalation" in s.done)
     await wait_for_mail(env.mail, len(env.mail.messages))
     assert any(s.startswith("Eskalering") for s in subjects(env, lead))
     # ...the meeting is not held, and the end of week 8 passes.
-    await handle.execute_update(CaseWorkflow.move_meeting_to, MeetingMove(
-        len(state.meetings), datetime.combine(state.first_meeting_due + timedelta(days=10), datetime.min.time(),
-                                              tzinfo=state.meetings[0].start.tzinfo) + timedelta(hours=10),
-        confirmed=True))  # past the deadline on purpose
-    await skip_to(env, datetime.combine(state.first_meeting_due + timedelta(days=1), datetime.min.time(),
-                                        tzinfo=state.meetings[0].start.tzinfo) + timedelta(hours=1))
+    await handle.execute_update(
+        CaseWorkflow.move_meeting_to,
+        MeetingMove(
+            len(state.meetings),
+            datetime.combine(
+                state.first_meeting_due + timedelta(days=10), datetime.min.time(), tzinfo=state.meetings[0].start.tzinfo
+            )
+            + timedelta(hours=10),
+            confirmed=True,
+        ),
+    )  # past the deadline on purpose
+    await skip_to(
+        env,
+        datetime.combine(
+            state.first_meeting_due + timedelta(days=1), datetime.min.time(), tzinfo=state.meetings[0].start.tzinfo
+        )
+        + timedelta(hours=1),
+    )
     state = await wait_for(handle, lambda s: s.missed_targets)
     assert state.rule_set == "2026 beskæftigelsesreform" and state.deadlines.first_meeting_kind == "model_target"
     assert state.missed_targets == ["first_meeting"] and state.breaches == [] and not state.deadline_breached
@@ -243,8 +283,12 @@ async def test_an_unmet_week_eight_target_is_escalated_then_recorded_as_a_missed
     # What is owed now is the law's minimum: one conversation within six months.
     state = await wait_for(handle, lambda s: s.next_deadline == s.deadlines.first_conversation_due)
     description = await handle.describe()
-    assert description.typed_search_attributes.get(
-        __import__("engine.search_attributes", fromlist=["x"]).DEADLINE_BREACHED) is False
+    assert (
+        description.typed_search_attributes.get(
+            __import__("engine.search_attributes", fromlist=["x"]).DEADLINE_BREACHED
+        )
+        is False
+    )
 
 
 @pytest.mark.start_day(date(2035, 9, 4))
@@ -257,14 +301,16 @@ async def test_a_case_from_before_july_2026_breaches_the_statutory_week_eight_de
     case, handle = await start(env, sick_report(), absent_days=(await server_today(env) - date(2035, 7, 2)).days)
     # The timeline notes the breach once the register has it (the flag is set before that write).
     state = await wait_for(handle, lambda s: any(e.event == "deadline_breached" for e in s.timeline))
-    assert state.deadline_breached and state.rule_set == "2025 sygedagpengeaftale" and state.deadlines.first_meeting_kind == "statutory"
+    assert (
+        state.deadline_breached
+        and state.rule_set == "2025 sygedagpengeaftale"
+        and state.deadlines.first_meeting_kind == "statutory"
+    )
     assert state.breaches == ["first_meeting"] and state.missed_targets == []
     [breach] = rows(env.register, DeadlineBreach, DeadlineBreach.case_id == case_row(env, case).id)
     assert (breach.kind, breach.due) == ("first_meeting", date(2035, 8, 26))
     assert rows(env.register, MissedTarget) == [] and case_row(env, case).deadline_breached is True
     await mail_to(env.mail, state.caseworker.lead_email, body_has("Lovfristen 2035-08-26", "overskredet"))
-
-
 
 
 @pytest.mark.across_the_year  # reminders, deadlines and slots meet holidays and clock changes
@@ -277,8 +323,9 @@ async def test_a_meeting_held_in_time_is_not_a_breach_and_reminders_go_out_befor
     await hold_first_meeting(env, handle, case, state)
     reminders = [s for s in subjects(env, case.employee.email) if s.startswith("Påmindelse: Opfølgningssamtale")]
     assert len(reminders) == 1
-    await skip_to(env, datetime.combine(state.first_meeting_due + timedelta(days=2), datetime.min.time(),
-                                        tzinfo=later.tzinfo))
+    await skip_to(
+        env, datetime.combine(state.first_meeting_due + timedelta(days=2), datetime.min.time(), tzinfo=later.tzinfo)
+    )
     state = await handle.query(CaseWorkflow.state_now)
     assert not state.deadline_breached and rows(env.register, DeadlineBreach) == []
 
@@ -293,13 +340,20 @@ async def test_follow_ups_measure_and_reassessment(env):
     assert state.meetings[1].number == 2 and state.meetings[1].status == "invited"
     # A workplace-based measure, started in week 10.
     start_day = case.first_day + timedelta(weeks=9, days=1)
-    assert await handle.execute_update(CaseWorkflow.start_measure, MeasureStart("gradual_return", start_day)) \
-        == done("before_week_13")
+    assert await handle.execute_update(CaseWorkflow.start_measure, MeasureStart("gradual_return", start_day)) == done(
+        "before_week_13"
+    )
     [measure] = rows(env.register, MeasureRow, MeasureRow.case_id == case_row(env, case).id)
     assert (measure.kind, measure.before_week_13) == ("gradual_return", True)
     # The reassessment task reaches the caseworker before week 22.
-    await skip_to(env, datetime.combine(state.deadlines.reassessment_task_day + timedelta(days=1),
-                                        datetime.min.time(), tzinfo=state.meetings[0].start.tzinfo))
+    await skip_to(
+        env,
+        datetime.combine(
+            state.deadlines.reassessment_task_day + timedelta(days=1),
+            datetime.min.time(),
+            tzinfo=state.meetings[0].start.tzinfo,
+        ),
+    )
     state = await wait_for(handle, lambda s: "reassessment_task" in s.done)
     tasks = [s for s in subjects(env, state.caseworker.email) if "revurdering" in s]
     assert len(tasks) == 1 and state.deadlines.reassessment_due.strftime("%Y") in tasks[0]
@@ -308,8 +362,12 @@ async def test_follow_ups_measure_and_reassessment(env):
 async def test_a_predictable_case_only_has_its_return_followed(env):
     case, handle, state = await booked(env, expected_absence_weeks=12, employer_expected_absence_weeks=30)
     state = await hold_first_meeting(env, handle, case, state)
-    await skip_to(env, datetime.combine(case.first_day + timedelta(weeks=13), datetime.min.time(),
-                                        tzinfo=state.meetings[0].start.tzinfo))
+    await skip_to(
+        env,
+        datetime.combine(
+            case.first_day + timedelta(weeks=13), datetime.min.time(), tzinfo=state.meetings[0].start.tzinfo
+        ),
+    )
     state = await wait_for(handle, lambda s: any(k.startswith("return_check") for k in s.done))
     assert len(state.meetings) == 1  # no follow-up meetings booked
     assert any("tilbagevenden" in s for s in subjects(env, state.caseworker.email))
@@ -335,8 +393,9 @@ async def test_reassignment_gives_the_new_caseworker_the_open_tasks(env):
     attendees = {str(a).lower().removeprefix("mailto:") for a in update[0].get("ATTENDEE")}
     assert new.email in attendees and old.email not in attendees
     assert case_row(env, case).caseworker_id == new_id
-    assert "caseworker_assigned" in {a.action for a in rows(env.register, AuditEvent,
-                                                            AuditEvent.case_id == case_row(env, case).id)}
+    assert "caseworker_assigned" in {
+        a.action for a in rows(env.register, AuditEvent, AuditEvent.case_id == case_row(env, case).id)
+    }
 
 
 # ---------------------------------------------------------------- ends and outcome
@@ -370,8 +429,15 @@ async def test_after_a_death_nobody_writes_to_the_employee(env):
     final = await finish(env, handle)
     assert final.phase == "closed" and final.outcome is None
     employee_mails = env.mail.to(case.employee.email)[sent_to_employee:]
-    assert all(str(c["METHOD"]) == "CANCEL" for m in employee_mails for c in [icalendar.Calendar.from_ical(
-        calendar_part(m).get_content())]) if employee_mails else True
+    assert (
+        all(
+            str(c["METHOD"]) == "CANCEL"
+            for m in employee_mails
+            for c in [icalendar.Calendar.from_ical(calendar_part(m).get_content())]
+        )
+        if employee_mails
+        else True
+    )
     assert not any("afsluttet" in str(m["Subject"]) for m in employee_mails)
 
 
@@ -383,8 +449,9 @@ async def test_the_outcome_is_asked_for_a_month_after_the_end(env):
     await handle.execute_update(CaseWorkflow.report_end, CaseEnd("full_recovery", end_day))
     await wait_for(handle, lambda s: s.timeline[-1].event == "case_closed")  # and the month's timer is set
     # A month later, moved forward past weekends and holidays (around Christmas that is several days).
-    await skip_to(env, datetime.combine(end_day + timedelta(days=40), datetime.min.time(),
-                                        tzinfo=state.meetings[0].start.tzinfo))
+    await skip_to(
+        env, datetime.combine(end_day + timedelta(days=40), datetime.min.time(), tzinfo=state.meetings[0].start.tzinfo)
+    )
     state = await wait_for(handle, lambda s: any(t.key == "outcome" for t in s.open_tasks))
     assert any("Registrér afgang" in s for s in subjects(env, state.caseworker.email))
     await handle.execute_update(CaseWorkflow.record_outcome, OutcomeReport("education"))

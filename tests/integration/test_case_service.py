@@ -1,5 +1,6 @@
 """The service layer against a real worker on the time-skipping server: typed commands in, typed results or
 one typed refusal out (reason, Danish message, field), the same for every entry point."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,8 +9,15 @@ import pytest
 
 from case_service import CaseRefusal, CaseService
 from case_service.commands import AnswerOnBehalf, CaseRef
-from domain.model import (CaseEnd, EmployerAnswer, ExpectedDuration, MeetingMove, MeetingOutcome, Reassignment,
-                          RsvpReceived)
+from domain.model import (
+    CaseEnd,
+    EmployerAnswer,
+    ExpectedDuration,
+    MeetingMove,
+    MeetingOutcome,
+    Reassignment,
+    RsvpReceived,
+)
 from domain.refusals import Refusal
 from domain.sick_report import parse_sick_report
 from tests.conftest import sick_report
@@ -63,11 +71,13 @@ async def test_reassigning_many_cases_goes_case_by_case_and_reports_each(env):
     cases = CaseService(env.client, env.settings)
     first = await booked(env)
     second = await booked(env)
-    results = await cases.reassign_many([
-        (first[3], Reassignment("Fratrådt", actor="teamleder")),
-        (second[3], Reassignment("Fratrådt", caseworker_id=second[2].caseworker.id, actor="teamleder")),
-        (CaseRef("101", "FINDES-IKKE"), Reassignment("Fratrådt")),
-    ])
+    results = await cases.reassign_many(
+        [
+            (first[3], Reassignment("Fratrådt", actor="teamleder")),
+            (second[3], Reassignment("Fratrådt", caseworker_id=second[2].caseworker.id, actor="teamleder")),
+            (CaseRef("101", "FINDES-IKKE"), Reassignment("Fratrådt")),
+        ]
+    )
     assert not isinstance(results[0], CaseRefusal), results[0]
     assert results[0].action == "reassign" and results[0].value != first[2].caseworker.id
     assert isinstance(results[1], CaseRefusal) and results[1].reason == Refusal.SAME_CASEWORKER
@@ -90,8 +100,12 @@ async def test_the_same_answer_delivered_twice_is_applied_once(env):
     state = await cases.state(ref)
     assert [e.event for e in state.timeline].count("rsvp") == 1
     with pytest.raises(CaseRefusal) as refused:
-        await cases.deliver_answer(handle.id, RsvpReceived(meeting.uid, 5, case.employer.contact_email, "ACCEPTED"),
-                                   update_id="inbound-other", timeout=30)
+        await cases.deliver_answer(
+            handle.id,
+            RsvpReceived(meeting.uid, 5, case.employer.contact_email, "ACCEPTED"),
+            update_id="inbound-other",
+            timeout=30,
+        )
     assert refused.value.reason == Refusal.STALE_SEQUENCE and refused.value.field == "sequence"
 
 

@@ -1,4 +1,5 @@
 """The first slice end to end on the time-skipping server: sick report to closed case, with real mail and DB."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,8 +12,17 @@ from domain.model import CaseEnd, MeetingOutcome, RsvpReceived
 from domain.results import done
 from register.models import AuditEvent, CaseRow, CitizenIdentity, MeetingAttendee, MeetingRow, MessageRow
 from tests.conftest import sick_report
-from tests.helpers import (calendar_part, finish, mail_to, rows, server_today, start, subject_has, wait_for,
-                           wait_for_mail)
+from tests.helpers import (
+    calendar_part,
+    finish,
+    mail_to,
+    rows,
+    server_today,
+    start,
+    subject_has,
+    wait_for,
+    wait_for_mail,
+)
 from workflows.case_workflow import CaseWorkflow
 
 
@@ -59,8 +69,9 @@ async def test_sick_report_to_closed_case(env):
         await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, 0, address, "ACCEPTED"))
     # A stranger's answer is refused and changes nothing.
     with pytest.raises(WorkflowUpdateFailedError):
-        await handle.execute_update(CaseWorkflow.record_rsvp,
-                                    RsvpReceived(meeting.uid, 0, "stranger@example.org", "DECLINED"))
+        await handle.execute_update(
+            CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, 0, "stranger@example.org", "DECLINED")
+        )
     # The meeting cannot be recorded before it has begun.
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(1, True, True, "workplace"))
@@ -69,7 +80,9 @@ async def test_sick_report_to_closed_case(env):
     # Time passes past the meeting: the caseworker is asked to record it.
     await env.env.sleep(meeting.end - await env.env.get_current_time() + timedelta(minutes=5))
     task = await mail_to(env.mail, state.caseworker.email, subject_has("Registrér møde 1"))
-    assert calendar_part(task) is None and case.reference in str(task["Subject"]) + task.get_body(("plain",)).get_content()
+    assert (
+        calendar_part(task) is None and case.reference in str(task["Subject"]) + task.get_body(("plain",)).get_content()
+    )
 
     status = await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(1, True, True, "workplace"))
     assert status == done("held")
@@ -78,18 +91,32 @@ async def test_sick_report_to_closed_case(env):
 
     assert final.phase == "closed" and final.end_type == "full_recovery"
     # At intake the caseworker is asked to send the information form (§ 11), then the employer is contacted.
-    assert [e.event for e in final.timeline][:6] == ["case_registered", "caseworker_assigned", "triaged",
-                                                     "info_form_sent", "caseworker_task", "employer_contacted"]
+    assert [e.event for e in final.timeline][:6] == [
+        "case_registered",
+        "caseworker_assigned",
+        "triaged",
+        "info_form_sent",
+        "caseworker_task",
+        "employer_contacted",
+    ]
     # Nobody recorded the outcome within a month of being asked: the case says so rather than guess.
     assert final.outcome == "unknown"
     # The register holds the same story.
     [row] = rows(env.register, CaseRow, CaseRow.reference == case.reference)
-    assert (row.phase, row.end_type, row.track, row.caseworker_id) == ("closed", "full_recovery", "workplace",
-                                                                         final.caseworker.id)
+    assert (row.phase, row.end_type, row.track, row.caseworker_id) == (
+        "closed",
+        "full_recovery",
+        "workplace",
+        final.caseworker.id,
+    )
     assert row.first_meeting_due == final.first_meeting_due
     [m] = rows(env.register, MeetingRow, MeetingRow.case_id == row.id)
-    assert (m.status, m.employer_took_part, m.actual_location, m.expected_location) == ("held", True, "workplace",
-                                                                                         "workplace")
+    assert (m.status, m.employer_took_part, m.actual_location, m.expected_location) == (
+        "held",
+        True,
+        "workplace",
+        "workplace",
+    )
     partstats = {a.email: a.partstat for a in rows(env.register, MeetingAttendee, MeetingAttendee.meeting_id == m.id)}
     assert set(partstats.values()) == {"ACCEPTED"} and len(partstats) == 3
     assert [i.cpr for i in rows(env.register, CitizenIdentity, CitizenIdentity.case_id == row.id)] == ["0101801234"]
@@ -97,7 +124,8 @@ async def test_sick_report_to_closed_case(env):
     assert len(sent) == len({s.message_key for s in sent}) == len(env.mail.messages)
     assert all(s.status == "sent" for s in sent)
     assert {"case_registered", "phase_changed", "caseworker_assigned"} <= {
-        a.action for a in rows(env.register, AuditEvent, AuditEvent.case_id == row.id)}
+        a.action for a in rows(env.register, AuditEvent, AuditEvent.case_id == row.id)
+    }
     # Nobody learns the CPR from the workflow's state.
     assert "0101801234" not in repr(final)
 

@@ -2,6 +2,7 @@
 alone (engine/client.py). The mTLS path runs for real: a worker reaches the dev server through a
 TLS-terminating proxy that demands a client certificate from our own CA, and runs a case through it.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -36,18 +37,31 @@ SERVER_NAME = "temporal.kommune.test"
 def test_plain_by_default_and_cloud_with_an_api_key():
     options = connect_options(load_settings(env={}))
     assert options["tls"] is False and options["api_key"] is None
-    cloud = connect_options(load_settings(env={"FASTHOLD_TEMPORAL_ADDRESS": "kommune.abc12.tmprl.cloud:7233",
-                                               "FASTHOLD_TEMPORAL_NAMESPACE": "kommune.abc12",
-                                               "FASTHOLD_TEMPORAL_API_KEY": "nøgle"}))
+    cloud = connect_options(
+        load_settings(
+            env={
+                "FASTHOLD_TEMPORAL_ADDRESS": "kommune.abc12.tmprl.cloud:7233",
+                "FASTHOLD_TEMPORAL_NAMESPACE": "kommune.abc12",
+                "FASTHOLD_TEMPORAL_API_KEY": "nøgle",
+            }
+        )
+    )
     assert cloud["tls"] is True and cloud["api_key"] == "nøgle"
     assert cloud["target_host"] == "kommune.abc12.tmprl.cloud:7233" and cloud["namespace"] == "kommune.abc12"
 
 
 def test_mtls_settings_become_a_tls_config(tmp_path):
     pki = make_pki(tmp_path)
-    options = connect_options(load_settings(env={
-        "FASTHOLD_TEMPORAL_TLS_CA_FILE": str(pki["ca"]), "FASTHOLD_TEMPORAL_TLS_CERT_FILE": str(pki["client_cert"]),
-        "FASTHOLD_TEMPORAL_TLS_KEY_FILE": str(pki["client_key"]), "FASTHOLD_TEMPORAL_TLS_SERVER_NAME": SERVER_NAME}))
+    options = connect_options(
+        load_settings(
+            env={
+                "FASTHOLD_TEMPORAL_TLS_CA_FILE": str(pki["ca"]),
+                "FASTHOLD_TEMPORAL_TLS_CERT_FILE": str(pki["client_cert"]),
+                "FASTHOLD_TEMPORAL_TLS_KEY_FILE": str(pki["client_key"]),
+                "FASTHOLD_TEMPORAL_TLS_SERVER_NAME": SERVER_NAME,
+            }
+        )
+    )
     tls = options["tls"]
     assert isinstance(tls, TLSConfig) and tls.domain == SERVER_NAME
     assert tls.client_cert == pki["client_cert"].read_bytes() and tls.server_root_ca_cert == pki["ca"].read_bytes()
@@ -64,10 +78,16 @@ def _name(cn: str) -> x509.Name:
 
 def _cert(subject, issuer, key, signer, *, ca=False, sans=(), client=False):
     now = dt.datetime.now(dt.timezone.utc)  # real now: TLS checks certificates against the real clock
-    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-               .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-               .not_valid_after(now + dt.timedelta(days=1))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
     if sans:
         builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), critical=False)
     if not ca:
@@ -78,26 +98,35 @@ def _cert(subject, issuer, key, signer, *, ca=False, sans=(), client=False):
 
 def make_pki(directory: Path) -> dict[str, Path]:
     """A CA of our own, a server certificate for the proxy and a client certificate for the engine."""
+
     def write(name, data):
         path = directory / name
         path.write_bytes(data)
         return path
 
     def pem_key(key):
-        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                 serialization.NoEncryption())
+        return key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
 
     ca_key, server_key, client_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
     ca = _cert(_name("Kommunens test-CA"), _name("Kommunens test-CA"), ca_key, ca_key, ca=True)
-    server = _cert(_name(SERVER_NAME), ca.subject, server_key, ca_key,
-                   sans=(x509.DNSName(SERVER_NAME), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))))
+    server = _cert(
+        _name(SERVER_NAME),
+        ca.subject,
+        server_key,
+        ca_key,
+        sans=(x509.DNSName(SERVER_NAME), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))),
+    )
     client = _cert(_name("fasthold-worker"), ca.subject, client_key, ca_key, client=True)
     pem = serialization.Encoding.PEM
-    return {"ca": write("ca.pem", ca.public_bytes(pem)),
-            "server_cert": write("server.pem", server.public_bytes(pem)),
-            "server_key": write("server.key", pem_key(server_key)),
-            "client_cert": write("client.pem", client.public_bytes(pem)),
-            "client_key": write("client.key", pem_key(client_key))}
+    return {
+        "ca": write("ca.pem", ca.public_bytes(pem)),
+        "server_cert": write("server.pem", server.public_bytes(pem)),
+        "server_key": write("server.key", pem_key(server_key)),
+        "client_cert": write("client.pem", client.public_bytes(pem)),
+        "client_key": write("client.key", pem_key(client_key)),
+    }
 
 
 async def tls_proxy(pki: dict[str, Path], upstream: str):
@@ -132,9 +161,13 @@ async def test_a_worker_runs_a_case_over_mtls(dev_env, settings, mail, register,
     pki = make_pki(tmp_path)
     proxy, connections = await tls_proxy(pki, dev_env.client.service_client.config.target_host)
     port = proxy.sockets[0].getsockname()[1]
-    mtls = settings.replace(temporal_address=f"127.0.0.1:{port}", temporal_tls_ca_file=str(pki["ca"]),
-                            temporal_tls_cert_file=str(pki["client_cert"]),
-                            temporal_tls_key_file=str(pki["client_key"]), temporal_tls_server_name=SERVER_NAME)
+    mtls = settings.replace(
+        temporal_address=f"127.0.0.1:{port}",
+        temporal_tls_ca_file=str(pki["ca"]),
+        temporal_tls_cert_file=str(pki["client_cert"]),
+        temporal_tls_key_file=str(pki["client_key"]),
+        temporal_tls_server_name=SERVER_NAME,
+    )
     try:
         client = await connect(mtls)
         case = parse_sick_report(sick_report(case_reference=f"M-{uuid.uuid4().hex[:8]}"), today=dates.today())
@@ -144,8 +177,9 @@ async def test_a_worker_runs_a_case_over_mtls(dev_env, settings, mail, register,
                 handle = client.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
                 await wait_for(handle, lambda s: s.phase == "meeting_booked")
                 await handle.terminate("test finished")
-        assert connections and all(c and dict(x[0] for x in c["subject"])["commonName"] == "fasthold-worker"
-                                   for c in connections)
+        assert connections and all(
+            c and dict(x[0] for x in c["subject"])["commonName"] == "fasthold-worker" for c in connections
+        )
         assert any(m["X-Fasthold-Purpose"] == "invitation" for m in mail.messages)
         # Without a client certificate the proxy lets nobody in.
         with pytest.raises(RuntimeError):

@@ -2,17 +2,18 @@
 estimate at triage with its three factors and model, a task "Overvej opfølgning" for a watched case with a high
 estimate, the caseworker's decision (audited; a call-in books a meeting), and nothing at all when switched off or
 without a validated model. The model is trained on synthetic cases (seed 7), as in the embedded run."""
+
 from __future__ import annotations
 
 import pytest
 
+from case_service import CaseRefusal
 from decision_support.command import retrain
 from domain.model import FollowUpDecision
 from domain.refusals import Refusal
 from register.models import AuditEvent
 from tests.helpers import mail_to, rows, subject_has, wait_for
 from tests.integration.test_reform_paths import START, act, open_case
-from case_service import CaseRefusal
 
 # The cases of tests/integration/test_reform_paths.py, on its fixed day: first day 20 November 2035, clock from
 # 4 December 2035 (tests/dates.py).

@@ -12,6 +12,7 @@ Kaplan-Meier, workplace: at day 74 all 5 at risk -> 4/5 = 0.8; at 116 P2 P4 P5 P
   Median: the first day the curve is at or below 0.5 = 133. Week 13 (day 91): 0.8; week 8 (56): 1.0.
   jobcenter: 1 -> 0 at day 67, median 67. none: at 39 3 at risk -> 2/3; median not reached.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,8 +20,8 @@ from datetime import date
 import pytest
 from scipy.stats import chi2
 
-from reporting.evaluation import evaluation_rows
 from reporting.duration_analysis import analyse, curves_csv, draw
+from reporting.evaluation import evaluation_rows
 from tests.integration.test_evaluation_dataset import nine  # noqa: F401 - the fixture
 
 TODAY = date(2026, 6, 20)
@@ -38,11 +39,16 @@ def test_curves_medians_and_table_worked_by_hand(analysis):
     assert list(by) == ["workplace", "jobcenter", "none"]
     wp, jc, none = by["workplace"], by["jobcenter"], by["none"]
     assert (wp.n, wp.events, jc.n, jc.events, none.n, none.events) == (5, 3, 1, 1, 3, 1)
-    assert [(d, round(s, 4)) for d, s in wp.steps if d > 0] == [(74.0, 0.8), (116.0, 0.6), (133.0, 0.4),
-                                                                (138.0, 0.4), (166.0, 0.4)]
+    assert [(d, round(s, 4)) for d, s in wp.steps if d > 0] == [
+        (74.0, 0.8),
+        (116.0, 0.6),
+        (133.0, 0.4),
+        (138.0, 0.4),
+        (166.0, 0.4),
+    ]
     assert wp.median_days == 133 and jc.median_days == 67 and none.median_days is None
     assert wp.still_away[8] == 1.0 and wp.still_away[13] == pytest.approx(0.8)
-    assert wp.still_away[26] is None          # past the longest follow-up (166 days < 182)
+    assert wp.still_away[26] is None  # past the longest follow-up (166 days < 182)
     assert none.still_away[13] == pytest.approx(2 / 3)
     assert analysis.cases == 9
 

@@ -12,6 +12,7 @@ Hand-worked rows (days from the first day of absence; today = 2026-06-20):
 - P7: first day 02-16, open, nothing -> censored at 06-20 - 02-16 = 124 days.
 - P9: first day 03-23, first booked meeting never held -> number 1, not held, place group none.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,15 +26,30 @@ from sqlalchemy import select
 
 from config.settings import load_settings
 from register.db import Register, upgrade
+from register.models import AuditEvent, CaseRow, CitizenIdentity
 from reporting.evaluation import COLUMNS, case_key
 from reporting.evaluation_command import evaluation_key, export_evaluation
-from register.models import AuditEvent, CaseRow, CitizenIdentity
 from tests.integration.test_report_definitions import build_nine_cases
 
 TODAY = date(2026, 6, 20)
 START, END = date(2026, 1, 1), date(2026, 3, 31)
-PERSONAL_COLUMNS = ("cpr", "name", "email", "mail", "address", "adresse", "phone", "telefon", "cvr", "employer_name",
-                    "contact", "reference", "note", "comment", "text")
+PERSONAL_COLUMNS = (
+    "cpr",
+    "name",
+    "email",
+    "mail",
+    "address",
+    "adresse",
+    "phone",
+    "telefon",
+    "cvr",
+    "employer_name",
+    "contact",
+    "reference",
+    "note",
+    "comment",
+    "text",
+)
 
 
 @pytest.fixture
@@ -49,8 +65,15 @@ def nine(register_url, tmp_path):
 
 def frames(export) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     bundle = zipfile.ZipFile(io.BytesIO(export.zip_bytes()))
-    assert sorted(bundle.namelist()) == ["dataordbog-laeringslog.csv", "dataordbog.csv", "laeringslog.csv",
-                                         "sager.csv", "sager.parquet", "varighed.csv", "varighed.png"]
+    assert sorted(bundle.namelist()) == [
+        "dataordbog-laeringslog.csv",
+        "dataordbog.csv",
+        "laeringslog.csv",
+        "sager.csv",
+        "sager.parquet",
+        "varighed.csv",
+        "varighed.png",
+    ]
     csv_frame = pd.read_csv(io.BytesIO(bundle.read("sager.csv")), dtype=str, keep_default_na=False)
     parquet_frame = pd.read_parquet(io.BytesIO(bundle.read("sager.parquet")))
     dictionary = pd.read_csv(io.BytesIO(bundle.read("dataordbog.csv")))
@@ -62,8 +85,17 @@ def personal_values(register) -> set[str]:
     values: set[str] = set()
     with register.session() as session:
         for c in session.execute(select(CaseRow)).scalars():
-            values |= {c.reference, c.employee_name, c.employee_email, c.employer_name, c.employer_cvr,
-                       c.workplace_address, c.contact_name, c.contact_email, c.workflow_id}
+            values |= {
+                c.reference,
+                c.employee_name,
+                c.employee_email,
+                c.employer_name,
+                c.employer_cvr,
+                c.workplace_address,
+                c.contact_name,
+                c.contact_email,
+                c.workflow_id,
+            }
         values |= set(session.scalars(select(CitizenIdentity.cpr)))
     return {v for v in values if v}
 
@@ -81,7 +113,7 @@ def test_the_evaluator_opens_it_with_pandas_and_finds_no_personal_data(nine):
     text = export.files["sager.csv"].decode() + export.files["dataordbog.csv"].decode()
     for value in secrets:
         assert value not in text, value
-    assert not re.search(r"\b\d{10}\b", text) and "@" not in text   # no CPR-shaped number, no e-mail address
+    assert not re.search(r"\b\d{10}\b", text) and "@" not in text  # no CPR-shaped number, no e-mail address
     # Types the evaluator can compute with, straight from Parquet.
     assert str(parquet_frame["days_to_return_or_censoring"].dtype) == "int64"
     assert str(parquet_frame["first_meeting_held"].dtype) == "bool"
@@ -100,8 +132,12 @@ def test_rows_worked_by_hand(nine):
     p3 = by["P3"]
     assert (p3.partial_recovery_day, p3.end_day, p3.end_type, p3.outcome) == (67, 123, "dismissal", "unknown")
     assert (bool(p3.return_to_work), p3.days_to_return_or_censoring) == (True, 67)
-    assert (by["P6"].first_meeting_place_group, bool(by["P6"].return_to_work),
-            by["P6"].days_to_return_or_censoring, by["P6"].outcome) == ("none", True, 39, "education")
+    assert (
+        by["P6"].first_meeting_place_group,
+        bool(by["P6"].return_to_work),
+        by["P6"].days_to_return_or_censoring,
+        by["P6"].outcome,
+    ) == ("none", True, 39, "education")
     assert (bool(by["P7"].return_to_work), by["P7"].days_to_return_or_censoring) == (False, 124)
     p9 = by["P9"]
     assert (p9.first_meeting_number, bool(p9.first_meeting_held), p9.first_meeting_place_group) == (1, False, "none")
@@ -113,12 +149,13 @@ def test_pseudonyms_are_keyed_and_stable(nine, tmp_path):
     register, settings = nine
     first = export_evaluation(settings, "101", START, END, actor="a", today=TODAY).rows
     again = export_evaluation(settings, "101", START, END, actor="a", today=TODAY).rows
-    assert [r["case_key"] for r in first] == [r["case_key"] for r in again]   # joinable across exports
+    assert [r["case_key"] for r in first] == [r["case_key"] for r in again]  # joinable across exports
     other = settings.replace(evaluation_key="en anden kommunes nøgle")
     keys = {r["case_key"] for r in export_evaluation(other, "101", START, END, actor="a", today=TODAY).rows}
-    assert keys.isdisjoint(r["case_key"] for r in first)                        # the key decides
+    assert keys.isdisjoint(r["case_key"] for r in first)  # the key decides
     assert all(re.fullmatch(r"[0-9a-f]{64}", r["case_key"]) for r in first)
     import hashlib
+
     assert hashlib.sha256(b"101:P1").hexdigest() not in keys | {r["case_key"] for r in first}
 
 
@@ -130,6 +167,7 @@ def test_every_export_is_audited(nine):
         assert (event.actor, event.case_id) == ("lise.holm", None)
         assert event.detail["rows"] == 9 and event.detail["from"] == "2026-01-01" and event.detail["to"] == "2026-03-31"
         import hashlib
+
         assert event.detail["files"]["sager.parquet"] == hashlib.sha256(export.files["sager.parquet"]).hexdigest()
 
 
@@ -151,12 +189,33 @@ def test_the_readme_command_writes_the_files(nine, tmp_path):
     register, settings = nine
     out = tmp_path / "evaluering"
     env = {**os.environ, "FASTHOLD_DATABASE_URL": register.url, "FASTHOLD_DATA_DIR": settings.data_dir}
-    done = subprocess.run([str(Path(sys.executable).parent / "fasthold"), "--bruger", "lise.holm", "evaluering",
-                           "--fra", "2026-01-01", "--til", "2026-12-31", "--ud", str(out)],
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "fasthold"),
+            "--bruger",
+            "lise.holm",
+            "evaluering",
+            "--fra",
+            "2026-01-01",
+            "--til",
+            "2026-12-31",
+            "--ud",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "Evalueringsdatasættet (9 sager) er skrevet til" in done.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["dataordbog-laeringslog.csv", "dataordbog.csv",
-                                                     "laeringslog.csv", "sager.csv", "sager.parquet",
-                                                     "varighed.csv", "varighed.png"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "dataordbog-laeringslog.csv",
+        "dataordbog.csv",
+        "laeringslog.csv",
+        "sager.csv",
+        "sager.parquet",
+        "varighed.csv",
+        "varighed.png",
+    ]
     assert len(pd.read_parquet(out / "sager.parquet")) == 9

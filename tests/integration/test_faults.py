@@ -1,6 +1,7 @@
 """Faults survived, with real parts: the SMTP server down and then deferring (4xx), the register locked, and
 events that come twice, late or out of order. Nothing is lost, nothing is half-written, every duplicate of a
 mail carries the same Message-ID, and the case goes on."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -56,8 +57,10 @@ def delivered_per_message_id(register, sink) -> tuple[int, int, int]:
     lost = len(expected - set(got))
     same = sum(n - 1 for n in got.values() if n > 1)
     # One mail is one (case, purpose, recipient, subject): a caseworker gets two different tasks at the opening.
-    per_purpose = Counter((str(m["X-Fasthold-Case"]), str(m["X-Fasthold-Purpose"]), str(m["To"]).lower(),
-                           str(m["Subject"])) for m in sink.messages)
+    per_purpose = Counter(
+        (str(m["X-Fasthold-Case"]), str(m["X-Fasthold-Purpose"]), str(m["To"]).lower(), str(m["Subject"]))
+        for m in sink.messages
+    )
     different = sum(n - 1 for key, n in per_purpose.items() if n > 1) - same
     return lost, same, max(0, different)
 
@@ -65,8 +68,11 @@ def delivered_per_message_id(register, sink) -> tuple[int, int, int]:
 async def failed_sends(handle) -> list:
     """The case's mail activities that have failed at least once and wait for their next attempt."""
     described = await handle.describe()
-    return [a for a in described.raw_description.pending_activities
-            if "mail" in a.activity_type.name.lower() and a.HasField("last_failure")]
+    return [
+        a
+        for a in described.raw_description.pending_activities
+        if "mail" in a.activity_type.name.lower() and a.HasField("last_failure")
+    ]
 
 
 @pytest.fixture
@@ -84,26 +90,42 @@ async def test_the_mail_server_down_then_deferring_loses_nothing(worker_env, tmp
     with ThreadPoolExecutor(max_workers=8) as executor:
         async with build_worker(client, settings, register, load_roster(settings.roster_path), executor):
             today = (await time_env.get_current_time()).date()
-            case = parse_sick_report(sick_report(first_day_of_absence=(today - timedelta(days=14)).isoformat()),
-                                     today=today)
+            case = parse_sick_report(
+                sick_report(first_day_of_absence=(today - timedelta(days=14)).isoformat()), today=today
+            )
             await cases.start_case(case)
             handle = client.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
-            await eventually_async(lambda: failed_sends(handle), timeout=60,
-                                   what="a mail refused (nothing listens on the SMTP port yet) and being retried")
+            await eventually_async(
+                lambda: failed_sends(handle),
+                timeout=60,
+                what="a mail refused (nothing listens on the SMTP port yet) and being retried",
+            )
             reliability.add(faults_injected=2, cases=1)
             sink = DeferringSink(tmp_path / "mail", defer=3)  # then the server is up but defers (451)
             controller = Controller(sink, hostname=settings.smtp_host, port=settings.smtp_port)
             controller.start()
             try:
-                state = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline),
-                                       timeout=120)
-                await eventually_async(lambda: len(sink.messages), until=lambda n: n >= OPENING_MAILS, timeout=120,
-                                       every=0.2, what=f"the {OPENING_MAILS} opening mails")
+                state = await wait_for(
+                    handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline), timeout=120
+                )
+                await eventually_async(
+                    lambda: len(sink.messages),
+                    until=lambda n: n >= OPENING_MAILS,
+                    timeout=120,
+                    every=0.2,
+                    what=f"the {OPENING_MAILS} opening mails",
+                )
                 assert sink.deferred == 3 and len(sink.messages) == OPENING_MAILS
                 lost, same, different = delivered_per_message_id(register, sink)
                 assert (lost, different) == (0, 0)
-                reliability.add(faults_survived=2, mails_expected=OPENING_MAILS, mails_delivered=len(sink.messages),
-                                mails_lost=lost, dup_same_id=same, dup_different_id=different)
+                reliability.add(
+                    faults_survived=2,
+                    mails_expected=OPENING_MAILS,
+                    mails_delivered=len(sink.messages),
+                    mails_lost=lost,
+                    dup_same_id=same,
+                    dup_different_id=different,
+                )
                 assert not state.deadline_breached
             finally:
                 await handle.terminate("test done")
@@ -125,8 +147,9 @@ async def test_a_locked_register_is_waited_out_and_no_case_is_half_written(worke
         with ThreadPoolExecutor(max_workers=8) as executor:
             async with build_worker(client, settings, register, load_roster(settings.roster_path), executor):
                 today = (await time_env.get_current_time()).date()
-                case = parse_sick_report(sick_report(first_day_of_absence=(today - timedelta(days=14)).isoformat()),
-                                         today=today)
+                case = parse_sick_report(
+                    sick_report(first_day_of_absence=(today - timedelta(days=14)).isoformat()), today=today
+                )
                 await CaseService(client, settings).start_case(case)
                 handle = client.get_workflow_handle_for(CaseWorkflow.run, case.workflow_id)
                 await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline), timeout=120)
@@ -157,4 +180,3 @@ async def test_events_twice_late_or_out_of_order_are_handled_and_recorded(env):
     reliability.add(cases=1, faults_injected=3, faults_survived=3)
     final = await finish(env, handle)
     assert [e.event for e in final.timeline].count("case_closed") == 1
-

@@ -3,6 +3,7 @@ with real parts: RSA keys made here, messages signed by dkimpy, a stub DNS resol
 keys and DMARC records, the gateway (no trusted authserv-id, no loopback trust), a real case on the
 time-skipping server. A signed answer is applied; a tampered one, or one signed by another domain, or by a
 subdomain where the From domain's DMARC asks for strict alignment, is only a task."""
+
 from __future__ import annotations
 
 import base64
@@ -24,8 +25,9 @@ from workflows.case_workflow import CaseWorkflow
 
 def key_pair() -> tuple[bytes, str]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                                serialization.NoEncryption())
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
     public = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return private, base64.b64encode(public).decode()
 
@@ -34,8 +36,12 @@ KEYS = {domain: key_pair() for domain in ("example.com", "evil.example", "mail.e
 
 
 def signed(raw: bytes, domain: str) -> bytes:
-    return dkim.sign(raw, b"sel", domain.encode(), KEYS[domain][0],
-                     include_headers=[b"from", b"to", b"subject", b"message-id"]) + raw
+    return (
+        dkim.sign(
+            raw, b"sel", domain.encode(), KEYS[domain][0], include_headers=[b"from", b"to", b"subject", b"message-id"]
+        )
+        + raw
+    )
 
 
 @pytest_asyncio.fixture
@@ -50,8 +56,9 @@ async def dns_stub():
 
 @pytest_asyncio.fixture
 async def verifying_gateway(env, dns_stub):
-    settings = env.settings.replace(gateway_port=free_port(), gateway_verify_dkim=True,
-                                    gateway_dns_server=dns_stub.address)
+    settings = env.settings.replace(
+        gateway_port=free_port(), gateway_verify_dkim=True, gateway_dns_server=dns_stub.address
+    )
     gw = start_gateway(settings, env.client, env.register)
     assert gw.trust.own is not None and not gw.trust.loopback and not gw.trust.authserv_ids
     yield gw
@@ -66,7 +73,7 @@ async def test_a_signed_answer_is_applied_and_forgeries_are_not(env, cases, veri
 
     tampered = signed(answer(env, b, attendee=b.employee, partstat="DECLINED", comment="Kan ikke"), "example.com")
     assert b"\r\nSubject: Svar\r\n" in tampered
-    tampered = tampered.replace(b"\r\nSubject: Svar\r\n", b"\r\nSubject: Svar!\r\n")   # changed after signing
+    tampered = tampered.replace(b"\r\nSubject: Svar\r\n", b"\r\nSubject: Svar!\r\n")  # changed after signing
     other_domain = signed(answer(env, b, attendee=b.employee, partstat="DECLINED"), "evil.example")
     for raw in (tampered, other_domain, answer(env, b, attendee=b.employee, partstat="DECLINED")):
         await send(gw, raw, b.employee, organizer)
@@ -77,8 +84,9 @@ async def test_a_signed_answer_is_applied_and_forgeries_are_not(env, cases, veri
     reliability.add(spoofs_refused=3, spoofs_accepted=0)
     assert "sel._domainkey.example.com" in dns_stub.queries and "sel._domainkey.evil.example" in dns_stub.queries
 
-    await send(gw, signed(answer(env, b, attendee=b.employee, partstat="ACCEPTED"), "example.com"), b.employee,
-               organizer)
+    await send(
+        gw, signed(answer(env, b, attendee=b.employee, partstat="ACCEPTED"), "example.com"), b.employee, organizer
+    )
     await wait_for(b.handle, lambda s: s.meetings[0].responses.get(b.employee) == "ACCEPTED")
     assert inbound(env)[-1].status == "received"
 
@@ -87,10 +95,11 @@ def test_strict_alignment_from_the_dmarc_record_is_honoured(dns_stub):
     import dns.resolver
 
     from mailing.own_verification import OwnVerification
+
     resolver = dns.resolver.Resolver(configure=False)
     resolver.nameservers, resolver.port = ["127.0.0.1"], dns_stub.port
     own = OwnVerification(resolver)
     message = b"From: henrik@example.org\r\nTo: a@b.dk\r\nSubject: Svar\r\nMessage-ID: <1@example.org>\r\n\r\nOK\r\n"
     by_subdomain = signed(message, "mail.example.org")
-    assert dkim.verify(by_subdomain, dnsfunc=own.txt)          # the signature itself is good
+    assert dkim.verify(by_subdomain, dnsfunc=own.txt)  # the signature itself is good
     assert own.verified(by_subdomain, "example.org") is False  # but example.org's DMARC says adkim=s

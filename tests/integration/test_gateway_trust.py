@@ -2,6 +2,7 @@
 only the municipality's mail server, `mx.kommune.test`, and NOT loopback), a real case on the time-skipping
 server, the real mail sink. The attack from the review, and its variants, are tried; none may change a meeting,
 and every one reaches the caseworker as a task."""
+
 from __future__ import annotations
 
 import email
@@ -28,20 +29,42 @@ TRUSTED = "mx.kommune.test"
 
 @pytest_asyncio.fixture
 async def production_gateway(env):
-    settings = env.settings.replace(gateway_port=free_port(), gateway_trusted_authserv_ids=TRUSTED,
-                                    gateway_auth_methods="dmarc", gateway_relay_networks="127.0.0.1/32")
+    settings = env.settings.replace(
+        gateway_port=free_port(),
+        gateway_trusted_authserv_ids=TRUSTED,
+        gateway_auth_methods="dmarc",
+        gateway_relay_networks="127.0.0.1/32",
+    )
     gw = start_gateway(settings, env.client, env.register)
     assert not gw.trust.loopback
     yield gw
     await gw.aclose()
 
 
-def answer(env, b: Booked, *, attendee: str, partstat: str, sender: str | None = None, comment: str = "",
-           auth: str | None = None, uid: str | None = None) -> bytes:
+def answer(
+    env,
+    b: Booked,
+    *,
+    attendee: str,
+    partstat: str,
+    sender: str | None = None,
+    comment: str = "",
+    auth: str | None = None,
+    uid: str | None = None,
+) -> bytes:
     """What a calendar sends back for the invitation the employee received, with the headers a test chooses."""
-    return itip_reply(invitation(env, b.employee), attendee, partstat=partstat, sender=sender, comment=comment,
-                      uid=uid, to="invitationer@jobcenter.example.dk", subject="Svar", text="Svar",
-                      headers={"Authentication-Results": auth} if auth else None)
+    return itip_reply(
+        invitation(env, b.employee),
+        attendee,
+        partstat=partstat,
+        sender=sender,
+        comment=comment,
+        uid=uid,
+        to="invitationer@jobcenter.example.dk",
+        subject="Svar",
+        text="Svar",
+        headers={"Authentication-Results": auth} if auth else None,
+    )
 
 
 async def test_the_reviews_forgery_changes_nothing_and_reaches_the_caseworker(env, cases, production_gateway):
@@ -49,7 +72,7 @@ async def test_the_reviews_forgery_changes_nothing_and_reaches_the_caseworker(en
     b = await booked(env, cases)
     assert b.case.reference not in b.meeting.uid  # a new case's meeting UID is not guessable from the reference
     organizer = env.settings.organizer_email
-    forged = answer(env, b, attendee=b.employee, partstat="DECLINED")   # From: the employee, no verdict
+    forged = answer(env, b, attendee=b.employee, partstat="DECLINED")  # From: the employee, no verdict
     await send(gw, forged, "attacker@evil.example", organizer)
     reliability.add(spoofs_tried=1)
     await gw.idle()
@@ -60,9 +83,11 @@ async def test_the_reviews_forgery_changes_nothing_and_reaches_the_caseworker(en
     await mail_to(env.mail, b.caseworker, subject_has("Svar modtaget, afsender ikke bekræftet"))
 
     # A verdict from another server, or a pass for another domain, proves nothing either.
-    for auth in ("mx.evil.example; dmarc=pass header.from=example.com",
-                 f"{TRUSTED}; dmarc=pass header.from=evil.example",
-                 f"{TRUSTED}; dmarc=fail header.from=example.com"):
+    for auth in (
+        "mx.evil.example; dmarc=pass header.from=example.com",
+        f"{TRUSTED}; dmarc=pass header.from=evil.example",
+        f"{TRUSTED}; dmarc=fail header.from=example.com",
+    ):
         await send(gw, answer(env, b, attendee=b.employee, partstat="DECLINED", auth=auth), b.employee, organizer)
         reliability.add(spoofs_tried=1)
     await gw.idle()
@@ -73,8 +98,12 @@ async def test_the_reviews_forgery_changes_nothing_and_reaches_the_caseworker(en
 
     # The same answer, vouched for by the municipality's own mail server, is applied.
     domain = b.employee.split("@")[1]
-    await send(gw, answer(env, b, attendee=b.employee, partstat="ACCEPTED", auth=f"{TRUSTED}; dmarc=pass "
-               f"header.from={domain}"), b.employee, organizer)
+    await send(
+        gw,
+        answer(env, b, attendee=b.employee, partstat="ACCEPTED", auth=f"{TRUSTED}; dmarc=pass header.from={domain}"),
+        b.employee,
+        organizer,
+    )
     await gw.idle()
     state = await wait_for(b.handle, lambda s: s.meetings[0].responses.get(b.employee) == "ACCEPTED")
     assert inbound(env)[-1].status == "received"
@@ -85,8 +114,9 @@ async def test_an_answer_from_the_mailboxs_primary_address_reaches_the_caseworke
     b = await booked(env, cases)
     primary = "henrik@" + b.employer.split("@")[1]  # Exchange answers from the primary address, not the alias
     verdict = f"{TRUSTED}; dmarc=pass header.from={primary.split('@')[1]}"
-    await send(gw, answer(env, b, attendee=primary, partstat="ACCEPTED", auth=verdict), primary,
-               env.settings.organizer_email)
+    await send(
+        gw, answer(env, b, attendee=primary, partstat="ACCEPTED", auth=verdict), primary, env.settings.organizer_email
+    )
     await gw.idle()
     state = await wait_for(b.handle, lambda s: any(t.key.startswith("review/") for t in s.open_tasks))
     assert state.meetings[0].responses == {} and inbound(env)[0].detail == "not_attendee"
@@ -98,9 +128,19 @@ async def test_a_decline_with_a_reason_brings_the_reason_to_the_caseworker(env, 
     gw = production_gateway
     b = await booked(env, cases)
     domain = b.employer.split("@")[1]
-    await send(gw, answer(env, b, attendee=b.employer, partstat="DECLINED", comment="Vi holder lukket i uge 49.",
-                          auth=f"{TRUSTED}; dmarc=pass header.from={domain}"), b.employer,
-               env.settings.organizer_email)
+    await send(
+        gw,
+        answer(
+            env,
+            b,
+            attendee=b.employer,
+            partstat="DECLINED",
+            comment="Vi holder lukket i uge 49.",
+            auth=f"{TRUSTED}; dmarc=pass header.from={domain}",
+        ),
+        b.employer,
+        env.settings.organizer_email,
+    )
     await gw.idle()
     state = await wait_for(b.handle, lambda s: any(t.key.startswith("comment/") for t in s.open_tasks))
     task = next(t for t in state.open_tasks if t.key.startswith("comment/"))
@@ -114,20 +154,31 @@ async def test_a_machine_that_is_not_the_relay_is_refused_when_it_connects(env, 
     gw = production_gateway
     b = await booked(env, cases)
     domain = b.employee.split("@")[1]
-    forged = answer(env, b, attendee=b.employee, partstat="DECLINED",
-                    auth=f"{TRUSTED}; dmarc=pass header.from={domain}")
+    forged = answer(
+        env, b, attendee=b.employee, partstat="DECLINED", auth=f"{TRUSTED}; dmarc=pass header.from={domain}"
+    )
     reliability.add(spoofs_tried=1)
     with pytest.raises(aiosmtplib.SMTPException) as refused:
-        await aiosmtplib.send(forged, sender=b.employee, recipients=[env.settings.organizer_email],
-                              hostname=gw.hostname, port=gw.port, source_address=("127.0.0.2", 0))
+        await aiosmtplib.send(
+            forged,
+            sender=b.employee,
+            recipients=[env.settings.organizer_email],
+            hostname=gw.hostname,
+            port=gw.port,
+            source_address=("127.0.0.2", 0),
+        )
     assert "554" in str(refused.value) or "Forbindelse afvist" in str(refused.value)
     reliability.add(spoofs_refused=1)
     assert inbound(env) == [] and list(gw.inbox.new.iterdir()) == [] and list(gw.inbox.accepted.iterdir()) == []
     state = await b.handle.query(CaseWorkflow.state_now)
     assert state.meetings[0].sequence == 0 and state.meetings[0].responses == {}
     # The relay itself is still served.
-    await send(gw, answer(env, b, attendee=b.employee, partstat="ACCEPTED",
-                          auth=f"{TRUSTED}; dmarc=pass header.from={domain}"), b.employee, env.settings.organizer_email)
+    await send(
+        gw,
+        answer(env, b, attendee=b.employee, partstat="ACCEPTED", auth=f"{TRUSTED}; dmarc=pass header.from={domain}"),
+        b.employee,
+        env.settings.organizer_email,
+    )
     await wait_for(b.handle, lambda s: s.meetings[0].responses.get(b.employee) == "ACCEPTED")
 
 
@@ -159,8 +210,12 @@ async def test_every_forged_verdict_is_refused_by_the_running_gateway(env, cases
     assert [r.detail for r in inbound(env)] == ["unverified"] * len(variants)
     reliability.add(spoofs_refused=len(variants), spoofs_accepted=0)
     # The genuine answer, with the relay's verdict on top, is applied.
-    await send(gw, answer(env, b, attendee=b.employee, partstat="DECLINED",
-                          auth=f"{TRUSTED}; dmarc=pass header.from={domain}"), b.employee, env.settings.organizer_email)
+    await send(
+        gw,
+        answer(env, b, attendee=b.employee, partstat="DECLINED", auth=f"{TRUSTED}; dmarc=pass header.from={domain}"),
+        b.employee,
+        env.settings.organizer_email,
+    )
     await wait_for(b.handle, lambda s: s.meetings[0].sequence == 1)
     assert inbound(env)[-1].status == "received"
 
@@ -180,9 +235,8 @@ async def test_one_message_gives_one_task_whatever_it_holds(env, cases, producti
         event.add("attendee", who)
     calendar.set_content(parsed.to_ical(), maintype="text", subtype="calendar", params={"method": "REPLY"})
     del message["From"]
-    message["From"] = "someone.else@example.com"     # matches none of them: every answer is for review
-    await send(gw, message.as_bytes(policy=email.policy.SMTP), "someone.else@example.com",
-               env.settings.organizer_email)
+    message["From"] = "someone.else@example.com"  # matches none of them: every answer is for review
+    await send(gw, message.as_bytes(policy=email.policy.SMTP), "someone.else@example.com", env.settings.organizer_email)
     state = await wait_for(b.handle, lambda s: any(t.key.startswith("review/") for t in s.open_tasks))
     await mail_to(env.mail, b.caseworker, subject_has("Svar"))
     # Room for more tasks and mails, if the gateway made them: every message filed, the case at rest.
@@ -206,8 +260,11 @@ async def test_a_meeting_uid_comes_from_secrets_not_from_the_run(env, cases):
         assert not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", token)
         assert len(token) >= 32 and b.case.reference not in b.meeting.uid
         history = await b.handle.fetch_history()
-        scheduled = [e.activity_task_scheduled_event_attributes.activity_type.name for e in history.events
-                     if e.HasField("activity_task_scheduled_event_attributes")]
+        scheduled = [
+            e.activity_task_scheduled_event_attributes.activity_type.name
+            for e in history.events
+            if e.HasField("activity_task_scheduled_event_attributes")
+        ]
         assert "new_meeting_uid" in scheduled
     assert first.meeting.uid != second.meeting.uid
 
@@ -219,16 +276,25 @@ async def test_hostile_shapes_are_refused_unparsed_and_a_genuine_reply_is_applie
     b = await booked(env, cases)
     hostile = shapes()
     for raw in hostile.values():
-        await aiosmtplib.send(raw, sender="henrik@bageriet.example", recipients=[env.settings.organizer_email],
-                              hostname=gw.hostname, port=gw.port)
+        await aiosmtplib.send(
+            raw,
+            sender="henrik@bageriet.example",
+            recipients=[env.settings.organizer_email],
+            hostname=gw.hostname,
+            port=gw.port,
+        )
     domain = b.employee.split("@")[1]
-    await send(gw, answer(env, b, attendee=b.employee, partstat="ACCEPTED",
-                          auth=f"{TRUSTED}; dmarc=pass header.from={domain}"), b.employee, env.settings.organizer_email)
+    await send(
+        gw,
+        answer(env, b, attendee=b.employee, partstat="ACCEPTED", auth=f"{TRUSTED}; dmarc=pass header.from={domain}"),
+        b.employee,
+        env.settings.organizer_email,
+    )
     await wait_for(b.handle, lambda s: s.meetings[0].responses.get(b.employee) == "ACCEPTED")
     rows = inbound(env)
     assert sorted(r.detail for r in rows if r.status == "refused") == ["too_complex"] * len(hostile)
     assert [r.status for r in rows].count("received") == 1
-    assert len(list(gw.inbox.refused.glob("*-too_complex.eml"))) == len(hostile)   # kept, never dropped
+    assert len(list(gw.inbox.refused.glob("*-too_complex.eml"))) == len(hostile)  # kept, never dropped
 
 
 async def test_a_persons_unreadable_answer_reaches_the_caseworker(env, cases, production_gateway):
@@ -243,8 +309,9 @@ async def test_a_persons_unreadable_answer_reaches_the_caseworker(env, cases, pr
         message["Subject"] = f"SV: {subject}"
         message["Message-ID"] = make_msgid(domain="example.com")
         message.set_content("Jeg kan desværre ikke komme den dag.")
-        message.add_attachment(b"\x78\x9f\x3e\x22" + b"\0" * 64, maintype="application", subtype="ms-tnef",
-                               filename="winmail.dat")
+        message.add_attachment(
+            b"\x78\x9f\x3e\x22" + b"\0" * 64, maintype="application", subtype="ms-tnef", filename="winmail.dat"
+        )
         await send(gw, message.as_bytes(policy=email.policy.SMTP), sender, env.settings.organizer_email)
     state = await wait_for(b.handle, lambda s: any(t.key.startswith("review/") for t in s.open_tasks))
     reviews = [t for t in state.open_tasks if t.key.startswith("review/")]

@@ -3,6 +3,7 @@ environment and run from a directory outside the source tree, finds its template
 and settings as package data: it renders the success report's HTML, every e-mail kind and the workbench's
 pages (a sign-in page and a static file served by the installed web app). A data file read relative to the source tree, or left out of pyproject's package data,
 fails here."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,8 +14,19 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_SHIPPED = shutil.ignore_patterns(".venv", ".git", "data", "tmp", "build", "tests", "bench", "*.egg-info",
-                                     "__pycache__", "node_modules", "test-output")
+NOT_SHIPPED = shutil.ignore_patterns(
+    ".venv",
+    ".git",
+    "data",
+    "tmp",
+    "build",
+    "tests",
+    "bench",
+    "*.egg-info",
+    "__pycache__",
+    "node_modules",
+    "test-output",
+)
 
 RUN_INSTALLED = textwrap.dedent("""
     import sys
@@ -73,22 +85,53 @@ def test_the_installed_wheel_finds_its_package_data(tmp_path):
     source, dist, site = tmp_path / "source", tmp_path / "dist", tmp_path / "venv"
     shutil.copytree(ROOT, source, ignore=NOT_SHIPPED)
     # Built as `pip install .` builds it (the Dockerfile's install), with pyproject's build requirements.
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(dist),
-                    str(source)], check=True, capture_output=True, cwd=tmp_path, timeout=600)
-    wheel, = dist.glob("fastholdelse-*.whl")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(dist), str(source)],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    (wheel,) = dist.glob("fastholdelse-*.whl")
     # A fresh environment: its own site-packages for the product, the test environment's libraries behind it
     # through a .pth line (a .pth in a directory added that way is not read, so the editable install of the
     # source tree stays out).
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(site)], check=True, timeout=120)
-    purelib = Path(subprocess.run([str(site / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                  check=True, capture_output=True, text=True).stdout.strip())
+    purelib = Path(
+        subprocess.run(
+            [str(site / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     (purelib / "libraries.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile", "--target",
-                    str(purelib), str(wheel)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-compile",
+            "--target",
+            str(purelib),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    done = subprocess.run([str(site / "bin" / "python"), "-c", RUN_INSTALLED, str(purelib)], cwd=elsewhere,
-                          capture_output=True, text=True, timeout=300,
-                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FASTHOLD_DATA_DIR": str(tmp_path / "data")})
+    done = subprocess.run(
+        [str(site / "bin" / "python"), "-c", RUN_INSTALLED, str(purelib)],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FASTHOLD_DATA_DIR": str(tmp_path / "data")},
+    )
     assert done.returncode == 0, done.stderr
     assert "installed product works" in done.stdout

@@ -5,6 +5,7 @@ missing one), periods without benefit that move the § 24 reassessment, and the 
 
 The server's clock starts on the suite's fixed day (tests/dates.py, after 1 July 2026), so a case dated from it follows the 2026 rules.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -15,8 +16,16 @@ from case_service import CaseRefusal, CaseService
 from case_service.commands import CaseRef
 from domain.deadlines import recompute_reassessment
 from domain.localtime import LOCAL_TZ, local_date
-from domain.model import (BenefitPause, CaseEnd, ExpectedDuration, FastTrackConsent, FastTrackRequest, InfoFormAnswer,
-                          MeetingMove, PartialRecovery)
+from domain.model import (
+    BenefitPause,
+    CaseEnd,
+    ExpectedDuration,
+    FastTrackConsent,
+    FastTrackRequest,
+    InfoFormAnswer,
+    MeetingMove,
+    PartialRecovery,
+)
 from domain.refusals import Refusal
 from domain.results import done
 from register.models import AuditEvent, CaseRow, DeadlineBreach
@@ -159,8 +168,13 @@ async def test_a_2026_case_without_the_employers_estimate_asks_for_it_and_triage
     report = sick_report(expected_absence_weeks=10)
     del report["employer_expected_absence_weeks"]
     case, handle = await start(env, report)
-    state = await wait_for(handle, lambda s: any(t.key == "employer_estimate" for t in s.open_tasks)
-                           and any(e.event == "meeting_booked" for e in s.timeline))
+    state = await wait_for(
+        handle,
+        lambda s: (
+            any(t.key == "employer_estimate" for t in s.open_tasks)
+            and any(e.event == "meeting_booked" for e in s.timeline)
+        ),
+    )
     assert (state.track, state.triage_reason) == ("workplace", "employer_estimate_needed")
     assert state.deadlines.first_conversation_due is not None
     employer = case.employer.contact_email
@@ -207,8 +221,20 @@ async def test_a_period_without_benefit_moves_the_reassessment_and_its_task(env)
     task = await mail_to(env.mail, state.caseworker.email, subject_has("revurdering"))
     assert len([m for m in env.mail.to(state.caseworker.email) if "revurdering" in str(m["Subject"])]) == 1
     body = task.get_body(("plain",)).get_content()
-    months = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-              "november", "december")
+    months = (
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    )
     assert f"{expected.day}. {months[expected.month - 1]} {expected.year}" in body and "§ 24" in body
 
 

@@ -1,6 +1,7 @@
 """The SDK's own lines about a failing workflow task name only the run id; the worker's runner remembers
 which case each run is, so those lines carry case_reference and workflow_id like every other line about a
 case. A real failing activation: a saved history replayed with another key under the same id."""
+
 from __future__ import annotations
 
 import base64
@@ -42,12 +43,13 @@ async def test_a_failing_workflow_task_is_logged_with_its_case(tmp_path):
     reference = workflow_id.split("-", 2)[2]
     history = WorkflowHistory.from_json(workflow_id, path.read_text(encoding="utf-8"))
     run_id = history.events[0].workflow_execution_started_event_attributes.original_execution_run_id
-    assert "workflow_id" not in line_about_run(run_id)   # not known yet: the test can fail
+    assert "workflow_id" not in line_about_run(run_id)  # not known yet: the test can fail
 
     # A run this worker's runner started: any later line naming only its run id carries the case.
     settings = load_settings(env={}).replace(data_dir=str(tmp_path), payload_key=TEST_PAYLOAD_KEY)
-    replayer = Replayer(workflows=[CaseWorkflow], workflow_runner=remembering_runs(SANDBOX),
-                        data_converter=data_converter(settings))
+    replayer = Replayer(
+        workflows=[CaseWorkflow], workflow_runner=remembering_runs(SANDBOX), data_converter=data_converter(settings)
+    )
     assert (await replayer.replay_workflow(history, raise_on_replay_failure=False)).replay_failure is None
     line = line_about_run(run_id)
     assert (line["workflow_id"], line["case_reference"], line["run_id"]) == (workflow_id, reference, run_id)
@@ -60,8 +62,9 @@ async def test_a_payload_that_cannot_be_decrypted_is_logged_with_its_case(tmp_pa
     workflow_id = path.stem.split("--", 1)[1]
     history = WorkflowHistory.from_json(workflow_id, path.read_text(encoding="utf-8"))
     run_id = history.events[0].workflow_execution_started_event_attributes.original_execution_run_id
-    other_key = load_settings(env={}).replace(data_dir=str(tmp_path),
-                                              payload_key=base64.b64encode(os.urandom(32)).decode())
+    other_key = load_settings(env={}).replace(
+        data_dir=str(tmp_path), payload_key=base64.b64encode(os.urandom(32)).decode()
+    )
     collect = Collect()
     sdk = logging.getLogger("temporalio")
     sdk.addHandler(collect)

@@ -1,5 +1,6 @@
 """Alembic migrations on SQLite and PostgreSQL: an empty database to head, a database at the previous revision
 (holding a case) to head without losing it, and models that match what the migrations build."""
+
 from __future__ import annotations
 
 import pytest
@@ -58,45 +59,84 @@ def test_database_at_previous_revision_keeps_its_case(register_url, previous):
         with engine.begin() as conn:
             # Plain SQL with the columns of revision 0001 only, as an old engine wrote them.
             assert ("measures" in inspect(conn).get_table_names()) == (previous != "0001")
-            conn.execute(text(
-                "INSERT INTO teams (id, name, municipality, lead_name, lead_email) "
-                "VALUES ('team-nord', 'Team Nord', '101', 'Lise Holm', 'lise.holm@jobcenter.example.dk')"))
-            conn.execute(text(
-                "INSERT INTO caseworkers (id, name, email, phone, team_id, active) "
-                "VALUES ('cw-anna', 'Anna Berg', 'anna.berg@jobcenter.example.dk', '', 'team-nord', :yes)"),
-                {"yes": True})
-            conn.execute(text(
-                "INSERT INTO cases (reference, municipality, workflow_id, first_day, expected_weeks, employee_name, "
-                "employee_email, employer_name, employer_cvr, workplace_address, contact_name, contact_email, "
-                "contact_phone, seriously_ill, workplace_is_cause, track, caseworker_id, phase, first_meeting_due, "
-                "deadline_breached, opened_at) VALUES ('SAG-1', '101', 'case-101-SAG-1', :first_day, 30, 'M', "
-                "'m@example.com', 'Bageriet', '12345674', 'Nørrebrogade 10', 'Henrik', 'h@example.com', '', "
-                ":no, :no, 'workplace', 'cw-anna', 'meeting_booked', :due, :no, :opened)"),
-                {"first_day": "2026-01-05", "due": "2026-03-01", "no": False, "opened": "2026-01-12 10:00:00+00:00"})
-            conn.execute(text("INSERT INTO citizen_identities (case_id, cpr) "
-                              "SELECT id, '0101801234' FROM cases WHERE reference = 'SAG-1'"))
+            conn.execute(
+                text(
+                    "INSERT INTO teams (id, name, municipality, lead_name, lead_email) "
+                    "VALUES ('team-nord', 'Team Nord', '101', 'Lise Holm', 'lise.holm@jobcenter.example.dk')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO caseworkers (id, name, email, phone, team_id, active) "
+                    "VALUES ('cw-anna', 'Anna Berg', 'anna.berg@jobcenter.example.dk', '', 'team-nord', :yes)"
+                ),
+                {"yes": True},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO cases (reference, municipality, workflow_id, first_day, expected_weeks, employee_name, "
+                    "employee_email, employer_name, employer_cvr, workplace_address, contact_name, contact_email, "
+                    "contact_phone, seriously_ill, workplace_is_cause, track, caseworker_id, phase, first_meeting_due, "
+                    "deadline_breached, opened_at) VALUES ('SAG-1', '101', 'case-101-SAG-1', :first_day, 30, 'M', "
+                    "'m@example.com', 'Bageriet', '12345674', 'Nørrebrogade 10', 'Henrik', 'h@example.com', '', "
+                    ":no, :no, 'workplace', 'cw-anna', 'meeting_booked', :due, :no, :opened)"
+                ),
+                {"first_day": "2026-01-05", "due": "2026-03-01", "no": False, "opened": "2026-01-12 10:00:00+00:00"},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO citizen_identities (case_id, cpr) "
+                    "SELECT id, '0101801234' FROM cases WHERE reference = 'SAG-1'"
+                )
+            )
         upgrade(register_url)
         assert current_revision(register_url) == head()
         with engine.connect() as conn:
-            row = conn.execute(text(
-                "SELECT reference, track, caseworker_id, phase, category, fast_track_requested_by, "
-                "fast_track_requested_on, outcome_recorded_at, first_meeting_kind, partial_recovery_on, "
-                "partial_recovery_hours FROM cases")).one()
-            assert tuple(row) == ("SAG-1", "workplace", "cw-anna", "meeting_booked", None, None, None, None, None,
-                                  None, None)
+            row = conn.execute(
+                text(
+                    "SELECT reference, track, caseworker_id, phase, category, fast_track_requested_by, "
+                    "fast_track_requested_on, outcome_recorded_at, first_meeting_kind, partial_recovery_on, "
+                    "partial_recovery_hours FROM cases"
+                )
+            ).one()
+            assert tuple(row) == (
+                "SAG-1",
+                "workplace",
+                "cw-anna",
+                "meeting_booked",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            )
             assert conn.execute(text("SELECT cpr FROM citizen_identities")).scalar_one() == "0101801234"
             # The new tables are there and take rows for the old case.
             case_id = conn.execute(text("SELECT id FROM cases")).scalar_one()
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO measures (case_id, kind, start_date, before_week_13, registered_at) "
-                              "VALUES (:id, 'work_trial', '2026-02-01', :yes, '2026-02-01 09:00:00+00:00')"),
-                         {"id": case_id, "yes": True})
-            conn.execute(text("INSERT INTO deadline_breaches (case_id, kind, due, recorded_at) "
-                              "VALUES (:id, 'first_meeting', '2026-03-01', '2026-03-02 09:00:00+00:00')"),
-                         {"id": case_id})
-            conn.execute(text("INSERT INTO missed_targets (case_id, kind, due, recorded_at) "
-                              "VALUES (:id, 'first_meeting', '2026-03-01', '2026-03-02 09:00:00+00:00')"),
-                         {"id": case_id})
+            conn.execute(
+                text(
+                    "INSERT INTO measures (case_id, kind, start_date, before_week_13, registered_at) "
+                    "VALUES (:id, 'work_trial', '2026-02-01', :yes, '2026-02-01 09:00:00+00:00')"
+                ),
+                {"id": case_id, "yes": True},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO deadline_breaches (case_id, kind, due, recorded_at) "
+                    "VALUES (:id, 'first_meeting', '2026-03-01', '2026-03-02 09:00:00+00:00')"
+                ),
+                {"id": case_id},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO missed_targets (case_id, kind, due, recorded_at) "
+                    "VALUES (:id, 'first_meeting', '2026-03-01', '2026-03-02 09:00:00+00:00')"
+                ),
+                {"id": case_id},
+            )
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM measures")).scalar_one() == 1
             assert conn.execute(text("SELECT count(*) FROM missed_targets")).scalar_one() == 1

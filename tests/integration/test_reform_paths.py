@@ -11,6 +11,7 @@ Tuesday 20 November 2035, rule set "2026 beskæftigelsesreform" (lov nr. 1750 af
 Under the test's later rule set (four months, week 8 statutory again): 20 March 2036 - 1 day = Wednesday 19 March
 2036. All three are calendar dates: holidays and closed days do not move them.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,19 +21,19 @@ from datetime import date, datetime, timedelta
 import icalendar
 import pytest
 
-from register.models import AuditEvent, CaseRow, DeadlineBreach
-from tests.conftest import sick_report
-from tests.helpers import calendar_part, mail_to, quiet, rows, server_today, start, subject_has, wait_for
-from tests.integration.test_case_paths import skip_to
-from domain.localtime import LOCAL_TZ
 from case_service import CaseRefusal, CaseService
 from case_service.commands import CaseRef
 from domain.deadlines import info_form_dates
 from domain.labels import long_date
+from domain.localtime import LOCAL_TZ
 from domain.model import CaseEnd, EarlierBenefit, ExpectedDuration, InfoFormAnswer, InfoFormSent, Phase
 from domain.refusals import Refusal
 from domain.results import UpdateResult, done
 from domain.triage import Track
+from register.models import AuditEvent, CaseRow, DeadlineBreach
+from tests.conftest import sick_report
+from tests.helpers import calendar_part, mail_to, quiet, rows, server_today, start, subject_has, wait_for
+from tests.integration.test_case_paths import skip_to
 from workflows.case_workflow import CaseWorkflow
 
 START = date(2035, 12, 4)
@@ -118,6 +119,7 @@ async def test_both_estimates_under_26_weeks_before_a_meeting_stand_the_case_dow
         assert (str(event["UID"]), int(event["SEQUENCE"])) == (uid, 1)
     # No legal follow-up deadline any more, and a sourced reason instead (domain.triage.NOT_CALLED_IN_BY_LAW).
     from domain.triage import NOT_CALLED_IN_BY_LAW, statutory_follow_up
+
     assert statutory_follow_up(state.deadlines, state.track) is None and "L 66" in NOT_CALLED_IN_BY_LAW[state.track]
     assert (case_row(env, case).track, case_row(env, case).triage_reason) == ("watch", "both_expect_under_26_weeks")
 
@@ -126,8 +128,10 @@ async def test_both_estimates_under_26_weeks_before_a_meeting_stand_the_case_dow
 @pytest.mark.parametrize("exemption", ["seriously_ill", "workplace_is_cause"])
 async def test_an_exempt_case_where_both_expect_under_26_weeks_is_not_called_in(env, exemption):
     data = report(expected_absence_weeks=12, employer_expected_absence_weeks=20)
-    data["exemptions"] = {"seriously_ill": exemption == "seriously_ill",
-                          "workplace_is_cause": exemption == "workplace_is_cause"}
+    data["exemptions"] = {
+        "seriously_ill": exemption == "seriously_ill",
+        "workplace_is_cause": exemption == "workplace_is_cause",
+    }
     case, handle = await start(env, data, absent_days=None)
     state = await wait_for(handle, lambda s: s.phase == "watch" and s.info_form_sent_on is not None)
     reason = f"{exemption}_both_expect_under_26_weeks"
@@ -145,17 +149,29 @@ async def test_an_exempt_case_where_both_expect_under_26_weeks_is_not_called_in(
 async def test_a_case_on_the_legacy_waiting_track_is_followed_once_asked_to_look_at_the_rule_sets(env):
     """A case opened on older code waits for the employer's estimate on a track without a deadline in its agenda.
     `fasthold regelsaet` (the update `refresh_rule_sets`) moves it onto the followed track."""
-    case, handle = await open_case(env, expected_absence_weeks=10, employer_expected_absence_weeks=None,
-                                   case_reference=f"T-legacy-{uuid.uuid4().hex[:6]}")
+    case, handle = await open_case(
+        env,
+        expected_absence_weeks=10,
+        employer_expected_absence_weeks=None,
+        case_reference=f"T-legacy-{uuid.uuid4().hex[:6]}",
+    )
     opened = await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
     await quiet(handle)
     await handle.terminate("replaced by the same case as a case opened on older code carries it")
     legacy = dataclasses.replace(
-        opened, track=Track.EMPLOYER_ESTIMATE_NEEDED, phase=Phase.EMPLOYER_CONTACT, triage_as_lived=False,
-        rule_set_switch=None, meetings=[], employer_contacted_on=None, done=["estimate_reminder", "estimate_escalation"],
-        open_tasks=[t for t in opened.open_tasks if t.key == "employer_estimate"])
+        opened,
+        track=Track.EMPLOYER_ESTIMATE_NEEDED,
+        phase=Phase.EMPLOYER_CONTACT,
+        triage_as_lived=False,
+        rule_set_switch=None,
+        meetings=[],
+        employer_contacted_on=None,
+        done=["estimate_reminder", "estimate_escalation"],
+        open_tasks=[t for t in opened.open_tasks if t.key == "employer_estimate"],
+    )
     handle = await env.client.start_workflow(
-        CaseWorkflow.run, args=[case.without_cpr(), legacy], id=case.workflow_id, task_queue=env.settings.task_queue)
+        CaseWorkflow.run, args=[case.without_cpr(), legacy], id=case.workflow_id, task_queue=env.settings.task_queue
+    )
     env.started.append(handle)
     await quiet(handle)
     state = await handle.query(CaseWorkflow.state_now)
@@ -195,7 +211,10 @@ async def test_the_information_form_follows_its_real_sending_and_an_agreed_answe
     assert result.value == agreed.isoformat() and long_date(agreed) in result.message
     state = await handle.query(CaseWorkflow.state_now)
     assert (state.info_form_sent_on, state.info_form_via, state.info_form_answer_due) == (
-        sent_on, "employer_report", agreed)
+        sent_on,
+        "employer_report",
+        agreed,
+    )
     assert not any(t.key == "info_form_send" for t in state.open_tasks)
     # The intake's dates pass: no reminder, no task (they would have come 8 days after intake).
     await skip_to(env, morning(today + timedelta(days=12)))
@@ -232,15 +251,17 @@ async def test_benefit_in_earlier_cases_brings_the_reassessment_forward(env):
     - its task 15 working days before (no holiday in February 2036; Easter is 13 April): Thu 28, Wed 27, Tue 26,
       Mon 25, Fri 22, Thu 21, Wed 20, Tue 19, Mon 18, Fri 15, Thu 14, Wed 13, Tue 12, Mon 11, Fri 8 -> Friday
       8 February 2036."""
-    earlier, earlier_handle = await start(env, {**sick_report(), "first_day_of_absence": "2035-07-04"},
-                                          absent_days=None)
+    earlier, earlier_handle = await start(
+        env, {**sick_report(), "first_day_of_absence": "2035-07-04"}, absent_days=None
+    )
     await wait_for(earlier_handle, lambda s: s.caseworker is not None and s.track is not None)
     await act(env, earlier, CaseEnd("full_recovery", date(2035, 10, 1)))
     await wait_for(earlier_handle, lambda s: s.phase == "closed")
     case, handle = await start(env, {**sick_report(), "first_day_of_absence": "2035-11-02"}, absent_days=None)
     state = await wait_for(handle, lambda s: s.caseworker is not None and s.track is not None)
     assert [(p.start, p.end, p.source, p.note) for p in state.earlier_benefit] == [
-        (date(2035, 8, 3), date(2035, 10, 1), "register", earlier.reference)]
+        (date(2035, 8, 3), date(2035, 10, 1), "register", earlier.reference)
+    ]
     assert state.deadlines.reassessment_due == date(2036, 3, 31)
     [found] = [e.detail for e in state.timeline if e.event == "earlier_benefit"]
     assert "revurderingen flyttes fra 2036-05-31 til 2036-03-31" in found
@@ -251,8 +272,9 @@ async def test_benefit_in_earlier_cases_brings_the_reassessment_forward(env):
     with pytest.raises(CaseRefusal) as refused:
         await act(env, case, EarlierBenefit(date(2035, 10, 20), date(2035, 11, 5)))
     assert (refused.value.reason, refused.value.field) == (Refusal.BAD_PERIOD, "end")
-    result = await act(env, case, EarlierBenefit(date(2035, 6, 1), date(2035, 6, 10), note="Aarhus Kommune",
-                                                 actor="anna.berg"))
+    result = await act(
+        env, case, EarlierBenefit(date(2035, 6, 1), date(2035, 6, 10), note="Aarhus Kommune", actor="anna.berg")
+    )
     assert result.value == "2036-02-29" and "29.02.2036" in result.message  # the confirmation says it in Danish
     state = await handle.query(CaseWorkflow.state_now)
     assert state.deadlines.reassessment_task_day == date(2036, 2, 8)

@@ -1,4 +1,5 @@
 """A mail server that refuses an address must not stop a case: the team lead is told and the process goes on."""
+
 from __future__ import annotations
 
 import pytest
@@ -48,8 +49,8 @@ async def test_a_refusal_is_recorded_in_the_register_and_counted(env):
     """The register says `refused` (not a `sending` that never ends), and the case metrics count it."""
     from sqlalchemy import select
 
-    from worker_support.case_metrics import CaseMetrics
     from register.models import MessageRow
+    from worker_support.case_metrics import CaseMetrics
 
     report = sick_report()
     report["employee"]["email"] = "findes.ikke@example.com"
@@ -63,5 +64,8 @@ async def test_a_refusal_is_recorded_in_the_register_and_counted(env):
     metrics.refresh_register()
     assert metrics.mails.labels("refused")._value.get() == 1
     assert metrics.mails.labels("sent")._value.get() >= 2
-    assert metrics.cases_open.labels("employer_contact")._value.get() + \
-        metrics.cases_open.labels("meeting_booked")._value.get() == 1
+    assert (
+        metrics.cases_open.labels("employer_contact")._value.get()
+        + metrics.cases_open.labels("meeting_booked")._value.get()
+        == 1
+    )

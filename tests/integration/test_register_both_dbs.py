@@ -1,6 +1,7 @@
 """The register on SQLite and on PostgreSQL: migrated from empty, written through the activities exactly as the
 workflow writes it, retries leave one row, two meetings of one caseworker never overlap, and the CPR number
 lives in citizen_identities only."""
+
 from __future__ import annotations
 
 import uuid
@@ -15,8 +16,16 @@ from config.settings import CONFIG_DIR
 from domain.model import Meeting
 from domain.sick_report import parse_sick_report
 from register.db import Register, upgrade
-from register.models import (AuditEvent, CaseRow, CaseworkerAssignment, CaseworkerRow, CitizenIdentity,
-                             MeetingAttendee, MeetingRow, Team)
+from register.models import (
+    AuditEvent,
+    CaseRow,
+    CaseworkerAssignment,
+    CaseworkerRow,
+    CitizenIdentity,
+    MeetingAttendee,
+    MeetingRow,
+    Team,
+)
 from register.roster import load_roster, sync_roster
 from tests import dates
 from tests.conftest import sick_report
@@ -62,9 +71,15 @@ def new_case(activities, **changes):
 
 
 def meeting(case, number: int, start: datetime, **changes) -> Meeting:
-    return Meeting(number=number, uid=f"{case.workflow_id}-meeting-{number}@fastholdelse", start=start,
-                   end=start + timedelta(hours=1), location=case.employer.workplace_address,
-                   expected_location="workplace", **changes)
+    return Meeting(
+        number=number,
+        uid=f"{case.workflow_id}-meeting-{number}@fastholdelse",
+        start=start,
+        end=start + timedelta(hours=1),
+        location=case.employer.workplace_address,
+        expected_location="workplace",
+        **changes,
+    )
 
 
 def roles(case, caseworker_email: str) -> dict[str, str]:
@@ -90,8 +105,10 @@ def test_roster_sync_is_idempotent_and_never_deletes(register):
     with register.session() as session:
         sync_roster(session, smaller)
     with register.session() as session:
-        assert {(w.id, w.active) for w in session.scalars(select(CaseworkerRow))} == {("cw-anna", True),
-                                                                                    ("cw-jonas", False)}
+        assert {(w.id, w.active) for w in session.scalars(select(CaseworkerRow))} == {
+            ("cw-anna", True),
+            ("cw-jonas", False),
+        }
     with register.session() as session:
         sync_roster(session, ROSTER)
     assert count(register, CaseworkerRow, CaseworkerRow.active.is_(True)) == 2
@@ -102,8 +119,12 @@ def test_register_case_twice_leaves_one_case(register, activities):
     activities.register_case(case)  # the retry
     assert count(register, CaseRow, CaseRow.reference == case.reference) == 1
     [row] = _cases(register, case)
-    assert (row.first_day, row.municipality, row.workflow_id, row.phase) == (case.first_day, "101",
-                                                                              case.workflow_id, "intake")
+    assert (row.first_day, row.municipality, row.workflow_id, row.phase) == (
+        case.first_day,
+        "101",
+        case.workflow_id,
+        "intake",
+    )
     assert count(register, CitizenIdentity, CitizenIdentity.case_id == row.id) == 1
     assert count(register, AuditEvent, AuditEvent.case_id == row.id, AuditEvent.action == "case_registered") == 1
 
@@ -125,17 +146,24 @@ def test_assign_caseworker_twice_gives_one_caseworker(register, activities):
 def test_update_case_twice_applies_once(register, activities):
     case = new_case(activities)
     due = case.first_day + timedelta(days=55)
-    update = CaseUpdate(case.reference, case.municipality, event_key=f"{case.workflow_id}/phase/triaged",
-                        action="phase_changed", fields={"phase": "employer_contact", "track": "workplace",
-                                                        "first_meeting_due": due.isoformat()})
+    update = CaseUpdate(
+        case.reference,
+        case.municipality,
+        event_key=f"{case.workflow_id}/phase/triaged",
+        action="phase_changed",
+        fields={"phase": "employer_contact", "track": "workplace", "first_meeting_due": due.isoformat()},
+    )
     activities.update_case(update)
     activities.update_case(update)
     [row] = _cases(register, case)
     assert (row.phase, row.track, row.first_meeting_due) == ("employer_contact", "workplace", due)
     assert count(register, AuditEvent, AuditEvent.event_key == update.event_key) == 1
     with pytest.raises(ValueError):
-        activities.update_case(CaseUpdate(case.reference, case.municipality, event_key="x", action="x",
-                                          fields={"employee_name": "someone else"}))
+        activities.update_case(
+            CaseUpdate(
+                case.reference, case.municipality, event_key="x", action="x", fields={"employee_name": "someone else"}
+            )
+        )
 
 
 def test_save_meeting_twice_leaves_one_meeting(register, activities):
@@ -148,14 +176,22 @@ def test_save_meeting_twice_leaves_one_meeting(register, activities):
     assert count(register, MeetingRow, MeetingRow.uid == m.uid) == 1
     with register.session() as session:
         row = session.scalar(select(MeetingRow).where(MeetingRow.uid == m.uid))
-        assert (row.number, row.status, row.caseworker_id, row.expected_location) == (1, "invited", worker.id,
-                                                                                      "workplace")
+        assert (row.number, row.status, row.caseworker_id, row.expected_location) == (
+            1,
+            "invited",
+            worker.id,
+            "workplace",
+        )
         assert _utc(row.start) == MEETING_START
-        attendees = {a.email: (a.role, a.partstat) for a in
-                     session.scalars(select(MeetingAttendee).where(MeetingAttendee.meeting_id == row.id))}
-    assert attendees == {case.employer.contact_email: ("employer", "ACCEPTED"),
-                         case.employee.email: ("employee", "NEEDS-ACTION"),
-                         worker.email: ("caseworker", "NEEDS-ACTION")}
+        attendees = {
+            a.email: (a.role, a.partstat)
+            for a in session.scalars(select(MeetingAttendee).where(MeetingAttendee.meeting_id == row.id))
+        }
+    assert attendees == {
+        case.employer.contact_email: ("employer", "ACCEPTED"),
+        case.employee.email: ("employee", "NEEDS-ACTION"),
+        worker.email: ("caseworker", "NEEDS-ACTION"),
+    }
     # The outcome, saved twice, updates the same row.
     held_at = MEETING_START + timedelta(minutes=15)
     m.status, m.actual_location, m.employer_took_part, m.held_at = "held", "workplace", True, held_at
@@ -164,7 +200,11 @@ def test_save_meeting_twice_leaves_one_meeting(register, activities):
     with register.session() as session:
         row = session.scalar(select(MeetingRow).where(MeetingRow.uid == m.uid))
         assert (row.status, row.actual_location, row.employer_took_part, _utc(row.held_at)) == (
-            "held", "workplace", True, held_at)
+            "held",
+            "workplace",
+            True,
+            held_at,
+        )
     assert count(register, MeetingRow) == 1 and count(register, MeetingAttendee) == 3
 
 
@@ -174,8 +214,11 @@ def test_measure_and_breach_twice_leave_one_row_each(register, activities):
     from register.models import DeadlineBreach, MeasureRow
 
     case = new_case(activities)
-    measure = MeasureRecord(case.reference, case.municipality, Measure("work_trial", case.first_day + timedelta(days=30),
-                                                                       before_week_13=True))
+    measure = MeasureRecord(
+        case.reference,
+        case.municipality,
+        Measure("work_trial", case.first_day + timedelta(days=30), before_week_13=True),
+    )
     activities.save_measure(measure)
     activities.save_measure(measure)
     breach = BreachRecord(case.reference, case.municipality, "first_meeting", case.first_day + timedelta(days=55))
@@ -183,8 +226,9 @@ def test_measure_and_breach_twice_leave_one_row_each(register, activities):
     activities.record_breach(breach)
     [row] = _cases(register, case)
     assert count(register, MeasureRow, MeasureRow.case_id == row.id, MeasureRow.before_week_13.is_(True)) == 1
-    assert count(register, DeadlineBreach, DeadlineBreach.case_id == row.id,
-                 DeadlineBreach.kind == "first_meeting") == 1
+    assert (
+        count(register, DeadlineBreach, DeadlineBreach.case_id == row.id, DeadlineBreach.kind == "first_meeting") == 1
+    )
     assert row.deadline_breached is True
 
 
@@ -192,32 +236,59 @@ def test_two_meetings_of_one_caseworker_never_overlap(register, activities):
     first, second = new_case(activities), new_case(activities)
     worker = activities.assign_caseworker(AssignRequest(first.reference, first.municipality))
     activities.assign_caseworker(AssignRequest(second.reference, second.municipality, caseworker_id=worker.id))
-    activities.save_meeting(MeetingRecord(first.reference, first.municipality, worker.id,
-                                          meeting(first, 1, MEETING_START), roles(first, worker.email)))
+    activities.save_meeting(
+        MeetingRecord(
+            first.reference, first.municipality, worker.id, meeting(first, 1, MEETING_START), roles(first, worker.email)
+        )
+    )
     clash = meeting(second, 1, MEETING_START + timedelta(minutes=30))
     with pytest.raises(ApplicationError) as refused:
-        activities.save_meeting(MeetingRecord(second.reference, second.municipality, worker.id, clash,
-                                              roles(second, worker.email)))
+        activities.save_meeting(
+            MeetingRecord(second.reference, second.municipality, worker.id, clash, roles(second, worker.email))
+        )
     assert refused.value.type == "SlotTaken" and refused.value.non_retryable
     assert count(register, MeetingRow) == 1
     # Back to back is fine, and so is the same hour for another caseworker.
-    activities.save_meeting(MeetingRecord(second.reference, second.municipality, worker.id,
-                                          meeting(second, 1, MEETING_START + timedelta(hours=1)),
-                                          roles(second, worker.email)))
+    activities.save_meeting(
+        MeetingRecord(
+            second.reference,
+            second.municipality,
+            worker.id,
+            meeting(second, 1, MEETING_START + timedelta(hours=1)),
+            roles(second, worker.email),
+        )
+    )
     other = "cw-jonas" if worker.id == "cw-anna" else "cw-anna"
     third = new_case(activities)
-    activities.save_meeting(MeetingRecord(third.reference, third.municipality, other,
-                                          meeting(third, 1, MEETING_START), roles(third, "x@jobcenter.example.dk")))
+    activities.save_meeting(
+        MeetingRecord(
+            third.reference,
+            third.municipality,
+            other,
+            meeting(third, 1, MEETING_START),
+            roles(third, "x@jobcenter.example.dk"),
+        )
+    )
     assert count(register, MeetingRow) == 3
 
 
 def test_cpr_is_stored_in_citizen_identities_only(register, activities):
     case = new_case(activities)
     worker = activities.assign_caseworker(AssignRequest(case.reference, case.municipality))
-    activities.save_meeting(MeetingRecord(case.reference, case.municipality, worker.id,
-                                          meeting(case, 1, MEETING_START), roles(case, worker.email)))
-    activities.update_case(CaseUpdate(case.reference, case.municipality, event_key=f"{case.workflow_id}/x",
-                                      action="phase_changed", fields={"phase": "booking"}))
+    activities.save_meeting(
+        MeetingRecord(
+            case.reference, case.municipality, worker.id, meeting(case, 1, MEETING_START), roles(case, worker.email)
+        )
+    )
+    activities.update_case(
+        CaseUpdate(
+            case.reference,
+            case.municipality,
+            event_key=f"{case.workflow_id}/x",
+            action="phase_changed",
+            fields={"phase": "booking"},
+        )
+    )
     assert case.employee.cpr == CPR
     metadata = MetaData()
     metadata.reflect(register.engine)
@@ -228,9 +299,10 @@ def test_cpr_is_stored_in_citizen_identities_only(register, activities):
                 holders.add(table.name)
     assert holders == {"citizen_identities"}
     # A case without a CPR number gets no identity row.
-    anonymous = parse_sick_report(sick_report(case_reference=reference(),
-                                              first_day_of_absence=(TODAY - timedelta(days=14)).isoformat()),
-                                  today=TODAY)
+    anonymous = parse_sick_report(
+        sick_report(case_reference=reference(), first_day_of_absence=(TODAY - timedelta(days=14)).isoformat()),
+        today=TODAY,
+    )
     from dataclasses import replace
 
     anonymous = replace(anonymous, employee=replace(anonymous.employee, cpr=None))
@@ -241,8 +313,11 @@ def test_cpr_is_stored_in_citizen_identities_only(register, activities):
 
 def _cases(register, case) -> list[CaseRow]:
     with register.session() as session:
-        return list(session.scalars(select(CaseRow).where(CaseRow.reference == case.reference,
-                                                          CaseRow.municipality == case.municipality)))
+        return list(
+            session.scalars(
+                select(CaseRow).where(CaseRow.reference == case.reference, CaseRow.municipality == case.municipality)
+            )
+        )
 
 
 def _utc(value: datetime) -> datetime:
@@ -262,9 +337,14 @@ def test_a_burst_of_bookings_for_one_caseworker_takes_one_free_time_each(registe
     earliest = MEETING_START - timedelta(hours=2)
 
     def reserve(case):
-        request = ReserveRequest(MeetingRecord(case.reference, case.municipality, worker.id,
-                                               meeting(case, 1, earliest), roles(case, worker.email)),
-                                 caseworker=worker, earliest=earliest, latest_day=(earliest + timedelta(days=30)).date())
+        request = ReserveRequest(
+            MeetingRecord(
+                case.reference, case.municipality, worker.id, meeting(case, 1, earliest), roles(case, worker.email)
+            ),
+            caseworker=worker,
+            earliest=earliest,
+            latest_day=(earliest + timedelta(days=30)).date(),
+        )
         return request, activities.reserve_slot(request)
 
     with ThreadPoolExecutor(max_workers=6) as pool:

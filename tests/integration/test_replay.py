@@ -4,6 +4,7 @@ case fails here, in CI, before it reaches a worker.
 Histories come from the integration tests on the time-skipping server (FASTHOLD_RECORD_HISTORIES=1) and from
 the dev server (tests/histories/record_on_dev_server.py). A file is named <test>--<workflow id>.json.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,17 +25,47 @@ SAVED = sorted(HISTORIES.glob("*.json"))
 def test_there_are_histories_from_every_path():
     names = {p.name.split("--")[0] for p in SAVED}
     assert len(SAVED) >= 36
-    for path in ("seriously_ill", "watched", "silent_employer", "declines_to_host", "no_show", "fast_track",
-                 "week_eight", "reassignment", "every_end", "death", "outcome", "refusals", "decline_leads",
-                 "follow_ups", "predictable", "held_in_time", "sick_report_to_closed_case",
-                 "dev_rsvp_accept_then_decline",
-                 # the law as written
-                 "partial_recovery_keeps", "fast_track_refused", "fast_track_agreed", "fast_track_lapses",
-                 "both_expect_under_26", "employers_estimate", "week_eight_target", "before_july_2026",
-                 "without_benefit", "information_form",
-                 # the 2026 reform as lived, and decision support
-                 "followed_as_if_long", "stand_the_case_down", "exempt_case_where_both", "all_running_cases",
-                 "legacy_waiting_track", "real_sending", "earlier_cases", "high_estimate", "switched_off"):
+    for path in (
+        "seriously_ill",
+        "watched",
+        "silent_employer",
+        "declines_to_host",
+        "no_show",
+        "fast_track",
+        "week_eight",
+        "reassignment",
+        "every_end",
+        "death",
+        "outcome",
+        "refusals",
+        "decline_leads",
+        "follow_ups",
+        "predictable",
+        "held_in_time",
+        "sick_report_to_closed_case",
+        "dev_rsvp_accept_then_decline",
+        # the law as written
+        "partial_recovery_keeps",
+        "fast_track_refused",
+        "fast_track_agreed",
+        "fast_track_lapses",
+        "both_expect_under_26",
+        "employers_estimate",
+        "week_eight_target",
+        "before_july_2026",
+        "without_benefit",
+        "information_form",
+        # the 2026 reform as lived, and decision support
+        "followed_as_if_long",
+        "stand_the_case_down",
+        "exempt_case_where_both",
+        "all_running_cases",
+        "legacy_waiting_track",
+        "real_sending",
+        "earlier_cases",
+        "high_estimate",
+        "switched_off",
+    ):
         assert any(path in name for name in names), path
 
 

@@ -2,6 +2,7 @@
 a team lead's only her teams'; the command line's report (an operator's) still covers the municipality. Over
 the known register of test_report.py: Anna Berg (Team Nord) holds A1-A5 and N1 (breaches A3, A4), Jonas Friis
 (Team Syd) J1-J3 (breaches J1, J2), and U1 has no caseworker."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,22 +10,24 @@ import pytest
 from case_service.access import roster_users
 from case_service.lists import CaseLists
 from config.settings import CONFIG_DIR, load_settings
-from reporting.report_command import report_command
 from register.roster import load_roster
+from reporting.report_command import report_command
 from tests.integration.test_report import END, START, TODAY, known_register, report_of  # noqa: F401 (fixture)
 
 ROSTER = load_roster(CONFIG_DIR / "roster.yaml")
 USERS = roster_users(ROSTER)
 ANNA = USERS["anna.berg@jobcenter.example.dk"]
-PER = USERS["per.dahl@jobcenter.example.dk"]      # leads Team Syd
-LISE = USERS["lise.holm@jobcenter.example.dk"]    # leads Team Nord
+PER = USERS["per.dahl@jobcenter.example.dk"]  # leads Team Syd
+LISE = USERS["lise.holm@jobcenter.example.dk"]  # leads Team Nord
 
 
 def audience_report(register, user):
     from reporting.report import build_report
+
     with register.session() as session:
-        return build_report(session, "101", START, END, TODAY,
-                            audience=CaseLists(register, ROSTER).report_audience(user))
+        return build_report(
+            session, "101", START, END, TODAY, audience=CaseLists(register, ROSTER).report_audience(user)
+        )
 
 
 def test_a_caseworkers_report_is_of_her_own_cases_only(known_register):
@@ -53,8 +56,7 @@ def test_a_team_leads_report_is_of_her_teams_cases_only(known_register):
 def test_no_rendering_names_another_teams_case_or_caseworker(known_register, tmp_path, fmt):
     settings = load_settings(env={}).replace(database_url=known_register.url, data_dir=str(tmp_path))
     lists = CaseLists(known_register, ROSTER)
-    anna = report_command(settings, "101", START, END, fmt, None, today=TODAY,
-                          audience=lists.report_audience(ANNA))
+    anna = report_command(settings, "101", START, END, fmt, None, today=TODAY, audience=lists.report_audience(ANNA))
     for other in ("J1", "J2", "U1", "Jonas Friis", "Team Syd", "cw-jonas", "Hele kommunen"):
         assert other not in anna, other
     assert "Anna Berg" in anna and ("A3" in anna or fmt == "csv")  # the CSV has figures, no case list

@@ -41,6 +41,7 @@ Outcome a month after the end, closed target cases P2 P3 P4 P6 = 4:
 Median days to first meeting: P5 16 (02-25 - 02-09), P1 36 (02-17 - 01-12), P2 39, P3 42 (03-02 - 01-19),
   P8 42 (04-20 - 03-09), P4 58 (03-25 - 01-26)                                     -> (39 + 42) / 2 = 40.5
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -50,8 +51,8 @@ import pytest
 from config.settings import CONFIG_DIR
 from register.db import Register, upgrade
 from register.models import DeadlineBreach
-from reporting.report import Median, Share, build_report
 from register.roster import load_roster, sync_roster
+from reporting.report import Median, Share, build_report
 from tests.integration.test_report import Builder, local, utc
 
 TODAY = date(2026, 6, 20)
@@ -65,8 +66,9 @@ def build_nine_cases(session) -> None:
     p1 = b.case("P1", date(2026, 1, 5), caseworker=cw)
     b.meeting(p1, start=local(2026, 2, 10), status="no_show")
     b.meeting(p1, start=local(2026, 2, 17), number=2)
-    p2 = b.case("P2", date(2026, 1, 5), caseworker=cw, closed_on=date(2026, 5, 1), end_type="full_recovery",
-                outcome="work")
+    p2 = b.case(
+        "P2", date(2026, 1, 5), caseworker=cw, closed_on=date(2026, 5, 1), end_type="full_recovery", outcome="work"
+    )
     b.meeting(p2, start=local(2026, 2, 20))
     b.measure(p2, date(2026, 2, 25), True)
     p3 = b.case("P3", date(2026, 1, 12), caseworker=cw, closed_on=date(2026, 5, 15), end_type="dismissal")
@@ -78,8 +80,14 @@ def build_nine_cases(session) -> None:
     p5 = b.case("P5", date(2026, 2, 2), caseworker=cw)
     b.meeting(p5, start=local(2026, 2, 25))
     session.add(DeadlineBreach(case_id=p5.id, kind="fast_track", due=date(2026, 2, 20), recorded_at=utc(2026, 2, 21)))
-    b.case("P6", date(2026, 2, 9), caseworker=cw, closed_on=date(2026, 3, 20), end_type="full_recovery",
-           outcome="education")
+    b.case(
+        "P6",
+        date(2026, 2, 9),
+        caseworker=cw,
+        closed_on=date(2026, 3, 20),
+        end_type="full_recovery",
+        outcome="education",
+    )
     b.case("P7", date(2026, 2, 16), caseworker=cw)
     p8 = b.case("P8", date(2026, 3, 2), caseworker=cw)
     p8.partial_recovery_on, p8.partial_recovery_hours = date(2026, 5, 15), 20
@@ -139,8 +147,13 @@ def test_week_13_base_is_the_cases_that_lasted_through_week_13(nine_cases):
 
 def test_outcome_not_yet_due_is_apart_from_unknown(nine_cases):
     f = report(nine_cases).overall
-    assert f.outcomes == {"work": Share(1, 4), "education": Share(1, 4), "other": Share(0, 4),
-                          "unknown": Share(1, 4), "not_yet_due": Share(1, 4)}
+    assert f.outcomes == {
+        "work": Share(1, 4),
+        "education": Share(1, 4),
+        "other": Share(0, 4),
+        "unknown": Share(1, 4),
+        "not_yet_due": Share(1, 4),
+    }
     # On 2026-07-01 P4's month has passed and nothing was recorded: unknown.
     later = report(nine_cases, today=date(2026, 7, 1)).overall
     assert later.outcomes["unknown"] == Share(2, 4) and later.outcomes["not_yet_due"] == Share(0, 4)
@@ -151,15 +164,24 @@ def test_each_definition_is_in_the_footnote(nine_cases):
     from reporting.report_html import render_html
 
     html = render_html(report(nine_cases))
-    for words in ("uanset nummer", "hurtigsporets samtale", "endelige status", "jobindsats.dk",
-                  "endnu ikke opgjort", "Hurtigspor: 1. samtale inden for to uger"):
+    for words in (
+        "uanset nummer",
+        "hurtigsporets samtale",
+        "endelige status",
+        "jobindsats.dk",
+        "endnu ikke opgjort",
+        "Hurtigspor: 1. samtale inden for to uger",
+    ):
         assert words in html, words
     text = render_csv(report(nine_cases))
-    assert "Afgang en måned efter afslutning: Endnu ikke opgjort;Hele kommunen;Hele kommunen;1;4;0,2500;" \
+    assert (
+        "Afgang en måned efter afslutning: Endnu ikke opgjort;Hele kommunen;Hele kommunen;1;4;0,2500;"
         "outcome_not_yet_due;" in text
+    )
 
 
 # --------------------------------------------------------------------------- baseline and pilot
+
 
 def add_baseline_cases(session) -> None:
     """Two cases of 2025 for the baseline period 2025-01-01 .. 2025-12-31, both open and past week 13:
@@ -194,8 +216,10 @@ def test_baseline_and_pilot_from_the_command(nine_cases, tmp_path):
     measure = lines["Virksomhedsrettet indsats før uge 13"]
     assert "28,6 % (2/7)" in measure and "−21,4 procentpoint" in measure and "Ikke opfyldt" in measure
     out = tmp_path / "sammenligning.csv"
-    assert compare_command(settings, "101", base, (START, END), "csv", out, today=TODAY) == \
-        f"Sammenligningen er skrevet til {out} (csv)."
+    assert (
+        compare_command(settings, "101", base, (START, END), "csv", out, today=TODAY)
+        == f"Sammenligningen er skrevet til {out} (csv)."
+    )
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert {r["Kriterium"]: r["Status"] for r in rows}["Virksomhedsrettet indsats før uge 13"] == "Ikke opfyldt"
     with pytest.raises(ReportError, match="--basis-fra 2025-12-31 ligger efter --basis-til 2025-01-01"):
@@ -209,10 +233,28 @@ def test_sammenlign_subcommand_parses_danish_options():
 
     parser = argparse.ArgumentParser(prog="fasthold")
     add_compare_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["sammenlign", "--basis-fra", "2025-01-01", "--basis-til", "2025-12-31",
-                              "--fra", "2026-01-01", "--til", "2026-03-31", "--format", "csv"])
+    args = parser.parse_args(
+        [
+            "sammenlign",
+            "--basis-fra",
+            "2025-01-01",
+            "--basis-til",
+            "2025-12-31",
+            "--fra",
+            "2026-01-01",
+            "--til",
+            "2026-03-31",
+            "--format",
+            "csv",
+        ]
+    )
     assert (args.basis_fra, args.basis_til, args.fra, args.til, args.format) == (
-        date(2025, 1, 1), date(2025, 12, 31), START, END, "csv")
+        date(2025, 1, 1),
+        date(2025, 12, 31),
+        START,
+        END,
+        "csv",
+    )
 
 
 def test_the_readme_command_line_runs(nine_cases, tmp_path):
@@ -226,14 +268,30 @@ def test_the_readme_command_line_runs(nine_cases, tmp_path):
         add_baseline_cases(session)
     fasthold = Path(sys.executable).parent / "fasthold"
     env = {**os.environ, "FASTHOLD_DATABASE_URL": nine_cases.url, "FASTHOLD_DATA_DIR": str(tmp_path)}
-    done = subprocess.run([str(fasthold), "sammenlign", "--basis-fra", "2025-01-01", "--basis-til", "2025-12-31",
-                           "--fra", "2026-01-01", "--til", "2026-12-31"], env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [
+            str(fasthold),
+            "sammenlign",
+            "--basis-fra",
+            "2025-01-01",
+            "--basis-til",
+            "2025-12-31",
+            "--fra",
+            "2026-01-01",
+            "--til",
+            "2026-12-31",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "basisperiode og pilotperiode" in done.stdout and "83,3 % (5/6)" in done.stdout
 
 
 # --------------------------------------------------------------------------- through the real workflow
+
 
 async def test_a_rebooked_first_meeting_after_a_no_show_counts_through_the_workflow(env):
     """On the time-skipping server: meeting 1 is a no-show, the workflow books meeting 2, which is held at the
@@ -254,18 +312,20 @@ async def test_a_rebooked_first_meeting_after_a_no_show_counts_through_the_workf
     state = await wait_for(handle, lambda s: len(s.meetings) == 2 and s.meetings[1].status == "invited")
     second = state.meetings[1]
     for address in (case.employer.contact_email, case.employee.email, state.caseworker.email):
-        await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(second.uid, second.sequence, address,
-                                                                           "ACCEPTED"))
+        await handle.execute_update(
+            CaseWorkflow.record_rsvp, RsvpReceived(second.uid, second.sequence, address, "ACCEPTED")
+        )
     await env.env.sleep(second.end + timedelta(minutes=5) - await env.env.get_current_time())
-    assert await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(2, True, True, "workplace")) \
-        == done("held")
+    assert await handle.execute_update(CaseWorkflow.record_meeting, MeetingOutcome(2, True, True, "workplace")) == done(
+        "held"
+    )
     today = await server_today(env)
     with env.register.session() as session:
         r = build_report(session, case.municipality, case.first_day, case.first_day, today)
     f = r.overall
     assert f.target_cases == 1
-    assert f.workplace_first_meeting == Share(1, 1)      # meeting number 1 only: 0/0 (it was not held)
-    assert f.first_meeting_by_week_8 == Share(1, 1)      # meeting number 1 only: 0/0, and 0/1 after the due date
+    assert f.workplace_first_meeting == Share(1, 1)  # meeting number 1 only: 0/0 (it was not held)
+    assert f.first_meeting_by_week_8 == Share(1, 1)  # meeting number 1 only: 0/0, and 0/1 after the due date
     assert f.employer_took_part == Share(1, 1)
     assert r.breaches == () and r.missed_targets == ()
 
@@ -285,8 +345,13 @@ async def test_a_fast_track_breach_recorded_by_the_workflow_is_in_the_report(env
 
     case, handle = await start(env, sick_report(case_reference=f"R-{uuid.uuid4().hex[:8]}"), absent_days=3)
     await wait_for(handle, lambda s: any(e.event == "meeting_booked" for e in s.timeline))
-    due = date.fromisoformat((await handle.execute_update(
-        CaseWorkflow.request_fast_track, FastTrackRequest("employee", await server_today(env)))).value)
+    due = date.fromisoformat(
+        (
+            await handle.execute_update(
+                CaseWorkflow.request_fast_track, FastTrackRequest("employee", await server_today(env))
+            )
+        ).value
+    )
     later = datetime.combine(due + timedelta(days=3), datetime.min.time(), LOCAL_TZ)
     await env.env.sleep(later - await env.env.get_current_time())
     await wait_for(handle, lambda s: "fast_track" in s.breaches)

@@ -1,15 +1,15 @@
 """Retention: the personal data of a case that ended long enough ago is erased (CPR, names, addresses, e-mail
 addresses, free text), the success report's figures are the same before and after, an open case is untouched,
 and a second run erases nothing more. Cases run through the real workflow into a real SQLite register."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from register.models import (AuditEvent, CaseListEntry, CaseRow, CitizenIdentity, MeetingAttendee, MeetingRow,
-                             MessageRow)
-from reporting.report import build_report
-from register.retention import ERASED, erase_ended_before
 from domain.model import CaseEnd, MeetingOutcome
+from register.models import AuditEvent, CaseListEntry, CaseRow, CitizenIdentity, MeetingAttendee, MeetingRow, MessageRow
+from register.retention import ERASED, erase_ended_before
+from reporting.report import build_report
 from tests.conftest import sick_report
 from tests.helpers import finish, rows, server_today, start, wait_for
 from workflows.case_workflow import CaseWorkflow
@@ -44,8 +44,9 @@ async def test_personal_data_is_erased_after_the_case_and_the_report_stays_the_s
     assert after == before  # every figure, every breach, every share
 
     [gone] = rows(env.register, CaseRow, CaseRow.reference == ended.reference)
-    assert (gone.employee_name, gone.employee_email, gone.contact_name, gone.contact_email,
-            gone.workplace_address) == (ERASED,) * 5
+    assert (gone.employee_name, gone.employee_email, gone.contact_name, gone.contact_email, gone.workplace_address) == (
+        ERASED,
+    ) * 5
     assert rows(env.register, CitizenIdentity, CitizenIdentity.case_id == gone.id) == []
     meetings = rows(env.register, MeetingRow, MeetingRow.case_id == gone.id)
     assert meetings and all(m.status in ("held", "cancelled") for m in meetings)
@@ -55,10 +56,18 @@ async def test_personal_data_is_erased_after_the_case_and_the_report_stays_the_s
     assert messages and {(m.recipients, m.subject) for m in messages} == {(ERASED, ERASED)}
     assert all(a.detail == {} for a in rows(env.register, AuditEvent, AuditEvent.case_id == gone.id))
     # Nothing of the erased person is left anywhere in the case's rows.
-    everything = " ".join(str(vars(r)) for r in [gone, *meetings, *attendees, *messages,
-                                                 *rows(env.register, AuditEvent, AuditEvent.case_id == gone.id)])
+    everything = " ".join(
+        str(vars(r))
+        for r in [
+            gone,
+            *meetings,
+            *attendees,
+            *messages,
+            *rows(env.register, AuditEvent, AuditEvent.case_id == gone.id),
+        ]
+    )
     for left in (ended.employee.email, ended.employee.name):
-        assert left not in everything, everything[max(0, everything.find(left) - 300):everything.find(left) + 60]
+        assert left not in everything, everything[max(0, everything.find(left) - 300) : everything.find(left) + 60]
 
     [kept] = rows(env.register, CaseRow, CaseRow.reference == still_open.reference)
     assert kept.employee_email == still_open.employee.email

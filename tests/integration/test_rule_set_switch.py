@@ -9,6 +9,7 @@ starts on Tuesday 4 December 2035; first day Tuesday 20 November 2035; week 8 en
 Tuesday 18 December 2035, two weeks after the clock's start and before week 8 ends; under it the minimum ends the
 day before 20 March 2036: Wednesday 19 March 2036.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -30,9 +31,15 @@ pytestmark = pytest.mark.start_day(START)
 def rulesets_with_a_later_set(path, valid_from: date) -> str:
     """The shipped sets plus a later one that takes over running cases."""
     data = yaml.safe_load(DEFAULT_RULESETS_PATH.read_text(encoding="utf-8"))
-    later = dict(data["rulesets"][-1], name="Prøveregler", valid_from=valid_from.isoformat(),
-                 transition="all_running_cases", first_meeting_statutory=True,
-                 statutory_first_conversation_months=4, triage_categories=[1, 2])
+    later = dict(
+        data["rulesets"][-1],
+        name="Prøveregler",
+        valid_from=valid_from.isoformat(),
+        transition="all_running_cases",
+        first_meeting_statutory=True,
+        statutory_first_conversation_months=4,
+        triage_categories=[1, 2],
+    )
     data["rulesets"].append(later)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return str(path)
@@ -58,7 +65,9 @@ async def test_a_rule_set_for_all_running_cases_moves_a_running_case_on_its_date
     [changed] = [e.detail for e in state.timeline if e.event == "rule_set_changed"]
     assert f"«Prøveregler» gælder fra {switch_on.isoformat()}" in changed and "«2026 beskæftigelsesreform»" in changed
     assert "Kategori: ingen (visitationen er udfaset) → 2." in changed
-    assert f"første opfølgningssamtale: {WEEK_8.isoformat()} (modellens mål) → {WEEK_8.isoformat()} (lovfrist)" in changed
+    assert (
+        f"første opfølgningssamtale: {WEEK_8.isoformat()} (modellens mål) → {WEEK_8.isoformat()} (lovfrist)" in changed
+    )
     assert "2036-05-19 (lovfrist) → 2036-03-19 (lovfrist)" in changed
     row = case_row(env, case)
     assert (row.rule_set, row.category) == ("Prøveregler", 2)

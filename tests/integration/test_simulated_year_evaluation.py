@@ -2,6 +2,7 @@
 and evaluated end to end: the evaluator's dataset opened with pandas and checked for the absence of
 personal data, and the duration curves computed and drawn (the figure is kept in tmp/test-output/ to look at).
 """
+
 from __future__ import annotations
 
 import io
@@ -13,9 +14,9 @@ import pandas as pd
 from sqlalchemy import create_engine, select
 
 from config.settings import load_settings
+from register.models import CaseRow, CitizenIdentity, MeetingAttendee
 from reporting.duration_analysis import analyse
 from reporting.evaluation_command import export_evaluation
-from register.models import CaseRow, CitizenIdentity, MeetingAttendee
 from simulation.scenario import load_scenario
 from simulation.sweep import sweep
 from tests import dates
@@ -43,8 +44,17 @@ def personal_values(url: str) -> set[str]:
     values: set[str] = set()
     with engine.connect() as conn:
         for c in conn.execute(select(CaseRow)):
-            values |= {c.reference, c.employee_name, c.employee_email, c.employer_name, c.employer_cvr,
-                       c.workplace_address, c.contact_name, c.contact_email, c.workflow_id}
+            values |= {
+                c.reference,
+                c.employee_name,
+                c.employee_email,
+                c.employer_name,
+                c.employer_cvr,
+                c.workplace_address,
+                c.contact_name,
+                c.contact_email,
+                c.workflow_id,
+            }
         values |= set(conn.scalars(select(CitizenIdentity.cpr)))
         values |= set(conn.scalars(select(MeetingAttendee.email)))
     engine.dispose()
@@ -58,8 +68,9 @@ async def test_a_simulated_year_exported_and_evaluated(tmp_path: Path):
     [result] = (await sweep(load_scenario(scenario), tmp_path / "out", progress=False)).results
     report = result.report
     settings = load_settings(env={}).replace(database_url=result.register_url, data_dir=str(tmp_path / "data"))
-    export = export_evaluation(settings, report.municipality, report.start, report.end, actor="evaluator-test",
-                               today=report.today)
+    export = export_evaluation(
+        settings, report.municipality, report.start, report.end, actor="evaluator-test", today=report.today
+    )
     bundle = zipfile.ZipFile(io.BytesIO(export.zip_bytes()))
     frame = pd.read_parquet(io.BytesIO(bundle.read("sager.parquet")))
     as_text = pd.read_csv(io.BytesIO(bundle.read("sager.csv")), dtype=str, keep_default_na=False)

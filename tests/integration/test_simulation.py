@@ -6,13 +6,13 @@ one meeting hour a week per caseworker, so one caseworker cannot see twelve new 
 fixed day (tests/dates.py) and runs once for each of the days around the calendar's holidays and clock changes:
 the figures must hold whatever the calendar does, not only on the day the test was written.
 """
+
 from __future__ import annotations
 
 import shlex
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import create_engine, func, select
 
 import cli
@@ -61,8 +61,12 @@ async def test_fewer_caseworkers_never_meet_week_eight_more_often_and_the_figure
         engine.dispose()
         assert sum(c.cases for c in r.per_caseworker) == 12
         assert len(r.per_caseworker) <= r.caseworkers
-        for share in (overall.first_meeting_by_week_8, overall.workplace_first_meeting, overall.employer_took_part,
-                      overall.measure_before_week_13):
+        for share in (
+            overall.first_meeting_by_week_8,
+            overall.workplace_first_meeting,
+            overall.employer_took_part,
+            overall.measure_before_week_13,
+        ):
             assert 0 <= share.numerator <= share.denominator <= overall.target_cases
         assert all(c.week_8 is None or 0 <= c.week_8 <= 1 for c in r.per_caseworker)
         assert r.mails["employer_request"] >= overall.target_cases  # every target case asked its employer

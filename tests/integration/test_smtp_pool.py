@@ -1,6 +1,7 @@
 """The SMTP connection pool against a real SMTP server (aiosmtpd on loopback): connections are reused, a
 connection the server has dropped is replaced without losing the message, a refused recipient does not spoil
 the connection, and a relay with STARTTLS and AUTH sees one login for many messages."""
+
 from __future__ import annotations
 
 import asyncio
@@ -94,8 +95,9 @@ async def test_a_connection_the_server_dropped_is_replaced_and_the_message_sent_
     pool = SmtpPool(SmtpTarget("127.0.0.1", port), size=1, idle_seconds=60)
     await pool.send(message(1))
     # The server closes the idle connection; the pool still holds it.
-    await eventually_async(lambda: sink.peers[0] in sink.dropped, timeout=10,
-                           what="the server dropping the idle connection")
+    await eventually_async(
+        lambda: sink.peers[0] in sink.dropped, timeout=10, what="the server dropping the idle connection"
+    )
     await pool.send(message(2))
     await pool.close()
     assert [str(m["Subject"]) for m in sink.messages] == ["Besked 1", "Besked 2"]
@@ -141,8 +143,14 @@ async def test_a_server_that_is_down_is_an_error_not_a_hang():
 
 
 async def test_a_relay_with_starttls_and_login_sees_one_login_for_many_messages(relay, settings, register):  # noqa: F811
-    good = settings.replace(smtp_port=relay.port, smtp_starttls=True, smtp_username="jobcenter",
-                            smtp_password="hemmelig", smtp_ca_file=str(relay.cert), smtp_connections=1)
+    good = settings.replace(
+        smtp_port=relay.port,
+        smtp_starttls=True,
+        smtp_username="jobcenter",
+        smtp_password="hemmelig",
+        smtp_ca_file=str(relay.cert),
+        smtp_connections=1,
+    )
     sender = MailActivities(good, register)
     environment = ActivityEnvironment()
     for n in range(5):

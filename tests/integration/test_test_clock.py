@@ -1,4 +1,5 @@
 """The tests' clocks start on the days tests/dates.py names, never on the machine's today."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -39,11 +40,23 @@ def test_the_readmes_other_day_moves_the_default_day():
 
     root = Path(__file__).resolve().parents[2]
     assert "FASTHOLD_TEST_START=2036-04-14 bash scripts/test.sh" in (root / "README.md").read_text(encoding="utf-8")
-    probe = ("from tests import dates; import sys; "
-             "sys.exit(0 if dates.DEFAULT_START.isoformat() == '2036-04-14' else 1)")
+    probe = "from tests import dates; import sys; sys.exit(0 if dates.DEFAULT_START.isoformat() == '2036-04-14' else 1)"
     env = {**os.environ, "FASTHOLD_TEST_START": "2036-04-14"}
     assert subprocess.run([sys.executable, "-c", probe], cwd=root, env=env).returncode == 0
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                          f"{Path(__file__).relative_to(root)}::test_the_time_skipping_clock_starts_on_the_suites_day"],
-                         cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"{Path(__file__).relative_to(root)}::test_the_time_skipping_clock_starts_on_the_suites_day",
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout[-2000:]

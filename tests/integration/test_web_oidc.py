@@ -1,23 +1,23 @@
 """Signing in with OpenID Connect (Authlib), against a small identity provider on loopback that really signs
 its ID tokens (RS256, keys published at its jwks_uri): discovery, the redirect with state and nonce, the code
 exchange, the signature and nonce checks, and the mapping of the e-mail claim to the roster."""
+
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
-
-import re
 
 import httpx
 import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from tests.conftest import free_port
 from register.db import upgrade
+from tests.conftest import free_port
 from web.app import create_app
 
 CLIENT_ID, CLIENT_SECRET = "fasthold-web", "hemmelig-i-test"
@@ -49,10 +49,17 @@ class IdentityProvider:
 
             def do_GET(self):
                 if self.path == "/.well-known/openid-configuration":
-                    self._json({"issuer": provider.issuer, "authorization_endpoint": f"{provider.issuer}/authorize",
-                                "token_endpoint": f"{provider.issuer}/token", "jwks_uri": f"{provider.issuer}/jwks",
-                                "response_types_supported": ["code"], "subject_types_supported": ["public"],
-                                "id_token_signing_alg_values_supported": ["RS256"]})
+                    self._json(
+                        {
+                            "issuer": provider.issuer,
+                            "authorization_endpoint": f"{provider.issuer}/authorize",
+                            "token_endpoint": f"{provider.issuer}/token",
+                            "jwks_uri": f"{provider.issuer}/jwks",
+                            "response_types_supported": ["code"],
+                            "subject_types_supported": ["public"],
+                            "id_token_signing_alg_values_supported": ["RS256"],
+                        }
+                    )
                 elif self.path == "/jwks":
                     self._json({"keys": [provider.key.as_dict(private=False)]})
                 else:
@@ -62,8 +69,15 @@ class IdentityProvider:
                 form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
                 provider.token_requests.append(form)
                 now = int(time.time())  # real now: token lifetimes are checked against the real clock
-                claims = {"iss": provider.issuer, "sub": "u-1", "aud": CLIENT_ID, "iat": now, "exp": now + 300,
-                          "nonce": provider.nonce, "email": provider.next_email}
+                claims = {
+                    "iss": provider.issuer,
+                    "sub": "u-1",
+                    "aud": CLIENT_ID,
+                    "iat": now,
+                    "exp": now + 300,
+                    "nonce": provider.nonce,
+                    "email": provider.next_email,
+                }
                 id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, provider.key)
                 self._json({"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": id_token})
 
@@ -81,8 +95,14 @@ def idp():
 @pytest.fixture
 def web(settings, idp):
     upgrade(settings.resolved_database_url)  # sessions are kept in the register
-    app = create_app(settings.replace(oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
-                                      oidc_client_secret=CLIENT_SECRET, public_base_url="http://fasthold.test"))
+    app = create_app(
+        settings.replace(
+            oidc_issuer=idp.issuer,
+            oidc_client_id=CLIENT_ID,
+            oidc_client_secret=CLIENT_SECRET,
+            public_base_url="http://fasthold.test",
+        )
+    )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://fasthold.test")
 
 
@@ -96,7 +116,7 @@ async def sign_in(web, idp, email: str) -> httpx.Response:
     assert f"{to.scheme}://{to.netloc}{to.path}" == f"{idp.issuer}/authorize"
     assert query["client_id"] == CLIENT_ID and query["redirect_uri"] == "http://fasthold.test/auth/callback"
     assert query["response_type"] == "code" and "openid" in query["scope"] and query["state"] and query["nonce"]
-    idp.nonce, idp.next_email = query["nonce"], email   # the person signs in at the provider
+    idp.nonce, idp.next_email = query["nonce"], email  # the person signs in at the provider
     return await web.get(f"/auth/callback?code=kode-1&state={query['state']}")
 
 
@@ -109,8 +129,9 @@ async def test_a_roster_caseworker_signs_in_through_the_identity_provider(web, i
     cookie = done.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     # The local sign-in is not offered when the municipality's provider is configured.
-    assert (await web.post("/login", data={"username": "anna.berg@jobcenter.example.dk",
-                                           "password": "x"})).status_code == 303
+    assert (
+        await web.post("/login", data={"username": "anna.berg@jobcenter.example.dk", "password": "x"})
+    ).status_code == 303
     # Signing out ends the session on the server: a copy of the cookie from before opens nothing after.
     copy = dict(web.cookies)
     page = await web.get("/rapport")

@@ -1,5 +1,6 @@
 """Workbench sessions kept in the register (SQLite and PostgreSQL): a session lives while it is used, ends after
 `web_idle_minutes` without use or at sign-out, and once ended it stays ended; only a hash of its id is kept."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

@@ -3,6 +3,7 @@ under the real activities' names (as samples-python's tests replace an activity 
 process's own logic (what it does, in what order, how often) in a second or two; the real-part tests of every
 path, with a real SMTP server and register, stay beside them in test_case_paths.py.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,18 +19,43 @@ from temporalio.worker import Worker
 
 from activities.mail import OutgoingMail
 from activities.planning import RuleSetPlanRequest, SlotRequest
-from activities.register import (AssignRequest, BreachRecord, BusyRequest, CaseUpdate, EarlierBenefitRequest, MeasureRecord,
-                                 MeetingRecord, ReserveRequest)
+from activities.register import (
+    AssignRequest,
+    BreachRecord,
+    BusyRequest,
+    CaseUpdate,
+    EarlierBenefitRequest,
+    MeasureRecord,
+    MeetingRecord,
+    ReserveRequest,
+)
 from domain.localtime import LOCAL_TZ, local_date
-from domain.model import CaseInput, EarlierBenefit, Caseworker, EmployerAnswer, Employee, Employer, Reassignment, RsvpReceived
+from domain.model import (
+    CaseInput,
+    Caseworker,
+    EarlierBenefit,
+    Employee,
+    Employer,
+    EmployerAnswer,
+    Reassignment,
+    RsvpReceived,
+)
 from domain.results import done
 from domain.rulesets import RuleSet, RuleSetPlan, load_rulesets, ruleset_for
 from register.case_list import PublishedView
 from worker import SANDBOX, warm_holiday_calendar
 from workflows.case_workflow import CaseWorkflow
 
-ANNA = Caseworker("cw-anna", "Anna Berg", "anna@jobcenter.example.dk", "", "team-nord", "Team Nord", "Lise Holm",
-                  "lise@jobcenter.example.dk")
+ANNA = Caseworker(
+    "cw-anna",
+    "Anna Berg",
+    "anna@jobcenter.example.dk",
+    "",
+    "team-nord",
+    "Team Nord",
+    "Lise Holm",
+    "lise@jobcenter.example.dk",
+)
 JONAS = dataclasses.replace(ANNA, id="cw-jonas", name="Jonas Friis", email="jonas@jobcenter.example.dk")
 
 
@@ -109,25 +135,35 @@ class StandIns:
             record = request.record
             if record.caseworker_id in self.full:
                 return None
-            taken = self.busy | {(r.caseworker_id, r.meeting.start) for r in self.saved
-                                 if r.meeting.uid != record.meeting.uid}
+            taken = self.busy | {
+                (r.caseworker_id, r.meeting.start) for r in self.saved if r.meeting.uid != record.meeting.uid
+            }
             day = local_date(request.earliest) + timedelta(days=1)
             while day <= request.latest_day:
                 slot = datetime.combine(day, time(10), tzinfo=LOCAL_TZ)
                 if day.weekday() < 5 and slot not in request.avoid and (record.caseworker_id, slot) not in taken:
-                    self.saved.append(dataclasses.replace(record, meeting=dataclasses.replace(
-                        record.meeting, start=slot, end=slot + timedelta(hours=1))))
+                    self.saved.append(
+                        dataclasses.replace(
+                            record,
+                            meeting=dataclasses.replace(record.meeting, start=slot, end=slot + timedelta(hours=1)),
+                        )
+                    )
                     return slot
                 day += timedelta(days=1)
             return None
 
         @activity.defn(name="busy_intervals")
         def busy_intervals(request: BusyRequest) -> list[tuple[datetime, datetime]]:
-            taken = self.busy | {(r.caseworker_id, r.meeting.start) for r in self.saved
-                                 if r.meeting.uid != request.exclude_uid}
-            return [(start, start + timedelta(hours=1)) for worker, start in taken
-                    if worker == request.caseworker_id and request.start < start + timedelta(hours=1)
-                    and start < request.end]
+            taken = self.busy | {
+                (r.caseworker_id, r.meeting.start) for r in self.saved if r.meeting.uid != request.exclude_uid
+            }
+            return [
+                (start, start + timedelta(hours=1))
+                for worker, start in taken
+                if worker == request.caseworker_id
+                and request.start < start + timedelta(hours=1)
+                and start < request.end
+            ]
 
         @activity.defn(name="send_mail")
         def send_mail(mail: OutgoingMail) -> str:
@@ -156,19 +192,41 @@ class StandIns:
         def publish_view(published: PublishedView) -> None:
             self.published.append(published)
 
-        return [register_case, rule_set_for, rule_set_plan, earlier_benefit_periods, risk_estimate, assign_caseworker,
-                look_up_caseworker, busy_intervals, update_case, free_slots, save_meeting, reserve_slot, send_mail,
-                record_breach, record_missed_target, save_measure, new_meeting_uid, publish_view]
+        return [
+            register_case,
+            rule_set_for,
+            rule_set_plan,
+            earlier_benefit_periods,
+            risk_estimate,
+            assign_caseworker,
+            look_up_caseworker,
+            busy_intervals,
+            update_case,
+            free_slots,
+            save_meeting,
+            reserve_slot,
+            send_mail,
+            record_breach,
+            record_missed_target,
+            save_measure,
+            new_meeting_uid,
+            publish_view,
+        ]
 
     def kinds(self, to: str | None = None) -> list[str]:
         return [m.kind for m in self.mails if to is None or m.recipient.email == to]
 
 
 def a_case(first_day: date) -> CaseInput:
-    return CaseInput(reference=f"F-{uuid.uuid4().hex[:8]}", municipality="101", first_day=first_day,
-                     expected_weeks=30, employer_expected_weeks=30, employee=Employee("Mette", "mette@example.com"),
-                     employer=Employer("Firma A/S", "12345674", "Vej 1, 2100 København Ø", "Karen",
-                                       "karen@firma.example.dk"))
+    return CaseInput(
+        reference=f"F-{uuid.uuid4().hex[:8]}",
+        municipality="101",
+        first_day=first_day,
+        expected_weeks=30,
+        employer_expected_weeks=30,
+        employee=Employee("Mette", "mette@example.com"),
+        employer=Employer("Firma A/S", "12345674", "Vej 1, 2100 København Ø", "Karen", "karen@firma.example.dk"),
+    )
 
 
 @pytest.fixture
@@ -184,10 +242,15 @@ async def run_case(time_env, client, standins, first_day_offset: int, drive):
     today = local_date(await time_env.get_current_time())
     case = a_case(today - timedelta(days=first_day_offset))
     queue = f"fast-{uuid.uuid4().hex[:8]}"
-    async with Worker(client, task_queue=queue, workflows=[CaseWorkflow], activities=standins.activities(),
-                      workflow_runner=SANDBOX, activity_executor=_executor()):
-        handle = await client.start_workflow(CaseWorkflow.run, args=[case, None], id=case.workflow_id,
-                                             task_queue=queue)
+    async with Worker(
+        client,
+        task_queue=queue,
+        workflows=[CaseWorkflow],
+        activities=standins.activities(),
+        workflow_runner=SANDBOX,
+        activity_executor=_executor(),
+    ):
+        handle = await client.start_workflow(CaseWorkflow.run, args=[case, None], id=case.workflow_id, task_queue=queue)
         await drive(case, handle)
         await handle.terminate("test done")
     return case
@@ -274,8 +337,9 @@ async def test_a_decline_moves_the_meeting_with_sequence_plus_one(time_env, clie
         await handle.execute_update(CaseWorkflow.employer_answer, EmployerAnswer(True))
         await time_env.sleep(timedelta(minutes=5))
         meeting = (await handle.query(CaseWorkflow.state_now)).meetings[0]
-        await handle.execute_update(CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, 0, case.employee.email,
-                                                                           "DECLINED"))
+        await handle.execute_update(
+            CaseWorkflow.record_rsvp, RsvpReceived(meeting.uid, 0, case.employee.email, "DECLINED")
+        )
         await time_env.sleep(timedelta(minutes=5))
         moved = (await handle.query(CaseWorkflow.state_now)).meetings[0]
         assert moved.uid == meeting.uid and moved.sequence == 1 and moved.start != meeting.start

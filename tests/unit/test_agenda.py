@@ -2,6 +2,7 @@
 
 Dates are hand-checked against a 2025 calendar (first day of absence Monday 3 March 2025, rule set "2025").
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -12,8 +13,20 @@ from domain import agenda
 from domain.agenda import Step
 from domain.deadlines import compute_deadlines
 from domain.localtime import LOCAL_TZ
-from domain.model import (CaseInput, CaseState, Caseworker, Employee, Employer, FastTrack, Location, Measure, Meeting,
-                          MeetingStatus, Partstat, Phase)
+from domain.model import (
+    CaseInput,
+    CaseState,
+    Caseworker,
+    Employee,
+    Employer,
+    FastTrack,
+    Location,
+    Measure,
+    Meeting,
+    MeetingStatus,
+    Partstat,
+    Phase,
+)
 from domain.rulesets import load_rulesets, ruleset_for
 from domain.triage import Track
 
@@ -27,26 +40,47 @@ def at(day: date, hour: int = 8, minute: int = 0) -> datetime:
 
 
 def case(expected_weeks: int = 12) -> CaseInput:
-    return CaseInput(reference="SAG-1", municipality="101", first_day=FIRST_DAY, expected_weeks=expected_weeks,
-                     employee=Employee("M", EMPLOYEE),
-                     employer=Employer("Firma", "12345674", "Vej 1", "K", EMPLOYER))
+    return CaseInput(
+        reference="SAG-1",
+        municipality="101",
+        first_day=FIRST_DAY,
+        expected_weeks=expected_weeks,
+        employee=Employee("M", EMPLOYEE),
+        employer=Employer("Firma", "12345674", "Vej 1", "K", EMPLOYER),
+    )
 
 
 def state(track: Track | None = Track.WORKPLACE, **changes) -> CaseState:
     rules = ruleset_for(FIRST_DAY, load_rulesets())
-    s = CaseState(reference="SAG-1", municipality="101", track=track, expected_weeks=12, rules=rules,
-                  deadlines=compute_deadlines(FIRST_DAY, rules), phase=Phase.EMPLOYER_CONTACT,
-                  caseworker=Caseworker("cw", "C", "c@example.dk", "", "t", "T", "L", "l@example.dk"))
+    s = CaseState(
+        reference="SAG-1",
+        municipality="101",
+        track=track,
+        expected_weeks=12,
+        rules=rules,
+        deadlines=compute_deadlines(FIRST_DAY, rules),
+        phase=Phase.EMPLOYER_CONTACT,
+        caseworker=Caseworker("cw", "C", "c@example.dk", "", "t", "T", "L", "l@example.dk"),
+    )
     for key, value in changes.items():
         setattr(s, key, value)
     return s
 
 
-def meeting(number: int = 1, start: datetime | None = None, status: MeetingStatus = MeetingStatus.INVITED,
-            **changes) -> Meeting:
+def meeting(
+    number: int = 1, start: datetime | None = None, status: MeetingStatus = MeetingStatus.INVITED, **changes
+) -> Meeting:
     start = start or at(date(2025, 4, 15), 10)
-    m = Meeting(number=number, uid=f"u{number}", start=start, end=start + timedelta(hours=1), location="Vej 1",
-                expected_location=Location.WORKPLACE, status=status, invited_at=at(date(2025, 3, 20), 9))
+    m = Meeting(
+        number=number,
+        uid=f"u{number}",
+        start=start,
+        end=start + timedelta(hours=1),
+        location="Vej 1",
+        expected_location=Location.WORKPLACE,
+        status=status,
+        invited_at=at(date(2025, 3, 20), 9),
+    )
     for key, value in changes.items():
         setattr(m, key, value)
     return m
@@ -108,8 +142,8 @@ def test_a_deadline_is_met_only_by_a_meeting_held_on_or_before_it():
 
 def test_the_meeting_deadline_is_week_eight_or_fast_track_and_never_in_the_past():
     s = state()
-    assert s.deadlines.first_meeting_due == date(2025, 4, 27)      # Sunday, end of week 8
-    assert s.deadlines.latest_meeting_day == date(2025, 4, 25)     # the Friday before
+    assert s.deadlines.first_meeting_due == date(2025, 4, 27)  # Sunday, end of week 8
+    assert s.deadlines.latest_meeting_day == date(2025, 4, 25)  # the Friday before
     assert agenda.meeting_deadline(s, date(2025, 3, 17)) == date(2025, 4, 25)
     fast = state(fast_track=FastTrack("employee", date(2025, 3, 17), date(2025, 3, 31)))
     assert agenda.meeting_deadline(fast, date(2025, 3, 17)) == date(2025, 3, 31)
@@ -144,8 +178,8 @@ def test_the_next_deadline_is_the_first_meeting_until_held_then_the_reassessment
 def test_a_silent_employer_is_reminded_after_three_and_escalated_after_five_working_days():
     contacted = date(2025, 3, 17)  # Monday
     steps = keys(agenda.agenda(state(employer_contacted_on=contacted), case(), at(contacted, 9)))
-    assert steps["employer_reminder"] == at(date(2025, 3, 20))      # Thursday 08:00
-    assert steps["employer_escalation"] == at(date(2025, 3, 24))    # next Monday 08:00
+    assert steps["employer_reminder"] == at(date(2025, 3, 20))  # Thursday 08:00
+    assert steps["employer_escalation"] == at(date(2025, 3, 24))  # next Monday 08:00
     # The breach is the minute after the end of week 8, local time.
     assert steps["breach/first_meeting"] == at(date(2025, 4, 27), 23, 59) + timedelta(minutes=1)
     assert "booking_escalation" in steps and "reassessment_task" in steps and "measure_task" in steps
@@ -153,8 +187,14 @@ def test_a_silent_employer_is_reminded_after_three_and_escalated_after_five_work
 
 def test_planned_meetings_get_a_reminder_and_a_record_task():
     m = meeting(start=at(date(2025, 4, 15), 10))  # Tuesday
-    steps = {s.key: s for s in agenda.agenda(state(employer_contacted_on=date(2025, 3, 17), employer_hosts=True,
-                                                   meetings=[m]), case(), at(date(2025, 3, 20), 9))}
+    steps = {
+        s.key: s
+        for s in agenda.agenda(
+            state(employer_contacted_on=date(2025, 3, 17), employer_hosts=True, meetings=[m]),
+            case(),
+            at(date(2025, 3, 20), 9),
+        )
+    }
     reminder, record = steps["reminder/u1/0"], steps["record/u1/0"]
     assert reminder.step == Step.MEETING_REMINDER and reminder.when == at(date(2025, 4, 11))  # two working days
     assert record.step == Step.RECORD_MEETING and record.when == m.end and record.meeting is m
@@ -163,9 +203,14 @@ def test_planned_meetings_get_a_reminder_and_a_record_task():
 
 def test_after_the_first_meeting_a_follow_up_is_booked_two_weeks_before_it_is_due():
     held = meeting(status=MeetingStatus.HELD, start=at(date(2025, 4, 15), 10))
-    steps = {s.key: s for s in agenda.agenda(state(meetings=[held], measures=[Measure("mentor", FIRST_DAY, True)],
-                                                   expected_weeks=30),
-                                             case(expected_weeks=30), at(date(2025, 4, 16), 9))}
+    steps = {
+        s.key: s
+        for s in agenda.agenda(
+            state(meetings=[held], measures=[Measure("mentor", FIRST_DAY, True)], expected_weeks=30),
+            case(expected_weeks=30),
+            at(date(2025, 4, 16), 9),
+        )
+    }
     follow = steps["followup/2/"]
     assert follow.step == Step.FOLLOW_UP and follow.due == date(2025, 5, 13)
     assert follow.when == at(date(2025, 4, 29))  # ten working days before Tuesday 13 May
@@ -181,15 +226,25 @@ def test_a_predictable_case_only_has_its_return_followed():
 
 
 def test_a_watched_case_waits_for_the_expected_return():
-    steps = keys(agenda.agenda(state(track=Track.WATCH, phase=Phase.WATCH, expected_weeks=6), case(expected_weeks=6),
-                               at(date(2025, 3, 10), 9)))
+    steps = keys(
+        agenda.agenda(
+            state(track=Track.WATCH, phase=Phase.WATCH, expected_weeks=6),
+            case(expected_weeks=6),
+            at(date(2025, 3, 10), 9),
+        )
+    )
     assert steps[f"watch_check/{FIRST_DAY + timedelta(weeks=6)}"] == at(date(2025, 4, 14))
     assert "breach/first_meeting" not in steps and "measure_task" not in steps
 
 
-@pytest.mark.parametrize("done, expected", [([], "employer_reminder"),
-                                            (["employer_reminder"], "employer_escalation"),
-                                            (["employer_reminder", "employer_escalation"], "booking_escalation")])
+@pytest.mark.parametrize(
+    "done, expected",
+    [
+        ([], "employer_reminder"),
+        (["employer_reminder"], "employer_escalation"),
+        (["employer_reminder", "employer_escalation"], "booking_escalation"),
+    ],
+)
 def test_the_next_step_is_the_earliest_not_yet_taken(done, expected):
     steps = agenda.agenda(state(employer_contacted_on=date(2025, 3, 17)), case(), at(date(2025, 3, 17), 9))
     assert agenda.next_step(steps, done).key == expected

@@ -5,6 +5,7 @@ Dates are hand-checked against the 2026 calendar. First day Monday 3 August 2026
 beskæftigelsesreform": week 8 ends Sunday 27 September (the model's target); the legal minimum of one
 conversation in six months ends Tuesday 2 February 2027; day 185 is 3 February 2027, so § 24 gives 28 February.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -15,8 +16,19 @@ from domain.agenda import Step
 from domain.deadlines import MODEL_TARGET, STATUTORY, compute_deadlines, recompute_reassessment
 from domain.fast_track import answer_consent, request_fast_track
 from domain.localtime import LOCAL_TZ
-from domain.model import (TRACK_PHASE, BenefitPause, CaseInput, CaseState, Caseworker, Employee, Employer, Location,
-                          Meeting, MeetingStatus, Phase)
+from domain.model import (
+    TRACK_PHASE,
+    BenefitPause,
+    CaseInput,
+    CaseState,
+    Caseworker,
+    Employee,
+    Employer,
+    Location,
+    Meeting,
+    MeetingStatus,
+    Phase,
+)
 from domain.rulesets import load_rulesets, ruleset_for
 from domain.triage import Track
 
@@ -30,15 +42,27 @@ def at(day: date, hour: int = 8, minute: int = 0) -> datetime:
 
 
 def case() -> CaseInput:
-    return CaseInput(reference="SAG-1", municipality="101", first_day=FIRST_DAY, expected_weeks=30,
-                     employee=Employee("M", "m@example.dk"),
-                     employer=Employer("Firma", "12345674", "Vej 1", "K", "k@firma.example.dk"))
+    return CaseInput(
+        reference="SAG-1",
+        municipality="101",
+        first_day=FIRST_DAY,
+        expected_weeks=30,
+        employee=Employee("M", "m@example.dk"),
+        employer=Employer("Firma", "12345674", "Vej 1", "K", "k@firma.example.dk"),
+    )
 
 
 def state(track: Track | None = Track.WORKPLACE, rules=RULES, **changes) -> CaseState:
-    s = CaseState(reference="SAG-1", municipality="101", track=track, expected_weeks=30, rules=rules,
-                  deadlines=compute_deadlines(FIRST_DAY, rules), phase=Phase.EMPLOYER_CONTACT,
-                  caseworker=Caseworker("cw", "C", "c@example.dk", "", "t", "T", "L", "l@example.dk"))
+    s = CaseState(
+        reference="SAG-1",
+        municipality="101",
+        track=track,
+        expected_weeks=30,
+        rules=rules,
+        deadlines=compute_deadlines(FIRST_DAY, rules),
+        phase=Phase.EMPLOYER_CONTACT,
+        caseworker=Caseworker("cw", "C", "c@example.dk", "", "t", "T", "L", "l@example.dk"),
+    )
     for key, value in changes.items():
         setattr(s, key, value)
     return s
@@ -70,8 +94,15 @@ def test_the_2026_legal_minimum_is_watched_on_a_meeting_track_until_a_meeting_is
     assert (minimum.step, minimum.deadline, minimum.due) == (Step.BREACH, "first_conversation", date(2027, 2, 2))
     assert minimum.when == at(date(2027, 2, 2), 23, 59) + timedelta(minutes=1)
     assert "breach/first_meeting" in found  # the week-8 target is still watched (and escalated when missed)
-    held = Meeting(1, "u1", at(date(2026, 9, 1), 10), at(date(2026, 9, 1), 11), "Vej 1", Location.WORKPLACE,
-                   status=MeetingStatus.HELD)
+    held = Meeting(
+        1,
+        "u1",
+        at(date(2026, 9, 1), 10),
+        at(date(2026, 9, 1), 11),
+        "Vej 1",
+        Location.WORKPLACE,
+        status=MeetingStatus.HELD,
+    )
     assert "breach/first_conversation" not in steps(state(meetings=[held]))
     assert "breach/first_conversation" not in steps(state(track=Track.WATCH, phase=Phase.WATCH))
     # Rule sets before the reform have no such minimum.
@@ -103,7 +134,7 @@ def test_a_missing_employer_estimate_is_asked_for_then_reminded_and_escalated():
     asked = replace(waiting, employer_estimate_requested_on=date(2026, 8, 4))  # Tuesday
     assert not agenda.needs_estimate_request(asked)
     found = steps(asked)
-    assert found["estimate_reminder"].when == at(date(2026, 8, 7))     # three working days: Friday
+    assert found["estimate_reminder"].when == at(date(2026, 8, 7))  # three working days: Friday
     assert found["estimate_escalation"].when == at(date(2026, 8, 11))  # five working days: Tuesday
     assert "breach/first_meeting" not in found and "measure_task" not in found
     answered = replace(asked, employer_expected_weeks=12)
@@ -114,7 +145,7 @@ def test_the_information_form_is_reminded_before_the_answer_is_due_then_becomes_
     sent = state(info_form_sent_on=date(2026, 8, 4))  # Tuesday: answer due Wednesday 12 August
     found = steps(sent)
     assert found["info_form_reminder"].when == at(date(2026, 8, 10))  # two working days before
-    assert found["info_form_task"].when == at(date(2026, 8, 13))      # the working day after
+    assert found["info_form_task"].when == at(date(2026, 8, 13))  # the working day after
     answered = replace(sent, info_form_answered_on=date(2026, 8, 9))
     assert not {"info_form_reminder", "info_form_task"} & set(steps(answered))
     assert not {"info_form_reminder", "info_form_task"} & set(steps(state()))  # an older case never sent it
@@ -125,8 +156,7 @@ def test_the_information_form_on_its_recorded_dates():
     Saturday 8 August (sent + 8 days, the literal date); reminder two working days before: Thursday 6 August; the
     task the working day after: Monday 10 August. Agreed later: Friday 21 August -> reminder Wednesday 19 August,
     task Monday 24 August. The keys name the dates, so a moved date gives new steps."""
-    recorded = state(info_form_sent_on=date(2026, 7, 31), info_form_sent_recorded=True,
-                     info_form_via="employer_report")
+    recorded = state(info_form_sent_on=date(2026, 7, 31), info_form_sent_recorded=True, info_form_via="employer_report")
     now = at(date(2026, 8, 4), 9)
     found = {s.key: s for s in agenda.agenda(recorded, case(), now)}
     assert found["info_form_reminder/2026-07-31/2026-08-08"].when == at(date(2026, 8, 6))

@@ -1,6 +1,7 @@
 """What an attendee wrote (a reply's COMMENT or Google's X-RESPONSE-COMMENT) reaches a terminal (`fasthold
 status`), pages and task mails: escape sequences and hidden controls are removed on the way in, and again where
 it is shown (a case recorded before the change may hold them)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -21,12 +22,14 @@ def shows_nothing_hidden(text: str) -> bool:
 
 def reply_with_comment(comment: str) -> bytes:
     folded = comment.replace("\r\n", "\\n")
-    return ("From: henrik@bageriet.example\r\nTo: invitationer@jobcenter.example.dk\r\nSubject: Afvist\r\n"
-            "MIME-Version: 1.0\r\nContent-Type: text/calendar; method=REPLY; charset=utf-8\r\n\r\n"
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//T//T//DA\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
-            "UID:abc\r\nSEQUENCE:0\r\nDTSTAMP:20261201T100000Z\r\nDTSTART:20261207T090000Z\r\n"
-            "ATTENDEE;PARTSTAT=DECLINED:mailto:henrik@bageriet.example\r\n"
-            f"COMMENT:{folded}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode("utf-8")
+    return (
+        "From: henrik@bageriet.example\r\nTo: invitationer@jobcenter.example.dk\r\nSubject: Afvist\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: text/calendar; method=REPLY; charset=utf-8\r\n\r\n"
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//T//T//DA\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
+        "UID:abc\r\nSEQUENCE:0\r\nDTSTAMP:20261201T100000Z\r\nDTSTART:20261207T090000Z\r\n"
+        "ATTENDEE;PARTSTAT=DECLINED:mailto:henrik@bageriet.example\r\n"
+        f"COMMENT:{folded}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
 
 
 def test_a_reply_comment_loses_its_escape_sequences_on_the_way_in():
@@ -44,11 +47,27 @@ def test_status_in_a_terminal_shows_no_escape_sequence():
 
 def test_a_task_mail_carries_no_escape_sequence():
     from activities.mail import CaseSummary, OutgoingMail, Recipient, Task, template_context
-    case = CaseSummary("SAG-1", "101", "Mette", "Bageriet", "Nørrebrogade 10", "Henrik", "Anna",
-                       "anna@jobcenter.example.dk", "", date(2026, 11, 2), date(2026, 12, 27))
-    mail = OutgoingMail(key="k", kind="caseworker_task", case=case,
-                        recipient=Recipient("Anna", "anna@jobcenter.example.dk", "caseworker"),
-                        task=Task("Svar med en kommentar", HOSTILE, date(2026, 12, 3)))
+
+    case = CaseSummary(
+        "SAG-1",
+        "101",
+        "Mette",
+        "Bageriet",
+        "Nørrebrogade 10",
+        "Henrik",
+        "Anna",
+        "anna@jobcenter.example.dk",
+        "",
+        date(2026, 11, 2),
+        date(2026, 12, 27),
+    )
+    mail = OutgoingMail(
+        key="k",
+        kind="caseworker_task",
+        case=case,
+        recipient=Recipient("Anna", "anna@jobcenter.example.dk", "caseworker"),
+        task=Task("Svar med en kommentar", HOSTILE, date(2026, 12, 3)),
+    )
     rendered = render("caseworker_task", template_context(mail))
     assert "Jeg kan ikke" in rendered.text
     for text in (rendered.subject, rendered.text, rendered.html):

@@ -16,11 +16,27 @@ from domain.calendar_dk import (
 # Weekday public holidays and default closed days, written out by hand (independent of
 # the `holidays` library) for the property tests below.
 HAND_NON_WORKING_2025_2026 = {
-    date(2025, 1, 1), date(2025, 4, 17), date(2025, 4, 18), date(2025, 4, 21), date(2025, 5, 29),
-    date(2025, 6, 5), date(2025, 6, 9), date(2025, 12, 24), date(2025, 12, 25), date(2025, 12, 26),
+    date(2025, 1, 1),
+    date(2025, 4, 17),
+    date(2025, 4, 18),
+    date(2025, 4, 21),
+    date(2025, 5, 29),
+    date(2025, 6, 5),
+    date(2025, 6, 9),
+    date(2025, 12, 24),
+    date(2025, 12, 25),
+    date(2025, 12, 26),
     date(2025, 12, 31),
-    date(2026, 1, 1), date(2026, 4, 2), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 14),
-    date(2026, 5, 25), date(2026, 6, 5), date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 31),
+    date(2026, 1, 1),
+    date(2026, 4, 2),
+    date(2026, 4, 3),
+    date(2026, 4, 6),
+    date(2026, 5, 14),
+    date(2026, 5, 25),
+    date(2026, 6, 5),
+    date(2026, 12, 24),
+    date(2026, 12, 25),
+    date(2026, 12, 31),
 }
 
 
@@ -157,13 +173,30 @@ from domain.calendar_dk import add_bank_days, bank_closing_days, easter_sunday, 
 # Danmarks Nationalbank's list of days it and the banks are closed in 2026 (weekdays and weekends
 # alike), copied by hand from nationalbanken.dk "Banklukkedage".
 NATIONALBANKEN_CLOSED_2026 = {
-    date(2026, 1, 1), date(2026, 4, 2), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 14),
-    date(2026, 5, 15), date(2026, 5, 25), date(2026, 6, 5), date(2026, 12, 24), date(2026, 12, 25),
-    date(2026, 12, 26), date(2026, 12, 31),
+    date(2026, 1, 1),
+    date(2026, 4, 2),
+    date(2026, 4, 3),
+    date(2026, 4, 6),
+    date(2026, 5, 14),
+    date(2026, 5, 15),
+    date(2026, 5, 25),
+    date(2026, 6, 5),
+    date(2026, 12, 24),
+    date(2026, 12, 25),
+    date(2026, 12, 26),
+    date(2026, 12, 31),
 }
 NATIONALBANKEN_CLOSED_2027 = {
-    date(2027, 1, 1), date(2027, 3, 25), date(2027, 3, 26), date(2027, 3, 29), date(2027, 5, 6),
-    date(2027, 5, 7), date(2027, 5, 17), date(2027, 6, 5), date(2027, 12, 24), date(2027, 12, 31),
+    date(2027, 1, 1),
+    date(2027, 3, 25),
+    date(2027, 3, 26),
+    date(2027, 3, 29),
+    date(2027, 5, 6),
+    date(2027, 5, 7),
+    date(2027, 5, 17),
+    date(2027, 6, 5),
+    date(2027, 12, 24),
+    date(2027, 12, 31),
 }
 
 
@@ -175,8 +208,16 @@ def test_bank_days_match_nationalbanken_for_a_whole_year(year, closed):
 
 @pytest.mark.parametrize(
     "year, easter",
-    [(2023, date(2023, 4, 9)), (2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)), (2026, date(2026, 4, 5)),
-     (2027, date(2027, 3, 28)), (2028, date(2028, 4, 16)), (2038, date(2038, 4, 25)), (2285, date(2285, 3, 22))],
+    [
+        (2023, date(2023, 4, 9)),
+        (2024, date(2024, 3, 31)),
+        (2025, date(2025, 4, 20)),
+        (2026, date(2026, 4, 5)),
+        (2027, date(2027, 3, 28)),
+        (2028, date(2028, 4, 16)),
+        (2038, date(2038, 4, 25)),
+        (2285, date(2285, 3, 22)),
+    ],
 )
 def test_easter_sunday(year, easter):
     assert easter_sunday(year) == easter

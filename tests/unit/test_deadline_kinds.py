@@ -2,6 +2,7 @@
 
 All expected dates are literals worked out by hand (weekday and holiday notes in the comments).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,10 +11,21 @@ from datetime import date
 
 import pytest
 
-from domain.deadlines import (MODEL_TARGET, STATUTORY, CaseDeadlines, EmployerPays, compute_deadlines,
-                              employer_report_due, first_meeting_deadline, first_meeting_kind, info_form_dates,
-                              month_end, outcome_request_day, same_date_months_later,
-                              statutory_first_conversation_due)
+from domain.deadlines import (
+    MODEL_TARGET,
+    STATUTORY,
+    CaseDeadlines,
+    EmployerPays,
+    compute_deadlines,
+    employer_report_due,
+    first_meeting_deadline,
+    first_meeting_kind,
+    info_form_dates,
+    month_end,
+    outcome_request_day,
+    same_date_months_later,
+    statutory_first_conversation_due,
+)
 from domain.rulesets import RuleSet, load_rulesets, ruleset_for
 
 RULESETS = load_rulesets()
@@ -24,6 +36,7 @@ def rules_for(first_day: date) -> RuleSet:
 
 
 # --- statutory vs model target on both sides of 1 July 2026 ------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "first_day, kind, source",
@@ -117,6 +130,7 @@ def test_case_deadlines_saved_before_the_new_fields_still_load():
 
 # --- outcome one calendar month after the end (STAR 2017) -------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "end_day, asked",
     [
@@ -140,9 +154,14 @@ def test_a_saved_rule_set_without_months_keeps_thirty_days():
 
 @pytest.mark.parametrize(
     "day, months, expected",
-    [(date(2026, 1, 31), 1, date(2026, 3, 1)), (date(2028, 1, 31), 1, date(2028, 3, 1)),
-     (date(2028, 1, 29), 1, date(2028, 2, 29)), (date(2026, 11, 30), 2, date(2027, 1, 30)),
-     (date(2026, 5, 5), 0, date(2026, 5, 5)), (date(2026, 12, 31), 12, date(2027, 12, 31))],
+    [
+        (date(2026, 1, 31), 1, date(2026, 3, 1)),
+        (date(2028, 1, 31), 1, date(2028, 3, 1)),
+        (date(2028, 1, 29), 1, date(2028, 2, 29)),
+        (date(2026, 11, 30), 2, date(2027, 1, 30)),
+        (date(2026, 5, 5), 0, date(2026, 5, 5)),
+        (date(2026, 12, 31), 12, date(2027, 12, 31)),
+    ],
 )
 def test_same_date_months_later(day, months, expected):
     assert same_date_months_later(day, months) == expected
@@ -150,10 +169,14 @@ def test_same_date_months_later(day, months, expected):
 
 def test_month_end():
     assert [month_end(date(2028, 2, 1)), month_end(date(2027, 2, 28)), month_end(date(2026, 12, 5))] == [
-        date(2028, 2, 29), date(2027, 2, 28), date(2026, 12, 31)]
+        date(2028, 2, 29),
+        date(2027, 2, 28),
+        date(2026, 12, 31),
+    ]
 
 
 # --- the employer's report (§ 40) depends on what the employer pays ------------------------------------
+
 
 class TestEmployerReport:
     first = date(2025, 1, 6)  # Mon
@@ -186,6 +209,7 @@ class TestEmployerReport:
 
 # --- the information form (oplysningsskema, § 11) -----------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "sent, due, reminder, task",
     [
@@ -210,6 +234,10 @@ def test_information_form_with_an_agreed_later_date_and_a_reminder_never_before_
     # Agreed: answer by Thu 5 Mar 2026, sent Tue 3 Mar. 2 working days before 5 Mar = Tue 3 Mar, the day
     # of sending itself, so the reminder goes the next working day, Wed 4 Mar.
     dates = info_form_dates(date(2026, 3, 3), rules, answer_due=date(2026, 3, 5))
-    assert (dates.answer_due, dates.reminder_day, dates.task_day) == (date(2026, 3, 5), date(2026, 3, 4), date(2026, 3, 6))
+    assert (dates.answer_due, dates.reminder_day, dates.task_day) == (
+        date(2026, 3, 5),
+        date(2026, 3, 4),
+        date(2026, 3, 6),
+    )
     with pytest.raises(ValueError):
         info_form_dates(date(2026, 3, 3), rules, answer_due=date(2026, 3, 2))

@@ -43,6 +43,7 @@ def rules_for(first_day: date) -> RuleSet:
 
 D = date
 
+
 def legacy(rules: RuleSet) -> RuleSet:
     """The rule set as a case saved on older code carries it: no § 24 month-end rule."""
     return dataclasses.replace(rules, reassessment_benefit_weeks=None, outcome_after_months=None)
@@ -64,7 +65,15 @@ TABLE = [
     # Whit Monday 2026 (25 May).
     (D(2026, 3, 31), D(2026, 5, 25), D(2026, 5, 22), D(2026, 6, 29), D(2026, 8, 31), D(2026, 5, 11), D(2026, 5, 22)),
     # Christmas Day 2025, with 24 Dec closed: back to Tuesday 23 Dec. Reassessment on Maundy Thursday stays.
-    (D(2025, 10, 31), D(2025, 12, 25), D(2025, 12, 23), D(2026, 1, 29), D(2026, 4, 2), D(2025, 12, 10), D(2025, 12, 23)),
+    (
+        D(2025, 10, 31),
+        D(2025, 12, 25),
+        D(2025, 12, 23),
+        D(2026, 1, 29),
+        D(2026, 4, 2),
+        D(2025, 12, 10),
+        D(2025, 12, 23),
+    ),
     # New Year's Eve 2025 (closed).
     (D(2025, 11, 6), D(2025, 12, 31), D(2025, 12, 30), D(2026, 2, 4), D(2026, 4, 8), D(2025, 12, 17), D(2025, 12, 30)),
     # New Year's Day 2026, then 31 Dec closed: back to 30 Dec.
@@ -94,7 +103,15 @@ TABLE = [
     # Week 8 ends on the spring DST Sunday 2026.
     (D(2026, 2, 2), D(2026, 3, 29), D(2026, 3, 27), D(2026, 5, 3), D(2026, 7, 5), D(2026, 3, 9), D(2026, 3, 23)),
     # Christmas Eve 2026 (Thu, closed); fast track onto New Year's Eve.
-    (D(2026, 10, 30), D(2026, 12, 24), D(2026, 12, 23), D(2027, 1, 28), D(2027, 4, 1), D(2026, 12, 17), D(2026, 12, 30)),
+    (
+        D(2026, 10, 30),
+        D(2026, 12, 24),
+        D(2026, 12, 23),
+        D(2027, 1, 28),
+        D(2027, 4, 1),
+        D(2026, 12, 17),
+        D(2026, 12, 30),
+    ),
     # Monday 28 Dec 2026 is a working day; a Saturday request lands on 26 Dec and goes back to 23 Dec.
     (D(2026, 11, 3), D(2026, 12, 28), D(2026, 12, 28), D(2027, 2, 1), D(2027, 4, 5), D(2026, 12, 12), D(2026, 12, 23)),
     # Sunday 3 Jan 2027: Sat, New Year's Day (Fri) and 31 Dec (closed) skipped.
@@ -139,8 +156,14 @@ def test_deadline_table(first_day, meeting_due, latest_meeting, measure_due, rea
     # A running case whose saved rule set predates the § 24 rule keeps its end-of-week-22 date.
     legacy_deadlines = compute_deadlines(first_day, legacy(rules))
     assert legacy_deadlines.reassessment_due == reassessment_due
-    assert dataclasses.replace(legacy_deadlines, reassessment_due=deadlines.reassessment_due,
-                               reassessment_task_day=deadlines.reassessment_task_day) == deadlines
+    assert (
+        dataclasses.replace(
+            legacy_deadlines,
+            reassessment_due=deadlines.reassessment_due,
+            reassessment_task_day=deadlines.reassessment_task_day,
+        )
+        == deadlines
+    )
 
 
 @pytest.mark.parametrize("first_day", [row[0] for row in TABLE], ids=[row[0].isoformat() for row in TABLE])

@@ -1,6 +1,7 @@
 """Decision support: training and validation reproducible from a seed, a model that does not beat the
 simple rule refused, the per-case explanation adding up to the estimate, the off switch, and no estimate without
 a validated model."""
+
 from __future__ import annotations
 
 import math
@@ -15,7 +16,9 @@ from decision_support.model import estimate, train
 
 
 def trained(count=3000, seed=7, min_cases=500):
-    return train(synthetic_cases(count, seed), features=DEFAULT_FEATURES, min_cases=min_cases, version=f"v{seed}-{count}")
+    return train(
+        synthetic_cases(count, seed), features=DEFAULT_FEATURES, min_cases=min_cases, version=f"v{seed}-{count}"
+    )
 
 
 def test_training_and_validation_are_reproducible_from_the_seed_and_time_ordered():
@@ -35,8 +38,10 @@ def test_a_model_that_does_not_beat_the_rule_is_refused():
     """When the employer's estimate IS the duration, the rule is (almost) perfect: the model does not beat it, so it
     is not shown."""
     start = date(2025, 1, 1)
-    cases = [ClosedCase(start + timedelta(days=i), CaseFeatures(4 + i % 40, w, 0), float(w))
-             for i, w in enumerate([5 + (i * 7) % 40 for i in range(1000)])]
+    cases = [
+        ClosedCase(start + timedelta(days=i), CaseFeatures(4 + i % 40, w, 0), float(w))
+        for i, w in enumerate([5 + (i * 7) % 40 for i in range(1000)])
+    ]
     model = train(cases, features=DEFAULT_FEATURES, min_cases=100, version="perfect-rule")
     assert model.figures.rule_brier <= model.figures.brier
     assert not model.shown and "slår ikke den simple regel" in model.refusal
@@ -62,13 +67,13 @@ def test_the_explanation_adds_up_to_the_estimate():
 
 def test_the_off_switch_and_no_validated_model_give_no_estimate(tmp_path):
     assert store.model_in_use(tmp_path, enabled=True) is None  # nothing trained
-    store.save(trained(count=400, min_cases=500), tmp_path)    # kept, but not validated
+    store.save(trained(count=400, min_cases=500), tmp_path)  # kept, but not validated
     assert store.model_in_use(tmp_path, enabled=True) is None
     good = trained()
     store.save(good, tmp_path)
     assert store.model_in_use(tmp_path, enabled=True).version == good.version
     assert store.model_in_use(tmp_path, enabled=False) is None  # switched off: nothing, whatever is kept
-    assert len(store.all_models(tmp_path)) == 2                 # every model kept with its figures
+    assert len(store.all_models(tmp_path)) == 2  # every model kept with its figures
     with pytest.raises(FileExistsError):
         store.save(good, tmp_path)
 

@@ -1,4 +1,5 @@
 """A new expected duration, checked without a server (domain.decisions.expected_duration)."""
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -1,5 +1,6 @@
 """Who may ask for early follow-up, and the employee's consent, checked without a server
 (domain.decisions.fast_track)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -20,14 +21,20 @@ def test_a_request_comes_from_the_employer_or_the_employee_within_the_absence_an
     s, ctx = state(), context(NOW)
     assert fast_track.validate_request(s, ctx, FastTrackRequest("employee", TODAY)) is None
     assert fast_track.validate_request(s, ctx, FastTrackRequest("caseworker", TODAY)).reason == Refusal.BAD_REQUESTER
-    assert fast_track.validate_request(s, ctx, FastTrackRequest("employee", FIRST_DAY - timedelta(days=1))).reason \
+    assert (
+        fast_track.validate_request(s, ctx, FastTrackRequest("employee", FIRST_DAY - timedelta(days=1))).reason
         == Refusal.BAD_REQUEST_DATE
-    assert fast_track.validate_request(s, ctx, FastTrackRequest("employee", TODAY + timedelta(days=1))).reason \
+    )
+    assert (
+        fast_track.validate_request(s, ctx, FastTrackRequest("employee", TODAY + timedelta(days=1))).reason
         == Refusal.BAD_REQUEST_DATE
+    )
     held = state(meetings=[meeting(status=MeetingStatus.HELD)])
     assert fast_track.validate_request(held, ctx, FastTrackRequest("employee", TODAY)).reason == Refusal.ALREADY_HELD
-    assert fast_track.validate_request(s, replace(ctx, ended=True), FastTrackRequest("employee", TODAY)).reason \
+    assert (
+        fast_track.validate_request(s, replace(ctx, ended=True), FastTrackRequest("employee", TODAY)).reason
         == Refusal.CASE_CLOSED
+    )
 
 
 def test_the_employer_may_ask_only_in_the_first_weeks_and_not_while_consent_is_awaited():
@@ -37,8 +44,10 @@ def test_the_employer_may_ask_only_in_the_first_weeks_and_not_while_consent_is_a
     s = state()
     s.fast_track_request = request_fast_track("employer", TODAY, FIRST_DAY, s.rules)
     assert s.fast_track_request.pending
-    assert fast_track.validate_request(s, context(NOW), FastTrackRequest("employee", TODAY)).reason \
+    assert (
+        fast_track.validate_request(s, context(NOW), FastTrackRequest("employee", TODAY)).reason
         == Refusal.ALREADY_REQUESTED
+    )
 
 
 def test_consent_answers_only_an_awaited_request_between_the_request_and_today():
@@ -46,7 +55,11 @@ def test_consent_answers_only_an_awaited_request_between_the_request_and_today()
     assert fast_track.validate_consent(s, ctx, FastTrackConsent(True, TODAY)).reason == Refusal.NO_CONSENT_AWAITED
     s.fast_track_request = request_fast_track("employer", TODAY - timedelta(days=1), FIRST_DAY, s.rules)
     assert fast_track.validate_consent(s, ctx, FastTrackConsent(True, TODAY)) is None
-    assert fast_track.validate_consent(s, ctx, FastTrackConsent(True, TODAY - timedelta(days=2))).reason \
+    assert (
+        fast_track.validate_consent(s, ctx, FastTrackConsent(True, TODAY - timedelta(days=2))).reason
         == Refusal.BAD_ANSWER_DATE
-    assert fast_track.validate_consent(s, ctx, FastTrackConsent(True, TODAY + timedelta(days=1))).reason \
+    )
+    assert (
+        fast_track.validate_consent(s, ctx, FastTrackConsent(True, TODAY + timedelta(days=1))).reason
         == Refusal.BAD_ANSWER_DATE
+    )

@@ -1,4 +1,5 @@
 """The information form's sending and answer, checked without a server (domain.decisions.info_form)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -32,6 +33,10 @@ def test_the_answer_comes_after_the_sending_by_today_and_once():
     s, ctx = state(info_form_sent_on=SENT_ON), context(NOW)
     assert info_form.validate_answer(s, ctx, InfoFormAnswer(TODAY)) is None
     assert info_form.validate_answer(state(), ctx, InfoFormAnswer(TODAY)).reason == Refusal.NO_INFO_FORM
-    assert info_form.validate_answer(s, ctx, InfoFormAnswer(SENT_ON - timedelta(days=1))).reason == Refusal.BAD_ANSWER_DATE
-    assert info_form.validate_answer(s, ctx, InfoFormAnswer(TODAY + timedelta(days=1))).reason == Refusal.BAD_ANSWER_DATE
+    assert (
+        info_form.validate_answer(s, ctx, InfoFormAnswer(SENT_ON - timedelta(days=1))).reason == Refusal.BAD_ANSWER_DATE
+    )
+    assert (
+        info_form.validate_answer(s, ctx, InfoFormAnswer(TODAY + timedelta(days=1))).reason == Refusal.BAD_ANSWER_DATE
+    )
     assert info_form.validate_answer(s, replace(ctx, ended=True), InfoFormAnswer(TODAY)).reason == Refusal.CASE_CLOSED

@@ -1,4 +1,5 @@
 """A partial recovery and a period without benefit, decided without a server (domain.decisions.law_events)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -22,8 +23,9 @@ def test_a_partial_recovery_is_recorded_and_the_case_goes_on():
     assert after.partial_recoveries == [change] and s.partial_recoveries == []
     assert effects[0] == Note("partial_recovery", f"18.5 timer om ugen fra {change.from_date.isoformat()}")
     assert isinstance(effects[1], Audit) and effects[1].detail["hours_per_week"] == "18.5"
-    assert effects[2] == UpdateRegister("partial_recovery", {"partial_recovery_on": change.from_date,
-                                                             "partial_recovery_hours": 18.5})
+    assert effects[2] == UpdateRegister(
+        "partial_recovery", {"partial_recovery_on": change.from_date, "partial_recovery_hours": 18.5}
+    )
     assert effects[3] == Wake()
     # A second change keeps the first day of partial recovery in the register.
     later = PartialRecovery(30, change.from_date + timedelta(weeks=2))
@@ -41,8 +43,10 @@ def test_a_partial_recovery_is_refused_with_impossible_hours_dates_or_twice():
     assert check(PartialRecovery(10, NOW.date() + timedelta(days=400))) == Refusal.BAD_FROM_DATE
     assert check(PartialRecovery(10, FIRST_DAY + timedelta(weeks=4))) == Refusal.BAD_FROM_DATE  # before the last
     assert check(PartialRecovery(20, FIRST_DAY + timedelta(weeks=5))) == Refusal.ALREADY_RECORDED
-    assert law_events.validate_partial_recovery(s, replace(ctx, ended=True), PartialRecovery(10, NOW.date())).reason \
+    assert (
+        law_events.validate_partial_recovery(s, replace(ctx, ended=True), PartialRecovery(10, NOW.date())).reason
         == Refusal.CASE_CLOSED
+    )
 
 
 def test_a_period_without_benefit_moves_the_reassessment_and_its_task_follows():
@@ -72,7 +76,9 @@ def test_a_period_without_benefit_is_refused_backwards_before_the_absence_or_ove
     first = BenefitPause(FIRST_DAY + timedelta(weeks=3), FIRST_DAY + timedelta(weeks=4))
     s, ctx = state(benefit_pauses=[first]), context(NOW)
     assert law_events.validate_benefit_pause(s, ctx, BenefitPause(first.end, first.start)).reason == Refusal.BAD_PERIOD
-    assert law_events.validate_benefit_pause(
-        s, ctx, BenefitPause(FIRST_DAY - timedelta(days=3), FIRST_DAY)).reason == Refusal.BAD_PERIOD
+    assert (
+        law_events.validate_benefit_pause(s, ctx, BenefitPause(FIRST_DAY - timedelta(days=3), FIRST_DAY)).reason
+        == Refusal.BAD_PERIOD
+    )
     overlap = law_events.validate_benefit_pause(s, ctx, BenefitPause(first.end, first.end + timedelta(days=3)))
     assert overlap.reason == Refusal.PERIOD_OVERLAPS and first.start.isoformat() in overlap.message

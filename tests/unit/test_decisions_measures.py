@@ -1,4 +1,5 @@
 """A workplace-based measure, decided without a server (domain.decisions.measures)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -22,11 +23,12 @@ def test_a_measure_started_by_week_13_counts_as_in_time_and_closes_the_task():
     [measure] = after.measures
     assert measure == Measure("gradual_return", start.start_date, before_week_13=True) and s.measures == []
     assert measures.counted_as(measure) == "before_week_13"
-    assert effects == [SaveMeasure(measure),
-                       Audit("measure_started", "anna", {"kind": "gradual_return",
-                                                         "start_date": start.start_date.isoformat()}),
-                       CloseTasks("measure"),
-                       Note("measure_started", f"gradual_return fra {start.start_date.isoformat()} (uge 10)")]
+    assert effects == [
+        SaveMeasure(measure),
+        Audit("measure_started", "anna", {"kind": "gradual_return", "start_date": start.start_date.isoformat()}),
+        CloseTasks("measure"),
+        Note("measure_started", f"gradual_return fra {start.start_date.isoformat()} (uge 10)"),
+    ]
 
 
 def test_a_measure_after_week_13_is_counted_apart():
@@ -38,11 +40,17 @@ def test_a_measure_after_week_13_is_counted_apart():
 def test_a_measure_is_refused_unknown_before_the_absence_too_far_ahead_or_twice():
     s, ctx = state(), context(NOW)
     assert measures.validate(s, ctx, MeasureStart("yoga", NOW.date())).reason == Refusal.BAD_MEASURE
-    assert measures.validate(s, ctx, MeasureStart("work_trial", FIRST_DAY - timedelta(days=1))).reason \
+    assert (
+        measures.validate(s, ctx, MeasureStart("work_trial", FIRST_DAY - timedelta(days=1))).reason
         == Refusal.BAD_MEASURE_DATE
-    assert measures.validate(s, ctx, MeasureStart("work_trial", NOW.date() + timedelta(days=400))).reason \
+    )
+    assert (
+        measures.validate(s, ctx, MeasureStart("work_trial", NOW.date() + timedelta(days=400))).reason
         == Refusal.BAD_MEASURE_DATE
+    )
     twice = state(measures=[Measure("work_trial", NOW.date(), True)])
     assert measures.validate(twice, ctx, MeasureStart("work_trial", NOW.date())).reason == Refusal.ALREADY_RECORDED
-    assert measures.validate(s, replace(ctx, ended=True), MeasureStart("work_trial", NOW.date())).reason \
+    assert (
+        measures.validate(s, replace(ctx, ended=True), MeasureStart("work_trial", NOW.date())).reason
         == Refusal.CASE_CLOSED
+    )

@@ -1,4 +1,5 @@
 """Answers to invitations and proposed times, decided without a server (domain.decisions.meeting_answers)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -35,8 +36,9 @@ def test_a_yes_to_a_job_centre_meeting_says_nothing_about_hosting():
 
 
 def test_a_decline_with_a_comment_gives_the_caseworker_a_task_and_asks_for_a_move():
-    after, effects = meeting_answers.decide(booked(), context(NOW),
-                                            RsvpReceived("u1", 0, EMPLOYEE, "DECLINED", comment="Jeg er til lægen"))
+    after, effects = meeting_answers.decide(
+        booked(), context(NOW), RsvpReceived("u1", 0, EMPLOYEE, "DECLINED", comment="Jeg er til lægen")
+    )
     [task] = [e for e in effects if isinstance(e, GiveTask)]
     assert task.key == f"comment/u1/0/{EMPLOYEE}" and task.due > NOW.date()
     assert effects[-2:] == [QueueMove("u1"), Wake()]
@@ -46,9 +48,16 @@ def test_a_decline_with_a_comment_gives_the_caseworker_a_task_and_asks_for_a_mov
 def test_answers_are_refused_from_strangers_for_old_versions_and_for_meetings_no_longer_planned():
     s, ctx = booked(), context(NOW)
     assert meeting_answers.validate(s, ctx, RsvpReceived("u1", 0, EMPLOYER, "ACCEPTED")) is None
-    assert meeting_answers.validate(s, ctx, RsvpReceived("nope", 0, EMPLOYER, "ACCEPTED")).reason == Refusal.UNKNOWN_MEETING
-    assert meeting_answers.validate(s, ctx, RsvpReceived("u1", 0, "x@y.dk", "ACCEPTED")).reason == Refusal.NOT_AN_ATTENDEE
-    assert meeting_answers.validate(s, ctx, RsvpReceived("u1", 1, EMPLOYER, "ACCEPTED")).reason == Refusal.STALE_SEQUENCE
+    assert (
+        meeting_answers.validate(s, ctx, RsvpReceived("nope", 0, EMPLOYER, "ACCEPTED")).reason
+        == Refusal.UNKNOWN_MEETING
+    )
+    assert (
+        meeting_answers.validate(s, ctx, RsvpReceived("u1", 0, "x@y.dk", "ACCEPTED")).reason == Refusal.NOT_AN_ATTENDEE
+    )
+    assert (
+        meeting_answers.validate(s, ctx, RsvpReceived("u1", 1, EMPLOYER, "ACCEPTED")).reason == Refusal.STALE_SEQUENCE
+    )
     assert meeting_answers.validate(s, ctx, RsvpReceived("u1", 0, EMPLOYER, "MAYBE")).reason == Refusal.BAD_PARTSTAT
     held = state(meetings=[meeting(status=MeetingStatus.HELD)])
     refused = meeting_answers.validate(held, ctx, RsvpReceived("u1", 0, EMPLOYER, "ACCEPTED"))
@@ -62,8 +71,10 @@ def test_a_proposed_time_becomes_a_task_with_the_command_that_moves_the_meeting(
     assert meeting_answers.validate_proposal(s, context(NOW), proposal) is None
     after, effects = meeting_answers.decide_proposal(s, context(NOW), proposal)
     assert after is s and [type(e) for e in effects] == [Note, Audit, GiveTask]
-    assert effects[2].command == "fasthold --kommune 101 flyt SAG-1 --moede 1 --tidspunkt " \
-                                 f"{start.strftime('%Y-%m-%dT%H:%M')}"
+    assert (
+        effects[2].command == "fasthold --kommune 101 flyt SAG-1 --moede 1 --tidspunkt "
+        f"{start.strftime('%Y-%m-%dT%H:%M')}"
+    )
 
 
 def test_a_proposal_that_ends_before_it_starts_or_lies_over_a_year_ahead_is_refused():

@@ -1,4 +1,5 @@
 """A deadline that passes: met, a breach of the law, or the model's own target missed (domain.decisions.missed_deadline)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -54,8 +55,9 @@ def test_the_lead_is_warned_before_week_eight_unless_the_first_meeting_is_booked
 
     now = at(state().deadlines.booking_escalation_day, 8)
     [warning] = missed_deadline.warn_if_at_risk(state(), context(now))
-    assert warning == Escalate("Første opfølgningssamtale er ikke booket og accepteret, og fristen nærmer sig.",
-                               key="booking_at_risk")
+    assert warning == Escalate(
+        "Første opfølgningssamtale er ikke booket og accepteret, og fristen nærmer sig.", key="booking_at_risk"
+    )
     only_employer = state(meetings=[meeting(responses={EMPLOYER: "ACCEPTED"})])
     assert len(missed_deadline.warn_if_at_risk(only_employer, context(now))) == 1
     both = state(meetings=[meeting(responses={EMPLOYER: "ACCEPTED", EMPLOYEE: "ACCEPTED"})])

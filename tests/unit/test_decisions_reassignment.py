@@ -1,4 +1,5 @@
 """Another caseworker takes the case, decided without a server (domain.decisions.reassignment)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -28,8 +29,9 @@ def test_a_meeting_kept_at_its_time_is_sent_again_naming_the_new_caseworker():
     after = replace(before, sequence=1)
     s = state(meetings=[before], open_tasks=[OpenTask("call_employer", "Ring", "", FIRST_DAY + timedelta(weeks=4))])
     old = s.caseworker
-    new_state, effects = reassignment.hand_over(s, context(NOW), Reassignment("Orlov", actor="lead"), JONAS,
-                                                [(before, after)])
+    new_state, effects = reassignment.hand_over(
+        s, context(NOW), Reassignment("Orlov", actor="lead"), JONAS, [(before, after)]
+    )
     assert new_state.caseworker == JONAS and s.caseworker == old
     assert effects[0] == Note("caseworker_reassigned", f"{old.name} til Jonas: Orlov")
     assert effects[1] == Audit("caseworker_reassigned", "lead", {"old": "cw", "new": "jonas", "reason": "Orlov"})

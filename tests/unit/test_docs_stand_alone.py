@@ -13,7 +13,6 @@ SUFFIXES = {".py", ".md", ".yaml", ".yml", ".html", ".sh", ".toml", ".example"}
 SKIPPED = {".venv", ".git", "histories", "vendor", "node_modules", "tmp", "data"}
 
 
-
 def outside_references(root: Path) -> list[str]:
     found = []
     for path in sorted(root.rglob("*")):

@@ -6,6 +6,7 @@ Employer asks Wed 13 May 2026: bank days after it are Thu 14 (Ascension, closed)
 closed), Mon 18 (1), Tue 19 (2) -> consent due Tue 19 May. Fast-track due = 13 May + 14 = Wed 27 May
 (a working day).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,8 +14,14 @@ from datetime import date
 import pytest
 
 from domain.deadlines import compute_deadlines, fast_track_consent_due
-from domain.fast_track import (Consent, FastTrackStatus, answer_consent, lapse_if_silent, latest_first_meeting_day,
-                               request_fast_track)
+from domain.fast_track import (
+    Consent,
+    FastTrackStatus,
+    answer_consent,
+    lapse_if_silent,
+    latest_first_meeting_day,
+    request_fast_track,
+)
 from domain.rulesets import load_rulesets, ruleset_for
 
 FIRST = date(2026, 5, 4)

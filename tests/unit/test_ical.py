@@ -23,8 +23,7 @@ def make_invite(start: datetime, **changes) -> MeetingInvite:
         end=start + timedelta(hours=1),
         summary="Opfølgningssamtale – sag FH-2026-0042",
         description=(
-            "Første opfølgningssamtale på arbejdspladsen.\n"
-            "Deltagere: medarbejder, arbejdsgiver og sagsbehandler."
+            "Første opfølgningssamtale på arbejdspladsen.\nDeltagere: medarbejder, arbejdsgiver og sagsbehandler."
         ),
         location="Jensen & Co, Vestergade 1, 8000 Aarhus C",
         organizer_email="svar+FH-2026-0042@kommune.example",
@@ -48,9 +47,7 @@ WINTER = datetime(2026, 1, 12, 10, 0, tzinfo=CPH)
 
 
 @pytest.mark.parametrize(
-    "start, offset",
-    [(SUMMER, timedelta(hours=2)), (WINTER, timedelta(hours=1))],
-    ids=["july-CEST", "january-CET"],
+    "start, offset", [(SUMMER, timedelta(hours=2)), (WINTER, timedelta(hours=1))], ids=["july-CEST", "january-CET"]
 )
 def test_request_local_time_in_summer_and_winter(start, offset):
     data = build_request(make_invite(start), DTSTAMP)
@@ -110,7 +107,7 @@ def test_request_is_well_formed_text():
     assert all(len(line) <= 75 for line in lines)
     assert b"\n" not in data.replace(b"\r\n", b"")
     text = data.decode().replace("\r\n ", "")  # unfold
-    assert "ORGANIZER;CN=\"Sofie Nielsen, Aarhus Kommune\":mailto:svar+FH-2026-0042@kommune.example" in text
+    assert 'ORGANIZER;CN="Sofie Nielsen, Aarhus Kommune":mailto:svar+FH-2026-0042@kommune.example' in text
 
 
 def test_request_is_deterministic():

@@ -1,6 +1,7 @@
 """The production image installs only runtime dependencies, each pinned with its hashes: requirements.lock
 (written by scripts/lock.sh) covers pyproject's runtime dependencies and the postgres extra, at versions they
 allow, and nothing of the dev, simulation or test extras (matplotlib is runtime: the report page plots); the Dockerfile installs exactly the lock."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,10 @@ def locked() -> dict[str, tuple[str, list[str]]]:
     for entry in re.split(r"\n(?=[A-Za-z0-9])", text):
         match = re.match(r"([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==([^\s\\;]+)", entry)
         if match:
-            found[canonicalize_name(match.group(1))] = (match.group(2), re.findall(r"--hash=sha256:([0-9a-f]{64})", entry))
+            found[canonicalize_name(match.group(1))] = (
+                match.group(2),
+                re.findall(r"--hash=sha256:([0-9a-f]{64})", entry),
+            )
     return found
 
 
@@ -53,7 +57,7 @@ def test_the_dockerfile_installs_exactly_the_lock():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "pip install --require-hashes --no-deps -r requirements.lock" in dockerfile
     installs = re.findall(r"pip install ([^\n&]*)", dockerfile)
-    assert all("--no-deps" in line for line in installs), installs   # nothing resolved past the lock
-    assert ".[" not in dockerfile   # no extras
+    assert all("--no-deps" in line for line in installs), installs  # nothing resolved past the lock
+    assert ".[" not in dockerfile  # no extras
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".venv", "data", "tests", "fasthold.env"} <= set(ignored)

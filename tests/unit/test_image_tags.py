@@ -6,6 +6,7 @@ machines (no registry access), and a digest copied from elsewhere cannot be chec
 the deployment or, worse, pulls another image. So this test holds every image to an explicit version and
 accepts a digest beside it: once an operator pins digests (`docker buildx imagetools inspect name:tag`), the
 test keeps them well-formed."""
+
 from __future__ import annotations
 
 import re
@@ -17,16 +18,23 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 # name[:tag][@sha256:<64 hex>]; a registry host with a port (host:5000/name) is part of the name.
-REFERENCE = re.compile(r"^(?P<name>(?:[a-z0-9.-]+:[0-9]+/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*)(?::(?P<tag>\w[\w.-]{0,127}))?"
-                       r"(?:@(?P<digest>sha256:[0-9a-f]{64}))?$")
+REFERENCE = re.compile(
+    r"^(?P<name>(?:[a-z0-9.-]+:[0-9]+/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*)(?::(?P<tag>\w[\w.-]{0,127}))?"
+    r"(?:@(?P<digest>sha256:[0-9a-f]{64}))?$"
+)
 
 
 def compose_images(text: str) -> dict[str, str]:
     """service (or anchor) -> image, over every service of every profile."""
     data = yaml.safe_load(text)
     found = {name: service["image"] for name, service in data["services"].items() if "image" in service}
-    found.update({key: value["image"] for key, value in data.items()
-                  if key.startswith("x-") and isinstance(value, dict) and "image" in value})
+    found.update(
+        {
+            key: value["image"]
+            for key, value in data.items()
+            if key.startswith("x-") and isinstance(value, dict) and "image" in value
+        }
+    )
     return found
 
 
@@ -64,13 +72,22 @@ def test_our_image_is_tagged_with_the_projects_version():
     assert images["x-fasthold"] == f"fastholdelse:{version}"
 
 
-@pytest.mark.parametrize("image, pinned", [
-    ("postgres:16", True), ("temporalio/server:1.31.0", True), ("python:3.11-slim-bookworm", True),
-    ("registry.example.dk:5000/fasthold/web:0.1.0", True),
-    ("postgres:16@sha256:" + "ab" * 32, True),
-    ("postgres", False), ("postgres:latest", False), ("temporalio/ui:main", False),
-    ("postgres@sha256:" + "ab" * 32, False), ("postgres:16@sha256:abc", False), ("Postgres:16", False),
-])
+@pytest.mark.parametrize(
+    "image, pinned",
+    [
+        ("postgres:16", True),
+        ("temporalio/server:1.31.0", True),
+        ("python:3.11-slim-bookworm", True),
+        ("registry.example.dk:5000/fasthold/web:0.1.0", True),
+        ("postgres:16@sha256:" + "ab" * 32, True),
+        ("postgres", False),
+        ("postgres:latest", False),
+        ("temporalio/ui:main", False),
+        ("postgres@sha256:" + "ab" * 32, False),
+        ("postgres:16@sha256:abc", False),
+        ("Postgres:16", False),
+    ],
+)
 def test_the_check_can_fail(image, pinned):
     assert (problem(image) is None) is pinned, problem(image)
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import formataddr
 from zoneinfo import ZoneInfo
-
-import email
-import email.policy
 
 import pytest
 from icalendar import Calendar, Event, vCalAddress
@@ -16,7 +15,7 @@ from icalendar import Calendar, Event, vCalAddress
 from mailing.ical import Attendee, MeetingInvite, build_request
 from mailing.imip import ImipError, InboundMail, ItipReply, normalise_address, parse_inbound
 from mailing.mime import build_message, message_bytes
-from tests.fixtures.replies import PLACEHOLDER_UID, FIXTURE_DIR, load
+from tests.fixtures.replies import FIXTURE_DIR, PLACEHOLDER_UID, load
 
 UTC = timezone.utc
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -181,9 +180,7 @@ def mail_with(part_builder, sender="Lars Jensen <lars.jensen@example.com>") -> b
 def calendar_mail(calendar: str, method: str | None = "REPLY") -> bytes:
     """A mail whose only body is an inline text/calendar part."""
     params = {"method": method} if method else {}
-    return mail_with(
-        lambda m: m.set_content(calendar.encode(), maintype="text", subtype="calendar", params=params)
-    )
+    return mail_with(lambda m: m.set_content(calendar.encode(), maintype="text", subtype="calendar", params=params))
 
 
 # --------------------------------------------------------------------------- encodings and layouts
@@ -216,8 +213,7 @@ def test_utf8_bytes_in_a_part_labelled_7bit():
     raw = (
         b"From: lars.jensen@example.com\r\nTo: fasthold@example.com\r\nSubject: x\r\n"
         b"Message-ID: <x@y>\r\nMIME-Version: 1.0\r\n"
-        b"Content-Type: text/calendar; method=REPLY; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n"
-        + cal
+        b"Content-Type: text/calendar; method=REPLY; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" + cal
     )
     (reply,) = parse_inbound(raw).replies
     assert reply.comment == "Vi glæder os"
@@ -309,8 +305,10 @@ def test_reply_listing_several_attendees_keeps_the_sender():
 
 
 def test_counter_with_duration_and_floating_time():
-    cal = reply_calendar(method="COUNTER").replace("DTSTART:20260112T090000Z", "DTSTART:20260714T130000").replace(
-        "DTEND:20260112T100000Z", "DURATION:PT1H30M"
+    cal = (
+        reply_calendar(method="COUNTER")
+        .replace("DTSTART:20260112T090000Z", "DTSTART:20260714T130000")
+        .replace("DTEND:20260112T100000Z", "DURATION:PT1H30M")
     )
     raw = calendar_mail(cal, "COUNTER")
     (reply,) = parse_inbound(raw).replies
@@ -473,14 +471,26 @@ def test_round_trip_reply_built_from_our_request():
 def test_our_own_request_parses_as_request():
     """The gateway may see its own REQUEST bounced or forwarded back: it is parsed, not mistaken for a reply."""
     invite = MeetingInvite(
-        uid="u1@kommune.example", sequence=0,
-        start=datetime(2026, 1, 12, 10, tzinfo=CPH), end=datetime(2026, 1, 12, 11, tzinfo=CPH),
-        summary="S", description="", location="L",
-        organizer_email="svar@kommune.example", organizer_name="S",
+        uid="u1@kommune.example",
+        sequence=0,
+        start=datetime(2026, 1, 12, 10, tzinfo=CPH),
+        end=datetime(2026, 1, 12, 11, tzinfo=CPH),
+        summary="S",
+        description="",
+        location="L",
+        organizer_email="svar@kommune.example",
+        organizer_name="S",
         attendees=(Attendee("A", "a@example.com"),),
     )
     cal = build_request(invite, datetime(2026, 1, 1, tzinfo=UTC))
-    msg = build_message(sender="svar@kommune.example", to=["a@example.com"], subject="x", text="x", html="x",
-                        message_id="<m@x>", calendar=cal)
+    msg = build_message(
+        sender="svar@kommune.example",
+        to=["a@example.com"],
+        subject="x",
+        text="x",
+        html="x",
+        message_id="<m@x>",
+        calendar=cal,
+    )
     (reply,) = parse_inbound(message_bytes(msg)).replies
     assert reply.method == "REQUEST" and reply.partstat == "NEEDS-ACTION"

@@ -1,6 +1,7 @@
 """Mail from anywhere: the parser raises nothing but ImipError, whatever it is given (Hypothesis, 1,500
 inputs a test in CI), one bad part never costs the good reply beside it, conflicting answers are one ambiguous
 reply, the attendee's comment is read, and the size limit applies to the calendar part only."""
+
 from __future__ import annotations
 
 import base64
@@ -17,23 +18,36 @@ UID = "9b2f7c1e-4d1a-4c36-9a0e-2b1f6e0c1a11@fastholdelse"
 SENDER = "henrik.lund@bageriet.dk"
 
 
-def calendar(method: str = "REPLY", partstat: str = "ACCEPTED", extra: str = "", attendee: str = "",
-             dtstart: str = "20261201T100000Z", uid: str = UID) -> str:
+def calendar(
+    method: str = "REPLY",
+    partstat: str = "ACCEPTED",
+    extra: str = "",
+    attendee: str = "",
+    dtstart: str = "20261201T100000Z",
+    uid: str = UID,
+) -> str:
     attendee = attendee or f"ATTENDEE;PARTSTAT={partstat};CN=Henrik Lund:mailto:{SENDER}\r\n"
-    return ("BEGIN:VCALENDAR\r\nPRODID:-//Test//DA\r\nVERSION:2.0\r\n"
-            f"METHOD:{method}\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nSEQUENCE:0\r\nDTSTAMP:20261128T100000Z\r\n"
-            f"DTSTART:{dtstart}\r\n{attendee}{extra}END:VEVENT\r\nEND:VCALENDAR\r\n")
+    return (
+        "BEGIN:VCALENDAR\r\nPRODID:-//Test//DA\r\nVERSION:2.0\r\n"
+        f"METHOD:{method}\r\nBEGIN:VEVENT\r\nUID:{uid}\r\nSEQUENCE:0\r\nDTSTAMP:20261128T100000Z\r\n"
+        f"DTSTART:{dtstart}\r\n{attendee}{extra}END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
 
 
 def message(*parts: tuple[str, str, bytes], boundary: str = "b1") -> bytes:
     """A multipart/mixed message from (content-type line, transfer encoding, body) parts."""
-    head = (f"From: Henrik Lund <{SENDER}>\r\nTo: invitationer@jobcenter.example.dk\r\n"
-            "Message-ID: <x1@bageriet.dk>\r\nSubject: Svar\r\nMIME-Version: 1.0\r\n"
-            f"Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n").encode()
+    head = (
+        f"From: Henrik Lund <{SENDER}>\r\nTo: invitationer@jobcenter.example.dk\r\n"
+        "Message-ID: <x1@bageriet.dk>\r\nSubject: Svar\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'
+    ).encode()
     body = b""
     for ctype, encoding, payload in parts:
-        body += (f"--{boundary}\r\nContent-Type: {ctype}\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n"
-                 ).encode() + payload + b"\r\n"
+        body += (
+            (f"--{boundary}\r\nContent-Type: {ctype}\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n").encode()
+            + payload
+            + b"\r\n"
+        )
     return head + body + f"--{boundary}--\r\n".encode()
 
 
@@ -50,13 +64,17 @@ def parse_or_refuse(raw: bytes, limit: int = 2_000_000):
 
 
 # --------------------------------------------------------------------------- the cases the review found
-@pytest.mark.parametrize("raw", [
-    message(inline(calendar("COUNTER", extra="DURATION:P99999999W\r\n"), method="COUNTER")),
-    message(inline(calendar("COUNTER", dtstart="00010101T000000Z"), method="COUNTER")),
-    message(inline(calendar("COUNTER", dtstart="99991231T235959Z", extra="DURATION:PT2H\r\n"), method="COUNTER")),
-    message(inline(calendar(), charset="undefined")),
-    message(inline(calendar(), charset="utf-8\x00evil")),
-], ids=["huge-duration", "year-1", "year-9999", "charset-undefined", "charset-nul"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        message(inline(calendar("COUNTER", extra="DURATION:P99999999W\r\n"), method="COUNTER")),
+        message(inline(calendar("COUNTER", dtstart="00010101T000000Z"), method="COUNTER")),
+        message(inline(calendar("COUNTER", dtstart="99991231T235959Z", extra="DURATION:PT2H\r\n"), method="COUNTER")),
+        message(inline(calendar(), charset="undefined")),
+        message(inline(calendar(), charset="utf-8\x00evil")),
+    ],
+    ids=["huge-duration", "year-1", "year-9999", "charset-undefined", "charset-nul"],
+)
 def test_hostile_values_are_refused_or_read_never_raised(raw):
     outcome = parse_or_refuse(raw)
     assert isinstance(outcome, ImipError) or outcome.replies
@@ -80,12 +98,16 @@ def test_a_bad_part_never_discards_the_good_reply_beside_it():
 
 
 def test_conflicting_answers_in_one_message_are_one_ambiguous_reply():
-    attached = ("application/ics; name=invite.ics", "base64",
-                base64.encodebytes(calendar(partstat="DECLINED").encode()))
+    attached = (
+        "application/ics; name=invite.ics",
+        "base64",
+        base64.encodebytes(calendar(partstat="DECLINED").encode()),
+    )
     mail = parse_inbound(message(inline(calendar(partstat="ACCEPTED")), attached))
     assert len(mail.replies) == 1 and mail.replies[0].ambiguous and mail.replies[0].partstat is None
-    twice = calendar(attendee=f"ATTENDEE;PARTSTAT=ACCEPTED:mailto:{SENDER}\r\n"
-                              f"ATTENDEE;PARTSTAT=DECLINED:mailto:{SENDER}\r\n")
+    twice = calendar(
+        attendee=f"ATTENDEE;PARTSTAT=ACCEPTED:mailto:{SENDER}\r\nATTENDEE;PARTSTAT=DECLINED:mailto:{SENDER}\r\n"
+    )
     assert parse_inbound(message(inline(twice))).replies[0].ambiguous
     same = ("application/ics; name=invite.ics", "base64", base64.encodebytes(calendar().encode()))
     agreed = parse_inbound(message(inline(calendar()), same))
@@ -110,10 +132,14 @@ def test_the_size_limit_is_on_the_calendar_part_not_on_a_picture_beside_it():
 
 
 def test_authentication_results_are_kept_topmost_first():
-    raw = (b"Authentication-Results: mx.kommune.dk; dmarc=pass header.from=bageriet.dk\r\n"
-           b"Authentication-Results: mx.evil.example; dmarc=pass\r\n") + message(inline(calendar()))
+    raw = (
+        b"Authentication-Results: mx.kommune.dk; dmarc=pass header.from=bageriet.dk\r\n"
+        b"Authentication-Results: mx.evil.example; dmarc=pass\r\n"
+    ) + message(inline(calendar()))
     assert parse_inbound(raw).authentication_results == (
-        "mx.kommune.dk; dmarc=pass header.from=bageriet.dk", "mx.evil.example; dmarc=pass")
+        "mx.kommune.dk; dmarc=pass header.from=bageriet.dk",
+        "mx.evil.example; dmarc=pass",
+    )
 
 
 # --------------------------------------------------------------------------- many inputs (the Hypothesis profile)
@@ -128,26 +154,30 @@ def test_any_bytes_are_read_or_refused(raw):
 FIXTURES = [load(name, uid=UID, sequence=0) for name in names()]
 
 
-@given(st.sampled_from(FIXTURES), st.lists(st.tuples(st.integers(0, 100_000), st.binary(min_size=0, max_size=8)),
-                                           max_size=6))
+@given(
+    st.sampled_from(FIXTURES),
+    st.lists(st.tuples(st.integers(0, 100_000), st.binary(min_size=0, max_size=8)), max_size=6),
+)
 def test_real_clients_mail_with_bytes_changed_is_read_or_refused(raw, edits):
     data = bytearray(raw)
     for position, replacement in edits:
         at = position % (len(data) or 1)
-        data[at:at + len(replacement)] = replacement
+        data[at : at + len(replacement)] = replacement
     outcome = parse_or_refuse(bytes(data))
     assert isinstance(outcome, ImipError) or outcome.replies
 
 
-@given(method=st.sampled_from(["REPLY", "COUNTER", "REQUEST", "", "X-ODD"]),
-       partstat=st.sampled_from(["ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED", "", "X-Y", "ÆØÅ"]),
-       dtstart=st.one_of(st.datetimes().map(lambda d: d.strftime("%Y%m%dT%H%M%S") + "Z"),
-                         st.text(max_size=20)),
-       duration=st.one_of(st.integers(0, 10**9).map(lambda n: f"P{n}W"), st.text(max_size=12)),
-       charset=st.sampled_from(["utf-8", "latin-1", "undefined", "utf-8\x00x", "", "x" * 200, "utf-16"]),
-       extra=st.text(max_size=200))
+@given(
+    method=st.sampled_from(["REPLY", "COUNTER", "REQUEST", "", "X-ODD"]),
+    partstat=st.sampled_from(["ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED", "", "X-Y", "ÆØÅ"]),
+    dtstart=st.one_of(st.datetimes().map(lambda d: d.strftime("%Y%m%dT%H%M%S") + "Z"), st.text(max_size=20)),
+    duration=st.one_of(st.integers(0, 10**9).map(lambda n: f"P{n}W"), st.text(max_size=12)),
+    charset=st.sampled_from(["utf-8", "latin-1", "undefined", "utf-8\x00x", "", "x" * 200, "utf-16"]),
+    extra=st.text(max_size=200),
+)
 def test_generated_calendars_are_read_or_refused(method, partstat, dtstart, duration, charset, extra):
-    cal = calendar(method or "REPLY", partstat, extra=f"DURATION:{duration}\r\nX-NOTE:{extra}\r\n",
-                   dtstart=dtstart).replace("METHOD:\r\n", "")
+    cal = calendar(
+        method or "REPLY", partstat, extra=f"DURATION:{duration}\r\nX-NOTE:{extra}\r\n", dtstart=dtstart
+    ).replace("METHOD:\r\n", "")
     outcome = parse_or_refuse(message(inline(cal, charset=charset, method=method or "REPLY")))
     assert isinstance(outcome, ImipError) or outcome.replies

@@ -1,5 +1,6 @@
 """The sick report's intake means what it says: each input below was let through before, or answered
 in English or with "uventet fejl". Each is now refused with a Danish message naming its field."""
+
 from __future__ import annotations
 
 import json
@@ -29,28 +30,28 @@ def report_with(path: str, value) -> dict:
 
 
 REFUSED = [
-    ("expected_absence_weeks", True),                      # was 1 week: triaged outside the target group
+    ("expected_absence_weeks", True),  # was 1 week: triaged outside the target group
     ("expected_absence_weeks", "30"),
     ("expected_absence_weeks", 30.0),
     ("employer_expected_absence_weeks", False),
     ("exemptions.seriously_ill", "true"),
     ("exemptions.seriously_ill", 1),
-    ("first_day_of_absence", 1_763_078_400),                # a timestamp is not a date
+    ("first_day_of_absence", 1_763_078_400),  # a timestamp is not a date
     ("municipality", 101),
-    ("employee.name", "Mette\u2028Sørensen"),              # line separator
-    ("employee.name", "Mette\u2029Sørensen"),              # paragraph separator
-    ("employee.name", "\u200b\u200b\u200b"),               # zero-width spaces only
-    ("employee.name", "\u3164\u3164"),                     # Hangul fillers: letters that show nothing
-    ("employee.name", "Mette\U000E0041\U000E0042"),        # tag characters
-    ("employer.contact.name", "Henrik\u00adLund"),         # soft hyphen (Cf)
+    ("employee.name", "Mette\u2028Sørensen"),  # line separator
+    ("employee.name", "Mette\u2029Sørensen"),  # paragraph separator
+    ("employee.name", "\u200b\u200b\u200b"),  # zero-width spaces only
+    ("employee.name", "\u3164\u3164"),  # Hangul fillers: letters that show nothing
+    ("employee.name", "Mette\U000e0041\U000e0042"),  # tag characters
+    ("employer.contact.name", "Henrik\u00adLund"),  # soft hyphen (Cf)
     ("employer.workplace_address", "\u200b\u200b\u200b\u200b\u200b"),
-    ("employee.cpr", "\u0661\u0662\u0660\u0663\u0668\u0669\u0661\u0662\u0663\u0664"),   # Arabic-Indic digits
-    ("employee.cpr", "\uff11\uff12\uff10\uff13\uff18\uff19\uff11\uff12\uff13\uff14"),   # full-width digits
+    ("employee.cpr", "\u0661\u0662\u0660\u0663\u0668\u0669\u0661\u0662\u0663\u0664"),  # Arabic-Indic digits
+    ("employee.cpr", "\uff11\uff12\uff10\uff13\uff18\uff19\uff11\uff12\uff13\uff14"),  # full-width digits
     ("employer.cvr", "\uff12\uff11\uff14\uff13\uff17\uff16\uff18\uff19"),
-    ("employer.contact.email", "=?utf-8?q?henrik=40firma.example?= <spy@evil.example>"),   # mail went to spy
+    ("employer.contact.email", "=?utf-8?q?henrik=40firma.example?= <spy@evil.example>"),  # mail went to spy
     ("employer.contact.email", "Henrik <henrik@firma.example>"),
     ("employer.contact.email", "henrik@firma.example, spy@evil.example"),
-    ("employee.email", "møtte@example.com"),               # could never be sent (no SMTPUTF8): refused at once
+    ("employee.email", "møtte@example.com"),  # could never be sent (no SMTPUTF8): refused at once
     ("employee.email", '"mette sørensen"@example.com'),
     ("employee.email", "mette@[127.0.0.1]"),
     ("employee.email", 42),
@@ -75,26 +76,36 @@ def test_what_is_fine_stays_fine_and_an_idna_domain_is_converted():
     assert case.employee.name == "Åse Ærø-Østergård"
 
 
-@pytest.mark.parametrize("raw, said", [
-    (b"[" * 100_000 + b"]" * 100_000, "indlejret for dybt"),
-    (b"\xff\xfe{\x00}\x00", "ikke UTF-8"),
-    ("{\"a\": \"æ\"}".encode("latin-1"), "ikke UTF-8"),
-    (b"{\"case_reference\": ", "ikke gyldig JSON"),
-    (b" " * 1_000_001, "for stor"),
-])
+@pytest.mark.parametrize(
+    "raw, said",
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "indlejret for dybt"),
+        (b"\xff\xfe{\x00}\x00", "ikke UTF-8"),
+        ('{"a": "æ"}'.encode("latin-1"), "ikke UTF-8"),
+        (b'{"case_reference": ', "ikke gyldig JSON"),
+        (b" " * 1_000_001, "for stor"),
+    ],
+)
 def test_a_file_that_is_not_a_report_is_refused_in_danish(raw, said):
     with pytest.raises(SickReportError) as refused:
         decode_sick_report(raw)
     assert said in str(refused.value)
 
 
-@pytest.mark.parametrize("raw, said", [(b"[" * 100_000 + b"]" * 100_000, "indlejret for dybt"),
-                                       (b"\xff\xfe{}", "ikke UTF-8")])
+@pytest.mark.parametrize(
+    "raw, said", [(b"[" * 100_000 + b"]" * 100_000, "indlejret for dybt"), (b"\xff\xfe{}", "ikke UTF-8")]
+)
 def test_the_command_says_so_instead_of_an_unexpected_error(raw, said, tmp_path):
     path = tmp_path / "sygemelding.json"
     path.write_bytes(raw)
-    result = subprocess.run([sys.executable, "-m", "cli", "opret", str(path)], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "FASTHOLD_DATA_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "opret", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "FASTHOLD_DATA_DIR": str(tmp_path)},
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 2 and said in output, output
     assert "uventet" not in output and "Traceback" not in output

@@ -1,6 +1,7 @@
 """The shape of the code, checked: imports run one way only (domain <- adapters <- workflows <- service layer
 <- entry points), the domain imports no framework, only the service layer sends workflow updates, and no module
 of the process is too long to read."""
+
 from __future__ import annotations
 
 import ast
@@ -12,13 +13,26 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Lower layers never import higher ones. Same-layer imports are fine.
 LAYERS = {
-    "domain": 0, "config": 0,
-    "activities": 1, "mailing": 1, "register": 1, "engine": 1, "observability": 1, "localrun": 1,
+    "domain": 0,
+    "config": 0,
+    "activities": 1,
+    "mailing": 1,
+    "register": 1,
+    "engine": 1,
+    "observability": 1,
+    "localrun": 1,
     "decision_support": 1,
     "reporting": 1.5,  # reads the register; the register never imports it
     "workflows": 2,
     "case_service": 3,
-    "cli": 4, "gateway": 4, "worker": 4, "run_local": 4, "web": 4, "simulation": 4, "ops": 4, "worker_support": 4,
+    "cli": 4,
+    "gateway": 4,
+    "worker": 4,
+    "run_local": 4,
+    "web": 4,
+    "simulation": 4,
+    "ops": 4,
+    "worker_support": 4,
 }
 # Shipped as packages but holding data only (read with importlib.resources), no code to place in a layer.
 DATA_PACKAGES = {"templates"}
@@ -65,8 +79,23 @@ def test_every_package_of_the_product_has_a_layer():
 
 def test_the_walk_sees_every_layer():
     tops = {layer_of(p)[0] for p in MODULES}
-    assert {"domain", "activities", "mailing", "register", "reporting", "engine", "observability", "localrun",
-            "workflows", "case_service", "cli", "gateway", "worker", "ops", "worker_support"} <= tops
+    assert {
+        "domain",
+        "activities",
+        "mailing",
+        "register",
+        "reporting",
+        "engine",
+        "observability",
+        "localrun",
+        "workflows",
+        "case_service",
+        "cli",
+        "gateway",
+        "worker",
+        "ops",
+        "worker_support",
+    } <= tops
 
 
 @pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(ROOT)) for p in MODULES])
@@ -89,20 +118,27 @@ def test_the_checker_finds_an_upward_import(tmp_path):
 
 
 def test_only_the_service_layer_sends_workflow_updates():
-    senders = sorted(str(p.relative_to(ROOT)) for p in MODULES
-                     if "execute_update" in p.read_text(encoding="utf-8") or
-                     "start_update" in p.read_text(encoding="utf-8"))
+    senders = sorted(
+        str(p.relative_to(ROOT))
+        for p in MODULES
+        if "execute_update" in p.read_text(encoding="utf-8") or "start_update" in p.read_text(encoding="utf-8")
+    )
     assert senders == ["case_service/service.py"]
 
 
 MAX_LINES = 400
 # Not the product: the tests, the virtual environment and what tools write into the tree.
 NOT_PRODUCT = {"tests", ".venv", ".git", "build", "data", "tmp", "node_modules"}
+
+
 def product_python_files() -> list[Path]:
     """Every .py file of the product: all of the repository but the tests, the venv and generated trees."""
-    return sorted(p for p in ROOT.rglob("*.py")
-                  if not NOT_PRODUCT & set(p.relative_to(ROOT).parts)
-                  and not any(part.endswith(".egg-info") for part in p.relative_to(ROOT).parts))
+    return sorted(
+        p
+        for p in ROOT.rglob("*.py")
+        if not NOT_PRODUCT & set(p.relative_to(ROOT).parts)
+        and not any(part.endswith(".egg-info") for part in p.relative_to(ROOT).parts)
+    )
 
 
 PRODUCT_FILES = product_python_files()
@@ -110,8 +146,14 @@ PRODUCT_FILES = product_python_files()
 
 def test_the_size_walk_sees_the_whole_product():
     seen = {str(p.relative_to(ROOT)) for p in PRODUCT_FILES}
-    assert {"cli/__init__.py", "worker.py", "domain/agenda.py", "web/app.py", "bench/bench_report.py",
-            "register/migrations/versions/0001_initial_register.py"} <= seen
+    assert {
+        "cli/__init__.py",
+        "worker.py",
+        "domain/agenda.py",
+        "web/app.py",
+        "bench/bench_report.py",
+        "register/migrations/versions/0001_initial_register.py",
+    } <= seen
     assert not any(s.startswith(("tests/", ".venv/")) for s in seen)
 
 
@@ -125,8 +167,10 @@ def test_no_module_is_over_400_lines(path):
     assert lines <= MAX_LINES, f"{relative} has {lines} lines: split it by what its parts hold"
 
 
-@pytest.mark.parametrize("path", [p for p in MODULES if p.name == "__init__.py"] + [
-                                  ROOT / "gateway.py", ROOT / "worker.py", ROOT / "run_local.py"],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path",
+    [p for p in MODULES if p.name == "__init__.py"] + [ROOT / "gateway.py", ROOT / "worker.py", ROOT / "run_local.py"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
 def test_every_package_and_entry_point_says_what_it_holds(path):
     assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), f"{path} has no docstring"

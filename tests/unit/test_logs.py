@@ -1,4 +1,5 @@
 """Log lines carry the case they are about and never an e-mail address or a CPR number."""
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,17 @@ def record(msg: str, *args, **extra) -> logging.LogRecord:
 
 
 def test_sdk_context_becomes_fields():
-    line = json.loads(JsonFormatter().format(record(
-        "sent %s for case %s to %s", "invitation", "SAG-2026-0001", "employer",
-        temporal_activity={"workflow_id": "case-101-SAG-2026-0001", "activity_type": "send_mail", "attempt": 2})))
+    line = json.loads(
+        JsonFormatter().format(
+            record(
+                "sent %s for case %s to %s",
+                "invitation",
+                "SAG-2026-0001",
+                "employer",
+                temporal_activity={"workflow_id": "case-101-SAG-2026-0001", "activity_type": "send_mail", "attempt": 2},
+            )
+        )
+    )
     assert line["workflow_id"] == "case-101-SAG-2026-0001" and line["case_reference"] == "SAG-2026-0001"
     assert line["municipality"] == "101" and line["attempt"] == 2 and line["level"] == "info"
 
@@ -34,8 +43,7 @@ def test_a_reference_in_the_message_is_resolved_to_its_workflow():
 
 
 def test_addresses_and_cpr_numbers_are_scrubbed():
-    assert scrub("til mette.sorensen@example.com, cpr 010180-1234 og 0101801234") == \
-        "til [e-mail], cpr [cpr] og [cpr]"
+    assert scrub("til mette.sorensen@example.com, cpr 010180-1234 og 0101801234") == "til [e-mail], cpr [cpr] og [cpr]"
     assert scrub("port 12345, id 20261128T215034328555-4bbbd8fd") == "port 12345, id 20261128T215034328555-4bbbd8fd"
     text = TextFormatter().format(record("sent to %s", "a@b.dk", temporal_workflow={"workflow_id": "case-101-X-1"}))
     assert "[e-mail]" in text and "a@b.dk" not in text and "[sag X-1 workflow case-101-X-1]" in text

@@ -1,4 +1,5 @@
 """The worker's malloc arena limit reaches glibc (worker_support/memory.py); 0 leaves glibc's default."""
+
 from __future__ import annotations
 
 from worker_support.memory import limit_malloc_arenas

@@ -1,5 +1,6 @@
 """The gateway's limits before parsing, and its bounded parse (a 127 KB message held the live gateway
 for 26 s, 228 KB of encoded words took it to 1.3 GB)."""
+
 from __future__ import annotations
 
 import pytest

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import email
 import email.policy
-from email.utils import formataddr
 from datetime import datetime, timedelta, timezone
+from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -161,13 +161,16 @@ def test_bad_input_is_refused(changes):
         build_message(**base_kwargs(**changes))
 
 
-@pytest.mark.parametrize("changes", [
-    {"subject": "Hej\r\nBcc: victim@example.com"},
-    {"subject": "Hej\nBcc: victim@example.com\u202e"},
-    # Names reach the builder through formataddr, as activities/mail.py writes them.
-    {"to": [formataddr(("Mette\r\nBcc: victim@example.com", "mette@example.com"))]},
-    {"sender": formataddr(("Anna\r\nBcc: victim@example.com", "anna@kommune.example"))},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"subject": "Hej\r\nBcc: victim@example.com"},
+        {"subject": "Hej\nBcc: victim@example.com\u202e"},
+        # Names reach the builder through formataddr, as activities/mail.py writes them.
+        {"to": [formataddr(("Mette\r\nBcc: victim@example.com", "mette@example.com"))]},
+        {"sender": formataddr(("Anna\r\nBcc: victim@example.com", "anna@kommune.example"))},
+    ],
+)
 def test_header_text_with_line_breaks_cannot_add_a_header(changes):
     # Flattened onto one line rather than refused: a refusal would only make the send retry forever.
     msg = reparse(build_message(**base_kwargs(**changes)))

@@ -1,4 +1,5 @@
 """The case model's additions for the law as written survive Temporal's converter, and old states still load."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from domain.deadlines import compute_deadlines, reassessment_due_for
 from domain.fast_track import request_fast_track
-from domain.model import (CASE_ENDS, BenefitPause, CaseState, EndType, FastTrackConsent, PartialRecovery,
-                          ends_the_case)
+from domain.model import CASE_ENDS, BenefitPause, CaseState, EndType, FastTrackConsent, PartialRecovery, ends_the_case
 from domain.rulesets import load_rulesets, ruleset_for
 
 CONVERTER = pydantic_data_converter.payload_converter
@@ -37,8 +37,15 @@ def test_a_state_saved_before_issue_10_still_loads():
     state = CaseState(reference="R1", municipality="101")
     (payload,) = CONVERTER.to_payloads([state])
     old = json.loads(payload.data)
-    for added in ("fast_track_request", "partial_recoveries", "benefit_pauses", "missed_targets",
-                  "info_form_sent_on", "info_form_answered_on", "employer_pays"):
+    for added in (
+        "fast_track_request",
+        "partial_recoveries",
+        "benefit_pauses",
+        "missed_targets",
+        "info_form_sent_on",
+        "info_form_answered_on",
+        "employer_pays",
+    ):
         del old[added]
     payload.data = json.dumps(old).encode()
     (back,) = CONVERTER.from_payloads([payload], [CaseState])
@@ -46,8 +53,11 @@ def test_a_state_saved_before_issue_10_still_loads():
 
 
 def test_payloads_round_trip():
-    for value in (FastTrackConsent(True, date(2026, 3, 17)), PartialRecovery(20, date(2026, 6, 1)),
-                  BenefitPause(date(2026, 5, 1), date(2026, 5, 31))):
+    for value in (
+        FastTrackConsent(True, date(2026, 3, 17)),
+        PartialRecovery(20, date(2026, 6, 1)),
+        BenefitPause(date(2026, 5, 1), date(2026, 5, 31)),
+    ):
         assert round_trip(value, type(value)) == value
 
 
@@ -57,8 +67,17 @@ def test_recorded_pauses_feed_the_reassessment():
     assert reassessment_due_for(FIRST, RULES, pauses) == date(2026, 10, 31)
 
 
-@pytest.mark.parametrize("end_type, ends", [("full_recovery", True), ("partial_recovery", False), ("dismissal", True),
-                                            ("moved_municipality", True), ("benefit_ended", True), ("death", True)])
+@pytest.mark.parametrize(
+    "end_type, ends",
+    [
+        ("full_recovery", True),
+        ("partial_recovery", False),
+        ("dismissal", True),
+        ("moved_municipality", True),
+        ("benefit_ended", True),
+        ("death", True),
+    ],
+)
 def test_partial_recovery_does_not_end_a_case(end_type, ends):
     assert ends_the_case(end_type) is ends
     assert EndType.PARTIAL_RECOVERY not in CASE_ENDS

@@ -2,6 +2,7 @@
 commands, run as written); the README's metric table is the code's metric definitions; every series is there
 from the start. Evaluating the rules and the dashboard against a scrape of the engine: tests/e2e/test_monitoring.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,8 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.exposition import generate_latest
+from prometheus_client.parser import text_string_to_metric_families
 
 from worker_support.case_metrics import CaseMetrics
 
@@ -40,15 +41,17 @@ def test_the_readmes_promtool_commands_pass_as_written():
 def test_promtool_fails_a_rule_test_whose_alert_does_not_fire(tmp_path):
     """The rule tests can fail: the same tests against a rules file whose breach alert looks for a fall."""
     rules = (DEPLOY / "prometheus" / "rules" / "fasthold.rules.yml").read_text(encoding="utf-8")
-    broken = rules.replace("expr: delta(fasthold:deadline_breaches:max[1h]) > 0",
-                           "expr: delta(fasthold:deadline_breaches:max[1h]) < 0")
+    broken = rules.replace(
+        "expr: delta(fasthold:deadline_breaches:max[1h]) > 0", "expr: delta(fasthold:deadline_breaches:max[1h]) < 0"
+    )
     assert broken != rules
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "fasthold.rules.yml").write_text(broken, encoding="utf-8")
     (tmp_path / "tests").mkdir()
     shutil.copy(DEPLOY / "prometheus" / "tests" / "fasthold.rules.test.yml", tmp_path / "tests")
-    done = subprocess.run([PROMTOOL, "test", "rules", "tests/fasthold.rules.test.yml"], cwd=tmp_path,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [PROMTOOL, "test", "rules", "tests/fasthold.rules.test.yml"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert done.returncode != 0 and "FastholdDeadlineBreached" in done.stdout + done.stderr
 
 
@@ -64,8 +67,8 @@ def code_metrics() -> dict[str, set[str]]:
 
 
 def readme_metrics() -> dict[str, set[str]]:
-    table = README[README.index("| metric | what it counts |"):]
-    table = table[:table.index("\n\n")]
+    table = README[README.index("| metric | what it counts |") :]
+    table = table[: table.index("\n\n")]
     found = {}
     for row in table.splitlines()[2:]:
         for name, labels in re.findall(r"`(fasthold_\w+)(?:\{([\w,]+)\})?`", row.split("|")[1]):
@@ -80,8 +83,12 @@ def test_the_readmes_metric_table_is_the_codes_metric_definitions():
 def test_every_series_is_there_from_the_start_with_zero():
     metrics = CaseMetrics(register=None)
     text = generate_latest(metrics.registry).decode()
-    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
-               for f in text_string_to_metric_families(text) for s in f.samples if not s.name.endswith("_created")}
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for f in text_string_to_metric_families(text)
+        for s in f.samples
+        if not s.name.endswith("_created")
+    }
     for kind in ("first_meeting", "fast_track", "first_conversation"):
         assert samples[("fasthold_deadline_breaches", (("kind", kind),))] == 0
     assert samples[("fasthold_missed_targets", (("kind", "first_meeting"),))] == 0

@@ -1,4 +1,5 @@
 """A meeting time named by hand: which of the caseworker's rules it breaks."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta

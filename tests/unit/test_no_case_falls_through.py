@@ -6,6 +6,7 @@ The walk goes over every combination of the triage inputs that decide a track (b
 26-week thresholds, missing or not, and both exemptions), as the workflow triages new cases (with the reform's
 paths, `triage_as_lived`).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -27,23 +28,45 @@ EMPLOYER_WEEKS = (None, 2, 8, 12, 25, 26, 40)
 
 
 def walk(rules, lived=True):
-    for expected, employer, ill, cause in itertools.product(EMPLOYEE_WEEKS, EMPLOYER_WEEKS, (False, True),
-                                                            (False, True)):
-        decision = triage(expected_weeks=expected, employer_expected_weeks=employer, seriously_ill=ill,
-                          workplace_is_cause=cause, rules=rules, missing_estimate_followed=lived,
-                          exemption_watched=lived)
+    for expected, employer, ill, cause in itertools.product(
+        EMPLOYEE_WEEKS, EMPLOYER_WEEKS, (False, True), (False, True)
+    ):
+        decision = triage(
+            expected_weeks=expected,
+            employer_expected_weeks=employer,
+            seriously_ill=ill,
+            workplace_is_cause=cause,
+            rules=rules,
+            missing_estimate_followed=lived,
+            exemption_watched=lived,
+        )
         yield (expected, employer, ill, cause), decision
 
 
 def opened(rules, decision, expected, employer) -> tuple[CaseState, CaseInput]:
     first_day = rules.valid_from
-    case = CaseInput(reference="SAG-1", municipality="101", first_day=first_day, expected_weeks=expected,
-                     employee=Employee("M", "m@example.dk"), employer_expected_weeks=employer,
-                     employer=Employer("Firma", "12345674", "Vej 1", "K", "k@firma.example.dk"))
-    state = CaseState(reference="SAG-1", municipality="101", track=decision.track, triage_reason=decision.reason,
-                      category=decision.category, rules=rules, deadlines=compute_deadlines(first_day, rules),
-                      phase=TRACK_PHASE[decision.track], expected_weeks=expected, employer_expected_weeks=employer,
-                      triage_as_lived=True)
+    case = CaseInput(
+        reference="SAG-1",
+        municipality="101",
+        first_day=first_day,
+        expected_weeks=expected,
+        employee=Employee("M", "m@example.dk"),
+        employer_expected_weeks=employer,
+        employer=Employer("Firma", "12345674", "Vej 1", "K", "k@firma.example.dk"),
+    )
+    state = CaseState(
+        reference="SAG-1",
+        municipality="101",
+        track=decision.track,
+        triage_reason=decision.reason,
+        category=decision.category,
+        rules=rules,
+        deadlines=compute_deadlines(first_day, rules),
+        phase=TRACK_PHASE[decision.track],
+        expected_weeks=expected,
+        employer_expected_weeks=employer,
+        triage_as_lived=True,
+    )
     return state, case
 
 
@@ -78,8 +101,9 @@ def test_the_legacy_waiting_track_had_no_deadline_in_its_agenda():
     """Why the walk exists: the track cases waited on in older code held the six-month minimum on paper only.
     Such cases are moved onto the followed track by `fasthold regelsaet` (CaseWorkflow.refresh_rule_sets)."""
     rules = RULESETS[-1]
-    decision = triage(expected_weeks=10, employer_expected_weeks=None, seriously_ill=False, workplace_is_cause=False,
-                      rules=rules)
+    decision = triage(
+        expected_weeks=10, employer_expected_weeks=None, seriously_ill=False, workplace_is_cause=False, rules=rules
+    )
     assert decision.track is Track.EMPLOYER_ESTIMATE_NEEDED
     state, case = opened(rules, decision, 10, None)
     now = datetime.combine(case.first_day, time(9), tzinfo=LOCAL_TZ)

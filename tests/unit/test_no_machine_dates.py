@@ -2,6 +2,7 @@
 Christmas). A test takes its days from tests/dates.py or from its server's clock; the machine's clock is read
 only where a test really means the real now (a certificate checked by TLS against the real clock, a DTSTAMP,
 a dev server whose clock is the real one), and such a line says so with a `# real now:` comment."""
+
 from __future__ import annotations
 
 import re
@@ -30,6 +31,7 @@ def test_no_test_reads_the_machines_date_without_saying_why():
 
 
 def test_the_check_finds_a_machine_date(tmp_path):
-    (tmp_path / "test_x.py").write_text("first = date.today() - timedelta(days=14)\n"
-                                        "stamp = datetime.now(timezone.utc)  # real now: a DTSTAMP\n")
+    (tmp_path / "test_x.py").write_text(
+        "first = date.today() - timedelta(days=14)\nstamp = datetime.now(timezone.utc)  # real now: a DTSTAMP\n"
+    )
     assert machine_clock_reads(tmp_path) == ["test_x.py:1: first = date.today() - timedelta(days=14)"]

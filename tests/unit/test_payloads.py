@@ -1,16 +1,23 @@
 """Every workflow instance gets its own payload converter; the type adapters behind them are built once per
 process (engine/payloads.py), and values still round-trip exactly."""
+
 from __future__ import annotations
 
 from datetime import date
 
+from domain.model import CaseInput, CaseState, Employee, Employer
 from engine.payloads import SharedCachePayloadConverter, shared_type_adapter
-from domain.model import CaseState, Employee, Employer, CaseInput
 
 
 def a_case() -> CaseInput:
-    return CaseInput("SAG-1", "101", date(2026, 11, 2), 12, Employee("Mette Sørensen", "mette@example.dk"),
-                     Employer("Bageriet ApS", "12345674", "Nørrebrogade 10", "Henrik Lund", "henrik@example.dk"))
+    return CaseInput(
+        "SAG-1",
+        "101",
+        date(2026, 11, 2),
+        12,
+        Employee("Mette Sørensen", "mette@example.dk"),
+        Employer("Bageriet ApS", "12345674", "Nørrebrogade 10", "Henrik Lund", "henrik@example.dk"),
+    )
 
 
 def test_two_converters_share_the_adapters_and_round_trip():

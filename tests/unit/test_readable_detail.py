@@ -1,17 +1,22 @@
 """Timeline details in Danish: the workflow's codes, ids, ISO times and decimal points as people read them."""
+
 from __future__ import annotations
 
 from domain.labels import readable_detail
 
 
 def test_codes_ids_and_times_become_danish():
-    assert readable_detail("cw-anna -> cw-jonas: Orlov", {"cw-anna": "Anna Berg", "cw-jonas": "Jonas Friis"}) \
+    assert (
+        readable_detail("cw-anna -> cw-jonas: Orlov", {"cw-anna": "Anna Berg", "cw-jonas": "Jonas Friis"})
         == "Anna Berg til Jonas Friis: Orlov"
+    )
     assert readable_detail("workplace: in_target_group") == "arbejdspladsen: i målgruppen"
     assert readable_detail("full_recovery") == "raskmelding"
     assert readable_detail("gradual_return fra 2026-12-15 (uge 5)") == "gradvis tilbagevenden fra 15.12.2026 (uge 5)"
-    assert readable_detail("møde 1 2026-12-08T09:00:00+01:00 (workplace)") == \
-        "møde 1 08.12.2026 kl. 09.00 (arbejdspladsen)"
+    assert (
+        readable_detail("møde 1 2026-12-08T09:00:00+01:00 (workplace)")
+        == "møde 1 08.12.2026 kl. 09.00 (arbejdspladsen)"
+    )
     assert readable_detail("møde 1: employee DECLINED") == "møde 1: medarbejderen kan ikke"
     assert readable_detail("18.5 timer om ugen fra 2026-12-04") == "18,5 timer om ugen fra 04.12.2026"
     assert readable_detail("both_expect_under_8_weeks") == "begge forventer under 8 uger"

@@ -10,14 +10,14 @@ to each month end until 184 is reached), and then cross-checked with plain `date
 never with the code under test. The comment on each row gives the working:
   day 30 = last day of the employer period; day 185 = first day + 184; expected = end of that month.
 """
+
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-from domain.deadlines import (compute_deadlines, reassessment_due_for, reassessment_task_day,
-                              recompute_reassessment)
+from domain.deadlines import compute_deadlines, reassessment_due_for, reassessment_task_day, recompute_reassessment
 from domain.rulesets import RuleSet, load_rulesets, ruleset_for
 
 RULESETS = load_rulesets()
@@ -114,15 +114,21 @@ class TestPausesAndPartialBenefit:
 
     def test_a_month_without_benefit_moves_the_date_a_month(self):
         # May (31 days) not paid: the 155th benefit day moves from 2 Sep to 3 Oct.
-        assert reassessment_due_for(self.first, self.rules(), [(date(2026, 5, 1), date(2026, 5, 31))]) == date(2026, 10, 31)
+        assert reassessment_due_for(self.first, self.rules(), [(date(2026, 5, 1), date(2026, 5, 31))]) == date(
+            2026, 10, 31
+        )
 
     def test_a_short_pause_inside_the_month_changes_nothing(self):
         # Two days unpaid in August: 155th day on 4 Sep, still September.
-        assert reassessment_due_for(self.first, self.rules(), [(date(2026, 8, 1), date(2026, 8, 2))]) == date(2026, 9, 30)
+        assert reassessment_due_for(self.first, self.rules(), [(date(2026, 8, 1), date(2026, 8, 2))]) == date(
+            2026, 9, 30
+        )
 
     def test_a_pause_in_the_judged_month_itself(self):
         # End of Aug: 153 benefit days. 1-5 Sep unpaid; 6 Sep = 154, 7 Sep = 155: still September.
-        assert reassessment_due_for(self.first, self.rules(), [(date(2026, 9, 1), date(2026, 9, 5))]) == date(2026, 9, 30)
+        assert reassessment_due_for(self.first, self.rules(), [(date(2026, 9, 1), date(2026, 9, 5))]) == date(
+            2026, 9, 30
+        )
 
     def test_a_pause_that_pushes_past_the_month_end(self):
         # 1-28 Aug unpaid (28 days): end of Aug = 153 - 28 = 125; Sep adds 30 -> 155 on 30 Sep: September.
@@ -132,7 +138,9 @@ class TestPausesAndPartialBenefit:
 
     def test_a_pause_inside_the_employer_period_changes_nothing(self):
         # Days 1-30 never count, paid or not; the pause does not move the employer period.
-        assert reassessment_due_for(self.first, self.rules(), [(date(2026, 3, 10), date(2026, 3, 20))]) == date(2026, 9, 30)
+        assert reassessment_due_for(self.first, self.rules(), [(date(2026, 3, 10), date(2026, 3, 20))]) == date(
+            2026, 9, 30
+        )
 
     def test_partial_benefit_counts_in_full(self):
         partial = [(date(2026, 5, 1), date(2026, 8, 31))]
@@ -140,8 +148,12 @@ class TestPausesAndPartialBenefit:
 
     def test_a_day_both_paused_and_partly_paid_is_refused(self):
         with pytest.raises(ValueError, match="2026-05-10"):
-            reassessment_due_for(self.first, self.rules(), [(date(2026, 5, 10), date(2026, 5, 12))],
-                                 [(date(2026, 5, 1), date(2026, 5, 10))])
+            reassessment_due_for(
+                self.first,
+                self.rules(),
+                [(date(2026, 5, 10), date(2026, 5, 12))],
+                [(date(2026, 5, 1), date(2026, 5, 10))],
+            )
 
     @pytest.mark.parametrize("bad", [[(date(2026, 5, 2), date(2026, 5, 1))], [(date(2026, 5, 1),)], ["2026-05-01"]])
     def test_malformed_periods_are_refused(self, bad):

@@ -1,4 +1,5 @@
 """Every refusal names a field the caller actually sent: the web workbench shows the message next to it."""
+
 from __future__ import annotations
 
 import dataclasses

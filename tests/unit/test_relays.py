@@ -1,5 +1,6 @@
 """The gateway's relay allow-list (FASTHOLD_GATEWAY_RELAY_NETWORKS): CIDR entries, IPv4 seen through a
 dual-stack socket, a bad entry named in Danish, an empty list allowing nobody."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,7 +11,7 @@ from mailing.relays import RelayNetworks
 def test_only_the_relays_are_allowed():
     relays = RelayNetworks.parse("10.0.4.0/24, 10.0.5.17, 2001:db8::/32")
     assert relays.allows("10.0.4.25") and relays.allows("10.0.5.17") and relays.allows("2001:db8::1")
-    assert relays.allows("::ffff:10.0.4.25")     # an IPv4 relay on a dual-stack socket
+    assert relays.allows("::ffff:10.0.4.25")  # an IPv4 relay on a dual-stack socket
     assert not relays.allows("10.0.5.18") and not relays.allows("203.0.113.9") and not relays.allows("")
     assert not relays.allows("not an address")
 

@@ -50,12 +50,7 @@ def contexts(case=CASE) -> dict[str, dict]:
             "slots": [datetime(2026, 1, 12, 10, tzinfo=CPH), datetime(2026, 1, 14, 13, 30, tzinfo=CPH)],
             "reminder": False,
         },
-        "invitation": {
-            "case": case,
-            "meeting": MEETING,
-            "recipient_name": "Lars Jensen",
-            "recipient_role": "employer",
-        },
+        "invitation": {"case": case, "meeting": MEETING, "recipient_name": "Lars Jensen", "recipient_role": "employer"},
         "cancellation": {
             "case": case,
             "meeting": MEETING,
@@ -130,8 +125,9 @@ def test_invitation_update_subject_and_roles():
 
 def test_a_handover_at_the_same_time_says_who_the_new_caseworker_is_not_that_the_time_changed():
     ctx = contexts()["invitation"]
-    same = render("invitation", {**ctx, "meeting": {**MEETING, "is_update": True, "sequence": 1},
-                                 "handed_over": "Mikkel Krogh"})
+    same = render(
+        "invitation", {**ctx, "meeting": {**MEETING, "is_update": True, "sequence": 1}, "handed_over": "Mikkel Krogh"}
+    )
     assert same.subject.startswith("Ny sagsbehandler: Opfølgningssamtale")
     assert "Ændret" not in same.subject and "ny sagsbehandler: Mikkel Krogh" in same.text
     assert "Tidspunkt og sted er de samme" in same.html
@@ -168,8 +164,10 @@ def test_caseworker_task_says_what_which_case_and_by_when():
     assert TASK["what"] in out.text
     # The task links to the case page in the workbench, never to a shell command.
     assert "fasthold meeting" not in out.text and "kommando" not in out.text
-    linked = render("caseworker_task", {**contexts()["caseworker_task"],
-                                        "case_url": "https://fasthold.kommune.dk/sager/FH-2026-0042"})
+    linked = render(
+        "caseworker_task",
+        {**contexts()["caseworker_task"], "case_url": "https://fasthold.kommune.dk/sager/FH-2026-0042"},
+    )
     assert "Åbn sagen, og løs opgaven her:\nhttps://fasthold.kommune.dk/sager/FH-2026-0042" in linked.text
     assert 'href="https://fasthold.kommune.dk/sager/FH-2026-0042"' in linked.html
 

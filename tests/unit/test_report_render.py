@@ -1,5 +1,6 @@
 """The report's three renderings from a report computed over plain facts (no database): Danish numbers, "–"
 for an empty denominator, CSV with one row per figure and split, and an HTML page that stands alone."""
+
 from __future__ import annotations
 
 import re
@@ -7,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from reporting.report import CaseFacts, FirstMeeting, Median, Person, Share, compute_report
 from reporting.formatting import days_text, pct, share_text
 from reporting.render import render
+from reporting.report import CaseFacts, FirstMeeting, Median, Person, Share, compute_report
 from reporting.report_csv import figure_rows, read_csv, render_csv
 from reporting.report_html import render_html
 from reporting.report_table import render_table
@@ -17,16 +18,36 @@ from reporting.report_table import render_table
 TODAY = date(2026, 6, 20)
 
 
-def facts(reference: str, caseworker: str, *, held_on: date | None = None, workplace: bool = True,
-          employer: bool = True, track: str | None = "workplace", closed: bool = False, outcome: str | None = None,
-          measure: bool = False) -> CaseFacts:
+def facts(
+    reference: str,
+    caseworker: str,
+    *,
+    held_on: date | None = None,
+    workplace: bool = True,
+    employer: bool = True,
+    track: str | None = "workplace",
+    closed: bool = False,
+    outcome: str | None = None,
+    measure: bool = False,
+) -> CaseFacts:
     first_day = date(2026, 1, 5)
     return CaseFacts(
-        reference=reference, caseworker_id=caseworker, track=track, first_day=first_day,
-        first_meeting_due=date(2026, 3, 1), opened_on=date(2026, 1, 12), closed=closed,
-        ended_on=date(2026, 5, 1) if closed else None, end_type="full_recovery" if closed else None, outcome=outcome,
+        reference=reference,
+        caseworker_id=caseworker,
+        track=track,
+        first_day=first_day,
+        first_meeting_due=date(2026, 3, 1),
+        opened_on=date(2026, 1, 12),
+        closed=closed,
+        ended_on=date(2026, 5, 1) if closed else None,
+        end_type="full_recovery" if closed else None,
+        outcome=outcome,
         first_meeting=FirstMeeting(held_on, held_on is not None and workplace, held_on is not None and employer)
-        if held_on else None, measure_before_week_13=measure, breach_recorded=False)
+        if held_on
+        else None,
+        measure_before_week_13=measure,
+        breach_recorded=False,
+    )
 
 
 PEOPLE = {"cw-a": Person("Anna <Berg> & Co", "t-1", "Team Nord"), "cw-b": Person("Bo Ø", "t-2", "Team Syd")}
@@ -34,12 +55,19 @@ PEOPLE = {"cw-a": Person("Anna <Berg> & Co", "t-1", "Team Nord"), "cw-b": Person
 
 @pytest.fixture
 def report():
-    return compute_report([
-        facts("R1", "cw-a", held_on=date(2026, 2, 10), closed=True, outcome="work", measure=True),  # 29 days
-        facts("R2", "cw-a", held_on=date(2026, 2, 12), workplace=False, employer=False),           # 31 days
-        facts("R3", "cw-b", held_on=date(2026, 3, 10)),                                            # late, 57 days
-        facts("R4", "cw-b", track="outside"),
-    ], PEOPLE, municipality="101", start=date(2026, 1, 1), end=date(2026, 3, 31), today=TODAY)
+    return compute_report(
+        [
+            facts("R1", "cw-a", held_on=date(2026, 2, 10), closed=True, outcome="work", measure=True),  # 29 days
+            facts("R2", "cw-a", held_on=date(2026, 2, 12), workplace=False, employer=False),  # 31 days
+            facts("R3", "cw-b", held_on=date(2026, 3, 10)),  # late, 57 days
+            facts("R4", "cw-b", track="outside"),
+        ],
+        PEOPLE,
+        municipality="101",
+        start=date(2026, 1, 1),
+        end=date(2026, 3, 31),
+        today=TODAY,
+    )
 
 
 @pytest.fixture
@@ -84,15 +112,18 @@ def test_csv_is_danish(report):
     assert "1. samtale på arbejdspladsen;Sagsbehandler;Bo Ø;1;1;1,0000;workplace_first_meeting;cw-b" in text
     assert "1. samtale på arbejdspladsen;Hele kommunen;Hele kommunen;2;3;0,6667;workplace_first_meeting;" in text
     assert "Afgang en måned efter afslutning: Beskæftigelse;Hele kommunen" in text
-    assert "Spor: Uden for målgruppen;Team;Team Syd;1;2;0,5000;track_outside;t-2" in text   # R3 R4
+    assert "Spor: Uden for målgruppen;Team;Team Syd;1;2;0,5000;track_outside;t-2" in text  # R3 R4
 
 
 def test_csv_rows(report):
     parsed = parsed_csv(report)
     assert len(parsed) == len(figure_rows(report))
     assert {r["scope"] for r in parsed} == {"all", "team", "caseworker"}
-    row = next(r for r in parsed if r["figure"] == "workplace_first_meeting" and r["scope"] == "caseworker"
-               and r["scope_id"] == "cw-b")
+    row = next(
+        r
+        for r in parsed
+        if r["figure"] == "workplace_first_meeting" and r["scope"] == "caseworker" and r["scope_id"] == "cw-b"
+    )
     assert (row["numerator"], row["denominator"], row["value"]) == ("1", "1", "1.0000")
     per_scope = {}
     for r in parsed:
@@ -131,7 +162,7 @@ def test_bar_lengths_goal_line_and_colours():
 
     chart = share_chart([("Hele kommunen", Share(2, 3)), ("Team: Nord", Share(3, 4)), ("Bo", Share(0, 0))], 0.7)
     whole, nord, nobody = chart.bars
-    assert (whole.width, nord.width, nobody.width) == (320.0, 360.0, None)   # of 480 units for 100 %
+    assert (whole.width, nord.width, nobody.width) == (320.0, 360.0, None)  # of 480 units for 100 %
     assert (whole.colour, nord.colour) == (RED, GREEN) and whole.bold and not nord.bold
     assert chart.goal_x == 586.0 and chart.goal_text == "mål 70 %"
     assert chart.name == "Hele kommunen: 66,7 % (2/3); Team: Nord: 75,0 % (3/4); Bo: –"

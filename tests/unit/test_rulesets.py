@@ -7,8 +7,15 @@ from datetime import date
 import pytest
 import yaml
 
-from domain.rulesets import (DEFAULT_RULESETS_PATH, RuleSet, load_rulesets, next_rule_set_switch, rule_set_for,
-                             ruleset_for, rulesets_from_data)
+from domain.rulesets import (
+    DEFAULT_RULESETS_PATH,
+    RuleSet,
+    load_rulesets,
+    next_rule_set_switch,
+    rule_set_for,
+    ruleset_for,
+    rulesets_from_data,
+)
 
 NAME_2017 = "2017 Sammen om fastholdelse"
 NAME_2025 = "2025 sygedagpengeaftale"
@@ -278,15 +285,21 @@ class TestShippedConfigSources:
             assert (r.reassessment_benefit_weeks, r.reassessment_window_months) == (22, 9)
             assert r.outcome_after_months == 1
             assert r.fast_track_consent_bank_days == 2
-            assert (r.employer_report_weeks, r.employer_report_days_when_unpaid,
-                    r.employer_report_weeks_after_own_payment) == (5, 14, 1)
+            assert (
+                r.employer_report_weeks,
+                r.employer_report_days_when_unpaid,
+                r.employer_report_weeks_after_own_payment,
+            ) == (5, 14, 1)
             assert r.info_form_answer_days == 8
             assert r.transition == "first_day"
 
     def test_the_2026_reform(self, rulesets):
         old, agreement, reform = rulesets
         assert (old.first_meeting_statutory, agreement.first_meeting_statutory, reform.first_meeting_statutory) == (
-            True, True, False)
+            True,
+            True,
+            False,
+        )
         assert reform.first_meeting_weeks == 8  # kept as the model's target
         assert (agreement.statutory_first_conversation_months, reform.statutory_first_conversation_months) == (None, 6)
         assert (agreement.employer_estimate_required, reform.employer_estimate_required) == (False, True)
@@ -296,9 +309,14 @@ class TestShippedConfigSources:
         # A value line inside a rule set without a comment has no source: refuse it.
         lines = DEFAULT_RULESETS_PATH.read_text(encoding="utf-8").splitlines()
         start = lines.index("rulesets:")
-        values = [line for line in lines[start + 1:]
-                  if line.strip() and not line.strip().startswith("#") and ":" in line
-                  and not line.strip().startswith(("- name:", "valid_from:"))]
+        values = [
+            line
+            for line in lines[start + 1 :]
+            if line.strip()
+            and not line.strip().startswith("#")
+            and ":" in line
+            and not line.strip().startswith(("- name:", "valid_from:"))
+        ]
         assert len(values) >= 3 * 30
         uncited = [line for line in values if "#" not in line]
         assert uncited == []

@@ -1,6 +1,7 @@
 """Settings have one source of defaults, config/defaults.yaml: the dataclass only names and types them, so the
 two cannot drift. A default missing from the file, or a name the dataclass does not know, stops the process
 with a message naming the setting."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -18,8 +19,11 @@ def shipped() -> dict:
 
 
 def test_the_dataclass_keeps_no_default_of_its_own():
-    kept = [f.name for f in dataclasses.fields(Settings)
-            if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING]
+    kept = [
+        f.name
+        for f in dataclasses.fields(Settings)
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+    ]
     assert kept == [], f"defaults belong in config/defaults.yaml only: {kept}"
 
 
@@ -34,8 +38,10 @@ def test_every_default_comes_from_the_yaml(tmp_path):
     assert loaded.decision_support is data["decision_support"]
     changed = tmp_path / "defaults.yaml"
     changed.write_text(yaml.safe_dump({**data, "web_port": 9999, "task_queue": "andet"}), encoding="utf-8")
-    assert (load_settings(env={}, defaults_file=changed).web_port,
-            load_settings(env={}, defaults_file=changed).task_queue) == (9999, "andet")
+    assert (
+        load_settings(env={}, defaults_file=changed).web_port,
+        load_settings(env={}, defaults_file=changed).task_queue,
+    ) == (9999, "andet")
 
 
 @pytest.mark.parametrize("value", ["leave out", None])

@@ -12,11 +12,27 @@ HOURS = WorkingHours()
 
 # Weekday holidays and default closed days 2025-2026, by hand (not from the code under test).
 HAND_NON_WORKING = {
-    date(2025, 1, 1), date(2025, 4, 17), date(2025, 4, 18), date(2025, 4, 21), date(2025, 5, 29),
-    date(2025, 6, 5), date(2025, 6, 9), date(2025, 12, 24), date(2025, 12, 25), date(2025, 12, 26),
+    date(2025, 1, 1),
+    date(2025, 4, 17),
+    date(2025, 4, 18),
+    date(2025, 4, 21),
+    date(2025, 5, 29),
+    date(2025, 6, 5),
+    date(2025, 6, 9),
+    date(2025, 12, 24),
+    date(2025, 12, 25),
+    date(2025, 12, 26),
     date(2025, 12, 31),
-    date(2026, 1, 1), date(2026, 4, 2), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 14),
-    date(2026, 5, 25), date(2026, 6, 5), date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 31),
+    date(2026, 1, 1),
+    date(2026, 4, 2),
+    date(2026, 4, 3),
+    date(2026, 4, 6),
+    date(2026, 5, 14),
+    date(2026, 5, 25),
+    date(2026, 6, 5),
+    date(2026, 12, 24),
+    date(2026, 12, 25),
+    date(2026, 12, 31),
 }
 
 
@@ -25,7 +41,9 @@ def cph(y, mo, d, h=0, mi=0) -> datetime:
 
 
 def propose(earliest, latest_day, busy=(), **kwargs):
-    return propose_slots(earliest=earliest, latest_day=latest_day, hours=kwargs.pop("hours", HOURS), busy=list(busy), **kwargs)
+    return propose_slots(
+        earliest=earliest, latest_day=latest_day, hours=kwargs.pop("hours", HOURS), busy=list(busy), **kwargs
+    )
 
 
 def test_first_slot_of_each_of_the_next_days():
@@ -246,7 +264,9 @@ def test_working_hours_and_slots_round_trip_through_temporal_pydantic_converter(
     hours = WorkingHours(days=(0, 2), start=time(8, 30), end=time(14))
     slots = propose(cph(2025, 10, 23), date(2025, 11, 4))
     converter = pydantic_data_converter.payload_converter
-    back_hours, back_slots = converter.from_payloads(converter.to_payloads([hours, slots]), [WorkingHours, list[datetime]])
+    back_hours, back_slots = converter.from_payloads(
+        converter.to_payloads([hours, slots]), [WorkingHours, list[datetime]]
+    )
     assert back_hours == hours
     assert back_slots == slots
     assert all(s.utcoffset() == o.utcoffset() for s, o in zip(back_slots, slots))

@@ -1,5 +1,6 @@
 """The team lead's lists: each case under one heading (breach, missed target, at risk), the most urgent first,
 counted before filtering by kind, filtered by caseworker, a page at a time."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -11,12 +12,27 @@ from web.watch_view import WatchRow
 DAY = date(2026, 12, 4)
 
 
-def row(ref: str, worker: str = "cw-anna", *, at_risk=False, missed=False, breached=False, days_left=None,
-        missed_due=None) -> CaseRow:
-    return CaseRow(reference=ref, employer="Firma", phase="Samtale booket", track="Arbejdspladsen",
-                   caseworker=worker, caseworker_id=worker, next_deadline=DAY + timedelta(days=days_left or 0),
-                   week=8, breached=breached, at_risk=at_risk, open_tasks=0, overdue_tasks=0, closed=False,
-                   missed_target=missed, missed_due=missed_due, days_left=days_left)
+def row(
+    ref: str, worker: str = "cw-anna", *, at_risk=False, missed=False, breached=False, days_left=None, missed_due=None
+) -> CaseRow:
+    return CaseRow(
+        reference=ref,
+        employer="Firma",
+        phase="Samtale booket",
+        track="Arbejdspladsen",
+        caseworker=worker,
+        caseworker_id=worker,
+        next_deadline=DAY + timedelta(days=days_left or 0),
+        week=8,
+        breached=breached,
+        at_risk=at_risk,
+        open_tasks=0,
+        overdue_tasks=0,
+        closed=False,
+        missed_target=missed,
+        missed_due=missed_due,
+        days_left=days_left,
+    )
 
 
 def task(ref: str, days_left: int) -> TaskRow:
@@ -24,9 +40,11 @@ def task(ref: str, days_left: int) -> TaskRow:
 
 
 def test_a_case_whose_target_passed_is_listed_as_missed_not_at_risk():
-    rows = [row("A", at_risk=True, missed=True, missed_due=date(2026, 11, 20)),
-            row("B", at_risk=True, breached=True, missed_due=date(2026, 11, 1)),
-            row("C", at_risk=True, days_left=3)]
+    rows = [
+        row("A", at_risk=True, missed=True, missed_due=date(2026, 11, 20)),
+        row("B", at_risk=True, breached=True, missed_due=date(2026, 11, 1)),
+        row("C", at_risk=True, days_left=3),
+    ]
     lists = team_lists(rows, [], kind="", caseworker="", page=1)
     assert lists.counts == {"brud": 1, "maal": 1, "risiko": 1, "opgaver": 0}
     assert lists.kind == "brud"  # the most serious list first
@@ -44,8 +62,12 @@ def test_at_risk_is_sorted_by_days_left_and_paged():
 
 def test_filter_by_caseworker_counts_only_hers_and_overdue_tasks_are_listed_most_overdue_first():
     rows = [row("A", "cw-anna", missed=True), row("B", "cw-sara", missed=True)]
-    tasks = [(task("A", -2), "cw-anna", "Anna"), (task("A", -9), "cw-anna", "Anna"), (task("A", 4), "cw-anna", "Anna"),
-             (task("B", -1), "cw-sara", "Sara")]
+    tasks = [
+        (task("A", -2), "cw-anna", "Anna"),
+        (task("A", -9), "cw-anna", "Anna"),
+        (task("A", 4), "cw-anna", "Anna"),
+        (task("B", -1), "cw-sara", "Sara"),
+    ]
     lists = team_lists(rows, tasks, kind="opgaver", caseworker="cw-anna", page=1)
     assert lists.counts["maal"] == 1 and lists.counts["opgaver"] == 2
     assert [t.days_left for t, _ in lists.rows] == [-9, -2]
@@ -57,20 +79,28 @@ def watch(ref: str, worker: str = "cw-anna", *, p: float | None, week: int = 5, 
 
 
 def test_the_watch_track_is_listed_by_estimate_filtered_by_band_and_caseworker_and_sorted_as_asked():
-    watched = [watch(f"W{n:03}", "cw-anna" if n % 3 else "cw-sara", p=(n * 37 % 100) / 100, week=n % 20 + 1,
-                     decision="Afventer sagsbehandleren" if n % 5 == 0 else "–") for n in range(60)]
+    watched = [
+        watch(
+            f"W{n:03}",
+            "cw-anna" if n % 3 else "cw-sara",
+            p=(n * 37 % 100) / 100,
+            week=n % 20 + 1,
+            decision="Afventer sagsbehandleren" if n % 5 == 0 else "–",
+        )
+        for n in range(60)
+    ]
     watched.append(watch("UDEN", p=None))
     lists = team_lists([], [], kind="skoen", caseworker="", page=1, watched=watched)
     assert lists.counts["skoen"] == 61 and lists.pages == 3 and len(lists.rows) == PAGE_SIZE
-    shown = [r for p in (1, 2, 3) for r in team_lists([], [], kind="skoen", caseworker="", page=p,
-                                                      watched=watched).rows]
+    shown = [
+        r for p in (1, 2, 3) for r in team_lists([], [], kind="skoen", caseworker="", page=p, watched=watched).rows
+    ]
     estimates = [r.probability for r in shown[:-1]]
     assert estimates == sorted(estimates, reverse=True) and shown[-1].reference == "UDEN"  # no estimate last
     high = team_lists([], [], kind="skoen", caseworker="cw-sara", page=1, watched=watched, band="høj")
     assert high.rows and all(r.band == "høj" and r.caseworker_id == "cw-sara" for r in high.rows)
     assert high.total == sum(1 for w in watched if w.band == "høj" and w.caseworker_id == "cw-sara")
-    weeks = [r.week for r in team_lists([], [], kind="skoen", caseworker="", page=1, watched=watched,
-                                        sort="uge").rows]
+    weeks = [r.week for r in team_lists([], [], kind="skoen", caseworker="", page=1, watched=watched, sort="uge").rows]
     assert weeks == sorted(weeks, reverse=True)
     waiting = team_lists([], [], kind="skoen", caseworker="", page=1, watched=watched, sort="beslutning").rows
     assert [r.decision for r in waiting[:12]] == ["Afventer sagsbehandleren"] * 12

@@ -1,5 +1,6 @@
 """Every timeline event the workflows note has a Danish name: people read the timeline, not the code's words
 ("partial recovery", "info form sent" were shown as they stood)."""
+
 from __future__ import annotations
 
 import re

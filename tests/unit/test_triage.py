@@ -45,9 +45,21 @@ def run(rules, expected=12, employer=None, ill=False, cause=False) -> TriageDeci
         (RULES_2026, dict(expected=25, employer=25), Track.WATCH, "both_expect_under_26_weeks", None),
         (RULES_2026, dict(expected=4, employer=4), Track.WATCH, "both_expect_under_26_weeks", None),
         # Employer has not answered: "both" is not known, so the estimate is asked for, never assumed.
-        (RULES_2026, dict(expected=12, employer=None), Track.EMPLOYER_ESTIMATE_NEEDED, "employer_estimate_needed", None),
+        (
+            RULES_2026,
+            dict(expected=12, employer=None),
+            Track.EMPLOYER_ESTIMATE_NEEDED,
+            "employer_estimate_needed",
+            None,
+        ),
         (RULES_2026, dict(expected=2, employer=None), Track.EMPLOYER_ESTIMATE_NEEDED, "employer_estimate_needed", None),
-        (RULES_2026, dict(expected=25, employer=None), Track.EMPLOYER_ESTIMATE_NEEDED, "employer_estimate_needed", None),
+        (
+            RULES_2026,
+            dict(expected=25, employer=None),
+            Track.EMPLOYER_ESTIMATE_NEEDED,
+            "employer_estimate_needed",
+            None,
+        ),
         # One side expects 26 weeks or more: not watch-only, and no estimate is needed to know it.
         (RULES_2026, dict(expected=12, employer=26), Track.WORKPLACE, "in_target_group", None),
         (RULES_2026, dict(expected=26, employer=10), Track.WORKPLACE, "in_target_group", None),
@@ -104,9 +116,18 @@ def test_a_watched_case_is_held_only_to_the_deadlines_that_do_not_need_follow_up
 
     deadlines = compute_deadlines(date(2026, 7, 1), RULES_2026)
     assert [d.name for d in deadlines_for_track(deadlines, "watch")] == [
-        "employer_conversation", "employer_report", "reassessment"]
+        "employer_conversation",
+        "employer_report",
+        "reassessment",
+    ]
     assert [d.name for d in deadlines_for_track(deadlines, Track.EMPLOYER_ESTIMATE_NEEDED)] == [
-        "employer_conversation", "employer_report", "first_meeting", "measure", "first_conversation", "reassessment"]
+        "employer_conversation",
+        "employer_report",
+        "first_meeting",
+        "measure",
+        "first_conversation",
+        "reassessment",
+    ]
     assert deadlines_for_track(deadlines, "workplace") == deadlines.all()
     first_meeting = [d for d in deadlines.all() if d.name == "first_meeting"][0]
     assert first_meeting.miss_danish == "modellens mål ikke nået"
@@ -130,15 +151,28 @@ def test_a_watched_case_is_held_only_to_the_deadlines_that_do_not_need_follow_up
 )
 def test_triage_as_municipalities_live_the_reform(kwargs, track, reason):
     employer = kwargs.pop("employer")
-    decision = triage(expected_weeks=kwargs.pop("expected"), employer_expected_weeks=employer,
-                      seriously_ill=kwargs.pop("ill", False), workplace_is_cause=kwargs.pop("cause", False),
-                      rules=RULES_2026, missing_estimate_followed=True, exemption_watched=True)
+    decision = triage(
+        expected_weeks=kwargs.pop("expected"),
+        employer_expected_weeks=employer,
+        seriously_ill=kwargs.pop("ill", False),
+        workplace_is_cause=kwargs.pop("cause", False),
+        rules=RULES_2026,
+        missing_estimate_followed=True,
+        exemption_watched=True,
+    )
     assert (decision.track, decision.reason, decision.category) == (track, reason, None)
 
 
 def test_the_reform_paths_change_nothing_before_2026():
     for ill in (False, True):
         plain = run(RULES_2025, expected=12, employer=None, ill=ill)
-        lived = triage(expected_weeks=12, employer_expected_weeks=None, seriously_ill=ill, workplace_is_cause=False,
-                       rules=RULES_2025, missing_estimate_followed=True, exemption_watched=True)
+        lived = triage(
+            expected_weeks=12,
+            employer_expected_weeks=None,
+            seriously_ill=ill,
+            workplace_is_cause=False,
+            rules=RULES_2025,
+            missing_estimate_followed=True,
+            exemption_watched=True,
+        )
         assert plain == lived

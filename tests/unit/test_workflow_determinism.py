@@ -3,6 +3,7 @@ about 0.2 MB per case in memory, so the sandbox no longer stops a clock read or 
 test reads the source of every module in `workflows/` instead and fails on what the sandbox would refuse:
 the wall clock, randomness, sleeping the thread, files, processes, sockets and threads. Workflow code uses
 `workflow.now()`, `workflow.uuid4()`, `workflow.random()` and `workflow.sleep()`."""
+
 from __future__ import annotations
 
 import ast
@@ -13,10 +14,32 @@ import pytest
 from worker import WORKFLOW_MIXINS
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
-FORBIDDEN_MODULES = {"random", "uuid", "time", "os", "socket", "subprocess", "threading", "secrets", "sqlalchemy",
-                     "aiosmtplib", "urllib", "http", "requests", "httpx", "shutil", "pathlib"}
-FORBIDDEN_CALLS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
-                   ("asyncio", "get_event_loop"), ("asyncio", "run")}
+FORBIDDEN_MODULES = {
+    "random",
+    "uuid",
+    "time",
+    "os",
+    "socket",
+    "subprocess",
+    "threading",
+    "secrets",
+    "sqlalchemy",
+    "aiosmtplib",
+    "urllib",
+    "http",
+    "requests",
+    "httpx",
+    "shutil",
+    "pathlib",
+}
+FORBIDDEN_CALLS = {
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("date", "today"),
+    ("asyncio", "get_event_loop"),
+    ("asyncio", "run"),
+}
 FORBIDDEN_BUILTINS = {"open", "input", "print", "exec", "eval"}
 
 
@@ -49,13 +72,16 @@ def test_every_passed_through_mixin_is_a_module_that_is_checked():
     assert "workflows.case_workflow" not in WORKFLOW_MIXINS  # the workflow itself is always loaded per case
 
 
-@pytest.mark.parametrize("bad", [
-    "from datetime import datetime\ndef f():\n    return datetime.now()",
-    "import random\n",
-    "from uuid import uuid4\n",
-    "def f():\n    return date.today()",
-    "def f():\n    open('x')",
-    "import time\n",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "from datetime import datetime\ndef f():\n    return datetime.now()",
+        "import random\n",
+        "from uuid import uuid4\n",
+        "def f():\n    return date.today()",
+        "def f():\n    open('x')",
+        "import time\n",
+    ],
+)
 def test_the_check_finds_what_the_sandbox_would_refuse(bad):
     assert findings(bad)

@@ -1,5 +1,6 @@
 """working_days_in counts by arithmetic (the list pages count days left for hundreds of tasks per load); it must
 agree with asking each day in turn, across holidays, closed days, 29 February and year ends."""
+
 from __future__ import annotations
 
 import random
