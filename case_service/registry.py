@@ -6,28 +6,20 @@ map below and the Danish confirmations are all derived from `COMMANDS`. Adding a
 
 from __future__ import annotations
 
-from datetime import date
-
+from case_service.command_fields import END_TYPES, LOCATIONS, MEETING, OUTCOMES, PARTSTATS, TODAY, VIA, day, outcome
 from case_service.command_spec import YES_NO, Choice, Command, Field, Said
 from case_service.commands import AnswerOnBehalf
-from domain import labels
+from case_service.law_commands import LAW_COMMANDS
 from domain.model import (
-    BenefitPause,
     CaseEnd,
     CounterProposal,
     EarlierBenefit,
     EmployerAnswer,
-    ExpectedDuration,
-    FastTrackConsent,
-    FastTrackRequest,
     FollowUpDecision,
-    InfoFormAnswer,
     InfoFormSent,
-    MeasureStart,
     MeetingMove,
     MeetingOutcome,
     OutcomeReport,
-    PartialRecovery,
     Reassignment,
     ReplyReview,
     RsvpReceived,
@@ -36,72 +28,6 @@ from domain.reform_labels import follow_up_decided, info_form_sent
 from domain.refusals import Refusal as R
 from domain.results import UpdateResult, from_legacy
 from workflows.case_workflow import CaseWorkflow as W
-
-
-# --- the case's answers, read as the confirmations need them ---------------------------------------------
-def outcome(result: UpdateResult) -> str:
-    """The answer's outcome code ("workplace", "late", "call_in"): its kind, or its value for a plain answer."""
-    return result.value if result.kind in ("done", "") else result.kind
-
-
-def day(iso: str) -> str:
-    """An ISO date as a Danish short date (30.09.2026); anything else as it is."""
-    try:
-        return f"{date.fromisoformat(iso):%d.%m.%Y}"
-    except ValueError:
-        return iso
-
-
-# --- the fields several commands share ---------------------------------------------------------------------
-MEETING = Field("meeting_number", "Møde", "select", option="--moede", cli_default=1)
-PARTSTATS = (
-    Choice("ACCEPTED", "Ja, deltager", ("ja",)),
-    Choice("DECLINED", "Nej, kan ikke", ("nej",)),
-    Choice("TENTATIVE", "Måske", ("maaske", "måske")),
-)
-LOCATIONS = (
-    Choice("workplace", "På arbejdspladsen", ("arbejdspladsen",)),
-    Choice("jobcenter", "På jobcentret", ("jobcenter",)),
-    Choice("phone", "Telefonisk", ("telefon",)),
-    Choice("elsewhere", "Et andet sted", ("andet",)),
-)
-REQUESTERS = (
-    Choice("employer", "Arbejdsgiveren", ("arbejdsgiver",)),
-    Choice("employee", "Medarbejderen", ("medarbejder",)),
-)
-MEASURES = (
-    Choice("gradual_return", "Gradvis tilbagevenden", ("gradvis",)),
-    Choice("work_trial", "Virksomhedspraktik", ("praktik",)),
-    Choice("wage_subsidy", "Løntilskud", ("loentilskud",)),
-    Choice("mentor", "Mentor", ("mentor",)),
-    Choice("other", "Andet", ("andet",)),
-)
-PARTIAL_RECOVERY_IS_NO_END = (
-    "En delvis raskmelding afslutter ikke sagen: medarbejderen får nedsatte sygedagpenge, "
-    "og opfølgningen fortsætter (sygedagpengeloven § 8). Registrér den sådan:\n"
-    "  fasthold delvis {reference} --timer TIMER_OM_UGEN --fra ÅÅÅÅ-MM-DD"
-)
-END_TYPES = (
-    Choice("full_recovery", "Raskmeldt", ("rask",)),
-    Choice(
-        "partial_recovery", "Delvis raskmeldt", ("delvis-rask",), web=False, not_this_command=PARTIAL_RECOVERY_IS_NO_END
-    ),
-    Choice("dismissal", "Opsagt", ("opsagt",)),
-    Choice("moved_municipality", "Flyttet kommune", ("flyttet",)),
-    Choice("benefit_ended", "Sygedagpenge ophørt", ("ophoert",)),
-    Choice("death", "Død", ("doed",)),
-)
-OUTCOMES = (
-    Choice("work", "Beskæftigelse", ("job",)),
-    Choice("education", "Uddannelse", ("uddannelse",)),
-    Choice("other", "Andet", ("andet",)),
-)
-VIA = (
-    Choice("digital_post", "Med Digital Post", ("digital-post",)),
-    Choice("employer_report", "Automatisk med arbejdsgiverens anmeldelse", ("arbejdsgiver",)),
-)
-TODAY = "ÅÅÅÅ-MM-DD (standard: i dag)"
-
 
 COMMANDS: tuple[Command, ...] = (
     Command(
@@ -213,163 +139,7 @@ COMMANDS: tuple[Command, ...] = (
             R.NO_FREE_TIME,
         ),
     ),
-    Command(
-        "hurtigspor",
-        FastTrackRequest,
-        "Anmodning om tidlig opfølgning",
-        "registrér en anmodning om tidlig opfølgning",
-        "Registrér anmodningen",
-        (
-            Field("requested_by", "Hvem anmoder?", "select", REQUESTERS, option="--fra"),
-            Field("requested_on", "Dato for anmodningen", "date", option="--dato", today=True, help=TODAY),
-        ),
-        W.request_fast_track,
-        "request_fast_track",
-        lambda r, s: (
-            "Arbejdsgiverens anmodning er registreret. Medarbejderen skal give samtykke senest "
-            f"{day(r.value)}; indtil da gælder den almindelige frist."
-            if r.kind == "consent_due"
-            else f"Anmodningen er registreret. Samtalen skal holdes senest {day(r.value)}."
-        ),
-        (R.ALREADY_HELD, R.ALREADY_REQUESTED, R.BAD_REQUESTER, R.BAD_REQUEST_DATE, R.TOO_LATE),
-    ),
-    Command(
-        "varighed",
-        ExpectedDuration,
-        "Ny forventet varighed",
-        "registrér en ny forventet varighed af fraværet",
-        "Registrér varigheden",
-        (
-            Field(
-                "employee_weeks",
-                "Medarbejderens forventning (uger)",
-                "number",
-                option="--uger",
-                help="medarbejderens forventning i uger",
-            ),
-            Field(
-                "employer_weeks",
-                "Arbejdsgiverens forventning (uger)",
-                "number",
-                required=False,
-                option="--arbejdsgiver-uger",
-                help="arbejdsgiverens forventning i uger",
-            ),
-        ),
-        W.new_expected_duration,
-        "new_expected_duration",
-        lambda r, s: f"Den forventede varighed er registreret. Sagens spor er nu: {labels.track(r.value)}.",
-        (R.ALREADY_RECORDED, R.BAD_DURATION),
-    ),
-    Command(
-        "samtykke",
-        FastTrackConsent,
-        "Medarbejderens svar på arbejdsgiverens anmodning om tidlig opfølgning",
-        "registrér medarbejderens svar på arbejdsgiverens anmodning om tidlig opfølgning",
-        "Registrér svaret",
-        (
-            Field("agrees", "Siger medarbejderen ja?", "radio", YES_NO, option="--svar"),
-            Field(
-                "answered_on",
-                "Dato for svaret",
-                "date",
-                option="--dato",
-                today=True,
-                help="hvornår medarbejderen svarede, ÅÅÅÅ-MM-DD (standard: i dag)",
-            ),
-            Field(
-                "accept_late",
-                "Tag et sent ja med alligevel?",
-                "radio",
-                YES_NO,
-                required=False,
-                option="--sent-accepteret",
-                flag=True,
-                hint="Kun hvis medarbejderen svarede ja efter fristen på 2 bankdage.",
-                help="kommunen fortsætter den tidlige opfølgning, selv om ja'et kom efter fristen",
-            ),
-        ),
-        W.answer_fast_track_consent,
-        "fast_track_consent",
-        lambda r, s: (
-            f"Samtykket er registreret. Samtalen skal holdes senest {day(r.value)}."
-            if r.kind == "given"
-            else f"Svaret er registreret ({labels.consent(outcome(r))})."
-        ),
-        (R.ALREADY_HELD, R.BAD_ANSWER_DATE, R.NO_CONSENT_AWAITED),
-    ),
-    Command(
-        "delvis",
-        PartialRecovery,
-        "Delvis raskmelding",
-        "registrér en delvis raskmelding (sagen fortsætter)",
-        "Registrér den delvise raskmelding",
-        (
-            Field(
-                "hours_per_week",
-                "Timer om ugen, medarbejderen arbejder",
-                "decimal",
-                option="--timer",
-                help="timer om ugen medarbejderen arbejder fra datoen",
-            ),
-            Field("from_date", "Fra dato", "date", option="--fra", today=True, help=TODAY),
-            Field("note", "Bemærkning", "textarea", required=False, option="--note", help="fx aftale om opgaver"),
-        ),
-        W.record_partial_recovery,
-        "partial_recovery",
-        lambda r, s: (
-            "Den delvise raskmelding er registreret. Sagen fortsætter med opfølgning "
-            f"({r.value.replace('.', ',')} timer om ugen)."
-        ),
-        (R.ALREADY_RECORDED, R.BAD_FROM_DATE, R.BAD_HOURS),
-    ),
-    Command(
-        "pause",
-        BenefitPause,
-        "Periode uden sygedagpenge",
-        "registrér en periode uden sygedagpenge (flytter revurderingen)",
-        "Registrér perioden",
-        (
-            Field("start", "Fra dato", "date", option="--fra", help="første dag uden sygedagpenge, ÅÅÅÅ-MM-DD"),
-            Field("end", "Til og med dato", "date", option="--til", help="sidste dag uden sygedagpenge, ÅÅÅÅ-MM-DD"),
-            Field("reason", "Begrundelse", "textarea", required=False, option="--begrundelse"),
-        ),
-        W.record_benefit_pause,
-        "benefit_pause",
-        lambda r, s: f"Perioden uden sygedagpenge er registreret. Revurderingen skal nu ske senest {day(r.value)}.",
-        (R.BAD_PERIOD, R.PERIOD_OVERLAPS),
-    ),
-    Command(
-        "oplysningsskema",
-        InfoFormAnswer,
-        "Oplysningsskemaet er besvaret",
-        "registrér at oplysningsskemaet (§ 11) er sendt eller besvaret",
-        "Registrér svaret",
-        (Field("answered_on", "Dato for svaret", "date", option="--besvaret", today=True, help=TODAY),),
-        W.record_info_form_answer,
-        "info_form_answer",
-        lambda r, s: (
-            "Svaret på oplysningsskemaet er registreret" + (" (efter svarfristen)." if outcome(r) == "late" else ".")
-        ),
-        (R.ALREADY_RECORDED, R.BAD_ANSWER_DATE, R.NO_INFO_FORM),
-    ),
-    Command(
-        "indsats",
-        MeasureStart,
-        "Virksomhedsrettet indsats",
-        "registrér en virksomhedsrettet indsats",
-        "Registrér indsatsen",
-        (
-            Field("kind", "Indsats", "select", MEASURES, option="--type"),
-            Field("start_date", "Startdato", "date", option="--start", help="ÅÅÅÅ-MM-DD"),
-        ),
-        W.start_measure,
-        "start_measure",
-        lambda r, s: (
-            "Indsatsen er registreret" + (" (inden uge 13)." if outcome(r) == "before_week_13" else " (efter uge 13).")
-        ),
-        (R.ALREADY_RECORDED, R.BAD_MEASURE, R.BAD_MEASURE_DATE),
-    ),
+    *LAW_COMMANDS,
     Command(
         "omfordel",
         Reassignment,

@@ -27,6 +27,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from case_service.command_spec import Said
 from case_service.commands import Action, AnswerOnBehalf, AttendeeAnswer, CaseRef, EmployerReply
+from case_service.finding import CaseFilter, CaseSummaryRow, visibility_query
 from case_service.refusal import CaseRefusal, CaseUnavailable
 from case_service.registry import BY_PAYLOAD, UPDATES, confirmation
 from config.settings import Settings
@@ -80,31 +81,6 @@ class ActionResult:
     def kind(self) -> str:
         """The outcome's kind ("done", "consent_due", "given", ...)."""
         return self.result.kind
-
-
-@dataclass(frozen=True)
-class CaseFilter:
-    """Which cases to find, by search attributes only (never personal data)."""
-
-    municipality: str
-    reference: str | None = None
-    caseworker: str | None = None
-    phase: str | None = None
-    breached: bool | None = None
-    running_only: bool = True
-    limit: int = 1000
-
-
-@dataclass(frozen=True)
-class CaseSummaryRow:
-    workflow_id: str
-    reference: str
-    municipality: str
-    caseworker: str
-    phase: str
-    next_deadline: datetime | None
-    breached: bool
-    running: bool
 
 
 _REGISTERS: dict[str, Register] = {}
@@ -333,7 +309,7 @@ class CaseService:
     async def find_cases(self, which: CaseFilter) -> list[CaseSummaryRow]:
         """Cases by search attributes (what Temporal UI filters by), newest first."""
         rows = []
-        async for execution in self.client.list_workflows(_visibility_query(which), limit=which.limit):
+        async for execution in self.client.list_workflows(visibility_query(which), limit=which.limit):
             attrs = execution.typed_search_attributes
             rows.append(
                 CaseSummaryRow(
@@ -383,27 +359,3 @@ def _unavailable_or(err: RPCError) -> Exception:
     if err.status in TRANSIENT_RPC:
         return CaseUnavailable(f"temporal {err.status.name}")
     return CaseRefusal(Refusal.ENGINE_REFUSED, "Motoren afviste handlingen.")
-
-
-def _quoted(value: str, name: str) -> str:
-    if "'" in value or "\\" in value:
-        raise CaseRefusal(Refusal.INVALID_INPUT, f"ugyldigt tegn i {name}", field=name)
-    return f"'{value}'"
-
-
-def _visibility_query(which: CaseFilter) -> str:
-    parts = [
-        f"{sa.MUNICIPALITY.name} = {_quoted(which.municipality, 'municipality')}",
-        f"WorkflowType = '{CaseWorkflow.__name__}'",
-    ]
-    if which.reference:
-        parts.append(f"{sa.CASE_REFERENCE.name} = {_quoted(which.reference, 'reference')}")
-    if which.caseworker:
-        parts.append(f"{sa.CASEWORKER.name} = {_quoted(which.caseworker, 'caseworker')}")
-    if which.phase:
-        parts.append(f"{sa.CASE_PHASE.name} = {_quoted(which.phase, 'phase')}")
-    if which.breached is not None:
-        parts.append(f"{sa.DEADLINE_BREACHED.name} = {'true' if which.breached else 'false'}")
-    if which.running_only:
-        parts.append("ExecutionStatus = 'Running'")
-    return " AND ".join(parts)

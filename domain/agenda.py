@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from domain.calendar_dk import add_working_days, working_day_on_or_after, working_days_in
+from domain.calendar_dk import add_working_days, working_day_on_or_after
 from domain.deadlines import STATUTORY, info_form_dates, next_followup_due, reminder_day
 from domain.localtime import at_morning, local_date, local_end_of_day, local_midnight
 from domain.model import MEETING_TRACKS, CaseInput, CaseState, Location, Meeting, MeetingStatus, Partstat, Phase
@@ -388,23 +388,3 @@ def next_step(steps: list[DueStep], done: list[str]) -> DueStep | None:
     """The earliest step not yet taken (ties broken by key, so the choice is deterministic)."""
     upcoming = [s for s in steps if s.key not in done]
     return min(upcoming, key=lambda s: (s.when, s.key)) if upcoming else None
-
-
-# --- what a person should look at first --------------------------------------------------------------
-
-
-def case_at_risk(state: CaseState, case: CaseInput, today: date) -> bool:
-    """The first meeting is not booked and accepted, and the day the team lead is warned has come: the same
-    rule and the same day the workflow escalates on."""
-    if not has_meeting_track(state) or first_meeting_held(state) or state.phase == Phase.CLOSED:
-        return False
-    return today >= state.deadlines.booking_escalation_day and first_meeting_at_risk(
-        state, case.employer.contact_email, case.employee.email
-    )
-
-
-def working_days_left(today: date, due: date, closed) -> int:
-    """Working days from today to the due day (0 on the day, negative when overdue)."""
-    if due < today:
-        return -working_days_in(due, today - timedelta(days=1), closed)
-    return working_days_in(today + timedelta(days=1), due, closed)

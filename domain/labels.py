@@ -57,20 +57,10 @@ CONSENT = {
     "refused": "afslået: den almindelige frist gælder",
     "lapsed": "ikke givet i tide: den almindelige frist gælder",
 }
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+# fmt: off
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+# fmt: on
 
 
 def role(value: str) -> str:
@@ -206,6 +196,9 @@ def counter_proposal(role_code: str, number: int, start: datetime, comment: str)
 
 
 # --- what the team lead (and the caseworker) is told -----------------------------------------------
+# (What a person is told when the engine has done what they asked is declared with each command, in
+# case_service/registry.py; a move refused for want of time is told here.)
+NO_FREE_TIME_FOR_MOVE = "Møde {number} kunne ikke flyttes: der er ingen ledig tid. Teamlederen er orienteret."
 
 EMPLOYER_SILENT = "Arbejdsgiveren har ikke svaret på henvendelsen om første opfølgningssamtale."
 FIRST_MEETING_AT_RISK = "Første opfølgningssamtale er ikke booket og accepteret, og fristen nærmer sig."
@@ -284,12 +277,6 @@ def operations_alert(step: str, attempts: int) -> str:
     )
 
 
-# --- what a person is told when the engine has done what they asked -----------------------------------
-# Each command's confirmation is declared with the command, in case_service/registry.py.
-
-NO_FREE_TIME_FOR_MOVE = "Møde {number} kunne ikke flyttes: der er ingen ledig tid. Teamlederen er orienteret."
-
-
 # --- the case's timeline, as people read it -----------------------------------------------------------
 
 EVENT = {
@@ -341,41 +328,6 @@ EVENT = {
 
 def event(code: str) -> str:
     return EVENT.get(code, code.replace("_", " "))
-
-
-# --- answers the gateway kept for a person to check -------------------------------------------------
-
-REVIEW_TITLE = {
-    "unverified": "Svar modtaget, afsender ikke bekræftet",
-    "sender_mismatch": "Svar fra en anden adresse end deltagerens",
-    "not_attendee": "Svar fra en adresse, der ikke er inviteret",
-    "ambiguous": "Svar med modstridende besked",
-    "stale_sequence": "Svar på en ældre version af mødet",
-}
-ANSWER = {
-    "ACCEPTED": "deltager",
-    "DECLINED": "kan ikke deltage",
-    "TENTATIVE": "deltager måske",
-    "COUNTER": "foreslår et andet tidspunkt",
-}
-
-
-def reply_review(reason: str, number: int, sender: str, answer: str, comment: str, kept_as: str) -> TaskText:
-    what = (
-        f"Der er kommet et svar på møde {number} fra {sender}"
-        + (f" ({ANSWER.get(answer, answer)})" if answer else "")
-        + (f" med bemærkningen: {comment}" if comment else "")
-        + ". Svaret er ikke registreret, fordi vi ikke kan være sikre på, hvem det kommer fra, eller hvad det "
-        "betyder. Kontakt personen, og registrér svaret på sagen, hvis det er ægte."
-        + (f" Mailen er gemt som {kept_as}." if kept_as else "")
-    )
-    return TaskText(REVIEW_TITLE.get(reason, "Svar modtaget, skal kontrolleres"), what)
-
-
-def answer_with_comment(role_code: str, number: int, answer: str, comment: str) -> TaskText:
-    return TaskText(
-        f"Bemærkning til svar på møde {number}", f"{role(role_code)} {ANSWER.get(answer, answer)} og skriver: {comment}"
-    )
 
 
 # --- the timeline's details, as people read them --------------------------------------------------------

@@ -30,7 +30,7 @@ from mailing.rendering import dato, datotid, kortdato
 from register.db import Register
 from register.roster import load_roster
 from register.web_sessions import WebSessions
-from web import employer, model_card, pages, replies_page, report_pages, team_tasks
+from web import employer, model_card, pages, replies_page, report_pages, team_pages, team_tasks
 from web.auth import SignIn
 
 log = logging.getLogger("fasthold.web")
@@ -138,9 +138,9 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/sager", pages.my_cases),
         Route("/sager/{reference}", pages.case_page),
         Route("/sager/{reference}/handling/{action}", pages.case_action, methods=["POST"]),
-        Route("/team", pages.team_page),
-        Route("/team/omfordel", pages.bulk_reassign, methods=["POST"]),
-        Route("/team/omfordeling/{job}", pages.bulk_progress),
+        Route("/team", team_pages.team_page),
+        Route("/team/omfordel", team_pages.bulk_reassign, methods=["POST"]),
+        Route("/team/omfordeling/{job}", team_pages.bulk_progress),
         Route("/team/opgave/{task}", team_tasks.task_page),
         Route("/team/opgave/{task}", team_tasks.hand_over, methods=["POST"]),
         Route("/rapport", report_pages.report_page),
@@ -149,8 +149,8 @@ def create_app(settings: Settings, client=None) -> Starlette:
         Route("/rapport/varighed.png", report_pages.duration_png),
         Route("/rapport/laeringslog", report_pages.learning_log_page),
         Route("/rapport/laeringslog/skriv", report_pages.learning_log_write, methods=["POST"]),
-        Route("/rapport/vis", pages.report_html),
-        Route("/rapport.csv", pages.report_csv),
+        Route("/rapport/vis", report_pages.report_html),
+        Route("/rapport.csv", report_pages.report_csv),
         Route("/modelkort", model_card.model_card),  # decision support's model card
         Route("/drift/svar", replies_page.replies_page),  # operations' kept refused replies
         Route("/drift/svar/genbehandl", replies_page.reprocess_reply, methods=["POST"]),

@@ -1,10 +1,10 @@
-"""The signed-in pages: "Mine opgaver", "Mine sager", the case page with a form for every caseworker action,
-the team lead's overview with reassignment, and the success report. Each handler translates the request into
-a call of the service layer and shows the answer or the refusal, next to the field it concerns."""
+"""The signed-in pages: signing in and out, "Mine opgaver", "Mine sager", and the case page with a form for
+every caseworker action (the team lead's overview is in `web.team_pages`, the success report in
+`web.report_pages`). Each handler translates the request into a call of the service layer and shows the answer
+or the refusal, next to the field it concerns."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime
 from urllib.parse import quote
 
@@ -13,16 +13,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from case_service import CaseRefusal, CaseUnavailable
-from case_service.access import UserRole, colleagues, may_see, team_of
+from case_service.access import UserRole, colleagues, may_see
 from case_service.commands import CaseRef
 from domain import labels
-from domain.bulk import HandoverOutcome
 from domain.localtime import LOCAL_TZ
 from domain.model import CaseView
 from domain.refusals import Refusal
 from web import forms, present
 from web.paging import asked_page, page_of
-from web.team_view import KINDS, team_lists
 
 UNAVAILABLE = "Sagssystemet svarer ikke lige nu. Prøv igen om lidt."
 TASKS_A_PAGE, CASES_A_PAGE = 50, 50
@@ -345,182 +343,3 @@ async def case_action(request: Request, user) -> Response:
         )
     request.session["flash"] = result.message
     return RedirectResponse(f"/sager/{quote(reference, safe='')}", status_code=303)
-
-
-# --------------------------------------------------------------------------- the team lead
-@page
-async def team_page(request: Request, user) -> Response:
-    if user.role != UserRole.TEAM_LEAD:
-        raise HTTPException(403)
-    return await render_team(request, user)
-
-
-async def render_team(request: Request, user, status: int = 200, **extra) -> Response:
-    web = web_of(request)
-    day = today()
-    views = await visible_views(request, user)
-    rows = [present.row(v, day) for v in views]
-    team_workers = [w for w in web.roster.get("caseworkers", []) if w["team"] in user.teams]
-    load = [
-        {
-            "id": w["id"],
-            "name": w["name"],
-            "cases": sum(r.caseworker_id == w["id"] for r in rows),
-            "tasks": sum(r.open_tasks for r in rows if r.caseworker_id == w["id"]),
-            "overdue": sum(r.overdue_tasks for r in rows if r.caseworker_id == w["id"]),
-        }
-        for w in team_workers
-    ]
-    tasks = [(t, v.state.caseworker.id, v.state.caseworker.name) for v in views for t in present.tasks(v, day)]
-    chosen = request.query_params.get("sagsbehandler", "")
-    try:
-        page_number = int(request.query_params.get("side", "1"))
-    except ValueError:
-        page_number = 1
-    from web.team_tasks import team_tasks_context  # the lead's own tasks (a module of its own)
-    from web.watch_view import BANDS, SORTS, watch_rows  # the watch track by estimate
-
-    watched = watch_rows(views, day) if web.settings.decision_support else None
-    lists = team_lists(
-        rows,
-        tasks,
-        kind=request.query_params.get("vis", ""),
-        caseworker=chosen if chosen in {w["id"] for w in team_workers} else "",
-        page=page_number,
-        watched=watched,
-        band=request.query_params.get("baand", ""),
-        sort=request.query_params.get("sorter", "skoen"),
-    )
-    context = dict(
-        lists=lists,
-        kinds={k: v for k, v in KINDS.items() if k in lists.counts},
-        bands=BANDS,
-        sorts=SORTS,
-        load=load,
-        everyone=colleagues(web.roster, user),
-        errors={},
-        message="",
-        submission=secrets_token(),
-        **await team_tasks_context(request, user),
-    )
-    return web.page(request, "team.html", status, **{**context, **extra})
-
-
-@page
-async def bulk_reassign(request: Request, user) -> Response:
-    """All open cases of a caseworker who leaves, spread over named colleagues, least loaded first."""
-    web = web_of(request)
-    if user.role != UserRole.TEAM_LEAD:
-        raise HTTPException(403)
-    form = await request.form()
-    if not web.signin.csrf_ok(request, str(form.get("csrf", ""))):
-        return await render_team(request, user, 400, message="Formularen var udløbet. Prøv igen.")
-    leaving = str(form.get("from_caseworker", ""))
-    to = [str(v) for v in form.getlist("to_caseworkers") if str(v) != leaving]
-    reason = str(form.get("reason", "")).strip()[:500]
-    known = {w["id"] for w in colleagues(web.roster, user)}
-    errors = {}
-    if leaving not in known or team_of(web.roster, leaving) not in user.teams:
-        errors["from_caseworker"] = "Vælg en sagsbehandler fra dit team."
-    if not to or not set(to) <= known:
-        errors["to_caseworkers"] = "Vælg mindst én kollega, der skal overtage sagerne."
-    if not reason:
-        errors["reason"] = "Angiv en begrundelse for omfordelingen."
-    if errors:
-        return await render_team(request, user, 400, errors=errors, message="Formularen har fejl.")
-    # The form's one-time submission id names the job: sending the form again (a double click, Back and send,
-    # a reload) finds the job already started instead of starting a second one.
-    submission = "".join(c for c in str(form.get("submission", "")) if c.isalnum() or c in "-_")[:40]
-    job = await web.bulk.start(user.municipality, leaving, tuple(to), reason, user.actor, submission=submission)
-    return RedirectResponse(f"/team/omfordeling/{quote(job, safe='')}", status_code=303)
-
-
-@page
-async def bulk_progress(request: Request, user) -> Response:
-    """A bulk reassignment's progress and, case by case, what really happened."""
-    web = web_of(request)
-    if user.role != UserRole.TEAM_LEAD:
-        raise HTTPException(403)
-    progress = await web.bulk.progress(request.path_params["job"])
-    if (
-        progress is None
-        or progress.request.municipality != user.municipality
-        or team_of(web.roster, progress.request.from_caseworker) not in user.teams
-    ):
-        raise HTTPException(404)
-    names = {w["id"]: w["name"] for w in web.roster.get("caseworkers", [])}
-    by = {kind: [r for r in progress.results if r.outcome == kind] for kind in HandoverOutcome}
-    return web.page(
-        request,
-        "bulk_progress.html",
-        progress=progress,
-        names=names,
-        by=by,
-        leaving=names.get(progress.request.from_caseworker, progress.request.from_caseworker),
-    )
-
-
-# --------------------------------------------------------------------------- the success report
-def _period(request: Request) -> tuple[date, date]:
-    day = today()
-    try:
-        start = date.fromisoformat(request.query_params.get("fra", f"{day.year}-01-01"))
-        end = date.fromisoformat(request.query_params.get("til", day.isoformat()))
-    except ValueError:
-        raise HTTPException(400) from None
-    return start, end
-
-
-async def _report(request: Request, user, fmt: str) -> str:
-    from reporting.report_command import ReportError, report_command
-
-    start, end = _period(request)
-    try:
-        web = web_of(request)
-        # Least privilege: a caseworker's report counts and names only her cases, a team lead's her teams'.
-        return await asyncio.to_thread(
-            report_command,
-            web.settings,
-            user.municipality,
-            start,
-            end,
-            fmt,
-            None,
-            audience=web.lists.report_audience(user),
-        )
-    except ReportError as err:
-        raise _ReportProblem(str(err)) from None
-
-
-class _ReportProblem(Exception):
-    pass
-
-
-@page
-async def report_html(request: Request, user) -> Response:
-    try:
-        # The report is one self-contained page with inline CSS and SVG (no script): allow its inline styles.
-        return Response(
-            await _report(request, user, "html"),
-            media_type="text/html; charset=utf-8",
-            headers={
-                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                "frame-ancestors 'none'"
-            },
-        )
-    except _ReportProblem as err:
-        return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
-
-
-@page
-async def report_csv(request: Request, user) -> Response:
-    try:
-        text = await _report(request, user, "csv")
-    except _ReportProblem as err:
-        return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
-    start, end = _period(request)
-    return Response(
-        text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="succeskriterier-{start}-{end}.csv"'},
-    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain import agenda, labels
+from domain import agenda, attention, labels
 from domain.deadlines import week_of_absence
 from domain.model import CaseView, MeetingStatus, Phase
 
@@ -75,10 +75,10 @@ class DeadlineRow:
 def tasks(view: CaseView, today: date) -> list[TaskRow]:
     s = view.state
     closed = s.rules.closed_days if s.rules else ()
-    risky = agenda.case_at_risk(s, view.case, today)
+    risky = attention.case_at_risk(s, view.case, today)
     rows = []
     for t in s.open_tasks:
-        left = agenda.working_days_left(today, t.due, closed)
+        left = attention.working_days_left(today, t.due, closed)
         rows.append(TaskRow(s.reference, t.key, t.title, t.what, t.due, left, left < 0 or risky, action_for(t.key)))
     return rows
 
@@ -97,16 +97,16 @@ def row(view: CaseView, today: date) -> CaseRow:
         next_deadline=agenda.next_deadline(s) if s.deadlines else None,
         week=week if s.phase != Phase.CLOSED else None,
         breached=s.deadline_breached,
-        at_risk=agenda.case_at_risk(s, view.case, today) if s.deadlines else False,
+        at_risk=attention.case_at_risk(s, view.case, today) if s.deadlines else False,
         open_tasks=len(task_rows),
         overdue_tasks=sum(t.days_left < 0 for t in task_rows),
         closed=s.phase == Phase.CLOSED,
         missed_target=bool(s.missed_targets),
         missed_due=_missed_due(s),
-        missed_days_left=agenda.working_days_left(today, _missed_due(s), s.rules.closed_days)
+        missed_days_left=attention.working_days_left(today, _missed_due(s), s.rules.closed_days)
         if _missed_due(s) and s.rules
         else None,
-        days_left=agenda.working_days_left(today, agenda.next_deadline(s), s.rules.closed_days)
+        days_left=attention.working_days_left(today, agenda.next_deadline(s), s.rules.closed_days)
         if s.deadlines and s.rules and agenda.next_deadline(s)
         else None,
     )

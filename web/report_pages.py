@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -314,3 +315,69 @@ async def learning_log_write(request: Request, user) -> Response:
         )
     request.session["flash"] = "Notatet er gemt i læringsloggen."
     return RedirectResponse("/rapport/laeringslog", status_code=303)
+
+
+# --------------------------------------------------------------------------- the success report
+def _period(request: Request) -> tuple[date, date]:
+    day = today()
+    try:
+        start = date.fromisoformat(request.query_params.get("fra", f"{day.year}-01-01"))
+        end = date.fromisoformat(request.query_params.get("til", day.isoformat()))
+    except ValueError:
+        raise HTTPException(400) from None
+    return start, end
+
+
+async def _report(request: Request, user, fmt: str) -> str:
+    from reporting.report_command import ReportError, report_command
+
+    start, end = _period(request)
+    try:
+        web = web_of(request)
+        # Least privilege: a caseworker's report counts and names only her cases, a team lead's her teams'.
+        return await asyncio.to_thread(
+            report_command,
+            web.settings,
+            user.municipality,
+            start,
+            end,
+            fmt,
+            None,
+            audience=web.lists.report_audience(user),
+        )
+    except ReportError as err:
+        raise _ReportProblem(str(err)) from None
+
+
+class _ReportProblem(Exception):
+    pass
+
+
+@page
+async def report_html(request: Request, user) -> Response:
+    try:
+        # The report is one self-contained page with inline CSS and SVG (no script): allow its inline styles.
+        return Response(
+            await _report(request, user, "html"),
+            media_type="text/html; charset=utf-8",
+            headers={
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                "frame-ancestors 'none'"
+            },
+        )
+    except _ReportProblem as err:
+        return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
+
+
+@page
+async def report_csv(request: Request, user) -> Response:
+    try:
+        text = await _report(request, user, "csv")
+    except _ReportProblem as err:
+        return web_of(request).page(request, "error.html", 400, title="Rapporten kan ikke laves", text=str(err))
+    start, end = _period(request)
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="succeskriterier-{start}-{end}.csv"'},
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain import labels
+    from domain import review_labels
     from domain.calendar_dk import add_working_days
     from domain.payloads import ReplyReview
     from domain.practice import COUNTER_TASK_DUE_WORKING_DAYS
@@ -28,7 +28,7 @@ class ReplyReviews:
         self.note("reply_for_review", f"møde {meeting.number}: {review.reason}")
         await self.task(
             key,
-            labels.reply_review(
+            review_labels.reply_review(
                 review.reason, meeting.number, review.sender, review.answer, review.comment, review.kept_as
             ),
             due=add_working_days(self.today(), COUNTER_TASK_DUE_WORKING_DAYS, self.closed),

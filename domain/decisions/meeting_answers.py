@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from domain import labels
+from domain import labels, review_labels
 from domain.calendar_dk import add_working_days
 from domain.decisions import Context, Refused, task_command
 from domain.decisions.effects import Audit, Effect, GiveTask, Note, QueueMove, SaveMeeting, Wake
@@ -79,7 +79,7 @@ def decide(state: CaseState, context: Context, rsvp: RsvpReceived) -> tuple[Case
         effects.append(
             GiveTask(
                 f"comment/{meeting.uid}/{meeting.sequence}/{email}",
-                labels.answer_with_comment(role, meeting.number, rsvp.partstat, rsvp.comment[:1000]),
+                review_labels.answer_with_comment(role, meeting.number, rsvp.partstat, rsvp.comment[:1000]),
                 due=add_working_days(context.today, COUNTER_TASK_DUE_WORKING_DAYS, state.rules.closed_days),
             )
         )

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.agenda import working_days_left
+from domain.attention import working_days_left
 from domain.calendar_dk import DEFAULT_CLOSED_DAYS, is_working_day, working_days_in
 
 
