@@ -14,7 +14,8 @@ The gateway is never the internet-facing mail exchanger. The municipality's mail
 mail for the organizer address (FASTHOLD_ORGANIZER_EMAIL), checks SPF/DKIM/DMARC, strips inbound
 Authentication-Results headers carrying its own authserv-id, adds its own on top, and forwards to
 FASTHOLD_GATEWAY_HOST:FASTHOLD_GATEWAY_PORT. Only the relay's addresses (FASTHOLD_GATEWAY_RELAY_NETWORKS) may
-connect; anyone else gets 554 when the connection opens. It needs the same FASTHOLD_TEMPORAL_ADDRESS, FASTHOLD_DATABASE_URL and
+connect; anyone else gets 554 when the connection opens. It needs the same FASTHOLD_TEMPORAL_ADDRESS,
+FASTHOLD_DATABASE_URL and
 FASTHOLD_PAYLOAD_KEY as the worker. Received mail is kept under <data_dir>/inbox/.
 """
 

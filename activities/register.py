@@ -22,6 +22,7 @@ from activities.register_requests import (  # noqa: F401
     MeetingRecord,
     ReserveRequest,
 )
+from activities.register_rows import audit_once, case_row
 from domain.model import CaseInput, Caseworker, EarlierBenefit
 from register.case_list import PublishedView, publish
 from register.db import Register
@@ -60,23 +61,6 @@ UPDATABLE_CASE_FIELDS = {
     "partial_recovery_on",
     "partial_recovery_hours",
 }
-
-
-def _case(session, reference: str, municipality: str) -> CaseRow:
-    row = session.scalar(select(CaseRow).where(CaseRow.reference == reference, CaseRow.municipality == municipality))
-    if row is None:
-        raise LookupError(f"case {municipality}/{reference} is not in the register")
-    return row
-
-
-def _audit_once(
-    session, case_id: int | None, event_key: str, action: str, actor: str, detail: dict, at: datetime
-) -> bool:
-    """Add the audit event unless it is already there; False means this change was applied before."""
-    if session.scalar(select(AuditEvent.id).where(AuditEvent.event_key == event_key)) is not None:
-        return False
-    session.add(AuditEvent(case_id=case_id, at=at, actor=actor, action=action, detail=detail, event_key=event_key))
-    return True
 
 
 DATE_FIELDS = {"first_meeting_due", "end_date", "fast_track_requested_on", "partial_recovery_on"}
@@ -145,7 +129,7 @@ class RegisterActivities(MeetingRegister):
                 session.add(CitizenIdentity(case_id=row.id, cpr=cpr))
             if pending is not None:
                 session.delete(pending)
-            _audit_once(
+            audit_once(
                 session,
                 row.id,
                 f"{case.workflow_id}/registered",
@@ -167,7 +151,7 @@ class RegisterActivities(MeetingRegister):
         case gives its days after its employer period up to its end, less the periods without benefit recorded
         on it (split into separate periods). None when the case has no identity (it was never given one)."""
         with self.register.session() as session:
-            case = _case(session, request.reference, request.municipality)
+            case = case_row(session, request.reference, request.municipality)
             identity = session.get(CitizenIdentity, case.id)
             if identity is None:
                 return []
@@ -207,7 +191,7 @@ class RegisterActivities(MeetingRegister):
         """Give the case ONE caseworker: a named one, or the active one in the municipality with fewest open cases."""
         now = self.clock()
         with self.register.session() as session:
-            case = _case(session, request.reference, request.municipality)
+            case = case_row(session, request.reference, request.municipality)
             chosen = self._choose(session, case, request)
             if case.caseworker_id != chosen.id:
                 case.caseworker_id = chosen.id
@@ -233,7 +217,7 @@ class RegisterActivities(MeetingRegister):
         case's meetings in the new caseworker's calendar and assigns only when they all have a place."""
         with self.register.session() as session:
             return self._profile(
-                session, self._choose(session, _case(session, request.reference, request.municipality), request)
+                session, self._choose(session, case_row(session, request.reference, request.municipality), request)
             )
 
     def _choose(self, session, case: CaseRow, request: AssignRequest) -> CaseworkerRow:
@@ -295,8 +279,8 @@ class RegisterActivities(MeetingRegister):
             raise ValueError(f"not updatable case fields: {sorted(unknown)}")
         now = self.clock()
         with self.register.session() as session:
-            case = _case(session, update.reference, update.municipality)
-            if not _audit_once(
+            case = case_row(session, update.reference, update.municipality)
+            if not audit_once(
                 session,
                 case.id,
                 update.event_key,
@@ -313,7 +297,7 @@ class RegisterActivities(MeetingRegister):
     def record_breach(self, breach: BreachRecord) -> None:
         now = self.clock()
         with self.register.session() as session:
-            case = _case(session, breach.reference, breach.municipality)
+            case = case_row(session, breach.reference, breach.municipality)
             if (
                 session.scalar(
                     select(DeadlineBreach.id).where(
@@ -339,7 +323,7 @@ class RegisterActivities(MeetingRegister):
         """A missed target of the model: its own table, and the case is NOT flagged as breached."""
         now = datetime.now(timezone.utc)
         with self.register.session() as session:
-            case = _case(session, missed.reference, missed.municipality)
+            case = case_row(session, missed.reference, missed.municipality)
             if (
                 session.scalar(
                     select(MissedTarget.id).where(MissedTarget.case_id == case.id, MissedTarget.kind == missed.kind)
@@ -362,7 +346,7 @@ class RegisterActivities(MeetingRegister):
         now = self.clock()
         measure = record.measure
         with self.register.session() as session:
-            case = _case(session, record.reference, record.municipality)
+            case = case_row(session, record.reference, record.municipality)
             exists = session.scalar(
                 select(MeasureRow.id).where(
                     MeasureRow.case_id == case.id,

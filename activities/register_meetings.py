@@ -15,6 +15,7 @@ from temporalio.exceptions import ApplicationError
 
 # The requests are imported for the activities' signatures; the workflows import them from here too.
 from activities.register_requests import BusyRequest, MeetingRecord, ReserveRequest
+from activities.register_rows import audit_once, case_row
 from domain.model import MeetingStatus
 from domain.slots import WorkingHours, propose_slots
 from register.db import Register
@@ -40,7 +41,7 @@ class MeetingRegister:
         meeting = record.meeting
         start, end = meeting.start.astimezone(timezone.utc), meeting.end.astimezone(timezone.utc)
         with self.register.session() as session:
-            case = _case(session, record.reference, record.municipality)
+            case = case_row(session, record.reference, record.municipality)
             row = session.scalar(select(MeetingRow).where(MeetingRow.uid == meeting.uid))
             moved = row is None or _aware(row.start) != start or row.caseworker_id != record.caseworker_id
             if moved and meeting.status == MeetingStatus.INVITED:
@@ -73,7 +74,7 @@ class MeetingRegister:
         window_end = datetime.combine(request.latest_day + timedelta(days=1), time(0), tzinfo=request.earliest.tzinfo)
         duration = timedelta(minutes=request.duration_minutes)
         with self.register.session() as session:
-            case = _case(session, record.reference, record.municipality)
+            case = case_row(session, record.reference, record.municipality)
             _lock_caseworker(session, record.caseworker_id)
             row = session.scalar(select(MeetingRow).where(MeetingRow.uid == meeting.uid))
             if (
@@ -145,7 +146,7 @@ def _write_meeting(session, case: CaseRow, row: MeetingRow | None, record: Meeti
     row.held_at = meeting.held_at.astimezone(timezone.utc) if meeting.held_at else None
     session.flush()
     answers = ",".join(f"{k}={v}" for k, v in sorted(meeting.responses.items()))
-    _audit_once(
+    audit_once(
         session,
         case.id,
         f"{meeting.uid}/{meeting.sequence}/{meeting.status}/{answers}",

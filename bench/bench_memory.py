@@ -83,7 +83,7 @@ async def engine_run(cases: int, step: int) -> list[tuple[int, float]]:
 
         for upto in range(step, cases + 1, step):
             await asyncio.gather(*(start(n) for n in range(upto - step, upto)))
-            await wait_for(lambda: sink.count("employer_request") >= upto, 3600, poll=0.5)
+            await wait_for(lambda: sink.count("employer_request") >= upto, 3600, poll=0.5)  # noqa: B023 - awaited here
             samples.append((upto, await settle(worker.pid)))
             print(f"  engine: {upto} open cases, worker RSS {samples[-1][1]:.0f} MB", flush=True)
     finally:
@@ -143,10 +143,11 @@ async def main(cases: int, step: int) -> None:
     engine = await engine_run(cases, step)
     reference = await reference_run(cases, step, 12, settings.max_cached_workflows)
     print(
-        f"max_cached_workflows: {settings.max_cached_workflows} (both workers); took {time.perf_counter() - started:.0f} s"
+        f"max_cached_workflows: {settings.max_cached_workflows} (both workers); "
+        f"took {time.perf_counter() - started:.0f} s"
     )
     print("open cases | engine worker RSS | reference worker RSS")
-    for (n, e), (_, r) in zip(engine, reference):
+    for (n, e), (_, r) in zip(engine, reference, strict=False):
         print(f"{n:10d} | {e:14.0f} MB | {r:17.0f} MB")
     print(
         f"growth per 1,000 open cases: engine {growth(engine):.0f} MB, reference {growth(reference):.0f} MB   "

@@ -4,7 +4,8 @@ fresh dev server of the same kind, in the same run. Prints activities/s of each 
     .venv/bin/python bench/bench_overhead.py [--cases 200]
 
 The engine's run is over when every case's employer has its request and the server shows no case with an
-activity or workflow task pending; its time is that of the last message to arrive (the SMTP server's clock). The activities counted
+activity or workflow task pending; its time is that of the last message to arrive (the SMTP server's clock). The
+activities counted
 are those in the cases' histories (a case that finds no free time escalates instead of inviting, so cases
 differ). The reference runs as many activities per workflow as the engine's cases did on average. Figures
 only; nothing here asserts a time.

@@ -5,7 +5,8 @@ and call `CaseService`; they never send a workflow update themselves. Every refu
 validators or from here, comes out as one `CaseRefusal` with its reason code, the Danish message and the
 field of the request it concerns.
 
-May import: `domain`, `config`, the adapters (`engine`, `register`, `mailing`, ...), `reporting` and `workflows`. Imported only
+May import: `domain`, `config`, the adapters (`engine`, `register`, `mailing`, ...), `reporting` and `workflows`.
+Imported only
 by entry points.
 """
 

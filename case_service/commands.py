@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, Union
+from typing import Protocol
 
 from domain.model import CounterProposal, ReplyReview, RsvpReceived, workflow_id_for
 
@@ -57,4 +57,4 @@ class Action(Protocol):
     def actor(self) -> str: ...
 
 
-AttendeeAnswer = Union[RsvpReceived, CounterProposal, ReplyReview]
+AttendeeAnswer = RsvpReceived | CounterProposal | ReplyReview

@@ -306,7 +306,10 @@ def updates_of(commands: tuple[Command, ...]) -> dict[type, tuple]:
 UPDATES = {**ANSWER_UPDATES, **updates_of(COMMANDS)}
 
 
-def confirmation(command: Command, result: UpdateResult | str, said: Said = Said()) -> str:
+NOTHING_SAID = Said()
+
+
+def confirmation(command: Command, result: UpdateResult | str, said: Said = NOTHING_SAID) -> str:
     """What a person is told when the case has done what they asked, in Danish, from the case's typed answer
     (a workflow that still answers with a string is read through `domain.results.from_legacy`)."""
     return command.confirm(result if isinstance(result, UpdateResult) else from_legacy(result), said)

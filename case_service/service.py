@@ -155,7 +155,7 @@ class CaseService:
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 return None
-            raise _unavailable_or(err)
+            raise _unavailable_or(err) from err
         return WorkflowExecutionStatus(response.workflow_execution_info.status)
 
     # ------------------------------------------------------------------ a caseworker's action
@@ -296,7 +296,7 @@ class CaseService:
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 raise CaseRefusal(Refusal.NO_SUCH_CASE, "Sagen findes ikke.", field="reference") from None
-            raise _unavailable_or(err)
+            raise _unavailable_or(err) from err
 
     async def _query(self, ref: CaseRef, query):
         try:
@@ -304,7 +304,7 @@ class CaseService:
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 raise CaseRefusal(Refusal.NO_SUCH_CASE, "Sagen findes ikke.", field="reference") from None
-            raise _unavailable_or(err)
+            raise _unavailable_or(err) from err
 
     async def find_cases(self, which: CaseFilter) -> list[CaseSummaryRow]:
         """Cases by search attributes (what Temporal UI filters by), newest first."""
@@ -339,7 +339,7 @@ class CaseService:
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 raise CaseRefusal(Refusal.NO_SUCH_CASE, NO_SUCH_CASE, field="reference") from None
-            raise _unavailable_or(err)
+            raise _unavailable_or(err) from err
 
 
 UNTYPED = cast(type, Any)  # the SDK's converter hands back the JSON value as it is

@@ -4,7 +4,6 @@ in use with its figures. The same training runs on a Temporal Schedule (workflow
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from config.settings import Settings
 from decision_support import store

@@ -120,7 +120,7 @@ def train(
     if len(set(y)) < 2:
         raise ValueError("de ældre sager har kun ét udfald: der er intet at lære")
     fitted = LogisticRegression(C=1.0, max_iter=1000, random_state=seed).fit(x, y)
-    means = tuple(sum(col) / len(col) for col in zip(*x))
+    means = tuple(sum(col) / len(col) for col in zip(*x, strict=False))
     model = RiskModel(
         version=version,
         features=names,
@@ -162,7 +162,7 @@ def evaluate(model: RiskModel, cases: Sequence[ClosedCase]) -> Figures:
     for b in range(CALIBRATION_BINS):
         inside = [
             (pi, yi)
-            for pi, yi in zip(p, y)
+            for pi, yi in zip(p, y, strict=False)
             if b / CALIBRATION_BINS <= pi < (b + 1) / CALIBRATION_BINS or (b == CALIBRATION_BINS - 1 and pi == 1.0)
         ]
         if inside:
@@ -173,7 +173,7 @@ def evaluate(model: RiskModel, cases: Sequence[ClosedCase]) -> Figures:
     for name, member in [
         (f"alder {band}", lambda c, band=band: c.features.age_band == band) for band in ("<30", "30-49", "50+")
     ] + [(f"køn {g}", lambda c, g=g: c.gender == g) for g in ("k", "m")]:
-        chosen = [(pi, yi) for c, pi, yi in zip(cases, p, y) if member(c)]
+        chosen = [(pi, yi) for c, pi, yi in zip(cases, p, y, strict=False) if member(c)]
         if chosen:
             positives = [pi for pi, yi in chosen if yi] or [0.0]
             negatives = [pi for pi, yi in chosen if not yi] or [1.0]
@@ -196,10 +196,10 @@ def evaluate(model: RiskModel, cases: Sequence[ClosedCase]) -> Figures:
 def estimate(model: RiskModel, case: CaseFeatures) -> Estimate:
     """The risk for one case and each feature's exact contribution: base + sum(contributions) is the log-odds."""
     x = vector(case, model.features)
-    base = model.intercept + sum(c * m for c, m in zip(model.coefficients, model.means))
+    base = model.intercept + sum(c * m for c, m in zip(model.coefficients, model.means, strict=False))
     factors = [
         Factor(name, describe(name, case), c * (xi - m))
-        for name, c, xi, m in zip(model.features, model.coefficients, x, model.means)
+        for name, c, xi, m in zip(model.features, model.coefficients, x, model.means, strict=False)
     ]
     logit = base + sum(f.contribution for f in factors)
     probability = 1 / (1 + math.exp(-logit))

@@ -5,7 +5,8 @@ A name is something a person typed (a sick report, a roster). Written into a hea
 non-ASCII name and can drop the quotes, so `Henrik <spy@evil.example> Lund` or `Åse "x", spy@evil.example,`
 puts spy@evil.example in To (reply-all reaches him). So the address part is parsed on its own and must be one
 plain addr-spec, and the name keeps only what a name needs: the characters that delimit or build addresses
-(``<>@,;:"\\()[]``, and ``=?`` that would start an encoded word), line breaks, controls, invisible format characters and line/paragraph separators are
+(``<>@,;:"\\()[]``, and ``=?`` that would start an encoded word), line breaks, controls, invisible format characters
+and line/paragraph separators are
 replaced by spaces. What remains cannot form an address however it is folded or decoded.
 """
 

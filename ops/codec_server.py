@@ -8,7 +8,8 @@ not only hand-made ones.
 Who may decode: only the UI's origin, and, when FASTHOLD_CODEC_TOKEN is set, only requests that carry the
 token. A request with another Origin is refused (403), not only denied the CORS headers: a browser would
 not hand the answer over, but a script would read it. A request with no Origin is not a browser's (the
-`temporal` CLI, a proxy's health check): the token decides. Temporal UI cannot send a fixed token of ours: it sends either the access token of its own OIDC
+`temporal` CLI, a proxy's health check): the token decides. Temporal UI cannot send a fixed token of ours: it sends
+either the access token of its own OIDC
 sign-in (`passAccessToken`, https only) or the browser's cookies for the codec server (`includeCredentials`).
 So the server accepts the token two ways:
   - `Authorization: Bearer <token>`, for scripts and for a proxy in front of it;

@@ -143,7 +143,7 @@ def render_comparison_csv(c: Comparison) -> str:
             "Status",
         ]
     )
-    for raw, row in zip(c.rows, comparison_rows(c)):
+    for raw, row in zip(c.rows, comparison_rows(c), strict=False):
         writer.writerow(
             [
                 row.label,

@@ -302,7 +302,7 @@ def evaluation_rows(
         .where(CaseRow.id.in_(in_period))
         .order_by(CaseRow.first_day, CaseRow.id)
     ):
-        day = lambda d: None if d is None else (d - c.first_day).days  # noqa: E731 - days from the first day
+        day = lambda d: None if d is None else (d - c.first_day).days  # noqa: E731, B023 - used in this pass only
         case_meetings = meetings.get(c.id, [])
         first = first_meeting_of(case_meetings)
         held = first is not None and first.status == MeetingStatus.HELD

@@ -22,11 +22,11 @@ from reporting.report import OUTCOMES, Report, ScopedFigures
 
 
 def text_table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
-    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=False)]
 
     def line(cells: list[str]) -> str:
         return "  ".join(
-            c.ljust(w) if i < right_from else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))
+            c.ljust(w) if i < right_from else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=False))
         ).rstrip()
 
     return [line(header), line(["-" * w for w in widths]), *[line(r) for r in rows]]

@@ -47,7 +47,7 @@ class BulkReassignmentWorkflow:
                 order = candidates(load, request.to_caseworkers)
                 load[order[0]] += 1  # counted at once, so the cases of one batch spread over the colleagues
                 batch.append((order[0], self._hand_over(request, reference, order)))
-            for (expected, _), result in zip(batch, await asyncio.gather(*(job for _, job in batch))):
+            for (expected, _), result in zip(batch, await asyncio.gather(*(job for _, job in batch)), strict=False):
                 load[expected] -= 1
                 if result.outcome != HandoverOutcome.NOT_MOVED and result.caseworker_id in load:
                     load[result.caseworker_id] += 1

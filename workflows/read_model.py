@@ -79,7 +79,7 @@ class ReadModel:
     async def _keep_published(self) -> None:
         key, last = None, None
         while True:
-            await workflow.wait_condition(lambda: self._view_key() != key)
+            await workflow.wait_condition(lambda: self._view_key() != key)  # noqa: B023 - awaited here
             key = self._view_key()
             payload = workflow.payload_converter().to_payloads([CaseView(self.case, self.state)])[0].data
             if payload != last:

@@ -2,7 +2,8 @@
 
 Near (the agenda's FIRST_MEETING_AT_RISK step, `booking_escalation_working_days` before the last working day):
 the team lead is told unless the first meeting is booked and accepted by employer and employee.
-Passed (the agenda's BREACH step): met, a breach of the law, or the model's own target missed. Both misses take the same course: record it, note it, tell the team lead, publish the phase; only a
+Passed (the agenda's BREACH step): met, a breach of the law, or the model's own target missed. Both misses take the
+same course: record it, note it, tell the team lead, publish the phase; only a
 breach of the law flags the case as breached (`state.deadline_breached`), so the two are counted apart.
 """
 

@@ -252,15 +252,18 @@ async def test_a_hundred_cases_with_clashing_meetings_are_handed_over_truthfully
         for ref, caseworker, uid, start, seq in db(
             engine,
             "SELECT c.reference, m.caseworker_id, m.uid, m.start, m.sequence FROM meetings m "
-            "JOIN cases c ON c.id = m.case_id WHERE m.status = 'invited' AND c.reference IN (%s)"
-            % ",".join("?" * len(before)),
+            "JOIN cases c ON c.id = m.case_id WHERE m.status = 'invited' AND c.reference IN ({})".format(
+                ",".join("?" * len(before))
+            ),
             *before,
         )
     }
     holder = dict(
         db(
             engine,
-            "SELECT reference, caseworker_id FROM cases WHERE reference IN (%s)" % ",".join("?" * len(near + ordinary)),
+            "SELECT reference, caseworker_id FROM cases WHERE reference IN ({})".format(
+                ",".join("?" * len(near + ordinary))
+            ),
             *(near + ordinary),
         )
     )

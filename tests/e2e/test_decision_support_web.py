@@ -31,7 +31,7 @@ EMAIL = {
 
 
 @pytest.mark.asyncio(loop_scope="session")
-async def test_a_high_estimate_on_the_case_page_the_decision_and_the_model_card(web_engine, tmp_path):
+async def test_a_high_estimate_on_the_case_page_the_decision_and_the_model_card(web_engine, tmp_path):  # noqa: F811 - the fixture imported above
     engine = web_engine
     trained = engine.cli("model", "--traen", "--syntetisk")
     assert "SYNTETISKE DATA" in trained and "Vises: ja" in trained

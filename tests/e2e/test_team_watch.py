@@ -1,6 +1,7 @@
 """The team lead follows the watch track by decision support's estimate on the Team page, in the browser.
 
-A model trained with the README's command on synthetic cases; 40 cases opened (about 30 in the lead's team) where both the employee and the
+A model trained with the README's command on synthetic cases; 40 cases opened (about 30 in the lead's team) where
+both the employee and the
 employer expect under 26 weeks (the 2026 track "watch"), with estimates from 3 to 25 weeks, spread over the
 team. The Team page's list "Kun fulgt, efter skøn" must show them all, the highest estimate first (as each
 case's own estimate says), filter by band and caseworker, sort by weeks of absence, page by 25, and reflow.

@@ -135,7 +135,7 @@ async def test_thousands_of_random_actions_are_carried_out_or_refused(time_env, 
         workflow_runner=SANDBOX,
         activity_executor=_executor(),
     ):
-        for round_ in range(4):  # a few cases: an accepted end closes one, and the next round starts another
+        for _round in range(4):  # a few cases: an accepted end closes one, and the next round starts another
             today = local_date(await time_env.get_current_time())
             case = a_case(today - timedelta(days=10))
             handle = await client.start_workflow(

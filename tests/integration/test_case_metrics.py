@@ -69,7 +69,7 @@ def add_case(
         )
         s.add(row)
         s.flush()
-        for role, partstat in zip(("employer", "employee"), meeting):
+        for role, partstat in zip(("employer", "employee"), meeting, strict=False):
             s.add(MeetingAttendee(meeting_id=row.id, email=f"{role}{n}@example.com", role=role, partstat=partstat))
 
 

@@ -19,14 +19,14 @@ from tests.integration.test_register_both_dbs import activities, register  # noq
 TODAY = date(2026, 12, 4)
 
 
-def registered(activities, first_day: date, cpr: str):
+def registered(activities, first_day: date, cpr: str):  # noqa: F811 - the fixture imported above
     case = parse_sick_report({**sick_report(), "first_day_of_absence": first_day.isoformat()}, today=TODAY)
     case = replace(case, employee=replace(case.employee, cpr=cpr))
     activities.register_case(case)
     return case
 
 
-def ended(activities, case, on: date, pause: tuple[date, date] | None = None) -> None:
+def ended(activities, case, on: date, pause: tuple[date, date] | None = None) -> None:  # noqa: F811 - the fixture imported above
     closed_at = datetime.combine(TODAY, time(9), timezone.utc)  # a fixed moment, never the machine's clock
     activities.update_case(
         CaseUpdate(

@@ -1,7 +1,8 @@
 """The product as it is shipped: a wheel built from the source, installed (not editable) into a fresh
 environment and run from a directory outside the source tree, finds its templates, static files, migrations
 and settings as package data: it renders the success report's HTML, every e-mail kind and the workbench's
-pages (a sign-in page and a static file served by the installed web app). A data file read relative to the source tree, or left out of pyproject's package data,
+pages (a sign-in page and a static file served by the installed web app). A data file read relative to the source
+tree, or left out of pyproject's package data,
 fails here."""
 
 from __future__ import annotations

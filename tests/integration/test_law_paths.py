@@ -3,7 +3,8 @@ server and the rows in a real SQLite register: partial recovery as an event of a
 consent to an employer's fast track (yes, no and silence), the 2026 triage (both estimates, or ask for the
 missing one), periods without benefit that move the § 24 reassessment, and the information form (§ 11).
 
-The server's clock starts on the suite's fixed day (tests/dates.py, after 1 July 2026), so a case dated from it follows the 2026 rules.
+The server's clock starts on the suite's fixed day (tests/dates.py, after 1 July 2026), so a case dated from it
+follows the 2026 rules.
 """
 
 from __future__ import annotations

@@ -74,8 +74,9 @@ def test_database_at_previous_revision_keeps_its_case(register_url, previous):
             )
             conn.execute(
                 text(
-                    "INSERT INTO cases (reference, municipality, workflow_id, first_day, expected_weeks, employee_name, "
-                    "employee_email, employer_name, employer_cvr, workplace_address, contact_name, contact_email, "
+                    "INSERT INTO cases (reference, municipality, workflow_id, first_day, expected_weeks, "
+                    "employee_name, employee_email, employer_name, employer_cvr, workplace_address, contact_name, "
+                    "contact_email, "
                     "contact_phone, seriously_ill, workplace_is_cause, track, caseworker_id, phase, first_meeting_due, "
                     "deadline_breached, opened_at) VALUES ('SAG-1', '101', 'case-101-SAG-1', :first_day, 30, 'M', "
                     "'m@example.com', 'Bageriet', '12345674', 'Nørrebrogade 10', 'Henrik', 'h@example.com', '', "

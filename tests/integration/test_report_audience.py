@@ -30,7 +30,7 @@ def audience_report(register, user):
         )
 
 
-def test_a_caseworkers_report_is_of_her_own_cases_only(known_register):
+def test_a_caseworkers_report_is_of_her_own_cases_only(known_register):  # noqa: F811 - the fixture imported above
     whole = report_of(known_register)
     mine = audience_report(known_register, ANNA)
     assert mine.audience == "dine sager"
@@ -42,7 +42,7 @@ def test_a_caseworkers_report_is_of_her_own_cases_only(known_register):
     assert mine.overall.breaches == 2
 
 
-def test_a_team_leads_report_is_of_her_teams_cases_only(known_register):
+def test_a_team_leads_report_is_of_her_teams_cases_only(known_register):  # noqa: F811 - the fixture imported above
     per = audience_report(known_register, PER)
     assert per.audience == "dit team (Team Syd)"
     assert [b.reference for b in per.breaches] == ["J1", "J2"]
@@ -53,7 +53,7 @@ def test_a_team_leads_report_is_of_her_teams_cases_only(known_register):
 
 
 @pytest.mark.parametrize("fmt", ["html", "csv", "tabel"])
-def test_no_rendering_names_another_teams_case_or_caseworker(known_register, tmp_path, fmt):
+def test_no_rendering_names_another_teams_case_or_caseworker(known_register, tmp_path, fmt):  # noqa: F811 - the fixture imported above
     settings = load_settings(env={}).replace(database_url=known_register.url, data_dir=str(tmp_path))
     lists = CaseLists(known_register, ROSTER)
     anna = report_command(settings, "101", START, END, fmt, None, today=TODAY, audience=lists.report_audience(ANNA))

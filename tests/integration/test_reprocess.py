@@ -35,7 +35,7 @@ def forget_meeting(env, uid: str, forget: bool) -> None:
         assert session.execute(update(MeetingRow).where(MeetingRow.uid == old).values(uid=new)).rowcount == 1
 
 
-async def test_two_operators_at_once_reach_the_case_once(env, cases, gateway):
+async def test_two_operators_at_once_reach_the_case_once(env, cases, gateway):  # noqa: F811 - the fixture imported above
     b = await booked(env, cases)
     organizer = env.settings.organizer_email
     forget_meeting(env, b.meeting.uid, True)
@@ -69,7 +69,7 @@ async def test_two_operators_at_once_reach_the_case_once(env, cases, gateway):
     )
 
 
-async def test_what_a_caseworker_decides_and_duplicates_are_not_reprocessed(env, cases, gateway):
+async def test_what_a_caseworker_decides_and_duplicates_are_not_reprocessed(env, cases, gateway):  # noqa: F811 - the fixture imported above
     b = await booked(env, cases)
     organizer = env.settings.organizer_email
     # A forwarder answering for the employer: refused, and given to the caseworker as a task.

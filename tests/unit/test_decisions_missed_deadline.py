@@ -1,4 +1,5 @@
-"""A deadline that passes: met, a breach of the law, or the model's own target missed (domain.decisions.missed_deadline)."""
+"""A deadline that passes: met, a breach of the law, or the model's own target missed
+(domain.decisions.missed_deadline)."""
 
 from __future__ import annotations
 

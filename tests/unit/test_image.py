@@ -1,6 +1,7 @@
 """The production image installs only runtime dependencies, each pinned with its hashes: requirements.lock
 (written by scripts/lock.sh) covers pyproject's runtime dependencies and the postgres extra, at versions they
-allow, and nothing of the dev, simulation or test extras (matplotlib is runtime: the report page plots); the Dockerfile installs exactly the lock."""
+allow, and nothing of the dev, simulation or test extras (matplotlib is runtime: the report page plots); the
+Dockerfile installs exactly the lock."""
 
 from __future__ import annotations
 

@@ -269,7 +269,7 @@ def test_working_hours_and_slots_round_trip_through_temporal_pydantic_converter(
     )
     assert back_hours == hours
     assert back_slots == slots
-    assert all(s.utcoffset() == o.utcoffset() for s, o in zip(back_slots, slots))
+    assert all(s.utcoffset() == o.utcoffset() for s, o in zip(back_slots, slots, strict=False))
 
 
 def test_a_long_absence_that_began_before_the_window_still_blocks_its_days():
