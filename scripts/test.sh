@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
+bash scripts/lint.sh      # ruff (lint, format check) and mypy: nothing beyond scripts/lint-baseline
 bash scripts/postgres.sh
 bash scripts/browser.sh
 bash scripts/prometheus.sh
