@@ -1,4 +1,4 @@
-"""The parts of a case's state set when the case starts: its rule set and its deadlines.
+"""The parts of a case's state set when the case starts: its rule set, its deadlines and its caseworker.
 
 `CaseState` holds them as optional because a state exists (and is carried across continue-as-new) before the
 case workflow has looked them up. Everything that decides about a case runs after that, so these accessors
@@ -14,7 +14,7 @@ from domain.deadlines import CaseDeadlines
 from domain.rulesets import RuleSet
 
 if TYPE_CHECKING:
-    from domain.model import CaseState
+    from domain.model import CaseState, Caseworker
 
 
 def case_rules(state: CaseState) -> RuleSet:
@@ -29,3 +29,10 @@ def case_deadlines(state: CaseState) -> CaseDeadlines:
     if state.deadlines is None:
         raise ValueError(f"case {state.reference} has no deadlines yet")
     return state.deadlines
+
+
+def case_caseworker(state: CaseState) -> Caseworker:
+    """The caseworker on the case, assigned when the case starts."""
+    if state.caseworker is None:
+        raise ValueError(f"case {state.reference} has no caseworker yet")
+    return state.caseworker
