@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from domain.calendar_dk import add_working_days, working_day_on_or_after
+from domain.calendar_dk import ClosedDays, add_working_days, working_day_on_or_after
+from domain.case_setup import case_deadlines, case_rules
 from domain.deadlines import STATUTORY, info_form_dates, next_followup_due, reminder_day
 from domain.localtime import at_morning, local_date, local_end_of_day, local_midnight
 from domain.model import MEETING_TRACKS, CaseInput, CaseState, Location, Meeting, MeetingStatus, Partstat, Phase
@@ -138,7 +139,7 @@ def miss_kind(state: CaseState, deadline: str) -> str:
     set says which; a case started before the distinction carries the statutory default). The fast-track
     meeting and the 2026 minimum of one conversation in six months are statutory."""
     if deadline == "first_meeting":
-        return state.deadlines.first_meeting_kind
+        return case_deadlines(state).first_meeting_kind
     return STATUTORY
 
 
@@ -166,18 +167,19 @@ def deadline_met(state: CaseState, due: date) -> bool:
     return first is not None and first.status == MeetingStatus.HELD and held_on(first) <= due
 
 
-def late_meeting_floor(today: date, closed) -> date:
+def late_meeting_floor(today: date, closed: ClosedDays) -> date:
     """The soonest a meeting can be expected when its deadline has passed (it is still owed)."""
     return add_working_days(today, LATE_MEETING_WORKING_DAYS, closed)
 
 
 def meeting_deadline(state: CaseState, today: date, meeting: Meeting | None = None) -> date:
     """The last day a meeting (by default the next one) may be booked on."""
-    closed = state.rules.closed_days
+    rules = case_rules(state)
+    closed = rules.closed_days
     held = held_meetings(state)
     if held and (meeting is None or meeting.number > held[0].number):
-        return max(next_followup_due(last_held_day(state), state.rules), late_meeting_floor(today, closed))
-    latest = state.deadlines.latest_meeting_day
+        return max(next_followup_due(last_held_day(state), rules), late_meeting_floor(today, closed))
+    latest = case_deadlines(state).latest_meeting_day
     if state.fast_track:
         latest = min(latest, state.fast_track.due)
     # Past the statutory date the meeting is still owed: book the soonest time, the breach is recorded.
@@ -196,16 +198,16 @@ def next_deadline(state: CaseState) -> date | None:
     if state.phase == Phase.CLOSED:
         return None
     if has_meeting_track(state) and not first_meeting_held(state):
-        d = state.deadlines
+        d = case_deadlines(state)
         if d.first_conversation_due is not None and "first_meeting" in state.missed_targets:
             # The model's week-8 target has passed: what is owed now is the law's minimum (2026 reform).
             return min(d.first_conversation_due, state.fast_track.due) if state.fast_track else d.first_conversation_due
         due = d.first_meeting_due
         return min(due, state.fast_track.due) if state.fast_track else due
-    return state.deadlines.reassessment_due
+    return case_deadlines(state).reassessment_due
 
 
-def retry_booking_day(today: date, closed) -> date:
+def retry_booking_day(today: date, closed: ClosedDays) -> date:
     return add_working_days(today, BOOKING_RETRY_WORKING_DAYS, closed)
 
 
@@ -218,11 +220,16 @@ def expected_back(case: CaseInput, state: CaseState) -> date:
 
 def agenda(state: CaseState, case: CaseInput, now: datetime) -> list[DueStep]:
     """The dated steps the case is waiting for, given what has happened so far."""
-    rules, d, closed = state.rules, state.deadlines, state.rules.closed_days
+    rules, d, closed = case_rules(state), case_deadlines(state), case_rules(state).closed_days
     steps: list[DueStep] = []
     if has_meeting_track(state) and not first_meeting_held(state):
-        if state.track == Track.WORKPLACE and employer_silent(state, case.employer.contact_email):
-            contacted = state.employer_contacted_on
+        contacted = state.employer_contacted_on
+        # employer_silent holds only once the employer was contacted; the explicit check says so to the types.
+        if (
+            state.track == Track.WORKPLACE
+            and contacted is not None
+            and employer_silent(state, case.employer.contact_email)
+        ):
             steps.append(
                 DueStep(
                     at_morning(add_working_days(contacted, rules.employer_reminder_working_days, closed)),
@@ -297,14 +304,14 @@ def reassessment_key(state: CaseState) -> str:
     the date and a moved date gives a new task; a case without pauses keeps the key it always had."""
     if not state.benefit_pauses and not state.earlier_benefit:
         return "reassessment_task"
-    return f"reassessment_task/{state.deadlines.reassessment_due.isoformat()}"
+    return f"reassessment_task/{case_deadlines(state).reassessment_due.isoformat()}"
 
 
 def law_steps(state: CaseState, now: datetime) -> list[DueStep]:
     """The dated steps the law as written adds: the fast-track consent window, the employer's estimate, the 2026 legal
     minimum and the information form. Each depends on state only new cases have, so older cases (and their
     saved histories) get none of them."""
-    rules, d, closed = state.rules, state.deadlines, state.rules.closed_days
+    rules, d, closed = case_rules(state), case_deadlines(state), case_rules(state).closed_days
     steps: list[DueStep] = []
     request = state.fast_track_request
     if request is not None and request.pending and request.consent_due is not None:
@@ -369,8 +376,10 @@ def law_steps(state: CaseState, now: datetime) -> list[DueStep]:
 
 def follow_up_steps(state: CaseState, case: CaseInput, now: datetime) -> list[DueStep]:
     """After the first meeting: later follow-ups per rule set, or only the return for a predictable case."""
-    rules, closed = state.rules, state.rules.closed_days
+    rules, closed = case_rules(state), case_rules(state).closed_days
     first = first_meeting(state)
+    if first is None:
+        raise ValueError(f"case {state.reference}: follow-ups come after a first meeting, and there is none")
     back = expected_back(case, state)
     if rules.predictable_return_weeks and back <= held_on(first) + timedelta(weeks=rules.predictable_return_weeks):
         return [DueStep(at_morning(working_day_on_or_after(back, closed)), f"return_check/{back}", Step.RETURN_CHECK)]

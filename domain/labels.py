@@ -29,14 +29,14 @@ END_TYPE = {
     EndType.BENEFIT_ENDED: "ophør af sygedagpenge",
     EndType.DEATH: "dødsfald",
 }
-TRACK = {
+TRACK: dict[str, str] = {  # keyed by Track; its members are the strings a state holds
     Track.WORKPLACE: "samtale på arbejdspladsen",
     Track.EXEMPT: "undtaget (samtale på jobcentret)",
     Track.WATCH: "overvåges",
     Track.OUTSIDE: "uden for målgruppen (samtale på jobcentret)",
     Track.EMPLOYER_ESTIMATE_NEEDED: "afventer arbejdsgiverens forventede varighed",
 }
-PHASE = {
+PHASE: dict[str, str] = {
     Phase.INTAKE: "modtaget",
     Phase.EMPLOYER_CONTACT: "kontakt til arbejdsgiver",
     Phase.BOOKING: "booking af samtale",
@@ -246,7 +246,7 @@ MEETING_TAKEN_OVER = "Mødet overtages af en anden sagsbehandler."
 MEETING_HELD_EARLIER = "Samtalen er allerede holdt, før det planlagte tidspunkt."
 
 
-def move_breaks(broken: tuple[str, ...], work_start: str, work_end: str, deadline) -> str:
+def move_breaks(broken: tuple[str, ...], work_start: str, work_end: str, deadline: date | None) -> str:
     """Why a meeting time named by hand needs the caseworker's confirmation (a clause, as validators give)."""
     why = {
         "outside_hours": f"uden for sagsbehandlerens arbejdstid ({work_start.replace(':', '.')}-"
@@ -373,7 +373,7 @@ def readable_detail(text: str, names: dict[str, str] | None = None) -> str:
     """A timeline detail in Danish: codes as words, ids as names (`names`, e.g. caseworker ids), ISO times as
     Danish local times and dates, decimal points as commas, "a -> b" as "a til b"."""
 
-    def instant(m: re.Match) -> str:
+    def instant(m: re.Match[str]) -> str:
         if m.group(3) is None:
             return f"{m.group(1)[8:10]}.{m.group(1)[5:7]}.{m.group(1)[:4]} kl. {m.group(2).replace(':', '.')}"
         value = datetime.fromisoformat(m.group(0).replace("Z", "+00:00"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from domain.calendar_dk import add_working_days
 from domain.rulesets import RuleSet
@@ -54,7 +54,18 @@ def _months_back(day: date, months: int) -> date:
 
 # --- reassessment (§ 24) -------------------------------------------------------------------------------
 
-Period = Sequence[date]
+
+class DatedPeriod(Protocol):
+    """A period read by its `start` and `end` dates (domain.model.BenefitPause, EarlierBenefit)."""
+
+    @property
+    def start(self) -> date: ...
+
+    @property
+    def end(self) -> date: ...
+
+
+Period = Sequence[date] | Sequence[str] | DatedPeriod
 """(from, to), both days included: a tuple in code, a list (of ISO strings or dates) after a JSON round
 trip, or any object with `start` and `end` dates (domain.model.BenefitPause)."""
 

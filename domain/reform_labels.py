@@ -15,7 +15,8 @@ from domain.labels import DEADLINE_KIND, TaskText, long_date, track
 from domain.results import UpdateResult, from_legacy
 
 if TYPE_CHECKING:
-    from domain.model import CaseState, EarlierBenefit, RiskNote
+    from domain.model import CaseState
+    from domain.payloads import EarlierBenefit, RiskNote
 
 DEADLINE_NAME = {
     **DEADLINE_KIND,

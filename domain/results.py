@@ -27,7 +27,7 @@ def done(value: object = "") -> UpdateResult:
     return UpdateResult("done", str(value))
 
 
-def from_legacy(text: str | UpdateResult | dict) -> UpdateResult:
+def from_legacy(text: str | UpdateResult | dict[str, object]) -> UpdateResult:
     """An update result as the workflows returned it before typed results ("consent_due:2035-09-20", "watch"):
     a history recorded then, or a case still running old code, answers this way. A result decoded without its
     type (a plain dict) is taken too."""

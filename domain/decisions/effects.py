@@ -61,7 +61,7 @@ class PublishPhase:
     attributes and the register."""
 
     phase: Phase | None = None
-    fields: dict | None = None  # more of the register row's fields
+    fields: dict[str, object] | None = None  # more of the register row's fields
     now_field: str = ""  # a field that records the moment it is written (the register's closed_at)
 
 
@@ -104,7 +104,7 @@ class SendMail:
     kind: str
     to: Role | Caseworker
     key_suffix: str
-    fields: dict = field(default_factory=dict)
+    fields: dict[str, object] = field(default_factory=dict)
     attendees: tuple[Role | Caseworker, ...] = ()
 
 
@@ -131,7 +131,7 @@ class UpdateRegister:
     """Fields of the case's register row, with the action's name for the register's history."""
 
     action: str
-    fields: dict = field(default_factory=dict)
+    fields: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ the employee's consent to the employer's request. The consent's own arithmetic i
 from __future__ import annotations
 
 from domain import agenda
+from domain.case_setup import case_rules
 from domain.deadlines import fast_track_allowed
 from domain.decisions import Context, Refused, refuse_if_closed
 from domain.fast_track import Consent
@@ -29,11 +30,11 @@ def validate_request(state: CaseState, context: Context, request: FastTrackReque
         return Refused(Refusal.BAD_REQUEST_DATE, "anmodningen kan ikke ligge før første fraværsdag")
     if request.requested_on > context.today:
         return Refused(Refusal.BAD_REQUEST_DATE, "anmodningen kan ikke ligge i fremtiden")
-    if not fast_track_allowed(request.requested_by, request.requested_on, context.case.first_day, state.rules):
+    if not fast_track_allowed(request.requested_by, request.requested_on, context.case.first_day, case_rules(state)):
         return Refused(
             Refusal.TOO_LATE,
             f"arbejdsgiveren kan kun anmode inden for de første "
-            f"{state.rules.fast_track_employer_window_weeks} ugers fravær",
+            f"{case_rules(state).fast_track_employer_window_weeks} ugers fravær",
         )
     return None
 

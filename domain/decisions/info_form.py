@@ -3,6 +3,7 @@ answer date, and the employee's answer. The form's dates themselves are `domain.
 
 from __future__ import annotations
 
+from domain.case_setup import case_rules
 from domain.deadlines import info_form_dates
 from domain.decisions import Context, Refused, refuse_if_closed
 from domain.model import CaseState
@@ -25,7 +26,7 @@ def validate_sent(state: CaseState, context: Context, sent: InfoFormSent) -> Ref
         return Refused(Refusal.BAD_SENT_DATE, "skemaet kan ikke være sendt før første fraværsdag")
     if sent.sent_on > context.today:
         return Refused(Refusal.BAD_SENT_DATE, "afsendelsesdatoen ligger i fremtiden")
-    legal = info_form_dates(sent.sent_on, state.rules).answer_due
+    legal = info_form_dates(sent.sent_on, case_rules(state)).answer_due
     if sent.answer_due is not None and sent.answer_due <= legal:
         return Refused(
             Refusal.BAD_AGREED_DUE,

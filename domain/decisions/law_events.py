@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain import agenda
-from domain.deadlines import recompute_reassessment
+from domain.case_setup import case_deadlines, case_rules
 from domain.decisions import Context, Refused, refuse_if_closed
 from domain.decisions.effects import Audit, Effect, Note, PublishPhase, UpdateRegister, Wake
 from domain.model import CaseState
 from domain.payloads import BenefitPause, PartialRecovery
 from domain.practice import MAX_HOURS_PER_WEEK
+from domain.reassessment import recompute_reassessment
 from domain.refusals import Refusal
 
 
@@ -85,10 +86,10 @@ def validate_benefit_pause(state: CaseState, context: Context, pause: BenefitPau
 def decide_benefit_pause(state: CaseState, context: Context, pause: BenefitPause) -> tuple[CaseState, list[Effect]]:
     """The § 24 date moves; a reassessment task already given stands if the date did not move, else it goes
     (the agenda gives a new one for the new date)."""
-    old_due, old_key = state.deadlines.reassessment_due, agenda.reassessment_key(state)
+    old_due, old_key = case_deadlines(state).reassessment_due, agenda.reassessment_key(state)
     pauses = [*state.benefit_pauses, pause]
     deadlines = recompute_reassessment(
-        state.deadlines, state.rules, no_benefit=pauses, earlier_benefit=state.earlier_benefit
+        case_deadlines(state), case_rules(state), no_benefit=pauses, earlier_benefit=state.earlier_benefit
     )
     state = replace(state, benefit_pauses=pauses, deadlines=deadlines)
     new_due = deadlines.reassessment_due

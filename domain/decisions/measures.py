@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from domain.case_setup import case_deadlines
 from domain.deadlines import week_of_absence
 from domain.decisions import Context, Refused, refuse_if_closed
 from domain.decisions.effects import Audit, CloseTasks, Effect, Note, SaveMeasure
@@ -29,7 +30,9 @@ def validate(state: CaseState, context: Context, start: MeasureStart) -> Refused
 
 def decide(state: CaseState, context: Context, start: MeasureStart) -> tuple[CaseState, list[Effect]]:
     week = week_of_absence(context.case.first_day, start.start_date)
-    measure = Measure(start.kind, start.start_date, before_week_13=start.start_date <= state.deadlines.measure_due)
+    measure = Measure(
+        start.kind, start.start_date, before_week_13=start.start_date <= case_deadlines(state).measure_due
+    )
     return replace(state, measures=[*state.measures, measure]), [
         SaveMeasure(measure),
         Audit("measure_started", start.actor, {"kind": start.kind, "start_date": start.start_date.isoformat()}),

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from domain import labels, review_labels
 from domain.calendar_dk import add_working_days
+from domain.case_setup import case_rules
 from domain.decisions import Context, Refused, task_command
 from domain.decisions.effects import Audit, Effect, GiveTask, Note, QueueMove, SaveMeeting, Wake
 from domain.localtime import LOCAL_TZ
@@ -23,6 +24,14 @@ from domain.refusals import Refusal
 
 def meeting_by_uid(state: CaseState, uid: str) -> Meeting | None:
     return next((m for m in state.meetings if m.uid == uid), None)
+
+
+def validated_meeting(state: CaseState, uid: str) -> Meeting:
+    """The meeting an answer is about, once `validate_answer` has let it through (so it is there)."""
+    meeting = meeting_by_uid(state, uid)
+    if meeting is None:
+        raise ValueError(f"no meeting with UID {uid}: decide is called only after validate")
+    return meeting
 
 
 def validate_answer(state: CaseState, context: Context, uid: str, sequence: int, email: str) -> Refused | None:
@@ -50,7 +59,7 @@ def validate(state: CaseState, context: Context, rsvp: RsvpReceived) -> Refused 
 
 def decide(state: CaseState, context: Context, rsvp: RsvpReceived) -> tuple[CaseState, list[Effect]]:
     """The answer recorded on the meeting, in the register, the audit trail and the timeline."""
-    before = meeting_by_uid(state, rsvp.uid)
+    before = validated_meeting(state, rsvp.uid)
     email = rsvp.attendee_email.lower()
     meeting = replace(before, responses={**before.responses, email: Partstat(rsvp.partstat)})
     role = context.role_of(email)
@@ -80,7 +89,7 @@ def decide(state: CaseState, context: Context, rsvp: RsvpReceived) -> tuple[Case
             GiveTask(
                 f"comment/{meeting.uid}/{meeting.sequence}/{email}",
                 review_labels.answer_with_comment(role, meeting.number, rsvp.partstat, rsvp.comment[:1000]),
-                due=add_working_days(context.today, COUNTER_TASK_DUE_WORKING_DAYS, state.rules.closed_days),
+                due=add_working_days(context.today, COUNTER_TASK_DUE_WORKING_DAYS, case_rules(state).closed_days),
             )
         )
     if rsvp.partstat == Partstat.DECLINED:
@@ -102,7 +111,7 @@ def validate_proposal(state: CaseState, context: Context, proposal: CounterPropo
 
 def decide_proposal(state: CaseState, context: Context, proposal: CounterProposal) -> tuple[CaseState, list[Effect]]:
     """Another time proposed: noted, audited, and the caseworker decides (a task with the move's command)."""
-    meeting = meeting_by_uid(state, proposal.uid)
+    meeting = validated_meeting(state, proposal.uid)
     role = context.role_of(proposal.attendee_email)
     local = proposal.start.astimezone(LOCAL_TZ)
     # The task's key counts the timeline with this proposal's own line: one task per proposal.
@@ -117,7 +126,7 @@ def decide_proposal(state: CaseState, context: Context, proposal: CounterProposa
         GiveTask(
             key,
             labels.counter_proposal(role, meeting.number, proposal.start, proposal.comment),
-            due=add_working_days(context.today, COUNTER_TASK_DUE_WORKING_DAYS, state.rules.closed_days),
+            due=add_working_days(context.today, COUNTER_TASK_DUE_WORKING_DAYS, case_rules(state).closed_days),
             command=task_command(
                 context.case, "flyt", f"--moede {meeting.number} --tidspunkt {local.strftime('%Y-%m-%dT%H:%M')}"
             ),

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime, time
 
 from domain import labels
+from domain.case_setup import case_caseworker
 from domain.decisions import Context, Refused, refuse_if_closed
 from domain.decisions.effects import Audit, Effect, Invite, Note, PublishPhase, PutMeeting, SendMail, Wake
 from domain.localtime import LOCAL_TZ
@@ -27,7 +28,7 @@ def validate(state: CaseState, context: Context, change: Reassignment) -> Refuse
         return refused
     if not change.reason.strip():
         return Refused(Refusal.REASON_REQUIRED, "angiv en begrundelse for omfordelingen")
-    if change.caseworker_id == state.caseworker.id:
+    if change.caseworker_id == case_caseworker(state).id:
         return Refused(Refusal.SAME_CASEWORKER, "sagen har allerede denne sagsbehandler")
     return None
 
@@ -47,7 +48,7 @@ def hand_over(
     state: CaseState, context: Context, change: Reassignment, new: Caseworker, placed: list[tuple[Meeting, Meeting]]
 ) -> tuple[CaseState, list[Effect]]:
     """The case passes to `new`, every planned meeting already placed in their calendar: (before, after)."""
-    old = state.caseworker
+    old = case_caseworker(state)
     handover = sum(e.event == "caseworker_reassigned" for e in state.timeline) + 1
     reason = change.reason
     extra = {"old_caseworker_name": old.name, "new_caseworker_name": new.name}
