@@ -18,12 +18,14 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from case_service.access import team_of
 from case_service.commands import CaseRef
+from case_service.finding import CaseFilter
 from case_service.refusal import CaseRefusal
-from case_service.service import CaseFilter, CaseService, _register, _unavailable_or
+from case_service.service import CaseService, _register, _unavailable_or
 from config.settings import Settings
 from domain.bulk import BulkProgress, BulkReassignmentRequest, CaseHandoverResult, HandoverOutcome, OneHandover
 from domain.localtime import LOCAL_TZ
-from domain.model import MeetingStatus, Reassignment
+from domain.model import MeetingStatus
+from domain.payloads import Reassignment
 from domain.refusals import Refusal
 from register import lead_tasks
 from register.db import Register

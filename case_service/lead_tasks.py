@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from case_service.access import User, UserRole, colleagues
 from case_service.commands import CaseRef
 from case_service.service import CaseService
-from domain.model import Reassignment
+from domain.payloads import Reassignment
 from register import lead_tasks
 from register.db import Register
 from register.lead_tasks import OpenTask

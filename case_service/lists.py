@@ -11,7 +11,7 @@ from case_service.refusal import CaseRefusal
 from domain.model import CaseView
 from register.case_list import CaseList
 from register.db import Register
-from reporting.report import Audience
+from reporting.figures import Audience
 
 
 class CaseLists:
@@ -48,7 +48,7 @@ async def publish_missing(cases, register: Register, municipality: str) -> tuple
     predates it), so without this they would be missing from the lists. Returns (added, already there).
     `cases` is a CaseService. Version 0: anything a workflow publishes later wins."""
     from case_service.commands import CaseRef
-    from case_service.service import CaseFilter
+    from case_service.finding import CaseFilter
     from register.case_list import PublishedView, publish
     from register.models import CaseListEntry
 

@@ -10,7 +10,7 @@ from case_service.command_fields import END_TYPES, LOCATIONS, MEETING, OUTCOMES,
 from case_service.command_spec import YES_NO, Choice, Command, Field, Said
 from case_service.commands import AnswerOnBehalf
 from case_service.law_commands import LAW_COMMANDS
-from domain.model import (
+from domain.payloads import (
     CaseEnd,
     CounterProposal,
     EarlierBenefit,

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from case_service.refusal import CaseRefusal, CaseUnavailable
 from case_service.service import CaseService
-from domain.model import ReplyReview
+from domain.payloads import ReplyReview
 from mailing.authentication import sender_verified
 from mailing.bounded_parse import PARSE_SECONDS, parse_bounded
 from mailing.imip import ImipError, InboundMail, ItipReply

@@ -32,17 +32,8 @@ from case_service.refusal import CaseRefusal, CaseUnavailable
 from case_service.registry import BY_PAYLOAD, UPDATES, confirmation
 from config.settings import Settings
 from domain import labels
-from domain.model import (
-    CaseInput,
-    CaseState,
-    CaseView,
-    CounterProposal,
-    EmployerAnswer,
-    MeetingMove,
-    MeetingStatus,
-    Reassignment,
-    RsvpReceived,
-)
+from domain.model import CaseInput, CaseState, CaseView, MeetingStatus
+from domain.payloads import CounterProposal, EmployerAnswer, MeetingMove, Reassignment, RsvpReceived
 from domain.refusals import Refusal
 from domain.results import UpdateResult, from_legacy
 from engine import search_attributes as sa
