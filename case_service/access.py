@@ -59,7 +59,8 @@ def roster_users(roster: Roster) -> dict[str, User]:
 def team_of(roster: Roster, caseworker_id: str) -> str:
     for worker in roster.get("caseworkers", []):
         if worker["id"] == caseworker_id:
-            return str(worker["team"])
+            team: str = worker["team"]
+            return team
     return ""
 
 

@@ -16,7 +16,7 @@ from register.retention import erased_references
 def sweep_inbox(inbox: Inbox, register: Register, retention_days: int, now: datetime) -> int:
     """Erase what has passed its time; returns how many messages were erased."""
     kept = inbox.kept()
-    erased = erased_references(register, {str(r["case_reference"]) for _, r in kept if r.get("case_reference")})
+    erased = erased_references(register, {r["case_reference"] for _, r in kept if r.get("case_reference")})
     cutoff = now - timedelta(days=retention_days)
     removed = 0
     for path, record in kept:
