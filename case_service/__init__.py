@@ -10,8 +10,9 @@ Imported only
 by entry points.
 """
 
+from case_service.finding import CaseFilter, CaseSummaryRow
 from case_service.refusal import CaseRefusal, CaseUnavailable
-from case_service.service import ActionResult, CaseFilter, CaseService, CaseSummaryRow, StartResult
+from case_service.service import ActionResult, CaseService, StartResult
 
 __all__ = [
     "ActionResult",

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from domain.model import CaseState
+
+# The roster as read from its YAML file (register/roster.py): teams, caseworkers and operations, as mappings.
+Roster = dict[str, Any]
 
 
 class UserRole(StrEnum):
@@ -32,7 +36,7 @@ class User:
         return f"{self.id} (web)"
 
 
-def roster_users(roster: dict) -> dict[str, User]:
+def roster_users(roster: Roster) -> dict[str, User]:
     """Every person who may sign in, by lower-case e-mail address."""
     teams = {t["id"]: t for t in roster.get("teams", [])}
     users: dict[str, User] = {}
@@ -52,20 +56,21 @@ def roster_users(roster: dict) -> dict[str, User]:
     return users
 
 
-def team_of(roster: dict, caseworker_id: str) -> str:
+def team_of(roster: Roster, caseworker_id: str) -> str:
     for worker in roster.get("caseworkers", []):
         if worker["id"] == caseworker_id:
-            return worker["team"]
+            team: str = worker["team"]
+            return team
     return ""
 
 
-def colleagues(roster: dict, user: User) -> list[dict]:
+def colleagues(roster: Roster, user: User) -> list[dict[str, Any]]:
     """The caseworkers a user may hand cases to: the same municipality's."""
     teams = {t["id"]: str(t["municipality"]) for t in roster.get("teams", [])}
     return [w for w in roster.get("caseworkers", []) if teams.get(w["team"]) == user.municipality]
 
 
-def may_see(user: User, state: CaseState, roster: dict) -> bool:
+def may_see(user: User, state: CaseState, roster: Roster) -> bool:
     if user.role == UserRole.OPERATIONS:
         return False
     if state.municipality != user.municipality or state.caseworker is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from datetime import datetime
 
 from temporalio import activity
 from temporalio.client import Client
@@ -18,12 +19,14 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from case_service.access import team_of
 from case_service.commands import CaseRef
+from case_service.finding import CaseFilter
 from case_service.refusal import CaseRefusal
-from case_service.service import CaseFilter, CaseService, _register, _unavailable_or
+from case_service.service import CaseService, _register, _unavailable_or
 from config.settings import Settings
 from domain.bulk import BulkProgress, BulkReassignmentRequest, CaseHandoverResult, HandoverOutcome, OneHandover
 from domain.localtime import LOCAL_TZ
-from domain.model import MeetingStatus, Reassignment
+from domain.model import CaseState, MeetingStatus
+from domain.payloads import Reassignment
 from domain.refusals import Refusal
 from register import lead_tasks
 from register.db import Register
@@ -155,11 +158,12 @@ class HandoverActivities:
             before = await self.cases.state(ref)
         except CaseRefusal:
             return CaseHandoverResult(job.reference, HandoverOutcome.NOT_MOVED, "", "Sagen findes ikke længere.")
-        if before.caseworker.id != job.from_caseworker:
-            if before.caseworker.id in job.candidates:  # handed over by an earlier attempt of this activity
-                return CaseHandoverResult(job.reference, HandoverOutcome.MOVED, before.caseworker.id)
+        holder = _holder(before)
+        if holder != job.from_caseworker:
+            if holder in job.candidates:  # handed over by an earlier attempt of this activity
+                return CaseHandoverResult(job.reference, HandoverOutcome.MOVED, holder)
             return CaseHandoverResult(
-                job.reference, HandoverOutcome.NOT_MOVED, before.caseworker.id, "Sagen er flyttet af en anden imens."
+                job.reference, HandoverOutcome.NOT_MOVED, holder, "Sagen er flyttet af en anden imens."
             )
         times = {m.uid: m.start for m in before.meetings}
         refused = ""
@@ -175,7 +179,7 @@ class HandoverActivities:
                     continue
                 else:
                     return CaseHandoverResult(
-                        job.reference, HandoverOutcome.NOT_MOVED, before.caseworker.id, _sentence(refusal.message)
+                        job.reference, HandoverOutcome.NOT_MOVED, holder, _sentence(refusal.message)
                     )
             after = await self.cases.state(ref)
             moved = [
@@ -187,15 +191,20 @@ class HandoverActivities:
                 detail = "; ".join(
                     f"Møde {m.number} flyttet fra {_local(times[m.uid])} til {_local(m.start)}" for m in moved
                 )
-                return CaseHandoverResult(
-                    job.reference, HandoverOutcome.MOVED_MEETING_MOVED, after.caseworker.id, detail
-                )
-            return CaseHandoverResult(job.reference, HandoverOutcome.MOVED, after.caseworker.id)
-        return CaseHandoverResult(job.reference, HandoverOutcome.NOT_MOVED, before.caseworker.id, _sentence(refused))
+                return CaseHandoverResult(job.reference, HandoverOutcome.MOVED_MEETING_MOVED, _holder(after), detail)
+            return CaseHandoverResult(job.reference, HandoverOutcome.MOVED, _holder(after))
+        return CaseHandoverResult(job.reference, HandoverOutcome.NOT_MOVED, holder, _sentence(refused))
 
 
-def _local(instant) -> str:
+def _local(instant: datetime) -> str:
     return instant.astimezone(LOCAL_TZ).strftime("%d.%m.%Y kl. %H.%M")
+
+
+def _holder(state: CaseState) -> str:
+    """The case's caseworker. A case found by its holder has one: it is assigned before the case is listed."""
+    if state.caseworker is None:
+        raise RuntimeError(f"case {state.reference} has no caseworker yet")
+    return state.caseworker.id
 
 
 def _sentence(text: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.model import CaseState
 from domain.refusals import Refusal
 from domain.results import UpdateResult
 
@@ -59,7 +60,7 @@ class Said:
     meeting_number: int = 0
 
 
-def _open(state) -> bool:
+def _open(state: CaseState) -> bool:
     return state.phase != "closed"
 
 
@@ -86,7 +87,7 @@ class Command:
     def subcommand(self) -> str:
         return self.cli or self.name
 
-    def build(self, values: dict[str, Any], actor: str):
+    def build(self, values: dict[str, Any], actor: str) -> object:
         """The payload from typed values by field name; a field left out takes the payload's default."""
         return self.payload(**{**self.fixed, **values}, actor=actor)
 

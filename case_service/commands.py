@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from domain.model import CounterProposal, ReplyReview, RsvpReceived, workflow_id_for
+from domain.model import workflow_id_for
+from domain.payloads import CounterProposal, ReplyReview, RsvpReceived
 
 
 @dataclass(frozen=True)

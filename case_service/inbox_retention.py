@@ -5,6 +5,8 @@ unreadable message) when it is older than the retention period. Run by the gatew
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from mailing.inbox import Inbox
 from register.db import Register
@@ -14,7 +16,7 @@ from register.retention import erased_references
 def sweep_inbox(inbox: Inbox, register: Register, retention_days: int, now: datetime) -> int:
     """Erase what has passed its time; returns how many messages were erased."""
     kept = inbox.kept()
-    erased = erased_references(register, {r.get("case_reference") for _, r in kept if r.get("case_reference")})
+    erased = erased_references(register, {r["case_reference"] for _, r in kept if r.get("case_reference")})
     cutoff = now - timedelta(days=retention_days)
     removed = 0
     for path, record in kept:
@@ -25,7 +27,7 @@ def sweep_inbox(inbox: Inbox, register: Register, retention_days: int, now: date
     return removed
 
 
-def _received(record: dict, path) -> datetime:
+def _received(record: dict[str, Any], path: Path) -> datetime:
     try:
         return datetime.fromisoformat(str(record.get("received_at")))
     except ValueError:

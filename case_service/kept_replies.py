@@ -70,7 +70,7 @@ class KeptReplies:
         return applied, "" if applied else str(outcome.reason or ""), answer_text(outcome, filed)
 
 
-def _when(text) -> datetime | None:
+def _when(text: object) -> datetime | None:
     try:
         return datetime.fromisoformat(str(text)) if text else None
     except ValueError:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from case_service.command_fields import MEASURES, REQUESTERS, TODAY, day, outcome
 from case_service.command_spec import YES_NO, Command, Field
 from domain import labels
-from domain.model import (
+from domain.payloads import (
     BenefitPause,
     ExpectedDuration,
     FastTrackConsent,

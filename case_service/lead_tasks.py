@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from case_service.access import User, UserRole, colleagues
+from case_service.access import Roster, User, UserRole, colleagues
 from case_service.commands import CaseRef
 from case_service.service import CaseService
-from domain.model import Reassignment
+from domain.payloads import Reassignment
 from register import lead_tasks
 from register.db import Register
 from register.lead_tasks import OpenTask
@@ -27,7 +27,7 @@ class Handled:
 
 
 class LeadTasks:
-    def __init__(self, register: Register, roster: dict):
+    def __init__(self, register: Register, roster: Roster):
         self.register, self.roster = register, roster
 
     def _names(self) -> dict[str, str]:
@@ -44,7 +44,7 @@ class LeadTasks:
         now = await asyncio.to_thread(
             lead_tasks.holders, self.register, user.municipality, [t.reference for t in tasks]
         )
-        names, handled = self._names(), {}
+        names, handled = self._names(), dict[str, list[int]]()
         for t in tasks:
             holder, running = now.get(t.reference, (t.caseworker_id, True))
             if not running:

@@ -5,17 +5,21 @@ A caseworker sees her own open cases, a team lead her teams' cases, nobody anoth
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
-from case_service.access import User, UserRole, may_see, team_of
+from case_service.access import Roster, User, UserRole, may_see, team_of
 from case_service.refusal import CaseRefusal
 from domain.model import CaseView
 from register.case_list import CaseList
 from register.db import Register
-from reporting.report import Audience
+from reporting.figures import Audience
+
+if TYPE_CHECKING:  # only for the type: reading the lists needs no Temporal client
+    from case_service.service import CaseService
 
 
 class CaseLists:
-    def __init__(self, register: Register, roster: dict):
+    def __init__(self, register: Register, roster: Roster):
         self.read_model = CaseList(register)
         self.roster = roster
 
@@ -42,13 +46,13 @@ class CaseLists:
         return [v for v in views if may_see(user, v.state, self.roster)]
 
 
-async def publish_missing(cases, register: Register, municipality: str) -> tuple[int, int]:
+async def publish_missing(cases: CaseService, register: Register, municipality: str) -> tuple[int, int]:
     """Once, after upgrading to the read model: put every running case that has no row yet into it, from its
     workflow's own view. Cases started before the upgrade publish nothing themselves (their recorded history
     predates it), so without this they would be missing from the lists. Returns (added, already there).
     `cases` is a CaseService. Version 0: anything a workflow publishes later wins."""
     from case_service.commands import CaseRef
-    from case_service.service import CaseFilter
+    from case_service.finding import CaseFilter
     from register.case_list import PublishedView, publish
     from register.models import CaseListEntry
 

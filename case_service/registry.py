@@ -6,11 +6,14 @@ map below and the Danish confirmations are all derived from `COMMANDS`. Adding a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from case_service.command_fields import END_TYPES, LOCATIONS, MEETING, OUTCOMES, PARTSTATS, TODAY, VIA, day, outcome
 from case_service.command_spec import YES_NO, Choice, Command, Field, Said
 from case_service.commands import AnswerOnBehalf
 from case_service.law_commands import LAW_COMMANDS
-from domain.model import (
+from domain.payloads import (
     CaseEnd,
     CounterProposal,
     EarlierBenefit,
@@ -290,14 +293,14 @@ BY_PAYLOAD = {c.payload: c for c in COMMANDS}
 
 # What the mail gateway and the employer's page deliver: answers of the case's attendees, not a person's
 # command typed in, so they have no form, subcommand or confirmation of their own.
-ANSWER_UPDATES = {
+ANSWER_UPDATES: dict[type, tuple[Callable[..., Any], str]] = {
     RsvpReceived: (W.record_rsvp, "answer"),
     CounterProposal: (W.propose_time, "counter_proposal"),
     ReplyReview: (W.reply_for_review, "reply_for_review"),
 }
 
 
-def updates_of(commands: tuple[Command, ...]) -> dict[type, tuple]:
+def updates_of(commands: tuple[Command, ...]) -> dict[type, tuple[Callable[..., Any], str]]:
     """Each command's payload, the workflow update that carries it, and the action's name."""
     return {c.payload: (c.update, c.action) for c in commands}
 

@@ -22,12 +22,15 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from email.utils import getaddresses
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from case_service.commands import AttendeeAnswer
 from case_service.refusal import CaseRefusal, CaseUnavailable
 from case_service.service import CaseService
-from domain.model import ReplyReview
+from config.settings import Settings
+from domain.payloads import ReplyReview
 from mailing.authentication import sender_verified
 from mailing.bounded_parse import PARSE_SECONDS, parse_bounded
 from mailing.imip import ImipError, InboundMail, ItipReply
@@ -57,7 +60,7 @@ class SenderTrust:
     own: OwnVerification | None = field(default=None, compare=False)  # the gateway's own DKIM/DMARC check
 
     @classmethod
-    def from_settings(cls, settings, *, loopback: bool | None = None) -> SenderTrust:
+    def from_settings(cls, settings: Settings, *, loopback: bool | None = None) -> SenderTrust:
         # Exactly as written: the relay strips its own id by exact match, so only an exact match is its own.
         ids = frozenset(a.strip() for a in settings.gateway_trusted_authserv_ids.split(",") if a.strip())
         methods = frozenset(m.strip().lower() for m in settings.gateway_auth_methods.split(",") if m.strip())
@@ -80,7 +83,7 @@ class SenderTrust:
 class Transient(Exception):
     """Temporal or the register cannot be reached now: keep the message in new/ and try again later."""
 
-    def __init__(self, message: str = "", *, case: dict | None = None):
+    def __init__(self, message: str = "", *, case: dict[str, str] | None = None):
         super().__init__(message)
         self.case = case or {}  # about_case(...) of the case that did not answer, for the log line
 
@@ -93,7 +96,7 @@ class Outcome:
     purpose: str = "unknown"  # rsvp | counter | unknown
     case_id: int | None = None
     reference: str = ""
-    answers: list[dict] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
     workflow_id: str = ""
 
 
@@ -218,13 +221,13 @@ class Processor:
             meeting = await asyncio.to_thread(replies.meeting_match, self.register, reply.uid)
             decision = decide(reply, mail.sender, meeting, verified=verified)
             review = ""
-            if decision.update is not None:
+            if decision.update is not None and meeting is not None:  # decide() sends answers to known meetings
                 applied, code = await self._apply(meeting, decision.update, f"{key}/{index}")
             else:
                 applied, code = False, decision.reason
                 if decision.review and reviewed:
                     review = "same_message"  # the task already made for this message covers it
-                elif decision.review:
+                elif decision.review and meeting is not None:
                     # Kept, not applied, and never only a file in a folder: the caseworker gets it to check.
                     others = len(mail.replies) - 1
                     review = reviewed = await self._for_review(
@@ -283,7 +286,14 @@ class Processor:
         )
 
     async def _for_review(
-        self, meeting: MeetingMatch, reply, sender: str, reason: str, item: Received, update_key: str, others: int = 0
+        self,
+        meeting: MeetingMatch,
+        reply: ItipReply,
+        sender: str,
+        reason: str,
+        item: Received,
+        update_key: str,
+        others: int = 0,
     ) -> str:
         digest = hashlib.sha256(update_key.encode()).hexdigest()[:32]
         comment = (reply.comment or "")[:1000]
@@ -310,7 +320,7 @@ class Processor:
         except CaseUnavailable as err:
             raise Transient(str(err), case=about_case(meeting.reference, meeting.workflow_id)) from err
 
-    async def _apply(self, meeting: MeetingMatch, update, update_key: str) -> tuple[bool, str]:
+    async def _apply(self, meeting: MeetingMatch, update: AttendeeAnswer, update_key: str) -> tuple[bool, str]:
         """Send the answer to its case: (True, the workflow's result) or (False, a refusal reason code)."""
         # The same message always gives the same update id: Temporal applies a retried update once.
         update_id = "inbound-" + hashlib.sha256(update_key.encode()).hexdigest()[:32]

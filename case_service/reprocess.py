@@ -25,9 +25,11 @@ import json
 import logging
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from case_service.replies import Outcome, Processor, Transient
 from mailing.inbox import Received
@@ -46,7 +48,7 @@ class ReprocessRefused(Exception):
 @dataclass(frozen=True)
 class Kept:
     path: Path
-    record: dict
+    record: dict[str, Any]  # the message's JSON record, as the gateway filed it
 
     @property
     def stem(self) -> str:
@@ -144,7 +146,7 @@ async def reprocess(
 
 
 @contextlib.contextmanager
-def _claim(processor: Processor, kept: Kept):
+def _claim(processor: Processor, kept: Kept) -> Iterator[None]:
     lock_path = processor.inbox.refused / f".{kept.stem}.lock"
     with open(lock_path, "a+b") as lock:
         try:
@@ -230,7 +232,7 @@ def _read(path: Path) -> Kept | None:
         return None
 
 
-def _file(processor: Processor, kept: Kept, outcome: Outcome, actor: str, earlier: dict) -> Path:
+def _file(processor: Processor, kept: Kept, outcome: Outcome, actor: str, earlier: dict[str, Any]) -> Path:
     """Move the message to its new place, with its record: the new outcome, and every reprocessing so far."""
     record = {
         **kept.record,

@@ -5,15 +5,17 @@ many, read a case's state, find cases. The only code outside the worker that tal
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
+    WorkflowHistory,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
@@ -32,17 +34,8 @@ from case_service.refusal import CaseRefusal, CaseUnavailable
 from case_service.registry import BY_PAYLOAD, UPDATES, confirmation
 from config.settings import Settings
 from domain import labels
-from domain.model import (
-    CaseInput,
-    CaseState,
-    CaseView,
-    CounterProposal,
-    EmployerAnswer,
-    MeetingMove,
-    MeetingStatus,
-    Reassignment,
-    RsvpReceived,
-)
+from domain.model import CaseInput, CaseState, CaseView, MeetingStatus
+from domain.payloads import CounterProposal, EmployerAnswer, MeetingMove, Reassignment, RsvpReceived
 from domain.refusals import Refusal
 from domain.results import UpdateResult, from_legacy
 from engine import search_attributes as sa
@@ -62,6 +55,8 @@ TRANSIENT_RPC = {
     RPCStatusCode.CANCELLED,
 }
 NO_SUCH_CASE = "Sagen findes ikke, eller den er allerede afsluttet."
+
+Answer = TypeVar("Answer")  # what a query of the case answers with
 
 
 @dataclass(frozen=True)
@@ -289,7 +284,7 @@ class CaseService:
     async def state(self, ref: CaseRef) -> CaseState:
         return await self._query(ref, CaseWorkflow.state_now)
 
-    async def history(self, ref: CaseRef):
+    async def history(self, ref: CaseRef) -> WorkflowHistory:
         """The case's workflow history as Temporal stores it (for the runbook's replay)."""
         try:
             return await self.client.get_workflow_handle(ref.workflow_id).fetch_history()
@@ -298,7 +293,7 @@ class CaseService:
                 raise CaseRefusal(Refusal.NO_SUCH_CASE, "Sagen findes ikke.", field="reference") from None
             raise _unavailable_or(err) from err
 
-    async def _query(self, ref: CaseRef, query):
+    async def _query(self, ref: CaseRef, query: Callable[[CaseWorkflow], Answer]) -> Answer:
         try:
             return await self.client.get_workflow_handle(ref.workflow_id).query(query)
         except RPCError as err:
@@ -308,7 +303,7 @@ class CaseService:
 
     async def find_cases(self, which: CaseFilter) -> list[CaseSummaryRow]:
         """Cases by search attributes (what Temporal UI filters by), newest first."""
-        rows = []
+        rows: list[CaseSummaryRow] = []
         async for execution in self.client.list_workflows(visibility_query(which), limit=which.limit):
             attrs = execution.typed_search_attributes
             rows.append(
@@ -326,12 +321,15 @@ class CaseService:
         return rows
 
     # ------------------------------------------------------------------ the one place updates are sent
-    async def _update(self, workflow_id: str, method, arg, *, update_id: str | None = None):
+    async def _update(
+        self, workflow_id: str, method: Callable[..., Any], arg: object, *, update_id: str | None = None
+    ) -> Any:  # the JSON value as the case answered, for from_legacy
         handle = self.client.get_workflow_handle(workflow_id)
         try:
             # Decoded untyped, then read by from_legacy: a worker still on the code before typed results answers
             # with a string, and a rolling deploy must not turn its answer into an error.
-            return await handle.execute_update(method, arg, id=update_id, result_type=UNTYPED)
+            execute = cast(_ExecuteUpdate, handle.execute_update)
+            return await execute(method, arg, id=update_id, result_type=UNTYPED)
         except WorkflowUpdateFailedError as err:
             raise _refusal(err.cause) from None
         except WorkflowUpdateRPCTimeoutOrCancelledError as err:
@@ -345,11 +343,21 @@ class CaseService:
 UNTYPED = cast(type, Any)  # the SDK's converter hands back the JSON value as it is
 
 
-def _refusal(cause) -> CaseRefusal:
+class _ExecuteUpdate(Protocol):
+    """`WorkflowHandle.execute_update` as it is implemented: its typed overloads offer `result_type` only with an
+    update's name, though the method itself takes it with the update's function too."""
+
+    def __call__(
+        self, update: Callable[..., Any], arg: object, *, id: str | None, result_type: type
+    ) -> Awaitable[Any]: ...
+
+
+def _refusal(cause: BaseException | None) -> CaseRefusal:
     """The workflow validator's ApplicationError as a CaseRefusal."""
     message = getattr(cause, "message", None) or str(cause)
+    kind = getattr(cause, "type", None)
     try:
-        reason = Refusal(getattr(cause, "type", None))
+        reason = Refusal(kind) if isinstance(kind, str) else Refusal.ENGINE_REFUSED
     except ValueError:
         reason = Refusal.ENGINE_REFUSED
     return CaseRefusal(reason, message, by_case=True)
