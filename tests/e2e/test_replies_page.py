@@ -26,9 +26,9 @@ from register.db import Register
 from register.models import AuditEvent, MeetingRow
 from tests.conftest import sick_report
 from tests.e2e.engine import Engine
-from tests.e2e.test_runbook import reply_to
 from tests.e2e.test_web import CHROMIUM_ARGS, axe_and_shot, sign_in
 from tests.helpers import calendar_part
+from tests.itip import itip_reply
 
 OPERATOR = "drift@jobcenter.example.dk"
 JUNK = 60
@@ -92,7 +92,7 @@ async def test_an_operator_lists_and_reprocesses_kept_replies_once(engine, tmp_p
             junk.set_content("Ikke et svar på en invitation.")
             send(engine, junk["From"], organizer, junk.as_bytes())
         register_knows_the_meeting(False)
-        answer = reply_to(invitation, employer)
+        answer = itip_reply(invitation, employer)
         send(engine, employer, organizer, answer)
         eventually(lambda: len(kept(engine, "refused")) == JUNK + 1, "the gateway kept every message")
         send(engine, employer, organizer, answer)  # the same Message-ID again: a duplicate
