@@ -41,7 +41,7 @@ done
 
 status=0
 echo
-echo "lint summary (scripts/lint-baseline holds what the code had when the tools came in)"
+echo "lint summary (scripts/lint-baseline: the findings allowed, none today)"
 printf '  %-34s %9s %9s  %s\n' "tool" "findings" "allowed" "verdict"
 row() {
   local name=$1 tool=$2 found=$3 limit verdict
