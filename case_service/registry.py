@@ -271,7 +271,7 @@ COMMANDS: tuple[Command, ...] = (
         W.record_follow_up_decision,
         "follow_up_decision",
         lambda r, s: follow_up_decided(outcome(r)),
-        (R.NOT_WATCHED, R.REASON_REQUIRED),
+        (R.ALREADY_RECORDED, R.NOT_WATCHED, R.REASON_REQUIRED),
     ),
     Command(
         "udfald",

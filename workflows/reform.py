@@ -118,6 +118,10 @@ class ReformEvents:
             raise refuse(Refusal.NOT_WATCHED, "sagen overvåges ikke: den følges allerede op")
         if not decision.reason.strip():
             raise refuse(Refusal.REASON_REQUIRED, "angiv en begrundelse for beslutningen")
+        last = self.state.follow_up_decisions[-1] if self.state.follow_up_decisions else None
+        if last is not None and (last.call_in, last.reason.strip()) == (decision.call_in, decision.reason.strip()):
+            # The same decision sent again (Back and send, a second tab): recorded once.
+            raise refuse(Refusal.ALREADY_RECORDED, "beslutningen er allerede registreret med den begrundelse")
 
     # ------------------------------------------------------------------ § 24 across cases
     async def learn_earlier_benefit(self) -> None:

@@ -20,6 +20,15 @@ def validate_sent(state: CaseState, context: Context, sent: InfoFormSent) -> Ref
         )
     if state.info_form_answered_on is not None:
         return Refused(Refusal.ALREADY_RECORDED, "svaret på oplysningsskemaet er allerede registreret")
+    if state.info_form_sent_recorded and (state.info_form_sent_on, state.info_form_via, state.info_form_answer_due) == (
+        sent.sent_on,
+        sent.via,
+        sent.answer_due,
+    ):
+        # The same fact sent again (Back and send, a second tab): recorded once.
+        return Refused(
+            Refusal.ALREADY_RECORDED, "afsendelsen af oplysningsskemaet er allerede registreret med de datoer"
+        )
     if sent.via not in INFO_FORM_VIA:
         return Refused(Refusal.BAD_SENT_DATE, f"ukendt afsendelsesvej {sent.via!r}")
     if sent.sent_on < context.case.first_day:

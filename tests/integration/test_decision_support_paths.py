@@ -55,6 +55,21 @@ async def test_a_watched_case_with_a_high_estimate_gives_the_caseworker_a_task_a
     assert refused.value.reason == Refusal.NOT_WATCHED
 
 
+async def test_a_decision_to_keep_watching_sent_again_is_recorded_once(env):
+    # Back and send, or a second tab: a new submission id with the same decision; the case records it once.
+    assert retrain(env.settings, synthetic=True, seed=7).shown
+    case, handle = await open_case(env, expected_absence_weeks=25, employer_expected_absence_weeks=25)
+    await wait_for(handle, lambda s: any(t.title == "Overvej opfølgning" for t in s.open_tasks))
+    await act(env, case, FollowUpDecision(False, "Arbejdsgiveren følger selv op", actor="anna.berg"))
+    with pytest.raises(CaseRefusal) as refused:
+        await act(env, case, FollowUpDecision(False, "Arbejdsgiveren følger selv op ", actor="anna.berg"))
+    assert refused.value.reason == Refusal.ALREADY_RECORDED and "allerede registreret" in refused.value.message
+    later = await act(env, case, FollowUpDecision(True, "Nye oplysninger fra lægen", actor="anna.berg"))
+    assert later.value == "call_in"  # a new decision is taken
+    decided = [a for a in rows(env.register, AuditEvent) if a.action == "follow_up_decision"]
+    assert [a.detail["call_in"] for a in decided] == ["False", "True"]
+
+
 @pytest.mark.parametrize("settings", [False], indirect=True)
 async def test_switched_off_there_is_no_estimate_and_no_task(env):
     assert retrain(env.settings, synthetic=True, seed=7).shown  # a validated model is kept, but it is off

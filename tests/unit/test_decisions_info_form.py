@@ -29,6 +29,18 @@ def test_the_sending_date_and_an_agreed_answer_date_must_be_real_and_later_than_
     assert info_form.validate_sent(answered, ctx, InfoFormSent(SENT_ON)).reason == Refusal.ALREADY_RECORDED
 
 
+def test_the_same_sending_sent_again_is_recorded_once_and_a_correction_is_taken():
+    # Back and send, or a second tab, arrives with a new submission id: the case sees the same fact.
+    recorded = state(info_form_sent_on=SENT_ON, info_form_via="digital_post", info_form_sent_recorded=True)
+    ctx = context(NOW)
+    again = info_form.validate_sent(recorded, ctx, InfoFormSent(SENT_ON))
+    assert again.reason == Refusal.ALREADY_RECORDED and "allerede registreret" in again.message
+    assert info_form.validate_sent(recorded, ctx, InfoFormSent(SENT_ON + timedelta(days=1))) is None
+    assert info_form.validate_sent(recorded, ctx, InfoFormSent(SENT_ON, via="employer_report")) is None
+    intake_only = replace(recorded, info_form_sent_recorded=False)  # the date intake assumed, not yet recorded
+    assert info_form.validate_sent(intake_only, ctx, InfoFormSent(SENT_ON)) is None
+
+
 def test_the_answer_comes_after_the_sending_by_today_and_once():
     s, ctx = state(info_form_sent_on=SENT_ON), context(NOW)
     assert info_form.validate_answer(s, ctx, InfoFormAnswer(TODAY)) is None
