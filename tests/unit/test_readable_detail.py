@@ -31,3 +31,9 @@ def test_how_the_information_form_went_out_is_said_in_danish():
     # The timeline's detail of "info_form_sent" names the channel by its code; a person reads the words.
     assert readable_detail("employer_report") == "med arbejdsgiverens anmeldelse"
     assert readable_detail("digital_post 2035-09-20") == "med Digital Post 20.09.2035"
+
+
+def test_the_track_a_case_was_triaged_to_is_said_in_danish():
+    assert readable_detail("watch: both_expect_under_26_weeks") == "overvåges: begge forventer under 26 uger"
+    assert readable_detail("exempt: seriously_ill") == "undtaget: alvorligt syg"
+    assert readable_detail("outside: called_in_on_estimate") == "uden for målgruppen: indkaldt efter skøn"
