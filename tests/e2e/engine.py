@@ -59,7 +59,9 @@ class Engine:
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGINT)
-        rest, _ = self.process.communicate(timeout=60)
+        # Generous: late in the full suite a Ctrl-C'd run has taken more than 60 s to stop (twice, at the same
+        # test; alone it stops in seconds). Why is not yet known; the closing note of 5 Dec 2026 records it.
+        rest, _ = self.process.communicate(timeout=240)
         self.output += rest
         return self.process.returncode
 
